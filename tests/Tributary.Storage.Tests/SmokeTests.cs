@@ -1,0 +1,7 @@
+namespace Tributary.Storage.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
