@@ -1,0 +1,88 @@
+using Tributary.Core.Domain;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>
+/// The durable run queue. At most one queued and one running run per sync (unique partial indexes);
+/// every state change is a compare-and-set, and every write of a running run carries its lease token.
+/// </summary>
+public interface IRunStore
+{
+    /// <summary>Applies a trigger to every target sync in one transaction.</summary>
+    Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Queues runs for at most <paramref name="limit"/> due STARTED schedules and moves their due time to the next grid point.</summary>
+    /// <returns>How many schedules were processed (a full batch means: call again).</returns>
+    Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Claims up to <paramref name="max"/> queued runs whose sync has no running run.</summary>
+    Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease; false when the run is no longer this lease's (cancelled, expired, taken over).</summary>
+    Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken);
+
+    /// <summary>Completes a run; false (and nothing written) when the lease was lost.</summary>
+    Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken);
+
+    /// <summary>Re-queues (or, when a follow-up is already queued, fails) running runs whose lease expired.</summary>
+    Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Returns the lease and flags as stored, to check a run is still ours.</summary>
+    Task<RunRow?> GetRunAsync(long environmentId, long runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a queued or running run; returns the run after the change, or null if unknown.</summary>
+    Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
+
+    /// <summary>The latest run of each of the given syncs (for /sync/status).</summary>
+    Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken);
+
+    /// <summary>Marks the start of emptyCache as done, fenced; false when the lease was lost.</summary>
+    Task<bool> MarkEmptyCacheDoneAsync(RunFence fence, long now, CancellationToken cancellationToken);
+}
+
+public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now);
+
+public sealed record TriggerOutcome(string SyncId, long RunId, string Outcome);
+
+public static class TriggerOutcomes
+{
+    public const string Queued = "queued";
+    public const string Coalesced = "coalesced";
+    public const string Restarted = "restarted";
+}
+
+public sealed record ClaimedRun(
+    long RunId,
+    long LeaseToken,
+    string SyncId,
+    int Attempt,
+    bool Reset,
+    bool EmptyCache,
+    bool EmptyCacheDone,
+    string TriggerSource,
+    long AttemptStartedAt,
+    string? ResultJson);
+
+/// <summary>Identifies a run's lease: every write of a run carries it and is refused once it is stale.</summary>
+public sealed record RunFence(long RunId, long LeaseToken);
+
+public sealed record RunCompletion(
+    RunFence Fence,
+    string SyncId,
+    bool Succeeded,
+    string? ResultJson,
+    string? Error,
+    long Now,
+    long? LastSyncDate);
+
+public sealed record RunFilter(
+    string? ProviderConfigKey,
+    string? ConnectionId,
+    string? SyncName,
+    string? Variant,
+    string? State,
+    string? BatchId,
+    long? BeforeId,
+    int Limit);

@@ -1,0 +1,135 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Tributary.Storage.Sql;
+
+/// <summary>
+/// One database: opens connections and begins write transactions the way each dialect needs.
+/// </summary>
+/// <remarks>
+/// SQLite has one writer: write transactions begin IMMEDIATE (Microsoft.Data.Sqlite's default), so two
+/// writers queue on the busy timeout instead of failing on upgrade. Every connection runs WAL with
+/// synchronous=FULL: an acknowledged write survives a power cut, and at 1,000 rows per commit FULL costs
+/// nothing measurable (shared/reference/performance-and-reliability.md §3.1.2).
+/// </remarks>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _npgsql;
+    private readonly string? _sqliteConnectionString;
+
+    private Database(SqlDialectKind kind, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString)
+    {
+        Kind = kind;
+        Description = description;
+        _npgsql = npgsql;
+        _sqliteConnectionString = sqliteConnectionString;
+    }
+
+    public SqlDialectKind Kind { get; }
+
+    /// <summary>Where the data lives, without secrets, for logs.</summary>
+    public string Description { get; }
+
+    public bool IsPostgres => Kind == SqlDialectKind.Postgres;
+
+    public static Database Sqlite(string filePath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(filePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = filePath,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        return new Database(SqlDialectKind.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString());
+    }
+
+    public static Database Postgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ToNpgsqlConnectionString(connectionString));
+        builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, 200);
+        var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        return new Database(SqlDialectKind.Postgres, $"postgres:{builder.Host}:{builder.Port}/{builder.Database}", source, null);
+    }
+
+    /// <summary>Accepts both key=value connection strings and postgres:// URLs.</summary>
+    public static string ToNpgsqlConnectionString(string value)
+    {
+        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            && !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+
+        var uri = new Uri(value);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            builder[Uri.UnescapeDataString(kv[0])] = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_npgsql is not null)
+        {
+            return await _npgsql.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Begins a write transaction: IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            return sqlite.BeginTransaction(deferred: false);
+        }
+
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_npgsql is not null)
+        {
+            await _npgsql.DisposeAsync();
+        }
+        else
+        {
+            // Pooled SQLite connections keep the file open; release them so the folder can be removed.
+            SqliteConnection.ClearAllPools();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
+
+namespace Tributary.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the stores of one database (SQLite or PostgreSQL, by the <see cref="Database"/> given).</summary>
+    public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton<IControlStore>(sp => new SqlControlStore(database, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRunStore>(_ => new SqlRunStore(database));
+        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database));
+        services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
+        return services;
+    }
+}

@@ -1,0 +1,467 @@
+using System.Data.Common;
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>The durable run queue on SQLite and PostgreSQL; see <see cref="IRunStore"/>.</summary>
+internal sealed class SqlRunStore : IRunStore
+{
+    /// <summary>A run that crashed its worker this many times is failed instead of re-queued (a poison run must not loop).</summary>
+    internal const int MaxAttempts = 5;
+
+    private const string RunColumns = """
+        r.id, r.sync_id, s.name, s.variant, c.connection_id, i.unique_key, r.state, r.trigger_source, r.initiator,
+        r.reset, r.empty_cache, r.batch_id, r.attempt, r.queued_at, r.started_at, r.finished_at, r.job_type, r.result, r.error
+        FROM runs r
+        JOIN syncs s ON s.id = r.sync_id
+        JOIN connections c ON c.id = s.connection_id
+        JOIN integrations i ON i.id = c.integration_id
+        """;
+
+    private readonly Database _database;
+
+    public SqlRunStore(Database database)
+    {
+        _database = database;
+    }
+
+    public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
+    {
+        if (targets.Count == 0)
+        {
+            return [];
+        }
+
+        var syncIds = targets.Select(t => t.Id).ToList();
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var restarted = new HashSet<string>(StringComparer.Ordinal);
+        if (request.Reset)
+        {
+            var cancel = $"""
+                UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL,
+                    error = 'Cancelled: the sync was reset by a trigger'
+                WHERE state = 'running' AND {SqlLists.In(_database, "sync_id", "ids")}
+                RETURNING sync_id
+                """;
+            await using (var command = connection.Command(cancel, transaction).With("now", request.Now).WithList("ids", syncIds))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    restarted.Add(reader.GetString(0));
+                }
+            }
+
+            var clearDate = $"UPDATE syncs SET last_sync_date = NULL WHERE {SqlLists.In(_database, "id", "ids")}";
+            await using (var command = connection.Command(clearDate, transaction).WithList("ids", syncIds))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // Exactly the sync's key and its own track-deletes windows: never a bare prefix, which would also
+            // hit a sibling variant (v1 vs v10) the way Nango's LIKE does.
+            var clearCheckpoints = $"""
+                DELETE FROM checkpoints WHERE EXISTS (
+                    SELECT 1 FROM syncs s
+                    WHERE {SqlLists.In(_database, "s.id", "ids")}
+                      AND checkpoints.connection_id = s.connection_id
+                      AND (checkpoints.key = 'sync:' || s.name || ':' || s.variant
+                           OR substr(checkpoints.key, 1, length('sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
+                              = 'sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
+                """;
+            await using (var command = connection.Command(clearCheckpoints, transaction).WithList("ids", syncIds))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        var outcomes = new List<TriggerOutcome>(targets.Count);
+        var flags = $"@reset, @empty, 0, @batch, 0, 0, @now";
+        if (_database.IsPostgres)
+        {
+            var sql = $"""
+                INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
+                SELECT l.value, 'queued', 'api', @initiator, {flags} FROM {SqlLists.Rows(_database, "ids")}
+                ON CONFLICT (sync_id) WHERE state = 'queued' DO UPDATE
+                    SET reset = GREATEST(runs.reset, excluded.reset), empty_cache = GREATEST(runs.empty_cache, excluded.empty_cache)
+                RETURNING sync_id, id, (xmax = 0) AS inserted
+                """;
+            await using var command = connection.Command(sql, transaction);
+            AddTriggerParameters(command, request).WithList("ids", syncIds);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var syncId = reader.GetString(0);
+                outcomes.Add(new TriggerOutcome(syncId, reader.GetInt64(1), Classify(syncId, reader.GetBoolean(2), restarted)));
+            }
+        }
+        else
+        {
+            // SQLite's write transaction is exclusive, so reading the queued runs first cannot race.
+            var alreadyQueued = new HashSet<string>(StringComparer.Ordinal);
+            var select = $"SELECT sync_id FROM runs WHERE state = 'queued' AND {SqlLists.In(_database, "sync_id", "ids")}";
+            await using (var command = connection.Command(select, transaction).WithList("ids", syncIds))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    alreadyQueued.Add(reader.GetString(0));
+                }
+            }
+
+            var sql = $"""
+                INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
+                SELECT l.value, 'queued', 'api', @initiator, {flags} FROM {SqlLists.Rows(_database, "ids")} WHERE true
+                ON CONFLICT (sync_id) WHERE state = 'queued' DO UPDATE
+                    SET reset = max(runs.reset, excluded.reset), empty_cache = max(runs.empty_cache, excluded.empty_cache)
+                RETURNING sync_id, id
+                """;
+            await using var insert = connection.Command(sql, transaction);
+            AddTriggerParameters(insert, request).WithList("ids", syncIds);
+            await using var rows = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                var syncId = rows.GetString(0);
+                outcomes.Add(new TriggerOutcome(syncId, rows.GetInt64(1), Classify(syncId, !alreadyQueued.Contains(syncId), restarted)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private static DbCommand AddTriggerParameters(DbCommand command, TriggerRequest request) =>
+        command.With("initiator", request.Initiator)
+            .With("reset", request.Reset ? 1L : 0L)
+            .With("empty", request.EmptyCache ? 1L : 0L)
+            .With("batch", request.BatchId)
+            .With("now", request.Now);
+
+    private static string Classify(string syncId, bool inserted, HashSet<string> restarted) =>
+        restarted.Contains(syncId) ? TriggerOutcomes.Restarted
+        : inserted ? TriggerOutcomes.Queued
+        : TriggerOutcomes.Coalesced;
+
+    public async Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        if (_database.IsPostgres)
+        {
+            // One scheduler at a time across processes; the others skip this tick instead of waiting.
+            await using var lockCommand = connection.Command("SELECT pg_try_advisory_xact_lock(7261040002)", transaction);
+            if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return 0;
+            }
+        }
+
+        var due = new List<string>();
+        await using (var select = connection.Command(
+            "SELECT id FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
+            .With("now", now).With("limit", (long)limit))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(reader.GetString(0));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var insert = $"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT s.id, 'queued', 'schedule', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s
+            WHERE {SqlLists.In(_database, "s.id", "ids")}
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = s.id AND r.state IN ('queued', 'running'))
+            """;
+        await using (var command = connection.Command(insert, transaction).With("now", now).WithList("ids", due))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.
+        var advance = $"""
+            UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
+            WHERE {SqlLists.In(_database, "id", "ids")}
+            """;
+        await using (var command = connection.Command(advance, transaction).With("now", now).WithList("ids", due))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
+    {
+        var skipLocked = _database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
+        var sql = $"""
+            UPDATE runs SET state = 'running', lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expires,
+                attempt = attempt + 1, attempt_started_at = @now, started_at = COALESCE(started_at, @now)
+            WHERE id IN (
+                SELECT q.id FROM runs q
+                WHERE q.state = 'queued'
+                  AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = 'running')
+                ORDER BY q.id
+                LIMIT @max
+                {skipLocked})
+            RETURNING id, lease_token, sync_id, attempt, reset, empty_cache, empty_cache_done, trigger_source, attempt_started_at, result
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var claimed = new List<ClaimedRun>();
+        try
+        {
+            await using (var command = connection.Command(sql, transaction)
+                .With("owner", owner).With("expires", now + leaseMicros).With("now", now).With("max", (long)max))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    claimed.Add(new ClaimedRun(
+                        reader.GetInt64(0),
+                        reader.GetInt64(1),
+                        reader.GetString(2),
+                        (int)reader.GetInt64(3),
+                        reader.GetInt64(4) != 0,
+                        reader.GetInt64(5) != 0,
+                        reader.GetInt64(6) != 0,
+                        reader.GetString(7),
+                        reader.GetInt64(8),
+                        reader.GetNullableString(9)));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        {
+            // Two claimers raced for runs of one sync (the follow-up was claimed just as its predecessor
+            // returned to the queue): the index refused the second; claim again on the next wake-up.
+            return [];
+        }
+
+        return claimed;
+    }
+
+    public async Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND lease_token = @token AND state = 'running'")
+            .With("expires", newExpiry).With("id", runId).With("token", leaseToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using (var command = connection.Command("""
+            UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_expires_at = NULL
+            WHERE id = @id AND lease_token = @token AND state = 'running'
+            """, transaction))
+        {
+            command.With("state", completion.Succeeded ? RunStates.Succeeded : RunStates.Failed)
+                .With("now", completion.Now)
+                .With("result", completion.ResultJson)
+                .With("error", completion.Error)
+                .With("id", completion.Fence.RunId)
+                .With("token", completion.Fence.LeaseToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        if (completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
+        {
+            await using var command = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction)
+                .With("date", lastSyncDate).With("id", completion.SyncId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var skipLocked = _database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
+        var expired = new List<(long Id, string SyncId, long Attempt)>();
+        await using (var select = connection.Command($"""
+            SELECT id, sync_id, attempt FROM runs WHERE state = 'running' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit {skipLocked}
+            """, transaction).With("now", now).With("limit", (long)limit))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                expired.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+        }
+
+        var requeued = new List<long>();
+        foreach (var (id, syncId, attempt) in expired)
+        {
+            // A follow-up is already queued: it resumes from the same checkpoint, so the expired run ends
+            // here rather than queueing a second run for the sync.
+            await using var hasFollowUp = connection.Command("SELECT COUNT(*) FROM runs WHERE sync_id = @sync AND state = 'queued'", transaction)
+                .With("sync", syncId);
+            var failIt = attempt >= MaxAttempts || await hasFollowUp.ScalarInt64Async(cancellationToken) > 0;
+            var sql = failIt
+                ? "UPDATE runs SET state = 'failed', finished_at = @now, lease_expires_at = NULL, error = @error WHERE id = @id AND state = 'running'"
+                : "UPDATE runs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE id = @id AND state = 'running'";
+            await using var update = connection.Command(sql, transaction).With("now", now).With("id", id)
+                .With("error", attempt >= MaxAttempts
+                    ? $"The run's lease expired {attempt} times (its worker stopped or crashed); giving up."
+                    : "The run's lease expired (its worker stopped or crashed); a queued run of the same sync takes over.");
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1 && !failIt)
+            {
+                requeued.Add(id);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return requeued;
+    }
+
+    public async Task<RunRow?> GetRunAsync(long environmentId, long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {RunColumns} WHERE r.id = @id AND c.environment_id = @env")
+            .With("id", runId).With("env", environmentId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT {RunColumns}
+            WHERE c.environment_id = @env
+              AND (@pck IS NULL OR i.unique_key = @pck)
+              AND (@cid IS NULL OR c.connection_id = @cid)
+              AND (@sync IS NULL OR s.name = @sync)
+              AND (@variant IS NULL OR s.variant = @variant)
+              AND (@state IS NULL OR r.state = @state)
+              AND (@batch IS NULL OR r.batch_id = @batch)
+              AND (@before IS NULL OR r.id < @before)
+            ORDER BY r.id DESC
+            LIMIT @limit
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql)
+            .With("env", environmentId)
+            .With("pck", filter.ProviderConfigKey)
+            .With("cid", filter.ConnectionId)
+            .With("sync", filter.SyncName)
+            .With("variant", filter.Variant)
+            .With("state", filter.State)
+            .With("batch", filter.BatchId)
+            .With("before", filter.BeforeId)
+            .With("limit", (long)filter.Limit);
+        if (_database.IsPostgres)
+        {
+            // Untyped NULL parameters need a type on PostgreSQL ("could not determine data type").
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                if (parameter.Value is DBNull)
+                {
+                    ((Npgsql.NpgsqlParameter)parameter).NpgsqlDbType = parameter.ParameterName == "before"
+                        ? NpgsqlTypes.NpgsqlDbType.Bigint
+                        : NpgsqlTypes.NpgsqlDbType.Text;
+                }
+            }
+        }
+
+        var runs = new List<RunRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    public async Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken)
+    {
+        await using (var connection = await _database.OpenAsync(cancellationToken))
+        await using (var command = connection.Command("""
+            UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = @reason
+            WHERE id = @id AND state IN ('queued', 'running')
+              AND sync_id IN (SELECT s.id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE c.environment_id = @env)
+            """).With("now", now).With("reason", reason).With("id", runId).With("env", environmentId))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return await GetRunAsync(environmentId, runId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, RunRow>(StringComparer.Ordinal);
+        if (syncIds.Count == 0)
+        {
+            return result;
+        }
+
+        // A queued run has not started: like Nango's jobs (created at start), status reports started runs.
+        var sql = $"""
+            SELECT {RunColumns}
+            WHERE r.id IN (SELECT MAX(id) FROM runs WHERE state <> 'queued' AND {SqlLists.In(_database, "sync_id", "ids")} GROUP BY sync_id)
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql).WithList("ids", syncIds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var run = ReadRun(reader);
+            result[run.SyncId] = run;
+        }
+
+        return result;
+    }
+
+    public async Task<bool> MarkEmptyCacheDoneAsync(RunFence fence, long now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "UPDATE runs SET empty_cache_done = 1 WHERE id = @id AND lease_token = @token AND state = 'running'")
+            .With("id", fence.RunId).With("token", fence.LeaseToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static RunRow ReadRun(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        reader.GetNullableString(8),
+        reader.GetInt64(9) != 0,
+        reader.GetInt64(10) != 0,
+        reader.GetNullableString(11),
+        (int)reader.GetInt64(12),
+        reader.GetInt64(13),
+        reader.GetNullableInt64(14),
+        reader.GetNullableInt64(15),
+        reader.GetNullableString(16),
+        reader.GetNullableString(17),
+        reader.GetNullableString(18));
+}
