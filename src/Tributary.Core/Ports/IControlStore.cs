@@ -41,6 +41,10 @@ public interface IControlStore
     Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken);
 
     Task<SyncRow?> GetSyncAsync(string syncId, CancellationToken cancellationToken);
+
+    Task<Connection?> GetConnectionByIdAsync(long connectionDbId, CancellationToken cancellationToken);
+
+    Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken);
 }
 
 public sealed record NewConnection(

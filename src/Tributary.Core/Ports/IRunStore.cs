@@ -24,6 +24,9 @@ public interface IRunStore
     /// <summary>Completes a run; false (and nothing written) when the lease was lost.</summary>
     Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken);
 
+    /// <summary>Gives a run back to the queue on graceful shutdown (or fails it when a follow-up is already queued).</summary>
+    Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken);
+
     /// <summary>Re-queues (or, when a follow-up is already queued, fails) running runs whose lease expired.</summary>
     Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken);
 

@@ -363,7 +363,18 @@ internal sealed class SqlControlStore : IControlStore
         return rows.Count == 1 ? rows[0] : null;
     }
 
-    private async Task<Connection?> GetConnectionByIdAsync(long connectionDbId, CancellationToken cancellationToken)
+    public async Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            SELECT id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at
+            FROM integrations WHERE id = @id
+            """).With("id", integrationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadIntegration(reader) : null;
+    }
+
+    public async Task<Connection?> GetConnectionByIdAsync(long connectionDbId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {ConnectionColumns} WHERE c.id = @id").With("id", connectionDbId);

@@ -294,6 +294,21 @@ internal sealed class SqlRunStore : IRunStore
         return true;
     }
 
+    public async Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            UPDATE runs SET
+                state = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued') THEN 'failed' ELSE 'queued' END,
+                finished_at = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued') THEN @now ELSE NULL END,
+                error = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued')
+                    THEN 'Interrupted by a worker shutdown; the queued run of the same sync continues from the checkpoint.' ELSE error END,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = @id AND lease_token = @token AND state = 'running'
+            """).With("now", now).With("id", fence.RunId).With("token", fence.LeaseToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

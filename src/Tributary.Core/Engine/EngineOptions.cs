@@ -1,0 +1,47 @@
+namespace Tributary.Core.Engine;
+
+/// <summary>How the scheduler, workers and reaper behave. Defaults suit one process on a small machine.</summary>
+public sealed class EngineOptions
+{
+    public const string SectionName = "Engine";
+
+    /// <summary>Runs one worker executes at once.</summary>
+    public int WorkerSlots { get; set; } = 16;
+
+    /// <summary>How long a claim lasts without a heartbeat; the reaper re-queues runs past it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The fallback poll when no wake-up signal arrives (another process queued a run, or a signal was missed).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The scheduler's grid tick.</summary>
+    public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Schedules turned into runs per transaction (bounded, so a burst never holds one long lock).</summary>
+    public int SchedulerBatchSize { get; set; } = 1000;
+
+    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a stopping worker lets running syncs finish before cancelling them.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool RunScheduler { get; set; } = true;
+
+    public bool RunWorkers { get; set; } = true;
+
+    public void Validate()
+    {
+        if (WorkerSlots < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WorkerSlots), "WorkerSlots must be at least 1.");
+        }
+
+        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LeaseDuration), "LeaseDuration must be at least one second.");
+        }
+    }
+
+    /// <summary>Heartbeats come three times per lease, so one late heartbeat never loses it.</summary>
+    public TimeSpan HeartbeatInterval => LeaseDuration / 3;
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Engine;
+
+/// <summary>Re-queues runs whose lease expired (their worker crashed or stalled); they resume from their checkpoint.</summary>
+public sealed class LeaseReaper
+{
+    private readonly IRunStore _runs;
+    private readonly WorkSignal _signal;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<LeaseReaper> _logger;
+
+    public LeaseReaper(IRunStore runs, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<LeaseReaper> logger)
+    {
+        _runs = runs;
+        _signal = signal;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task<IReadOnlyList<long>> ReapAsync(CancellationToken cancellationToken)
+    {
+        var requeued = await _runs.ReapExpiredAsync(Micros.Now(_timeProvider), 1000, cancellationToken);
+        if (requeued.Count > 0)
+        {
+            _logger.LogWarning("Re-queued {Count} runs whose lease expired: {RunIds}.", requeued.Count, string.Join(", ", requeued));
+            _signal.Notify();
+        }
+
+        return requeued;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ReaperInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ReapAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Reaping expired leases failed; the next tick retries.");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}
