@@ -1,1 +1,11 @@
-return 0;
+using System.CommandLine;
+using Tributary.Cli;
+
+var root = new RootCommand("Tributary: a self-hosted sync engine that speaks Nango's API.");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(DeployCommand.Create());
+root.Subcommands.Add(RemoteCommands.Trigger());
+root.Subcommands.Add(RemoteCommands.Status());
+root.Subcommands.Add(RemoteCommands.Records());
+return await root.Parse(args).InvokeAsync();

@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRunStore>(_ => new SqlRunStore(database));
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
+        services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
         return services;
     }
 }

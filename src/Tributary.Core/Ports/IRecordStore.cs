@@ -51,6 +51,7 @@ public sealed record StoredRecord(
     string ExternalId,
     string PayloadJson,
     long Seq,
+    long AddedSeq,
     long CreatedAt,
     long UpdatedAt,
     long? DeletedAt,

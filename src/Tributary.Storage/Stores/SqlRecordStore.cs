@@ -284,7 +284,7 @@ internal sealed class SqlRecordStore : IRecordStore
         }
 
         var sql = $"""
-            SELECT external_id, payload, seq, created_at, updated_at, deleted_at, pruned_at FROM records
+            SELECT external_id, payload, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY seq
             LIMIT @limit
@@ -319,8 +319,9 @@ internal sealed class SqlRecordStore : IRecordStore
                 reader.GetInt64(2),
                 reader.GetInt64(3),
                 reader.GetInt64(4),
-                reader.GetNullableInt64(5),
-                reader.GetNullableInt64(6)));
+                reader.GetInt64(5),
+                reader.GetNullableInt64(6),
+                reader.GetNullableInt64(7)));
         }
 
         var hasMore = rows.Count > query.Limit;

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Tributary.Core.Configuration;
+using Tributary.Core.Engine;
+using Tributary.Server.Hosting;
+
+namespace Tributary.Cli;
+
+internal static class DeployCommand
+{
+    public static Command Create()
+    {
+        var binding = new ServerOptionsBinding();
+        var command = new Command("deploy", "Validate tributary.yaml and apply it to the database (runs, checkpoints and records are kept).");
+        binding.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = binding.Read(result);
+            options.Quiet = true;
+            options.Role = "api";
+            try
+            {
+                // Building the app migrates, ensures the environment and deploys; it is not started.
+                var engine = new EngineOptions { RunScheduler = false, RunWorkers = false };
+                await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
+                Console.WriteLine(File.Exists(options.ConfigPath) ? $"Deployed {options.ConfigPath}." : "No configuration file; deployed the built-in demo.");
+                return ExitCodes.Ok;
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadInput;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Tributary.Client;
+
+namespace Tributary.Cli;
+
+/// <summary>Verbs that talk to a running server through its HTTP API (the same calls any Nango client makes).</summary>
+internal static class RemoteCommands
+{
+    private static readonly Option<string?> Url = new("--url") { Description = "Server URL (TRIBUTARY_URL; default http://127.0.0.1:3003)" };
+    private static readonly Option<string?> Key = new("--secret-key") { Description = "Secret key (TRIBUTARY_SECRET_KEY, else ./.tributary/secret-key)" };
+
+    public static Command Trigger()
+    {
+        var integration = new Argument<string>("provider-config-key");
+        var syncs = new Argument<string[]>("syncs") { Arity = ArgumentArity.ZeroOrMore, Description = "Sync names (name or name::variant); none means all" };
+        var connection = new Option<string?>("--connection") { Description = "One connection; all connections of the integration when absent" };
+        var reset = new Option<bool>("--reset") { Description = "Clear the checkpoint and last sync date first" };
+        var emptyCache = new Option<bool>("--empty-cache") { Description = "With --reset: also delete the cached records" };
+        var command = new Command("trigger", "Trigger a one-off run of syncs (POST /sync/trigger).") { integration, syncs };
+        AddCommon(command);
+        command.Options.Add(connection);
+        command.Options.Add(reset);
+        command.Options.Add(emptyCache);
+        command.SetAction((result, cancellationToken) => RunAsync(result, async client =>
+        {
+            var body = new JsonObject
+            {
+                ["provider_config_key"] = result.GetValue(integration),
+                ["syncs"] = new JsonArray((result.GetValue(syncs) ?? []).Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+            };
+            if (result.GetValue(connection) is { } c)
+            {
+                body["connection_id"] = c;
+            }
+
+            if (result.GetValue(reset) || result.GetValue(emptyCache))
+            {
+                body["opts"] = new JsonObject { ["reset"] = result.GetValue(reset), ["emptyCache"] = result.GetValue(emptyCache) };
+            }
+
+            return await client.TriggerAsync(body, cancellationToken);
+        }));
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var integration = new Argument<string>("provider-config-key");
+        var syncs = new Option<string>("--syncs") { Description = "* or a comma list of name[::variant]", DefaultValueFactory = _ => "*" };
+        var connection = new Option<string?>("--connection") { Description = "One connection" };
+        var command = new Command("status", "Show sync status (GET /sync/status).") { integration };
+        AddCommon(command);
+        command.Options.Add(syncs);
+        command.Options.Add(connection);
+        command.SetAction((result, cancellationToken) => RunAsync(result, client =>
+            client.StatusAsync(result.GetValue(integration)!, result.GetValue(syncs) ?? "*", result.GetValue(connection), cancellationToken)));
+        return command;
+    }
+
+    public static Command Records()
+    {
+        var integration = new Argument<string>("provider-config-key");
+        var connection = new Argument<string>("connection-id");
+        var model = new Argument<string>("model");
+        var limit = new Option<int?>("--limit") { Description = "Records per page (1-10000, default 100)" };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue after this cursor" };
+        var command = new Command("records", "Read cached records (GET /records).") { integration, connection, model };
+        AddCommon(command);
+        command.Options.Add(limit);
+        command.Options.Add(cursor);
+        command.SetAction((result, cancellationToken) => RunAsync(result, client =>
+            client.RecordsAsync(result.GetValue(integration)!, result.GetValue(connection)!, result.GetValue(model)!, result.GetValue(cursor), result.GetValue(limit), cancellationToken)));
+        return command;
+    }
+
+    private static void AddCommon(Command command)
+    {
+        command.Options.Add(Url);
+        command.Options.Add(Key);
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Func<TributaryClient, Task<JsonNode?>> call)
+    {
+        var url = result.GetValue(Url) ?? ServerOptionsBinding.Env("TRIBUTARY_URL") ?? "http://127.0.0.1:3003";
+        var key = result.GetValue(Key) ?? ServerOptionsBinding.Env("TRIBUTARY_SECRET_KEY") ?? ReadKeptKey();
+        if (key is null)
+        {
+            await Console.Error.WriteLineAsync("No secret key: pass --secret-key or set TRIBUTARY_SECRET_KEY.");
+            return ExitCodes.BadInput;
+        }
+
+        using var client = new TributaryClient(new Uri(url), key);
+        try
+        {
+            var response = await call(client);
+            Console.WriteLine(response?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? string.Empty);
+            return ExitCodes.Ok;
+        }
+        catch (TributaryApiException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Body);
+            return ExitCodes.ApiError;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"Cannot reach {url}: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static string? ReadKeptKey()
+    {
+        var dataDir = ServerOptionsBinding.Env("TRIBUTARY_DATA_DIR") ?? ".tributary";
+        var file = Path.Combine(dataDir, "secret-key");
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Tributary.Core.Engine;
+using Tributary.Server.Hosting;
+
+namespace Tributary.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var binding = new ServerOptionsBinding();
+        var port = new Option<int?>("--port") { Description = "Port on 127.0.0.1 (TRIBUTARY_PORT; default 3003, Nango's local port)" };
+        var host = new Option<string?>("--host") { Description = "Address to listen on (TRIBUTARY_HOST; default 127.0.0.1)" };
+        var role = new Option<string>("--role") { Description = "all (API and workers), api or worker", DefaultValueFactory = _ => "all" };
+        role.AcceptOnlyFromAmong("all", "api", "worker");
+        var slots = new Option<int?>("--worker-slots") { Description = "Runs a worker executes at once (default 16)" };
+        var lease = new Option<double?>("--lease-seconds") { Description = "Run lease duration in seconds (default 30)" };
+        var pathBase = new Option<string?>("--path-base") { Description = "Serve the API under a path prefix, e.g. /nango (TRIBUTARY_PATH_BASE)" };
+        var command = new Command("serve", "Run the API and the workers.");
+        binding.AddTo(command);
+        command.Options.Add(port);
+        command.Options.Add(host);
+        command.Options.Add(role);
+        command.Options.Add(slots);
+        command.Options.Add(lease);
+        command.Options.Add(pathBase);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = binding.Read(result);
+            options.Port = result.GetValue(port) ?? (ServerOptionsBinding.Env("TRIBUTARY_PORT") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 3003);
+            options.Host = result.GetValue(host) ?? ServerOptionsBinding.Env("TRIBUTARY_HOST") ?? "127.0.0.1";
+            options.Role = result.GetValue(role) ?? "all";
+            options.PathBase = result.GetValue(pathBase) ?? ServerOptionsBinding.Env("TRIBUTARY_PATH_BASE");
+            var engine = new EngineOptions();
+            if (result.GetValue(slots) is { } s)
+            {
+                engine.WorkerSlots = s;
+            }
+
+            if (result.GetValue(lease) is { } l)
+            {
+                engine.LeaseDuration = TimeSpan.FromSeconds(l);
+                engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
+            }
+
+            await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
+            Console.WriteLine($"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role}).");
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

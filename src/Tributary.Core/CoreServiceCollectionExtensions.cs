@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Engine;
+using Tributary.Core.Functions.SampleData;
+using Tributary.Core.Security;
+using Tributary.Core.Services;
+
+namespace Tributary.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>The engine and services; storage (<c>AddTributaryStorage</c>) and a <see cref="TimeProvider"/> come from the host.</summary>
+    public static IServiceCollection AddTributaryCore(this IServiceCollection services, EngineOptions options, byte[] encryptionKey)
+    {
+        options.Validate();
+        var functions = new SyncFunctionRegistry();
+        functions.Register(typeof(SampleDataSyncFunction));
+        services.AddSingleton(functions);
+        services.AddSingleton(options);
+        services.AddSingleton(new CredentialProtector(encryptionKey));
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<RunCancellations>();
+        services.AddSingleton<ProviderHttpClientFactory>();
+        services.AddSingleton<RunExecutor>();
+        services.AddSingleton<SyncWorker>();
+        services.AddSingleton<SyncScheduler>();
+        services.AddSingleton<LeaseReaper>();
+        services.AddSingleton<TriggerService>();
+        services.AddSingleton<StatusService>();
+        services.AddHostedService<EngineHostedService>();
+        return services;
+    }
+
+    /// <summary>Registers a sync function of an embedding application under <paramref name="name"/>.</summary>
+    public static IServiceCollection AddSyncFunction<T>(this IServiceCollection services, string name)
+        where T : class, Tributary.Sdk.ISyncFunction
+    {
+        services.AddSingleton(new SyncFunctionRegistration(name, typeof(T)));
+        return services;
+    }
+}
+
+public sealed record SyncFunctionRegistration(string Name, Type Type);

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Tributary.Core.Domain;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Services;
+
+/// <summary><c>GET /sync/status</c>: Nango's fields and classification, with record counts per variant.</summary>
+public sealed class StatusService
+{
+    private readonly IControlStore _control;
+    private readonly IRunStore _runs;
+    private readonly IRecordStore _records;
+    private readonly ICheckpointStore _checkpoints;
+
+    public StatusService(IControlStore control, IRunStore runs, IRecordStore records, ICheckpointStore checkpoints)
+    {
+        _control = control;
+        _runs = runs;
+        _records = records;
+        _checkpoints = checkpoints;
+    }
+
+    /// <param name="syncs">null for <c>*</c>.</param>
+    public async Task<IReadOnlyList<SyncStatus>> GetAsync(Tenant tenant, string providerConfigKey, string? connectionId, IReadOnlyList<SyncIdentifier>? syncs, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SyncRow> rows;
+        if (connectionId is not null)
+        {
+            var connection = await _control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+                ?? throw new TributaryException(400, "invalid_body", "Connection not found");
+            var all = await _control.GetSyncsAsync(connection.Id, cancellationToken);
+            rows = syncs is null ? all : syncs.Distinct().Select(i => all.FirstOrDefault(s => s.Name == i.Name && s.Variant == i.Variant)).OfType<SyncRow>().ToList();
+        }
+        else
+        {
+            var integration = await _control.GetIntegrationAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken);
+            rows = integration is null ? [] : await _control.GetSyncsOfIntegrationAsync(integration.Id, syncs, cancellationToken);
+        }
+
+        var latest = await _runs.LatestRunsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
+        var result = new List<SyncStatus>(rows.Count);
+        foreach (var row in rows)
+        {
+            latest.TryGetValue(row.Id, out var run);
+            var models = row.Models.Select(m => row.Variant == SyncIdentifier.BaseVariant ? m : $"{m}::{row.Variant}").ToList();
+            var counts = await _records.CountLiveAsync(row.ConnectionDbId, models, cancellationToken);
+            var checkpoint = await _checkpoints.GetAsync(row.ConnectionDbId, $"sync:{row.Name}:{row.Variant}", cancellationToken);
+            result.Add(new SyncStatus(
+                row,
+                Classify(row, run),
+                run,
+                row.Models.ToDictionary(m => m, m => counts[row.Variant == SyncIdentifier.BaseVariant ? m : $"{m}::{row.Variant}"], StringComparer.Ordinal),
+                checkpoint?.Value));
+        }
+
+        return result;
+    }
+
+    /// <summary>Nango §2.2: running wins, then paused, then the last run's outcome.</summary>
+    public static string Classify(SyncRow row, RunRow? latest)
+    {
+        if (latest?.State == RunStates.Running)
+        {
+            return "RUNNING";
+        }
+
+        if (row.ScheduleState == ScheduleStates.Paused)
+        {
+            return "PAUSED";
+        }
+
+        return latest?.State is RunStates.Failed or RunStates.Cancelled ? "ERROR" : "SUCCESS";
+    }
+}
+
+public sealed record SyncStatus(SyncRow Sync, string Status, RunRow? LatestRun, IReadOnlyDictionary<string, long> RecordCount, JsonObject? Checkpoint);

@@ -1,0 +1,116 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Engine;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Services;
+
+/// <summary>
+/// <c>POST /sync/trigger</c>, <c>/sync/pause</c> and <c>/sync/start</c> after validation: resolves the targets
+/// set-based and applies the command to all of them in one transaction — all or nothing.
+/// </summary>
+public sealed class TriggerService
+{
+    private readonly IControlStore _control;
+    private readonly IRunStore _runs;
+    private readonly IScheduleStore _schedules;
+    private readonly WorkSignal _signal;
+    private readonly RunCancellations _cancellations;
+    private readonly TimeProvider _timeProvider;
+
+    public TriggerService(IControlStore control, IRunStore runs, IScheduleStore schedules, WorkSignal signal, RunCancellations cancellations, TimeProvider timeProvider)
+    {
+        _control = control;
+        _runs = runs;
+        _schedules = schedules;
+        _signal = signal;
+        _cancellations = cancellations;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<TriggerResult> TriggerAsync(Tenant tenant, SyncCommand command, bool reset, bool emptyCache, string initiator, CancellationToken cancellationToken)
+    {
+        var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
+        var batchId = targets.Count > 1 ? Guid.NewGuid().ToString() : null;
+        var outcomes = await _runs.ApplyTriggerAsync(
+            targets,
+            new TriggerRequest(reset, emptyCache, initiator, batchId, Micros.Now(_timeProvider)),
+            cancellationToken);
+        foreach (var outcome in outcomes.Where(o => o.Outcome == TriggerOutcomes.Restarted))
+        {
+            _cancellations.CancelSync(outcome.SyncId);
+        }
+
+        if (outcomes.Count > 0)
+        {
+            _signal.Notify();
+        }
+
+        return new TriggerResult(batchId, targets, outcomes);
+    }
+
+    /// <summary>Pauses (cancelling queued and running runs) or starts the schedules of the targets.</summary>
+    public async Task<int> SetScheduleStateAsync(Tenant tenant, SyncCommand command, bool paused, CancellationToken cancellationToken)
+    {
+        var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
+        var ids = targets.Select(t => t.Id).ToList();
+        var changed = await _schedules.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);
+        if (paused)
+        {
+            foreach (var id in ids)
+            {
+                _cancellations.CancelSync(id);
+            }
+        }
+        else
+        {
+            _signal.Notify();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Nango's resolution rules, except that a missing named sync applies nothing (Nango applies the earlier ones).</summary>
+    public async Task<IReadOnlyList<SyncRow>> ResolveTargetsAsync(Tenant tenant, SyncCommand command, CancellationToken cancellationToken)
+    {
+        var integration = await _control.GetIntegrationAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
+            ?? throw TributaryException.UnknownProviderConfig();
+        if (command.ConnectionId is { } connectionId)
+        {
+            var connection = await _control.GetConnectionAsync(tenant.EnvironmentId, connectionId, command.ProviderConfigKey, cancellationToken)
+                ?? throw TributaryException.UnknownConnection(connectionId, command.ProviderConfigKey);
+            var syncs = await _control.GetSyncsAsync(connection.Id, cancellationToken);
+            if (command.Syncs.Count == 0)
+            {
+                return syncs;
+            }
+
+            var byIdentifier = syncs.ToDictionary(s => new SyncIdentifier(s.Name, s.Variant));
+            var targets = new List<SyncRow>(command.Syncs.Count);
+            foreach (var identifier in command.Syncs.Distinct())
+            {
+                if (!byIdentifier.TryGetValue(identifier, out var sync))
+                {
+                    throw TributaryException.NoSyncsFound();
+                }
+
+                targets.Add(sync);
+            }
+
+            return targets;
+        }
+
+        var all = await _control.GetSyncsOfIntegrationAsync(integration.Id, command.Syncs.Count == 0 ? null : command.Syncs, cancellationToken);
+        if (all.Count == 0)
+        {
+            throw TributaryException.NoSyncsFound();
+        }
+
+        return all;
+    }
+}
+
+/// <summary>What a sync command targets: an integration, optionally one connection, and sync identifiers (empty = all).</summary>
+public sealed record SyncCommand(string ProviderConfigKey, string? ConnectionId, IReadOnlyList<SyncIdentifier> Syncs);
+
+public sealed record TriggerResult(string? BatchId, IReadOnlyList<SyncRow> Targets, IReadOnlyList<TriggerOutcome> Outcomes);

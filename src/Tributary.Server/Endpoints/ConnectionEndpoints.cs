@@ -1,0 +1,255 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Domain;
+using Tributary.Core.Engine;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
+using Tributary.Core.Services;
+using Tributary.Server.Http;
+using Tributary.Server.Validation;
+
+namespace Tributary.Server.Endpoints;
+
+/// <summary>Nango's connection import, read, delete and metadata endpoints.</summary>
+internal static class ConnectionEndpoints
+{
+    private static readonly string[] CredentialTypes = ["API_KEY", "BASIC", "OAUTH2", "NONE"];
+
+    public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connections", ApiRequest.Handle("environment:connections:write", CreateAsync));
+        app.MapGet("/connections", ApiRequest.Handle("environment:connections:read", ListAsync));
+        app.MapGet("/connections/{connectionId}", ApiRequest.Handle("environment:connections:read", GetAsync));
+        app.MapDelete("/connections/{connectionId}", ApiRequest.Handle("environment:connections:write", DeleteAsync));
+        app.MapPost("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false)));
+        app.MapPatch("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true)));
+        return app;
+    }
+
+    private static async Task CreateAsync(HttpContext context, Tenant tenant)
+    {
+        var (body, bodyError) = await RequestBody.ReadAsync(context);
+        if (bodyError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, bodyError);
+            return;
+        }
+
+        if (body is not { ValueKind: JsonValueKind.Object } root)
+        {
+            throw Invalid("The body must be a JSON object with provider_config_key, connection_id and credentials.", []);
+        }
+
+        var providerConfigKey = RequiredString(root, "provider_config_key");
+        var connectionId = RequiredString(root, "connection_id");
+        if (connectionId.Length > 255)
+        {
+            throw Invalid("connection_id: Too big: expected string to have <=255 characters", ["connection_id"]);
+        }
+
+        var credentials = ReadCredentials(root);
+        var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind != JsonValueKind.Null
+            ? (m.ValueKind == JsonValueKind.Object ? m.GetRawText() : throw Invalid("metadata: expected an object", ["metadata"]))
+            : "{}";
+
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var integration = await control.GetIntegrationAsync(tenant.EnvironmentId, providerConfigKey, context.RequestAborted)
+            ?? throw TributaryException.UnknownProviderConfig();
+        var protector = context.RequestServices.GetRequiredService<CredentialProtector>();
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var created = await control.CreateConnectionAsync(
+            new NewConnection(tenant.EnvironmentId, integration.Id, connectionId, (string)credentials["type"]!, protector.Protect(credentials.ToJsonString()), metadata, Micros.Now(timeProvider)),
+            context.RequestAborted)
+            ?? throw new TributaryException(409, "duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");
+        context.RequestServices.GetRequiredService<WorkSignal>().Notify();
+        await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, credentials));
+    }
+
+    private static async Task ListAsync(HttpContext context, Tenant tenant)
+    {
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var connectionId = context.Request.Query["connectionId"].FirstOrDefault() ?? context.Request.Query["connection_id"].FirstOrDefault();
+        var connections = await control.ListConnectionsAsync(tenant.EnvironmentId, connectionId, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("connections");
+            foreach (var connection in connections)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", connection.Id);
+                w.WriteString("connection_id", connection.ConnectionId);
+                w.WriteString("provider", connection.Provider);
+                w.WriteString("provider_config_key", connection.ProviderConfigKey);
+                w.WriteString("created", Micros.ToIsoString(connection.CreatedAt));
+                w.WritePropertyName("metadata");
+                w.WriteRawValue(connection.MetadataJson);
+                w.WriteStartArray("errors");
+                w.WriteEndArray();
+                w.WriteNull("end_user");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task GetAsync(HttpContext context, Tenant tenant)
+    {
+        var connection = await FindAsync(context, tenant);
+        var protector = context.RequestServices.GetRequiredService<CredentialProtector>();
+        var credentials = JsonNode.Parse(protector.Unprotect(connection.EncryptedCredentials))!.AsObject();
+        await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, credentials));
+    }
+
+    private static async Task DeleteAsync(HttpContext context, Tenant tenant)
+    {
+        var connection = await FindAsync(context, tenant);
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var syncs = await control.GetSyncsAsync(connection.Id, context.RequestAborted);
+        await control.DeleteConnectionAsync(connection.Id, context.RequestAborted);
+        var cancellations = context.RequestServices.GetRequiredService<RunCancellations>();
+        foreach (var sync in syncs)
+        {
+            cancellations.CancelSync(sync.Id);
+        }
+
+        await JsonResponses.SuccessAsync(context);
+    }
+
+    private static async Task MetadataAsync(HttpContext context, Tenant tenant, bool merge)
+    {
+        var (body, bodyError) = await RequestBody.ReadAsync(context);
+        if (bodyError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, bodyError);
+            return;
+        }
+
+        if (body is not { ValueKind: JsonValueKind.Object } root)
+        {
+            throw Invalid("The body must be a JSON object with connection_id, provider_config_key and metadata.", []);
+        }
+
+        var providerConfigKey = RequiredString(root, "provider_config_key");
+        if (!root.TryGetProperty("metadata", out var metadataElement) || metadataElement.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("metadata: expected an object", ["metadata"]);
+        }
+
+        var ids = root.TryGetProperty("connection_id", out var idElement) && idElement.ValueKind == JsonValueKind.Array
+            ? idElement.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList()
+            : [RequiredString(root, "connection_id")];
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var patch = JsonNode.Parse(metadataElement.GetRawText())!.AsObject();
+        var found = new List<Connection>();
+        foreach (var id in ids)
+        {
+            found.Add(await control.GetConnectionAsync(tenant.EnvironmentId, id, providerConfigKey, context.RequestAborted)
+                ?? throw TributaryException.UnknownConnection(id, providerConfigKey));
+        }
+
+        foreach (var connection in found)
+        {
+            var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
+            foreach (var (key, value) in patch)
+            {
+                next[key] = value?.DeepClone();
+            }
+
+            await control.UpdateConnectionMetadataAsync(connection.Id, next.ToJsonString(), context.RequestAborted);
+        }
+
+        await JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("connection_id", ids.Count == 1 ? ids[0] : string.Join(",", ids));
+            w.WriteString("provider_config_key", providerConfigKey);
+            w.WritePropertyName("metadata");
+            patch.WriteTo(w);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<Connection> FindAsync(HttpContext context, Tenant tenant)
+    {
+        var connectionId = (string)context.Request.RouteValues["connectionId"]!;
+        var providerConfigKey = context.Request.Query["provider_config_key"].FirstOrDefault();
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        return await control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, context.RequestAborted)
+            ?? throw TributaryException.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+    }
+
+    private static JsonObject ReadCredentials(JsonElement root)
+    {
+        if (!root.TryGetProperty("credentials", out var element))
+        {
+            return new JsonObject { ["type"] = "NONE" };
+        }
+
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+            || !CredentialTypes.Contains(type.GetString()))
+        {
+            throw Invalid($"credentials.type: expected one of {string.Join(", ", CredentialTypes)}", ["credentials", "type"]);
+        }
+
+        var credentials = JsonNode.Parse(element.GetRawText())!.AsObject();
+        string[] required = type.GetString() switch
+        {
+            "API_KEY" => ["apiKey"],
+            "BASIC" => ["username"],
+            "OAUTH2" => ["access_token"],
+            _ => [],
+        };
+        foreach (var field in required)
+        {
+            if (credentials[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+            {
+                throw Invalid($"credentials.{field}: Invalid input: expected string, received undefined", ["credentials", field]);
+            }
+        }
+
+        return credentials;
+    }
+
+    private static void WriteConnection(Utf8JsonWriter w, Connection connection, JsonObject credentials)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", connection.Id);
+        w.WriteString("connection_id", connection.ConnectionId);
+        w.WriteString("provider_config_key", connection.ProviderConfigKey);
+        w.WriteString("provider", connection.Provider);
+        w.WriteStartArray("errors");
+        w.WriteEndArray();
+        w.WriteNull("end_user");
+        w.WritePropertyName("metadata");
+        w.WriteRawValue(connection.MetadataJson);
+        w.WriteStartObject("connection_config");
+        w.WriteEndObject();
+        w.WriteString("created_at", Micros.ToIsoString(connection.CreatedAt));
+        w.WriteString("updated_at", Micros.ToIsoString(connection.UpdatedAt));
+        w.WriteNull("last_fetched_at");
+        w.WritePropertyName("credentials");
+        credentials.WriteTo(w);
+        w.WriteEndObject();
+    }
+
+    private static string RequiredString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+        {
+            throw Invalid($"{name}: Invalid input: expected string, received undefined", [name]);
+        }
+
+        return text;
+    }
+
+    private static TributaryException Invalid(string message, string[] path) =>
+        new(400, "invalid_body", path.Length == 0 ? message : message, null);
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Domain;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+using Tributary.Core.Services;
+using Tributary.Server.Http;
+using Tributary.Server.Validation;
+
+namespace Tributary.Server.Endpoints;
+
+/// <summary><c>GET /records</c> (with and without the trailing slash the Node client sends).</summary>
+internal static class RecordsEndpoints
+{
+    public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var handler = ApiRequest.Handle("environment:records:read", ListAsync);
+        app.MapGet("/records", handler);
+        return app;
+    }
+
+    private static async Task ListAsync(HttpContext context, Tenant tenant)
+    {
+        if (RequestChecks.CheckContentType(context.Request.ContentType) is { } contentTypeError)
+        {
+            await JsonResponses.ErrorAsync(context, contentTypeError);
+            return;
+        }
+
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var parsed = RecordsQueryParser.Parse(context.Request.Query, NangoHeaders.From(context.Request.Headers), timeProvider.GetUtcNow());
+        if (!parsed.IsValid)
+        {
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
+        }
+
+        var query = parsed.Value;
+        long? after = null;
+        if (query.Cursor is not null)
+        {
+            if (!RecordCursor.TryDecode(query.Cursor, out var seq))
+            {
+                throw new TributaryException(400, "invalid_cursor", "The cursor is not valid: pass the next_cursor or _nango_metadata.cursor of an earlier response.");
+            }
+
+            after = seq;
+        }
+
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var connection = await control.GetConnectionAsync(tenant.EnvironmentId, query.ConnectionId, query.ProviderConfigKey, context.RequestAborted)
+            ?? throw new TributaryException(400, "unknown_connection", "Provided ConnectionId and ProviderConfigKey does not match a valid connection");
+        var records = context.RequestServices.GetRequiredService<IRecordStore>();
+        var page = await records.ReadPageAsync(
+            new RecordPageQuery(
+                connection.Id,
+                query.ModelFullName,
+                after,
+                query.ModifiedAfter is { } modified ? Micros.From(modified) : null,
+                (RecordFilter)(int)query.Filter,
+                query.Ids,
+                query.Limit),
+            context.RequestAborted);
+        await JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("records");
+            foreach (var record in page.Records)
+            {
+                WriteRecord(w, record);
+            }
+
+            w.WriteEndArray();
+            if (page.HasMore)
+            {
+                w.WriteString("next_cursor", RecordCursor.Encode(page.Records[^1].Seq));
+            }
+            else
+            {
+                w.WriteNull("next_cursor");
+            }
+
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>The stored payload spliced as is (no parse, no re-serialisation), with <c>_nango_metadata</c> appended.</summary>
+    private static void WriteRecord(Utf8JsonWriter w, StoredRecord record)
+    {
+        var metadata = new StringBuilder(256);
+        metadata.Append("\"_nango_metadata\":{\"first_seen_at\":\"").Append(Micros.ToNangoString(record.CreatedAt))
+            .Append("\",\"last_modified_at\":\"").Append(Micros.ToNangoString(record.UpdatedAt))
+            .Append("\",\"last_action\":\"")
+            .Append(record.DeletedAt is not null ? "DELETED" : record.AddedSeq == record.Seq ? "ADDED" : "UPDATED")
+            .Append("\",\"deleted_at\":").Append(record.DeletedAt is { } deleted ? $"\"{Micros.ToNangoString(deleted)}\"" : "null")
+            .Append(",\"pruned_at\":").Append(record.PrunedAt is { } pruned ? $"\"{Micros.ToNangoString(pruned)}\"" : "null")
+            .Append(",\"cursor\":\"").Append(RecordCursor.Encode(record.Seq)).Append("\"}}");
+        var payload = record.PrunedAt is null ? record.PayloadJson : JsonSerializer.Serialize(new { id = record.ExternalId });
+        w.WriteRawValue(string.Concat(payload.AsSpan(0, payload.Length - 1), ",", metadata.ToString()), skipInputValidation: true);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Services;
+
+namespace Tributary.Server.Http;
+
+/// <summary>
+/// Wraps an endpoint handler with authentication and its scope: the handler only runs for a caller whose key
+/// grants <paramref name="scope"/>, and receives the tenant (environment) every query is scoped by.
+/// </summary>
+internal static class ApiRequest
+{
+    public static RequestDelegate Handle(string scope, Func<HttpContext, Tenant, Task> handler) => async context =>
+    {
+        var authentication = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
+        var (key, error) = await authentication.AuthenticateAsync(context);
+        if (key is null)
+        {
+            await JsonResponses.ErrorAsync(context, error!); // not null when key is null
+            return;
+        }
+
+        if (ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden)
+        {
+            await JsonResponses.ErrorAsync(context, forbidden);
+            return;
+        }
+
+        await handler(context, ApiKeyAuthentication.TenantOf(key));
+    };
+}
