@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Time.Testing;
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Storage.Stores;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>A migrated database with the stores, a fake clock and one integration whose connections have syncs.</summary>
+internal sealed class StoreHarness : IAsyncDisposable
+{
+    private StoreHarness(TestDatabase database, FakeTimeProvider time)
+    {
+        Database = database;
+        Time = time;
+        Control = new SqlControlStore(database.Database, time);
+        Runs = new SqlRunStore(database.Database);
+        Records = new SqlRecordStore(database.Database);
+        Checkpoints = new SqlCheckpointStore(database.Database);
+        Schedules = new SqlScheduleStore(database.Database);
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public SqlControlStore Control { get; }
+
+    public SqlRunStore Runs { get; }
+
+    public SqlRecordStore Records { get; }
+
+    public SqlCheckpointStore Checkpoints { get; }
+
+    public SqlScheduleStore Schedules { get; }
+
+    public long EnvironmentId { get; private set; }
+
+    public long IntegrationId { get; private set; }
+
+    public long Now => Micros.Now(Time);
+
+    public static async Task<StoreHarness> CreateAsync(TestDialect dialect, CancellationToken cancellationToken)
+    {
+        var database = await TestDatabase.CreateAsync(dialect, cancellationToken);
+        var harness = new StoreHarness(database, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var environment = await harness.Control.EnsureEnvironmentAsync("dev", cancellationToken);
+        harness.EnvironmentId = environment.Id;
+        await harness.Control.ApplyConfigAsync(
+            environment.Id,
+            [
+                new IntegrationDeployment("demo", "sample-data", null, null,
+                [
+                    new SyncConfigDeployment("contacts", "sample-data", ["Contact", "Company"], "every 1h", 3_600_000, true, "incremental", false),
+                    new SyncConfigDeployment("deals", "sample-data", ["Deal"], "every 1h", 3_600_000, false, "incremental", false),
+                ]),
+            ],
+            cancellationToken);
+        harness.IntegrationId = (await harness.Control.GetIntegrationAsync(environment.Id, "demo", cancellationToken))!.Id;
+        return harness;
+    }
+
+    public async Task<Connection> CreateConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
+        (await Control.CreateConnectionAsync(
+            new NewConnection(EnvironmentId, IntegrationId, connectionId, "NONE", [1, 2, 3], "{}", Now),
+            cancellationToken))!;
+
+    public async Task<SyncRow> SyncAsync(Connection connection, string name, CancellationToken cancellationToken) =>
+        (await Control.GetSyncsAsync(connection.Id, cancellationToken)).Single(s => s.Name == name);
+
+    public Task<IReadOnlyList<TriggerOutcome>> TriggerAsync(SyncRow sync, CancellationToken cancellationToken, bool reset = false, bool emptyCache = false) =>
+        Runs.ApplyTriggerAsync([sync], new TriggerRequest(reset, emptyCache, "test", null, Now), cancellationToken);
+
+    public async Task<ClaimedRun> ClaimOneAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await Runs.ClaimAsync("test-worker", 1, Now, 30_000_000, cancellationToken);
+        return Assert.Single(claimed);
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}

@@ -1,1 +1,0 @@
-namespace Tributary.Testing;
