@@ -36,7 +36,7 @@ internal sealed class ApiKeyAuthentication
 
         var at = header.LastIndexOf("Bearer ", StringComparison.Ordinal);
         var secret = at >= 0 ? header[(at + "Bearer ".Length)..].Trim() : header.Trim();
-        if (secret.Length == 0)
+        if (secret.Length == 0 || header.Trim().Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             return (null, Unauthorized("malformed_auth_header", "Authentication failed. The Authorization header is malformed."));
         }
