@@ -109,7 +109,18 @@ public sealed class RunExecutor
         }
 
         var counts = new RunCounts(target.Config.Models, run.ResultJson);
-        var credentials = _protector.Unprotect(target.Connection.EncryptedCredentials);
+        string credentials;
+        try
+        {
+            credentials = _protector.Unprotect(target.Connection.EncryptedCredentials);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException(
+                "Cannot decrypt the connection's credentials: this process's encryption key is not the one that stored them. "
+                + "Processes sharing a database must share TRIBUTARY_ENCRYPTION_KEY (or one data folder).");
+        }
+
         using var http = _httpClients.Create(target.Integration.BaseUrl, credentials);
         var functionLogger = _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}");
         var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken);

@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using Tributary.Client;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Process;
+
+/// <summary>
+/// Crash safety with real processes: a worker killed mid-run (SIGKILL) loses nothing, and several worker
+/// processes on one PostgreSQL never execute a run twice.
+/// </summary>
+public sealed class WorkerCrashTests
+{
+    private const string Config = """
+        integrations:
+          demo:
+            provider: sample-data
+            syncs:
+              deals:
+                function: sample-data
+                models: [Deal]
+                frequency: every 1h
+                auto_start: false
+        """;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task KilledWorker_RunIsRequeuedAfterLeaseExpiry_ResumesFromCheckpoint_AndEndsWithTheSameRecords(TestDialect dialect)
+    {
+        var directory = Directory.CreateTempSubdirectory("tributary-crash-").FullName;
+        var config = Path.Combine(directory, "tributary.yaml");
+        await File.WriteAllTextAsync(config, Config, Token);
+        var databaseUrl = dialect == TestDialect.Postgres ? await TestPostgres.CreateDatabaseAsync(Token) : null;
+        var key = Guid.NewGuid().ToString();
+        var metadata = new JsonObject { ["records"] = 600, ["batch_size"] = 20, ["delay_ms_per_batch"] = 40, ["seed"] = 7 };
+        string runId;
+        await using (var doomed = await ServerProcess.StartAsync(Path.Combine(directory, "data"), config, key, databaseUrl, Token, "--lease-seconds", "2"))
+        {
+            using var client = new TributaryClient(doomed.BaseUrl, key);
+            await CreateAsync(client, "crashed", metadata);
+            await CreateAsync(client, "steady", metadata);
+            runId = await TriggerAsync(client, "crashed");
+            await WaitForRecordsAsync(client, "crashed", atLeast: 100);
+            await doomed.KillAsync();
+        }
+
+        await using var survivor = await ServerProcess.StartAsync(Path.Combine(directory, "data"), config, key, databaseUrl, Token, "--lease-seconds", "2");
+        using var survivorClient = new TributaryClient(survivor.BaseUrl, key);
+        var resumed = await WaitForFinalAsync(survivorClient, runId);
+        var steady = await WaitForFinalAsync(survivorClient, await TriggerAsync(survivorClient, "steady"));
+
+        Assert.Equal("succeeded", (string?)resumed["state"]);
+        Assert.Equal(2, (int)resumed["attempts"]!);
+        Assert.Equal(600, (int)resumed["result"]!["Deal"]!["added"]!);
+        Assert.Equal("succeeded", (string?)steady["state"]);
+        var crashedRecords = await PayloadsAsync(survivorClient, "crashed");
+        var steadyRecords = await PayloadsAsync(survivorClient, "steady");
+        Assert.Equal(600, crashedRecords.Count);
+        Assert.Equal(steadyRecords, crashedRecords);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task TwoWorkerProcessesOnPostgres_NeverExecuteTheSameRunTwice()
+    {
+        var directory = Directory.CreateTempSubdirectory("tributary-workers-").FullName;
+        var config = Path.Combine(directory, "tributary.yaml");
+        await File.WriteAllTextAsync(config, Config, Token);
+        var databaseUrl = await TestPostgres.CreateDatabaseAsync(Token);
+        var key = Guid.NewGuid().ToString();
+
+        // Processes that share a database must share the credentials key (each would otherwise generate its own).
+        var shared = new Dictionary<string, string> { ["TRIBUTARY_ENCRYPTION_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
+        await using var api = await ServerProcess.StartAsync(Path.Combine(directory, "api"), config, key, databaseUrl, shared, Token, "--role", "api");
+        await using var first = await ServerProcess.StartAsync(Path.Combine(directory, "w1"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4");
+        await using var second = await ServerProcess.StartAsync(Path.Combine(directory, "w2"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4");
+        using var client = new TributaryClient(api.BaseUrl, key);
+        for (var i = 0; i < 40; i++)
+        {
+            await CreateAsync(client, $"c{i}", new JsonObject { ["records"] = 30, ["batch_size"] = 10, ["delay_ms_per_batch"] = 5 });
+        }
+
+        var trigger = await client.TriggerAsync(new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray("deals") }, Token);
+        var batchId = (string?)trigger!["batch_id"];
+        JsonArray runs;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token))
+        {
+            deadline.CancelAfter(TimeSpan.FromSeconds(90));
+            while (true)
+            {
+                runs = (await client.SendAsync(HttpMethod.Get, $"runs?batch_id={batchId}&limit=1000", null, null, deadline.Token))!["runs"]!.AsArray();
+                if (runs.All(r => (string?)r!["state"] is "succeeded" or "failed" or "cancelled"))
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, deadline.Token);
+            }
+        }
+
+        Assert.Equal(40, runs.Count);
+        Assert.All(runs, r =>
+        {
+            Assert.True((string?)r!["state"] == "succeeded", (string?)r["error"]);
+            Assert.Equal(1, (int)r["attempts"]!);
+            Assert.Equal(30, (int)r["result"]!["Deal"]!["added"]!);
+        });
+        Assert.Contains("Tributary listening", first.Output, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static Task<JsonNode?> CreateAsync(TributaryClient client, string connectionId, JsonObject metadata) =>
+        client.CreateConnectionAsync(
+            new JsonObject
+            {
+                ["provider_config_key"] = "demo",
+                ["connection_id"] = connectionId,
+                ["credentials"] = new JsonObject { ["type"] = "NONE" },
+                ["metadata"] = metadata.DeepClone(),
+            },
+            Token);
+
+    private static async Task<string> TriggerAsync(TributaryClient client, string connectionId)
+    {
+        var response = await client.TriggerAsync(
+            new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = connectionId, ["syncs"] = new JsonArray("deals") },
+            Token);
+        return (string)response!["runs"]![0]!["run_id"]!;
+    }
+
+    private static async Task WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var page = await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, deadline.Token);
+            if (page!["records"]!.AsArray().Count >= atLeast)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, deadline.Token);
+        }
+    }
+
+    private static async Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var run = (await client.GetRunAsync(runId, deadline.Token))!;
+            if ((string?)run["state"] is "succeeded" or "failed" or "cancelled")
+            {
+                return run;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, deadline.Token);
+        }
+    }
+
+    /// <summary>Every live record's payload, by id (metadata left out: timestamps differ between the two runs by design).</summary>
+    private static async Task<SortedDictionary<string, string>> PayloadsAsync(TributaryClient client, string connectionId)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? cursor = null;
+        do
+        {
+            var page = (await client.RecordsAsync("demo", connectionId, "Deal", cursor, 1000, Token))!;
+            foreach (var record in page["records"]!.AsArray())
+            {
+                var copy = record!.AsObject().DeepClone().AsObject();
+                copy.Remove("_nango_metadata");
+                result[(string)copy["id"]!] = copy.ToJsonString();
+            }
+
+            cursor = (string?)page["next_cursor"];
+        }
+        while (cursor is not null);
+        return result;
+    }
+}
