@@ -17,6 +17,7 @@ internal static class ServeCommand
         role.AcceptOnlyFromAmong("all", "api", "worker");
         var slots = new Option<int?>("--worker-slots") { Description = "Runs a worker executes at once (default 16)" };
         var lease = new Option<double?>("--lease-seconds") { Description = "Run lease duration in seconds (default 30)" };
+        var poll = new Option<int?>("--poll-ms") { Description = "Fallback poll of the run queue in milliseconds (default 500); wake-ups are immediate" };
         var pathBase = new Option<string?>("--path-base") { Description = "Serve the API under a path prefix, e.g. /nango (TRIBUTARY_PATH_BASE)" };
         var command = new Command("serve", "Run the API and the workers.");
         binding.AddTo(command);
@@ -26,6 +27,7 @@ internal static class ServeCommand
         command.Options.Add(slots);
         command.Options.Add(lease);
         command.Options.Add(pathBase);
+        command.Options.Add(poll);
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = binding.Read(result);
@@ -37,6 +39,11 @@ internal static class ServeCommand
             if (result.GetValue(slots) is { } s)
             {
                 engine.WorkerSlots = s;
+            }
+
+            if (result.GetValue(poll) is { } pollMs)
+            {
+                engine.PollInterval = TimeSpan.FromMilliseconds(pollMs);
             }
 
             if (result.GetValue(lease) is { } l)

@@ -16,6 +16,17 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
+        if (database.IsPostgres)
+        {
+            services.AddSingleton<PostgresRunWakeups>();
+            services.AddSingleton<IRunWakeups>(sp => sp.GetRequiredService<PostgresRunWakeups>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresRunWakeups>());
+        }
+        else
+        {
+            services.AddSingleton<IRunWakeups, NoRunWakeups>();
+        }
+
         return services;
     }
 }

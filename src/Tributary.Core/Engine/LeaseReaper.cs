@@ -9,14 +9,16 @@ public sealed class LeaseReaper
 {
     private readonly IRunStore _runs;
     private readonly WorkSignal _signal;
+    private readonly IRunWakeups _wakeups;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LeaseReaper> _logger;
 
-    public LeaseReaper(IRunStore runs, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<LeaseReaper> logger)
+    public LeaseReaper(IRunStore runs, WorkSignal signal, IRunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<LeaseReaper> logger)
     {
         _runs = runs;
         _signal = signal;
+        _wakeups = wakeups;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -29,6 +31,7 @@ public sealed class LeaseReaper
         {
             _logger.LogWarning("Re-queued {Count} runs whose lease expired: {RunIds}.", requeued.Count, string.Join(", ", requeued));
             _signal.Notify();
+            await _wakeups.PublishAsync(cancellationToken);
         }
 
         return requeued;

@@ -12,14 +12,16 @@ public sealed class SyncScheduler
 {
     private readonly IRunStore _runs;
     private readonly WorkSignal _signal;
+    private readonly IRunWakeups _wakeups;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncScheduler> _logger;
 
-    public SyncScheduler(IRunStore runs, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
+    public SyncScheduler(IRunStore runs, WorkSignal signal, IRunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
     {
         _runs = runs;
         _signal = signal;
+        _wakeups = wakeups;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -36,6 +38,7 @@ public sealed class SyncScheduler
             if (processed > 0)
             {
                 _signal.Notify();
+                await _wakeups.PublishAsync(cancellationToken);
             }
 
             if (processed < _options.SchedulerBatchSize)

@@ -15,15 +15,17 @@ public sealed class TriggerService
     private readonly IRunStore _runs;
     private readonly IScheduleStore _schedules;
     private readonly WorkSignal _signal;
+    private readonly IRunWakeups _wakeups;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
 
-    public TriggerService(IControlStore control, IRunStore runs, IScheduleStore schedules, WorkSignal signal, RunCancellations cancellations, TimeProvider timeProvider)
+    public TriggerService(IControlStore control, IRunStore runs, IScheduleStore schedules, WorkSignal signal, IRunWakeups wakeups, RunCancellations cancellations, TimeProvider timeProvider)
     {
         _control = control;
         _runs = runs;
         _schedules = schedules;
         _signal = signal;
+        _wakeups = wakeups;
         _cancellations = cancellations;
         _timeProvider = timeProvider;
     }
@@ -44,6 +46,7 @@ public sealed class TriggerService
         if (outcomes.Count > 0)
         {
             _signal.Notify();
+            await _wakeups.PublishAsync(cancellationToken);
         }
 
         return new TriggerResult(batchId, targets, outcomes);
@@ -65,6 +68,7 @@ public sealed class TriggerService
         else
         {
             _signal.Notify();
+            await _wakeups.PublishAsync(cancellationToken);
         }
 
         return changed;

@@ -75,14 +75,17 @@ public sealed class WorkerCrashTests
         // Processes that share a database must share the credentials key (each would otherwise generate its own).
         var shared = new Dictionary<string, string> { ["TRIBUTARY_ENCRYPTION_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
         await using var api = await ServerProcess.StartAsync(Path.Combine(directory, "api"), config, key, databaseUrl, shared, Token, "--role", "api");
-        await using var first = await ServerProcess.StartAsync(Path.Combine(directory, "w1"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4");
-        await using var second = await ServerProcess.StartAsync(Path.Combine(directory, "w2"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4");
+        await using var first = await ServerProcess.StartAsync(Path.Combine(directory, "w1"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4", "--poll-ms", "30000");
+        await using var second = await ServerProcess.StartAsync(Path.Combine(directory, "w2"), config, key, databaseUrl, shared, Token, "--role", "worker", "--worker-slots", "4", "--poll-ms", "30000");
         using var client = new TributaryClient(api.BaseUrl, key);
         for (var i = 0; i < 40; i++)
         {
             await CreateAsync(client, $"c{i}", new JsonObject { ["records"] = 30, ["batch_size"] = 10, ["delay_ms_per_batch"] = 5 });
         }
 
+        // Workers poll only every 30 s here: a batch finishing well within that proves the API process's
+        // NOTIFY woke them (the workers' first poll was at their start, before any run was queued).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var trigger = await client.TriggerAsync(new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray("deals") }, Token);
         var batchId = (string?)trigger!["batch_id"];
         JsonArray runs;
@@ -101,6 +104,7 @@ public sealed class WorkerCrashTests
             }
         }
 
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the batch took {clock.Elapsed}: workers were not woken by NOTIFY");
         Assert.Equal(40, runs.Count);
         Assert.All(runs, r =>
         {

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Tributary.Core.Engine;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>
+/// Cross-process wake-ups on PostgreSQL: NOTIFY after a commit that queued runs, LISTEN on one dedicated
+/// connection per process that pokes the local <see cref="WorkSignal"/>. A lost notification costs at most one
+/// poll interval, never a run: workers still poll.
+/// </summary>
+internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
+{
+    internal const string Channel = "tributary_runs";
+    private readonly Database _database;
+    private readonly WorkSignal _signal;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<PostgresRunWakeups> _logger;
+
+    public PostgresRunWakeups(Database database, WorkSignal signal, TimeProvider timeProvider, ILogger<PostgresRunWakeups> logger)
+    {
+        _database = database;
+        _signal = signal;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"NOTIFY {Channel}");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = (NpgsqlConnection)await _database.OpenAsync(stoppingToken);
+                connection.Notification += (_, _) => _signal.Notify();
+                await using (var listen = connection.Command($"LISTEN {Channel}"))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Listening for run wake-ups failed; reconnecting (workers keep polling meanwhile).");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _timeProvider, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>SQLite has one process: the in-process signal is all there is.</summary>
+internal sealed class NoRunWakeups : IRunWakeups
+{
+    public Task PublishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
