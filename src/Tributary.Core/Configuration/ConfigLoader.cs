@@ -1,0 +1,59 @@
+using YamlDotNet.Core;
+
+namespace Tributary.Core.Configuration;
+
+/// <summary>Loads and validates <c>tributary.yaml</c>.</summary>
+public static class ConfigLoader
+{
+    /// <summary>The configuration used when no <c>tributary.yaml</c> exists.</summary>
+    public static TributaryConfig Demo => DemoConfig.Instance;
+
+    /// <exception cref="ConfigException">The file cannot be read or is invalid; errors name <paramref name="path"/> as their source.</exception>
+    public static TributaryConfig LoadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A relative path is resolved against a working directory the user may not have in mind.
+            var where = Path.IsPathFullyQualified(path) ? "" : $" (looked for {Path.GetFullPath(path)})";
+            throw FileProblem(path, $"file not found{where}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw FileProblem(path, $"cannot read the file: {exception.Message}");
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <param name="sourceName">Names the text in error messages, usually the file name.</param>
+    /// <exception cref="ConfigException">The text is not YAML or not a valid configuration; all problems are listed.</exception>
+    public static TributaryConfig Parse(string yamlText, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        ArgumentNullException.ThrowIfNull(sourceName);
+
+        IReadOnlyList<YamlTreeNode> documents;
+        try
+        {
+            documents = YamlTreeReader.ReadDocuments(yamlText);
+        }
+        catch (YamlException exception)
+        {
+            // Past a syntax error the structure is unknown, so this is the one problem worth reporting.
+            throw new ConfigException([new ConfigError(sourceName, (int)exception.Start.Line, "", $"invalid YAML: {exception.Message}")]);
+        }
+
+        var errors = new ConfigErrorSink(sourceName);
+        var config = new ConfigReader(errors).Read(documents);
+        return errors.HasErrors ? throw errors.ToException() : config;
+    }
+
+    private static ConfigException FileProblem(string path, string message) => new([new ConfigError(path, 0, "", message)]);
+}

@@ -1,0 +1,271 @@
+using Tributary.Core.Scheduling;
+
+namespace Tributary.Core.Configuration;
+
+/// <summary>
+/// Turns the YAML tree of <c>tributary.yaml</c> into a <see cref="TributaryConfig"/>. It reads past
+/// every problem it reports, so one pass finds them all; the result is only meaningful when the sink
+/// stayed empty.
+/// </summary>
+internal sealed class ConfigReader(ConfigErrorSink errors)
+{
+    private static readonly string[] RootKeys = ["integrations"];
+    private static readonly string[] IntegrationKeys = ["provider", "display_name", "base_url", "syncs"];
+    private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes"];
+
+    private static readonly TributaryConfig Empty = new([]);
+
+    public TributaryConfig Read(IReadOnlyList<YamlTreeNode> documents)
+    {
+        if (documents.Count > 1)
+        {
+            errors.Add(documents[1].Line, "", "the file must hold a single YAML document");
+        }
+
+        if (documents.Count == 0 || documents[0] is YamlTreeScalar { IsNull: true })
+        {
+            return Empty;
+        }
+
+        if (documents[0] is not YamlTreeMapping root)
+        {
+            errors.Add(documents[0].Line, "", "expected a mapping with an 'integrations' key");
+            return Empty;
+        }
+
+        var fields = MappingFields.Read(root, "", root.Line, RootKeys, errors);
+        return fields.Find("integrations") is { } integrations ? new TributaryConfig(ReadIntegrations(integrations)) : Empty;
+    }
+
+    private List<IntegrationConfig> ReadIntegrations(ConfigEntry entry)
+    {
+        var integrations = new List<IntegrationConfig>();
+        if (AsMapping(entry) is not { } mapping)
+        {
+            return integrations;
+        }
+
+        foreach (var integrationEntry in MappingEntries.Read(mapping, entry.Path, errors))
+        {
+            if (ReadIntegration(integrationEntry) is { } integration)
+            {
+                integrations.Add(integration);
+            }
+        }
+
+        return integrations;
+    }
+
+    private IntegrationConfig? ReadIntegration(ConfigEntry entry)
+    {
+        if (ConfigNames.CheckIntegrationKey(entry.Key) is { } problem)
+        {
+            errors.Add(entry.KeyLine, entry.Path, problem);
+        }
+
+        if (AsMapping(entry) is not { } mapping)
+        {
+            return null;
+        }
+
+        var fields = MappingFields.Read(mapping, entry.Path, entry.KeyLine, IntegrationKeys, errors);
+        var provider = fields.RequiredString("provider");
+        var displayName = fields.OptionalString("display_name");
+        var baseUrl = ReadBaseUrl(fields);
+        var syncs = fields.Find("syncs") is { } syncsEntry ? ReadSyncs(syncsEntry) : [];
+        return provider is null ? null : new IntegrationConfig(entry.Key, provider, displayName, baseUrl, syncs);
+    }
+
+    private string? ReadBaseUrl(MappingFields fields)
+    {
+        const string Key = "base_url";
+        var text = fields.OptionalString(Key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        // UriKind.Absolute alone would accept "/api" as a file URI on Unix.
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add(fields.LineOf(Key), fields.PathOf(Key), $"'{text}' is not an absolute http or https URL");
+            return null;
+        }
+
+        return text;
+    }
+
+    private List<SyncConfigDefinition> ReadSyncs(ConfigEntry entry)
+    {
+        var syncs = new List<SyncConfigDefinition>();
+        if (AsMapping(entry) is not { } mapping)
+        {
+            return syncs;
+        }
+
+        foreach (var syncEntry in MappingEntries.Read(mapping, entry.Path, errors))
+        {
+            if (ReadSync(syncEntry) is { } sync)
+            {
+                syncs.Add(sync);
+            }
+        }
+
+        return syncs;
+    }
+
+    private SyncConfigDefinition? ReadSync(ConfigEntry entry)
+    {
+        if (ConfigNames.CheckSyncName(entry.Key) is { } problem)
+        {
+            errors.Add(entry.KeyLine, entry.Path, problem);
+        }
+
+        if (AsMapping(entry) is not { } mapping)
+        {
+            return null;
+        }
+
+        var fields = MappingFields.Read(mapping, entry.Path, entry.KeyLine, SyncKeys, errors);
+        var function = fields.RequiredString("function");
+        var models = ReadModels(fields);
+        var (frequency, interval) = ReadFrequency(fields);
+        var autoStart = fields.Boolean("auto_start", defaultValue: true);
+        var syncType = ReadSyncType(fields);
+        var trackDeletes = fields.Boolean("track_deletes", defaultValue: false);
+
+        // Nango's deploy validation refuses this combination; an incremental run never sees every
+        // record, so deleting the ones it did not see would delete live data.
+        if (trackDeletes == true && syncType == SyncType.Incremental)
+        {
+            errors.Add(
+                fields.LineOf("track_deletes"),
+                fields.PathOf("track_deletes"),
+                "Track deletes is not supported for incremental syncs (set sync_type: full, or remove track_deletes)");
+        }
+
+        if (function is null || models is null || frequency is null || autoStart is null || syncType is null || trackDeletes is null)
+        {
+            return null;
+        }
+
+        return new SyncConfigDefinition(entry.Key, function, models, frequency, interval, autoStart.Value, syncType.Value, trackDeletes.Value);
+    }
+
+    private List<string>? ReadModels(MappingFields fields)
+    {
+        if (fields.Require("models") is not { } entry)
+        {
+            return null;
+        }
+
+        if (entry.Value is not YamlTreeSequence sequence)
+        {
+            errors.Add(entry.Value.Line, entry.Path, "expected a list of model names, such as [Contact, Company]");
+            return null;
+        }
+
+        if (sequence.Items.Count == 0)
+        {
+            errors.Add(sequence.Line, entry.Path, "must list at least one model");
+            return null;
+        }
+
+        var models = new List<string>();
+        var valid = true;
+        for (var index = 0; index < sequence.Items.Count; index++)
+        {
+            var problem = DescribeModelProblem(sequence.Items[index], models);
+            if (problem is null)
+            {
+                models.Add(((YamlTreeScalar)sequence.Items[index]).Value);
+            }
+            else
+            {
+                errors.Add(sequence.Items[index].Line, ConfigPath.Index(entry.Path, index), problem);
+                valid = false;
+            }
+        }
+
+        return valid ? models : null;
+    }
+
+    private static string? DescribeModelProblem(YamlTreeNode item, List<string> earlierModels)
+    {
+        if (item is not YamlTreeScalar { IsNull: false } scalar)
+        {
+            return "expected a model name";
+        }
+
+        if (ConfigNames.CheckModel(scalar.Value) is { } problem)
+        {
+            return problem;
+        }
+
+        return earlierModels.Contains(scalar.Value, StringComparer.Ordinal) ? $"'{scalar.Value}' is listed more than once" : null;
+    }
+
+    private (string? Frequency, TimeSpan Interval) ReadFrequency(MappingFields fields)
+    {
+        const string Key = "frequency";
+        var text = fields.RequiredString(Key);
+        if (text is null)
+        {
+            return (null, TimeSpan.Zero);
+        }
+
+        if (!SyncFrequency.TryParse(text, out var interval))
+        {
+            errors.Add(fields.LineOf(Key), fields.PathOf(Key), $"'{text}' is not a valid frequency (examples: every 1h, every 30 minutes, every day)");
+            return (null, TimeSpan.Zero);
+        }
+
+        if (SyncFrequency.IsTooShort(interval))
+        {
+            errors.Add(fields.LineOf(Key), fields.PathOf(Key), $"'{text}' is shorter than the {SyncFrequency.Minimum.TotalSeconds:0} second minimum");
+            return (null, TimeSpan.Zero);
+        }
+
+        return (text, interval);
+    }
+
+    private SyncType? ReadSyncType(MappingFields fields)
+    {
+        const string Key = "sync_type";
+        if (fields.Find(Key) is not { } entry)
+        {
+            return SyncType.Incremental;
+        }
+
+        switch (entry.Value)
+        {
+            case YamlTreeScalar { Value: "incremental" }:
+                return SyncType.Incremental;
+            case YamlTreeScalar { Value: "full" }:
+                return SyncType.Full;
+            case YamlTreeScalar scalar:
+                errors.Add(scalar.Line, entry.Path, $"'{scalar.Value}' is not a sync type (use incremental or full)");
+                return null;
+            default:
+                errors.Add(entry.Value.Line, entry.Path, "expected incremental or full");
+                return null;
+        }
+    }
+
+    /// <summary>The entry's mapping; a key written without a value counts as an empty mapping.</summary>
+    private YamlTreeMapping? AsMapping(ConfigEntry entry)
+    {
+        if (entry.IsEmpty)
+        {
+            return new YamlTreeMapping(entry.KeyLine, []);
+        }
+
+        if (entry.Value is YamlTreeMapping mapping)
+        {
+            return mapping;
+        }
+
+        errors.Add(entry.Value.Line, entry.Path, "expected a mapping");
+        return null;
+    }
+}

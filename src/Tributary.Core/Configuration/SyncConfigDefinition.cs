@@ -1,0 +1,15 @@
+namespace Tributary.Core.Configuration;
+
+/// <summary>One sync config of an integration, as declared in <c>tributary.yaml</c>.</summary>
+/// <param name="Function">Name of the registered sync function that runs this sync.</param>
+/// <param name="Frequency">The frequency exactly as written, because Nango reports it back verbatim.</param>
+/// <param name="Interval">What <paramref name="Frequency"/> means; never shorter than the scheduling minimum.</param>
+public sealed record SyncConfigDefinition(
+    string Name,
+    string Function,
+    IReadOnlyList<string> Models,
+    string Frequency,
+    TimeSpan Interval,
+    bool AutoStart,
+    SyncType SyncType,
+    bool TrackDeletes);
