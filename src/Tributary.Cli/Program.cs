@@ -8,4 +8,5 @@ root.Subcommands.Add(DeployCommand.Create());
 root.Subcommands.Add(RemoteCommands.Trigger());
 root.Subcommands.Add(RemoteCommands.Status());
 root.Subcommands.Add(RemoteCommands.Records());
+root.Subcommands.Add(KeysCommand.Create());
 return await root.Parse(args).InvokeAsync();

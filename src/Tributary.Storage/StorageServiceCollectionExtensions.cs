@@ -16,6 +16,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
+        services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
+        services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
+        services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
         if (database.IsPostgres)
         {
             services.AddSingleton<PostgresRunWakeups>();

@@ -6,18 +6,34 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
 using Tributary.Core.Errors;
 using Tributary.Core.Ports;
+using Tributary.Core.Engine;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
+using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 
-/// <summary>Read access to integrations in Nango's shapes (they are defined in tributary.yaml), and environment variables.</summary>
+/// <summary>Integrations in Nango's shapes, and environment variables.</summary>
+/// <remarks>
+/// Integrations with syncs come from tributary.yaml; the API can also create, relabel, rename and delete them, as
+/// Nango's can. There is no provider catalogue and no OAuth flow here, so any provider name is accepted and OAuth
+/// app credentials are refused: connections are imported with their credentials through <c>POST /connections</c>.
+/// </remarks>
 internal static class IntegrationEndpoints
 {
+    private static readonly string[] CreateKeys = ["provider", "unique_key", "display_name", "credentials", "forward_webhooks"];
+
+    private static readonly string[] UpdateKeys = ["unique_key", "display_name", "credentials", "forward_webhooks"];
+
+    private static readonly StringRule DisplayName = new(MinLength: 1, MaxLength: 255);
+
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/integrations", ApiRequest.Handle("environment:integrations:read", ListAsync));
         app.MapGet("/integrations/{key}", ApiRequest.Handle("environment:integrations:read", GetAsync));
+        app.MapPost("/integrations", ApiRequest.Handle("environment:integrations:create", CreateAsync));
+        app.MapPatch("/integrations/{key}", ApiRequest.Handle("environment:integrations:update", UpdateAsync));
+        app.MapDelete("/integrations/{key}", ApiRequest.Handle("environment:integrations:delete", DeleteAsync));
         app.MapGet("/environment-variables", ApiRequest.Handle("environment:environment_variables:read", (c, _) =>
             JsonResponses.WriteAsync(c, 200, w =>
             {
@@ -60,6 +76,152 @@ internal static class IntegrationEndpoints
         });
     }
 
+    private static async Task CreateAsync(HttpContext context, Tenant tenant)
+    {
+        var obj = await ReadBodyAsync(context, create: true);
+        if (obj is null)
+        {
+            return;
+        }
+
+        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var created = await store.CreateAsync(
+            tenant.EnvironmentId,
+            obj.UniqueKey!, // required when creating (ReadBodyAsync)
+            obj.Provider!, // required when creating (ReadBodyAsync)
+            obj.DisplayName,
+            Micros.Now(timeProvider),
+            context.RequestAborted);
+        if (created is null)
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody([new ValidationIssue("invalid_string", "Unique key already exists", ["uniqueKey"])]));
+            return;
+        }
+
+        await WriteDataAsync(context, created);
+    }
+
+    private static async Task UpdateAsync(HttpContext context, Tenant tenant)
+    {
+        var obj = await ReadBodyAsync(context, create: false);
+        if (obj is null)
+        {
+            return;
+        }
+
+        var integration = await FindAsync(context, tenant, key => $"Integration \"{key}\" does not exist");
+        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
+        var rename = obj.UniqueKey is { } newKey && newKey != integration.UniqueKey ? newKey : null;
+        if (rename is not null)
+        {
+            var control = context.RequestServices.GetRequiredService<IControlStore>();
+            if (await control.GetIntegrationAsync(tenant.EnvironmentId, rename, context.RequestAborted) is not null)
+            {
+                await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody("uniqueKey is already used by another integration"));
+                return;
+            }
+
+            if (await store.CountConnectionsAsync(integration.Id, context.RequestAborted) > 0)
+            {
+                await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody("Can't rename an integration with active connections"));
+                return;
+            }
+        }
+
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var updated = await store.UpdateAsync(integration.Id, rename, obj.DisplayName, Micros.Now(timeProvider), context.RequestAborted)
+            ?? throw new TributaryException(400, "invalid_body", "uniqueKey is already used by another integration");
+        await WriteDataAsync(context, updated);
+    }
+
+    private static async Task DeleteAsync(HttpContext context, Tenant tenant)
+    {
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
+        {
+            await JsonResponses.ErrorAsync(context, queryError);
+            return;
+        }
+
+        var integration = await FindAsync(context, tenant, _ => "Integration does not exist");
+        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var syncIds = await store.DeleteAsync(integration.Id, Micros.Now(timeProvider), context.RequestAborted);
+        var cancellations = context.RequestServices.GetRequiredService<RunCancellations>();
+        foreach (var syncId in syncIds)
+        {
+            cancellations.CancelSync(syncId);
+        }
+
+        await JsonResponses.SuccessAsync(context);
+    }
+
+    /// <summary>
+    /// Nango's order for integration writes: an empty query string, then the strict body. Returns null when an
+    /// error was answered.
+    /// </summary>
+    private static async Task<IntegrationBody?> ReadBodyAsync(HttpContext context, bool create)
+    {
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
+        {
+            await JsonResponses.ErrorAsync(context, queryError);
+            return null;
+        }
+
+        var (body, bodyError) = await RequestBody.ReadAsync(context);
+        if (bodyError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, bodyError);
+            return null;
+        }
+
+        var issues = new IssueList();
+        var obj = JsonObjectInput.Read(body, IssuePath.Root, issues);
+        if (obj is null)
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody(issues.Items));
+            return null;
+        }
+
+        // Nango's field order; a rename (PATCH) takes no provider, so there it is an unknown key.
+        var provider = create ? JsonFields.ReadString(obj, "provider", required: true, StringRule.ProviderConfigKey, IssuePath.Root, issues) : null;
+        var uniqueKey = JsonFields.ReadString(obj, "unique_key", required: create, StringRule.ProviderConfigKey, IssuePath.Root, issues);
+        var displayName = JsonFields.ReadString(obj, "display_name", required: false, DisplayName, IssuePath.Root, issues);
+        JsonFields.ReadOptionalBoolean(obj, "forward_webhooks", IssuePath.Root, issues);
+        JsonFields.RejectUnknownKeys(obj, create ? CreateKeys : UpdateKeys, IssuePath.Root, issues);
+        if (!issues.IsEmpty)
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody(issues.Items));
+            return null;
+        }
+
+        if (obj.TryGet("credentials", out _))
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody(
+                "Tributary runs no OAuth flows, so integrations take no credentials: import connections with theirs through POST /connections"));
+            return null;
+        }
+
+        return new IntegrationBody(provider, uniqueKey, displayName);
+    }
+
+    private static async Task<Integration> FindAsync(HttpContext context, Tenant tenant, Func<string, string> notFoundMessage)
+    {
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        var key = (string?)context.Request.RouteValues["key"] ?? string.Empty;
+        return await control.GetIntegrationAsync(tenant.EnvironmentId, key, context.RequestAborted)
+            ?? throw new TributaryException(404, "not_found", notFoundMessage(key));
+    }
+
+    private static Task WriteDataAsync(HttpContext context, Integration integration) =>
+        JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("data");
+            Write(w, integration);
+            w.WriteEndObject();
+        });
+
     private static void Write(Utf8JsonWriter w, Integration integration)
     {
         w.WriteStartObject();
@@ -72,3 +234,6 @@ internal static class IntegrationEndpoints
         w.WriteEndObject();
     }
 }
+
+/// <summary>The fields of an integration write that passed validation (each may be absent).</summary>
+internal sealed record IntegrationBody(string? Provider, string? UniqueKey, string? DisplayName);

@@ -20,7 +20,7 @@ internal static class SyncEndpoints
 
     public static IEndpointRouteBuilder MapSyncEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sync/trigger", ApiRequest.Handle("environment:syncs:execute", TriggerAsync));
+        app.MapPost("/sync/trigger", ApiRequest.Handle("environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync)));
         app.MapPost("/sync/pause", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: true)));
         app.MapPost("/sync/start", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: false)));
         app.MapGet("/sync/status", ApiRequest.Handle("environment:syncs:read", StatusAsync));

@@ -79,6 +79,7 @@ public static class TributaryApp
         }
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         if (options.Role is "all" or "api")
         {
             app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
@@ -87,6 +88,9 @@ public static class TributaryApp
             app.MapConnectionEndpoints();
             app.MapRunEndpoints();
             app.MapIntegrationEndpoints();
+            app.MapFrequencyEndpoints();
+            app.MapVariantEndpoints();
+            app.MapOpenApiEndpoints();
         }
         else
         {

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
+using Tributary.Storage;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Cli;
+
+/// <summary><c>tributary keys create --scopes a,b [--name n]</c>: an API key of the dev environment with chosen scopes.</summary>
+/// <remarks>
+/// Works on the database directly (the same <c>--data-dir</c> / <c>--database</c> as <c>serve</c>), so a key can be
+/// made before the server first starts and without an existing key. The secret is printed once: only its hash is stored.
+/// </remarks>
+internal static partial class KeysCommand
+{
+    private const string DevEnvironment = "dev";
+
+    public static Command Create()
+    {
+        var binding = new ServerOptionsBinding();
+        var scopes = new Option<string>("--scopes")
+        {
+            Description = "Comma-separated scopes, e.g. environment:syncs:read,environment:records:read (a scope ending in :* grants its prefix)",
+            Required = true,
+        };
+        var name = new Option<string?>("--name") { Description = "A label to recognise the key by (default: cli)" };
+        var create = new Command("create", "Create an API key of the dev environment with the given scopes, and print it once.");
+        binding.AddTo(create);
+        create.Options.Add(scopes);
+        create.Options.Add(name);
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            var granted = ParseScopes(result.GetValue(scopes) ?? string.Empty, out var invalid);
+            if (invalid is not null || granted.Count == 0)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Invalid scope '{invalid}': expected environment:* or environment:<area>[:<action>...], optionally ending in :*, separated by commas.");
+                return ExitCodes.BadInput;
+            }
+
+            var options = binding.Read(result);
+            Directory.CreateDirectory(options.DataDir);
+            await using var database = options.DatabaseUrl is { } url ? Database.Postgres(url) : Database.Sqlite(Path.Combine(options.DataDir, "tributary.db"));
+            await MigrationRunner.MigrateAsync(database, TimeProvider.System, cancellationToken);
+
+            var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddTributaryStorage(database);
+            await using var provider = services.BuildServiceProvider();
+            var control = provider.GetRequiredService<IControlStore>();
+            var environment = await control.EnsureEnvironmentAsync(DevEnvironment, cancellationToken);
+            var secret = ApiKeys.NewSecret();
+            var label = result.GetValue(name) is { Length: > 0 } given ? given : "cli";
+            await control.CreateApiKeyAsync(environment.Id, ApiKeys.Hash(secret), label, granted, cancellationToken);
+
+            // The secret alone on stdout, so scripts can capture it; the rest on stderr.
+            await Console.Error.WriteLineAsync($"Created API key '{label}' in environment {DevEnvironment} with scopes: {string.Join(", ", granted)}.");
+            await Console.Error.WriteLineAsync("It is shown only now: Tributary keeps its hash, not the key.");
+            Console.WriteLine(secret);
+            return ExitCodes.Ok;
+        });
+
+        var keys = new Command("keys", "Manage API keys.");
+        keys.Subcommands.Add(create);
+        return keys;
+    }
+
+    /// <returns>The distinct scopes in order; <paramref name="invalid"/> names the first malformed one.</returns>
+    internal static IReadOnlyList<string> ParseScopes(string text, out string? invalid)
+    {
+        invalid = null;
+        var scopes = new List<string>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!ScopePattern().IsMatch(part))
+            {
+                invalid = part;
+                return [];
+            }
+
+            if (!scopes.Contains(part, StringComparer.Ordinal))
+            {
+                scopes.Add(part);
+            }
+        }
+
+        return scopes;
+    }
+
+    [GeneratedRegex(@"^environment(?::[a-z_]+)*:(?:[a-z_]+|\*)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ScopePattern();
+}

@@ -1,0 +1,23 @@
+using Tributary.Core.Domain;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>Integration writes of the HTTP API (reads are on <see cref="IControlStore"/>).</summary>
+public interface IIntegrationStore
+{
+    /// <returns>The new integration, or null when the key is taken in the environment.</returns>
+    Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken);
+
+    /// <summary>Renames and/or relabels; null leaves a field as it is.</summary>
+    /// <returns>The updated integration, or null when the new key is taken by another integration.</returns>
+    Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken);
+
+    Task<long> CountConnectionsAsync(long integrationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the integration with everything under it (sync configs, connections, syncs, runs, checkpoints,
+    /// records) in one transaction; queued and running runs are cancelled first so their workers see a lost lease.
+    /// </summary>
+    /// <returns>The ids of the deleted syncs, to cancel runs executing in this process.</returns>
+    Task<IReadOnlyList<string>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Api;
+
+/// <summary>The <c>Idempotency-Key</c> header on <c>POST /sync/trigger</c>.</summary>
+public sealed class IdempotencyTests
+{
+    private const string Trigger = """{"provider_config_key":"demo","connection_id":"acme","syncs":["contacts"]}""";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_SameKeyAfterTheRunFinished_ReplaysTheFirstAnswerAndQueuesNothing(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, workers: true);
+        await server.CreateConnectionAsync("acme", new JsonObject { ["records"] = 5 }, Token);
+
+        var first = await TriggerAsync(server, "key-1");
+        await server.WaitForRunAsync((string)first.Json["runs"]![0]!["run_id"]!, Token);
+        var replay = await TriggerAsync(server, "key-1");
+        var runs = await server.Client.SendAsync(HttpMethod.Get, "runs", null, null, Token);
+
+        Assert.Equal(200, first.Status);
+        Assert.Null(first.Header("Idempotent-Replayed"));
+        Assert.Equal((200, first.Body), (replay.Status, replay.Body));
+        Assert.Equal("true", replay.Header("Idempotent-Replayed"));
+        Assert.Single(runs!["runs"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_SameKeyOtherRequest_IsRefusedAndAppliesNothing(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await TriggerAsync(server, "key-1");
+
+        var otherBody = await TriggerAsync(server, "key-1", Trigger.Replace("contacts", "deals", StringComparison.Ordinal));
+        var otherHeader = await TriggerAsync(server, "key-1", headers: new() { ["Connection-Id"] = "acme" });
+        var tooLong = await TriggerAsync(server, new string('k', 256));
+        var runs = await server.Client.SendAsync(HttpMethod.Get, "runs", null, null, Token);
+
+        Assert.Equal((400, "idempotency_key_reused"), (otherBody.Status, (string?)otherBody.Json["error"]!["code"]));
+        Assert.NotNull((string?)otherBody.Json["message"]);
+        Assert.Equal((400, "idempotency_key_reused"), (otherHeader.Status, (string?)otherHeader.Json["error"]!["code"]));
+        Assert.Equal((400, "invalid_idempotency_key"), (tooLong.Status, (string?)tooLong.Json["error"]!["code"]));
+        Assert.Equal(["contacts"], runs!["runs"]!.AsArray().Select(r => (string?)r!["sync"]));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_RefusedFirstAnswer_IsNotRememberedSoTheRetrySucceeds(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var beforeConnection = await TriggerAsync(server, "key-1");
+        await server.CreateConnectionAsync("acme", null, Token);
+        var retry = await TriggerAsync(server, "key-1");
+
+        Assert.Equal(404, beforeConnection.Status);
+        Assert.Equal(200, retry.Status);
+        Assert.Null(retry.Header("Idempotent-Replayed"));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_KeyOfAnotherEnvironmentOrOlderThanADay_DoesNotReplay(TestDialect dialect)
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, time: time);
+        await server.CreateConnectionAsync("acme", null, Token);
+        var control = server.Services.GetRequiredService<IControlStore>();
+        var other = await control.EnsureEnvironmentAsync("staging", Token);
+        var otherSecret = ApiKeys.NewSecret();
+        await control.CreateApiKeyAsync(other.Id, ApiKeys.Hash(otherSecret), "staging", [ApiKeys.AllScopes], Token);
+
+        var first = await TriggerAsync(server, "key-1");
+        var otherEnvironment = await TriggerAsync(server, "key-1", secretKey: otherSecret);
+        time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        var nextDay = await TriggerAsync(server, "key-1");
+
+        Assert.Equal(200, first.Status);
+
+        // The staging environment has no "demo" integration: the key did not carry the dev answer over.
+        Assert.Equal((400, "unknown_provider_config"), (otherEnvironment.Status, (string?)otherEnvironment.Json["error"]!["code"]));
+        Assert.Equal(200, nextDay.Status);
+        Assert.Null(nextDay.Header("Idempotent-Replayed"));
+        Assert.Equal("coalesced", (string?)nextDay.Json["runs"]![0]!["outcome"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_KeyHeldByARequestInProgress_Answers409UntilTheHolderIsPresumedDead(TestDialect dialect)
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, time: time);
+        await server.CreateConnectionAsync("acme", null, Token);
+        var environment = await server.Services.GetRequiredService<IControlStore>().EnsureEnvironmentAsync("dev", Token);
+        var store = server.Services.GetRequiredService<IIdempotencyStore>();
+        var now = Tributary.Core.Domain.Micros.Now(time);
+
+        // What a request still running holds: a reservation of the same request (its hash read back from key-1).
+        var first = await TriggerAsync(server, "key-1");
+        var hash = (await store.ReserveAsync(environment.Id, "key-1", "probe", now, now - 1, Token)).RequestHash!;
+        await store.ReserveAsync(environment.Id, "key-2", hash, now, now - 1, Token);
+        var held = await TriggerAsync(server, "key-2");
+        time.Advance(TimeSpan.FromMinutes(6));
+        var takenOver = await TriggerAsync(server, "key-2");
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal((409, "idempotency_key_in_use"), (held.Status, (string?)held.Json["error"]!["code"]));
+        Assert.Equal(200, takenOver.Status);
+    }
+
+    private static Task<RawResponse> TriggerAsync(
+        TestServer server,
+        string key,
+        string body = Trigger,
+        Dictionary<string, string>? headers = null,
+        string? secretKey = null)
+    {
+        var all = new Dictionary<string, string>(headers ?? []) { ["Idempotency-Key"] = key };
+        return ApiTestServer.SendRawAsync(server, HttpMethod.Post, "sync/trigger", body, Token, all, secretKey);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Tributary.Client;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Api;
+
+/// <summary><c>POST /integrations</c>, <c>PATCH</c> and <c>DELETE /integrations/{key}</c> in Nango's shapes.</summary>
+public sealed class IntegrationEndpointTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Create_NewIntegration_AnswersDataAndIsListed(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var created = await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["display_name"] = "GitHub", ["forward_webhooks"] = false });
+        var fetched = await server.Client.SendAsync(HttpMethod.Get, "integrations/gh", null, null, Token);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "integrations", null, null, Token);
+        var plain = await CreateAsync(server.Client, new JsonObject { ["provider"] = "hubspot", ["unique_key"] = "hs" });
+
+        var data = created["data"]!;
+        Assert.Equal(["data"], created.AsObject().Select(p => p.Key));
+        Assert.Equal(("gh", "github", "GitHub"), ((string?)data["unique_key"], (string?)data["provider"], (string?)data["display_name"]));
+        foreach (var field in new[] { "logo", "created_at", "updated_at" })
+        {
+            Assert.NotNull((string?)data[field]);
+        }
+
+        Assert.Equal(data.ToJsonString(), fetched!["data"]!.ToJsonString());
+        Assert.Contains(list!["data"]!.AsArray(), i => (string?)i!["unique_key"] == "gh");
+        Assert.Equal("hs", (string?)plain["data"]!["display_name"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Create_InvalidOrTakenKey_AnswersInvalidBody(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var taken = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["provider"] = "sample-data", ["unique_key"] = "demo" }));
+        var missing = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["unique_key"] = "x", ["extra"] = 1 }));
+        var credentials = await FailsAsync(() => CreateAsync(server.Client, new JsonObject
+        {
+            ["provider"] = "github",
+            ["unique_key"] = "gh",
+            ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "a", ["client_secret"] = "b" },
+        }));
+        var list = await server.Client.SendAsync(HttpMethod.Get, "integrations", null, null, Token);
+
+        Assert.Equal(400, taken.Status);
+        Assert.Equal(
+            """{"code":"invalid_body","errors":[{"code":"invalid_string","message":"Unique key already exists","path":["uniqueKey"]}]}""",
+            JsonNode.Parse(taken.Body)!["error"]!.ToJsonString());
+        var issues = JsonNode.Parse(missing.Body)!["error"]!["errors"]!.AsArray();
+        Assert.Equal(["provider", ""], issues.Select(i => string.Join('.', i!["path"]!.AsArray().Select(p => (string?)p))));
+        Assert.Equal(["invalid_type", "unrecognized_keys"], issues.Select(i => (string?)i!["code"]));
+        Assert.Equal((400, "invalid_body"), (credentials.Status, credentials.Code));
+        Assert.Contains("POST /connections", credentials.ErrorMessage(), StringComparison.Ordinal);
+        Assert.Equal(["demo"], list!["data"]!.AsArray().Select(i => (string?)i!["unique_key"]));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Update_DisplayNameAndKey_FollowNangoRules(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" });
+
+        var relabelled = await PatchAsync(server.Client, "demo", new JsonObject { ["display_name"] = "Demo data" });
+        var renamed = await PatchAsync(server.Client, "gh", new JsonObject { ["unique_key"] = "github-main" });
+        var taken = await FailsAsync(() => PatchAsync(server.Client, "github-main", new JsonObject { ["unique_key"] = "demo" }));
+        var withConnections = await FailsAsync(() => PatchAsync(server.Client, "demo", new JsonObject { ["unique_key"] = "demo2" }));
+        var unknown = await FailsAsync(() => PatchAsync(server.Client, "nope", new JsonObject { ["display_name"] = "x" }));
+        var oldKey = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Get, "integrations/gh", null, null, Token));
+
+        Assert.Equal(("demo", "Demo data"), ((string?)relabelled["data"]!["unique_key"], (string?)relabelled["data"]!["display_name"]));
+        Assert.Equal("github-main", (string?)renamed["data"]!["unique_key"]);
+        Assert.Equal((400, "invalid_body", "uniqueKey is already used by another integration"), (taken.Status, taken.Code, taken.ErrorMessage()));
+        Assert.Equal((400, "invalid_body", "Can't rename an integration with active connections"), (withConnections.Status, withConnections.Code, withConnections.ErrorMessage()));
+        Assert.Equal((404, "not_found", "Integration \"nope\" does not exist"), (unknown.Status, unknown.Code, unknown.ErrorMessage()));
+        Assert.Equal(404, oldKey.Status);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Delete_Integration_RemovesItWithItsConnectionsAndRuns(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await server.TriggerAsync("acme", "contacts", Token);
+
+        var deleted = await server.Client.SendAsync(HttpMethod.Delete, "integrations/demo", null, null, Token);
+        var fetched = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Get, "integrations/demo", null, null, Token));
+        var connections = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        var runs = await server.Client.SendAsync(HttpMethod.Get, "runs", null, null, Token);
+        var again = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Delete, "integrations/demo", null, null, Token));
+
+        Assert.Equal("""{"success":true}""", deleted!.ToJsonString());
+        Assert.Equal(404, fetched.Status);
+        Assert.Empty(connections!["connections"]!.AsArray());
+        Assert.Empty(runs!["runs"]!.AsArray());
+        Assert.Equal((404, "not_found", "Integration does not exist"), (again.Status, again.Code, again.ErrorMessage()));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Writes_WithReadOnlyKey_AreForbidden(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        using var reader = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:integrations:read");
+
+        var list = await reader.SendAsync(HttpMethod.Get, "integrations", null, null, Token);
+        var create = await FailsAsync(() => CreateAsync(reader, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" }));
+        var update = await FailsAsync(() => PatchAsync(reader, "demo", new JsonObject { ["display_name"] = "x" }));
+        var delete = await FailsAsync(() => reader.SendAsync(HttpMethod.Delete, "integrations/demo", null, null, Token));
+
+        Assert.NotNull(list);
+        Assert.Equal((403, "Insufficient scope. Required: environment:integrations:create"), (create.Status, create.ErrorMessage()));
+        Assert.Equal((403, "Insufficient scope. Required: environment:integrations:update"), (update.Status, update.ErrorMessage()));
+        Assert.Equal((403, "Insufficient scope. Required: environment:integrations:delete"), (delete.Status, delete.ErrorMessage()));
+    }
+
+    private static async Task<JsonNode> CreateAsync(TributaryClient client, JsonObject body) =>
+        (await client.SendAsync(HttpMethod.Post, "integrations", body, null, Token))!;
+
+    private static async Task<JsonNode> PatchAsync(TributaryClient client, string key, JsonObject body) =>
+        (await client.SendAsync(HttpMethod.Patch, $"integrations/{key}", body, null, Token))!;
+
+    private static Task<TributaryApiException> FailsAsync(Func<Task> call) => Assert.ThrowsAsync<TributaryApiException>(call);
+}

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Client;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Api;
+
+/// <summary><c>GET /openapi.json</c>: complete, truthful about scopes, and agreeing with Nango's reference for the trigger.</summary>
+public sealed class OpenApiTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Document_IsServedWithoutAKeyAndDescribesEveryMappedRoute(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var document = await FetchAsync(server);
+        var routes = MappedRoutes(server);
+
+        Assert.Equal("3.1.0", (string?)document["openapi"]);
+        Assert.Equal("/", (string?)document["servers"]![0]!["url"]);
+        Assert.True(routes.Count >= 25, $"only {routes.Count} routes found");
+        var missing = routes.Where(r => document["paths"]?[r.Path]?[r.Method] is null).ToList();
+        Assert.True(missing.Count == 0, "Not in the document: " + string.Join(", ", missing));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Document_ScopeOfEachOperation_IsTheOneTheServerRequires(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        var document = await FetchAsync(server);
+
+        // A key granting nothing: every protected route names its scope in the 403 before looking at the request.
+        using var nothing = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:nothing");
+        var checkedOperations = 0;
+        foreach (var (path, method) in MappedRoutes(server))
+        {
+            var operation = document["paths"]![path]![method]!;
+            if (operation["security"] is JsonArray { Count: 0 })
+            {
+                continue;
+            }
+
+            var concrete = path.Replace("{", "x", StringComparison.Ordinal).Replace("}", string.Empty, StringComparison.Ordinal).TrimStart('/');
+            var refused = await Assert.ThrowsAsync<TributaryApiException>(() => nothing.SendAsync(new HttpMethod(method.ToUpperInvariant()), concrete, null, null, Token));
+            Assert.Equal(403, refused.Status);
+            Assert.Equal($"Insufficient scope. Required: {(string?)operation["x-scope"]}", refused.ErrorMessage());
+            checkedOperations++;
+        }
+
+        Assert.True(checkedOperations >= 20, $"only {checkedOperations} operations checked");
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_Entry_AgreesWithNangoApiReference(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        var document = await FetchAsync(server);
+
+        var trigger = document["paths"]!["/sync/trigger"]!["post"]!;
+        var body = trigger["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var properties = body["properties"]!;
+        var items = properties["syncs"]!["items"]!["oneOf"]!.AsArray();
+        var nameItem = items.Single(i => (string?)i!["type"] == "string");
+        var objectItem = items.Single(i => (string?)i!["type"] == "object");
+        var opts = properties["opts"]!["properties"]!;
+        var ok = trigger["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        var badRequest = trigger["responses"]!["400"]!["content"]!["application/json"]!["schema"]!;
+
+        Assert.Equal("environment:syncs:execute", (string?)trigger["x-scope"]);
+        Assert.Contains("provider_config_key", Strings(body["required"]));
+        Assert.Contains("syncs", Strings(body["required"]));
+        Assert.Equal("string", (string?)properties["provider_config_key"]!["type"]);
+        Assert.Equal("string", (string?)properties["connection_id"]!["type"]);
+        Assert.Equal("array", (string?)properties["syncs"]!["type"]);
+        Assert.NotNull(nameItem);
+        Assert.Equal(["name", "variant"], objectItem!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("name", Strings(objectItem["required"]));
+        Assert.Equal(("boolean", "boolean"), ((string?)opts["reset"]!["type"], (string?)opts["emptyCache"]!["type"]));
+        Assert.Equal(["success"], Strings(ok["required"]));
+        Assert.Equal("boolean", (string?)ok["properties"]!["success"]!["type"]);
+        Assert.Equal("string", (string?)badRequest["properties"]!["message"]!["type"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Document_EveryReference_Resolves(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        var document = await FetchAsync(server);
+
+        var references = new List<string>();
+        Collect(document, references);
+
+        Assert.NotEmpty(references);
+        Assert.All(references, reference => Assert.NotNull(Resolve(document, reference)));
+    }
+
+    private static async Task<JsonNode> FetchAsync(TestServer server)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var response = await http.GetAsync(new Uri("openapi.json", UriKind.Relative), Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!;
+    }
+
+    /// <summary>(path, lower-case method) of every route the server maps, as the route table has them.</summary>
+    private static List<(string Path, string Method)> MappedRoutes(TestServer server) =>
+        server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => ("/" + e.RoutePattern.RawText!.TrimStart('/'), m.ToLowerInvariant())))
+            .Distinct()
+            .ToList();
+
+    private static List<string?> Strings(JsonNode? array) => array!.AsArray().Select(n => (string?)n).ToList();
+
+    private static void Collect(JsonNode? node, List<string> references)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "$ref")
+                    {
+                        references.Add((string)value!);
+                    }
+                    else
+                    {
+                        Collect(value, references);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Collect(item, references);
+                }
+
+                break;
+        }
+    }
+
+    private static JsonNode? Resolve(JsonNode document, string reference)
+    {
+        JsonNode? node = document;
+        foreach (var segment in reference.TrimStart('#', '/').Split('/'))
+        {
+            node = node?[segment];
+        }
+
+        return node;
+    }
+}
