@@ -18,6 +18,7 @@ internal static class ServeCommand
         var slots = new Option<int?>("--worker-slots") { Description = "Runs a worker executes at once (default 16)" };
         var lease = new Option<double?>("--lease-seconds") { Description = "Run lease duration in seconds (default 30)" };
         var poll = new Option<int?>("--poll-ms") { Description = "Fallback poll of the run queue in milliseconds (default 500); wake-ups are immediate" };
+        var rateLimit = new Option<int?>("--rate-limit-per-minute") { Description = "Requests per minute per environment; 0 turns it off (TRIBUTARY_RATE_LIMIT_PER_MINUTE; default 60000)" };
         var pathBase = new Option<string?>("--path-base") { Description = "Serve the API under a path prefix, e.g. /nango (TRIBUTARY_PATH_BASE)" };
         var command = new Command("serve", "Run the API and the workers.");
         binding.AddTo(command);
@@ -28,6 +29,7 @@ internal static class ServeCommand
         command.Options.Add(lease);
         command.Options.Add(pathBase);
         command.Options.Add(poll);
+        command.Options.Add(rateLimit);
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = binding.Read(result);
@@ -35,6 +37,8 @@ internal static class ServeCommand
             options.Host = result.GetValue(host) ?? ServerOptionsBinding.Env("TRIBUTARY_HOST") ?? "127.0.0.1";
             options.Role = result.GetValue(role) ?? "all";
             options.PathBase = result.GetValue(pathBase) ?? ServerOptionsBinding.Env("TRIBUTARY_PATH_BASE");
+            options.RateLimitPerMinute = result.GetValue(rateLimit)
+                ?? (ServerOptionsBinding.Env("TRIBUTARY_RATE_LIMIT_PER_MINUTE") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 60_000);
             var engine = new EngineOptions();
             if (result.GetValue(slots) is { } s)
             {

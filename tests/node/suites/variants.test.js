@@ -61,10 +61,13 @@ describe('sync variants', { timeout: 120_000 }, () => {
         ]);
         assert.equal(entries[0].variant, 'v1');
 
+        // The variant auto-starts (its config does), so a scheduled run may precede the trigger: the live
+        // records are the 20 of the data set whatever generation ran last; deleted ones stay readable as DELETED.
         const { records } = await allRecords(nango, cid, 'Contact', { variant: 'v1' });
-        assert.equal(records.length, 20);
+        const live = records.filter((r) => r._nango_metadata.last_action !== 'DELETED');
+        assert.equal(live.length, 20);
         for (const r of records) assert.equal(typeof r.id, 'string');
-        assert.equal(new Set(records.map((r) => r.id)).size, 20);
+        assert.equal(new Set(records.map((r) => r.id)).size, records.length);
     });
 
     it('deleteSyncVariant answers {success: true} and the variant is gone', async () => {
