@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Engine;
 using Tributary.Core.Functions.SampleData;
+using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
 
@@ -27,6 +28,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TriggerService>();
         services.AddSingleton<StatusService>();
         services.AddHostedService<EngineHostedService>();
+        services.AddSingleton(RecordsRetentionOptions.FromEnvironment());
+        services.AddHostedService<RecordsRetention>();
         return services;
     }
 

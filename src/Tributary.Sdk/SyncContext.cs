@@ -74,6 +74,48 @@ public abstract class SyncContext
     /// <summary>Soft-deletes records by id; the last known payload is kept and readers see a DELETED change.</summary>
     public abstract Task<BatchResult> BatchDeleteAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads stored records of <paramref name="model"/> by id, deleted ones included. Ids that are not stored are
+    /// absent from the result; repeated ids are read once.
+    /// </summary>
+    /// <returns>The records found, keyed by id.</returns>
+    public abstract Task<IReadOnlyDictionary<string, CachedRecord>> GetRecordsByIdsAsync(IReadOnlyList<string> ids, string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists the stored records of <paramref name="model"/> in change order, deleted ones included, one page at a
+    /// time. With a <paramref name="cursor"/> (a <see cref="RecordMetadata.Cursor"/> or a <c>next_cursor</c> of
+    /// <c>GET /records</c>), only records changed after that position are listed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cursor is not one the cache issued.</exception>
+    public abstract IAsyncEnumerable<CachedRecord> ListRecordsAsync(string model, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Chooses how this run's writes of <paramref name="model"/> treat records modified by someone else. Only the
+    /// first call per model and run takes effect (later ones are logged and ignored). With
+    /// <see cref="MergingStrategy.IgnoreIfModifiedAfter"/>, the cache's position at the time of the call is the
+    /// boundary: call it at the start of the run, before reading from the provider.
+    /// </summary>
+    public abstract Task SetMergingStrategyAsync(MergingStrategy strategy, string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a deletion-detection window for <paramref name="model"/>, unless one is already open. From now on
+    /// every record this sync saves (changed or not) is marked seen. The window survives failed and interrupted
+    /// runs until <see cref="TrackDeletesEndAsync"/> closes it, so a full pass may span several runs.
+    /// </summary>
+    /// <remarks>
+    /// Call it before saving records of the model in this run: an unchanged record saved before the window
+    /// opened is not marked seen. Windows have no time limit.
+    /// </remarks>
+    public abstract Task TrackDeletesStartAsync(string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the deletion-detection window of <paramref name="model"/>: every live record not saved since the
+    /// window opened is soft-deleted (readers see a DELETED change), then the window is cleared.
+    /// </summary>
+    /// <returns>The ids of the records deleted.</returns>
+    /// <exception cref="InvalidOperationException">No window is open for the model.</exception>
+    public abstract Task<IReadOnlyList<string>> TrackDeletesEndAsync(string model, CancellationToken cancellationToken);
+
     /// <summary>Reads this sync's checkpoint, or <see langword="null"/> when none is stored.</summary>
     public abstract Task<JsonObject?> GetCheckpointAsync(CancellationToken cancellationToken);
 

@@ -13,7 +13,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(database);
         services.AddSingleton<IControlStore>(sp => new SqlControlStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRunStore>(_ => new SqlRunStore(database));
-        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database));
+        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, RecordsPayloadCipher.FromEnvironment()));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));

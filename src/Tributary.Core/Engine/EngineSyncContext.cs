@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
@@ -9,17 +9,28 @@ using Tributary.Sdk;
 namespace Tributary.Core.Engine;
 
 /// <summary>The SDK's <see cref="SyncContext"/> for one run attempt, backed by the stores and fenced by the run's lease.</summary>
+/// <remarks>
+/// Deletion detection marks unchanged records seen only while a window is open for their model (or the sync has
+/// the deprecated <c>track_deletes</c> flag), so the ordinary unchanged save writes nothing.
+/// </remarks>
 internal sealed class EngineSyncContext : SyncContext
 {
-    private const int MaxCheckpointKeys = 16;
-    private const int MaxCheckpointString = 4000;
-    private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>Nango's page size for <c>listRecords</c> and chunk size for <c>getRecordsByIds</c>.</summary>
+    private const int ReadPageSize = 100;
+
+    /// <summary>Records soft-deleted per transaction by deletion detection, as Nango's batches.</summary>
+    private const int DeleteBatchSize = 10_000;
+
+    /// <summary>How often batchUpdate re-reads and re-merges records another writer changed under it.</summary>
+    private const int UpdateAttempts = 3;
 
     private readonly RunTarget _target;
     private readonly IRecordStore _records;
     private readonly ICheckpointStore _checkpoints;
     private readonly RunCounts _counts;
     private readonly JsonObject _metadata;
+    private readonly DeletionWindows _windows;
+    private readonly Dictionary<string, long?> _mergeGuards = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
 
@@ -38,6 +49,7 @@ internal sealed class EngineSyncContext : SyncContext
         _checkpoints = checkpoints;
         _counts = counts;
         _metadata = JsonNode.Parse(target.Connection.MetadataJson) as JsonObject ?? [];
+        _windows = new DeletionWindows(checkpoints, target.Fence, target.Connection.Id, target.CheckpointKey, timeProvider);
         Http = http;
         Logger = logger;
         TimeProvider = timeProvider;
@@ -80,16 +92,8 @@ internal sealed class EngineSyncContext : SyncContext
         }
 
         var batch = RecordPreparer.Prepare(records, model);
-        if (batch.Duplicates.Count > 0)
-        {
-            Logger.LogWarning(
-                "Found {Count} duplicate ids for model {Model} in one batch (first kept), e.g. '{Example}'.",
-                batch.Duplicates.Count,
-                model,
-                batch.Duplicates[0]);
-        }
-
-        var result = await _records.UpsertAsync(Write(model), batch.Records, cancellationToken);
+        LogDuplicates(model, batch.Duplicates);
+        var result = await _records.UpsertAsync(await WriteAsync(model, cancellationToken), batch.Records, cancellationToken);
         _counts.Apply(model, result);
         return result;
     }
@@ -103,28 +107,30 @@ internal sealed class EngineSyncContext : SyncContext
             return BatchResult.Empty;
         }
 
-        var patches = RecordPreparer.Prepare(records, model).Records;
-        var stored = await _records.GetLivePayloadsAsync(_target.Connection.Id, _target.FullModelName(model), patches.Select(p => p.ExternalId).ToList(), cancellationToken);
-        var merged = new List<PreparedRecord>(patches.Count);
-        for (var i = 0; i < patches.Count; i++)
+        var batch = RecordPreparer.Prepare(records, model);
+        LogDuplicates(model, batch.Duplicates);
+        var write = await WriteAsync(model, cancellationToken);
+        IReadOnlyList<PreparedRecord> pending = batch.Records;
+        var updated = 0;
+        for (var attempt = 0; attempt < UpdateAttempts && pending.Count > 0; attempt++)
         {
-            if (!stored.TryGetValue(patches[i].ExternalId, out var current)
-                || JsonNode.Parse(current) is not JsonObject target
-                || JsonNode.Parse(patches[i].PayloadJson) is not JsonObject patch)
+            var merged = await MergeAsync(write.Model, pending, cancellationToken);
+            if (merged.Count == 0)
             {
-                continue;
+                break;
             }
 
-            JsonMerge.Into(target, patch);
-            var json = target.ToJsonString();
+            var written = await _records.UpdateAsync(write with { Now = Micros.Now(TimeProvider) }, merged, cancellationToken);
+            _counts.Apply(model, new BatchResult(0, written.Count, 0, 0));
+            updated += written.Count;
 
-            // The hash is of the merged payload (Nango hashes the partial, so the next identical save looks changed).
-            merged.Add(new PreparedRecord(patches[i].ExternalId, json, RecordPreparer.Hash(json)));
+            // Records not written were deleted or changed by another writer between the read and the write:
+            // merge them again onto what is stored now.
+            var retry = merged.Select(m => m.Record.ExternalId).Except(written, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            pending = [.. pending.Where(p => retry.Contains(p.ExternalId))];
         }
 
-        var result = await _records.UpsertAsync(Write(model), merged, cancellationToken);
-        _counts.Apply(model, result);
-        return result with { Unchanged = patches.Count - result.Added - result.Updated };
+        return new BatchResult(0, updated, 0, batch.Records.Count - updated);
     }
 
     public override async Task<BatchResult> BatchDeleteAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
@@ -137,9 +143,89 @@ internal sealed class EngineSyncContext : SyncContext
         }
 
         var ids = RecordPreparer.Ids(records, model);
-        var result = await _records.DeleteAsync(Write(model), ids, cancellationToken);
+        var result = await _records.DeleteAsync(await WriteAsync(model, cancellationToken), ids, cancellationToken);
         _counts.Apply(model, result);
         return result;
+    }
+
+    public override async Task<IReadOnlyDictionary<string, CachedRecord>> GetRecordsByIdsAsync(IReadOnlyList<string> ids, string model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        EnsureDeclared(model);
+        var found = new Dictionary<string, CachedRecord>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(ReadPageSize))
+        {
+            var page = await _records.ReadPageAsync(
+                new RecordPageQuery(_target.Connection.Id, _target.FullModelName(model), null, null, RecordFilter.None, chunk, chunk.Length),
+                cancellationToken);
+            foreach (var record in page.Records)
+            {
+                found[record.ExternalId] = CachedRecords.From(record);
+            }
+        }
+
+        return found;
+    }
+
+    public override async IAsyncEnumerable<CachedRecord> ListRecordsAsync(string model, string? cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        EnsureDeclared(model);
+        long? after = null;
+        if (cursor is not null)
+        {
+            after = RecordCursor.TryDecode(cursor, out var seq)
+                ? seq
+                : throw new ArgumentException($"'{cursor}' is not a records cursor: pass a cursor the records cache issued.", nameof(cursor));
+        }
+
+        while (true)
+        {
+            var page = await _records.ReadPageAsync(
+                new RecordPageQuery(_target.Connection.Id, _target.FullModelName(model), after, null, RecordFilter.None, [], ReadPageSize),
+                cancellationToken);
+            foreach (var record in page.Records)
+            {
+                yield return CachedRecords.From(record);
+            }
+
+            if (!page.HasMore)
+            {
+                yield break;
+            }
+
+            after = page.Records[^1].Seq;
+        }
+    }
+
+    public override async Task SetMergingStrategyAsync(MergingStrategy strategy, string model, CancellationToken cancellationToken)
+    {
+        EnsureDeclared(model);
+        if (_mergeGuards.ContainsKey(model))
+        {
+            Logger.LogWarning("The merging strategy of model {Model} was already set in this run; {Strategy} is ignored.", model, strategy);
+            return;
+        }
+
+        _mergeGuards[model] = strategy == MergingStrategy.IgnoreIfModifiedAfter
+            ? await _records.GetLastSeqAsync(_target.Connection.Id, _target.FullModelName(model), cancellationToken)
+            : null;
+    }
+
+    public override async Task TrackDeletesStartAsync(string model, CancellationToken cancellationToken)
+    {
+        EnsureDeclared(model);
+        await _windows.OpenAsync(model, cancellationToken);
+    }
+
+    public override async Task<IReadOnlyList<string>> TrackDeletesEndAsync(string model, CancellationToken cancellationToken)
+    {
+        EnsureDeclared(model);
+        var start = await _windows.StartOfAsync(model, cancellationToken)
+            ?? throw new InvalidOperationException(
+                $"No track deletes starting point found for model '{model}': call TrackDeletesStartAsync before TrackDeletesEndAsync.");
+        var deleted = await DeleteUnseenAsync(model, start, cancellationToken);
+        await _windows.CloseAsync(model, cancellationToken);
+        return deleted;
     }
 
     public override async Task<JsonObject?> GetCheckpointAsync(CancellationToken cancellationToken)
@@ -153,7 +239,7 @@ internal sealed class EngineSyncContext : SyncContext
     public override async Task SaveCheckpointAsync(JsonObject checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        ValidateCheckpoint(checkpoint);
+        var value = CheckpointRules.Normalize(checkpoint);
         if (!_checkpointLoaded)
         {
             await GetCheckpointAsync(cancellationToken);
@@ -163,7 +249,7 @@ internal sealed class EngineSyncContext : SyncContext
             _target.Fence,
             _target.Connection.Id,
             _target.CheckpointKey,
-            checkpoint,
+            value,
             _checkpointVersion,
             Micros.Now(TimeProvider),
             cancellationToken);
@@ -177,46 +263,127 @@ internal sealed class EngineSyncContext : SyncContext
         _checkpointLoaded = false;
     }
 
-    private RecordWrite Write(string model) =>
-        new(_target.Fence, _target.Connection.Id, _target.FullModelName(model), Micros.Now(TimeProvider), batch => _counts.Preview(model, batch));
+    /// <summary>
+    /// What a successful run does after its function returned: with the deprecated <c>track_deletes</c> flag,
+    /// soft-deletes every live record of the sync's models not saved since the flag's window opened (this run, or
+    /// the first of the failed or interrupted runs it continues — never a record a resumed run skipped).
+    /// </summary>
+    internal async Task FinishRunAsync(CancellationToken cancellationToken)
+    {
+        if (!_target.Config.TrackDeletes)
+        {
+            return;
+        }
+
+        foreach (var model in _target.Config.Models)
+        {
+            var start = await _windows.StartOfAsync(model, cancellationToken) ?? _target.Run.RunId;
+            var deleted = await DeleteUnseenAsync(model, start, cancellationToken);
+            await _windows.CloseAsync(model, cancellationToken);
+            Logger.LogInformation("track_deletes: {Count} records of model {Model} were not seen since run {Start} and are now deleted.", deleted.Count, model, start);
+        }
+    }
+
+    private async Task<List<string>> DeleteUnseenAsync(string model, long seenSince, CancellationToken cancellationToken)
+    {
+        var deleted = new List<string>();
+        var after = string.Empty;
+        while (true)
+        {
+            var write = Write(model, markSeen: false);
+            var batch = await _records.DeleteUnseenAsync(write, seenSince, after, DeleteBatchSize, cancellationToken);
+            _counts.Apply(model, new BatchResult(0, 0, batch.DeletedIds.Count, 0));
+            deleted.AddRange(batch.DeletedIds);
+            if (!batch.HasMore)
+            {
+                return deleted;
+            }
+
+            after = batch.LastScanned;
+        }
+    }
+
+    /// <summary>Merges each partial onto the stored live record; returns only those whose content would change.</summary>
+    private async Task<List<RecordUpdate>> MergeAsync(string fullModel, IReadOnlyList<PreparedRecord> patches, CancellationToken cancellationToken)
+    {
+        var stored = await _records.GetLivePayloadsAsync(_target.Connection.Id, fullModel, [.. patches.Select(p => p.ExternalId)], cancellationToken);
+        var merged = new List<RecordUpdate>(patches.Count);
+        foreach (var patch in patches)
+        {
+            if (!stored.TryGetValue(patch.ExternalId, out var current) || JsonNode.Parse(patch.PayloadJson) is not JsonObject partial)
+            {
+                continue;
+            }
+
+            // A pruned record has lost its payload: the merge starts from its id, and the write restores a payload.
+            var target = current.PayloadJson is { } json && JsonNode.Parse(json) is JsonObject live
+                ? live
+                : new JsonObject { ["id"] = patch.ExternalId };
+            JsonMerge.Into(target, partial);
+            var payload = target.ToJsonString();
+
+            // The stored hash is the merged payload's (Nango hashes the partial, so the next identical save looks changed).
+            var hash = RecordPreparer.Hash(payload);
+            if (hash != current.Hash || current.PayloadJson is null)
+            {
+                merged.Add(new RecordUpdate(new PreparedRecord(patch.ExternalId, payload, hash), current.Hash));
+            }
+        }
+
+        return merged;
+    }
+
+    private async ValueTask<RecordWrite> WriteAsync(string model, CancellationToken cancellationToken)
+    {
+        // The deprecated flag behaves as a window opened by the first write of each model, so a full pass that
+        // spans failed or interrupted runs is judged from its first run, not from its last.
+        bool markSeen;
+        if (_target.Config.TrackDeletes)
+        {
+            await _windows.OpenAsync(model, cancellationToken);
+            markSeen = true;
+        }
+        else
+        {
+            markSeen = await _windows.StartOfAsync(model, cancellationToken) is not null;
+        }
+
+        return Write(model, markSeen);
+    }
+
+    private RecordWrite Write(string model, bool markSeen)
+    {
+        _mergeGuards.TryGetValue(model, out var guard);
+        return new RecordWrite(
+            _target.Fence,
+            _target.Connection.Id,
+            _target.FullModelName(model),
+            Micros.Now(TimeProvider),
+            batch => _counts.Preview(model, batch),
+            markSeen,
+            guard);
+    }
+
+    private void LogDuplicates(string model, IReadOnlyList<string> duplicates)
+    {
+        foreach (var duplicate in duplicates.Take(10))
+        {
+            Logger.LogWarning("Found duplicate key '{Key}' for model {Model}. The record was ignored.", duplicate, model);
+        }
+
+        if (duplicates.Count > 10)
+        {
+            Logger.LogWarning("Found {Count} duplicate keys for model {Model} in one batch (first occurrence kept); the first 10 are listed above.", duplicates.Count, model);
+        }
+    }
 
     private void EnsureDeclared(string model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (!_target.Config.Models.Contains(model, StringComparer.Ordinal))
         {
             throw new InvalidRecordsException(
                 $"The model '{model}' is not included in the declared sync models: {string.Join(", ", _target.Config.Models)}.");
         }
     }
-
-    private static void ValidateCheckpoint(JsonObject checkpoint)
-    {
-        if (checkpoint.Count > MaxCheckpointKeys)
-        {
-            throw new ArgumentException($"A checkpoint has at most {MaxCheckpointKeys} keys; this one has {checkpoint.Count}.", nameof(checkpoint));
-        }
-
-        foreach (var (key, value) in checkpoint)
-        {
-            if (key.Length > 255)
-            {
-                throw new ArgumentException($"Checkpoint key '{key[..32]}…' is longer than 255 characters.", nameof(checkpoint));
-            }
-
-            var valid = value is JsonValue scalar && scalar.GetValueKind() switch
-            {
-                JsonValueKind.String => scalar.GetValue<string>().Length <= MaxCheckpointString,
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => true,
-                _ => false,
-            };
-            if (!valid)
-            {
-                throw new ArgumentException(
-                    $"Checkpoint value '{key}' must be a string of at most {MaxCheckpointString} characters, a number or a boolean (checkpoints are flat).",
-                    nameof(checkpoint));
-            }
-        }
-    }
-
-    internal static JsonSerializerOptions SerializerOptions => WebOptions;
 }

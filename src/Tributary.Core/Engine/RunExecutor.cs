@@ -130,6 +130,9 @@ public sealed class RunExecutor
             await function.RunAsync(context, cancellationToken);
         }
 
+        // Deprecated track_deletes: records of the sync's models not seen by this pass are soft-deleted.
+        await context.FinishRunAsync(cancellationToken);
+
         var completed = await _runs.CompleteAsync(
             new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt),
             CancellationToken.None);

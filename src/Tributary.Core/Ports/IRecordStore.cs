@@ -8,11 +8,20 @@ public interface IRecordStore
     /// <summary>Inserts new and rewrites changed records in one fenced transaction; unchanged ones are not touched.</summary>
     Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Rewrites live records whose stored hash is still <see cref="RecordUpdate.ExpectedHash"/> (batchUpdate after
+    /// its merge), fenced. Missing, deleted or concurrently modified records are left alone.
+    /// </summary>
+    /// <returns>The ids written.</returns>
+    Task<IReadOnlyList<string>> UpdateAsync(RecordWrite write, IReadOnlyList<RecordUpdate> records, CancellationToken cancellationToken);
+
     /// <summary>Soft-deletes live records by external id, fenced.</summary>
     Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
 
-    /// <summary>Reads the stored live payloads of the given ids (for merges).</summary>
-    Task<IReadOnlyDictionary<string, string>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads the stored live payloads and hashes of the given ids (for merges). A pruned record's payload is null.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
 
     /// <summary>Hard-deletes every record of the models (emptyCache), fenced, and marks emptyCache done in the same transaction.</summary>
     Task<bool> EmptyForRunAsync(RunFence fence, long connectionDbId, IReadOnlyList<string> models, long now, CancellationToken cancellationToken);
@@ -21,13 +30,55 @@ public interface IRecordStore
 
     /// <summary>Live (not deleted) record counts per model.</summary>
     Task<IReadOnlyDictionary<string, long>> CountLiveAsync(long connectionDbId, IReadOnlyList<string> models, CancellationToken cancellationToken);
+
+    /// <summary>The dataset's last committed sequence number (0 when it has none): the boundary of <c>ignore_if_modified_after</c>.</summary>
+    Task<long> GetLastSeqAsync(long connectionDbId, string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One batch of deletion detection: soft-deletes up to <paramref name="limit"/> live records whose last
+    /// sighting is older than run <paramref name="seenSince"/>, scanning ids after <paramref name="afterExternalId"/>.
+    /// Fenced, with its own transaction (a large dataset is deleted in several).
+    /// </summary>
+    Task<UnseenDeletion> DeleteUnseenAsync(RecordWrite write, long seenSince, string afterExternalId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>, in
+    /// cursor order; metadata and positions stay.
+    /// </summary>
+    Task<PruneResult> PruneAsync(long connectionDbId, string model, long untilSeq, int limit, long now, CancellationToken cancellationToken);
+
+    /// <summary>Retention: empties the payloads of up to <paramref name="limit"/> records (any dataset) not modified since <paramref name="modifiedBefore"/>.</summary>
+    Task<int> PruneStaleAsync(long modifiedBefore, int limit, long now, CancellationToken cancellationToken);
 }
 
 /// <summary>One record ready to store: normalised payload (id as a string) and its content hash.</summary>
 public sealed record PreparedRecord(string ExternalId, string PayloadJson, string Hash);
 
-/// <summary>Where a batch goes and whose lease it carries; <see cref="ResultJson"/> is the run's counts after this batch.</summary>
-public sealed record RecordWrite(RunFence Fence, long ConnectionDbId, string Model, long Now, Func<BatchResult, string> ResultAfter);
+/// <summary>A merged record for <see cref="IRecordStore.UpdateAsync"/>, written only if the stored hash is still the one merged from.</summary>
+public sealed record RecordUpdate(PreparedRecord Record, string ExpectedHash);
+
+/// <summary>A live record's stored payload (null when pruned) and content hash.</summary>
+public sealed record LivePayload(string? PayloadJson, string Hash);
+
+/// <summary>
+/// Where a batch goes and whose lease it carries. <see cref="ResultAfter"/> gives the run's counts after this
+/// batch. <see cref="MarkSeen"/> marks unchanged records seen by this run (deletion detection is open);
+/// <see cref="GuardSeq"/> (<c>ignore_if_modified_after</c>) skips records another run changed after that position.
+/// </summary>
+public sealed record RecordWrite(
+    RunFence Fence,
+    long ConnectionDbId,
+    string Model,
+    long Now,
+    Func<BatchResult, string> ResultAfter,
+    bool MarkSeen = false,
+    long? GuardSeq = null);
+
+/// <summary>One batch of deletion detection: the ids deleted, where the scan stopped, and whether more may remain.</summary>
+public sealed record UnseenDeletion(IReadOnlyList<string> DeletedIds, string LastScanned, bool HasMore);
+
+/// <summary>What one prune call did: how many payloads were emptied, and the position of the last one.</summary>
+public sealed record PruneResult(int Count, long? LastSeq);
 
 [Flags]
 public enum RecordFilter
@@ -47,6 +98,7 @@ public sealed record RecordPageQuery(
     IReadOnlyList<string> Ids,
     int Limit);
 
+/// <summary>A stored record; <see cref="PayloadJson"/> is empty when the record is pruned.</summary>
 public sealed record StoredRecord(
     string ExternalId,
     string PayloadJson,

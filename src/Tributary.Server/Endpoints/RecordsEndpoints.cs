@@ -13,14 +13,58 @@ using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 
-/// <summary><c>GET /records</c> (with and without the trailing slash the Node client sends).</summary>
+/// <summary>
+/// <c>GET /records</c> and <c>PATCH /records/prune</c>. Routing matches either with the trailing slash the Node
+/// client sends (<c>/records/?model=…</c>).
+/// </summary>
 internal static class RecordsEndpoints
 {
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
-        var handler = ApiRequest.Handle("environment:records:read", ListAsync);
-        app.MapGet("/records", handler);
+        app.MapGet("/records", ApiRequest.Handle("environment:records:read", ListAsync));
+        app.MapPatch("/records/prune", ApiRequest.Handle("environment:records:write", PruneAsync));
         return app;
+    }
+
+    private static async Task PruneAsync(HttpContext context, Tenant tenant)
+    {
+        var (body, bodyError) = await RequestBody.ReadAsync(context);
+        if (bodyError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, bodyError);
+            return;
+        }
+
+        var parsed = PruneRecordsRequestParser.Parse(context.Request.Query, body, NangoHeaders.From(context.Request.Headers));
+        if (!parsed.IsValid)
+        {
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
+        }
+
+        var request = parsed.Value;
+        var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
+        var connection = await FindConnectionAsync(context, tenant, request.ConnectionId, request.ProviderConfigKey);
+        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var records = context.RequestServices.GetRequiredService<IRecordStore>();
+        var pruned = await records.PruneAsync(connection.Id, request.ModelFullName, until, request.Limit, Micros.Now(timeProvider), context.RequestAborted);
+
+        // Nango answers has_more optimistically (count > 0 and not at the cursor yet); a short batch means done.
+        var hasMore = pruned.Count == request.Limit && pruned.LastSeq != until;
+        await JsonResponses.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("count", pruned.Count);
+            w.WriteBoolean("has_more", hasMore);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<Connection> FindConnectionAsync(HttpContext context, Tenant tenant, string connectionId, string providerConfigKey)
+    {
+        var control = context.RequestServices.GetRequiredService<IControlStore>();
+        return await control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, context.RequestAborted)
+            ?? throw new TributaryException(400, "unknown_connection", "Provided ConnectionId and ProviderConfigKey does not match a valid connection");
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
@@ -40,20 +84,8 @@ internal static class RecordsEndpoints
         }
 
         var query = parsed.Value;
-        long? after = null;
-        if (query.Cursor is not null)
-        {
-            if (!RecordCursor.TryDecode(query.Cursor, out var seq))
-            {
-                throw new TributaryException(400, "invalid_cursor", "The cursor is not valid: pass the next_cursor or _nango_metadata.cursor of an earlier response.");
-            }
-
-            after = seq;
-        }
-
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var connection = await control.GetConnectionAsync(tenant.EnvironmentId, query.ConnectionId, query.ProviderConfigKey, context.RequestAborted)
-            ?? throw new TributaryException(400, "unknown_connection", "Provided ConnectionId and ProviderConfigKey does not match a valid connection");
+        long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
+        var connection = await FindConnectionAsync(context, tenant, query.ConnectionId, query.ProviderConfigKey);
         var records = context.RequestServices.GetRequiredService<IRecordStore>();
         var page = await records.ReadPageAsync(
             new RecordPageQuery(

@@ -12,28 +12,48 @@ namespace Tributary.Storage.Stores;
 /// reserved on the dataset row (a per-dataset lock held to commit, so cursor order is commit order), one
 /// upsert that rewrites only new or changed rows, the live count and the run's counts.
 /// </summary>
-internal sealed class SqlRecordStore : IRecordStore
+/// <remarks>
+/// Reads are in <c>SqlRecordsReading.cs</c>; pruning and deletion detection in <c>SqlRecordsMaintenance.cs</c>.
+/// Every statement that changes what readers see takes its sequence numbers through
+/// <see cref="ReserveSequenceAsync"/>; statements that do not (marking seen, pruning) leave <c>seq</c> alone.
+/// </remarks>
+internal sealed partial class SqlRecordStore : IRecordStore
 {
+    /// <summary>
+    /// A pruned record saved with unchanged content gets its payload back in place: same position, same
+    /// metadata, counted unchanged (readers already consumed that version). <c>R</c> below is that case.
+    /// </summary>
     private const string UpsertSet = """
         ON CONFLICT (connection_id, model, external_id) DO UPDATE SET
             data_hash = excluded.data_hash,
             payload = excluded.payload,
-            seq = excluded.seq,
+            seq = CASE WHEN records.data_hash = excluded.data_hash AND records.deleted_at IS NULL THEN records.seq ELSE excluded.seq END,
             added_seq = CASE WHEN records.deleted_at IS NOT NULL THEN excluded.seq ELSE records.added_seq END,
             created_at = CASE WHEN records.deleted_at IS NOT NULL THEN excluded.created_at ELSE records.created_at END,
-            updated_at = excluded.updated_at,
+            updated_at = CASE WHEN records.data_hash = excluded.data_hash AND records.deleted_at IS NULL THEN records.updated_at ELSE excluded.updated_at END,
             deleted_at = NULL,
             pruned_at = NULL,
-            run_id = excluded.run_id
-        WHERE records.data_hash <> excluded.data_hash OR records.deleted_at IS NOT NULL OR records.pruned_at IS NOT NULL
-        RETURNING added_seq = seq
+            run_id = CASE WHEN records.data_hash = excluded.data_hash AND records.deleted_at IS NULL THEN records.run_id ELSE excluded.run_id END,
+            seen_run = excluded.seen_run
+        WHERE (records.data_hash <> excluded.data_hash OR records.deleted_at IS NOT NULL OR records.pruned_at IS NOT NULL)
+          AND (@guard < 0 OR records.seq <= @guard OR records.run_id = excluded.run_id)
+        RETURNING CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END
         """;
 
-    private readonly Database _database;
+    /// <summary><c>ignore_if_modified_after</c>: rows another run changed after the guard position are left alone.</summary>
+    private const string Guard = "(@guard < 0 OR records.seq <= @guard OR records.run_id = @run)";
 
-    public SqlRecordStore(Database database)
+    private const int Updated = 0;
+    private const int Added = 1;
+    private const int Restored = 2;
+
+    private readonly Database _database;
+    private readonly RecordsPayloadCipher? _cipher;
+
+    public SqlRecordStore(Database database, RecordsPayloadCipher? cipher = null)
     {
         _database = database;
+        _cipher = cipher;
     }
 
     public async Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
@@ -48,11 +68,23 @@ internal sealed class SqlRecordStore : IRecordStore
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
         int added = 0, updated = 0;
+        void Count(long outcome)
+        {
+            if (outcome == Added)
+            {
+                added++;
+            }
+            else if (outcome == Updated)
+            {
+                updated++;
+            }
+        }
+
         if (_database.IsPostgres)
         {
             var sql = $"""
-                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id)
-                SELECT @c, @m, u.e, u.h, u.p, u.s, u.s, @now, @now, @run FROM unnest(@e, @h, @p, @s) AS u(e, h, p, s)
+                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
+                SELECT @c, @m, u.e, u.h, u.p, u.s, u.s, @now, @now, @run, @run FROM unnest(@e, @h, @p, @s) AS u(e, h, p, s)
                 {UpsertSet}
                 """;
             var ids = new string[records.Count];
@@ -63,12 +95,14 @@ internal sealed class SqlRecordStore : IRecordStore
             {
                 ids[i] = records[i].ExternalId;
                 hashes[i] = records[i].Hash;
-                payloads[i] = records[i].PayloadJson;
+                payloads[i] = Protect(records[i].PayloadJson);
                 seqs[i] = firstSeq + i;
             }
 
             await using var command = (NpgsqlCommand)connection.Command(sql, transaction);
             AddTarget(command, write);
+            AddGuard(command, write);
+            command.With("first", firstSeq);
             command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
             command.Parameters.Add(new NpgsqlParameter("h", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes });
             command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
@@ -76,26 +110,21 @@ internal sealed class SqlRecordStore : IRecordStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetBoolean(0))
-                {
-                    added++;
-                }
-                else
-                {
-                    updated++;
-                }
+                Count(reader.GetInt32(0));
             }
         }
         else
         {
             // SQLite: one prepared statement reused per row inside the transaction is its fastest bulk path.
             var sql = $"""
-                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id)
-                VALUES (@c, @m, @e, @h, @p, @s, @s, @now, @now, @run)
+                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
+                VALUES (@c, @m, @e, @h, @p, @s, @s, @now, @now, @run, @run)
                 {UpsertSet}
                 """;
             await using var command = connection.Command(sql, transaction);
             AddTarget(command, write);
+            AddGuard(command, write);
+            command.With("first", firstSeq);
             var e = command.Parameter("e");
             var h = command.Parameter("h");
             var p = command.Parameter("p");
@@ -105,28 +134,103 @@ internal sealed class SqlRecordStore : IRecordStore
             {
                 e.Value = records[i].ExternalId;
                 h.Value = records[i].Hash;
-                p.Value = records[i].PayloadJson;
+                p.Value = Protect(records[i].PayloadJson);
                 s.Value = firstSeq + i;
-                var isAdded = await command.ExecuteScalarAsync(cancellationToken);
-                if (isAdded is null)
+                if (await command.ExecuteScalarAsync(cancellationToken) is { } outcome)
                 {
-                    continue;
-                }
-
-                if (Convert.ToInt64(isAdded, System.Globalization.CultureInfo.InvariantCulture) != 0)
-                {
-                    added++;
-                }
-                else
-                {
-                    updated++;
+                    Count(Convert.ToInt64(outcome, System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
+        }
+
+        if (write.MarkSeen)
+        {
+            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
         }
 
         var result = new BatchResult(added, updated, 0, records.Count - added - updated);
         await FinishAsync(connection, transaction, write, result, cancellationToken);
         return result;
+    }
+
+    public async Task<IReadOnlyList<string>> UpdateAsync(RecordWrite write, IReadOnlyList<RecordUpdate> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
+        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
+        var written = new List<string>(records.Count);
+        if (_database.IsPostgres)
+        {
+            var ids = new string[records.Count];
+            var hashes = new string[records.Count];
+            var payloads = new string[records.Count];
+            var seqs = new long[records.Count];
+            var expected = new string[records.Count];
+            for (var i = 0; i < records.Count; i++)
+            {
+                ids[i] = records[i].Record.ExternalId;
+                hashes[i] = records[i].Record.Hash;
+                payloads[i] = Protect(records[i].Record.PayloadJson);
+                seqs[i] = firstSeq + i;
+                expected[i] = records[i].ExpectedHash;
+            }
+
+            await using var command = (NpgsqlCommand)connection.Command($"""
+                UPDATE records SET data_hash = u.h, payload = u.p, seq = u.s, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
+                FROM unnest(@e, @h, @p, @s, @x) AS u(e, h, p, s, x)
+                WHERE records.connection_id = @c AND records.model = @m AND records.external_id = u.e
+                  AND records.deleted_at IS NULL AND records.data_hash = u.x AND {Guard}
+                RETURNING records.external_id
+                """, transaction);
+            AddTarget(command, write);
+            AddGuard(command, write);
+            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
+            command.Parameters.Add(new NpgsqlParameter("h", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes });
+            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
+            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
+            command.Parameters.Add(new NpgsqlParameter("x", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = expected });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                written.Add(reader.GetString(0));
+            }
+        }
+        else
+        {
+            await using var command = connection.Command($"""
+                UPDATE records SET data_hash = @h, payload = @p, seq = @s, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
+                WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND data_hash = @x AND {Guard}
+                """, transaction);
+            AddTarget(command, write);
+            AddGuard(command, write);
+            var e = command.Parameter("e");
+            var h = command.Parameter("h");
+            var p = command.Parameter("p");
+            var s = command.Parameter("s");
+            var x = command.Parameter("x");
+            await command.PrepareAsync(cancellationToken);
+            for (var i = 0; i < records.Count; i++)
+            {
+                e.Value = records[i].Record.ExternalId;
+                h.Value = records[i].Record.Hash;
+                p.Value = Protect(records[i].Record.PayloadJson);
+                s.Value = firstSeq + i;
+                x.Value = records[i].ExpectedHash;
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    written.Add(records[i].Record.ExternalId);
+                }
+            }
+        }
+
+        await FinishAsync(connection, transaction, write, new BatchResult(0, written.Count, 0, records.Count - written.Count), cancellationToken);
+        return written;
     }
 
     public async Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
@@ -140,67 +244,9 @@ internal sealed class SqlRecordStore : IRecordStore
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, externalIds.Count, cancellationToken);
-        var deleted = 0;
-        if (_database.IsPostgres)
-        {
-            var seqs = new long[externalIds.Count];
-            for (var i = 0; i < seqs.Length; i++)
-            {
-                seqs[i] = firstSeq + i;
-            }
-
-            await using var command = (NpgsqlCommand)connection.Command("""
-                UPDATE records SET deleted_at = @now, updated_at = @now, seq = u.s, run_id = @run
-                FROM unnest(@e, @s) AS u(e, s)
-                WHERE records.connection_id = @c AND records.model = @m AND records.external_id = u.e AND records.deleted_at IS NULL
-                """, transaction);
-            AddTarget(command, write);
-            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = externalIds.ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        else
-        {
-            await using var command = connection.Command("""
-                UPDATE records SET deleted_at = @now, updated_at = @now, seq = @s, run_id = @run
-                WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL
-                """, transaction);
-            AddTarget(command, write);
-            var e = command.Parameter("e");
-            var s = command.Parameter("s");
-            await command.PrepareAsync(cancellationToken);
-            for (var i = 0; i < externalIds.Count; i++)
-            {
-                e.Value = externalIds[i];
-                s.Value = firstSeq + i;
-                deleted += await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        var result = new BatchResult(0, 0, deleted, externalIds.Count - deleted);
+        var deleted = await SoftDeleteAsync(connection, transaction, write, externalIds, firstSeq, Guard, c => AddGuard(c, write), cancellationToken);
+        var result = new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
         await FinishAsync(connection, transaction, write, result, cancellationToken);
-        return result;
-    }
-
-    public async Task<IReadOnlyDictionary<string, string>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (externalIds.Count == 0)
-        {
-            return result;
-        }
-
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT external_id, payload FROM records
-            WHERE connection_id = @c AND model = @m AND deleted_at IS NULL AND {SqlLists.In(_database, "external_id", "ids")}
-            """).With("c", connectionDbId).With("m", model).WithList("ids", externalIds);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetString(0)] = reader.GetString(1);
-        }
-
         return result;
     }
 
@@ -242,120 +288,98 @@ internal sealed class SqlRecordStore : IRecordStore
         return true;
     }
 
-    public async Task<RecordPage> ReadPageAsync(RecordPageQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Soft-deletes the live rows among <paramref name="externalIds"/> that also match <paramref name="condition"/>
+    /// (whose parameters <paramref name="bindCondition"/> adds), giving the i-th id sequence number <paramref name="firstSeq"/> + i; the last payload is kept.
+    /// </summary>
+    /// <returns>The ids deleted.</returns>
+    private async Task<List<string>> SoftDeleteAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        RecordWrite write,
+        IReadOnlyList<string> externalIds,
+        long firstSeq,
+        string condition,
+        Action<DbCommand> bindCondition,
+        CancellationToken cancellationToken)
     {
-        var conditions = new List<string> { "connection_id = @c", "model = @m" };
-        if (query.AfterSeq is not null)
+        var deleted = new List<string>(externalIds.Count);
+        if (_database.IsPostgres)
         {
-            conditions.Add("seq > @after");
-        }
-
-        if (query.ModifiedAfter is not null)
-        {
-            conditions.Add("updated_at >= @modified");
-        }
-
-        if (query.Filter != RecordFilter.None)
-        {
-            // Our fix: combined filters are the union of the actions (Nango drops deleted rows from
-            // `updated,deleted` and `added,deleted`).
-            var any = new List<string>();
-            if (query.Filter.HasFlag(RecordFilter.Added))
+            var seqs = new long[externalIds.Count];
+            for (var i = 0; i < seqs.Length; i++)
             {
-                any.Add("(deleted_at IS NULL AND added_seq = seq)");
+                seqs[i] = firstSeq + i;
             }
 
-            if (query.Filter.HasFlag(RecordFilter.Updated))
+            await using var command = (NpgsqlCommand)connection.Command($"""
+                UPDATE records SET deleted_at = @now, updated_at = @now, seq = u.s, run_id = @run
+                FROM unnest(@e, @s) AS u(e, s)
+                WHERE records.connection_id = @c AND records.model = @m AND records.external_id = u.e AND records.deleted_at IS NULL AND {condition}
+                RETURNING records.external_id
+                """, transaction);
+            AddTarget(command, write);
+            bindCondition(command);
+            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = externalIds.ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                any.Add("(deleted_at IS NULL AND added_seq <> seq)");
+                deleted.Add(reader.GetString(0));
             }
-
-            if (query.Filter.HasFlag(RecordFilter.Deleted))
+        }
+        else
+        {
+            await using var command = connection.Command($"""
+                UPDATE records SET deleted_at = @now, updated_at = @now, seq = @s, run_id = @run
+                WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND {condition}
+                """, transaction);
+            AddTarget(command, write);
+            bindCondition(command);
+            var e = command.Parameter("e");
+            var s = command.Parameter("s");
+            await command.PrepareAsync(cancellationToken);
+            for (var i = 0; i < externalIds.Count; i++)
             {
-                any.Add("deleted_at IS NOT NULL");
+                e.Value = externalIds[i];
+                s.Value = firstSeq + i;
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    deleted.Add(externalIds[i]);
+                }
             }
-
-            conditions.Add("(" + string.Join(" OR ", any) + ")");
         }
 
-        if (query.Ids.Count > 0)
-        {
-            conditions.Add(SqlLists.In(_database, "external_id", "ids"));
-        }
-
-        var sql = $"""
-            SELECT external_id, payload, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
-            WHERE {string.Join(" AND ", conditions)}
-            ORDER BY seq
-            LIMIT @limit
-            """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(sql)
-            .With("c", query.ConnectionDbId)
-            .With("m", query.Model)
-            .With("limit", (long)query.Limit + 1);
-        if (query.AfterSeq is { } after)
-        {
-            command.With("after", after);
-        }
-
-        if (query.ModifiedAfter is { } modified)
-        {
-            command.With("modified", modified);
-        }
-
-        if (query.Ids.Count > 0)
-        {
-            command.WithList("ids", query.Ids);
-        }
-
-        var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new StoredRecord(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                reader.GetInt64(4),
-                reader.GetInt64(5),
-                reader.GetNullableInt64(6),
-                reader.GetNullableInt64(7)));
-        }
-
-        var hasMore = rows.Count > query.Limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        return new RecordPage(rows, hasMore);
+        return deleted;
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> CountLiveAsync(long connectionDbId, IReadOnlyList<string> models, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletion detection: the batch's records that the upsert left alone (unchanged) are marked seen by this run.
+    /// Only <c>seen_run</c> changes — no payload rewrite, no new position — and rows already marked are skipped.
+    /// </summary>
+    private async Task MarkSeenAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
-        var counts = models.ToDictionary(m => m, _ => 0L, StringComparer.Ordinal);
-        if (models.Count == 0)
+        var ids = new string[records.Count];
+        for (var i = 0; i < ids.Length; i++)
         {
-            return counts;
+            ids[i] = records[i].ExternalId;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            $"SELECT model, live_count FROM datasets WHERE connection_id = @c AND {SqlLists.In(_database, "model", "models")}")
-            .With("c", connectionDbId).WithList("models", models);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return counts;
+        await using var command = connection.Command($"""
+            UPDATE records SET seen_run = @run
+            WHERE connection_id = @c AND model = @m AND {SqlLists.In(_database, "external_id", "ids")} AND seen_run < @run
+            """, transaction).With("c", write.ConnectionDbId).With("m", write.Model).With("run", write.Fence.RunId).WithList("ids", ids);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private string Protect(string payload) => _cipher?.Encrypt(payload) ?? payload;
+
+    private string Unprotect(string stored) => _cipher?.Decrypt(stored) ?? RecordsPayloadCipher.Unprotected(stored);
 
     private static void AddTarget(DbCommand command, RecordWrite write) =>
         command.With("c", write.ConnectionDbId).With("m", write.Model).With("now", write.Now).With("run", write.Fence.RunId);
+
+    private static void AddGuard(DbCommand command, RecordWrite write) => command.With("guard", write.GuardSeq ?? -1L);
 
     /// <summary>Reserves <paramref name="count"/> sequence numbers; the row lock it takes is held to commit.</summary>
     private static async Task<long> ReserveSequenceAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)

@@ -1,0 +1,153 @@
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>The records cache's reads: keyset pages in cursor order, payloads for merges, counts, positions.</summary>
+internal sealed partial class SqlRecordStore
+{
+    public async Task<RecordPage> ReadPageAsync(RecordPageQuery query, CancellationToken cancellationToken)
+    {
+        var conditions = new List<string> { "connection_id = @c", "model = @m" };
+        if (query.AfterSeq is not null)
+        {
+            conditions.Add("seq > @after");
+        }
+
+        if (query.ModifiedAfter is not null)
+        {
+            conditions.Add("updated_at >= @modified");
+        }
+
+        if (query.Filter != RecordFilter.None)
+        {
+            // Our fix: combined filters are the union of the actions (Nango drops deleted rows from
+            // `updated,deleted` and `added,deleted`).
+            var any = new List<string>();
+            if (query.Filter.HasFlag(RecordFilter.Added))
+            {
+                any.Add("(deleted_at IS NULL AND added_seq = seq)");
+            }
+
+            if (query.Filter.HasFlag(RecordFilter.Updated))
+            {
+                any.Add("(deleted_at IS NULL AND added_seq <> seq)");
+            }
+
+            if (query.Filter.HasFlag(RecordFilter.Deleted))
+            {
+                any.Add("deleted_at IS NOT NULL");
+            }
+
+            conditions.Add("(" + string.Join(" OR ", any) + ")");
+        }
+
+        if (query.Ids.Count > 0)
+        {
+            conditions.Add(SqlLists.In(_database, "external_id", "ids"));
+        }
+
+        var sql = $"""
+            SELECT external_id, payload, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
+            WHERE {string.Join(" AND ", conditions)}
+            ORDER BY seq
+            LIMIT @limit
+            """;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(sql)
+            .With("c", query.ConnectionDbId)
+            .With("m", query.Model)
+            .With("limit", (long)query.Limit + 1);
+        if (query.AfterSeq is { } after)
+        {
+            command.With("after", after);
+        }
+
+        if (query.ModifiedAfter is { } modified)
+        {
+            command.With("modified", modified);
+        }
+
+        if (query.Ids.Count > 0)
+        {
+            command.WithList("ids", query.Ids);
+        }
+
+        var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredRecord(
+                reader.GetString(0),
+                Unprotect(reader.GetString(1)),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                reader.GetNullableInt64(6),
+                reader.GetNullableInt64(7)));
+        }
+
+        var hasMore = rows.Count > query.Limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return new RecordPage(rows, hasMore);
+    }
+
+    public async Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, LivePayload>(StringComparer.Ordinal);
+        if (externalIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT external_id, payload, data_hash, pruned_at FROM records
+            WHERE connection_id = @c AND model = @m AND deleted_at IS NULL AND {SqlLists.In(_database, "external_id", "ids")}
+            """).With("c", connectionDbId).With("m", model).WithList("ids", externalIds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var payload = reader.IsDBNull(3) ? Unprotect(reader.GetString(1)) : null;
+            result[reader.GetString(0)] = new LivePayload(payload, reader.GetString(2));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CountLiveAsync(long connectionDbId, IReadOnlyList<string> models, CancellationToken cancellationToken)
+    {
+        var counts = models.ToDictionary(m => m, _ => 0L, StringComparer.Ordinal);
+        if (models.Count == 0)
+        {
+            return counts;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT model, live_count FROM datasets WHERE connection_id = @c AND {SqlLists.In(_database, "model", "models")}")
+            .With("c", connectionDbId).WithList("models", models);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public async Task<long> GetLastSeqAsync(long connectionDbId, string model, CancellationToken cancellationToken)
+    {
+        // A writer holding the dataset row has not committed its block yet, so the committed value is the boundary.
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT last_seq FROM datasets WHERE connection_id = @c AND model = @m")
+            .With("c", connectionDbId).With("m", model);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
