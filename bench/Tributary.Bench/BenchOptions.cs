@@ -1,0 +1,124 @@
+namespace Tributary.Bench;
+
+/// <summary>The command line of <c>tributary-bench</c>.</summary>
+internal sealed record BenchOptions(
+    BenchProfile Profile,
+    IReadOnlyList<string> Databases,
+    string? PostgresUrl,
+    bool WriteDocs,
+    string RepoRoot,
+    string TributaryDll,
+    string WorkDir,
+    bool KeepWorkDir,
+    string CommandLine)
+{
+    public const string Usage = """
+        usage: tributary-bench [--quick|--medium|--full] [--database sqlite|postgres|both] [--postgres-url CONN]
+                               [--tributary PATH/tributary.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
+                               [--command "how this run was started, for docs/benchmarks.md"]
+          --quick       small sizes; checks that every figure is produced (exit 1 when one is missing)
+          --full        the sizes of issue 5 (1,000,000 records, 10,000 fan-out connections, 100,000 schedules)
+          --postgres-url an empty PostgreSQL to use; without it the bench starts one with scripts/postgres.sh
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var profile = BenchProfile.Quick;
+        var database = "both";
+        string? postgresUrl = null, repo = null, tributary = null, workDir = null, command = null;
+        bool writeDocs = false, keep = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--quick" or "--medium" or "--full":
+                    profile = BenchProfile.Named(args[i][2..])!; // the three names exist by construction
+                    break;
+                case "--profile":
+                    var name = Next();
+                    profile = BenchProfile.Named(name) ?? throw new ArgumentException($"Unknown profile '{name}'.");
+                    break;
+                case "--database":
+                    database = Next();
+                    break;
+                case "--postgres-url":
+                    postgresUrl = Next();
+                    break;
+                case "--tributary":
+                    tributary = Next();
+                    break;
+                case "--repo":
+                    repo = Next();
+                    break;
+                case "--work-dir":
+                    workDir = Next();
+                    break;
+                case "--command":
+                    command = Next();
+                    break;
+                case "--write-docs":
+                    writeDocs = true;
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.");
+            }
+        }
+
+        IReadOnlyList<string> databases = database switch
+        {
+            "sqlite" => ["sqlite"],
+            "postgres" => ["postgres"],
+            "both" => ["sqlite", "postgres"],
+            _ => throw new ArgumentException($"--database must be sqlite, postgres or both; got '{database}'."),
+        };
+        var repoRoot = Path.GetFullPath(repo ?? FindRepoRoot());
+        var dll = Path.GetFullPath(tributary ?? FindTributary(repoRoot));
+        if (!File.Exists(dll))
+        {
+            throw new ArgumentException($"The server build was not found at {dll}; build src/Tributary.Cli or pass --tributary.");
+        }
+
+        var work = workDir ?? Path.Combine(Path.GetTempPath(), $"tributary-bench-{Guid.NewGuid():N}"[..32]);
+        return new BenchOptions(
+            profile,
+            databases,
+            postgresUrl,
+            writeDocs,
+            repoRoot,
+            dll,
+            Path.GetFullPath(work),
+            keep,
+            command ?? "tributary-bench " + string.Join(' ', args));
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tributary.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new ArgumentException("Run from inside the repository or pass --repo.");
+    }
+
+    private static string FindTributary(string repoRoot)
+    {
+        foreach (var configuration in new[] { "release", "debug" })
+        {
+            var candidate = Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Cli", configuration, "tributary.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Cli", "debug", "tributary.dll");
+    }
+}

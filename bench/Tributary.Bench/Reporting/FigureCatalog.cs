@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Tributary.Bench.Reporting;
+
+/// <summary>One figure the suite reports for each database: a stable name, what it measures, its unit and target.</summary>
+internal sealed record FigureSpec(string Name, Func<BenchProfile, string> Title, string Unit, Target Target, string Baseline);
+
+/// <summary>
+/// Every figure of issue 5. The quick profile fails when one of them is missing for a database; the full profile
+/// writes them all into docs/benchmarks.md. Targets follow the issue; "(ref.)" marks extra ones from
+/// shared/reference/performance-and-reliability.md §4.
+/// </summary>
+internal static class FigureCatalog
+{
+    public static readonly FigureSpec B1P50 = new("B1.p50", p => $"B1 trigger → first line, idle, {N(p.IdleTriggers)} sequential triggers: p50", "ms", Target.AtMost(15, "ms"), "insert + signal + claim round trip, p50");
+    public static readonly FigureSpec B1P99 = new("B1.p99", p => "B1 same: p99", "ms", Target.AtMost(100, "ms"), "round trip, p99");
+    public static readonly FigureSpec B1Max = new("B1.max", p => "B1 same: max (ref.)", "ms", Target.AtMost(1000, "ms"), "round trip, max");
+    public static readonly FigureSpec B2P50 = new("B2.p50", p => $"B2 trigger → first line with {p.LoadSyncs} syncs running and ingest saturated, {N(p.LoadedTriggers)} triggers: p50", "ms", Target.None, "idle round trip, p50");
+    public static readonly FigureSpec B2P99 = new("B2.p99", p => "B2 same: p99", "ms", Target.AtMost(250, "ms"), "idle round trip, p99");
+    public static readonly FigureSpec B2Ingest = new("B2.ingest", p => "B2 records written per second by the load syncs meanwhile", "records/s", Target.None, "—");
+    public static readonly FigureSpec B3Response = new("B3.response", p => $"B3 one POST /sync/trigger for {N(p.FanoutConnections)} connections: answered, every run durable", "ms", Target.AtMost(2000, "ms"), "raw INSERT … SELECT of the same run rows");
+    public static readonly FigureSpec B3Duplicates = new("B3.duplicates", p => "B3 immediate repeat: runs queued twice for one sync", "runs", Target.AtMost(0, "runs"), "—");
+    public static readonly FigureSpec B4Drain = new("B4.drain", p => $"B4 draining those {N(p.FanoutConnections)} no-op runs (worker process, 200 slots)", "runs/s", Target.AtLeastOrShare(1000, "runs/s", 0.25), "bare claim-and-complete loop (k=1, 4 loops)");
+    public static readonly FigureSpec B5Ingest = new("B5.ingest", p => $"B5 saving {N(p.Records)} fresh ~1 KB records through the SDK (batches of 1,000)", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw batched upsert of the same rows");
+    public static readonly FigureSpec B6Resave = new("B6.resave", p => "B6 re-saving them unchanged", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw hash-compare upsert pass");
+    public static readonly FigureSpec B6Rewritten = new("B6.rewritten", p => "B6 rows rewritten (records after the previous cursor + rows counted changed)", "rows", Target.AtMost(0, "rows"), "—");
+    public static readonly FigureSpec B7Resave = new("B7.resave", p => "B7 re-saving them with 10% changed", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw upsert pass, same 10% changed");
+    public static readonly FigureSpec B7Cursor = new("B7.cursor_errors", p => "B7 records after the previous cursor that are not exactly the changed ids (missing + extra + repeated)", "records", Target.AtMost(0, "records"), "—");
+    public static readonly FigureSpec B8Single = new("B8.single", p => $"B8 GET /records?limit=100 paging {N(p.Records)} records, one reader", "pages/s", Target.AtLeastShareOfBaseline(0.5), "bare endpoint, same keyset query");
+    public static readonly FigureSpec B8Raw = new("B8.raw_keyset", p => "B8 raw keyset read, pages of 100, no HTTP (context)", "pages/s", Target.None, "—");
+    public static readonly FigureSpec B8ConcurrentP99 = new("B8.p99", p => $"B8 {p.ConcurrentReaders} concurrent readers: p99", "ms", Target.AtMost(50, "ms"), "bare endpoint p99, 64 readers");
+    public static readonly FigureSpec B8Concurrent = new("B8.concurrent", p => $"B8 {p.ConcurrentReaders} concurrent readers: throughput", "pages/s", Target.None, "bare endpoint, 64 readers");
+    public static readonly FigureSpec B9Small = new("B9.claim_small", p => $"B9 claim of 1 run, {N(p.BacklogLevels[0])} queued: p50", "ms", Target.None, "LIMIT-first claim primitive, p50");
+    public static readonly FigureSpec B9Medium = new("B9.claim_medium", p => $"B9 claim of 1 run, {N(p.BacklogLevels[1])} queued: p50", "ms", Target.None, "LIMIT-first claim primitive, p50");
+    public static readonly FigureSpec B9Large = new("B9.claim_large", p => $"B9 claim of 1 run, {N(p.BacklogLevels[2])} queued: p50", "ms", Target.None, "LIMIT-first claim primitive, p50");
+    public static readonly FigureSpec B9Growth = new("B9.growth", p => $"B9 p50 at {N(p.BacklogLevels[2])} queued ÷ p50 at {N(p.BacklogLevels[0])}", "×", Target.AtMost(3, "×"), "primitive's growth");
+    public static readonly FigureSpec B10Idle = new("B10.idle_tick", p => $"B10 scheduler tick, {N(p.Schedules)} started schedules, nothing due: p50", "ms", Target.AtMost(1, "ms"), "bare due-schedule query");
+    public static readonly FigureSpec B10IdleCpu = new("B10.idle_cpu", p => $"B10 server CPU while idle with {N(p.Schedules)} schedules (ref.)", "% of a core", Target.AtMost(2, "%"), "—");
+    public static readonly FigureSpec B10Burst = new("B10.burst", p => $"B10 all {N(p.Schedules)} schedules due after an outage: every run queued", "s", Target.AtMost(5, "s"), "raw materialisation, 1,000 per transaction");
+    public static readonly FigureSpec B10Batch = new("B10.batch", p => "B10 largest scheduler transaction in that burst", "runs", Target.AtMost(1000, "runs"), "—");
+    public static readonly FigureSpec B11Idle = new("B11.rss_idle", p => "B11 worker RSS, no run (after draining the fan-out)", "MB", Target.None, "—");
+    public static readonly FigureSpec B11Mid = new("B11.rss_mid", p => $"B11 worker RSS, {p.HoldMid} concurrent no-op runs", "MB", Target.None, "—");
+    public static readonly FigureSpec B11High = new("B11.rss_high", p => $"B11 worker RSS, {p.HoldHigh} concurrent no-op runs", "MB", Target.AtMost(512, "MB"), "—");
+    public static readonly FigureSpec B11PerRun = new("B11.per_run", p => "B11 RSS added per running no-op run (ref.)", "MB", Target.AtMost(2, "MB"), "—");
+    public static readonly FigureSpec B11Small = new("B11.peak_small", p => $"B11 worker peak RSS after one run saving {N(p.SmallRecords)} records", "MB", Target.None, "—");
+    public static readonly FigureSpec B11Large = new("B11.peak_large", p => $"B11 the same worker's peak RSS after it also saved {N(p.Records)} records in one run", "MB", Target.AtMostTimesBaseline(1.25), "peak after the small run");
+
+    public static IReadOnlyList<FigureSpec> All { get; } =
+    [
+        B1P50, B1P99, B1Max, B2P50, B2P99, B2Ingest, B3Response, B3Duplicates, B4Drain,
+        B5Ingest, B6Resave, B6Rewritten, B7Resave, B7Cursor, B8Single, B8Raw, B8ConcurrentP99, B8Concurrent,
+        B9Small, B9Medium, B9Large, B9Growth, B10Idle, B10IdleCpu, B10Burst, B10Batch,
+        B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large,
+    ];
+
+    private static string N(int value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+}

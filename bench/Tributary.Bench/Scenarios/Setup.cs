@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Tributary.Bench.Infrastructure;
+
+namespace Tributary.Bench.Scenarios;
+
+/// <summary>Creates every connection through <c>POST /connections</c>, as an application would import them.</summary>
+internal static class Setup
+{
+    private const int Parallelism = 8;
+
+    /// <summary>How long each hold run keeps its slot: long enough for the bench to start the rest and sample.</summary>
+    public static int HoldMilliseconds(BenchProfile profile) => profile.IsQuick ? 2_500 : 10_000;
+
+    public static async Task CreateConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
+    {
+        var profile = context.Profile;
+        var port = context.Probe.Port;
+        var started = Stopwatch.GetTimestamp();
+        var bench = new List<(string Id, JsonObject Metadata)>
+        {
+            (BenchNames.LatencyConnection, new JsonObject { ["probe_port"] = port }),
+            (BenchNames.RecordsConnection, RecordsMetadata(profile.Records, port)),
+            (BenchNames.SmallConnection, RecordsMetadata(profile.SmallRecords, port)),
+            (BenchNames.BaselineConnection, []),
+        };
+        for (var i = 0; i < profile.LoadSyncs; i++)
+        {
+            bench.Add((BenchNames.Load(i), new JsonObject
+            {
+                ["probe_port"] = port,
+                ["mode"] = "load",
+                ["records"] = profile.LoadRecordsPerSync,
+                ["batch_size"] = Math.Min(1000, profile.LoadRecordsPerSync),
+                ["max_ms"] = 600_000,
+            }));
+        }
+
+        for (var i = 0; i < profile.HoldHigh; i++)
+        {
+            bench.Add((BenchNames.HoldConnection(i), new JsonObject { ["probe_port"] = port, ["hold_ms"] = HoldMilliseconds(profile) }));
+        }
+
+        await Parallel.ForEachAsync(
+            bench,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (item, token) => await api.CreateConnectionAsync(BenchNames.Bench, item.Id, item.Metadata, token));
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, profile.FanoutConnections),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => await api.CreateConnectionAsync(BenchNames.Fanout, BenchNames.FanoutConnection(i), [], token));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var total = bench.Count + profile.FanoutConnections;
+        context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
+    }
+
+    private static JsonObject RecordsMetadata(int records, int port) => new()
+    {
+        ["probe_port"] = port,
+        ["records"] = records,
+        ["batch_size"] = 1000,
+        ["payload_bytes"] = 1024,
+    };
+}
