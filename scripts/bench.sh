@@ -14,6 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 profile=quick
 database=both
 given_url=${TRIBUTARY_BENCH_POSTGRES:-}
+keep=
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --full) profile=full ;;
     --database) database=$2; args+=("$1" "$2"); shift 2; continue ;;
     --postgres-url) given_url=$2; shift 2; continue ;;
+    --keep) keep=1; args+=("$1") ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -38,6 +40,11 @@ pg_pid=
 
 cleanup() {
   if [[ -n $pg_pid ]]; then wait "$pg_pid" 2>/dev/null || true; fi
+  if [[ -n $keep && -d $work/run ]]; then
+    # The bench's files and server logs survive; a cluster this script started does not (use --postgres-url for that).
+    mv "$work/run" "$work.kept"
+    echo "bench.sh: kept $work.kept" >&2
+  fi
   if [[ -d $work/pg ]]; then "$root/scripts/postgres.sh" stop "$work/pg" 2>/dev/null || true; fi
   rm -rf "$work"
 }
