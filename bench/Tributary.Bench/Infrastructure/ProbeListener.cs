@@ -18,7 +18,6 @@ internal sealed class ProbeListener : IDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _starts = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private long _received;
 
     public ProbeListener()
     {
@@ -27,8 +26,6 @@ internal sealed class ProbeListener : IDisposable
     }
 
     public int Port { get; }
-
-    public long Received => Interlocked.Read(ref _received);
 
     /// <summary>The timestamp at which the run's function started, waiting at most <paramref name="timeout"/>.</summary>
     public async Task<long?> WaitAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
@@ -47,9 +44,6 @@ internal sealed class ProbeListener : IDisposable
             _starts.TryRemove(runId, out _);
         }
     }
-
-    /// <summary>Forgets runs nobody waits for (probes of runs the bench only counts).</summary>
-    public void Clear() => _starts.Clear();
 
     public void Dispose()
     {
@@ -92,7 +86,6 @@ internal sealed class ProbeListener : IDisposable
                 continue;
             }
 
-            Interlocked.Increment(ref _received);
             _starts.GetOrAdd(parts[0], _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(timestamp);
         }
     }

@@ -39,6 +39,7 @@ internal sealed class DatabaseRun
         await using var server = await _context.StartServerAsync("all", 256, "all", cancellationToken);
         using var api = _context.Api(server);
         await Setup.CreateConnectionsAsync(_context, api, cancellationToken);
+        await Setup.PreflightAsync(api, cancellationToken);
         await StepAsync("B1", () => LatencyScenario.IdleAsync(_context, api, cancellationToken), cancellationToken);
         await StepAsync("B2", () => LatencyScenario.LoadedAsync(_context, api, cancellationToken), cancellationToken);
     }

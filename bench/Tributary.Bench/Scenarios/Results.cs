@@ -15,8 +15,6 @@ internal sealed class Results
 
     public void SetBaseline(FigureSpec spec, double baseline) => _baselines[spec.Name] = baseline;
 
-    public double? Value(FigureSpec spec) => _values.TryGetValue(spec.Name, out var entry) ? entry.Value : null;
-
     public void EmitTo(FigureSink sink, string database)
     {
         foreach (var spec in FigureCatalog.All)

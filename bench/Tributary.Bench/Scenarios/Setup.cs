@@ -54,6 +54,20 @@ internal static class Setup
         context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
     }
 
+    /// <summary>Runs the probe sync once: a server built without the bench functions fails here, with a hint, not later.</summary>
+    public static async Task PreflightAsync(BenchApi api, CancellationToken cancellationToken)
+    {
+        var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Probe], BenchNames.LatencyConnection, cancellationToken);
+        var runId = (string)response["runs"]![0]!["run_id"]!;
+        var run = await api.WaitForRunAsync(runId, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(200), cancellationToken);
+        if ((string?)run["state"] != "succeeded")
+        {
+            throw new InvalidOperationException(
+                $"The first bench run ended {(string?)run["state"]}: {(string?)run["error"]} — is the server built with the bench functions "
+                + "(Functions.Bench.BenchSyncFunctions.Register in CoreServiceCollectionExtensions)?");
+        }
+    }
+
     private static JsonObject RecordsMetadata(int records, int port) => new()
     {
         ["probe_port"] = port,
