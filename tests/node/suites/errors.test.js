@@ -46,14 +46,26 @@ describe('errors', { timeout: 120_000 }, () => {
     });
 
     it('Tributary fix: a list with one unknown sync applies nothing', async () => {
-        const { entries } = await triggerAndSettle(nango, cid, () => nango.triggerSync(PCK, ['contacts'], cid));
-        const finishedAt = entries[0].finishedAt;
+        // `deals` is paused (auto_start false), so no schedule can queue a run behind the test's back:
+        // any run of it after the rejected call would have been created by that call.
+        const runsOfDeals = async () => {
+            const res = await api(`/runs?provider_config_key=${PCK}&connection_id=${encodeURIComponent(cid)}&sync=deals`);
+            assert.equal(res.status, 200, `GET /runs answered ${res.status}`);
+            return res.body.runs.map((r) => r.id);
+        };
+        const before = await runsOfDeals();
 
-        await expectApiError(nango.triggerSync(PCK, ['contacts', 'no_such_sync'], cid), 400, 'no_syncs_found');
-        await sleep(1_500);
-        const entry = await statusOf(nango, cid, 'contacts');
-        assert.notEqual(entry.status, 'RUNNING', 'contacts was not started');
-        assert.equal(entry.finishedAt, finishedAt, 'contacts did not run again');
+        await expectApiError(nango.triggerSync(PCK, ['deals', 'no_such_sync'], cid), 400, 'no_syncs_found');
+        await expectApiError(nango.triggerSync(PCK, [{ name: 'deals', variant: 'base' }, { name: 'no_such_sync', variant: 'base' }], cid), 400, 'no_syncs_found');
+        await sleep(500);
+
+        assert.deepEqual(await runsOfDeals(), before, 'no run of deals was queued');
+        const entry = await statusOf(nango, cid, 'deals');
+        assert.equal(entry?.latestExecutionStatus, undefined, 'deals never ran');
+
+        // The same list with the unknown name removed is applied: the check above is not vacuous.
+        await triggerAndSettle(nango, cid, () => nango.triggerSync(PCK, ['deals'], cid), [{ name: 'deals' }]);
+        assert.equal((await runsOfDeals()).length, before.length + 1, 'the valid trigger queued one run');
     });
 
     it('an API key nobody issued (random UUID v4) → 401 unknown_account', async () => {
