@@ -139,7 +139,7 @@ internal static class BenchRunner
         try
         {
             await using var connection = await context.OpenAsync(CancellationToken.None);
-            await using var command = connection.Command(context.IsPostgres ? "SHOW server_version" : "SELECT sqlite_version()");
+            await using var command = connection.RawCommand(context.IsPostgres ? "SHOW server_version" : "SELECT sqlite_version()");
             return (await command.ExecuteScalarAsync())?.ToString() ?? "?";
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)

@@ -161,6 +161,29 @@ public abstract class RunStoreContract
         Assert.Equal(0, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
         Assert.Equal(ScheduleStates.Paused, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
     }
+
+    [Fact]
+    public async Task GetSyncTarget_LoadsTheSyncWithItsConnectionIntegrationAndConfig_OrNothingOnceTheConnectionIsGone()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+
+        var target = await h.Control.GetSyncTargetAsync(sync.Id, Token);
+
+        Assert.NotNull(target);
+        Assert.Equal(sync with { Models = target.Sync.Models }, target.Sync);
+        Assert.Equal(sync.Models, target.Sync.Models);
+        Assert.Equal(connection.Id, target.Connection.Id);
+        Assert.Equal("c1", target.Connection.ConnectionId);
+        Assert.Equal(h.IntegrationId, target.Integration.Id);
+        Assert.Equal(sync.SyncConfigId, target.Config.Id);
+        Assert.Equal("deals", target.Config.Name);
+        Assert.Null(await h.Control.GetSyncTargetAsync("no-such-sync", Token));
+
+        Assert.True(await h.Control.DeleteConnectionAsync(connection.Id, Token));
+        Assert.Null(await h.Control.GetSyncTargetAsync(sync.Id, Token));
+    }
 }
 
 public sealed class SqliteRunStoreTests : RunStoreContract

@@ -59,7 +59,7 @@ internal sealed class BareRecordsEndpoint : IAsyncDisposable
         long after = 0;
         while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < budget)
         {
-            await using var command = connection.Command(PageSql)
+            await using var command = connection.RawCommand(PageSql)
                 .With("c", connectionId).With("m", model).With("after", after).With("limit", (long)limit + 1);
             var rows = 0;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -94,7 +94,7 @@ internal sealed class BareRecordsEndpoint : IAsyncDisposable
         var limit = int.Parse(http.Request.Query["limit"].ToString(), CultureInfo.InvariantCulture);
         var rows = new List<(string Payload, long Seq)>(limit + 1);
         await using (var connection = await database.OpenAsync(http.RequestAborted))
-        await using (var command = connection.Command(PageSql)
+        await using (var command = connection.RawCommand(PageSql)
             .With("c", connectionId).With("m", model).With("after", after).With("limit", (long)limit + 1))
         await using (var reader = await command.ExecuteReaderAsync(http.RequestAborted))
         {

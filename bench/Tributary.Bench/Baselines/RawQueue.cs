@@ -35,7 +35,7 @@ internal static class RawQueue
             """;
         var claimed = new List<(long, long)>(max);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await using (var command = connection.Command(sql, transaction)
+        await using (var command = connection.RawCommand(sql, transaction)
             .With("owner", "bench").With("expires", now + 30_000_000).With("now", now).With("max", (long)max))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -51,14 +51,14 @@ internal static class RawQueue
 
     public static async Task CompleteAsync(DbConnection connection, long id, long token, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(CompleteSql)
+        await using var command = connection.RawCommand(CompleteSql)
             .With("now", Scenarios.BenchContext.NowMicros()).With("id", id).With("token", token);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task InsertQueuedAsync(DbConnection connection, string syncId, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(InsertSql).With("sync", syncId).With("now", Scenarios.BenchContext.NowMicros());
+        await using var command = connection.RawCommand(InsertSql).With("sync", syncId).With("now", Scenarios.BenchContext.NowMicros());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -74,7 +74,7 @@ internal static class RawQueue
         var started = Stopwatch.GetTimestamp();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await using var command = connection.Command(sql, transaction).With("now", Scenarios.BenchContext.NowMicros());
+        await using var command = connection.RawCommand(sql, transaction).With("now", Scenarios.BenchContext.NowMicros());
         if (database.IsPostgres)
         {
             command.WithArray("ids", syncIds.ToArray(), NpgsqlDbType.Text);
@@ -144,7 +144,7 @@ internal static class RawQueue
                 cancellationToken);
             var sent = Stopwatch.GetTimestamp();
             await using (var transaction = await Database.BeginWriteAsync(producer, cancellationToken))
-            await using (var insert = producer.Command(InsertSql, transaction).With("sync", syncId).With("now", Scenarios.BenchContext.NowMicros()))
+            await using (var insert = producer.RawCommand(InsertSql, transaction).With("sync", syncId).With("now", Scenarios.BenchContext.NowMicros()))
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);

@@ -88,7 +88,7 @@ internal static class RawRecords
         DbConnection connection, long connectionId, string model, long after, CancellationToken cancellationToken)
     {
         var batch = new List<(string, string, string, long)>(BatchSize);
-        await using var command = connection.Command("""
+        await using var command = connection.RawCommand("""
             SELECT external_id, data_hash, payload, seq FROM records
             WHERE connection_id = @c AND model = @m AND seq > @after AND deleted_at IS NULL
             ORDER BY seq LIMIT @limit
@@ -112,7 +112,7 @@ internal static class RawRecords
             seqs[i] = seq + i + 1;
         }
 
-        await using var command = connection.Command(PostgresUpsert, transaction)
+        await using var command = connection.RawCommand(PostgresUpsert, transaction)
             .With("c", target).With("m", model).With("now", now).With("run", 0L).With("guard", -1L).With("first", seq + 1)
             .WithArray("e", batch.Select(r => r.Id).ToArray(), NpgsqlDbType.Text)
             .WithArray("h", batch.Select(r => r.Hash).ToArray(), NpgsqlDbType.Text)
@@ -132,7 +132,7 @@ internal static class RawRecords
         DbConnection connection, DbTransaction transaction, long target, string model, long now,
         List<(string Id, string Hash, string Payload, long Seq)> batch, long seq, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(SqliteUpsert, transaction)
+        await using var command = connection.RawCommand(SqliteUpsert, transaction)
             .With("c", target).With("m", model).With("now", now).With("run", 0L).With("guard", -1L).With("first", seq + 1);
         var e = command.Parameter("e");
         var h = command.Parameter("h");

@@ -2,36 +2,23 @@ using System.Data.Common;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using Tributary.Storage.Sql;
 
 namespace Tributary.Bench.Infrastructure;
 
-/// <summary>Short call sites for the bench's own SQL (baselines, checks, state resets between phases).</summary>
+/// <summary>
+/// Short call sites for the bench's own SQL (baselines, checks, state resets between phases); parameters go through
+/// the storage's own <see cref="DbCommandExtensions"/>.
+/// </summary>
 internal static class RawSql
 {
-    public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    public static DbCommand RawCommand(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
         command.CommandTimeout = 600;
         return command;
-    }
-
-    public static DbCommand With(this DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return command;
-    }
-
-    public static DbParameter Parameter(this DbCommand command, string name)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     public static DbCommand WithArray<T>(this DbCommand command, string name, T[] values, NpgsqlDbType elementType)
@@ -48,7 +35,7 @@ internal static class RawSql
 
     public static async Task<int> ExecuteAsync(this DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql);
+        await using var command = connection.RawCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.With(name, value);
@@ -59,7 +46,7 @@ internal static class RawSql
 
     public static async Task<long> QueryLongAsync(this DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql);
+        await using var command = connection.RawCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.With(name, value);
@@ -70,7 +57,7 @@ internal static class RawSql
 
     public static async Task<List<string>> QueryStringsAsync(this DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql);
+        await using var command = connection.RawCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.With(name, value);

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Tributary.Bench.Infrastructure;
 using Tributary.Bench.Reporting;
 
+using Tributary.Storage.Sql;
+
 namespace Tributary.Bench.Scenarios;
 
 /// <summary>
@@ -70,7 +72,7 @@ internal static class FanoutScenario
             await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken);
         }
 
-        await using var span = connection.Command(
+        await using var span = connection.RawCommand(
             "SELECT MIN(started_at), MAX(finished_at), SUM(CASE WHEN state = 'succeeded' THEN 1 ELSE 0 END) FROM runs WHERE batch_id = @b")
             .With("b", batchId);
         await using var reader = await span.ExecuteReaderAsync(cancellationToken);

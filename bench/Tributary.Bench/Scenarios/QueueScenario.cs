@@ -5,6 +5,8 @@ using Tributary.Bench.Infrastructure;
 using Tributary.Bench.Reporting;
 using Tributary.Core.Ports;
 using Tributary.Storage;
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
 
 namespace Tributary.Bench.Scenarios;
 
@@ -63,27 +65,24 @@ internal static class QueueScenario
     }
 
     /// <summary>
-    /// Logs how the database plans the engine's claim (SqlRunStore.ClaimAsync; keep in step) and the primitive:
+    /// Logs how the database plans the engine's claim (SqlRunStore.ClaimSql) and the primitive:
     /// when their costs differ, the plan usually says why.
     /// </summary>
     private static async Task LogPlansAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var skipLocked = context.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
-        var engine = $"""
-            UPDATE runs SET state = 'running', lease_owner = 'plan', lease_token = lease_token + 1, lease_expires_at = 0,
-                attempt = attempt + 1, attempt_started_at = 0, started_at = COALESCE(started_at, 0)
-            WHERE id IN (
-                SELECT q.id FROM runs q
-                WHERE q.state = 'queued'
-                  AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = 'running')
-                ORDER BY q.id LIMIT 1 {skipLocked})
-            """;
+        var engine = SqlRunStore.ClaimSql(context.Database.Kind);
         var primitive = $"UPDATE runs SET state = 'running' WHERE id IN (SELECT id FROM runs WHERE state = 'queued' ORDER BY id LIMIT 1 {skipLocked})";
         await using var connection = await context.OpenAsync(cancellationToken);
         foreach (var (name, sql) in new[] { ("engine", engine), ("primitive", primitive) })
         {
             var lines = new List<string>();
-            await using var command = connection.Command((context.IsPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql);
+            await using var command = connection.RawCommand((context.IsPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql);
+            if (name == "engine")
+            {
+                command.With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -4,6 +4,8 @@ using Tributary.Bench.Baselines;
 using Tributary.Bench.Infrastructure;
 using Tributary.Bench.Reporting;
 
+using Tributary.Storage.Sql;
+
 namespace Tributary.Bench.Scenarios;
 
 /// <summary>
@@ -65,7 +67,7 @@ internal static class RecordsScenario
         }
 
         await using var connection = await context.OpenAsync(cancellationToken);
-        await using var command = connection.Command("SELECT attempt_started_at, finished_at FROM runs WHERE id = @id")
+        await using var command = connection.RawCommand("SELECT attempt_started_at, finished_at FROM runs WHERE id = @id")
             .With("id", long.Parse(runId, CultureInfo.InvariantCulture));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

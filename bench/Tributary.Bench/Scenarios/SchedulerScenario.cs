@@ -46,7 +46,7 @@ internal static class SchedulerScenario
             throw new InvalidOperationException($"The scheduler advanced every schedule but queued {queued:N0} runs; expected {expected:N0}.");
         }
 
-        await using var span = connection.Command(
+        await using var span = connection.RawCommand(
             "SELECT MIN(queued_at), MAX(queued_at), COUNT(DISTINCT queued_at) FROM runs WHERE trigger_source = 'schedule' AND queued_at >= @t")
             .With("t", sent);
         await using var reader = await span.ExecuteReaderAsync(cancellationToken);
@@ -82,7 +82,7 @@ internal static class SchedulerScenario
             }
 
             at = Stopwatch.GetTimestamp();
-            await using (var command = connection.Command(
+            await using (var command = connection.RawCommand(
                 "SELECT id FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit")
                 .With("now", BenchContext.NowMicros()).With("limit", (long)BatchSize))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -146,7 +146,7 @@ internal static class SchedulerScenario
     {
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var due = new List<string>(BatchSize);
-        await using (var select = connection.Command(
+        await using (var select = connection.RawCommand(
             "SELECT id FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
             .With("now", now).With("limit", (long)BatchSize))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -160,7 +160,7 @@ internal static class SchedulerScenario
         if (due.Count > 0)
         {
             var list = database.IsPostgres ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))";
-            await using (var insert = WithIds(database, connection.Command($"""
+            await using (var insert = WithIds(database, connection.RawCommand($"""
                 INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
                 SELECT s.id, 'queued', 'schedule', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s WHERE s.id {list}
                 """, transaction).With("now", now), due))
@@ -168,7 +168,7 @@ internal static class SchedulerScenario
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var advance = WithIds(database, connection.Command(
+            await using var advance = WithIds(database, connection.RawCommand(
                 $"UPDATE syncs SET next_due_at = next_due_at + frequency_ms * 1000 * ((@now - next_due_at) / (frequency_ms * 1000) + 1) WHERE id {list}",
                 transaction).With("now", now), due);
             await advance.ExecuteNonQueryAsync(cancellationToken);

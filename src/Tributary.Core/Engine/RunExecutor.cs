@@ -144,14 +144,8 @@ public sealed class RunExecutor
 
     private async Task<RunTarget> LoadAsync(ClaimedRun run, CancellationToken cancellationToken)
     {
-        var sync = await _control.GetSyncAsync(run.SyncId, cancellationToken)
-            ?? throw new InvalidOperationException($"Sync {run.SyncId} no longer exists.");
-        var connection = await _control.GetConnectionByIdAsync(sync.ConnectionDbId, cancellationToken)
-            ?? throw new InvalidOperationException($"Connection of sync {run.SyncId} no longer exists.");
-        var integration = await _control.GetIntegrationByIdAsync(connection.IntegrationId, cancellationToken)
-            ?? throw new InvalidOperationException($"Integration of sync {run.SyncId} no longer exists.");
-        var config = (await _control.GetSyncConfigsAsync(integration.Id, cancellationToken)).FirstOrDefault(c => c.Id == sync.SyncConfigId)
-            ?? throw new InvalidOperationException($"Sync config of sync {run.SyncId} no longer exists.");
+        var (sync, connection, integration, config) = await _control.GetSyncTargetAsync(run.SyncId, cancellationToken)
+            ?? throw new InvalidOperationException($"Sync {run.SyncId} no longer exists (or its connection, integration or sync config is gone).");
         if (!config.Enabled)
         {
             throw new InvalidOperationException($"Sync is disabled: the sync config '{config.Name}' is no longer deployed.");

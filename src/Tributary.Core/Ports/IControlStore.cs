@@ -45,7 +45,13 @@ public interface IControlStore
     Task<Connection?> GetConnectionByIdAsync(long connectionDbId, CancellationToken cancellationToken);
 
     Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken);
+
+    /// <summary>A sync with its connection, integration and sync config, in one round trip; null when any is gone.</summary>
+    Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken);
 }
+
+/// <summary>What a run syncs: the sync and everything it belongs to.</summary>
+public sealed record SyncTarget(SyncRow Sync, Connection Connection, Integration Integration, SyncConfig Config);
 
 public sealed record NewConnection(
     long EnvironmentId,

@@ -19,12 +19,13 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _npgsql;
     private readonly string? _sqliteConnectionString;
 
-    private Database(SqlDialectKind kind, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString)
+    private Database(SqlDialectKind kind, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate)
     {
         Kind = kind;
         Description = description;
         _npgsql = npgsql;
         _sqliteConnectionString = sqliteConnectionString;
+        Gate = gate;
     }
 
     public SqlDialectKind Kind { get; }
@@ -33,6 +34,16 @@ public sealed class Database : IAsyncDisposable
     public string Description { get; }
 
     public bool IsPostgres => Kind == SqlDialectKind.Postgres;
+
+    /// <summary>This process's admission control for writes (see <see cref="WriteGate"/>).</summary>
+    public WriteGate Gate { get; }
+
+    /// <summary>
+    /// Bulk record writes one process runs at once on PostgreSQL: enough to keep both the database and the
+    /// process busy (a batch alternates between preparing rows here and upserting them there), few enough that
+    /// a trigger's statements are not one of fifty runnable backends.
+    /// </summary>
+    public static int DefaultPostgresBulkWriters => Math.Max(2, Environment.ProcessorCount * 2);
 
     public static Database Sqlite(string filePath)
     {
@@ -48,15 +59,20 @@ public sealed class Database : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         };
-        return new Database(SqlDialectKind.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString());
+        return new Database(SqlDialectKind.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString(), WriteGate.Exclusive());
     }
 
-    public static Database Postgres(string connectionString)
+    public static Database Postgres(string connectionString, int? bulkWriters = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(ToNpgsqlConnectionString(connectionString));
         builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, 200);
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new Database(SqlDialectKind.Postgres, $"postgres:{builder.Host}:{builder.Port}/{builder.Database}", source, null);
+        return new Database(
+            SqlDialectKind.Postgres,
+            $"postgres:{builder.Host}:{builder.Port}/{builder.Database}",
+            source,
+            null,
+            WriteGate.Shared(bulkWriters ?? DefaultPostgresBulkWriters));
     }
 
     /// <summary>Accepts both key=value connection strings and postgres:// URLs.</summary>
@@ -104,9 +120,24 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-8192;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>Waits for a write slot of <paramref name="kind"/>, then opens a connection that holds it until disposed.</summary>
+    public async Task<WriteConnection> OpenWriteAsync(WriteKind kind, CancellationToken cancellationToken)
+    {
+        var slot = await Gate.EnterAsync(kind, cancellationToken);
+        try
+        {
+            return new WriteConnection(await OpenAsync(cancellationToken), slot);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Begins a write transaction: IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>

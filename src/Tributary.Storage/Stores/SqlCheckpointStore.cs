@@ -31,7 +31,8 @@ internal sealed class SqlCheckpointStore : ICheckpointStore
 
     public async Task<long?> SaveAsync(RunFence fence, long connectionDbId, string key, JsonObject value, long? expectedVersion, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
         var json = value.ToJsonString();
@@ -67,7 +68,8 @@ internal sealed class SqlCheckpointStore : ICheckpointStore
 
     public async Task ClearAsync(RunFence fence, long connectionDbId, string key, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
         await using var command = connection.Command("""

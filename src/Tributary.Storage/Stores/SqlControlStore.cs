@@ -23,6 +23,13 @@ internal sealed class SqlControlStore : IControlStore
         JOIN sync_configs sc ON sc.id = s.sync_config_id
         """;
 
+    private const string SyncConfigColumns = """
+        id, integration_id, name, function_name, models, frequency, frequency_ms, auto_start, sync_type, track_deletes, enabled
+        FROM sync_configs
+        """;
+
+    private const string IntegrationColumns = "id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at FROM integrations";
+
     private readonly Database _database;
     private readonly TimeProvider _timeProvider;
 
@@ -34,7 +41,8 @@ internal sealed class SqlControlStore : IControlStore
 
     public async Task<EnvironmentInfo> EnsureEnvironmentAsync(string name, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using (var insert = connection.Command(
             "INSERT INTO environments (name, created_at) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING")
             .With("name", name).With("now", Micros.Now(_timeProvider)))
@@ -73,7 +81,8 @@ internal sealed class SqlControlStore : IControlStore
 
     public async Task<long> CreateApiKeyAsync(long environmentId, string keyHash, string name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command("""
             INSERT INTO api_keys (environment_id, key_hash, name, scopes, created_at) VALUES (@env, @hash, @name, @scopes, @now)
             ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL
@@ -87,7 +96,8 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<DeploySummary> ApplyConfigAsync(long environmentId, IReadOnlyList<IntegrationDeployment> integrations, CancellationToken cancellationToken)
     {
         var now = Micros.Now(_timeProvider);
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         int configs = 0, disabled = 0, created = 0;
         foreach (var integration in integrations)
@@ -200,26 +210,14 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("""
-            SELECT id, integration_id, name, function_name, models, frequency, frequency_ms, auto_start, sync_type, track_deletes, enabled
-            FROM sync_configs WHERE integration_id = @integration ORDER BY name
+        await using var command = connection.Command($"""
+            SELECT {SyncConfigColumns} WHERE integration_id = @integration ORDER BY name
             """).With("integration", integrationId);
         var result = new List<SyncConfig>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new SyncConfig(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                ParseModels(reader.GetString(4)),
-                reader.GetString(5),
-                reader.GetInt64(6),
-                reader.GetInt64(7) != 0,
-                reader.GetString(8),
-                reader.GetInt64(9) != 0,
-                reader.GetInt64(10) != 0));
+            result.Add(ReadSyncConfig(reader));
         }
 
         return result;
@@ -228,7 +226,8 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<Connection?> CreateConnectionAsync(NewConnection newConnection, CancellationToken cancellationToken)
     {
         var configs = await GetSyncConfigsAsync(newConnection.IntegrationId, cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await using var insert = connection.Command("""
             INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at)
@@ -290,7 +289,8 @@ internal sealed class SqlControlStore : IControlStore
 
     public async Task<bool> DeleteConnectionAsync(long connectionDbId, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
 
         // Running runs are cancelled first (in the same transaction) so their workers see a lost lease.
@@ -317,7 +317,8 @@ internal sealed class SqlControlStore : IControlStore
 
     public async Task UpdateConnectionMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command("UPDATE connections SET metadata = @metadata, updated_at = @now WHERE id = @c")
             .With("metadata", metadataJson).With("now", Micros.Now(_timeProvider)).With("c", connectionDbId);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -361,6 +362,30 @@ internal sealed class SqlControlStore : IControlStore
         await using var command = connection.Command($"SELECT {SyncColumns} WHERE s.id = @id").With("id", syncId);
         var rows = await ReadSyncsAsync(command, cancellationToken);
         return rows.Count == 1 ? rows[0] : null;
+    }
+
+    public async Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken)
+    {
+        // Four result sets in one command: one round trip where a run's start used to make four.
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SyncColumns} WHERE s.id = @id;
+            SELECT {ConnectionColumns} WHERE c.id = (SELECT connection_id FROM syncs WHERE id = @id);
+            SELECT {IntegrationColumns} WHERE id = (
+                SELECT c.integration_id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE s.id = @id);
+            SELECT {SyncConfigColumns} WHERE id = (SELECT sync_config_id FROM syncs WHERE id = @id);
+            """).With("id", syncId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sync = await reader.ReadAsync(cancellationToken) ? ReadSync(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var owner = await reader.ReadAsync(cancellationToken) ? ReadConnection(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var integration = await reader.ReadAsync(cancellationToken) ? ReadIntegration(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var config = await reader.ReadAsync(cancellationToken) ? ReadSyncConfig(reader) : null;
+        return sync is null || owner is null || integration is null || config is null
+            ? null
+            : new SyncTarget(sync, owner, integration, config);
     }
 
     public async Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken)
@@ -420,24 +445,39 @@ internal sealed class SqlControlStore : IControlStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(new SyncRow(
-                reader.GetString(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetInt64(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.GetNullableString(6),
-                reader.GetString(7),
-                reader.GetInt64(8),
-                reader.GetString(9),
-                reader.GetInt64(10),
-                reader.GetNullableInt64(11),
-                ParseModels(reader.GetString(12))));
+            result.Add(ReadSync(reader));
         }
 
         return result;
     }
+
+    private static SyncRow ReadSync(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetString(2),
+        reader.GetInt64(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetNullableString(6),
+        reader.GetString(7),
+        reader.GetInt64(8),
+        reader.GetString(9),
+        reader.GetInt64(10),
+        reader.GetNullableInt64(11),
+        ParseModels(reader.GetString(12)));
+
+    private static SyncConfig ReadSyncConfig(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetInt64(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        ParseModels(reader.GetString(4)),
+        reader.GetString(5),
+        reader.GetInt64(6),
+        reader.GetInt64(7) != 0,
+        reader.GetString(8),
+        reader.GetInt64(9) != 0,
+        reader.GetInt64(10) != 0);
 
     private static List<string> ParseModels(string json) =>
         JsonSerializer.Deserialize(json, SqlJson.Default.ListString) ?? [];

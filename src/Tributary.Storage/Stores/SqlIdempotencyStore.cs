@@ -32,7 +32,8 @@ internal sealed class SqlIdempotencyStore : IIdempotencyStore
         long expiredBefore,
         CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         if (Interlocked.Read(ref _nextSweepAt) <= now)
         {
             Interlocked.Exchange(ref _nextSweepAt, now + SweepEveryMicros);
@@ -70,7 +71,8 @@ internal sealed class SqlIdempotencyStore : IIdempotencyStore
 
     public async Task CompleteAsync(long environmentId, string key, int status, string response, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command(
             "UPDATE idempotency_keys SET status = @status, response = @response WHERE environment_id = @env AND key = @key AND status = 0")
             .With("status", status).With("response", response).With("env", environmentId).With("key", key);
@@ -79,7 +81,8 @@ internal sealed class SqlIdempotencyStore : IIdempotencyStore
 
     public async Task ReleaseAsync(long environmentId, string key, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command("DELETE FROM idempotency_keys WHERE environment_id = @env AND key = @key AND status = 0")
             .With("env", environmentId).With("key", key);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -19,7 +19,8 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
 
     public async Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command($"""
             INSERT INTO integrations (environment_id, unique_key, provider, display_name, base_url, created_at, updated_at)
             VALUES (@env, @key, @provider, @display, NULL, @now, @now)
@@ -31,7 +32,8 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
 
     public async Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command($"""
             UPDATE integrations SET unique_key = COALESCE(@key, unique_key), display_name = COALESCE(@display, display_name), updated_at = @now
             WHERE id = @id AND NOT EXISTS (
@@ -53,7 +55,8 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
 
     public async Task<IReadOnlyList<string>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var syncIds = new List<string>();
         await using (var select = connection.Command(

@@ -63,7 +63,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return BatchResult.Empty;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
@@ -160,7 +161,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return [];
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
@@ -240,7 +242,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return BatchResult.Empty;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, externalIds.Count, cancellationToken);
@@ -252,7 +255,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     public async Task<bool> EmptyForRunAsync(RunFence fence, long connectionDbId, IReadOnlyList<string> models, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         try
         {

@@ -14,7 +14,8 @@ internal sealed partial class SqlRecordStore
 
     public async Task<UnseenDeletion> DeleteUnseenAsync(RecordWrite write, long seenSince, string afterExternalId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
 
@@ -62,7 +63,8 @@ internal sealed partial class SqlRecordStore
               AND seq <= @until AND pruned_at IS NULL
             RETURNING seq
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.Command(sql, transaction)
             .With("now", now).With("c", connectionDbId).With("m", model).With("until", untilSeq).With("limit", (long)limit);
@@ -91,7 +93,8 @@ internal sealed partial class SqlRecordStore
             WHERE id IN (SELECT id FROM records WHERE pruned_at IS NULL AND updated_at < @before LIMIT @limit)
               AND pruned_at IS NULL AND updated_at < @before
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.Command(sql, transaction)
             .With("now", now).With("before", modifiedBefore).With("limit", (long)limit);

@@ -35,7 +35,8 @@ internal sealed class SqlRunStore : IRunStore
         }
 
         var syncIds = targets.Select(t => t.Id).ToList();
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var restarted = new HashSet<string>(StringComparer.Ordinal);
         if (request.Reset)
@@ -147,7 +148,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         if (_database.IsPostgres)
         {
@@ -201,14 +203,20 @@ internal sealed class SqlRunStore : IRunStore
         return due.Count;
     }
 
-    public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
+    /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
+    internal static string ClaimSql(SqlDialectKind dialect)
     {
-        var skipLocked = _database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
-        var sql = $"""
+        var postgres = dialect == SqlDialectKind.Postgres;
+        var skipLocked = postgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
+
+        // SQLite's planner, left alone, scans every run (finished ones too) for the NOT EXISTS guard; the partial
+        // index of queued runs in id order lets the claim stop after @max candidates, whatever the history.
+        var claimable = postgres ? string.Empty : "INDEXED BY runs_claimable";
+        return $"""
             UPDATE runs SET state = 'running', lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expires,
                 attempt = attempt + 1, attempt_started_at = @now, started_at = COALESCE(started_at, @now)
             WHERE id IN (
-                SELECT q.id FROM runs q
+                SELECT q.id FROM runs q {claimable}
                 WHERE q.state = 'queued'
                   AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = 'running')
                 ORDER BY q.id
@@ -216,7 +224,13 @@ internal sealed class SqlRunStore : IRunStore
                 {skipLocked})
             RETURNING id, lease_token, sync_id, attempt, reset, empty_cache, empty_cache_done, trigger_source, attempt_started_at, result
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
+    {
+        var sql = ClaimSql(_database.Kind);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var claimed = new List<ClaimedRun>();
         try
@@ -255,7 +269,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command(
             "UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND lease_token = @token AND state = 'running'")
             .With("expires", newExpiry).With("id", runId).With("token", leaseToken);
@@ -264,7 +279,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await using (var command = connection.Command("""
             UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_expires_at = NULL
@@ -296,7 +312,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command("""
             UPDATE runs SET
                 state = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued') THEN 'failed' ELSE 'queued' END,
@@ -311,7 +328,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var skipLocked = _database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
         var expired = new List<(long Id, string SyncId, long Attempt)>();
@@ -412,8 +430,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken)
     {
-        await using (var connection = await _database.OpenAsync(cancellationToken))
-        await using (var command = connection.Command("""
+        await using (var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken))
+        await using (var command = writer.Connection.Command("""
             UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = @reason
             WHERE id = @id AND state IN ('queued', 'running')
               AND sync_id IN (SELECT s.id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE c.environment_id = @env)
@@ -452,7 +470,8 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<bool> MarkEmptyCacheDoneAsync(RunFence fence, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command(
             "UPDATE runs SET empty_cache_done = 1 WHERE id = @id AND lease_token = @token AND state = 'running'")
             .With("id", fence.RunId).With("token", fence.LeaseToken);

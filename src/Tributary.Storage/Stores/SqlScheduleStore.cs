@@ -19,7 +19,8 @@ internal sealed class SqlScheduleStore : IScheduleStore
             return 0;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         if (paused)
         {
@@ -40,7 +41,8 @@ internal sealed class SqlScheduleStore : IScheduleStore
 
     public async Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var command = connection.Command("""
             UPDATE syncs SET frequency_override = @override,
                 next_due_at = CASE WHEN frequency_ms = @ms THEN next_due_at

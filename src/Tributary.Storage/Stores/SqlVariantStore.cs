@@ -17,7 +17,8 @@ internal sealed class SqlVariantStore : IVariantStore
     public async Task<VariantCreation> CreateAsync(NewVariant variant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(variant);
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
 
         // The checks and the insert share the write transaction, so two concurrent creations cannot both pass the cap.
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
@@ -70,7 +71,8 @@ internal sealed class SqlVariantStore : IVariantStore
 
     public async Task<string?> DeleteAsync(long connectionDbId, string name, string variant, long now, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var syncId = await FindSyncIdAsync(connection, transaction, connectionDbId, name, variant, cancellationToken);
         if (syncId is null)
