@@ -1,0 +1,77 @@
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>
+/// The queue's hot statements must cost the same with a long run history behind them as with none: they walk the
+/// partial indexes of queued and running runs, never the runs table or a sync's whole history.
+/// </summary>
+public sealed class QueuePlanTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SqliteClaim_WalksTheQueuedRunsIndex_NeverTheWholeTable()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
+        await using var connection = await database.Database.OpenAsync(Token);
+        await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunStore.ClaimSql(SqlDialectKind.Sqlite))
+            .With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
+
+        var plan = await PlanAsync(command);
+
+        Assert.Contains(plan, step => step.StartsWith("SCAN q USING", StringComparison.Ordinal) && step.EndsWith("INDEX runs_claimable", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Trim() == "SCAN q");
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task SchedulerInsert_LooksUpQueuedAndRunningRunsInTheirPartialIndexes(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        var connection = await h.CreateConnectionAsync("history", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+
+        // A long finished history, so that PostgreSQL's planner knows the table is large and the states skewed.
+        await using (var history = db.Command($"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT @sync, 'succeeded', 'schedule', 'scheduler', 0, 0, 0, 1, 1, 0 FROM {(dialect == TestDialect.Postgres ? "generate_series(1, 20000)" : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n)")}
+            """).With("sync", sync.Id))
+        {
+            await history.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var analyze = db.Command("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlRunStore.EnqueueDueSql(h.Database.Database))
+            .With("now", 0L).WithList("ids", [sync.Id]);
+
+        var plan = string.Join("\n", await PlanAsync(command));
+
+        Assert.Contains("runs_one_queued", plan, StringComparison.Ordinal);
+        Assert.Contains("runs_one_running", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan on runs", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("runs_by_sync", plan, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand command)
+    {
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        while (await reader.ReadAsync(Token))
+        {
+            plan.Add(reader.GetString(reader.FieldCount - 1));
+        }
+
+        return plan;
+    }
+}
