@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Process;
+
+/// <summary>How the shipped `tributary` process is configured to run, where that is a decision of ours.</summary>
+public sealed class RuntimeConfigTests
+{
+    [Fact]
+    public void Tributary_RunsServerGcWithDatas_SoItsHeapFollowsTheLiveData()
+    {
+        var config = Path.ChangeExtension(ServerProcess.CliPath, ".runtimeconfig.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        var properties = json["runtimeOptions"]?["configProperties"];
+
+        Assert.True((bool?)properties?["System.GC.Server"] ?? false, $"{config} does not select Server GC (docs/benchmarks.md, B11).");
+
+        // DATAS is what keeps Server GC small; it is on unless explicitly switched off.
+        Assert.NotEqual(0, (int?)properties?["System.GC.DynamicAdaptationMode"] ?? 1);
+    }
+}
