@@ -182,9 +182,8 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<Integration?> GetIntegrationAsync(long environmentId, string uniqueKey, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("""
-            SELECT id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at
-            FROM integrations WHERE environment_id = @env AND unique_key = @key
+        await using var command = connection.Command($"""
+            SELECT {IntegrationColumns} WHERE environment_id = @env AND unique_key = @key
             """).With("env", environmentId).With("key", uniqueKey);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadIntegration(reader) : null;
@@ -193,9 +192,8 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<IReadOnlyList<Integration>> ListIntegrationsAsync(long environmentId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("""
-            SELECT id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at
-            FROM integrations WHERE environment_id = @env ORDER BY unique_key
+        await using var command = connection.Command($"""
+            SELECT {IntegrationColumns} WHERE environment_id = @env ORDER BY unique_key
             """).With("env", environmentId);
         var result = new List<Integration>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -391,9 +389,8 @@ internal sealed class SqlControlStore : IControlStore
     public async Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("""
-            SELECT id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at
-            FROM integrations WHERE id = @id
+        await using var command = connection.Command($"""
+            SELECT {IntegrationColumns} WHERE id = @id
             """).With("id", integrationId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadIntegration(reader) : null;
