@@ -109,6 +109,20 @@ public sealed class WriteGateTests
     }
 
     [Fact]
+    public async Task WaiterPastTheMaximumWait_FailsWithATimeoutAndTakesNoSlot()
+    {
+        var gate = WriteGate.Exclusive(maxWait: TimeSpan.FromMilliseconds(50));
+        var stuck = await gate.EnterAsync(WriteKind.Bulk, Token);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => gate.EnterAsync(WriteKind.Control, Token).AsTask());
+
+        Assert.Contains("write slot", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, gate.Waiting);
+        stuck.Dispose();
+        (await gate.EnterAsync(WriteKind.Control, Token)).Dispose();
+    }
+
+    [Fact]
     public async Task DisposingASlotTwice_GivesItBackOnce()
     {
         var gate = WriteGate.Exclusive();

@@ -37,29 +37,37 @@ public sealed class WriteGate
     /// <summary>Control grants in a row, while a bulk write waits, before that bulk write gets a turn.</summary>
     public const int ControlBurst = 16;
 
+    /// <summary>
+    /// How long a write waits for a slot before it fails with a <see cref="TimeoutException"/>: the same bound
+    /// SQLite's busy timeout put on a writer before the gate, so a stuck holder surfaces as an error, not a hang.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(30);
+
     private readonly object _sync = new();
     private readonly bool _exclusive;
     private readonly int _bulkSlots;
+    private readonly TimeSpan _maxWait;
     private readonly LinkedList<Waiter> _controlWaiters = new();
     private readonly LinkedList<Waiter> _bulkWaiters = new();
     private int _holders;
     private int _bulkHolders;
     private int _controlStreak;
 
-    private WriteGate(bool exclusive, int bulkSlots)
+    private WriteGate(bool exclusive, int bulkSlots, TimeSpan? maxWait)
     {
         _exclusive = exclusive;
         _bulkSlots = bulkSlots;
+        _maxWait = maxWait ?? DefaultMaxWait;
     }
 
     /// <summary>One writer at a time, control first: SQLite.</summary>
-    public static WriteGate Exclusive() => new(exclusive: true, bulkSlots: 1);
+    public static WriteGate Exclusive(TimeSpan? maxWait = null) => new(exclusive: true, bulkSlots: 1, maxWait);
 
     /// <summary>Control writes pass freely; at most <paramref name="bulkSlots"/> bulk writes at once: PostgreSQL.</summary>
-    public static WriteGate Shared(int bulkSlots)
+    public static WriteGate Shared(int bulkSlots, TimeSpan? maxWait = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bulkSlots, 1);
-        return new(exclusive: false, bulkSlots);
+        return new(exclusive: false, bulkSlots, maxWait);
     }
 
     /// <summary>Bulk writes that may run at once.</summary>
@@ -105,7 +113,7 @@ public sealed class WriteGate
                 static state =>
                 {
                     var (gate, abandoned) = ((WriteGate, Waiter))state!;
-                    gate.Abandon(abandoned);
+                    _ = gate.Abandon(abandoned);
                 },
                 (this, waiter));
         }
@@ -117,7 +125,22 @@ public sealed class WriteGate
     {
         try
         {
-            await waiter.Granted.Task.ConfigureAwait(false);
+            try
+            {
+                await waiter.Granted.Task.WaitAsync(_maxWait).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                if (Abandon(waiter))
+                {
+                    throw new TimeoutException(
+                        $"A {waiter.Kind.ToString().ToLowerInvariant()} write waited {_maxWait.TotalSeconds:0} s for a write slot of this process; "
+                        + "the writes holding them are not finishing.");
+                }
+
+                // Granted just as the wait ran out: the slot is ours.
+                await waiter.Granted.Task.ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -127,19 +150,21 @@ public sealed class WriteGate
         return new Slot(this, waiter.Kind);
     }
 
-    private void Abandon(Waiter waiter)
+    /// <summary>Takes a waiter out of its queue; false when it was granted a slot already (then it owns it).</summary>
+    private bool Abandon(Waiter waiter)
     {
         lock (_sync)
         {
             if (waiter.Node?.List is not { } list)
             {
-                return; // Granted already: the caller owns the slot and gives it back.
+                return false;
             }
 
             list.Remove(waiter.Node);
         }
 
         waiter.Granted.TrySetCanceled();
+        return true;
     }
 
     private bool CanAdmit(WriteKind kind) => _exclusive
