@@ -12,6 +12,10 @@ namespace Tributary.Storage.Stores;
 /// connection per process that pokes the local <see cref="WorkSignal"/>. A lost notification costs at most one
 /// poll interval, never a run: workers still poll.
 /// </summary>
+/// <remarks>
+/// Each notification carries the publishing process's instance id, and a process ignores its own: whoever
+/// publishes has already poked its own signal, and a second wake-up would only cost its worker another claim.
+/// </remarks>
 internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
 {
     internal const string Channel = "tributary_runs";
@@ -19,6 +23,7 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
     private readonly WorkSignal _signal;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostgresRunWakeups> _logger;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
 
     public PostgresRunWakeups(Database database, WorkSignal signal, TimeProvider timeProvider, ILogger<PostgresRunWakeups> logger)
     {
@@ -31,7 +36,8 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"NOTIFY {Channel}");
+        await using var command = connection.Command("SELECT pg_notify(@channel, @instance)")
+            .With("channel", Channel).With("instance", _instance);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -42,7 +48,13 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
             try
             {
                 await using var connection = (NpgsqlConnection)await _database.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => _signal.Notify();
+                connection.Notification += (_, notification) =>
+                {
+                    if (!string.Equals(notification.Payload, _instance, StringComparison.Ordinal))
+                    {
+                        _signal.Notify();
+                    }
+                };
                 await using (var listen = connection.Command($"LISTEN {Channel}"))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
