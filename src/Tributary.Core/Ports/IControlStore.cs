@@ -40,8 +40,6 @@ public interface IControlStore
     /// <summary>Every sync of the integration across its connections; optionally only the given identifiers.</summary>
     Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken);
 
-    Task<SyncRow?> GetSyncAsync(string syncId, CancellationToken cancellationToken);
-
     Task<Connection?> GetConnectionByIdAsync(long connectionDbId, CancellationToken cancellationToken);
 
     Task<Integration?> GetIntegrationByIdAsync(long integrationId, CancellationToken cancellationToken);

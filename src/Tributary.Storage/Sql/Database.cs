@@ -62,7 +62,7 @@ public sealed class Database : IAsyncDisposable
         return new Database(SqlDialectKind.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString(), WriteGate.Exclusive());
     }
 
-    public static Database Postgres(string connectionString, int? bulkWriters = null)
+    public static Database Postgres(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(ToNpgsqlConnectionString(connectionString));
         builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, 200);
@@ -72,7 +72,7 @@ public sealed class Database : IAsyncDisposable
             $"postgres:{builder.Host}:{builder.Port}/{builder.Database}",
             source,
             null,
-            WriteGate.Shared(bulkWriters ?? DefaultPostgresBulkWriters));
+            WriteGate.Shared(DefaultPostgresBulkWriters));
     }
 
     /// <summary>Accepts both key=value connection strings and postgres:// URLs.</summary>

@@ -354,14 +354,6 @@ internal sealed class SqlControlStore : IControlStore
         return rows.Where(r => wanted.Contains(new SyncIdentifier(r.Name, r.Variant))).ToList();
     }
 
-    public async Task<SyncRow?> GetSyncAsync(string syncId, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {SyncColumns} WHERE s.id = @id").With("id", syncId);
-        var rows = await ReadSyncsAsync(command, cancellationToken);
-        return rows.Count == 1 ? rows[0] : null;
-    }
-
     public async Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken)
     {
         // Four result sets in one command: one round trip where a run's start used to make four.

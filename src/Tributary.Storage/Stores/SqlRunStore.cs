@@ -22,9 +22,15 @@ internal sealed class SqlRunStore : IRunStore
 
     private readonly Database _database;
 
+    // Built once: the claim runs on every wake-up of every worker, the scheduler insert on every batch.
+    private readonly string _claimSql;
+    private readonly string _enqueueDueSql;
+
     public SqlRunStore(Database database)
     {
         _database = database;
+        _claimSql = ClaimSql(database.Kind);
+        _enqueueDueSql = EnqueueDueSql(database);
     }
 
     public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
@@ -178,7 +184,7 @@ internal sealed class SqlRunStore : IRunStore
             return 0;
         }
 
-        await using (var command = connection.Command(EnqueueDueSql(_database), transaction).With("now", now).WithList("ids", due))
+        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).WithList("ids", due))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -238,7 +244,7 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
-        var sql = ClaimSql(_database.Kind);
+        var sql = _claimSql;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
