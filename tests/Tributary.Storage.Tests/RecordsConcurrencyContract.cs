@@ -159,6 +159,7 @@ public abstract class RecordsConcurrencyContract
             // Taken before the pass: everything committed by now must be seen by the end of the pass.
             var finishing = writersDone.IsCancellationRequested;
             var expected = ledger.Latest();
+            var passStart = cursor;
             RecordPage page;
             do
             {
@@ -180,9 +181,15 @@ public abstract class RecordsConcurrencyContract
             view.Passes++;
             foreach (var (id, state) in expected)
             {
-                Assert.True(
-                    view.Latest.TryGetValue(id, out var seen) && seen.CompareTo(state) >= 0,
-                    $"reader {reader} reached the end without {id} at {state} (it has {seen})");
+                if (!view.Latest.TryGetValue(id, out var seen) || seen.CompareTo(state) < 0)
+                {
+                    // Where the record is now tells a skip (stored at or below the pass's start) from a stale read.
+                    var stored = await t.ReadAsync(Model, id, Token);
+                    Assert.Fail(
+                        $"reader {reader} reached the end without {id} at {state} (it has {seen}); the pass started after "
+                        + $"{passStart?.ToString(CultureInfo.InvariantCulture) ?? "the beginning"} and ended at {cursor}; the record is stored now at "
+                        + $"{stored.Seq} as {new State((int)JsonNode.Parse(stored.PayloadJson)!["v"]!, stored.DeletedAt is not null)}");
+                }
             }
 
             if (finishing)

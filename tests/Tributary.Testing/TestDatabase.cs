@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Testing;
@@ -53,7 +52,6 @@ public sealed class TestDatabase : IAsyncDisposable
         await Database.DisposeAsync();
         if (_directory is not null)
         {
-            SqliteConnection.ClearAllPools();
             try
             {
                 Directory.Delete(_directory, recursive: true);

@@ -159,8 +159,10 @@ public sealed class Database : IAsyncDisposable
         }
         else
         {
-            // Pooled SQLite connections keep the file open; release them so the folder can be removed.
-            SqliteConnection.ClearAllPools();
+            // Pooled SQLite connections keep the file open; release this database's (its pool only: clearing every
+            // pool closes other databases' idle connections under their feet).
+            using var connection = new SqliteConnection(_sqliteConnectionString);
+            SqliteConnection.ClearPool(connection);
         }
     }
 }
