@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 using Tributary.Core.Ports;
@@ -116,30 +117,24 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
         else
         {
-            // SQLite: one prepared statement reused per row inside the transaction is its fastest bulk path.
-            var sql = $"""
+            // SQLite: one statement run per row inside the transaction is its fastest bulk path.
+            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
                 INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
                 VALUES (@c, @m, @e, @h, @p, @s, @s, @now, @now, @run, @run)
                 {UpsertSet}
-                """;
-            await using var command = connection.Command(sql, transaction);
-            AddTarget(command, write);
-            AddGuard(command, write);
-            command.With("first", firstSeq);
-            var e = command.Parameter("e");
-            var h = command.Parameter("h");
-            var p = command.Parameter("p");
-            var s = command.Parameter("s");
-            await command.PrepareAsync(cancellationToken);
+                """);
+            BindTarget(statement, write).Bind("guard", write.GuardSeq ?? -1L).Bind("first", firstSeq);
+            int e = statement.Parameter("e"), h = statement.Parameter("h"), p = statement.Parameter("p"), s = statement.Parameter("s");
             for (var i = 0; i < records.Count; i++)
             {
-                e.Value = records[i].ExternalId;
-                h.Value = records[i].Hash;
-                p.Value = Protect(records[i].PayloadJson);
-                s.Value = firstSeq + i;
-                if (await command.ExecuteScalarAsync(cancellationToken) is { } outcome)
+                cancellationToken.ThrowIfCancellationRequested();
+                statement.Bind(e, records[i].ExternalId);
+                statement.Bind(h, records[i].Hash);
+                statement.Bind(p, Protect(records[i].PayloadJson));
+                statement.Bind(s, firstSeq + i);
+                if (statement.ExecuteScalarInt64() is { } outcome)
                 {
-                    Count(Convert.ToInt64(outcome, System.Globalization.CultureInfo.InvariantCulture));
+                    Count(outcome);
                 }
             }
         }
@@ -205,26 +200,21 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
         else
         {
-            await using var command = connection.Command($"""
+            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
                 UPDATE records SET data_hash = @h, payload = @p, seq = @s, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
                 WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND data_hash = @x AND {Guard}
-                """, transaction);
-            AddTarget(command, write);
-            AddGuard(command, write);
-            var e = command.Parameter("e");
-            var h = command.Parameter("h");
-            var p = command.Parameter("p");
-            var s = command.Parameter("s");
-            var x = command.Parameter("x");
-            await command.PrepareAsync(cancellationToken);
+                """);
+            BindTarget(statement, write).Bind("guard", write.GuardSeq ?? -1L);
+            int e = statement.Parameter("e"), h = statement.Parameter("h"), p = statement.Parameter("p"), s = statement.Parameter("s"), x = statement.Parameter("x");
             for (var i = 0; i < records.Count; i++)
             {
-                e.Value = records[i].Record.ExternalId;
-                h.Value = records[i].Record.Hash;
-                p.Value = Protect(records[i].Record.PayloadJson);
-                s.Value = firstSeq + i;
-                x.Value = records[i].ExpectedHash;
-                if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+                cancellationToken.ThrowIfCancellationRequested();
+                statement.Bind(e, records[i].Record.ExternalId);
+                statement.Bind(h, records[i].Record.Hash);
+                statement.Bind(p, Protect(records[i].Record.PayloadJson));
+                statement.Bind(s, firstSeq + i);
+                statement.Bind(x, records[i].ExpectedHash);
+                if (statement.Execute() == 1)
                 {
                     written.Add(records[i].Record.ExternalId);
                 }
@@ -247,7 +237,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, externalIds.Count, cancellationToken);
-        var deleted = await SoftDeleteAsync(connection, transaction, write, externalIds, firstSeq, Guard, c => AddGuard(c, write), cancellationToken);
+        var deleted = await SoftDeleteAsync(connection, transaction, write, externalIds, firstSeq, Guard, ("guard", write.GuardSeq ?? -1L), cancellationToken);
         var result = new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
         await FinishAsync(connection, transaction, write, result, cancellationToken);
         return result;
@@ -294,7 +284,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     /// <summary>
     /// Soft-deletes the live rows among <paramref name="externalIds"/> that also match <paramref name="condition"/>
-    /// (whose parameters <paramref name="bindCondition"/> adds), giving the i-th id sequence number <paramref name="firstSeq"/> + i; the last payload is kept.
+    /// (whose one parameter is <paramref name="conditionValue"/>), giving the i-th id sequence number <paramref name="firstSeq"/> + i; the last payload is kept.
     /// </summary>
     /// <returns>The ids deleted.</returns>
     private async Task<List<string>> SoftDeleteAsync(
@@ -304,7 +294,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         IReadOnlyList<string> externalIds,
         long firstSeq,
         string condition,
-        Action<DbCommand> bindCondition,
+        (string Name, long Value) conditionValue,
         CancellationToken cancellationToken)
     {
         var deleted = new List<string>(externalIds.Count);
@@ -323,7 +313,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
                 RETURNING records.external_id
                 """, transaction);
             AddTarget(command, write);
-            bindCondition(command);
+            command.With(conditionValue.Name, conditionValue.Value);
             command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = externalIds.ToArray() });
             command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -334,20 +324,18 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
         else
         {
-            await using var command = connection.Command($"""
+            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
                 UPDATE records SET deleted_at = @now, updated_at = @now, seq = @s, run_id = @run
                 WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND {condition}
-                """, transaction);
-            AddTarget(command, write);
-            bindCondition(command);
-            var e = command.Parameter("e");
-            var s = command.Parameter("s");
-            await command.PrepareAsync(cancellationToken);
+                """);
+            BindTarget(statement, write).Bind(conditionValue.Name, conditionValue.Value);
+            int e = statement.Parameter("e"), s = statement.Parameter("s");
             for (var i = 0; i < externalIds.Count; i++)
             {
-                e.Value = externalIds[i];
-                s.Value = firstSeq + i;
-                if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+                cancellationToken.ThrowIfCancellationRequested();
+                statement.Bind(e, externalIds[i]);
+                statement.Bind(s, firstSeq + i);
+                if (statement.Execute() == 1)
                 {
                     deleted.Add(externalIds[i]);
                 }
@@ -384,6 +372,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
         command.With("c", write.ConnectionDbId).With("m", write.Model).With("now", write.Now).With("run", write.Fence.RunId);
 
     private static void AddGuard(DbCommand command, RecordWrite write) => command.With("guard", write.GuardSeq ?? -1L);
+
+    private static SqliteRowStatement BindTarget(SqliteRowStatement statement, RecordWrite write) =>
+        statement.Bind("c", write.ConnectionDbId).Bind("m", write.Model).Bind("now", write.Now).Bind("run", write.Fence.RunId);
 
     /// <summary>Reserves <paramref name="count"/> sequence numbers; the row lock it takes is held to commit.</summary>
     private static async Task<long> ReserveSequenceAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)

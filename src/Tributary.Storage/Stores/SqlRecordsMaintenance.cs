@@ -44,7 +44,7 @@ internal sealed partial class SqlRecordStore
 
         // The condition is checked again under the dataset lock: a record saved since the scan is not deleted.
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, candidates.Count, cancellationToken);
-        var deleted = await SoftDeleteAsync(connection, transaction, write, candidates, firstSeq, Unseen, c => c.With("since", seenSince), cancellationToken);
+        var deleted = await SoftDeleteAsync(connection, transaction, write, candidates, firstSeq, Unseen, ("since", seenSince), cancellationToken);
         await FinishAsync(connection, transaction, write, new BatchResult(0, 0, deleted.Count, 0), cancellationToken);
         return new UnseenDeletion(deleted, candidates[^1], HasMore: candidates.Count == limit);
     }
