@@ -36,6 +36,35 @@ public sealed class SqliteRuntimeTests
         Assert.Same(before, await HandleAsync(kept));
     }
 
+    [Fact]
+    public async Task EveryNativeConnection_GetsTheSettingsOnce_AndThePoolKeepsThem()
+    {
+        await using var database = Database.Sqlite(Path.Combine(Directory.CreateTempSubdirectory("tributary-sqlite-").FullName, "p.db"));
+        SQLitePCL.sqlite3 handle;
+        await using (var connection = await database.OpenAsync(Token))
+        {
+            handle = ((SqliteConnection)connection).Handle!;
+            Assert.Equal("wal", await PragmaAsync(connection, "journal_mode"));
+            Assert.Equal(2L, await PragmaAsync(connection, "synchronous"));
+            Assert.Equal(1L, await PragmaAsync(connection, "foreign_keys"));
+            Assert.Equal(30_000L, await PragmaAsync(connection, "busy_timeout"));
+            Assert.Equal(-8192L, await PragmaAsync(connection, "cache_size"));
+            await using var change = connection.Command("PRAGMA cache_size=-1234");
+            await change.ExecuteNonQueryAsync(Token);
+        }
+
+        // Reopened from the pool: the same native connection, its settings not run again (the change survives).
+        await using var reopened = await database.OpenAsync(Token);
+        Assert.Same(handle, ((SqliteConnection)reopened).Handle);
+        Assert.Equal(-1234L, await PragmaAsync(reopened, "cache_size"));
+    }
+
+    private static async Task<object?> PragmaAsync(DbConnection connection, string name)
+    {
+        await using var command = connection.Command($"PRAGMA {name}");
+        return await command.ExecuteScalarAsync(Token);
+    }
+
     private static async Task<SQLitePCL.sqlite3> HandleAsync(Database database)
     {
         await using DbConnection connection = await database.OpenAsync(Token);
