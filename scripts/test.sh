@@ -50,6 +50,9 @@ for log in "$logs"/node-*.log; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   [[ -n "$p" ]] || { echo "no node test summary in $log"; status=1; }
 done
+# The failures by name at the very end, where a truncated CI log still shows them.
+failures="$( { grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" || true; grep -hE '^\s*✖ ' "$logs"/node-*.log || true; } | sort -u | head -20)"
+if [[ -n $failures ]]; then echo "failed:"; echo "$failures"; fi
 echo "took $(( $(date +%s) - started ))s; logs in $logs"
 echo "tests: $passed passed, $failed failed"
 [[ $failed -eq 0 && $passed -gt 0 ]] || status=1
