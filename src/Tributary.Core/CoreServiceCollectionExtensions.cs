@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<ProviderHttpClientFactory>();
+        services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<SyncWorker>();
         services.AddSingleton<SyncScheduler>();

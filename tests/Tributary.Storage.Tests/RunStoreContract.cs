@@ -47,6 +47,37 @@ public abstract class RunStoreContract
     }
 
     [Fact]
+    public async Task CompleteMany_WritesEachRunWhoseLeaseHolds_InOneCall_AndNothingForAStaleOne()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var deals = await h.SyncAsync(connection, "deals", Token);
+        var contacts = await h.SyncAsync(connection, "contacts", Token);
+        await h.TriggerAsync(deals, Token);
+        var dealsRun = await h.ClaimOneAsync(Token);
+        await h.TriggerAsync(contacts, Token);
+        var contactsRun = await h.ClaimOneAsync(Token);
+
+        var completed = await h.Runs.CompleteManyAsync(
+            [
+                new RunCompletion(new RunFence(dealsRun.RunId, dealsRun.LeaseToken), deals.Id, true, """{"n":1}""", null, h.Now, 1_700_000_000_000_000),
+                new RunCompletion(new RunFence(contactsRun.RunId, contactsRun.LeaseToken + 1), contacts.Id, true, "{}", null, h.Now, 1_700_000_000_000_000),
+                new RunCompletion(new RunFence(contactsRun.RunId, contactsRun.LeaseToken), contacts.Id, false, null, "boom", h.Now, null),
+            ],
+            Token);
+
+        Assert.Equal([true, false, true], completed);
+        var dealsRow = (await h.Runs.GetRunAsync(h.EnvironmentId, dealsRun.RunId, Token))!;
+        Assert.Equal((RunStates.Succeeded, """{"n":1}"""), (dealsRow.State, dealsRow.ResultJson));
+        var contactsRow = (await h.Runs.GetRunAsync(h.EnvironmentId, contactsRun.RunId, Token))!;
+        Assert.Equal((RunStates.Failed, "boom"), (contactsRow.State, contactsRow.Error));
+        Assert.Equal(1_700_000_000_000_000, (await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
+
+        // The stale completion wrote nothing: not the last sync date of a successful run it claimed to be.
+        Assert.Null((await h.SyncAsync(connection, "contacts", Token)).LastSyncDate);
+    }
+
+    [Fact]
     public async Task ApplyTrigger_WithReset_CancelsRunningRunClearsExactCheckpointAndLastSyncDate()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

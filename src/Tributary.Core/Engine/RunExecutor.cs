@@ -15,6 +15,7 @@ public sealed class RunExecutor
 {
     private readonly IControlStore _control;
     private readonly IRunStore _runs;
+    private readonly RunCompletions _completions;
     private readonly IRecordStore _records;
     private readonly ICheckpointStore _checkpoints;
     private readonly SyncFunctionRegistry _functions;
@@ -30,6 +31,7 @@ public sealed class RunExecutor
     public RunExecutor(
         IControlStore control,
         IRunStore runs,
+        RunCompletions completions,
         IRecordStore records,
         ICheckpointStore checkpoints,
         SyncFunctionRegistry functions,
@@ -43,6 +45,7 @@ public sealed class RunExecutor
     {
         _control = control;
         _runs = runs;
+        _completions = completions;
         _records = records;
         _checkpoints = checkpoints;
         _functions = functions;
@@ -82,9 +85,8 @@ public sealed class RunExecutor
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Run {RunId} failed.", run.RunId);
-            await _runs.CompleteAsync(
-                new RunCompletion(fence, run.SyncId, false, null, Describe(ex), Micros.Now(_timeProvider), null),
-                CancellationToken.None);
+            await _completions.CompleteAsync(
+                new RunCompletion(fence, run.SyncId, false, null, Describe(ex), Micros.Now(_timeProvider), null));
         }
         finally
         {
@@ -133,9 +135,8 @@ public sealed class RunExecutor
         // Deprecated track_deletes: records of the sync's models not seen by this pass are soft-deleted.
         await context.FinishRunAsync(cancellationToken);
 
-        var completed = await _runs.CompleteAsync(
-            new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt),
-            CancellationToken.None);
+        var completed = await _completions.CompleteAsync(
+            new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt));
         if (!completed)
         {
             throw new LeaseLostException($"Run {run.RunId} finished after losing its lease; its completion was refused.");

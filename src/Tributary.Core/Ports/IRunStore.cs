@@ -24,6 +24,12 @@ public interface IRunStore
     /// <summary>Completes a run; false (and nothing written) when the lease was lost.</summary>
     Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes several runs in one transaction (one commit for all: group commit); for each, false (and nothing
+    /// written for it) when its lease was lost.
+    /// </summary>
+    Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken);
+
     /// <summary>Gives a run back to the queue on graceful shutdown (or fails it when a follow-up is already queued).</summary>
     Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken);
 

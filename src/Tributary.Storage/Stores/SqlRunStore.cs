@@ -293,37 +293,50 @@ internal sealed class SqlRunStore : IRunStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken) =>
+        (await CompleteManyAsync([completion], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken)
     {
+        var completed = new bool[completions.Count];
+        if (completions.Count == 0)
+        {
+            return completed;
+        }
+
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await using (var command = connection.Command("""
+        await using var finish = connection.Command("""
             UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_expires_at = NULL
             WHERE id = @id AND lease_token = @token AND state = 'running'
-            """, transaction))
+            """, transaction);
+        DbParameter state = finish.Parameter("state"), now = finish.Parameter("now"), result = finish.Parameter("result"),
+            error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token");
+        await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
+        DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
+        for (var i = 0; i < completions.Count; i++)
         {
-            command.With("state", completion.Succeeded ? RunStates.Succeeded : RunStates.Failed)
-                .With("now", completion.Now)
-                .With("result", completion.ResultJson)
-                .With("error", completion.Error)
-                .With("id", completion.Fence.RunId)
-                .With("token", completion.Fence.LeaseToken);
-            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            var completion = completions[i];
+            state.Value = completion.Succeeded ? RunStates.Succeeded : RunStates.Failed;
+            now.Value = completion.Now;
+            result.Value = (object?)completion.ResultJson ?? DBNull.Value;
+            error.Value = (object?)completion.Error ?? DBNull.Value;
+            id.Value = completion.Fence.RunId;
+            token.Value = completion.Fence.LeaseToken;
+
+            // A lost lease writes nothing for that run; the others in the batch are unaffected.
+            completed[i] = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+            if (completed[i] && completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
             {
-                return false;
+                date.Value = lastSyncDate;
+                syncId.Value = completion.SyncId;
+                await lastSync.ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
-        if (completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
-        {
-            await using var command = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction)
-                .With("date", lastSyncDate).With("id", completion.SyncId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return completed;
     }
 
     public async Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken)
