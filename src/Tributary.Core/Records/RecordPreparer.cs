@@ -98,9 +98,12 @@ internal static class RecordPreparer
         }
 
         string payload;
+        string hash;
         if (idWasString)
         {
+            // The serialized bytes are the payload's UTF-8: hash them as they are instead of encoding the string again.
             payload = Encoding.UTF8.GetString(json);
+            hash = Hash(json);
         }
         else
         {
@@ -110,25 +113,31 @@ internal static class RecordPreparer
                 Encoding.UTF8.GetString(json[..(int)idStart]),
                 quoted,
                 Encoding.UTF8.GetString(json[(int)idEnd..]));
+            hash = Hash(payload);
         }
 
-        return new PreparedRecord(id, payload, Hash(payload));
+        return new PreparedRecord(id, payload, hash);
     }
 
     public static string Hash(string payload)
     {
-        Span<byte> hash = stackalloc byte[32];
-        var byteCount = Encoding.UTF8.GetByteCount(payload);
-        var rented = ArrayPool<byte>.Shared.Rent(byteCount);
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(payload));
         try
         {
             var written = Encoding.UTF8.GetBytes(payload, rented);
-            SHA256.HashData(rented.AsSpan(0, written), hash);
+            return Hash(rented.AsSpan(0, written));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>The hash of a payload given as its UTF-8 bytes (the same value <see cref="Hash(string)"/> gives for its text).</summary>
+    public static string Hash(ReadOnlySpan<byte> utf8Payload)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(utf8Payload, hash);
 
         // 128 bits of SHA-256 are plenty for change detection and halve the index footprint.
         return Convert.ToHexStringLower(hash[..16]);

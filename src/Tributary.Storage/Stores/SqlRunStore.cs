@@ -244,14 +244,13 @@ internal sealed class SqlRunStore : IRunStore
 
     public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
-        var sql = _claimSql;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var claimed = new List<ClaimedRun>();
         try
         {
-            await using (var command = connection.Command(sql, transaction)
+            await using (var command = connection.Command(_claimSql, transaction)
                 .With("owner", owner).With("expires", now + leaseMicros).With("now", now).With("max", (long)max))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
