@@ -273,4 +273,30 @@ public sealed class FakeOAuthServerTests
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
         Assert.Equal(1, fakes.OAuth.TokenRequestCount("password"));
     }
+
+    [Fact]
+    public async Task PublicClient_NeedsPkce_AndExchangesItsCodeWithoutASecret()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fakes = await FakeProviders.StartAsync(null, ct);
+        fakes.OAuth.RegisterClient(new FakeOAuthClient("spa", null));
+        fakes.OAuth.SendExpiresIn = false;
+        using var client = Http.NoRedirects();
+        var (verifier, challenge) = Http.NewPkce();
+
+        using var withoutPkce = await client.GetAsync(Http.AuthorizeUrl(fakes, null, clientId: "spa") + "&auto=1", ct);
+        using var approved = await client.GetAsync(Http.AuthorizeUrl(fakes, challenge, clientId: "spa") + "&auto=1", ct);
+        var (status, body) = await Http.PostTokenAsync(client, fakes, new()
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = "spa",
+            ["code"] = Http.RedirectQuery(approved)["code"],
+            ["redirect_uri"] = Http.RedirectUri,
+            ["code_verifier"] = verifier,
+        }, ct);
+
+        Assert.Equal("invalid_request", Http.RedirectQuery(withoutPkce)["error"]);
+        Assert.Equal(200, status);
+        Assert.Null(body["expires_in"]);
+    }
 }
