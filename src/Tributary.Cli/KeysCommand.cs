@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Ports;
-using Tributary.Core.Security;
+using Tributary.Core.Services;
 using Tributary.Storage;
 using Tributary.Storage.Sql;
 
@@ -47,11 +47,10 @@ internal static partial class KeysCommand
 
             var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddTributaryStorage(database);
             await using var provider = services.BuildServiceProvider();
-            var control = provider.GetRequiredService<IControlStore>();
-            var environment = await control.EnsureEnvironmentAsync(DevEnvironment, cancellationToken);
-            var secret = ApiKeys.NewSecret();
+            var keys = new ApiKeyService(provider.GetRequiredService<IApiKeyStore>());
+            var tenant = await keys.EnsureEnvironmentAsync(DevEnvironment, cancellationToken);
             var label = result.GetValue(name) is { Length: > 0 } given ? given : "cli";
-            await control.CreateApiKeyAsync(environment.Id, ApiKeys.Hash(secret), label, granted, cancellationToken);
+            var secret = await keys.CreateAsync(tenant, label, granted, cancellationToken);
 
             // The secret alone on stdout, so scripts can capture it; the rest on stderr.
             await Console.Error.WriteLineAsync($"Created API key '{label}' in environment {DevEnvironment} with scopes: {string.Join(", ", granted)}.");

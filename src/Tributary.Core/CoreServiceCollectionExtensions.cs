@@ -30,6 +30,16 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<LeaseReaper>();
         services.AddSingleton<TriggerService>();
         services.AddSingleton<StatusService>();
+        services.AddSingleton<RunWakeups>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<DeploymentService>();
+        services.AddSingleton<IntegrationService>();
+        services.AddSingleton<ConnectionService>();
+        services.AddSingleton<VariantService>();
+        services.AddSingleton<FrequencyService>();
+        services.AddSingleton<RunService>();
+        services.AddSingleton<RecordsService>();
+        services.AddSingleton<IdempotencyService>();
         services.AddHostedService<EngineHostedService>();
         services.AddSingleton(RecordsRetentionOptions.FromEnvironment());
         services.AddHostedService<RecordsRetention>();

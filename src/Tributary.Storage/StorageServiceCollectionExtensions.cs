@@ -11,14 +11,17 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database)
     {
         services.AddSingleton(database);
-        services.AddSingleton<IControlStore>(sp => new SqlControlStore(database, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRunStore>(_ => new SqlRunStore(database));
+        services.AddSingleton<IApiKeyStore>(sp => new SqlApiKeyStore(database, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDeploymentStore>(sp => new SqlDeploymentStore(database, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
+        services.AddSingleton<IConnectionStore>(sp => new SqlConnectionStore(database, sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISyncStore>(_ => new SqlSyncStore(database));
+        services.AddSingleton<IRunQueueStore>(_ => new SqlRunQueueStore(database));
+        services.AddSingleton<IRunHistoryStore>(_ => new SqlRunHistoryStore(database));
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, RecordsPayloadCipher.FromEnvironment()));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
-        services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
-        services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
         if (database.IsPostgres)
         {
             services.AddSingleton<PostgresRunWakeups>();

@@ -31,7 +31,7 @@ internal sealed class RecordsTestbed : IAsyncDisposable
     public static async Task<RecordsTestbed> CreateAsync(TestDialect dialect, CancellationToken cancellationToken, IReadOnlyList<SyncConfigDeployment>? extraSyncs = null)
     {
         var harness = await StoreHarness.CreateAsync(dialect, cancellationToken);
-        await harness.Control.ApplyConfigAsync(
+        await harness.Deployments.ApplyConfigAsync(
             harness.EnvironmentId,
             [
                 new IntegrationDeployment("demo", "sample-data", null, null,
@@ -53,8 +53,8 @@ internal sealed class RecordsTestbed : IAsyncDisposable
         var sync = await H.SyncAsync(Connection, syncName, cancellationToken);
         await H.TriggerAsync(sync, cancellationToken);
         var claimed = await H.ClaimOneAsync(cancellationToken);
-        var integration = (await H.Control.GetIntegrationByIdAsync(Connection.IntegrationId, cancellationToken))!;
-        var config = (await H.Control.GetSyncConfigsAsync(integration.Id, cancellationToken)).Single(c => c.Id == sync.SyncConfigId);
+        var integration = (await H.Integrations.GetAsync(H.EnvironmentId, Connection.ProviderConfigKey, cancellationToken))!;
+        var config = (await H.Integrations.GetSyncConfigsAsync(integration.Id, cancellationToken)).Single(c => c.Id == sync.SyncConfigId);
 
         // A variant's run differs from the base one only in the sync row's variant (model full names, keys).
         var row = variant is null ? sync : sync with { Variant = variant };
@@ -63,7 +63,7 @@ internal sealed class RecordsTestbed : IAsyncDisposable
     }
 
     public async Task FinishRunAsync(TestRun run, bool succeeded, CancellationToken cancellationToken) =>
-        Assert.True(await H.Runs.CompleteAsync(
+        Assert.True(await H.CompleteAsync(
             new RunCompletion(run.Fence, run.Target.Sync.Id, succeeded, run.Counts.ToJson(), succeeded ? null : "failed on purpose", H.Now, null),
             cancellationToken));
 

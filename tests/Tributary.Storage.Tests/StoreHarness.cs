@@ -13,26 +13,38 @@ internal sealed class StoreHarness : IAsyncDisposable
     {
         Database = database;
         Time = time;
-        Control = new SqlControlStore(database.Database, time);
-        Runs = new SqlRunStore(database.Database);
+        ApiKeys = new SqlApiKeyStore(database.Database, time);
+        Deployments = new SqlDeploymentStore(database.Database, time);
+        Integrations = new SqlIntegrationStore(database.Database);
+        Connections = new SqlConnectionStore(database.Database, Integrations, time);
+        Syncs = new SqlSyncStore(database.Database);
+        Runs = new SqlRunQueueStore(database.Database);
+        History = new SqlRunHistoryStore(database.Database);
         Records = new SqlRecordStore(database.Database);
         Checkpoints = new SqlCheckpointStore(database.Database);
-        Schedules = new SqlScheduleStore(database.Database);
     }
 
     public TestDatabase Database { get; }
 
     public FakeTimeProvider Time { get; }
 
-    public SqlControlStore Control { get; }
+    public SqlApiKeyStore ApiKeys { get; }
 
-    public SqlRunStore Runs { get; }
+    public SqlDeploymentStore Deployments { get; }
+
+    public SqlIntegrationStore Integrations { get; }
+
+    public SqlConnectionStore Connections { get; }
+
+    public SqlSyncStore Syncs { get; }
+
+    public SqlRunQueueStore Runs { get; }
+
+    public SqlRunHistoryStore History { get; }
 
     public SqlRecordStore Records { get; }
 
     public SqlCheckpointStore Checkpoints { get; }
-
-    public SqlScheduleStore Schedules { get; }
 
     public long EnvironmentId { get; private set; }
 
@@ -44,9 +56,9 @@ internal sealed class StoreHarness : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(dialect, cancellationToken);
         var harness = new StoreHarness(database, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        var environment = await harness.Control.EnsureEnvironmentAsync("dev", cancellationToken);
+        var environment = await harness.ApiKeys.EnsureEnvironmentAsync("dev", cancellationToken);
         harness.EnvironmentId = environment.Id;
-        await harness.Control.ApplyConfigAsync(
+        await harness.Deployments.ApplyConfigAsync(
             environment.Id,
             [
                 new IntegrationDeployment("demo", "sample-data", null, null,
@@ -56,17 +68,17 @@ internal sealed class StoreHarness : IAsyncDisposable
                 ]),
             ],
             cancellationToken);
-        harness.IntegrationId = (await harness.Control.GetIntegrationAsync(environment.Id, "demo", cancellationToken))!.Id;
+        harness.IntegrationId = (await harness.Integrations.GetAsync(environment.Id, "demo", cancellationToken))!.Id;
         return harness;
     }
 
     public async Task<Connection> CreateConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
-        (await Control.CreateConnectionAsync(
+        (await Connections.CreateAsync(
             new NewConnection(EnvironmentId, IntegrationId, connectionId, "NONE", [1, 2, 3], "{}", Now),
             cancellationToken))!;
 
     public async Task<SyncRow> SyncAsync(Connection connection, string name, CancellationToken cancellationToken) =>
-        (await Control.GetSyncsAsync(connection.Id, cancellationToken)).Single(s => s.Name == name);
+        (await Syncs.GetSyncsAsync(connection.Id, cancellationToken)).Single(s => s.Name == name);
 
     public Task<IReadOnlyList<TriggerOutcome>> TriggerAsync(SyncRow sync, CancellationToken cancellationToken, bool reset = false, bool emptyCache = false) =>
         Runs.ApplyTriggerAsync([sync], new TriggerRequest(reset, emptyCache, "test", null, Now), cancellationToken);
@@ -76,6 +88,10 @@ internal sealed class StoreHarness : IAsyncDisposable
         var claimed = await Runs.ClaimAsync("test-worker", 1, Now, 30_000_000, cancellationToken);
         return Assert.Single(claimed);
     }
+
+    /// <summary>Completes one run through the group-commit path the engine uses; false when its lease was lost.</summary>
+    public async Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken) =>
+        (await Runs.CompleteManyAsync([completion], cancellationToken))[0];
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

@@ -138,7 +138,7 @@ internal static class DocsWriter
         - **B8** — one client pages `GET /records?limit=100` through the whole dataset with the cursor; then N readers
           page concurrently for a fixed time. Baseline: a bare Kestrel endpoint in the bench process running the same
           keyset query on the same rows (no auth, no validation, cursor only in the metadata), same client.
-        - **B9** — with no server running, the engine's own run store (`IRunStore.ClaimAsync`, the worker's code) claims
+        - **B9** — with no server running, the engine's own run store (`IRunQueueStore.ClaimAsync`, the worker's code) claims
           one run at a time at each backlog size, interleaved with the bare LIMIT-first claim; every claimed run is
           replaced (untimed) by a new queued run so the backlog holds. PostgreSQL is vacuumed before each level.
         - **B10** — burst: every fan-out schedule is started with its first slot long past, as a restart after an outage

@@ -92,7 +92,7 @@ internal sealed class DatabaseRun
     private async Task WithoutServerAsync(CancellationToken cancellationToken)
     {
         await using var stores = QueueScenario.EngineStores(_context);
-        var runs = stores.GetRequiredService<IRunStore>();
+        var runs = stores.GetRequiredService<IRunQueueStore>();
         await StepAsync("B10 idle tick", () => SchedulerScenario.IdleTickAsync(_context, runs, cancellationToken), cancellationToken);
         await StepAsync("B9", () => QueueScenario.RunAsync(_context, runs, cancellationToken), cancellationToken);
         await StepAsync("B3/B4 baselines", () => FanoutBaselinesAsync(cancellationToken), cancellationToken);

@@ -18,7 +18,7 @@ namespace Tributary.Bench.Scenarios;
 /// </summary>
 internal static class QueueScenario
 {
-    public static async Task RunAsync(BenchContext context, IRunStore runs, CancellationToken cancellationToken)
+    public static async Task RunAsync(BenchContext context, IRunQueueStore runs, CancellationToken cancellationToken)
     {
         var specs = new[] { FigureCatalog.B9Small, FigureCatalog.B9Medium, FigureCatalog.B9Large };
         var levels = context.Profile.BacklogLevels;
@@ -40,7 +40,7 @@ internal static class QueueScenario
         await QueueState.CancelActiveAsync(connection, cancellationToken);
     }
 
-    private static async Task<(List<double> Engine, List<double> Primitive, long Queued)> SampleAsync(BenchContext context, IRunStore runs, CancellationToken cancellationToken)
+    private static async Task<(List<double> Engine, List<double> Primitive, long Queued)> SampleAsync(BenchContext context, IRunQueueStore runs, CancellationToken cancellationToken)
     {
         var samples = context.Profile.ClaimSamples;
         await using var connection = await context.OpenAsync(cancellationToken);
@@ -65,13 +65,13 @@ internal static class QueueScenario
     }
 
     /// <summary>
-    /// Logs how the database plans the engine's claim (SqlRunStore.ClaimSql) and the primitive:
+    /// Logs how the database plans the engine's claim (SqlRunQueueStore.ClaimSql) and the primitive:
     /// when their costs differ, the plan usually says why.
     /// </summary>
     private static async Task LogPlansAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var skipLocked = context.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
-        var engine = SqlRunStore.ClaimSql(context.Database.Kind);
+        var engine = SqlRunQueueStore.ClaimSql(context.Database.Kind);
         var primitive = $"UPDATE runs SET state = 'running' WHERE id IN (SELECT id FROM runs WHERE state = 'queued' ORDER BY id LIMIT 1 {skipLocked})";
         await using var connection = await context.OpenAsync(cancellationToken);
         foreach (var (name, sql) in new[] { ("engine", engine), ("primitive", primitive) })

@@ -64,7 +64,7 @@ internal static class SchedulerScenario
         context.Info($"B10 burst: {expected:N0} runs queued {seconds:0.00} s after the start ({note}); largest transaction {largest}");
     }
 
-    public static async Task IdleTickAsync(BenchContext context, IRunStore runs, CancellationToken cancellationToken)
+    public static async Task IdleTickAsync(BenchContext context, IRunQueueStore runs, CancellationToken cancellationToken)
     {
         var samples = context.Profile.TickSamples;
         await using var connection = await context.OpenAsync(cancellationToken);

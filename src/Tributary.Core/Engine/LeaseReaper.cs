@@ -7,17 +7,15 @@ namespace Tributary.Core.Engine;
 /// <summary>Re-queues runs whose lease expired (their worker crashed or stalled); they resume from their checkpoint.</summary>
 public sealed class LeaseReaper
 {
-    private readonly IRunStore _runs;
-    private readonly WorkSignal _signal;
-    private readonly IRunWakeups _wakeups;
+    private readonly IRunQueueStore _runs;
+    private readonly RunWakeups _wakeups;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LeaseReaper> _logger;
 
-    public LeaseReaper(IRunStore runs, WorkSignal signal, IRunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<LeaseReaper> logger)
+    public LeaseReaper(IRunQueueStore runs, RunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<LeaseReaper> logger)
     {
         _runs = runs;
-        _signal = signal;
         _wakeups = wakeups;
         _options = options;
         _timeProvider = timeProvider;
@@ -30,8 +28,7 @@ public sealed class LeaseReaper
         if (requeued.Count > 0)
         {
             _logger.LogWarning("Re-queued {Count} runs whose lease expired: {RunIds}.", requeued.Count, string.Join(", ", requeued));
-            _signal.Notify();
-            await _wakeups.PublishAsync(cancellationToken);
+            await _wakeups.WakeAsync(cancellationToken);
         }
 
         return requeued;

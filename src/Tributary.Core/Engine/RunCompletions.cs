@@ -30,7 +30,7 @@ public sealed class RunCompletions
     private readonly object _sync = new();
     private bool _writing;
 
-    public RunCompletions(IRunStore runs, ILogger<RunCompletions> logger)
+    public RunCompletions(IRunQueueStore runs, ILogger<RunCompletions> logger)
         : this(runs.CompleteManyAsync, logger)
     {
     }

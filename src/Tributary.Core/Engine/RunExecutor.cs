@@ -13,8 +13,8 @@ namespace Tributary.Core.Engine;
 /// </summary>
 public sealed class RunExecutor
 {
-    private readonly IControlStore _control;
-    private readonly IRunStore _runs;
+    private readonly ISyncStore _syncs;
+    private readonly IRunQueueStore _runs;
     private readonly RunCompletions _completions;
     private readonly IRecordStore _records;
     private readonly ICheckpointStore _checkpoints;
@@ -29,8 +29,8 @@ public sealed class RunExecutor
     private readonly ILogger<RunExecutor> _logger;
 
     public RunExecutor(
-        IControlStore control,
-        IRunStore runs,
+        ISyncStore syncs,
+        IRunQueueStore runs,
         RunCompletions completions,
         IRecordStore records,
         ICheckpointStore checkpoints,
@@ -43,7 +43,7 @@ public sealed class RunExecutor
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
-        _control = control;
+        _syncs = syncs;
         _runs = runs;
         _completions = completions;
         _records = records;
@@ -145,7 +145,7 @@ public sealed class RunExecutor
 
     private async Task<RunTarget> LoadAsync(ClaimedRun run, CancellationToken cancellationToken)
     {
-        var (sync, connection, integration, config) = await _control.GetSyncTargetAsync(run.SyncId, cancellationToken)
+        var (sync, connection, integration, config) = await _syncs.GetSyncTargetAsync(run.SyncId, cancellationToken)
             ?? throw new InvalidOperationException($"Sync {run.SyncId} no longer exists (or its connection, integration or sync config is gone).");
         if (!config.Enabled)
         {

@@ -10,17 +10,15 @@ namespace Tributary.Core.Engine;
 /// </summary>
 public sealed class SyncScheduler
 {
-    private readonly IRunStore _runs;
-    private readonly WorkSignal _signal;
-    private readonly IRunWakeups _wakeups;
+    private readonly IRunQueueStore _runs;
+    private readonly RunWakeups _wakeups;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncScheduler> _logger;
 
-    public SyncScheduler(IRunStore runs, WorkSignal signal, IRunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
+    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
     {
         _runs = runs;
-        _signal = signal;
         _wakeups = wakeups;
         _options = options;
         _timeProvider = timeProvider;
@@ -37,8 +35,7 @@ public sealed class SyncScheduler
             total += processed;
             if (processed > 0)
             {
-                _signal.Notify();
-                await _wakeups.PublishAsync(cancellationToken);
+                await _wakeups.WakeAsync(cancellationToken);
             }
 
             if (processed < _options.SchedulerBatchSize)

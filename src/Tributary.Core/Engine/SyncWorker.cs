@@ -10,7 +10,7 @@ namespace Tributary.Core.Engine;
 /// </summary>
 public sealed class SyncWorker
 {
-    private readonly IRunStore _runs;
+    private readonly IRunQueueStore _runs;
     private readonly RunExecutor _executor;
     private readonly WorkSignal _signal;
     private readonly EngineOptions _options;
@@ -20,7 +20,7 @@ public sealed class SyncWorker
     private readonly HashSet<Task> _running = [];
     private readonly object _gate = new();
 
-    public SyncWorker(IRunStore runs, RunExecutor executor, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncWorker> logger)
+    public SyncWorker(IRunQueueStore runs, RunExecutor executor, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncWorker> logger)
     {
         _runs = runs;
         _executor = executor;

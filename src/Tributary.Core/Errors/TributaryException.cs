@@ -3,21 +3,19 @@ using System.Text.Json.Nodes;
 namespace Tributary.Core.Errors;
 
 /// <summary>
-/// An expected failure with Nango's error code and HTTP status. The server's single error handler turns it
-/// into <c>{"error":{"code","message","payload"}}</c>; anything else is a 500 logged once at the boundary.
+/// An expected failure of a use case, with Nango's error <see cref="Code"/>, message and payload. Its kind (one of
+/// the few sealed subclasses) says what went wrong; the server maps the kind to an HTTP status in one place.
+/// Anything else thrown is an unexpected failure (a 500 logged once at the boundary).
 /// </summary>
-public class TributaryException : Exception
+public abstract class TributaryException : Exception
 {
-    public TributaryException(int status, string code, string? message, JsonNode? payload = null)
+    private protected TributaryException(string code, string? message, JsonNode? payload)
         : base(message ?? code)
     {
-        Status = status;
         Code = code;
         ErrorMessage = message;
         Payload = payload;
     }
-
-    public int Status { get; }
 
     public string Code { get; }
 
@@ -25,25 +23,20 @@ public class TributaryException : Exception
     public string? ErrorMessage { get; }
 
     public JsonNode? Payload { get; }
-
-    public static TributaryException UnknownProviderConfig() => new(
-        400,
-        "unknown_provider_config",
-        "There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}",
-        new JsonObject());
-
-    public static TributaryException UnknownConnection(string connectionId, string providerConfigKey)
-    {
-        var payload = new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = providerConfigKey };
-        var pretty = payload.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, IndentSize = 2 });
-        return new(
-            404,
-            "unknown_connection",
-            "No connection matching the provided params of 'connection_id' and 'provider_config_key'. Please make sure these values exist in the Nango dashboard " + pretty,
-            payload);
-    }
-
-    public static TributaryException NoSyncsFound() => new(400, "no_syncs_found", "No syncs found given the inputs.", new JsonObject());
-
-    public static TributaryException NotFound(string message) => new(404, "not_found", message);
 }
+
+/// <summary>The resource the request is about does not exist (Nango: 404).</summary>
+public sealed class NotFoundException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);
+
+/// <summary>The request is wrong: bad input, or it names something that does not exist (Nango: 400).</summary>
+public sealed class InvalidInputException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);
+
+/// <summary>The request conflicts with what exists (Nango: 409).</summary>
+public sealed class ConflictException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);
+
+/// <summary>A limit is reached, e.g. the variants of one sync (Nango: 400 <c>resource_capped</c>).</summary>
+public sealed class LimitReachedException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);

@@ -2,9 +2,15 @@ using Tributary.Core.Domain;
 
 namespace Tributary.Core.Ports;
 
-/// <summary>Integration writes of the HTTP API (reads are on <see cref="IControlStore"/>).</summary>
+/// <summary>Integrations and their sync configs: reads and the HTTP API's writes.</summary>
 public interface IIntegrationStore
 {
+    Task<Integration?> GetAsync(long environmentId, string uniqueKey, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Integration>> ListAsync(long environmentId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken);
+
     /// <returns>The new integration, or null when the key is taken in the environment.</returns>
     Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken);
 

@@ -8,14 +8,18 @@ namespace Tributary.Core.Services;
 /// <summary><c>GET /sync/status</c>: Nango's fields and classification, with record counts per variant.</summary>
 public sealed class StatusService
 {
-    private readonly IControlStore _control;
-    private readonly IRunStore _runs;
+    private readonly IIntegrationStore _integrations;
+    private readonly IConnectionStore _connections;
+    private readonly ISyncStore _syncs;
+    private readonly IRunHistoryStore _runs;
     private readonly IRecordStore _records;
     private readonly ICheckpointStore _checkpoints;
 
-    public StatusService(IControlStore control, IRunStore runs, IRecordStore records, ICheckpointStore checkpoints)
+    public StatusService(IIntegrationStore integrations, IConnectionStore connections, ISyncStore syncs, IRunHistoryStore runs, IRecordStore records, ICheckpointStore checkpoints)
     {
-        _control = control;
+        _integrations = integrations;
+        _connections = connections;
+        _syncs = syncs;
         _runs = runs;
         _records = records;
         _checkpoints = checkpoints;
@@ -27,15 +31,15 @@ public sealed class StatusService
         IReadOnlyList<SyncRow> rows;
         if (connectionId is not null)
         {
-            var connection = await _control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
-                ?? throw new TributaryException(400, "invalid_body", "Connection not found");
-            var all = await _control.GetSyncsAsync(connection.Id, cancellationToken);
+            var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+                ?? throw new InvalidInputException("invalid_body", "Connection not found");
+            var all = await _syncs.GetSyncsAsync(connection.Id, cancellationToken);
             rows = syncs is null ? all : syncs.Distinct().Select(i => all.FirstOrDefault(s => s.Name == i.Name && s.Variant == i.Variant)).OfType<SyncRow>().ToList();
         }
         else
         {
-            var integration = await _control.GetIntegrationAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken);
-            rows = integration is null ? [] : await _control.GetSyncsOfIntegrationAsync(integration.Id, syncs, cancellationToken);
+            var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken);
+            rows = integration is null ? [] : await _syncs.GetSyncsOfIntegrationAsync(integration.Id, syncs, cancellationToken);
         }
 
         var latest = await _runs.LatestRunsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);

@@ -11,20 +11,27 @@ namespace Tributary.Core.Services;
 /// </summary>
 public sealed class TriggerService
 {
-    private readonly IControlStore _control;
-    private readonly IRunStore _runs;
-    private readonly IScheduleStore _schedules;
-    private readonly WorkSignal _signal;
-    private readonly IRunWakeups _wakeups;
+    private readonly IIntegrationStore _integrations;
+    private readonly IConnectionStore _connections;
+    private readonly ISyncStore _syncs;
+    private readonly IRunQueueStore _runs;
+    private readonly RunWakeups _wakeups;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
 
-    public TriggerService(IControlStore control, IRunStore runs, IScheduleStore schedules, WorkSignal signal, IRunWakeups wakeups, RunCancellations cancellations, TimeProvider timeProvider)
+    public TriggerService(
+        IIntegrationStore integrations,
+        IConnectionStore connections,
+        ISyncStore syncs,
+        IRunQueueStore runs,
+        RunWakeups wakeups,
+        RunCancellations cancellations,
+        TimeProvider timeProvider)
     {
-        _control = control;
+        _integrations = integrations;
+        _connections = connections;
+        _syncs = syncs;
         _runs = runs;
-        _schedules = schedules;
-        _signal = signal;
         _wakeups = wakeups;
         _cancellations = cancellations;
         _timeProvider = timeProvider;
@@ -45,8 +52,7 @@ public sealed class TriggerService
 
         if (outcomes.Count > 0)
         {
-            _signal.Notify();
-            await _wakeups.PublishAsync(cancellationToken);
+            await _wakeups.WakeAsync(cancellationToken);
         }
 
         return new TriggerResult(batchId, targets, outcomes);
@@ -57,7 +63,7 @@ public sealed class TriggerService
     {
         var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
         var ids = targets.Select(t => t.Id).ToList();
-        var changed = await _schedules.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);
+        var changed = await _syncs.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);
         if (paused)
         {
             foreach (var id in ids)
@@ -67,8 +73,7 @@ public sealed class TriggerService
         }
         else
         {
-            _signal.Notify();
-            await _wakeups.PublishAsync(cancellationToken);
+            await _wakeups.WakeAsync(cancellationToken);
         }
 
         return changed;
@@ -77,13 +82,13 @@ public sealed class TriggerService
     /// <summary>Nango's resolution rules, except that a missing named sync applies nothing (Nango applies the earlier ones).</summary>
     public async Task<IReadOnlyList<SyncRow>> ResolveTargetsAsync(Tenant tenant, SyncCommand command, CancellationToken cancellationToken)
     {
-        var integration = await _control.GetIntegrationAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
-            ?? throw TributaryException.UnknownProviderConfig();
+        var integration = await _integrations.GetAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
+            ?? throw NangoErrors.UnknownProviderConfig();
         if (command.ConnectionId is { } connectionId)
         {
-            var connection = await _control.GetConnectionAsync(tenant.EnvironmentId, connectionId, command.ProviderConfigKey, cancellationToken)
-                ?? throw TributaryException.UnknownConnection(connectionId, command.ProviderConfigKey);
-            var syncs = await _control.GetSyncsAsync(connection.Id, cancellationToken);
+            var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, command.ProviderConfigKey, cancellationToken)
+                ?? throw NangoErrors.UnknownConnection(connectionId, command.ProviderConfigKey);
+            var syncs = await _syncs.GetSyncsAsync(connection.Id, cancellationToken);
             if (command.Syncs.Count == 0)
             {
                 return syncs;
@@ -95,7 +100,7 @@ public sealed class TriggerService
             {
                 if (!byIdentifier.TryGetValue(identifier, out var sync))
                 {
-                    throw TributaryException.NoSyncsFound();
+                    throw NangoErrors.NoSyncsFound();
                 }
 
                 targets.Add(sync);
@@ -104,10 +109,10 @@ public sealed class TriggerService
             return targets;
         }
 
-        var all = await _control.GetSyncsOfIntegrationAsync(integration.Id, command.Syncs.Count == 0 ? null : command.Syncs, cancellationToken);
+        var all = await _syncs.GetSyncsOfIntegrationAsync(integration.Id, command.Syncs.Count == 0 ? null : command.Syncs, cancellationToken);
         if (all.Count == 0)
         {
-            throw TributaryException.NoSyncsFound();
+            throw NangoErrors.NoSyncsFound();
         }
 
         return all;

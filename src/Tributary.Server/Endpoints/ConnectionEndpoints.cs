@@ -5,10 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
-using Tributary.Core.Engine;
-using Tributary.Core.Errors;
-using Tributary.Core.Ports;
-using Tributary.Core.Security;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -57,24 +53,15 @@ internal static class ConnectionEndpoints
             ? (m.ValueKind == JsonValueKind.Object ? m.GetRawText() : throw Invalid("metadata: expected an object", ["metadata"]))
             : "{}";
 
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var integration = await control.GetIntegrationAsync(tenant.EnvironmentId, providerConfigKey, context.RequestAborted)
-            ?? throw TributaryException.UnknownProviderConfig();
-        var protector = context.RequestServices.GetRequiredService<CredentialProtector>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var created = await control.CreateConnectionAsync(
-            new NewConnection(tenant.EnvironmentId, integration.Id, connectionId, (string)credentials["type"]!, protector.Protect(credentials.ToJsonString()), metadata, Micros.Now(timeProvider)),
-            context.RequestAborted)
-            ?? throw new TributaryException(409, "duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");
-        context.RequestServices.GetRequiredService<WorkSignal>().Notify();
+        var created = await context.RequestServices.GetRequiredService<ConnectionService>()
+            .CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadata, context.RequestAborted);
         await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, credentials));
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
         var connectionId = context.Request.Query["connectionId"].FirstOrDefault() ?? context.Request.Query["connection_id"].FirstOrDefault();
-        var connections = await control.ListConnectionsAsync(tenant.EnvironmentId, connectionId, context.RequestAborted);
+        var connections = await context.RequestServices.GetRequiredService<ConnectionService>().ListAsync(tenant, connectionId, context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -102,24 +89,17 @@ internal static class ConnectionEndpoints
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
-        var connection = await FindAsync(context, tenant);
-        var protector = context.RequestServices.GetRequiredService<CredentialProtector>();
-        var credentials = JsonNode.Parse(protector.Unprotect(connection.EncryptedCredentials))!.AsObject();
+        var (connectionId, providerConfigKey) = Target(context);
+        var (connection, credentials) = await context.RequestServices.GetRequiredService<ConnectionService>()
+            .GetAsync(tenant, connectionId, providerConfigKey, context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, credentials));
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)
     {
-        var connection = await FindAsync(context, tenant);
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var syncs = await control.GetSyncsAsync(connection.Id, context.RequestAborted);
-        await control.DeleteConnectionAsync(connection.Id, context.RequestAborted);
-        var cancellations = context.RequestServices.GetRequiredService<RunCancellations>();
-        foreach (var sync in syncs)
-        {
-            cancellations.CancelSync(sync.Id);
-        }
-
+        var (connectionId, providerConfigKey) = Target(context);
+        await context.RequestServices.GetRequiredService<ConnectionService>()
+            .DeleteAsync(tenant, connectionId, providerConfigKey, context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 
@@ -146,25 +126,9 @@ internal static class ConnectionEndpoints
         var ids = root.TryGetProperty("connection_id", out var idElement) && idElement.ValueKind == JsonValueKind.Array
             ? idElement.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList()
             : [RequiredString(root, "connection_id")];
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var patch = JsonNode.Parse(metadataElement.GetRawText())!.AsObject();
-        var found = new List<Connection>();
-        foreach (var id in ids)
-        {
-            found.Add(await control.GetConnectionAsync(tenant.EnvironmentId, id, providerConfigKey, context.RequestAborted)
-                ?? throw TributaryException.UnknownConnection(id, providerConfigKey));
-        }
-
-        foreach (var connection in found)
-        {
-            var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
-            foreach (var (key, value) in patch)
-            {
-                next[key] = value?.DeepClone();
-            }
-
-            await control.UpdateConnectionMetadataAsync(connection.Id, next.ToJsonString(), context.RequestAborted);
-        }
+        var patch = JsonNode.Parse(metadataElement.GetRawText())!.AsObject(); // checked to be an object above
+        await context.RequestServices.GetRequiredService<ConnectionService>()
+            .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 
         await JsonResponses.WriteAsync(context, 200, w =>
         {
@@ -177,14 +141,8 @@ internal static class ConnectionEndpoints
         });
     }
 
-    private static async Task<Connection> FindAsync(HttpContext context, Tenant tenant)
-    {
-        var connectionId = (string)context.Request.RouteValues["connectionId"]!;
-        var providerConfigKey = context.Request.Query["provider_config_key"].FirstOrDefault();
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        return await control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, context.RequestAborted)
-            ?? throw TributaryException.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
-    }
+    private static (string ConnectionId, string? ProviderConfigKey) Target(HttpContext context) =>
+        ((string)context.Request.RouteValues["connectionId"]!, context.Request.Query["provider_config_key"].FirstOrDefault()); // the route has {connectionId}
 
     private static JsonObject ReadCredentials(JsonElement root)
     {
@@ -250,6 +208,6 @@ internal static class ConnectionEndpoints
         return text;
     }
 
-    private static TributaryException Invalid(string message, string[] path) =>
-        new(400, "invalid_body", path.Length == 0 ? message : message, null);
+    private static ApiErrorException Invalid(string message, string[] path) =>
+        new(ApiErrors.InvalidBody(path.Length == 0 ? message : message));
 }

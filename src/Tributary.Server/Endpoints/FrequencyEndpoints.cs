@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
-using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -36,57 +34,11 @@ internal static class FrequencyEndpoints
         }
 
         var request = parsed.Value;
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var cancellationToken = context.RequestAborted;
-
-        // Nango answers both misses with a bare code and no message.
-        var connection = await control.GetConnectionAsync(tenant.EnvironmentId, request.ConnectionId, request.ProviderConfigKey, cancellationToken);
-        if (connection is null)
-        {
-            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status400BadRequest, "unknown_connection"));
-            return;
-        }
-
-        var syncs = await control.GetSyncsAsync(connection.Id, cancellationToken);
-        var sync = syncs.FirstOrDefault(s => s.Name == request.SyncName && s.Variant == request.SyncVariant);
-        if (sync is null)
-        {
-            await JsonResponses.ErrorAsync(context, UnknownSync());
-            return;
-        }
-
-        string answer;
-        long frequencyMs;
-        if (request.Frequency is { Length: > 0 } frequency)
-        {
-            var interval = FrequencyUpdateRequestParser.ResolveInterval(frequency);
-            if (!interval.IsValid)
-            {
-                await JsonResponses.ErrorAsync(context, interval.Error);
-                return;
-            }
-
-            answer = interval.Value.Normalized;
-            frequencyMs = (long)interval.Value.Interval.TotalMilliseconds;
-        }
-        else
-        {
-            // Back to the sync config's own frequency, answered as written in the configuration.
-            var configs = await control.GetSyncConfigsAsync(connection.IntegrationId, cancellationToken);
-            var config = configs.FirstOrDefault(c => c.Id == sync.SyncConfigId);
-            if (config is null || string.IsNullOrEmpty(config.Frequency))
-            {
-                await JsonResponses.ErrorAsync(context, UnknownSync());
-                return;
-            }
-
-            answer = config.Frequency;
-            frequencyMs = config.FrequencyMs;
-        }
-
-        var schedules = context.RequestServices.GetRequiredService<IScheduleStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        await schedules.SetFrequencyAsync(sync.Id, request.Frequency is { Length: > 0 } ? request.Frequency : null, frequencyMs, Micros.Now(timeProvider), cancellationToken);
+        var answer = await context.RequestServices.GetRequiredService<FrequencyService>().SetAsync(
+            tenant,
+            new FrequencyChange(request.ProviderConfigKey, request.ConnectionId, request.SyncName, request.SyncVariant, request.Frequency),
+            Resolve,
+            context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
@@ -95,5 +47,12 @@ internal static class FrequencyEndpoints
         });
     }
 
-    private static ApiError UnknownSync() => new(StatusCodes.Status400BadRequest, "unknown_sync");
+    /// <summary>Nango's semantic check of the new frequency, made once the connection and sync are known.</summary>
+    private static ResolvedFrequency Resolve(string frequency)
+    {
+        var interval = FrequencyUpdateRequestParser.ResolveInterval(frequency);
+        return interval.IsValid
+            ? new ResolvedFrequency((long)interval.Value.Interval.TotalMilliseconds, interval.Value.Normalized)
+            : throw new ApiErrorException(interval.Error);
+    }
 }

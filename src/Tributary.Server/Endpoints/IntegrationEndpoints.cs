@@ -4,9 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
-using Tributary.Core.Errors;
-using Tributary.Core.Ports;
-using Tributary.Core.Engine;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -45,8 +42,7 @@ internal static class IntegrationEndpoints
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var integrations = await control.ListIntegrationsAsync(tenant.EnvironmentId, context.RequestAborted);
+        var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -63,10 +59,7 @@ internal static class IntegrationEndpoints
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var key = (string)context.Request.RouteValues["key"]!;
-        var integration = await control.GetIntegrationAsync(tenant.EnvironmentId, key, context.RequestAborted)
-            ?? throw new TributaryException(404, "not_found", "Integration does not exist");
+        var integration = await context.RequestServices.GetRequiredService<IntegrationService>().GetAsync(tenant, Key(context), context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -84,14 +77,11 @@ internal static class IntegrationEndpoints
             return;
         }
 
-        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var created = await store.CreateAsync(
-            tenant.EnvironmentId,
+        var created = await context.RequestServices.GetRequiredService<IntegrationService>().CreateAsync(
+            tenant,
             obj.UniqueKey!, // required when creating (ReadBodyAsync)
             obj.Provider!, // required when creating (ReadBodyAsync)
             obj.DisplayName,
-            Micros.Now(timeProvider),
             context.RequestAborted);
         if (created is null)
         {
@@ -110,28 +100,8 @@ internal static class IntegrationEndpoints
             return;
         }
 
-        var integration = await FindAsync(context, tenant, key => $"Integration \"{key}\" does not exist");
-        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
-        var rename = obj.UniqueKey is { } newKey && newKey != integration.UniqueKey ? newKey : null;
-        if (rename is not null)
-        {
-            var control = context.RequestServices.GetRequiredService<IControlStore>();
-            if (await control.GetIntegrationAsync(tenant.EnvironmentId, rename, context.RequestAborted) is not null)
-            {
-                await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody("uniqueKey is already used by another integration"));
-                return;
-            }
-
-            if (await store.CountConnectionsAsync(integration.Id, context.RequestAborted) > 0)
-            {
-                await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody("Can't rename an integration with active connections"));
-                return;
-            }
-        }
-
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var updated = await store.UpdateAsync(integration.Id, rename, obj.DisplayName, Micros.Now(timeProvider), context.RequestAborted)
-            ?? throw new TributaryException(400, "invalid_body", "uniqueKey is already used by another integration");
+        var updated = await context.RequestServices.GetRequiredService<IntegrationService>()
+            .UpdateAsync(tenant, Key(context), obj.UniqueKey, obj.DisplayName, context.RequestAborted);
         await WriteDataAsync(context, updated);
     }
 
@@ -143,16 +113,7 @@ internal static class IntegrationEndpoints
             return;
         }
 
-        var integration = await FindAsync(context, tenant, _ => "Integration does not exist");
-        var store = context.RequestServices.GetRequiredService<IIntegrationStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var syncIds = await store.DeleteAsync(integration.Id, Micros.Now(timeProvider), context.RequestAborted);
-        var cancellations = context.RequestServices.GetRequiredService<RunCancellations>();
-        foreach (var syncId in syncIds)
-        {
-            cancellations.CancelSync(syncId);
-        }
-
+        await context.RequestServices.GetRequiredService<IntegrationService>().DeleteAsync(tenant, Key(context), context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 
@@ -205,13 +166,7 @@ internal static class IntegrationEndpoints
         return new IntegrationBody(provider, uniqueKey, displayName);
     }
 
-    private static async Task<Integration> FindAsync(HttpContext context, Tenant tenant, Func<string, string> notFoundMessage)
-    {
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var key = (string?)context.Request.RouteValues["key"] ?? string.Empty;
-        return await control.GetIntegrationAsync(tenant.EnvironmentId, key, context.RequestAborted)
-            ?? throw new TributaryException(404, "not_found", notFoundMessage(key));
-    }
+    private static string Key(HttpContext context) => (string?)context.Request.RouteValues["key"] ?? string.Empty;
 
     private static Task WriteDataAsync(HttpContext context, Integration integration) =>
         JsonResponses.WriteAsync(context, 200, w =>

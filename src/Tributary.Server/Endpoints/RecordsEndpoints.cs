@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
-using Tributary.Core.Errors;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
@@ -44,10 +43,8 @@ internal static class RecordsEndpoints
 
         var request = parsed.Value;
         var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
-        var connection = await FindConnectionAsync(context, tenant, request.ConnectionId, request.ProviderConfigKey);
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var records = context.RequestServices.GetRequiredService<IRecordStore>();
-        var pruned = await records.PruneAsync(connection.Id, request.ModelFullName, until, request.Limit, Micros.Now(timeProvider), context.RequestAborted);
+        var pruned = await context.RequestServices.GetRequiredService<RecordsService>().PruneAsync(
+            tenant, request.ProviderConfigKey, request.ConnectionId, request.ModelFullName, until, request.Limit, context.RequestAborted);
 
         // Nango answers has_more optimistically (count > 0 and not at the cursor yet); a short batch means done.
         var hasMore = pruned.Count == request.Limit && pruned.LastSeq != until;
@@ -58,13 +55,6 @@ internal static class RecordsEndpoints
             w.WriteBoolean("has_more", hasMore);
             w.WriteEndObject();
         });
-    }
-
-    private static async Task<Connection> FindConnectionAsync(HttpContext context, Tenant tenant, string connectionId, string providerConfigKey)
-    {
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        return await control.GetConnectionAsync(tenant.EnvironmentId, connectionId, providerConfigKey, context.RequestAborted)
-            ?? throw new TributaryException(400, "unknown_connection", "Provided ConnectionId and ProviderConfigKey does not match a valid connection");
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
@@ -85,11 +75,12 @@ internal static class RecordsEndpoints
 
         var query = parsed.Value;
         long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
-        var connection = await FindConnectionAsync(context, tenant, query.ConnectionId, query.ProviderConfigKey);
-        var records = context.RequestServices.GetRequiredService<IRecordStore>();
-        var page = await records.ReadPageAsync(
+        var page = await context.RequestServices.GetRequiredService<RecordsService>().ReadPageAsync(
+            tenant,
+            query.ProviderConfigKey,
+            query.ConnectionId,
             new RecordPageQuery(
-                connection.Id,
+                0,
                 query.ModelFullName,
                 after,
                 query.ModifiedAfter is { } modified ? Micros.From(modified) : null,

@@ -5,11 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
-using Tributary.Core.Engine;
-using Tributary.Core.Errors;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
+using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 
@@ -33,12 +32,12 @@ internal static class RunEndpoints
         {
             before = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
                 ? b
-                : throw new TributaryException(400, "invalid_cursor", "The cursor is not valid: pass the next_cursor of an earlier response.");
+                : throw new ApiErrorException(new ApiError(
+                    StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not valid: pass the next_cursor of an earlier response."));
         }
 
-        var runs = context.RequestServices.GetRequiredService<IRunStore>();
-        var page = await runs.ListRunsAsync(
-            tenant.EnvironmentId,
+        var page = await context.RequestServices.GetRequiredService<RunService>().ListAsync(
+            tenant,
             new RunFilter(
                 q["provider_config_key"].FirstOrDefault(),
                 q["connection_id"].FirstOrDefault(),
@@ -74,26 +73,20 @@ internal static class RunEndpoints
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
-        var runs = context.RequestServices.GetRequiredService<IRunStore>();
-        var run = await runs.GetRunAsync(tenant.EnvironmentId, RunId(context), context.RequestAborted)
-            ?? throw TributaryException.NotFound("No run with this id.");
+        var run = await context.RequestServices.GetRequiredService<RunService>().GetAsync(tenant, RunId(context), context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w => WriteRun(w, run));
     }
 
     private static async Task CancelAsync(HttpContext context, Tenant tenant)
     {
-        var runs = context.RequestServices.GetRequiredService<IRunStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var run = await runs.CancelRunAsync(tenant.EnvironmentId, RunId(context), "Cancelled through the API", Micros.Now(timeProvider), context.RequestAborted)
-            ?? throw TributaryException.NotFound("No run with this id.");
-        context.RequestServices.GetRequiredService<RunCancellations>().CancelSync(run.SyncId);
+        var run = await context.RequestServices.GetRequiredService<RunService>().CancelAsync(tenant, RunId(context), context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w => WriteRun(w, run));
     }
 
     private static long RunId(HttpContext context) =>
         long.TryParse((string?)context.Request.RouteValues["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
-            : throw TributaryException.NotFound("No run with this id.");
+            : throw RunService.UnknownRun();
 
     internal static void WriteRun(Utf8JsonWriter w, RunRow run)
     {

@@ -2,9 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
-using Tributary.Core.Engine;
-using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -14,9 +11,6 @@ namespace Tributary.Server.Endpoints;
 /// <summary><c>POST</c> and <c>DELETE /sync/{name}/variant/{variant}</c> (spec §2.4).</summary>
 internal static class VariantEndpoints
 {
-    /// <summary>Nango's default <c>variants_per_sync_max</c>; the base variant counts.</summary>
-    internal const int MaxVariantsPerSync = 100;
-
     private const string Route = "/sync/{name}/variant/{variant}";
 
     public static IEndpointRouteBuilder MapVariantEndpoints(this IEndpointRouteBuilder app)
@@ -34,38 +28,12 @@ internal static class VariantEndpoints
             return;
         }
 
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var cancellationToken = context.RequestAborted;
-        var connection = await control.GetConnectionAsync(tenant.EnvironmentId, request.ConnectionId, request.ProviderConfigKey, cancellationToken);
-        if (connection is null)
-        {
-            await JsonResponses.ErrorAsync(context, Error(StatusCodes.Status400BadRequest, "unknown_connection"));
-            return;
-        }
-
-        var variants = context.RequestServices.GetRequiredService<IVariantStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var result = await variants.CreateAsync(
-            new NewVariant(connection.Id, connection.IntegrationId, request.SyncName, request.Variant, MaxVariantsPerSync, Micros.Now(timeProvider)),
-            cancellationToken);
-        var error = result.Status switch
-        {
-            VariantCreationStatus.Capped => Error(
-                StatusCodes.Status400BadRequest, "resource_capped", $"Maximum number of variants per sync ({MaxVariantsPerSync}) reached"),
-            VariantCreationStatus.AlreadyExists => Error(StatusCodes.Status400BadRequest, "sync_variant_already_exists"),
-            VariantCreationStatus.UnknownSync => Error(StatusCodes.Status400BadRequest, "unknown_sync"),
-            _ => null,
-        };
-        if (error is not null)
-        {
-            await JsonResponses.ErrorAsync(context, error);
-            return;
-        }
-
+        var syncId = await context.RequestServices.GetRequiredService<VariantService>()
+            .CreateAsync(tenant, Target(request), context.RequestAborted);
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteString("id", result.SyncId);
+            w.WriteString("id", syncId);
             w.WriteString("name", request.SyncName);
             w.WriteString("variant", request.Variant);
             w.WriteEndObject();
@@ -80,25 +48,7 @@ internal static class VariantEndpoints
             return;
         }
 
-        var control = context.RequestServices.GetRequiredService<IControlStore>();
-        var cancellationToken = context.RequestAborted;
-        var connection = await control.GetConnectionAsync(tenant.EnvironmentId, request.ConnectionId, request.ProviderConfigKey, cancellationToken);
-        if (connection is null)
-        {
-            await JsonResponses.ErrorAsync(context, Error(StatusCodes.Status400BadRequest, "unknown_connection"));
-            return;
-        }
-
-        var variants = context.RequestServices.GetRequiredService<IVariantStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var deleted = await variants.DeleteAsync(connection.Id, request.SyncName, request.Variant, Micros.Now(timeProvider), cancellationToken);
-        if (deleted is null)
-        {
-            await JsonResponses.ErrorAsync(context, Error(StatusCodes.Status404NotFound, "not_found"));
-            return;
-        }
-
-        context.RequestServices.GetRequiredService<RunCancellations>().CancelSync(deleted);
+        await context.RequestServices.GetRequiredService<VariantService>().DeleteAsync(tenant, Target(request), context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 
@@ -126,5 +76,6 @@ internal static class VariantEndpoints
         return parsed.Value;
     }
 
-    private static ApiError Error(int status, string code, string? message = null) => new(status, code, message);
+    private static VariantTarget Target(SyncVariantRequest request) =>
+        new(request.ProviderConfigKey, request.ConnectionId, request.SyncName, request.Variant);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Tributary.Core.Domain;
-using Tributary.Core.Ports;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
 using Tributary.Server.Validation;
@@ -15,13 +14,13 @@ namespace Tributary.Server.Http;
 internal sealed class ApiKeyAuthentication
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-    private readonly IControlStore _control;
+    private readonly ApiKeyService _keys;
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, (ApiKeyInfo Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public ApiKeyAuthentication(IControlStore control, TimeProvider timeProvider)
+    public ApiKeyAuthentication(ApiKeyService keys, TimeProvider timeProvider)
     {
-        _control = control;
+        _keys = keys;
         _timeProvider = timeProvider;
     }
 
@@ -53,7 +52,7 @@ internal sealed class ApiKeyAuthentication
             return (cached.Key, null);
         }
 
-        var key = await _control.FindApiKeyAsync(hash, context.RequestAborted);
+        var key = await _keys.FindByHashAsync(hash, context.RequestAborted);
         if (key is null)
         {
             return (null, Unauthorized("unknown_account", "Authentication failed. The provided authorization header does not match any account."));

@@ -28,7 +28,11 @@ internal sealed class ErrorHandlingMiddleware
         }
         catch (TributaryException ex) when (!context.Response.HasStarted)
         {
-            await JsonResponses.ErrorAsync(context, new ApiError(ex.Status, ex.Code, ex.ErrorMessage, null, ex.Payload));
+            await JsonResponses.ErrorAsync(context, ApiErrorMapping.ToApiError(ex));
+        }
+        catch (ApiErrorException ex) when (!context.Response.HasStarted)
+        {
+            await JsonResponses.ErrorAsync(context, ex.Error);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

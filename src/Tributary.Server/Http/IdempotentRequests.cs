@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Validation;
@@ -33,8 +32,6 @@ internal static class IdempotentRequests
 
     public const int MaxKeyLength = 255;
 
-    private static readonly TimeSpan KeepFor = TimeSpan.FromHours(24);
-
     public static Func<HttpContext, Tenant, Task> Wrap(Func<HttpContext, Tenant, Task> handler) => async (context, tenant) =>
     {
         var header = context.Request.Headers[HeaderName];
@@ -54,19 +51,16 @@ internal static class IdempotentRequests
             return;
         }
 
-        var store = context.RequestServices.GetRequiredService<IIdempotencyStore>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+        var idempotency = context.RequestServices.GetRequiredService<IdempotencyService>();
         var hash = await HashRequestAsync(context);
-        var now = Micros.Now(timeProvider);
-        var reservation = await store.ReserveAsync(
-            tenant.EnvironmentId, key, hash, now, now - (long)KeepFor.TotalMicroseconds, context.RequestAborted);
+        var reservation = await idempotency.ReserveAsync(tenant, key, hash, context.RequestAborted);
         if (!reservation.Reserved)
         {
             await AnswerHeldKeyAsync(context, reservation, hash);
             return;
         }
 
-        await RunAndRememberAsync(context, tenant, handler, store, key);
+        await RunAndRememberAsync(context, tenant, handler, idempotency, key);
     };
 
     private static async Task AnswerHeldKeyAsync(HttpContext context, IdempotencyReservation reservation, string hash)
@@ -99,7 +93,7 @@ internal static class IdempotentRequests
         HttpContext context,
         Tenant tenant,
         Func<HttpContext, Tenant, Task> handler,
-        IIdempotencyStore store,
+        IdempotencyService idempotency,
         string key)
     {
         var original = context.Response.Body;
@@ -114,7 +108,7 @@ internal static class IdempotentRequests
             context.Response.Body = original;
 
             // The request is over whatever happens next; the key must not stay reserved for it.
-            await store.ReleaseAsync(tenant.EnvironmentId, key, CancellationToken.None);
+            await idempotency.ReleaseAsync(tenant, key, CancellationToken.None);
             throw;
         }
 
@@ -123,11 +117,11 @@ internal static class IdempotentRequests
         if (status is >= 200 and < 300)
         {
             // Remembered before the client sees it: a retry after a lost answer then finds it.
-            await store.CompleteAsync(tenant.EnvironmentId, key, status, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), CancellationToken.None);
+            await idempotency.RememberAsync(tenant, key, status, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), CancellationToken.None);
         }
         else
         {
-            await store.ReleaseAsync(tenant.EnvironmentId, key, CancellationToken.None);
+            await idempotency.ReleaseAsync(tenant, key, CancellationToken.None);
         }
 
         buffer.Position = 0;

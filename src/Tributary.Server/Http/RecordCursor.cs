@@ -1,4 +1,5 @@
-using Tributary.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Tributary.Server.Validation;
 using CoreRecordCursor = Tributary.Core.Records.RecordCursor;
 
 namespace Tributary.Server.Http;
@@ -14,8 +15,8 @@ internal static class RecordCursor
     public static long Decode(string cursor, string field) =>
         CoreRecordCursor.TryDecode(cursor, out var seq)
             ? seq
-            : throw new TributaryException(
-                400,
+            : throw new ApiErrorException(new ApiError(
+                StatusCodes.Status400BadRequest,
                 "invalid_cursor",
-                $"The {field} is not valid: pass the next_cursor or _nango_metadata.cursor of an earlier response.");
+                $"The {field} is not valid: pass the next_cursor or _nango_metadata.cursor of an earlier response."));
 }

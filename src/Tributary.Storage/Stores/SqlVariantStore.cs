@@ -62,7 +62,7 @@ internal sealed class SqlVariantStore : IVariantStore
             autoStart = reader.GetInt64(2) != 0;
         }
 
-        await SqlControlStore.InsertSyncAsync(
+        await SqlSyncRows.InsertAsync(
             connection, transaction, variant.ConnectionDbId, configId, variant.Name, variant.Variant, frequencyMs, autoStart, variant.Now, cancellationToken);
         var id = await FindSyncIdAsync(connection, transaction, variant.ConnectionDbId, variant.Name, variant.Variant, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -39,7 +39,7 @@ internal static class ApiTestServer
     /// <summary>Creates a key of the dev environment with the given scopes and returns a client using it.</summary>
     public static async Task<TributaryClient> ClientWithScopesAsync(TestServer server, CancellationToken cancellationToken, params string[] scopes)
     {
-        var control = server.Services.GetRequiredService<IControlStore>();
+        var control = server.Services.GetRequiredService<IApiKeyStore>();
         var environment = await control.EnsureEnvironmentAsync("dev", cancellationToken);
         var secret = ApiKeys.NewSecret();
         await control.CreateApiKeyAsync(environment.Id, ApiKeys.Hash(secret), "test", scopes, cancellationToken);

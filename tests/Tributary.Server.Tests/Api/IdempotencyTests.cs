@@ -79,7 +79,7 @@ public sealed class IdempotencyTests
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var server = await ApiTestServer.StartAsync(dialect, Token, time: time);
         await server.CreateConnectionAsync("acme", null, Token);
-        var control = server.Services.GetRequiredService<IControlStore>();
+        var control = server.Services.GetRequiredService<IApiKeyStore>();
         var other = await control.EnsureEnvironmentAsync("staging", Token);
         var otherSecret = ApiKeys.NewSecret();
         await control.CreateApiKeyAsync(other.Id, ApiKeys.Hash(otherSecret), "staging", [ApiKeys.AllScopes], Token);
@@ -106,7 +106,7 @@ public sealed class IdempotencyTests
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var server = await ApiTestServer.StartAsync(dialect, Token, time: time);
         await server.CreateConnectionAsync("acme", null, Token);
-        var environment = await server.Services.GetRequiredService<IControlStore>().EnsureEnvironmentAsync("dev", Token);
+        var environment = await server.Services.GetRequiredService<IApiKeyStore>().EnsureEnvironmentAsync("dev", Token);
         var store = server.Services.GetRequiredService<IIdempotencyStore>();
         var now = Tributary.Core.Domain.Micros.Now(time);
 

@@ -51,7 +51,7 @@ public sealed class RateLimitTests
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var server = await ApiTestServer.StartAsync(dialect, Token, o => o.RateLimitPerMinute = 2, time: time);
-        var control = server.Services.GetRequiredService<IControlStore>();
+        var control = server.Services.GetRequiredService<IApiKeyStore>();
         var staging = await control.EnsureEnvironmentAsync("staging", Token);
         var stagingKey = ApiKeys.NewSecret();
         await control.CreateApiKeyAsync(staging.Id, ApiKeys.Hash(stagingKey), "staging", [ApiKeys.AllScopes], Token);

@@ -24,8 +24,9 @@ public sealed class ConnectionTests
             ["metadata"] = new JsonObject { ["region"] = "eu" },
         }, Token);
         var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
-        var control = (IControlStore)server.Services.GetService(typeof(IControlStore))!;
-        var stored = (await control.ListConnectionsAsync((await control.EnsureEnvironmentAsync("dev", Token)).Id, "acme", Token)).Single();
+        var keys = (IApiKeyStore)server.Services.GetService(typeof(IApiKeyStore))!;
+        var connections = (IConnectionStore)server.Services.GetService(typeof(IConnectionStore))!;
+        var stored = (await connections.ListAsync((await keys.EnsureEnvironmentAsync("dev", Token)).Id, "acme", Token)).Single();
         var status = await server.Client.StatusAsync("demo", "*", "acme", Token);
 
         Assert.Equal("acme", (string?)created!["connection_id"]);

@@ -85,7 +85,7 @@ public sealed class TriggerErrorTests
         Assert.Equal((400, "missing_provider_config_key"), await PostAsync($"Bearer {server.SecretKey}", "{\"syncs\":[]}"));
         Assert.Equal((400, "invalid_body"), await PostAsync($"Bearer {server.SecretKey}", "{\"syncs\":[],\"provider_config_key\":\"demo\",\"opts\":{},\"full_resync\":false}"));
 
-        var control = (Tributary.Core.Ports.IControlStore)server.Services.GetService(typeof(Tributary.Core.Ports.IControlStore))!;
+        var control = (Tributary.Core.Ports.IApiKeyStore)server.Services.GetService(typeof(Tributary.Core.Ports.IApiKeyStore))!;
         var environment = await control.EnsureEnvironmentAsync("dev", Token);
         var readOnly = Guid.NewGuid().ToString();
         await control.CreateApiKeyAsync(environment.Id, Tributary.Core.Security.ApiKeys.Hash(readOnly), "read-only", ["environment:syncs:read"], Token);

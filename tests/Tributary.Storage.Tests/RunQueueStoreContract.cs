@@ -4,8 +4,8 @@ using Tributary.Testing;
 
 namespace Tributary.Storage.Tests;
 
-/// <summary>The run queue's rules, proven on both databases.</summary>
-public abstract class RunStoreContract
+/// <summary>The run queue's rules (<see cref="IRunQueueStore"/>), proven on both databases.</summary>
+public abstract class RunQueueStoreContract
 {
     protected abstract TestDialect Dialect { get; }
 
@@ -41,7 +41,7 @@ public abstract class RunStoreContract
         Assert.Equal(TriggerOutcomes.Coalesced, again.Outcome);
         Assert.Empty(await h.Runs.ClaimAsync("other", 10, h.Now, 30_000_000, Token));
 
-        Assert.True(await h.Runs.CompleteAsync(new RunCompletion(new RunFence(running.RunId, running.LeaseToken), sync.Id, true, "{}", null, h.Now, h.Now), Token));
+        Assert.True(await h.CompleteAsync(new RunCompletion(new RunFence(running.RunId, running.LeaseToken), sync.Id, true, "{}", null, h.Now, h.Now), Token));
         var next = await h.ClaimOneAsync(Token);
         Assert.Equal(followUp.RunId, next.RunId);
     }
@@ -67,9 +67,9 @@ public abstract class RunStoreContract
             Token);
 
         Assert.Equal([true, false, true], completed);
-        var dealsRow = (await h.Runs.GetRunAsync(h.EnvironmentId, dealsRun.RunId, Token))!;
+        var dealsRow = (await h.History.GetRunAsync(h.EnvironmentId, dealsRun.RunId, Token))!;
         Assert.Equal((RunStates.Succeeded, """{"n":1}"""), (dealsRow.State, dealsRow.ResultJson));
-        var contactsRow = (await h.Runs.GetRunAsync(h.EnvironmentId, contactsRun.RunId, Token))!;
+        var contactsRow = (await h.History.GetRunAsync(h.EnvironmentId, contactsRun.RunId, Token))!;
         Assert.Equal((RunStates.Failed, "boom"), (contactsRow.State, contactsRow.Error));
         Assert.Equal(1_700_000_000_000_000, (await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
 
@@ -99,7 +99,7 @@ public abstract class RunStoreContract
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base2", Token));
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals_base", Token));
         Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
-        var old = await h.Runs.GetRunAsync(h.EnvironmentId, running.RunId, Token);
+        var old = await h.History.GetRunAsync(h.EnvironmentId, running.RunId, Token);
         Assert.Equal(RunStates.Cancelled, old!.State);
         Assert.Null((await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
     }
@@ -127,7 +127,7 @@ public abstract class RunStoreContract
             h.Records.UpsertAsync(write, [new PreparedRecord("d1", "{\"id\":\"d1\"}", "h1")], Token));
         await Assert.ThrowsAsync<Tributary.Sdk.LeaseLostException>(() =>
             h.Checkpoints.SaveAsync(staleFence, connection.Id, "sync:deals:base", new() { ["page"] = 1 }, null, h.Now, Token));
-        Assert.False(await h.Runs.CompleteAsync(new RunCompletion(staleFence, sync.Id, true, "{}", null, h.Now, h.Now), Token));
+        Assert.False(await h.CompleteAsync(new RunCompletion(staleFence, sync.Id, true, "{}", null, h.Now, h.Now), Token));
         Assert.Empty((await h.Records.ReadPageAsync(new RecordPageQuery(connection.Id, "Deal", null, null, RecordFilter.None, [], 10), Token)).Records);
     }
 
@@ -161,7 +161,7 @@ public abstract class RunStoreContract
 
         var contacts = await h.SyncAsync(connection, "contacts", Token);
         Assert.Equal(created + 3_600_000_000L, contacts.NextDueAt);
-        var runs = await h.Runs.ListRunsAsync(h.EnvironmentId, new RunFilter(null, null, null, null, null, null, null, 10), Token);
+        var runs = await h.History.ListRunsAsync(h.EnvironmentId, new RunFilter(null, null, null, null, null, null, null, 10), Token);
         var run = Assert.Single(runs);
         Assert.Equal("contacts", run.SyncName);
         Assert.Equal(TriggerSources.Schedule, run.TriggerSource);
@@ -169,61 +169,19 @@ public abstract class RunStoreContract
         // Three hours of outage: one run, and the next slot is on the original grid.
         h.Time.Advance(TimeSpan.FromHours(3.5));
         var claimed = await h.ClaimOneAsync(Token);
-        await h.Runs.CompleteAsync(new RunCompletion(new RunFence(claimed.RunId, claimed.LeaseToken), contacts.Id, true, "{}", null, h.Now, h.Now), Token);
+        await h.CompleteAsync(new RunCompletion(new RunFence(claimed.RunId, claimed.LeaseToken), contacts.Id, true, "{}", null, h.Now, h.Now), Token);
         Assert.Equal(1, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
         Assert.Equal(created + (4 * 3_600_000_000L), (await h.SyncAsync(connection, "contacts", Token)).NextDueAt);
     }
-
-    [Fact]
-    public async Task SetScheduleState_Pause_CancelsQueuedAndRunningRunsAndStopsScheduling()
-    {
-        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
-        var connection = await h.CreateConnectionAsync("c1", Token);
-        var contacts = await h.SyncAsync(connection, "contacts", Token);
-        await h.TriggerAsync(contacts, Token);
-        var running = await h.ClaimOneAsync(Token);
-        await h.TriggerAsync(contacts, Token);
-
-        await h.Schedules.SetScheduleStateAsync([contacts.Id], paused: true, h.Now, Token);
-
-        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
-        Assert.Empty(await h.Runs.ClaimAsync("w", 10, h.Now, 30_000_000, Token));
-        h.Time.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(0, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
-        Assert.Equal(ScheduleStates.Paused, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
-    }
-
-    [Fact]
-    public async Task GetSyncTarget_LoadsTheSyncWithItsConnectionIntegrationAndConfig_OrNothingOnceTheConnectionIsGone()
-    {
-        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
-        var connection = await h.CreateConnectionAsync("c1", Token);
-        var sync = await h.SyncAsync(connection, "deals", Token);
-
-        var target = await h.Control.GetSyncTargetAsync(sync.Id, Token);
-
-        Assert.NotNull(target);
-        Assert.Equal(sync with { Models = target.Sync.Models }, target.Sync);
-        Assert.Equal(sync.Models, target.Sync.Models);
-        Assert.Equal(connection.Id, target.Connection.Id);
-        Assert.Equal("c1", target.Connection.ConnectionId);
-        Assert.Equal(h.IntegrationId, target.Integration.Id);
-        Assert.Equal(sync.SyncConfigId, target.Config.Id);
-        Assert.Equal("deals", target.Config.Name);
-        Assert.Null(await h.Control.GetSyncTargetAsync("no-such-sync", Token));
-
-        Assert.True(await h.Control.DeleteConnectionAsync(connection.Id, Token));
-        Assert.Null(await h.Control.GetSyncTargetAsync(sync.Id, Token));
-    }
 }
 
-public sealed class SqliteRunStoreTests : RunStoreContract
+public sealed class SqliteRunQueueStoreTests : RunQueueStoreContract
 {
     protected override TestDialect Dialect => TestDialect.Sqlite;
 }
 
 [Trait("Category", "Postgres")]
-public sealed class PostgresRunStoreTests : RunStoreContract
+public sealed class PostgresRunQueueStoreTests : RunQueueStoreContract
 {
     protected override TestDialect Dialect => TestDialect.Postgres;
 }

@@ -3,10 +3,11 @@ using Tributary.Core.Domain;
 namespace Tributary.Core.Ports;
 
 /// <summary>
-/// The durable run queue. At most one queued and one running run per sync (unique partial indexes);
-/// every state change is a compare-and-set, and every write of a running run carries its lease token.
+/// The durable run queue: triggers and due schedules queue runs, workers claim, heartbeat, complete and release
+/// them, the reaper re-queues expired ones. At most one queued and one running run per sync (unique partial
+/// indexes); every state change is a compare-and-set, and every write of a running run carries its lease token.
 /// </summary>
-public interface IRunStore
+public interface IRunQueueStore
 {
     /// <summary>Applies a trigger to every target sync in one transaction.</summary>
     Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken);
@@ -21,9 +22,6 @@ public interface IRunStore
     /// <summary>Extends the lease; false when the run is no longer this lease's (cancelled, expired, taken over).</summary>
     Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken);
 
-    /// <summary>Completes a run; false (and nothing written) when the lease was lost.</summary>
-    Task<bool> CompleteAsync(RunCompletion completion, CancellationToken cancellationToken);
-
     /// <summary>
     /// Completes several runs in one transaction (one commit for all: group commit); for each, false (and nothing
     /// written for it) when its lease was lost.
@@ -35,20 +33,6 @@ public interface IRunStore
 
     /// <summary>Re-queues (or, when a follow-up is already queued, fails) running runs whose lease expired.</summary>
     Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken);
-
-    /// <summary>Returns the lease and flags as stored, to check a run is still ours.</summary>
-    Task<RunRow?> GetRunAsync(long environmentId, long runId, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken);
-
-    /// <summary>Cancels a queued or running run; returns the run after the change, or null if unknown.</summary>
-    Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
-
-    /// <summary>The latest run of each of the given syncs (for /sync/status).</summary>
-    Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken);
-
-    /// <summary>Marks the start of emptyCache as done, fenced; false when the lease was lost.</summary>
-    Task<bool> MarkEmptyCacheDoneAsync(RunFence fence, long now, CancellationToken cancellationToken);
 }
 
 public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now);
@@ -85,13 +69,3 @@ public sealed record RunCompletion(
     string? Error,
     long Now,
     long? LastSyncDate);
-
-public sealed record RunFilter(
-    string? ProviderConfigKey,
-    string? ConnectionId,
-    string? SyncName,
-    string? Variant,
-    string? State,
-    string? BatchId,
-    long? BeforeId,
-    int Limit);

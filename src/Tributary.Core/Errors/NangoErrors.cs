@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tributary.Core.Errors;
+
+/// <summary>The failures several use cases share, in Nango's exact codes and wording.</summary>
+public static class NangoErrors
+{
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 2 };
+
+    public static InvalidInputException UnknownProviderConfig() => new(
+        "unknown_provider_config",
+        "There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}",
+        new JsonObject());
+
+    /// <summary>The connection a request names in its path or body is missing (Nango's 404 with the params in the payload).</summary>
+    public static NotFoundException UnknownConnection(string connectionId, string providerConfigKey)
+    {
+        var payload = new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = providerConfigKey };
+        return new(
+            "unknown_connection",
+            "No connection matching the provided params of 'connection_id' and 'provider_config_key'. Please make sure these values exist in the Nango dashboard "
+                + payload.ToJsonString(Pretty),
+            payload);
+    }
+
+    public static InvalidInputException NoSyncsFound() => new("no_syncs_found", "No syncs found given the inputs.", new JsonObject());
+
+    /// <summary>The bare <c>unknown_connection</c> code (no message) of the sync variant and frequency endpoints.</summary>
+    public static InvalidInputException UnknownConnectionCode() => new("unknown_connection", null);
+
+    /// <summary>The bare <c>unknown_sync</c> code (no message) of the sync variant and frequency endpoints.</summary>
+    public static InvalidInputException UnknownSync() => new("unknown_sync", null);
+}

@@ -1,0 +1,35 @@
+using Tributary.Core.Domain;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>Connections: create (with their syncs), read, metadata, delete (with everything they own).</summary>
+public interface IConnectionStore
+{
+    /// <summary>Creates a connection and one sync per enabled sync config, in one transaction.</summary>
+    /// <returns>The connection, or null when one with that id already exists for the integration.</returns>
+    Task<Connection?> CreateAsync(NewConnection connection, CancellationToken cancellationToken);
+
+    Task<Connection?> GetAsync(long environmentId, string connectionId, string? providerConfigKey, CancellationToken cancellationToken);
+
+    Task<Connection?> GetByIdAsync(long connectionDbId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Connection>> ListAsync(long environmentId, string? connectionId, CancellationToken cancellationToken);
+
+    Task UpdateMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a connection with everything it owns (syncs, runs, checkpoints, records) in one transaction; queued
+    /// and running runs are cancelled first so their workers see a lost lease.
+    /// </summary>
+    /// <returns>The ids of the deleted syncs (to cancel runs executing in this process), or null when there was no such connection.</returns>
+    Task<IReadOnlyList<string>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken);
+}
+
+public sealed record NewConnection(
+    long EnvironmentId,
+    long IntegrationId,
+    string ConnectionId,
+    string CredentialsType,
+    byte[] EncryptedCredentials,
+    string MetadataJson,
+    long Now);

@@ -1,0 +1,28 @@
+using Tributary.Core.Domain;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>Runs as the API shows them: read one, list, the latest per sync, and cancel one.</summary>
+public interface IRunHistoryStore
+{
+    /// <summary>The run, when it belongs to the environment.</summary>
+    Task<RunRow?> GetRunAsync(long environmentId, long runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a queued or running run; returns the run after the change, or null if unknown.</summary>
+    Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
+
+    /// <summary>The latest started run of each of the given syncs (for /sync/status).</summary>
+    Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken);
+}
+
+public sealed record RunFilter(
+    string? ProviderConfigKey,
+    string? ConnectionId,
+    string? SyncName,
+    string? Variant,
+    string? State,
+    string? BatchId,
+    long? BeforeId,
+    int Limit);

@@ -1,0 +1,28 @@
+using Tributary.Core.Domain;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>Syncs (config × connection × variant): reads, and their schedule writes (pause/start, frequency).</summary>
+public interface ISyncStore
+{
+    /// <summary>The enabled syncs of one connection.</summary>
+    Task<IReadOnlyList<SyncRow>> GetSyncsAsync(long connectionDbId, CancellationToken cancellationToken);
+
+    /// <summary>Every sync of the integration across its connections; optionally only the given identifiers.</summary>
+    Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken);
+
+    /// <summary>A sync with its connection, integration and sync config, in one round trip; null when any is gone.</summary>
+    Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pausing cancels the queued and running runs of the syncs (our fix: Nango lets a running one go on) in the
+    /// same transaction; starting leaves the due time alone, so a sync whose slot passed while paused runs at once.
+    /// </summary>
+    Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or with null clears) the frequency override and moves the due time to the first grid point ≥ now.</summary>
+    Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken);
+}
+
+/// <summary>What a run syncs: the sync and everything it belongs to.</summary>
+public sealed record SyncTarget(SyncRow Sync, Connection Connection, Integration Integration, SyncConfig Config);

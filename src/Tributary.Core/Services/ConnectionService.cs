@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Tributary.Core.Domain;
+using Tributary.Core.Engine;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
+
+namespace Tributary.Core.Services;
+
+/// <summary>Connections: import with credentials, read, list, delete, and set or merge metadata.</summary>
+public sealed class ConnectionService
+{
+    private readonly IIntegrationStore _integrations;
+    private readonly IConnectionStore _connections;
+    private readonly CredentialProtector _protector;
+    private readonly RunWakeups _wakeups;
+    private readonly RunCancellations _cancellations;
+    private readonly TimeProvider _timeProvider;
+
+    public ConnectionService(
+        IIntegrationStore integrations,
+        IConnectionStore connections,
+        CredentialProtector protector,
+        RunWakeups wakeups,
+        RunCancellations cancellations,
+        TimeProvider timeProvider)
+    {
+        _integrations = integrations;
+        _connections = connections;
+        _protector = protector;
+        _wakeups = wakeups;
+        _cancellations = cancellations;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// Creates the connection with one sync per enabled sync config (auto-starting ones are due at once, so every
+    /// process's workers are woken). The credentials are stored encrypted; <c>type</c> names their kind.
+    /// </summary>
+    public async Task<Connection> CreateAsync(Tenant tenant, string providerConfigKey, string connectionId, JsonObject credentials, string metadataJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
+            ?? throw NangoErrors.UnknownProviderConfig();
+        var created = await _connections.CreateAsync(
+            new NewConnection(
+                tenant.EnvironmentId,
+                integration.Id,
+                connectionId,
+                (string)credentials["type"]!, // validated by the caller: every credentials object has a type
+                _protector.Protect(credentials.ToJsonString()),
+                metadataJson,
+                Micros.Now(_timeProvider)),
+            cancellationToken)
+            ?? throw new ConflictException("duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");
+        await _wakeups.WakeAsync(cancellationToken);
+        return created;
+    }
+
+    /// <summary>The connection with its decrypted credentials.</summary>
+    public async Task<(Connection Connection, JsonObject Credentials)> GetAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    {
+        var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
+        var credentials = JsonNode.Parse(_protector.Unprotect(connection.EncryptedCredentials))!.AsObject(); // stored as a JSON object by CreateAsync
+        return (connection, credentials);
+    }
+
+    public Task<IReadOnlyList<Connection>> ListAsync(Tenant tenant, string? connectionId, CancellationToken cancellationToken) =>
+        _connections.ListAsync(tenant.EnvironmentId, connectionId, cancellationToken);
+
+    /// <summary>Deletes the connection with everything it owns and stops its runs executing in this process.</summary>
+    public async Task DeleteAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    {
+        var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
+        var syncIds = await _connections.DeleteAsync(connection.Id, Micros.Now(_timeProvider), cancellationToken) ?? [];
+        foreach (var syncId in syncIds)
+        {
+            _cancellations.CancelSync(syncId);
+        }
+    }
+
+    /// <summary>
+    /// Sets (<paramref name="merge"/> false: replaces) or merges the metadata of every named connection; all must
+    /// exist before any is written.
+    /// </summary>
+    public async Task SetMetadataAsync(Tenant tenant, string providerConfigKey, IReadOnlyList<string> connectionIds, JsonObject patch, bool merge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionIds);
+        ArgumentNullException.ThrowIfNull(patch);
+        var found = new List<Connection>(connectionIds.Count);
+        foreach (var id in connectionIds)
+        {
+            found.Add(await FindAsync(tenant, id, providerConfigKey, cancellationToken));
+        }
+
+        foreach (var connection in found)
+        {
+            var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
+            foreach (var (key, value) in patch)
+            {
+                next[key] = value?.DeepClone();
+            }
+
+            await _connections.UpdateMetadataAsync(connection.Id, next.ToJsonString(), cancellationToken);
+        }
+    }
+
+    private async Task<Connection> FindAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken) =>
+        await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+            ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+}

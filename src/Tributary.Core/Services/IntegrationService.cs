@@ -1,0 +1,70 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Engine;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Services;
+
+/// <summary>Integrations: list, read, create, relabel or rename, delete with everything under them.</summary>
+public sealed class IntegrationService
+{
+    private readonly IIntegrationStore _integrations;
+    private readonly RunCancellations _cancellations;
+    private readonly TimeProvider _timeProvider;
+
+    public IntegrationService(IIntegrationStore integrations, RunCancellations cancellations, TimeProvider timeProvider)
+    {
+        _integrations = integrations;
+        _cancellations = cancellations;
+        _timeProvider = timeProvider;
+    }
+
+    public Task<IReadOnlyList<Integration>> ListAsync(Tenant tenant, CancellationToken cancellationToken) =>
+        _integrations.ListAsync(tenant.EnvironmentId, cancellationToken);
+
+    public Task<Integration> GetAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken) =>
+        FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
+
+    /// <returns>The new integration, or null when the key is already taken in the environment.</returns>
+    public Task<Integration?> CreateAsync(Tenant tenant, string uniqueKey, string provider, string? displayName, CancellationToken cancellationToken) =>
+        _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, Micros.Now(_timeProvider), cancellationToken);
+
+    /// <summary>Relabels and/or renames (null leaves a field as it is); an integration with connections cannot be renamed.</summary>
+    public async Task<Integration> UpdateAsync(Tenant tenant, string uniqueKey, string? newUniqueKey, string? displayName, CancellationToken cancellationToken)
+    {
+        var integration = await FindAsync(tenant, uniqueKey, $"Integration \"{uniqueKey}\" does not exist", cancellationToken);
+        var rename = newUniqueKey is not null && newUniqueKey != integration.UniqueKey ? newUniqueKey : null;
+        if (rename is not null)
+        {
+            if (await _integrations.GetAsync(tenant.EnvironmentId, rename, cancellationToken) is not null)
+            {
+                throw KeyTaken();
+            }
+
+            if (await _integrations.CountConnectionsAsync(integration.Id, cancellationToken) > 0)
+            {
+                throw new InvalidInputException("invalid_body", "Can't rename an integration with active connections");
+            }
+        }
+
+        return await _integrations.UpdateAsync(integration.Id, rename, displayName, Micros.Now(_timeProvider), cancellationToken)
+            ?? throw KeyTaken();
+    }
+
+    /// <summary>Deletes the integration with everything under it and stops its runs executing in this process.</summary>
+    public async Task DeleteAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken)
+    {
+        var integration = await FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
+        var syncIds = await _integrations.DeleteAsync(integration.Id, Micros.Now(_timeProvider), cancellationToken);
+        foreach (var syncId in syncIds)
+        {
+            _cancellations.CancelSync(syncId);
+        }
+    }
+
+    private async Task<Integration> FindAsync(Tenant tenant, string uniqueKey, string notFoundMessage, CancellationToken cancellationToken) =>
+        await _integrations.GetAsync(tenant.EnvironmentId, uniqueKey, cancellationToken)
+            ?? throw new NotFoundException("not_found", notFoundMessage);
+
+    private static InvalidInputException KeyTaken() => new("invalid_body", "uniqueKey is already used by another integration");
+}

@@ -1,0 +1,39 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Services;
+
+/// <summary>Reading a connection's records page by page, and pruning their payloads up to a cursor.</summary>
+public sealed class RecordsService
+{
+    private readonly IConnectionStore _connections;
+    private readonly IRecordStore _records;
+    private readonly TimeProvider _timeProvider;
+
+    public RecordsService(IConnectionStore connections, IRecordStore records, TimeProvider timeProvider)
+    {
+        _connections = connections;
+        _records = records;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>One page of the model's records; <see cref="RecordPageQuery.ConnectionDbId"/> is resolved here (pass 0).</summary>
+    public async Task<RecordPage> ReadPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        return await _records.ReadPageAsync(query with { ConnectionDbId = connection.Id }, cancellationToken);
+    }
+
+    /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>.</summary>
+    public async Task<PruneResult> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, long untilSeq, int limit, CancellationToken cancellationToken)
+    {
+        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        return await _records.PruneAsync(connection.Id, model, untilSeq, limit, Micros.Now(_timeProvider), cancellationToken);
+    }
+
+    private async Task<Connection> FindConnectionAsync(Tenant tenant, string providerConfigKey, string connectionId, CancellationToken cancellationToken) =>
+        await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+            ?? throw new InvalidInputException("unknown_connection", "Provided ConnectionId and ProviderConfigKey does not match a valid connection");
+}

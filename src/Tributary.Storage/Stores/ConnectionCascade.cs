@@ -1,0 +1,57 @@
+using System.Data.Common;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>
+/// Deletes connections with everything they own, inside the caller's write transaction: the one cascade behind
+/// deleting a connection and deleting an integration.
+/// </summary>
+internal static class ConnectionCascade
+{
+    /// <param name="connections">A subquery (or a single parameter) giving the ids of the connections to delete.</param>
+    /// <param name="bind">Binds the parameters <paramref name="connections"/> uses.</param>
+    /// <param name="reason">The error recorded on the runs it cancels.</param>
+    /// <returns>The ids of the deleted syncs and how many connections were deleted.</returns>
+    public static async Task<(IReadOnlyList<string> SyncIds, int Connections)> DeleteAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string connections,
+        Func<DbCommand, DbCommand> bind,
+        string reason,
+        long now,
+        CancellationToken cancellationToken)
+    {
+        var syncIds = new List<string>();
+        await using (var select = bind(connection.Command($"SELECT id FROM syncs WHERE connection_id IN ({connections})", transaction)))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                syncIds.Add(reader.GetString(0));
+            }
+        }
+
+        // Children first, explicitly: the same statements work whether or not a dialect enforces the cascades.
+        // Queued and running runs are cancelled first (a cancelled run has a finish time) so their workers see a
+        // lost lease.
+        string[] statements =
+        [
+            $"UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('queued', 'running') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))",
+            $"DELETE FROM records WHERE connection_id IN ({connections})",
+            $"DELETE FROM datasets WHERE connection_id IN ({connections})",
+            $"DELETE FROM checkpoints WHERE connection_id IN ({connections})",
+            $"DELETE FROM runs WHERE sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))",
+            $"DELETE FROM syncs WHERE connection_id IN ({connections})",
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = bind(connection.Command(sql, transaction)).With("now", now).With("reason", reason);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var delete = bind(connection.Command($"DELETE FROM connections WHERE id IN ({connections})", transaction));
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        return (syncIds, deleted);
+    }
+}

@@ -1,0 +1,101 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>Connections on SQLite and PostgreSQL; see <see cref="IConnectionStore"/>.</summary>
+internal sealed class SqlConnectionStore : IConnectionStore
+{
+    private readonly Database _database;
+    private readonly IIntegrationStore _integrations;
+    private readonly TimeProvider _timeProvider;
+
+    public SqlConnectionStore(Database database, IIntegrationStore integrations, TimeProvider timeProvider)
+    {
+        _database = database;
+        _integrations = integrations;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<Connection?> CreateAsync(NewConnection newConnection, CancellationToken cancellationToken)
+    {
+        var configs = await _integrations.GetSyncConfigsAsync(newConnection.IntegrationId, cancellationToken);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var insert = connection.Command("""
+            INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at)
+            VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now)
+            ON CONFLICT (integration_id, connection_id) DO NOTHING
+            RETURNING id
+            """, transaction)
+            .With("env", newConnection.EnvironmentId).With("integration", newConnection.IntegrationId)
+            .With("cid", newConnection.ConnectionId).With("type", newConnection.CredentialsType)
+            .With("credentials", newConnection.EncryptedCredentials).With("metadata", newConnection.MetadataJson)
+            .With("now", newConnection.Now);
+        var id = await insert.ExecuteScalarAsync(cancellationToken);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var connectionDbId = Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var config in configs.Where(c => c.Enabled))
+        {
+            await SqlSyncRows.InsertAsync(connection, transaction, connectionDbId, config.Id, config.Name, SyncIdentifier.BaseVariant, config.FrequencyMs, config.AutoStart, newConnection.Now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return await GetByIdAsync(connectionDbId, cancellationToken);
+    }
+
+    public async Task<Connection?> GetAsync(long environmentId, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.ConnectionColumns}
+            WHERE c.environment_id = @env AND c.connection_id = @cid AND (@pck IS NULL OR i.unique_key = @pck)
+            ORDER BY c.id LIMIT 1
+            """).With("env", environmentId).With("cid", connectionId).WithText(_database, "pck", providerConfigKey);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadConnection, cancellationToken);
+    }
+
+    public async Task<Connection?> GetByIdAsync(long connectionDbId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {SqlRows.ConnectionColumns} WHERE c.id = @id").With("id", connectionDbId);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadConnection, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Connection>> ListAsync(long environmentId, string? connectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.ConnectionColumns}
+            WHERE c.environment_id = @env AND (@cid IS NULL OR c.connection_id = @cid)
+            ORDER BY c.id
+            """).With("env", environmentId).WithText(_database, "cid", connectionId);
+        return await SqlRows.ReadAllAsync(command, SqlRows.ReadConnection, cancellationToken);
+    }
+
+    public async Task UpdateMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var command = connection.Command("UPDATE connections SET metadata = @metadata, updated_at = @now WHERE id = @c")
+            .With("metadata", metadataJson).With("now", Micros.Now(_timeProvider)).With("c", connectionDbId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var (syncIds, deleted) = await ConnectionCascade.DeleteAsync(
+            connection, transaction, "@c", command => command.With("c", connectionDbId), "Cancelled: the connection was deleted", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted == 1 ? syncIds : null;
+    }
+}

@@ -1,0 +1,113 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>Syncs and their schedules on SQLite and PostgreSQL; see <see cref="ISyncStore"/>.</summary>
+internal sealed class SqlSyncStore : ISyncStore
+{
+    private readonly Database _database;
+
+    public SqlSyncStore(Database database)
+    {
+        _database = database;
+    }
+
+    public async Task<IReadOnlyList<SyncRow>> GetSyncsAsync(long connectionDbId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {SqlRows.SyncColumns} WHERE s.connection_id = @c AND sc.enabled = 1 ORDER BY s.name, s.variant")
+            .With("c", connectionDbId);
+        return await SqlRows.ReadAllAsync(command, SqlRows.ReadSync, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        var filter = only is { Count: > 0 } ? " AND " + SqlLists.In(_database, "s.name", "names") : string.Empty;
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.SyncColumns}
+            WHERE c.integration_id = @integration AND sc.enabled = 1{filter}
+            ORDER BY c.id, s.name, s.variant
+            """).With("integration", integrationId);
+        if (only is { Count: > 0 })
+        {
+            command.WithList("names", only.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList());
+        }
+
+        var rows = await SqlRows.ReadAllAsync(command, SqlRows.ReadSync, cancellationToken);
+        if (only is not { Count: > 0 })
+        {
+            return rows;
+        }
+
+        var wanted = only.ToHashSet();
+        return rows.Where(r => wanted.Contains(new SyncIdentifier(r.Name, r.Variant))).ToList();
+    }
+
+    public async Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken)
+    {
+        // Four result sets in one command: one round trip where a run's start used to make four.
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.SyncColumns} WHERE s.id = @id;
+            SELECT {SqlRows.ConnectionColumns} WHERE c.id = (SELECT connection_id FROM syncs WHERE id = @id);
+            SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE id = (
+                SELECT c.integration_id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE s.id = @id);
+            SELECT {SqlRows.SyncConfigColumns} WHERE id = (SELECT sync_config_id FROM syncs WHERE id = @id);
+            """).With("id", syncId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sync = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadSync(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var owner = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadConnection(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var integration = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadIntegration(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var config = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadSyncConfig(reader) : null;
+        return sync is null || owner is null || integration is null || config is null
+            ? null
+            : new SyncTarget(sync, owner, integration, config);
+    }
+
+    public async Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken)
+    {
+        if (syncIds.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        if (paused)
+        {
+            await using var cancel = connection.Command($"""
+                UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
+                WHERE state IN ('queued', 'running') AND {SqlLists.In(_database, "sync_id", "ids")}
+                """, transaction).With("now", now).WithList("ids", syncIds);
+            await cancel.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var update = connection.Command(
+            $"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND {SqlLists.In(_database, "id", "ids")}", transaction)
+            .With("state", paused ? "PAUSED" : "STARTED").WithList("ids", syncIds);
+        var changed = await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    public async Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var command = connection.Command("""
+            UPDATE syncs SET frequency_override = @override,
+                next_due_at = CASE WHEN frequency_ms = @ms THEN next_due_at
+                    ELSE starts_at + ((@now - starts_at + @ms * 1000 - 1) / (@ms * 1000)) * (@ms * 1000) END,
+                frequency_ms = @ms
+            WHERE id = @id
+            """).With("override", frequencyOverride).With("ms", frequencyMs).With("now", now).With("id", syncId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

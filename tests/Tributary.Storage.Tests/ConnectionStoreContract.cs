@@ -1,0 +1,81 @@
+using Tributary.Core.Ports;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>
+/// Deleting connections (<see cref="IConnectionStore"/>) and integrations (<see cref="IIntegrationStore"/>): one
+/// cascade behind both, proven on both databases.
+/// </summary>
+public abstract class ConnectionStoreContract
+{
+    protected abstract TestDialect Dialect { get; }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Delete_StopsItsRunningRunAndRemovesWhatItOwns_LeavingOtherConnectionsAlone()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var doomed = await h.CreateConnectionAsync("c1", Token);
+        var kept = await h.CreateConnectionAsync("c2", Token);
+        var (running, fence) = await StartWithDataAsync(h, doomed);
+        var syncIds = (await h.Syncs.GetSyncsAsync(doomed.Id, Token)).Select(s => s.Id).Order().ToList();
+
+        var deleted = await h.Connections.DeleteAsync(doomed.Id, h.Now, Token);
+
+        Assert.Equal(syncIds, deleted!.Order().ToList());
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.Null(await h.Connections.GetByIdAsync(doomed.Id, Token));
+        Assert.Empty(await h.Syncs.GetSyncsAsync(doomed.Id, Token));
+        Assert.Null(await h.Checkpoints.GetAsync(doomed.Id, "sync:deals:base", Token));
+        Assert.Empty((await h.Records.ReadPageAsync(new RecordPageQuery(doomed.Id, "Deal", null, null, RecordFilter.None, [], 10), Token)).Records);
+        Assert.Null(await h.History.GetRunAsync(h.EnvironmentId, fence.RunId, Token));
+        Assert.Equal(2, (await h.Syncs.GetSyncsAsync(kept.Id, Token)).Count);
+        Assert.Null(await h.Connections.DeleteAsync(doomed.Id, h.Now, Token));
+    }
+
+    [Fact]
+    public async Task DeleteIntegration_RemovesEachConnectionWithTheSameCascade_AndTheIntegration()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var first = await h.CreateConnectionAsync("c1", Token);
+        var second = await h.CreateConnectionAsync("c2", Token);
+        var (running, _) = await StartWithDataAsync(h, first);
+        var syncIds = (await h.Syncs.GetSyncsOfIntegrationAsync(h.IntegrationId, null, Token)).Select(s => s.Id).Order().ToList();
+
+        var deleted = await h.Integrations.DeleteAsync(h.IntegrationId, h.Now, Token);
+
+        Assert.Equal(4, syncIds.Count);
+        Assert.Equal(syncIds, deleted.Order().ToList());
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.Null(await h.Connections.GetByIdAsync(first.Id, Token));
+        Assert.Null(await h.Connections.GetByIdAsync(second.Id, Token));
+        Assert.Empty((await h.Records.ReadPageAsync(new RecordPageQuery(first.Id, "Deal", null, null, RecordFilter.None, [], 10), Token)).Records);
+        Assert.Null(await h.Integrations.GetAsync(h.EnvironmentId, "demo", Token));
+        Assert.Empty(await h.Integrations.GetSyncConfigsAsync(h.IntegrationId, Token));
+    }
+
+    /// <summary>Claims a run of the connection's deals sync that saved a checkpoint and wrote a record.</summary>
+    private static async Task<(ClaimedRun Run, RunFence Fence)> StartWithDataAsync(StoreHarness h, Tributary.Core.Domain.Connection connection)
+    {
+        await h.TriggerAsync(await h.SyncAsync(connection, "deals", Token), Token);
+        var running = await h.ClaimOneAsync(Token);
+        var fence = new RunFence(running.RunId, running.LeaseToken);
+        await h.Checkpoints.SaveAsync(fence, connection.Id, "sync:deals:base", new() { ["page"] = 1 }, null, h.Now, Token);
+        await h.Records.UpsertAsync(new RecordWrite(fence, connection.Id, "Deal", h.Now, _ => "{}"), [new PreparedRecord("d1", "{\"id\":\"d1\"}", "h1")], Token);
+        Assert.Single((await h.Records.ReadPageAsync(new RecordPageQuery(connection.Id, "Deal", null, null, RecordFilter.None, [], 10), Token)).Records);
+        return (running, fence);
+    }
+}
+
+public sealed class SqliteConnectionStoreTests : ConnectionStoreContract
+{
+    protected override TestDialect Dialect => TestDialect.Sqlite;
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresConnectionStoreTests : ConnectionStoreContract
+{
+    protected override TestDialect Dialect => TestDialect.Postgres;
+}

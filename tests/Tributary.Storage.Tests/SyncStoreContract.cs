@@ -1,0 +1,66 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>Sync reads and schedule writes (<see cref="ISyncStore"/>), proven on both databases.</summary>
+public abstract class SyncStoreContract
+{
+    protected abstract TestDialect Dialect { get; }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SetScheduleState_Pause_CancelsQueuedAndRunningRunsAndStopsScheduling()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var contacts = await h.SyncAsync(connection, "contacts", Token);
+        await h.TriggerAsync(contacts, Token);
+        var running = await h.ClaimOneAsync(Token);
+        await h.TriggerAsync(contacts, Token);
+
+        await h.Syncs.SetScheduleStateAsync([contacts.Id], paused: true, h.Now, Token);
+
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.Empty(await h.Runs.ClaimAsync("w", 10, h.Now, 30_000_000, Token));
+        h.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(0, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
+        Assert.Equal(ScheduleStates.Paused, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
+    }
+
+    [Fact]
+    public async Task GetSyncTarget_LoadsTheSyncWithItsConnectionIntegrationAndConfig_OrNothingOnceTheConnectionIsGone()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+
+        var target = await h.Syncs.GetSyncTargetAsync(sync.Id, Token);
+
+        Assert.NotNull(target);
+        Assert.Equal(sync with { Models = target.Sync.Models }, target.Sync);
+        Assert.Equal(sync.Models, target.Sync.Models);
+        Assert.Equal(connection.Id, target.Connection.Id);
+        Assert.Equal("c1", target.Connection.ConnectionId);
+        Assert.Equal(h.IntegrationId, target.Integration.Id);
+        Assert.Equal(sync.SyncConfigId, target.Config.Id);
+        Assert.Equal("deals", target.Config.Name);
+        Assert.Null(await h.Syncs.GetSyncTargetAsync("no-such-sync", Token));
+
+        Assert.NotNull(await h.Connections.DeleteAsync(connection.Id, h.Now, Token));
+        Assert.Null(await h.Syncs.GetSyncTargetAsync(sync.Id, Token));
+    }
+}
+
+public sealed class SqliteSyncStoreTests : SyncStoreContract
+{
+    protected override TestDialect Dialect => TestDialect.Sqlite;
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresSyncStoreTests : SyncStoreContract
+{
+    protected override TestDialect Dialect => TestDialect.Postgres;
+}
