@@ -8,12 +8,13 @@ namespace Tributary.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers the stores of one database (SQLite or PostgreSQL, by the <see cref="Database"/> given).</summary>
-    public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database)
+    /// <param name="recordsCipher">Encrypts record payloads at rest; null stores them in plaintext.</param>
+    public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database, RecordsPayloadCipher? recordsCipher = null)
     {
         services.AddSingleton(database);
         services.AddSingleton<IControlStore>(sp => new SqlControlStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRunStore>(_ => new SqlRunStore(database));
-        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, RecordsPayloadCipher.FromEnvironment()));
+        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, recordsCipher));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IScheduleStore>(_ => new SqlScheduleStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
