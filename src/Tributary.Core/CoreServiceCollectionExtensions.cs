@@ -11,9 +11,16 @@ namespace Tributary.Core;
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>The engine and services; storage (<c>AddTributaryStorage</c>) and a <see cref="TimeProvider"/> come from the host.</summary>
-    public static IServiceCollection AddTributaryCore(this IServiceCollection services, EngineOptions options, byte[] encryptionKey)
+    /// <remarks>The options arrive bound by the host; they are validated here too, so no embedding skips the checks.</remarks>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public static IServiceCollection AddTributaryCore(
+        this IServiceCollection services,
+        EngineOptions options,
+        byte[] encryptionKey,
+        RecordsRetentionOptions? retention = null)
     {
-        options.Validate();
+        new EngineOptionsValidator().ThrowIfInvalid(options);
+        retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         var functions = new SyncFunctionRegistry();
         functions.Register(typeof(SampleDataSyncFunction));
         BenchSyncFunctions.Register(functions);
@@ -41,7 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RecordsService>();
         services.AddSingleton<IdempotencyService>();
         services.AddHostedService<EngineHostedService>();
-        services.AddSingleton(RecordsRetentionOptions.FromEnvironment());
+        services.AddSingleton(retention);
         services.AddHostedService<RecordsRetention>();
         return services;
     }
