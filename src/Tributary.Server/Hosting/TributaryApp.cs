@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Engine;
+using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Http;
 using Tributary.Storage;
@@ -50,6 +51,7 @@ public static class TributaryApp
         services.AddTributaryCore(engine, dataFolder.EncryptionKey());
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
