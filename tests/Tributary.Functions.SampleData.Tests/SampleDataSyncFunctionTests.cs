@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Tributary.Functions.SampleData.Tests.Fakes;
 using Tributary.Sdk;
+using Tributary.Sdk.Testing;
 
 namespace Tributary.Functions.SampleData.Tests;
 
@@ -70,7 +70,7 @@ public class SampleDataSyncFunctionTests
         var context = NewContext(Metadata(records, changeRate: 0.1, batchSize: 500));
         await RunAsync(context);
         var before = AllModels.ToDictionary(model => model, model => Snapshot(context, model).ToHashSet());
-        context.ResetCounts();
+        context.StartNextRun();
 
         await RunAsync(context);
 
@@ -118,7 +118,7 @@ public class SampleDataSyncFunctionTests
     {
         var context = NewContext(Metadata(records: 100, changeRate: 0));
         await RunAsync(context);
-        context.ResetCounts();
+        context.StartNextRun();
 
         await RunAsync(context);
 
@@ -131,7 +131,7 @@ public class SampleDataSyncFunctionTests
     {
         var context = NewContext(Metadata(records: 5000, changeRate: 0.1, deleteRate: 0.1, batchSize: 1000));
         await RunAsync(context);
-        context.ResetCounts();
+        context.StartNextRun();
 
         await RunAsync(context);
 
@@ -148,7 +148,7 @@ public class SampleDataSyncFunctionTests
     {
         var context = NewContext(Metadata(records: 5, changeRate: 0.1));
         await RunAsync(context);
-        context.ResetCounts();
+        context.StartNextRun();
 
         await RunAsync(context);
 
@@ -169,7 +169,7 @@ public class SampleDataSyncFunctionTests
         for (var generation = 1; generation <= 3; generation++)
         {
             var liveBefore = context.LiveRecordsOf("Contact").Count;
-            context.ResetCounts();
+            context.StartNextRun();
 
             await RunAsync(context);
 
@@ -189,7 +189,7 @@ public class SampleDataSyncFunctionTests
 
         for (var generation = 1; generation <= 40; generation++)
         {
-            context.ResetCounts();
+            context.StartNextRun();
             await RunAsync(context);
 
             foreach (var model in AllModels)
@@ -273,7 +273,7 @@ public class SampleDataSyncFunctionTests
         Assert.Equal(100, checkpoint["offset"]!.GetValue<long>());
 
         interrupted.StoredMetadata.Remove("fail_after_batches");
-        interrupted.ResetCounts();
+        interrupted.StartNextRun();
         await RunAsync(interrupted);
         await RunAsync(uninterrupted);
 
@@ -294,7 +294,7 @@ public class SampleDataSyncFunctionTests
         await RunAsync(interrupted);
         await RunAsync(uninterrupted);
         interrupted.StoredMetadata["fail_after_batches"] = 3;
-        interrupted.ResetCounts();
+        interrupted.StartNextRun();
 
         var failures = 0;
         while (true)
@@ -328,7 +328,7 @@ public class SampleDataSyncFunctionTests
         await Assert.ThrowsAsync<SampleDataInjectedFailureException>(() => RunAsync(context));
         context.StoredMetadata.Remove("fail_after_batches");
         context.DeclaredModels.Remove("Contact");
-        context.ResetCounts();
+        context.StartNextRun();
 
         await RunAsync(context);
 
@@ -481,7 +481,7 @@ public class SampleDataSyncFunctionTests
         var timers = new TimerWatchingTimeProvider(time);
         var metadata = Metadata(records: 200, batchSize: 100);
         metadata["delay_ms_per_batch"] = 1000;
-        var context = new InMemorySyncContext(["Company"], metadata, timers);
+        var context = new TestSyncContext(["Company"], metadata, timers);
         var cancellationToken = TestContext.Current.CancellationToken;
 
         var run = new SampleDataSyncFunction().RunAsync(context, cancellationToken);
@@ -505,7 +505,7 @@ public class SampleDataSyncFunctionTests
     {
         var metadata = Metadata(records: 300, batchSize: 100);
         metadata["delay_ms_per_batch"] = 60_000;
-        var context = new InMemorySyncContext(["Company"], metadata, new FakeTimeProvider());
+        var context = new TestSyncContext(["Company"], metadata, new FakeTimeProvider());
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
         var run = new SampleDataSyncFunction().RunAsync(context, cancellation.Token);
@@ -516,7 +516,7 @@ public class SampleDataSyncFunctionTests
         Assert.Equal(100, context.StoredCheckpoint!["offset"]!.GetValue<long>());
 
         context.StoredMetadata.Remove("delay_ms_per_batch");
-        context.ResetCounts();
+        context.StartNextRun();
         await RunAsync(context);
 
         Assert.Equal(new BatchResult(200, 0, 0, 0), context.ChangesOf("Company"));
@@ -593,13 +593,13 @@ public class SampleDataSyncFunctionTests
         return metadata;
     }
 
-    private static InMemorySyncContext NewContext(JsonObject metadata, params string[] models) =>
+    private static TestSyncContext NewContext(JsonObject metadata, params string[] models) =>
         new(models.Length == 0 ? AllModels : models, metadata);
 
-    private static Task RunAsync(InMemorySyncContext context) =>
+    private static Task RunAsync(TestSyncContext context) =>
         new SampleDataSyncFunction().RunAsync(context, TestContext.Current.CancellationToken);
 
-    private static List<(string Id, string Json, bool IsDeleted)> Snapshot(InMemorySyncContext context, string model) =>
+    private static List<(string Id, string Json, bool IsDeleted)> Snapshot(TestSyncContext context, string model) =>
         [.. context.RecordsOf(model).Select(record => (record.Id, record.Json, record.IsDeleted))];
 
     private static string NumberOf(string id) => id[(id.IndexOf('-', StringComparison.Ordinal) + 1)..];

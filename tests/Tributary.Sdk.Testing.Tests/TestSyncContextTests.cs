@@ -1,18 +1,16 @@
 using System.Text.Json.Nodes;
-using Tributary.Functions.SampleData.Tests.Fakes;
 using Tributary.Sdk;
 
-namespace Tributary.Functions.SampleData.Tests;
+namespace Tributary.Sdk.Testing.Tests;
 
-// Lives next to the sample-data tests that introduced the fake; it tests Fakes/InMemorySyncContext.cs.
-public class InMemorySyncContextTests
+public sealed class TestSyncContextTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task BatchSaveAsync_NewRecords_CountsThemAdded()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         var result = await context.BatchSaveAsync([new { id = "a", name = "Ada" }, new { id = "b", name = "Bo" }], "Contact", Token);
 
@@ -25,7 +23,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_SameContentAgain_CountsItUnchanged()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a", name = "Ada" }], "Contact", Token);
 
         var result = await context.BatchSaveAsync([new { id = "a", name = "Ada" }], "Contact", Token);
@@ -36,7 +34,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_ChangedContentOrPropertyOrder_CountsItUpdated()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a", name = "Ada" }], "Contact", Token);
 
         var changed = await context.BatchSaveAsync([new { id = "a", name = "Ada L." }], "Contact", Token);
@@ -49,7 +47,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchDeleteAsync_LiveRecord_MarksItDeletedAndKeepsItsPayload()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a", name = "Ada" }], "Contact", Token);
 
         var result = await context.BatchDeleteAsync([new { id = "a" }], "Contact", Token);
@@ -64,7 +62,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchDeleteAsync_DeletedOrUnknownRecord_CountsItUnchanged()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a" }], "Contact", Token);
         await context.BatchDeleteAsync([new { id = "a" }], "Contact", Token);
 
@@ -77,7 +75,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_DeletedRecord_CountsItAddedAndMakesItLive()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a", name = "Ada" }], "Contact", Token);
         await context.BatchDeleteAsync([new { id = "a" }], "Contact", Token);
 
@@ -90,7 +88,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_RepeatedIdInOneCall_KeepsTheFirstOccurrence()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         var result = await context.BatchSaveAsync([new { id = "a", name = "first" }, new { id = "a", name = "second" }], "Contact", Token);
 
@@ -102,7 +100,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_NumericId_IsStoredAsAString()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await context.BatchSaveAsync([new { id = 42, name = "Ada" }], "Contact", Token);
 
@@ -112,7 +110,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_IdWithNulCharacters_IsStoredWithoutThem()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await context.BatchSaveAsync([new { id = "a\0b" }], "Contact", Token);
 
@@ -122,7 +120,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_UndeclaredModel_ThrowsAndStoresNothing()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await Assert.ThrowsAsync<InvalidRecordsException>(
             () => context.BatchSaveAsync([new { id = "a" }], "Deal", Token));
@@ -138,7 +136,7 @@ public class InMemorySyncContextTests
     [InlineData("""{"id":true}""")]
     public async Task BatchSaveAsync_RecordWithoutAValidId_ThrowsAndAppliesNothingOfTheCall(string invalid)
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         JsonObject[] records = [new JsonObject { ["id"] = "fine" }, (JsonObject)JsonNode.Parse(invalid)!];
 
         var exception = await Assert.ThrowsAsync<InvalidRecordsException>(() => context.BatchSaveAsync(records, "Contact", Token));
@@ -150,7 +148,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchSaveAsync_IdLongerThan255Characters_Throws()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await Assert.ThrowsAsync<InvalidRecordsException>(
             () => context.BatchSaveAsync([new { id = new string('x', 256) }], "Contact", Token));
@@ -159,7 +157,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchUpdateAsync_LiveRecord_MergesObjectsDeeplyAndReplacesArrays()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync(
             [JsonNode.Parse("""{"id":"a","address":{"city":"Oslo","zip":"0150"},"tags":["x","y"]}""")!.AsObject()], "Contact", Token);
 
@@ -173,7 +171,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task BatchUpdateAsync_UnknownDeletedOrIdenticalRecord_ChangesNothing()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a", name = "Ada" }, new { id = "b", name = "Bo" }], "Contact", Token);
         await context.BatchDeleteAsync([new { id = "b" }], "Contact", Token);
 
@@ -188,7 +186,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task SaveCheckpointAsync_FlatValues_RoundTripAsACopy()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         var checkpoint = new JsonObject { ["page"] = 3, ["cursor"] = "abc", ["done"] = false };
 
         await context.SaveCheckpointAsync(checkpoint, Token);
@@ -208,7 +206,7 @@ public class InMemorySyncContextTests
     [InlineData("""{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16}""")]
     public async Task SaveCheckpointAsync_NotASmallFlatObject_ThrowsAndKeepsThePreviousOne(string json)
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.SaveCheckpointAsync(new JsonObject { ["page"] = 1 }, Token);
 
         await Assert.ThrowsAsync<InvalidRecordsException>(
@@ -220,7 +218,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task SaveCheckpointAsync_DateValue_IsStoredAsAnIsoString()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await context.SaveCheckpointAsync(
             new JsonObject { ["since"] = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.FromHours(2)) }, Token);
@@ -231,7 +229,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task SaveCheckpointAsync_KeyLongerThan255Characters_Throws()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await Assert.ThrowsAsync<InvalidRecordsException>(
             () => context.SaveCheckpointAsync(new JsonObject { [new string('k', 256)] = 1 }, Token));
@@ -240,7 +238,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task SaveCheckpointAsync_StringLongerThan4000Characters_Throws()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await Assert.ThrowsAsync<InvalidRecordsException>(
             () => context.SaveCheckpointAsync(new JsonObject { ["cursor"] = new string('x', 4001) }, Token));
@@ -249,7 +247,7 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task ClearCheckpointAsync_StoredCheckpoint_RemovesIt()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.SaveCheckpointAsync(new JsonObject { ["page"] = 1 }, Token);
 
         await context.ClearCheckpointAsync(Token);
@@ -261,7 +259,7 @@ public class InMemorySyncContextTests
     [Fact]
     public void Metadata_ChangedByTheCaller_LeavesTheStoredMetadataAlone()
     {
-        var context = new InMemorySyncContext(["Contact"], new JsonObject { ["records"] = 5 });
+        var context = new TestSyncContext(["Contact"], new JsonObject { ["records"] = 5 });
 
         context.Metadata["records"] = 6;
 
@@ -271,29 +269,33 @@ public class InMemorySyncContextTests
     [Fact]
     public async Task Http_AnyRequest_IsRefused()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
 
         await Assert.ThrowsAsync<InvalidOperationException>(
             () => context.Http.GetAsync(new Uri("https://example.com/"), Token));
     }
 
     [Fact]
-    public async Task ResetCounts_AfterWrites_ZeroesCountsAndKeepsRecords()
+    public async Task StartNextRun_AfterWrites_ZeroesCountsAndKeepsRecordsAndCheckpoint()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         await context.BatchSaveAsync([new { id = "a" }], "Contact", Token);
+        await context.SaveCheckpointAsync(new JsonObject { ["page"] = 2 }, Token);
 
-        context.ResetCounts();
+        context.StartNextRun();
 
         Assert.Equal(0, context.WriteCalls);
+        Assert.Equal(0, context.CheckpointSaves);
         Assert.Equal(BatchResult.Empty, context.ChangesOf("Contact"));
         Assert.Single(context.RecordsOf("Contact"));
+        Assert.Equal(2, (int)context.StoredCheckpoint!["page"]!);
+        Assert.Equal("2", context.RunId);
     }
 
     [Fact]
     public async Task WhenWriteCallsReachAsync_CompletesOnceThatManyWritesHappened()
     {
-        var context = new InMemorySyncContext(["Contact"]);
+        var context = new TestSyncContext(["Contact"]);
         var waiting = context.WhenWriteCallsReachAsync(2, Token);
 
         await context.BatchSaveAsync([new { id = "a" }], "Contact", Token);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Tributary.Core.Records;
+namespace Tributary.Sdk.Rules;
 
 /// <summary>
 /// Nango's checkpoint format (spec §3.8): a flat object of at most 16 keys (each at most 255 characters) whose values
@@ -16,12 +16,13 @@ internal static class CheckpointRules
     public const int MaxString = 4000;
 
     /// <summary>Validates and returns the object to store (a copy with dates turned into ISO strings).</summary>
-    /// <exception cref="ArgumentException">The checkpoint breaks a rule; the message names the key.</exception>
+    /// <exception cref="InvalidRecordsException">The checkpoint breaks a rule; the message names the key.</exception>
     public static JsonObject Normalize(JsonObject checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(checkpoint);
         if (checkpoint.Count > MaxKeys)
         {
-            throw new ArgumentException($"A checkpoint has at most {MaxKeys} keys; this one has {checkpoint.Count}.", nameof(checkpoint));
+            throw new InvalidRecordsException($"A checkpoint has at most {MaxKeys} keys; this one has {checkpoint.Count}.");
         }
 
         var result = new JsonObject();
@@ -29,7 +30,7 @@ internal static class CheckpointRules
         {
             if (key.Length > MaxKeyLength)
             {
-                throw new ArgumentException($"Checkpoint key '{key[..32]}…' is longer than {MaxKeyLength} characters.", nameof(checkpoint));
+                throw new InvalidRecordsException($"Checkpoint key '{key[..32]}…' is longer than {MaxKeyLength} characters.");
             }
 
             result[key] = NormalizeValue(key, value);
@@ -64,9 +65,8 @@ internal static class CheckpointRules
             }
         }
 
-        throw new ArgumentException(
-            $"Checkpoint value '{key}' must be a string of at most {MaxString} characters, a number, a boolean or a date (checkpoints are flat: no objects, arrays or nulls).",
-            nameof(value));
+        throw new InvalidRecordsException(
+            $"Checkpoint value '{key}' must be a string of at most {MaxString} characters, a number, a boolean or a date (checkpoints are flat: no objects, arrays or nulls).");
     }
 
     /// <summary>JavaScript's <c>Date#toISOString</c>: UTC, milliseconds, <c>Z</c>.</summary>

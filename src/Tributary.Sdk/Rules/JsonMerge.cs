@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Tributary.Core.Records;
+namespace Tributary.Sdk.Rules;
 
 /// <summary>batchUpdate's merge: objects merge recursively, everything else (arrays included) is replaced.</summary>
 internal static class JsonMerge
