@@ -1,12 +1,3 @@
-using System.CommandLine;
 using Tributary.Cli;
 
-var root = new RootCommand("Tributary: a self-hosted sync engine that speaks Nango's API.");
-root.Subcommands.Add(ServeCommand.Create());
-root.Subcommands.Add(MigrateCommand.Create());
-root.Subcommands.Add(DeployCommand.Create());
-root.Subcommands.Add(RemoteCommands.Trigger());
-root.Subcommands.Add(RemoteCommands.Status());
-root.Subcommands.Add(RemoteCommands.Records());
-root.Subcommands.Add(KeysCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await TributaryCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Core.Engine;
 using Tributary.Server.Hosting;
@@ -7,7 +8,7 @@ namespace Tributary.Cli;
 
 internal static class ServeCommand
 {
-    public static Command Create()
+    public static Command Create(Action<IServiceCollection>? configureServices = null)
     {
         var binding = new ServerOptionsBinding();
         var port = new Option<int?>("--port") { Description = "Port on 127.0.0.1 (TRIBUTARY_PORT; default 3003, Nango's local port)" };
@@ -54,7 +55,7 @@ internal static class ServeCommand
                 engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
             }
 
-            await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
+            await using var app = await TributaryApp.BuildAsync(options, engine, configureServices, cancellationToken);
             await result.InvocationConfiguration.Output.WriteLineAsync(
                 $"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role.ToName()}).");
             await app.StartAsync(cancellationToken);

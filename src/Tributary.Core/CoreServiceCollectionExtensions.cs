@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Engine;
-using Tributary.Core.Functions.Bench;
-using Tributary.Core.Functions.SampleData;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
@@ -22,8 +20,6 @@ public static class CoreServiceCollectionExtensions
         new EngineOptionsValidator().ThrowIfInvalid(options);
         retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         var functions = new SyncFunctionRegistry();
-        functions.Register(typeof(SampleDataSyncFunction));
-        BenchSyncFunctions.Register(functions);
         services.AddSingleton(functions);
         services.AddSingleton(options);
         services.AddSingleton(new CredentialProtector(encryptionKey));

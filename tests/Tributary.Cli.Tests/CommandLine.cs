@@ -12,18 +12,8 @@ internal sealed record CommandRun(int ExitCode, string Output, string Error)
 internal static class CommandLine
 {
     /// <summary>The verbs as Program.cs assembles them.</summary>
-    public static RootCommand CreateRoot()
-    {
-        var root = new RootCommand("Tributary (tests)");
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(MigrateCommand.Create());
-        root.Subcommands.Add(DeployCommand.Create());
-        root.Subcommands.Add(RemoteCommands.Trigger());
-        root.Subcommands.Add(RemoteCommands.Status());
-        root.Subcommands.Add(RemoteCommands.Records());
-        root.Subcommands.Add(KeysCommand.Create());
-        return root;
-    }
+    /// <summary>The same command line the <c>tributary</c> binary runs.</summary>
+    public static RootCommand CreateRoot() => TributaryCommandLine.Create();
 
     public static Task<CommandRun> RunAsync(CancellationToken cancellationToken, params string[] args) =>
         RunAsync(new StringWriter(), new StringWriter(), cancellationToken, args);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
+using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Http;
 using Tributary.Storage;
@@ -64,6 +65,7 @@ public static class TributaryApp
         services.AddTributaryCore(roleEngine, dataFolder.EncryptionKey(options.EncryptionKey), options.RecordsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
