@@ -24,9 +24,17 @@ internal static class RecordCursors
             return false;
         }
 
+        // Digits only: long.TryParse also accepts trailing NULs, so "seq:1\0" read as sequence 1.
         var text = Encoding.ASCII.GetString(bytes[..written]);
-        return text.StartsWith(Prefix, StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+        if (!text.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var digits = text.AsSpan(Prefix.Length);
+        return !digits.IsEmpty
+            && !digits.ContainsAnyExceptInRange('0', '9')
+            && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out seq);
     }
 
     /// <summary>What <see cref="SyncContext.ListRecordsAsync"/> lists after: null for no cursor.</summary>

@@ -14,8 +14,6 @@ namespace Tributary.Server.Endpoints;
 /// <summary>Nango's connection import, read, delete and metadata endpoints.</summary>
 internal static class ConnectionEndpoints
 {
-    private static readonly string[] CredentialTypes = ["API_KEY", "BASIC", "OAUTH2", "NONE"];
-
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connections", ApiRequest.Handle("environment:connections:write", CreateAsync));
@@ -36,32 +34,33 @@ internal static class ConnectionEndpoints
             return;
         }
 
-        if (body is not { ValueKind: JsonValueKind.Object } root)
+        var parsed = ConnectionCreateRequestParser.Parse(context.Request.Query, body);
+        if (!parsed.IsValid)
         {
-            throw Invalid("The body must be a JSON object with provider_config_key, connection_id and credentials.", []);
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
         }
 
-        var providerConfigKey = RequiredString(root, "provider_config_key");
-        var connectionId = RequiredString(root, "connection_id");
-        if (connectionId.Length > 255)
-        {
-            throw Invalid("connection_id: Too big: expected string to have <=255 characters", ["connection_id"]);
-        }
-
-        var credentials = ReadCredentials(root);
-        var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind != JsonValueKind.Null
-            ? (m.ValueKind == JsonValueKind.Object ? m.GetRawText() : throw Invalid("metadata: expected an object", ["metadata"]))
-            : "{}";
-
+        var request = parsed.Value;
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadata, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, credentials));
+            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, PublicCredentials(request.Credentials, returnRefreshToken: true)));
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
-        var connectionId = context.Request.Query["connectionId"].FirstOrDefault() ?? context.Request.Query["connection_id"].FirstOrDefault();
-        var connections = await context.RequestServices.GetRequiredService<ConnectionService>().ListAsync(tenant, connectionId, context.RequestAborted);
+        var parsed = ConnectionListQueryParser.Parse(context.Request.Query);
+        if (!parsed.IsValid)
+        {
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
+        }
+
+        var query = parsed.Value;
+        var all = await context.RequestServices.GetRequiredService<ConnectionService>().ListAsync(tenant, query.ConnectionId, context.RequestAborted);
+        var connections = all
+            .Where(c => query.IntegrationIds is null || query.IntegrationIds.Contains(c.ProviderConfigKey, StringComparer.Ordinal))
+            .Take(query.Limit ?? int.MaxValue);
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -76,6 +75,8 @@ internal static class ConnectionEndpoints
                 w.WriteString("created", Micros.ToIsoString(connection.CreatedAt));
                 w.WritePropertyName("metadata");
                 w.WriteRawValue(connection.MetadataJson);
+                w.WriteStartObject("tags");
+                w.WriteEndObject();
                 w.WriteStartArray("errors");
                 w.WriteEndArray();
                 w.WriteNull("end_user");
@@ -89,17 +90,30 @@ internal static class ConnectionEndpoints
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
-        var (connectionId, providerConfigKey) = Target(context);
+        var parsed = ConnectionTargetParser.ParseGet(RouteConnectionId(context), context.Request.Query);
+        if (!parsed.IsValid)
+        {
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
+        }
+
+        var target = parsed.Value;
         var (connection, credentials) = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .GetAsync(tenant, connectionId, providerConfigKey, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, credentials));
+            .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, PublicCredentials(credentials, target.ReturnRefreshToken)));
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)
     {
-        var (connectionId, providerConfigKey) = Target(context);
+        var parsed = ConnectionTargetParser.ParseDelete(RouteConnectionId(context), context.Request.Query);
+        if (!parsed.IsValid)
+        {
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
+        }
+
         await context.RequestServices.GetRequiredService<ConnectionService>()
-            .DeleteAsync(tenant, connectionId, providerConfigKey, context.RequestAborted);
+            .DeleteAsync(tenant, parsed.Value.ConnectionId, parsed.Value.ProviderConfigKey, context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 
@@ -112,21 +126,14 @@ internal static class ConnectionEndpoints
             return;
         }
 
-        if (body is not { ValueKind: JsonValueKind.Object } root)
+        var parsed = ConnectionMetadataRequestParser.Parse(context.Request.Query, body);
+        if (!parsed.IsValid)
         {
-            throw Invalid("The body must be a JSON object with connection_id, provider_config_key and metadata.", []);
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
         }
 
-        var providerConfigKey = RequiredString(root, "provider_config_key");
-        if (!root.TryGetProperty("metadata", out var metadataElement) || metadataElement.ValueKind != JsonValueKind.Object)
-        {
-            throw Invalid("metadata: expected an object", ["metadata"]);
-        }
-
-        var ids = root.TryGetProperty("connection_id", out var idElement) && idElement.ValueKind == JsonValueKind.Array
-            ? idElement.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList()
-            : [RequiredString(root, "connection_id")];
-        var patch = JsonNode.Parse(metadataElement.GetRawText())!.AsObject(); // checked to be an object above
+        var (ids, providerConfigKey, patch) = parsed.Value;
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 
@@ -141,39 +148,27 @@ internal static class ConnectionEndpoints
         });
     }
 
-    private static (string ConnectionId, string? ProviderConfigKey) Target(HttpContext context) =>
-        ((string)context.Request.RouteValues["connectionId"]!, context.Request.Query["provider_config_key"].FirstOrDefault()); // the route has {connectionId}
+    private static string RouteConnectionId(HttpContext context) => (string?)context.Request.RouteValues["connectionId"] ?? string.Empty;
 
-    private static JsonObject ReadCredentials(JsonElement root)
+    /// <summary>
+    /// The credentials as Nango answers them: without <c>type</c> for a NONE connection (<c>{}</c>), and an OAuth2
+    /// refresh token only when asked for (<c>refresh_token=true</c>).
+    /// </summary>
+    private static JsonObject PublicCredentials(JsonObject credentials, bool returnRefreshToken)
     {
-        if (!root.TryGetProperty("credentials", out var element))
+        var type = (string?)credentials["type"];
+        if (type == "NONE")
         {
-            return new JsonObject { ["type"] = "NONE" };
+            return [];
         }
 
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
-            || !CredentialTypes.Contains(type.GetString()))
+        var copy = credentials.DeepClone().AsObject();
+        if (type == "OAUTH2" && !returnRefreshToken)
         {
-            throw Invalid($"credentials.type: expected one of {string.Join(", ", CredentialTypes)}", ["credentials", "type"]);
+            copy.Remove("refresh_token");
         }
 
-        var credentials = JsonNode.Parse(element.GetRawText())!.AsObject();
-        string[] required = type.GetString() switch
-        {
-            "API_KEY" => ["apiKey"],
-            "BASIC" => ["username"],
-            "OAUTH2" => ["access_token"],
-            _ => [],
-        };
-        foreach (var field in required)
-        {
-            if (credentials[field] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
-            {
-                throw Invalid($"credentials.{field}: Invalid input: expected string, received undefined", ["credentials", field]);
-            }
-        }
-
-        return credentials;
+        return copy;
     }
 
     private static void WriteConnection(Utf8JsonWriter w, Connection connection, JsonObject credentials)
@@ -188,6 +183,8 @@ internal static class ConnectionEndpoints
         w.WriteNull("end_user");
         w.WritePropertyName("metadata");
         w.WriteRawValue(connection.MetadataJson);
+        w.WriteStartObject("tags");
+        w.WriteEndObject();
         w.WriteStartObject("connection_config");
         w.WriteEndObject();
         w.WriteString("created_at", Micros.ToIsoString(connection.CreatedAt));
@@ -197,17 +194,4 @@ internal static class ConnectionEndpoints
         credentials.WriteTo(w);
         w.WriteEndObject();
     }
-
-    private static string RequiredString(JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
-        {
-            throw Invalid($"{name}: Invalid input: expected string, received undefined", [name]);
-        }
-
-        return text;
-    }
-
-    private static ApiErrorException Invalid(string message, string[] path) =>
-        new(ApiErrors.InvalidBody(path.Length == 0 ? message : message));
 }

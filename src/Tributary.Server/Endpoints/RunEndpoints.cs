@@ -25,28 +25,18 @@ internal static class RunEndpoints
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
-        var q = context.Request.Query;
-        var limit = int.TryParse(q["limit"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 100;
-        long? before = null;
-        if (q["cursor"].FirstOrDefault() is { } cursor)
+        var parsed = RunListQueryParser.Parse(context.Request.Query);
+        if (!parsed.IsValid)
         {
-            before = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
-                ? b
-                : throw new ApiErrorException(new ApiError(
-                    StatusCodes.Status400BadRequest, "invalid_cursor", "The cursor is not valid: pass the next_cursor of an earlier response."));
+            await JsonResponses.ErrorAsync(context, parsed.Error);
+            return;
         }
 
+        var query = parsed.Value;
+        var limit = query.Limit;
         var page = await context.RequestServices.GetRequiredService<RunService>().ListAsync(
             tenant,
-            new RunFilter(
-                q["provider_config_key"].FirstOrDefault(),
-                q["connection_id"].FirstOrDefault(),
-                q["sync"].FirstOrDefault(),
-                q["variant"].FirstOrDefault(),
-                q["state"].FirstOrDefault(),
-                q["batch_id"].FirstOrDefault(),
-                before,
-                limit + 1),
+            new RunFilter(query.ProviderConfigKey, query.ConnectionId, query.Sync, query.Variant, query.State, query.BatchId, query.Before, limit + 1),
             context.RequestAborted);
         await JsonResponses.WriteAsync(context, 200, w =>
         {

@@ -35,6 +35,7 @@ public static class TributaryApp
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
         builder.Logging.ClearProviders();
         if (!options.Quiet)
         {
@@ -92,6 +93,7 @@ public static class TributaryApp
         if (!string.IsNullOrEmpty(options.PathBase))
         {
             app.UsePathBase(options.PathBase);
+            app.UseMiddleware<PathBaseOnlyMiddleware>();
         }
 
         app.UseMiddleware<ErrorHandlingMiddleware>();

@@ -37,21 +37,22 @@ internal sealed record ApiError(
         writer.WriteString("code", Code);
         if (Message is not null)
         {
-            writer.WriteString("message", Message);
+            writer.WriteString("message", Bounded(Message));
         }
 
         if (Errors is { Count: > 0 })
         {
+            // Every part is bounded here too, whoever built the error: an answer stays small whatever was sent.
             writer.WriteStartArray("errors");
-            foreach (var issue in Errors)
+            foreach (var issue in Errors.Take(InputLimits.MaxIssues))
             {
                 writer.WriteStartObject();
                 writer.WriteString("code", issue.Code);
-                writer.WriteString("message", issue.Message);
+                writer.WriteString("message", Bounded(issue.Message));
                 writer.WriteStartArray("path");
                 foreach (var segment in issue.Path)
                 {
-                    writer.WriteStringValue(segment);
+                    writer.WriteStringValue(InputLimits.Bounded(segment));
                 }
 
                 writer.WriteEndArray();
@@ -64,11 +65,11 @@ internal sealed record ApiError(
         if (Payload is not null)
         {
             writer.WritePropertyName("payload");
-            Payload.WriteTo(writer);
+            WriteBounded(writer, Payload);
         }
 
         writer.WriteEndObject();
-        writer.WriteString("message", TopLevelMessage);
+        writer.WriteString("message", Bounded(TopLevelMessage));
         writer.WriteEndObject();
     }
 
@@ -82,6 +83,44 @@ internal sealed record ApiError(
 
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
+
+    /// <summary>A payload echoes what was asked for (a connection id, say): its strings are cut like messages.</summary>
+    private static void WriteBounded(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (key, value) in obj)
+                {
+                    writer.WritePropertyName(InputLimits.Bounded(key));
+                    WriteBounded(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteBounded(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                writer.WriteStringValue(Bounded(value.GetValue<string>()));
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static string Bounded(string message) => InputLimits.Bounded(message, InputLimits.MaxMessageChars);
 
     private string? SummarizeIssues()
     {

@@ -32,7 +32,11 @@ internal static class JsonFields
             return null;
         }
 
-        var text = value.GetString() ?? string.Empty;
+        if (!TextGuard.TryRead(value, path, issues, out var text))
+        {
+            return null;
+        }
+
         return rule.Check(text, path, issues) ? text : null;
     }
 

@@ -11,11 +11,14 @@ internal sealed class SyncListReader(string itemMessage, bool strictItems, int? 
 {
     private const string Key = "syncs";
 
-    /// <summary>Trigger: objects may carry extra keys (stripped) and failures get a custom message.</summary>
+    /// <summary>
+    /// Trigger: objects may carry extra keys (stripped) and failures get a custom message. Nango has no cap; ours
+    /// bounds the work and the answer of one request.
+    /// </summary>
     public static SyncListReader ForTrigger { get; } = new(
         "Each sync must be either a string or a { name: string, variant: string } object",
         strictItems: false,
-        maxItems: null);
+        maxItems: InputLimits.MaxTriggerSyncs);
 
     /// <summary>Pause and start: strict objects, zod's default union message, at most 256 items.</summary>
     public static SyncListReader ForPauseAndStart { get; } = new(ZodMessages.InvalidInput, strictItems: true, maxItems: 256);
@@ -35,6 +38,15 @@ internal sealed class SyncListReader(string itemMessage, bool strictItems, int? 
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
+            // Once the answer is nearly full (one place kept for too_big) or the cap is passed with an item already
+            // bad, only the count matters: no item is kept and more issues would not be shown.
+            if (issues.Count >= InputLimits.MaxIssues - 1 || (maxItems is { } cap && index >= cap && !valid))
+            {
+                index++;
+                valid = false;
+                continue;
+            }
+
             if (TryReadItem(item) is { } sync)
             {
                 syncs.Add(sync);
@@ -62,7 +74,7 @@ internal sealed class SyncListReader(string itemMessage, bool strictItems, int? 
     {
         if (item.ValueKind == JsonValueKind.String)
         {
-            return SyncIdentifier.Parse(item.GetString() ?? string.Empty);
+            return ReadText(item) is { } text ? SyncIdentifier.Parse(text) : null;
         }
 
         if (item.ValueKind != JsonValueKind.Object)
@@ -77,10 +89,10 @@ internal sealed class SyncListReader(string itemMessage, bool strictItems, int? 
             switch (property.Name)
             {
                 case "name":
-                    name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    name = ReadText(property.Value);
                     break;
                 case "variant":
-                    variant = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    variant = ReadText(property.Value);
                     break;
                 default:
                     if (strictItems)
@@ -94,4 +106,10 @@ internal sealed class SyncListReader(string itemMessage, bool strictItems, int? 
 
         return name is not null && variant is not null ? new SyncIdentifier(name, variant) : null;
     }
+
+    /// <summary>A clean string item, or null (the item then fails as a whole, as zod's union does).</summary>
+    private static string? ReadText(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && TextGuard.TryGetString(value, out var text) && TextGuard.FindProblem(text) is null
+            ? text
+            : null;
 }

@@ -24,12 +24,13 @@ internal static class ZodMessages
         "Invalid option: expected one of " + string.Join('|', options.Select(Quote));
 
     public static string UnrecognizedKeys(IReadOnlyList<string> keys) =>
-        (keys.Count > 1 ? "Unrecognized keys: " : "Unrecognized key: ") + string.Join(", ", keys.Select(Quote));
+        (keys.Count > 1 ? "Unrecognized keys: " : "Unrecognized key: ") + string.Join(", ", keys.Take(InputLimits.MaxIssues).Select(Quote))
+        + (keys.Count > InputLimits.MaxIssues ? $" (and {keys.Count - InputLimits.MaxIssues} more)" : string.Empty);
 
     public const string InvalidInput = "Invalid input";
 
     public const string InvalidIsoDatetime = "Invalid ISO datetime";
 
-    // zod quotes strings without escaping them.
-    private static string Quote(string value) => $"\"{value}\"";
+    // zod quotes strings without escaping them; a received value is cut so an answer stays small.
+    private static string Quote(string value) => $"\"{InputLimits.Bounded(value)}\"";
 }

@@ -31,4 +31,20 @@ public sealed class PathPrefixTests
         Assert.Equal("queued", (string?)run!["state"]);
         Assert.Equal("/nango", (string?)document!["servers"]![0]!["url"]);
     }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task UnprefixedPath_WithAPathBase_IsNotFound(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, o => o.PathBase = "/nango");
+
+        var unprefixed = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections", null, Token);
+        var health = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "health", null, Token);
+        var prefixed = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "nango/connections", null, Token);
+
+        Assert.Equal(404, unprefixed.Status);
+        Assert.Equal(404, health.Status);
+        Assert.Equal(200, prefixed.Status);
+    }
 }

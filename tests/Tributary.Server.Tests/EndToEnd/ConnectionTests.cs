@@ -63,8 +63,18 @@ public sealed class ConnectionTests
             ["connection_id"] = "y",
             ["credentials"] = new JsonObject { ["type"] = "API_KEY" },
         }));
-        Assert.Equal((400, "unknown_provider_config"), await FailsAsync(new JsonObject { ["provider_config_key"] = "nope", ["connection_id"] = "z" }));
-        Assert.Equal((409, "duplicate_connection"), await FailsAsync(new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = "acme" }));
+        Assert.Equal((400, "unknown_provider_config"), await FailsAsync(new JsonObject
+        {
+            ["provider_config_key"] = "nope",
+            ["connection_id"] = "z",
+            ["credentials"] = new JsonObject { ["type"] = "NONE" },
+        }));
+        Assert.Equal((409, "duplicate_connection"), await FailsAsync(new JsonObject
+        {
+            ["provider_config_key"] = "demo",
+            ["connection_id"] = "acme",
+            ["credentials"] = new JsonObject { ["type"] = "NONE" },
+        }));
         var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
         Assert.Equal(["acme"], list!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"]));
     }
@@ -112,7 +122,7 @@ public sealed class ConnectionTests
             ["provider_config_key"] = "demo",
             ["metadata"] = new JsonObject { ["change_rate"] = 0 },
         }, null, Token);
-        var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme", null, null, Token);
+        var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
         var run = await server.WaitForRunAsync(await server.TriggerAsync("acme", "deals", Token), Token);
 
         Assert.Equal("""{"records":8,"change_rate":0}""", fetched!["metadata"]!.ToJsonString());

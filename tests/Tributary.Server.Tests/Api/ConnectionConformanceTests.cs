@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Api;
+
+/// <summary>The connections endpoints against Nango's schemas and status codes (issue 9, items 13 and 19).</summary>
+public sealed class ConnectionConformanceTests
+{
+    private const string TwoIntegrations = """
+        integrations:
+          demo:
+            provider: sample-data
+            syncs:
+              contacts:
+                function: sample-data
+                models: [Contact]
+                frequency: every 1h
+                auto_start: false
+          other:
+            provider: sample-data
+            syncs:
+              contacts:
+                function: sample-data
+                models: [Contact]
+                frequency: every 1h
+                auto_start: false
+        """;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task DeleteAndGet_WithoutProviderConfigKey_AreRefusedAndTouchNeitherConnection(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, config: TwoIntegrations);
+        await server.CreateConnectionAsync("shared", null, Token, integration: "demo");
+        await server.CreateConnectionAsync("shared", null, Token, integration: "other");
+
+        var delete = await ApiTestServer.SendRawAsync(server, HttpMethod.Delete, "connections/shared", null, Token);
+        var get = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections/shared", null, Token);
+        var list = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections", null, Token);
+        var deleteOther = await ApiTestServer.SendRawAsync(server, HttpMethod.Delete, "connections/shared?provider_config_key=other", null, Token);
+        var after = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections", null, Token);
+
+        Assert.Equal((400, "invalid_query_params"), (delete.Status, (string?)delete.Json["error"]!["code"]));
+        Assert.Equal("provider_config_key", (string?)delete.Json["error"]!["errors"]![0]!["path"]![0]);
+        Assert.Equal((400, "invalid_query_params"), (get.Status, (string?)get.Json["error"]!["code"]));
+        Assert.Equal(new[] { "demo", "other" }, Integrations(list));
+        Assert.Equal(200, deleteOther.Status);
+        Assert.Equal(new[] { "demo" }, Integrations(after));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task ConnectionBodies_CarryTagsAndNangoCredentials(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        var created = await server.CreateConnectionAsync("acme", null, Token);
+        await server.Client.CreateConnectionAsync(new JsonObject
+        {
+            ["provider_config_key"] = "demo",
+            ["connection_id"] = "oauth",
+            ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["access_token"] = "at", ["refresh_token"] = "rt" },
+        }, Token);
+
+        var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        var oauth = await server.Client.SendAsync(HttpMethod.Get, "connections/oauth?provider_config_key=demo", null, null, Token);
+        var oauthWithRefresh = await server.Client.SendAsync(HttpMethod.Get, "connections/oauth?provider_config_key=demo&refresh_token=true", null, null, Token);
+
+        Assert.Equal("{}", created!["tags"]!.ToJsonString());
+        Assert.Equal("{}", created["credentials"]!.ToJsonString());
+        Assert.Equal("{}", fetched!["tags"]!.ToJsonString());
+        Assert.Equal("{}", fetched["credentials"]!.ToJsonString());
+        Assert.All(list!["connections"]!.AsArray(), c => Assert.Equal("{}", c!["tags"]!.ToJsonString()));
+        Assert.Null(oauth!["credentials"]!["refresh_token"]);
+        Assert.Equal("rt", (string?)oauthWithRefresh!["credentials"]!["refresh_token"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Create_WithoutCredentialsOrWithAnUnreadableId_IsRefusedAndCreatesNothing(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var noCredentials = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme"}""", Token);
+        var hashId = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme#eu","credentials":{"type":"NONE"}}""", Token);
+        var extraKey = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme","credentials":{"type":"NONE"},"extra":1}""", Token);
+        var extraCredential = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme","credentials":{"type":"NONE","x":1}}""", Token);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+
+        Assert.Equal((400, "invalid_body"), (noCredentials.Status, (string?)noCredentials.Json["error"]!["code"]));
+        Assert.Equal("credentials", (string?)noCredentials.Json["error"]!["errors"]![0]!["path"]![0]);
+        Assert.Equal((400, "invalid_body"), (hashId.Status, (string?)hashId.Json["error"]!["code"]));
+        Assert.Equal("invalid_format", (string?)hashId.Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal("unrecognized_keys", (string?)extraKey.Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal("unrecognized_keys", (string?)extraCredential.Json["error"]!["errors"]![0]!["code"]);
+        Assert.Empty(list!["connections"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task List_HonoursLimitAndRefusesUnknownOrIllTypedParameters(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("a", null, Token);
+        await server.CreateConnectionAsync("b", null, Token);
+
+        var limited = await server.Client.SendAsync(HttpMethod.Get, "connections?limit=1", null, null, Token);
+        var unknown = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?bogus=1", null, Token);
+        var illTyped = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?limit=abc", null, Token);
+        var forceRefresh = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections/a?provider_config_key=demo&force_refresh=maybe", null, Token);
+
+        Assert.Single(limited!["connections"]!.AsArray());
+        Assert.Equal((400, "invalid_query_params"), (unknown.Status, (string?)unknown.Json["error"]!["code"]));
+        Assert.Equal((400, "invalid_query_params"), (illTyped.Status, (string?)illTyped.Json["error"]!["code"]));
+        Assert.Equal((400, "invalid_query_params"), (forceRefresh.Status, (string?)forceRefresh.Json["error"]!["code"]));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Metadata_UnknownKeyOrDuplicateKey_IsRefusedAndTheConnectionKeepsItsMetadata(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", new JsonObject { ["records"] = 5 }, Token);
+
+        var extra = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Patch, "connections/metadata", """{"provider_config_key":"demo","connection_id":"acme","metadata":{"x":1},"extra":2}""", Token);
+        var duplicate = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Patch, "connections/metadata", """{"provider_config_key":"demo","connection_id":"acme","metadata":{"x":1,"x":2}}""", Token);
+        var created = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"dup","credentials":{"type":"NONE"},"metadata":{"a":1,"a":2}}""", Token);
+        var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+
+        Assert.Equal((400, "invalid_body"), (extra.Status, (string?)extra.Json["error"]!["code"]));
+        Assert.Equal((400, "invalid_body"), (duplicate.Status, (string?)duplicate.Json["error"]!["code"]));
+        Assert.Equal(new[] { "metadata", "x" }, duplicate.Json["error"]!["errors"]![0]!["path"]!.AsArray().Select(p => (string?)p ?? string.Empty));
+        Assert.Equal((400, "invalid_body"), (created.Status, (string?)created.Json["error"]!["code"]));
+        Assert.Equal("""{"records":5}""", fetched!["metadata"]!.ToJsonString());
+    }
+
+    private static string[] Integrations(RawResponse list) =>
+        list.Json["connections"]!.AsArray().Select(c => (string?)c!["provider_config_key"] ?? string.Empty).Order(StringComparer.Ordinal).ToArray();
+}
