@@ -94,106 +94,103 @@ internal sealed partial class SqlRecordStore : IRecordStore
         {d.ReturningChanged("records.external_id")}
         """;
 
-    public async Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count == 0)
+    public Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken) =>
+        InBatchAsync(write, records.Count, async (connection, transaction, firstSeq) =>
         {
-            return BatchResult.Empty;
-        }
-
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
-        int added = 0, updated = 0;
-        void Count(long outcome)
-        {
-            if (outcome == Added)
+            int added = 0, updated = 0;
+            void Count(long outcome)
             {
-                added++;
+                if (outcome == Added)
+                {
+                    added++;
+                }
+                else if (outcome == Updated)
+                {
+                    updated++;
+                }
             }
-            else if (outcome == Updated)
+
+            var batch = Target(new RowBatch(records.Count), write)
+                .Shared("guard", write.GuardSeq ?? -1L)
+                .Shared("first", firstSeq)
+                .Text("e", i => records[i].ExternalId)
+                .Text("h", i => records[i].Hash)
+                .Text("p", i => Protect(records[i].PayloadJson))
+                .Int64("s", i => firstSeq + i);
+            await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
+            if (write.MarkSeen)
             {
-                updated++;
+                await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
             }
-        }
 
-        var batch = Target(new RowBatch(records.Count), write)
-            .Shared("guard", write.GuardSeq ?? -1L)
-            .Shared("first", firstSeq)
-            .Text("e", i => records[i].ExternalId)
-            .Text("h", i => records[i].Hash)
-            .Text("p", i => Protect(records[i].PayloadJson))
-            .Int64("s", i => firstSeq + i);
-        await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
-
-        if (write.MarkSeen)
-        {
-            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
-        }
-
-        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
-        return result;
-    }
+            return new BatchResult(added, updated, 0, records.Count - added - updated);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<string>> UpdateAsync(RecordWrite write, IReadOnlyList<RecordUpdate> records, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        var written = new List<string>();
+        await InBatchAsync(write, records.Count, async (connection, transaction, firstSeq) =>
         {
-            return [];
-        }
-
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
-        var batch = Target(new RowBatch(records.Count), write)
-            .Shared("guard", write.GuardSeq ?? -1L)
-            .Text("e", i => records[i].Record.ExternalId)
-            .Text("h", i => records[i].Record.Hash)
-            .Text("p", i => Protect(records[i].Record.PayloadJson))
-            .Int64("s", i => firstSeq + i)
-            .Text("x", i => records[i].ExpectedHash);
-        var written = await _dialect.ExecuteRowsChangedAsync(connection, transaction, _updateSql, batch, "e", cancellationToken);
-        await FinishAsync(connection, transaction, write, new BatchResult(0, written.Count, 0, records.Count - written.Count), cancellationToken);
+            var batch = Target(new RowBatch(records.Count), write)
+                .Shared("guard", write.GuardSeq ?? -1L)
+                .Text("e", i => records[i].Record.ExternalId)
+                .Text("h", i => records[i].Record.Hash)
+                .Text("p", i => Protect(records[i].Record.PayloadJson))
+                .Int64("s", i => firstSeq + i)
+                .Text("x", i => records[i].ExpectedHash);
+            written = await _dialect.ExecuteRowsChangedAsync(connection, transaction, _updateSql, batch, "e", cancellationToken);
+            return new BatchResult(0, written.Count, 0, records.Count - written.Count);
+        },
+        cancellationToken);
         return written;
     }
 
-    public async Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    public Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken) =>
+        InBatchAsync(write, externalIds.Count, async (connection, transaction, firstSeq) =>
+        {
+            var deleted = await SoftDeleteAsync(connection, transaction, _softDeleteSql, write, externalIds, firstSeq, ("guard", write.GuardSeq ?? -1L), cancellationToken);
+            return new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
+        },
+        cancellationToken);
+
+    /// <summary>
+    /// One batch of a run's record writes: a fenced transaction with <paramref name="count"/> sequence numbers reserved
+    /// (<paramref name="body"/> gets the first), then the live count, the run's result and the commit. An empty batch
+    /// writes nothing.
+    /// </summary>
+    private async Task<BatchResult> InBatchAsync(
+        RecordWrite write,
+        int count,
+        Func<DbConnection, DbTransaction, long, Task<BatchResult>> body,
+        CancellationToken cancellationToken)
     {
-        if (externalIds.Count == 0)
+        if (count == 0)
         {
             return BatchResult.Empty;
         }
 
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, externalIds.Count, cancellationToken);
-        var deleted = await SoftDeleteAsync(connection, transaction, _softDeleteSql, write, externalIds, firstSeq, ("guard", write.GuardSeq ?? -1L), cancellationToken);
-        var result = new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var firstSeq = await ReserveSequenceAsync(fenced.Connection, fenced.Transaction, write, count, cancellationToken);
+        var result = await body(fenced.Connection, fenced.Transaction, firstSeq);
+        await FinishAsync(fenced.Connection, fenced.Transaction, write, result, cancellationToken);
         return result;
     }
 
     public async Task<bool> EmptyForRunAsync(RunFence fence, long connectionDbId, IReadOnlyList<string> models, long now, CancellationToken cancellationToken)
     {
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        FencedWrite fenced;
         try
         {
-            await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
+            fenced = await FencedWrite.BeginAsync(_database, fence, cancellationToken);
         }
         catch (LeaseLostException)
         {
             return false;
         }
 
+        await using var owned = fenced;
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
         await using (var command = connection.Command(_emptyRecordsSql, transaction)
             .With("c", connectionDbId).WithList(_dialect, "models", models))
         {

@@ -14,10 +14,8 @@ internal sealed partial class SqlRecordStore
 
     public async Task<UnseenDeletion> DeleteUnseenAsync(RecordWrite write, long seenSince, string afterExternalId, int limit, CancellationToken cancellationToken)
     {
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
 
         // Keyset scan on the (connection, model, external_id) unique index: each batch starts where the last stopped.
         var candidates = new List<string>(Math.Min(limit, 1024));
