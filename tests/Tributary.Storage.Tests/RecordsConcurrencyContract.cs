@@ -239,7 +239,11 @@ public abstract class RecordsConcurrencyContract
             {
                 lock (history)
                 {
-                    latest[id] = history[^1];
+                    // Commit adds the list before its first state: a record seen here without one has no state yet.
+                    if (history.Count > 0)
+                    {
+                        latest[id] = history[^1];
+                    }
                 }
             }
 
