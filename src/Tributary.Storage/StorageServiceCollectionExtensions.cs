@@ -23,7 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
-        if (database.IsPostgres)
+        if (database.Dialect.NotifiesOtherProcesses)
         {
             services.AddSingleton<PostgresRunWakeups>();
             services.AddSingleton<IRunWakeups>(sp => sp.GetRequiredService<PostgresRunWakeups>());

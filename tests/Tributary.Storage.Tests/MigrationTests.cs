@@ -8,8 +8,8 @@ public sealed class MigrationTests
     [Fact]
     public void Load_BothDialects_HaveTheSameVersionNumbers()
     {
-        var sqlite = MigrationRunner.Load(SqlDialectKind.Sqlite).Select(m => m.Version).ToList();
-        var postgres = MigrationRunner.Load(SqlDialectKind.Postgres).Select(m => m.Version).ToList();
+        var sqlite = MigrationRunner.Load(SqlDialect.Sqlite).Select(m => m.Version).ToList();
+        var postgres = MigrationRunner.Load(SqlDialect.Postgres).Select(m => m.Version).ToList();
 
         Assert.NotEmpty(sqlite);
         Assert.Equal(sqlite, postgres);
@@ -26,7 +26,7 @@ public sealed class MigrationTests
         var first = await MigrationRunner.MigrateAsync(database.Database, TimeProvider.System, token);
         var second = await MigrationRunner.MigrateAsync(database.Database, TimeProvider.System, token);
 
-        Assert.Equal(MigrationRunner.Load(database.Database.Kind).Select(m => m.Version), first);
+        Assert.Equal(MigrationRunner.Load(database.Database.Dialect).Select(m => m.Version), first);
         Assert.Empty(second);
     }
 }

@@ -17,7 +17,7 @@ public sealed class QueuePlanTests
     {
         await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
         await using var connection = await database.Database.OpenAsync(Token);
-        await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunQueueStore.ClaimSql(SqlDialectKind.Sqlite))
+        await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunQueueStore.ClaimSql(SqlDialect.Sqlite))
             .With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
 
         var plan = await PlanAsync(command);
@@ -53,7 +53,7 @@ public sealed class QueuePlanTests
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueSql(h.Database.Database))
-            .With("now", 0L).WithList("ids", [sync.Id]);
+            .With("now", 0L).WithList(h.Database.Database.Dialect, "ids", [sync.Id]);
 
         var plan = string.Join("\n", await PlanAsync(command));
 

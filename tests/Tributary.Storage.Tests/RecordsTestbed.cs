@@ -82,7 +82,7 @@ internal sealed class RecordsTestbed : IAsyncDisposable
 
     /// <summary>The row's physical version: PostgreSQL's xmin changes on any write, even one that changes no value.</summary>
     public async Task<string> RowVersionAsync(string model, string id, CancellationToken cancellationToken) =>
-        Database.IsPostgres
+        Database.Dialect.IsPostgres
             ? await ScalarAsync<string>("SELECT xmin::text FROM records WHERE connection_id = @c AND model = @m AND external_id = @e", model, id, cancellationToken)
             : string.Empty;
 

@@ -68,9 +68,9 @@ public abstract class RunQueueStoreContract
 
         Assert.Equal([true, false, true], completed);
         var dealsRow = (await h.History.GetRunAsync(h.EnvironmentId, dealsRun.RunId, Token))!;
-        Assert.Equal((RunStates.Succeeded, """{"n":1}"""), (dealsRow.State, dealsRow.ResultJson));
+        Assert.Equal((RunState.Succeeded, """{"n":1}"""), (dealsRow.State, dealsRow.ResultJson));
         var contactsRow = (await h.History.GetRunAsync(h.EnvironmentId, contactsRun.RunId, Token))!;
-        Assert.Equal((RunStates.Failed, "boom"), (contactsRow.State, contactsRow.Error));
+        Assert.Equal((RunState.Failed, "boom"), (contactsRow.State, contactsRow.Error));
         Assert.Equal(1_700_000_000_000_000, (await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
 
         // The stale completion wrote nothing: not the last sync date of a successful run it claimed to be.
@@ -100,7 +100,7 @@ public abstract class RunQueueStoreContract
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals_base", Token));
         Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
         var old = await h.History.GetRunAsync(h.EnvironmentId, running.RunId, Token);
-        Assert.Equal(RunStates.Cancelled, old!.State);
+        Assert.Equal(RunState.Cancelled, old!.State);
         Assert.Null((await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
     }
 

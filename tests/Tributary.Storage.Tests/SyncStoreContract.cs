@@ -27,7 +27,7 @@ public abstract class SyncStoreContract
         Assert.Empty(await h.Runs.ClaimAsync("w", 10, h.Now, 30_000_000, Token));
         h.Time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(0, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
-        Assert.Equal(ScheduleStates.Paused, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
+        Assert.Equal(ScheduleState.Paused, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
     }
 
     [Fact]

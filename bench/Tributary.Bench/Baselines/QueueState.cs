@@ -45,7 +45,7 @@ internal static class QueueState
                 ("n", queued - current));
         }
 
-        await MaintainAsync(connection, database.IsPostgres, cancellationToken);
+        await MaintainAsync(connection, database.Dialect.IsPostgres, cancellationToken);
     }
 
     /// <summary>Syncs with no queued or running run, to queue fresh runs for.</summary>

@@ -34,7 +34,7 @@ internal static class RawQueue
             RETURNING id, lease_token
             """;
         var claimed = new List<(long, long)>(max);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await (postgres ? SqlDialect.Postgres : SqlDialect.Sqlite).BeginWriteAsync(connection, cancellationToken);
         await using (var command = connection.RawCommand(sql, transaction)
             .With("owner", "bench").With("expires", now + 30_000_000).With("now", now).With("max", (long)max))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -65,7 +65,7 @@ internal static class RawQueue
     /// <summary>One transaction inserting a queued run for each sync, with the trigger's list parameter and conflict rule.</summary>
     public static async Task<double> BatchInsertMillisecondsAsync(Database database, IReadOnlyList<string> syncIds, CancellationToken cancellationToken)
     {
-        var rows = database.IsPostgres ? "unnest(@ids) AS l(value)" : "json_each(@ids) AS l";
+        var rows = database.Dialect.IsPostgres ? "unnest(@ids) AS l(value)" : "json_each(@ids) AS l";
         var sql = $"""
             INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
             SELECT l.value, 'queued', 'api', 'bench', 0, 0, 0, 'raw-batch', 0, 0, @now FROM {rows} WHERE true
@@ -73,9 +73,9 @@ internal static class RawQueue
             """;
         var started = Stopwatch.GetTimestamp();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.RawCommand(sql, transaction).With("now", Scenarios.BenchContext.NowMicros());
-        if (database.IsPostgres)
+        if (database.Dialect.IsPostgres)
         {
             command.WithArray("ids", syncIds.ToArray(), NpgsqlDbType.Text);
         }
@@ -99,7 +99,7 @@ internal static class RawQueue
             await using var connection = await database.OpenAsync(cancellationToken);
             while (true)
             {
-                var claimed = await ClaimAsync(connection, database.IsPostgres, 1, cancellationToken);
+                var claimed = await ClaimAsync(connection, database.Dialect.IsPostgres, 1, cancellationToken);
                 if (claimed.Count == 0)
                 {
                     return;
@@ -132,7 +132,7 @@ internal static class RawQueue
                 async () =>
                 {
                     await wake.WaitAsync(cancellationToken);
-                    var claimed = await ClaimAsync(consumer, database.IsPostgres, 1, cancellationToken);
+                    var claimed = await ClaimAsync(consumer, database.Dialect.IsPostgres, 1, cancellationToken);
                     var at = Stopwatch.GetTimestamp();
                     foreach (var (id, token) in claimed)
                     {
@@ -143,7 +143,7 @@ internal static class RawQueue
                 },
                 cancellationToken);
             var sent = Stopwatch.GetTimestamp();
-            await using (var transaction = await Database.BeginWriteAsync(producer, cancellationToken))
+            await using (var transaction = await database.BeginWriteAsync(producer, cancellationToken))
             await using (var insert = producer.RawCommand(InsertSql, transaction).With("sync", syncId).With("now", Scenarios.BenchContext.NowMicros()))
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -68,9 +68,9 @@ internal static class RawRecords
 
             after = batch[^1].Seq;
             var started = Stopwatch.GetTimestamp();
-            await using (var transaction = await Database.BeginWriteAsync(writer, cancellationToken))
+            await using (var transaction = await database.BeginWriteAsync(writer, cancellationToken))
             {
-                written += database.IsPostgres
+                written += database.Dialect.IsPostgres
                     ? await UpsertPostgresAsync(writer, transaction, toConnection, model, now, batch, seq, cancellationToken)
                     : await UpsertSqliteAsync(writer, transaction, toConnection, model, now, batch, seq, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);

@@ -24,7 +24,7 @@ internal sealed class BenchContext : IAsyncDisposable
 
     public string DatabaseName { get; }
 
-    public bool IsPostgres => Database.IsPostgres;
+    public bool IsPostgres => Database.Dialect.IsPostgres;
 
     public ServerLaunch Launch { get; }
 

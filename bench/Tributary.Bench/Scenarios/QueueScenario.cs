@@ -71,7 +71,7 @@ internal static class QueueScenario
     private static async Task LogPlansAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var skipLocked = context.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
-        var engine = SqlRunQueueStore.ClaimSql(context.Database.Kind);
+        var engine = SqlRunQueueStore.ClaimSql(context.Database.Dialect);
         var primitive = $"UPDATE runs SET state = 'running' WHERE id IN (SELECT id FROM runs WHERE state = 'queued' ORDER BY id LIMIT 1 {skipLocked})";
         await using var connection = await context.OpenAsync(cancellationToken);
         foreach (var (name, sql) in new[] { ("engine", engine), ("primitive", primitive) })

@@ -123,7 +123,7 @@ internal static class SchedulerScenario
         var now = BenchContext.NowMicros();
         await connection.ExecuteAsync(
             "UPDATE syncs SET next_due_at = @past WHERE schedule_state = 'STARTED'", cancellationToken, ("past", now - 3_600_000_000L));
-        await QueueState.MaintainAsync(connection, database.IsPostgres, cancellationToken);
+        await QueueState.MaintainAsync(connection, database.Dialect.IsPostgres, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         long total = 0;
         while (true)
@@ -144,7 +144,7 @@ internal static class SchedulerScenario
 
     private static async Task<int> BareTickAsync(Database database, DbConnection connection, long now, CancellationToken cancellationToken)
     {
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         var due = new List<string>(BatchSize);
         await using (var select = connection.RawCommand(
             "SELECT id FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
@@ -159,7 +159,7 @@ internal static class SchedulerScenario
 
         if (due.Count > 0)
         {
-            var list = database.IsPostgres ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))";
+            var list = database.Dialect.IsPostgres ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))";
             await using (var insert = WithIds(database, connection.RawCommand($"""
                 INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
                 SELECT s.id, 'queued', 'schedule', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s WHERE s.id {list}
@@ -179,7 +179,7 @@ internal static class SchedulerScenario
     }
 
     private static DbCommand WithIds(Database database, DbCommand command, List<string> ids) =>
-        database.IsPostgres
+        database.Dialect.IsPostgres
             ? command.WithArray("ids", ids.ToArray(), NpgsqlDbType.Text)
             : command.With("ids", JsonSerializer.Serialize(ids));
 

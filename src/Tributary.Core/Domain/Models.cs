@@ -41,34 +41,36 @@ public sealed record Connection(
     long UpdatedAt);
 
 /// <summary>A sync (config × connection × variant) with its schedule, as the status API needs it.</summary>
-public sealed record SyncRow(
-    string Id,
-    long ConnectionDbId,
-    string ConnectionId,
-    long SyncConfigId,
-    string Name,
-    string Variant,
-    string? FrequencyOverride,
-    string ConfigFrequency,
-    long FrequencyMs,
-    string ScheduleState,
-    long NextDueAt,
-    long? LastSyncDate,
-    IReadOnlyList<string> Models);
-
-public static class ScheduleStates
+public sealed record SyncRow
 {
-    public const string Started = "STARTED";
-    public const string Paused = "PAUSED";
-}
+    public required string Id { get; init; }
 
-public static class RunStates
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
+    public required long ConnectionDbId { get; init; }
+
+    /// <summary>The connection's id as the API names it.</summary>
+    public required string ConnectionId { get; init; }
+
+    public required long SyncConfigId { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Variant { get; init; }
+
+    public string? FrequencyOverride { get; init; }
+
+    public required string ConfigFrequency { get; init; }
+
+    public required long FrequencyMs { get; init; }
+
+    public required ScheduleState ScheduleState { get; init; }
+
+    /// <summary>Unix microseconds.</summary>
+    public required long NextDueAt { get; init; }
+
+    /// <summary>Unix microseconds.</summary>
+    public long? LastSyncDate { get; init; }
+
+    public required IReadOnlyList<string> Models { get; init; }
 }
 
 public static class TriggerSources
@@ -94,23 +96,45 @@ public sealed class ModelCounts
     public int Deleted { get; set; }
 }
 
-public sealed record RunRow(
-    long Id,
-    string SyncId,
-    string SyncName,
-    string Variant,
-    string ConnectionId,
-    string ProviderConfigKey,
-    string State,
-    string TriggerSource,
-    string? Initiator,
-    bool Reset,
-    bool EmptyCache,
-    string? BatchId,
-    int Attempt,
-    long QueuedAt,
-    long? StartedAt,
-    long? FinishedAt,
-    string? JobType,
-    string? ResultJson,
-    string? Error);
+/// <summary>A run as the API shows it. Times are unix microseconds.</summary>
+public sealed record RunRow
+{
+    public required long Id { get; init; }
+
+    public required string SyncId { get; init; }
+
+    public required string SyncName { get; init; }
+
+    public required string Variant { get; init; }
+
+    public required string ConnectionId { get; init; }
+
+    public required string ProviderConfigKey { get; init; }
+
+    public required RunState State { get; init; }
+
+    /// <summary>One of <see cref="TriggerSources"/>.</summary>
+    public required string TriggerSource { get; init; }
+
+    public string? Initiator { get; init; }
+
+    public bool Reset { get; init; }
+
+    public bool EmptyCache { get; init; }
+
+    public string? BatchId { get; init; }
+
+    public int Attempt { get; init; }
+
+    public required long QueuedAt { get; init; }
+
+    public long? StartedAt { get; init; }
+
+    public long? FinishedAt { get; init; }
+
+    public string? JobType { get; init; }
+
+    public string? ResultJson { get; init; }
+
+    public string? Error { get; init; }
+}

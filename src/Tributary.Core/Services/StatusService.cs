@@ -64,17 +64,17 @@ public sealed class StatusService
     /// <summary>Nango §2.2: running wins, then paused, then the last run's outcome.</summary>
     public static string Classify(SyncRow row, RunRow? latest)
     {
-        if (latest?.State == RunStates.Running)
+        if (latest?.State == RunState.Running)
         {
             return "RUNNING";
         }
 
-        if (row.ScheduleState == ScheduleStates.Paused)
+        if (row.ScheduleState == ScheduleState.Paused)
         {
             return "PAUSED";
         }
 
-        return latest?.State is RunStates.Failed or RunStates.Cancelled ? "ERROR" : "SUCCESS";
+        return latest?.State is RunState.Failed or RunState.Cancelled ? "ERROR" : "SUCCESS";
     }
 }
 

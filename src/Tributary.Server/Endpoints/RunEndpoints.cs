@@ -86,7 +86,7 @@ internal static class RunEndpoints
         w.WriteString("connection_id", run.ConnectionId);
         w.WriteString("sync", run.SyncName);
         w.WriteString("variant", run.Variant);
-        w.WriteString("state", run.State);
+        w.WriteString("state", run.State.ToApiName());
         w.WriteString("trigger_source", run.TriggerSource);
         w.WriteString("initiator", run.Initiator);
         w.WriteBoolean("reset", run.Reset);

@@ -156,12 +156,12 @@ internal static class SyncEndpoints
         w.WriteString("variant", sync.Variant);
         w.WriteString("type", run?.JobType == "INCREMENTAL" ? "INCREMENTAL" : "INITIAL");
         w.WriteString("status", status.Status);
-        if (run is not null && run.State != RunStates.Running && run.FinishedAt is { } finished)
+        if (run is not null && run.State != RunState.Running && run.FinishedAt is { } finished)
         {
             w.WriteString("finishedAt", Micros.ToIsoString(finished));
         }
 
-        if (sync.ScheduleState == ScheduleStates.Started)
+        if (sync.ScheduleState == ScheduleState.Started)
         {
             w.WriteString("nextScheduledSyncAt", Micros.ToIsoString(sync.NextDueAt));
         }
@@ -177,8 +177,8 @@ internal static class SyncEndpoints
             w.WriteRawValue(run.ResultJson ?? "{}");
             w.WriteString("latestExecutionStatus", run.State switch
             {
-                RunStates.Running => "RUNNING",
-                RunStates.Succeeded => "SUCCESS",
+                RunState.Running => "RUNNING",
+                RunState.Succeeded => "SUCCESS",
                 _ => "STOPPED",
             });
         }
@@ -200,7 +200,7 @@ internal static class SyncEndpoints
             status.Checkpoint.WriteTo(w);
         }
 
-        if (run is { State: RunStates.Running })
+        if (run is { State: RunState.Running })
         {
             w.WriteStartObject("currentRun");
             w.WriteString("id", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));

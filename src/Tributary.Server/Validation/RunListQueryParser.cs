@@ -16,8 +16,7 @@ internal static class RunListQueryParser
 
     private static readonly NumberRule LimitRule = new(1, 1000);
 
-    private static readonly string[] States =
-        [RunStates.Queued, RunStates.Running, RunStates.Succeeded, RunStates.Failed, RunStates.Cancelled];
+    private static readonly string[] States = [.. Enum.GetValues<RunState>().Select(state => state.ToApiName())];
 
     private static readonly string[] QueryKeys =
         ["provider_config_key", "connection_id", "sync", "variant", "state", "batch_id", "cursor", "limit"];

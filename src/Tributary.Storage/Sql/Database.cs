@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
@@ -26,21 +25,20 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _npgsql;
     private readonly string? _sqliteConnectionString;
 
-    private Database(SqlDialectKind kind, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate)
+    private Database(SqlDialect dialect, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate)
     {
-        Kind = kind;
+        Dialect = dialect;
         Description = description;
         _npgsql = npgsql;
         _sqliteConnectionString = sqliteConnectionString;
         Gate = gate;
     }
 
-    public SqlDialectKind Kind { get; }
+    /// <summary>What this database does differently from the other one (the only place that knows).</summary>
+    public SqlDialect Dialect { get; }
 
     /// <summary>Where the data lives, without secrets, for logs.</summary>
     public string Description { get; }
-
-    public bool IsPostgres => Kind == SqlDialectKind.Postgres;
 
     /// <summary>This process's admission control for writes (see <see cref="WriteGate"/>).</summary>
     public WriteGate Gate { get; }
@@ -66,7 +64,7 @@ public sealed class Database : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         };
-        return new Database(SqlDialectKind.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString(), WriteGate.Exclusive());
+        return new Database(SqlDialect.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString(), WriteGate.Exclusive());
     }
 
     public static Database Postgres(string connectionString)
@@ -75,7 +73,7 @@ public sealed class Database : IAsyncDisposable
         builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, 200);
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(
-            SqlDialectKind.Postgres,
+            SqlDialect.Postgres,
             $"postgres:{builder.Host}:{builder.Port}/{builder.Database}",
             source,
             null,
@@ -156,16 +154,9 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    /// <summary>Begins a write transaction: IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>
-    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        if (connection is SqliteConnection sqlite)
-        {
-            return sqlite.BeginTransaction(deferred: false);
-        }
-
-        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-    }
+    /// <summary>Begins a write transaction the dialect's way (see <see cref="SqlDialect.BeginWriteAsync"/>).</summary>
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Dialect.BeginWriteAsync(connection, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

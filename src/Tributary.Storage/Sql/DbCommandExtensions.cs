@@ -22,6 +22,20 @@ internal static class DbCommandExtensions
         return command;
     }
 
+    /// <summary>Binds a list parameter the dialect's way (see <see cref="SqlDialect.BindList(DbCommand, string, IReadOnlyList{string})"/>).</summary>
+    public static DbCommand WithList(this DbCommand command, SqlDialect dialect, string name, IReadOnlyList<string> values) =>
+        dialect.BindList(command, name, values);
+
+    public static DbCommand WithList(this DbCommand command, SqlDialect dialect, string name, IReadOnlyList<long> values) =>
+        dialect.BindList(command, name, values);
+
+    /// <summary>Binds a parameter that may be null (see <see cref="SqlDialect.BindNullable(DbCommand, string, string?)"/>).</summary>
+    public static DbCommand WithNullable(this DbCommand command, SqlDialect dialect, string name, string? value) =>
+        dialect.BindNullable(command, name, value);
+
+    public static DbCommand WithNullable(this DbCommand command, SqlDialect dialect, string name, long? value) =>
+        dialect.BindNullable(command, name, value);
+
     public static DbParameter Parameter(this DbCommand command, string name)
     {
         var parameter = command.CreateParameter();

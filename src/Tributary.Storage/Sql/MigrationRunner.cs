@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 
 namespace Tributary.Storage.Sql;
 
@@ -14,11 +12,9 @@ namespace Tributary.Storage.Sql;
 /// </remarks>
 public static class MigrationRunner
 {
-    private const long AdvisoryLockKey = 7_261_040_001;
-
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Load(SqlDialectKind kind)
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Load(SqlDialect dialect)
     {
-        var folder = kind == SqlDialectKind.Sqlite ? ".Migrations.sqlite." : ".Migrations.postgres.";
+        var folder = $".Migrations.{dialect.Name}.";
         var assembly = typeof(MigrationRunner).Assembly;
         var result = new List<(int, string, string)>();
         foreach (var resource in assembly.GetManifestResourceNames())
@@ -44,15 +40,9 @@ public static class MigrationRunner
     /// <returns>The versions applied by this call.</returns>
     public static async Task<IReadOnlyList<int>> MigrateAsync(Database database, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var migrations = Load(database.Kind);
+        var migrations = Load(database.Dialect);
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (database.IsPostgres)
-        {
-            await using var lockCommand = connection.Command("SELECT pg_advisory_lock(@key)").With("key", AdvisoryLockKey);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        try
+        await using (await database.Dialect.LockForSessionAsync(connection, AdvisoryLock.Migrations, cancellationToken))
         {
             await using (var create = connection.Command(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
@@ -60,7 +50,7 @@ public static class MigrationRunner
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+            await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             var applied = new HashSet<int>();
             await using (var select = connection.Command("SELECT version FROM schema_migrations", transaction))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -97,15 +87,5 @@ public static class MigrationRunner
             await transaction.CommitAsync(cancellationToken);
             return done;
         }
-        finally
-        {
-            if (database.IsPostgres)
-            {
-                await using var unlock = connection.Command("SELECT pg_advisory_unlock(@key)").With("key", AdvisoryLockKey);
-                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-        }
     }
-
-    internal static bool IsSqlite(DbConnection connection) => connection is SqliteConnection;
 }

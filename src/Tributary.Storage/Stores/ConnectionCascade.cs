@@ -37,7 +37,7 @@ internal static class ConnectionCascade
         // lost lease.
         string[] statements =
         [
-            $"UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('queued', 'running') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))",
+            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))",
             $"DELETE FROM records WHERE connection_id IN ({connections})",
             $"DELETE FROM datasets WHERE connection_id IN ({connections})",
             $"DELETE FROM checkpoints WHERE connection_id IN ({connections})",

@@ -15,7 +15,7 @@ internal static class RunFencing
     public static async Task EnsureLeaseAsync(DbConnection connection, DbTransaction transaction, RunFence fence, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(
-            "UPDATE runs SET lease_token = lease_token WHERE id = @id AND lease_token = @token AND state = 'running'", transaction)
+            $"UPDATE runs SET lease_token = lease_token WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'", transaction)
             .With("id", fence.RunId).With("token", fence.LeaseToken);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {

@@ -33,7 +33,7 @@ internal sealed class SqlCheckpointStore : ICheckpointStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
         var json = value.ToJsonString();
         long? version;
@@ -70,7 +70,7 @@ internal sealed class SqlCheckpointStore : ICheckpointStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
         await using var command = connection.Command("""
             UPDATE checkpoints SET deleted_at = @now, version = version + 1, updated_at = @now

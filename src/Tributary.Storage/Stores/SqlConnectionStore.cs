@@ -23,7 +23,7 @@ internal sealed class SqlConnectionStore : IConnectionStore
         var configs = await _integrations.GetSyncConfigsAsync(newConnection.IntegrationId, cancellationToken);
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var insert = connection.Command("""
             INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at)
             VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now)
@@ -57,15 +57,15 @@ internal sealed class SqlConnectionStore : IConnectionStore
             SELECT {SqlRows.ConnectionColumns}
             WHERE c.environment_id = @env AND c.connection_id = @cid AND (@pck IS NULL OR i.unique_key = @pck)
             ORDER BY c.id LIMIT 1
-            """).With("env", environmentId).With("cid", connectionId).WithText(_database, "pck", providerConfigKey);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadConnection, cancellationToken);
+            """).With("env", environmentId).With("cid", connectionId).WithNullable(_database.Dialect, "pck", providerConfigKey);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.Connection, cancellationToken);
     }
 
     public async Task<Connection?> GetByIdAsync(long connectionDbId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {SqlRows.ConnectionColumns} WHERE c.id = @id").With("id", connectionDbId);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadConnection, cancellationToken);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.Connection, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Connection>> ListAsync(long environmentId, string? connectionId, CancellationToken cancellationToken)
@@ -75,8 +75,8 @@ internal sealed class SqlConnectionStore : IConnectionStore
             SELECT {SqlRows.ConnectionColumns}
             WHERE c.environment_id = @env AND (@cid IS NULL OR c.connection_id = @cid)
             ORDER BY c.id
-            """).With("env", environmentId).WithText(_database, "cid", connectionId);
-        return await SqlRows.ReadAllAsync(command, SqlRows.ReadConnection, cancellationToken);
+            """).With("env", environmentId).WithNullable(_database.Dialect, "cid", connectionId);
+        return await SqlRows.ReadAllAsync(command, SqlRows.Connection, cancellationToken);
     }
 
     public async Task UpdateMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken)
@@ -92,7 +92,7 @@ internal sealed class SqlConnectionStore : IConnectionStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var (syncIds, deleted) = await ConnectionCascade.DeleteAsync(
             connection, transaction, "@c", command => command.With("c", connectionDbId), "Cancelled: the connection was deleted", now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -22,7 +22,7 @@ internal sealed class SqlDeploymentStore : IDeploymentStore
         var now = Micros.Now(_timeProvider);
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         int configs = 0, disabled = 0, created = 0;
         foreach (var integration in integrations)
         {
@@ -89,11 +89,11 @@ internal sealed class SqlDeploymentStore : IDeploymentStore
             // Syncs removed from the file are disabled, not deleted: their runs, checkpoints and records stay,
             // and deploying them again brings them back as they were.
             var disable = $"UPDATE sync_configs SET enabled = 0, updated_at = @now WHERE integration_id = @integration AND enabled = 1"
-                + (names.Count > 0 ? $" AND NOT ({SqlLists.In(_database, "name", "names")})" : string.Empty);
+                + (names.Count > 0 ? $" AND NOT ({_database.Dialect.InList("name", "names")})" : string.Empty);
             await using var disableCommand = connection.Command(disable, transaction).With("now", now).With("integration", integrationId);
             if (names.Count > 0)
             {
-                disableCommand.WithList("names", names);
+                disableCommand.WithList(_database.Dialect, "names", names);
             }
 
             disabled += await disableCommand.ExecuteNonQueryAsync(cancellationToken);

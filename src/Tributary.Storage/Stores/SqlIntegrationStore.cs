@@ -20,7 +20,7 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         await using var command = connection.Command($"""
             SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE environment_id = @env AND unique_key = @key
             """).With("env", environmentId).With("key", uniqueKey);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadIntegration, cancellationToken);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Integration>> ListAsync(long environmentId, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         await using var command = connection.Command($"""
             SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE environment_id = @env ORDER BY unique_key
             """).With("env", environmentId);
-        return await SqlRows.ReadAllAsync(command, SqlRows.ReadIntegration, cancellationToken);
+        return await SqlRows.ReadAllAsync(command, SqlRows.Integration, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         await using var command = connection.Command($"""
             SELECT {SqlRows.SyncConfigColumns} WHERE integration_id = @integration ORDER BY name
             """).With("integration", integrationId);
-        return await SqlRows.ReadAllAsync(command, SqlRows.ReadSyncConfig, cancellationToken);
+        return await SqlRows.ReadAllAsync(command, SqlRows.SyncConfig, cancellationToken);
     }
 
     public async Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken)
@@ -51,7 +51,7 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
             ON CONFLICT (environment_id, unique_key) DO NOTHING
             RETURNING {SqlRows.IntegrationColumns}
             """).With("env", environmentId).With("key", uniqueKey).With("provider", provider).With("display", displayName).With("now", now);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadIntegration, cancellationToken);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
     }
 
     public async Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken)
@@ -64,8 +64,8 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
                 SELECT 1 FROM integrations other
                 WHERE other.environment_id = integrations.environment_id AND other.unique_key = @key AND other.id <> integrations.id)
             RETURNING {SqlRows.IntegrationColumns}
-            """).With("id", integrationId).With("now", now).WithText(_database, "key", uniqueKey).WithText(_database, "display", displayName);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.ReadIntegration, cancellationToken);
+            """).With("id", integrationId).With("now", now).WithNullable(_database.Dialect, "key", uniqueKey).WithNullable(_database.Dialect, "display", displayName);
+        return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
     }
 
     public async Task<long> CountConnectionsAsync(long integrationId, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var (syncIds, _) = await ConnectionCascade.DeleteAsync(
             connection,
             transaction,

@@ -1,7 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
-using NpgsqlTypes;
 using Tributary.Core.Ports;
 using Tributary.Sdk;
 using Tributary.Storage.Sql;
@@ -49,224 +46,159 @@ internal sealed partial class SqlRecordStore : IRecordStore
     private const int Restored = 2;
 
     private readonly Database _database;
+    private readonly SqlDialect _dialect;
     private readonly RecordsPayloadCipher? _cipher;
+
+    // Built once: these run for every batch of every run.
+    private readonly string _upsertSql;
+    private readonly string _updateSql;
+    private readonly string _softDeleteSql;
+    private readonly string _softDeleteUnseenSql;
+    private readonly string _markSeenSql;
+    private readonly string _emptyRecordsSql;
+    private readonly string _emptyDatasetsSql;
 
     public SqlRecordStore(Database database, RecordsPayloadCipher? cipher = null)
     {
         _database = database;
+        _dialect = database.Dialect;
         _cipher = cipher;
+        var d = _dialect;
+        _upsertSql = $"""
+            INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
+            {d.InsertRows($"@c, @m, {d.Row("e")}, {d.Row("h")}, {d.Row("p")}, {d.Row("s")}, {d.Row("s")}, @now, @now, @run, @run", "e", "h", "p", "s")}
+            {UpsertSet}
+            """;
+        _updateSql = $"""
+            UPDATE records SET data_hash = {d.Row("h")}, payload = {d.Row("p")}, seq = {d.Row("s")}, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
+            {d.UpdateFromRows("e", "h", "p", "s", "x")}
+            WHERE records.connection_id = @c AND records.model = @m AND records.external_id = {d.Row("e")}
+              AND records.deleted_at IS NULL AND records.data_hash = {d.Row("x")} AND {Guard}
+            {d.ReturningChanged("records.external_id")}
+            """;
+        _softDeleteSql = SoftDeleteSql(d, Guard);
+        _softDeleteUnseenSql = SoftDeleteSql(d, Unseen);
+        _markSeenSql = $"""
+            UPDATE records SET seen_run = @run
+            WHERE connection_id = @c AND model = @m AND {d.InList("external_id", "ids")} AND seen_run < @run
+            """;
+        _emptyRecordsSql = $"DELETE FROM records WHERE connection_id = @c AND {d.InList("model", "models")}";
+        _emptyDatasetsSql = $"UPDATE datasets SET live_count = 0 WHERE connection_id = @c AND {d.InList("model", "models")}";
     }
 
-    public async Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count == 0)
-        {
-            return BatchResult.Empty;
-        }
+    /// <summary>Soft-deletes the batch's live rows that also match <paramref name="condition"/>; the last payload is kept.</summary>
+    private static string SoftDeleteSql(SqlDialect d, string condition) => $"""
+        UPDATE records SET deleted_at = @now, updated_at = @now, seq = {d.Row("s")}, run_id = @run
+        {d.UpdateFromRows("e", "s")}
+        WHERE records.connection_id = @c AND records.model = @m AND records.external_id = {d.Row("e")} AND records.deleted_at IS NULL AND {condition}
+        {d.ReturningChanged("records.external_id")}
+        """;
 
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
-        int added = 0, updated = 0;
-        void Count(long outcome)
+    public Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken) =>
+        InBatchAsync(write, records.Count, async (connection, transaction, firstSeq) =>
         {
-            if (outcome == Added)
+            int added = 0, updated = 0;
+            void Count(long outcome)
             {
-                added++;
-            }
-            else if (outcome == Updated)
-            {
-                updated++;
-            }
-        }
-
-        if (_database.IsPostgres)
-        {
-            var sql = $"""
-                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
-                SELECT @c, @m, u.e, u.h, u.p, u.s, u.s, @now, @now, @run, @run FROM unnest(@e, @h, @p, @s) AS u(e, h, p, s)
-                {UpsertSet}
-                """;
-            var ids = new string[records.Count];
-            var hashes = new string[records.Count];
-            var payloads = new string[records.Count];
-            var seqs = new long[records.Count];
-            for (var i = 0; i < records.Count; i++)
-            {
-                ids[i] = records[i].ExternalId;
-                hashes[i] = records[i].Hash;
-                payloads[i] = Protect(records[i].PayloadJson);
-                seqs[i] = firstSeq + i;
-            }
-
-            await using var command = (NpgsqlCommand)connection.Command(sql, transaction);
-            AddTarget(command, write);
-            AddGuard(command, write);
-            command.With("first", firstSeq);
-            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
-            command.Parameters.Add(new NpgsqlParameter("h", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes });
-            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
-            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                Count(reader.GetInt32(0));
-            }
-        }
-        else
-        {
-            // SQLite: one statement run per row inside the transaction is its fastest bulk path.
-            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
-                INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
-                VALUES (@c, @m, @e, @h, @p, @s, @s, @now, @now, @run, @run)
-                {UpsertSet}
-                """);
-            BindTarget(statement, write).Bind("guard", write.GuardSeq ?? -1L).Bind("first", firstSeq);
-            int e = statement.Parameter("e"), h = statement.Parameter("h"), p = statement.Parameter("p"), s = statement.Parameter("s");
-            for (var i = 0; i < records.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                statement.Bind(e, records[i].ExternalId);
-                statement.Bind(h, records[i].Hash);
-                statement.Bind(p, Protect(records[i].PayloadJson));
-                statement.Bind(s, firstSeq + i);
-                if (statement.ExecuteScalarInt64() is { } outcome)
+                if (outcome == Added)
                 {
-                    Count(outcome);
+                    added++;
+                }
+                else if (outcome == Updated)
+                {
+                    updated++;
                 }
             }
-        }
 
-        if (write.MarkSeen)
-        {
-            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
-        }
+            var batch = Target(new RowBatch(records.Count), write)
+                .Shared("guard", write.GuardSeq ?? -1L)
+                .Shared("first", firstSeq)
+                .Text("e", i => records[i].ExternalId)
+                .Text("h", i => records[i].Hash)
+                .Text("p", i => Protect(records[i].PayloadJson))
+                .Int64("s", i => firstSeq + i);
+            await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
+            if (write.MarkSeen)
+            {
+                await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
+            }
 
-        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
-        return result;
-    }
+            return new BatchResult(added, updated, 0, records.Count - added - updated);
+        },
+        cancellationToken);
 
     public async Task<IReadOnlyList<string>> UpdateAsync(RecordWrite write, IReadOnlyList<RecordUpdate> records, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        var written = new List<string>();
+        await InBatchAsync(write, records.Count, async (connection, transaction, firstSeq) =>
         {
-            return [];
-        }
-
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
-        var written = new List<string>(records.Count);
-        if (_database.IsPostgres)
-        {
-            var ids = new string[records.Count];
-            var hashes = new string[records.Count];
-            var payloads = new string[records.Count];
-            var seqs = new long[records.Count];
-            var expected = new string[records.Count];
-            for (var i = 0; i < records.Count; i++)
-            {
-                ids[i] = records[i].Record.ExternalId;
-                hashes[i] = records[i].Record.Hash;
-                payloads[i] = Protect(records[i].Record.PayloadJson);
-                seqs[i] = firstSeq + i;
-                expected[i] = records[i].ExpectedHash;
-            }
-
-            await using var command = (NpgsqlCommand)connection.Command($"""
-                UPDATE records SET data_hash = u.h, payload = u.p, seq = u.s, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
-                FROM unnest(@e, @h, @p, @s, @x) AS u(e, h, p, s, x)
-                WHERE records.connection_id = @c AND records.model = @m AND records.external_id = u.e
-                  AND records.deleted_at IS NULL AND records.data_hash = u.x AND {Guard}
-                RETURNING records.external_id
-                """, transaction);
-            AddTarget(command, write);
-            AddGuard(command, write);
-            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids });
-            command.Parameters.Add(new NpgsqlParameter("h", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes });
-            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
-            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
-            command.Parameters.Add(new NpgsqlParameter("x", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = expected });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                written.Add(reader.GetString(0));
-            }
-        }
-        else
-        {
-            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
-                UPDATE records SET data_hash = @h, payload = @p, seq = @s, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
-                WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND data_hash = @x AND {Guard}
-                """);
-            BindTarget(statement, write).Bind("guard", write.GuardSeq ?? -1L);
-            int e = statement.Parameter("e"), h = statement.Parameter("h"), p = statement.Parameter("p"), s = statement.Parameter("s"), x = statement.Parameter("x");
-            for (var i = 0; i < records.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                statement.Bind(e, records[i].Record.ExternalId);
-                statement.Bind(h, records[i].Record.Hash);
-                statement.Bind(p, Protect(records[i].Record.PayloadJson));
-                statement.Bind(s, firstSeq + i);
-                statement.Bind(x, records[i].ExpectedHash);
-                if (statement.Execute() == 1)
-                {
-                    written.Add(records[i].Record.ExternalId);
-                }
-            }
-        }
-
-        await FinishAsync(connection, transaction, write, new BatchResult(0, written.Count, 0, records.Count - written.Count), cancellationToken);
+            var batch = Target(new RowBatch(records.Count), write)
+                .Shared("guard", write.GuardSeq ?? -1L)
+                .Text("e", i => records[i].Record.ExternalId)
+                .Text("h", i => records[i].Record.Hash)
+                .Text("p", i => Protect(records[i].Record.PayloadJson))
+                .Int64("s", i => firstSeq + i)
+                .Text("x", i => records[i].ExpectedHash);
+            written = await _dialect.ExecuteRowsChangedAsync(connection, transaction, _updateSql, batch, "e", cancellationToken);
+            return new BatchResult(0, written.Count, 0, records.Count - written.Count);
+        },
+        cancellationToken);
         return written;
     }
 
-    public async Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    public Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken) =>
+        InBatchAsync(write, externalIds.Count, async (connection, transaction, firstSeq) =>
+        {
+            var deleted = await SoftDeleteAsync(connection, transaction, _softDeleteSql, write, externalIds, firstSeq, ("guard", write.GuardSeq ?? -1L), cancellationToken);
+            return new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
+        },
+        cancellationToken);
+
+    /// <summary>
+    /// One batch of a run's record writes: a fenced transaction with <paramref name="count"/> sequence numbers reserved
+    /// (<paramref name="body"/> gets the first), then the live count, the run's result and the commit. An empty batch
+    /// writes nothing.
+    /// </summary>
+    private async Task<BatchResult> InBatchAsync(
+        RecordWrite write,
+        int count,
+        Func<DbConnection, DbTransaction, long, Task<BatchResult>> body,
+        CancellationToken cancellationToken)
     {
-        if (externalIds.Count == 0)
+        if (count == 0)
         {
             return BatchResult.Empty;
         }
 
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, externalIds.Count, cancellationToken);
-        var deleted = await SoftDeleteAsync(connection, transaction, write, externalIds, firstSeq, Guard, ("guard", write.GuardSeq ?? -1L), cancellationToken);
-        var result = new BatchResult(0, 0, deleted.Count, externalIds.Count - deleted.Count);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var firstSeq = await ReserveSequenceAsync(fenced.Connection, fenced.Transaction, write, count, cancellationToken);
+        var result = await body(fenced.Connection, fenced.Transaction, firstSeq);
+        await FinishAsync(fenced.Connection, fenced.Transaction, write, result, cancellationToken);
         return result;
     }
 
     public async Task<bool> EmptyForRunAsync(RunFence fence, long connectionDbId, IReadOnlyList<string> models, long now, CancellationToken cancellationToken)
     {
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        FencedWrite fenced;
         try
         {
-            await RunFencing.EnsureLeaseAsync(connection, transaction, fence, cancellationToken);
+            fenced = await FencedWrite.BeginAsync(_database, fence, cancellationToken);
         }
         catch (LeaseLostException)
         {
             return false;
         }
 
-        await using (var command = connection.Command(
-            $"DELETE FROM records WHERE connection_id = @c AND {SqlLists.In(_database, "model", "models")}", transaction)
-            .With("c", connectionDbId).WithList("models", models))
+        await using var owned = fenced;
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        await using (var command = connection.Command(_emptyRecordsSql, transaction)
+            .With("c", connectionDbId).WithList(_dialect, "models", models))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var command = connection.Command(
-            $"UPDATE datasets SET live_count = 0 WHERE connection_id = @c AND {SqlLists.In(_database, "model", "models")}", transaction)
-            .With("c", connectionDbId).WithList("models", models))
+        await using (var command = connection.Command(_emptyDatasetsSql, transaction)
+            .With("c", connectionDbId).WithList(_dialect, "models", models))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -283,66 +215,25 @@ internal sealed partial class SqlRecordStore : IRecordStore
     }
 
     /// <summary>
-    /// Soft-deletes the live rows among <paramref name="externalIds"/> that also match <paramref name="condition"/>
-    /// (whose one parameter is <paramref name="conditionValue"/>), giving the i-th id sequence number <paramref name="firstSeq"/> + i; the last payload is kept.
+    /// Runs a soft delete (<paramref name="sql"/>, see <see cref="SoftDeleteSql"/>) over <paramref name="externalIds"/>, whose
+    /// condition takes the one parameter <paramref name="conditionValue"/>, giving the i-th id sequence number <paramref name="firstSeq"/> + i.
     /// </summary>
     /// <returns>The ids deleted.</returns>
-    private async Task<List<string>> SoftDeleteAsync(
+    private Task<List<string>> SoftDeleteAsync(
         DbConnection connection,
         DbTransaction transaction,
+        string sql,
         RecordWrite write,
         IReadOnlyList<string> externalIds,
         long firstSeq,
-        string condition,
         (string Name, long Value) conditionValue,
         CancellationToken cancellationToken)
     {
-        var deleted = new List<string>(externalIds.Count);
-        if (_database.IsPostgres)
-        {
-            var seqs = new long[externalIds.Count];
-            for (var i = 0; i < seqs.Length; i++)
-            {
-                seqs[i] = firstSeq + i;
-            }
-
-            await using var command = (NpgsqlCommand)connection.Command($"""
-                UPDATE records SET deleted_at = @now, updated_at = @now, seq = u.s, run_id = @run
-                FROM unnest(@e, @s) AS u(e, s)
-                WHERE records.connection_id = @c AND records.model = @m AND records.external_id = u.e AND records.deleted_at IS NULL AND {condition}
-                RETURNING records.external_id
-                """, transaction);
-            AddTarget(command, write);
-            command.With(conditionValue.Name, conditionValue.Value);
-            command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = externalIds.ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seqs });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                deleted.Add(reader.GetString(0));
-            }
-        }
-        else
-        {
-            using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, $"""
-                UPDATE records SET deleted_at = @now, updated_at = @now, seq = @s, run_id = @run
-                WHERE connection_id = @c AND model = @m AND external_id = @e AND deleted_at IS NULL AND {condition}
-                """);
-            BindTarget(statement, write).Bind(conditionValue.Name, conditionValue.Value);
-            int e = statement.Parameter("e"), s = statement.Parameter("s");
-            for (var i = 0; i < externalIds.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                statement.Bind(e, externalIds[i]);
-                statement.Bind(s, firstSeq + i);
-                if (statement.Execute() == 1)
-                {
-                    deleted.Add(externalIds[i]);
-                }
-            }
-        }
-
-        return deleted;
+        var batch = Target(new RowBatch(externalIds.Count), write)
+            .Shared(conditionValue.Name, conditionValue.Value)
+            .Text("e", i => externalIds[i])
+            .Int64("s", i => firstSeq + i);
+        return _dialect.ExecuteRowsChangedAsync(connection, transaction, sql, batch, "e", cancellationToken);
     }
 
     /// <summary>
@@ -357,10 +248,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
             ids[i] = records[i].ExternalId;
         }
 
-        await using var command = connection.Command($"""
-            UPDATE records SET seen_run = @run
-            WHERE connection_id = @c AND model = @m AND {SqlLists.In(_database, "external_id", "ids")} AND seen_run < @run
-            """, transaction).With("c", write.ConnectionDbId).With("m", write.Model).With("run", write.Fence.RunId).WithList("ids", ids);
+        await using var command = connection.Command(_markSeenSql, transaction)
+            .With("c", write.ConnectionDbId).With("m", write.Model).With("run", write.Fence.RunId).WithList(_dialect, "ids", ids);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -368,13 +257,8 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     private string Unprotect(string stored) => _cipher?.Decrypt(stored) ?? RecordsPayloadCipher.Unprotected(stored);
 
-    private static void AddTarget(DbCommand command, RecordWrite write) =>
-        command.With("c", write.ConnectionDbId).With("m", write.Model).With("now", write.Now).With("run", write.Fence.RunId);
-
-    private static void AddGuard(DbCommand command, RecordWrite write) => command.With("guard", write.GuardSeq ?? -1L);
-
-    private static SqliteRowStatement BindTarget(SqliteRowStatement statement, RecordWrite write) =>
-        statement.Bind("c", write.ConnectionDbId).Bind("m", write.Model).Bind("now", write.Now).Bind("run", write.Fence.RunId);
+    private static RowBatch Target(RowBatch batch, RecordWrite write) =>
+        batch.Shared("c", write.ConnectionDbId).Shared("m", write.Model).Shared("now", write.Now).Shared("run", write.Fence.RunId);
 
     /// <summary>Reserves <paramref name="count"/> sequence numbers; the row lock it takes is held to commit.</summary>
     private static async Task<long> ReserveSequenceAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)

@@ -14,10 +14,8 @@ internal sealed partial class SqlRecordStore
 
     public async Task<UnseenDeletion> DeleteUnseenAsync(RecordWrite write, long seenSince, string afterExternalId, int limit, CancellationToken cancellationToken)
     {
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await RunFencing.EnsureLeaseAsync(connection, transaction, write.Fence, cancellationToken);
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
 
         // Keyset scan on the (connection, model, external_id) unique index: each batch starts where the last stopped.
         var candidates = new List<string>(Math.Min(limit, 1024));
@@ -44,7 +42,7 @@ internal sealed partial class SqlRecordStore
 
         // The condition is checked again under the dataset lock: a record saved since the scan is not deleted.
         var firstSeq = await ReserveSequenceAsync(connection, transaction, write, candidates.Count, cancellationToken);
-        var deleted = await SoftDeleteAsync(connection, transaction, write, candidates, firstSeq, Unseen, ("since", seenSince), cancellationToken);
+        var deleted = await SoftDeleteAsync(connection, transaction, _softDeleteUnseenSql, write, candidates, firstSeq, ("since", seenSince), cancellationToken);
         await FinishAsync(connection, transaction, write, new BatchResult(0, 0, deleted.Count, 0), cancellationToken);
         return new UnseenDeletion(deleted, candidates[^1], HasMore: candidates.Count == limit);
     }
@@ -65,7 +63,7 @@ internal sealed partial class SqlRecordStore
             """;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.Command(sql, transaction)
             .With("now", now).With("c", connectionDbId).With("m", model).With("until", untilSeq).With("limit", (long)limit);
         var count = 0;
@@ -95,7 +93,7 @@ internal sealed partial class SqlRecordStore
             """;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var command = connection.Command(sql, transaction)
             .With("now", now).With("before", modifiedBefore).With("limit", (long)limit);
         var count = await command.ExecuteNonQueryAsync(cancellationToken);

@@ -44,7 +44,7 @@ internal sealed partial class SqlRecordStore
 
         if (query.Ids.Count > 0)
         {
-            conditions.Add(SqlLists.In(_database, "external_id", "ids"));
+            conditions.Add(_dialect.InList("external_id", "ids"));
         }
 
         var sql = $"""
@@ -70,7 +70,7 @@ internal sealed partial class SqlRecordStore
 
         if (query.Ids.Count > 0)
         {
-            command.WithList("ids", query.Ids);
+            command.WithList(_dialect, "ids", query.Ids);
         }
 
         var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
@@ -108,8 +108,8 @@ internal sealed partial class SqlRecordStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"""
             SELECT external_id, payload, data_hash, pruned_at FROM records
-            WHERE connection_id = @c AND model = @m AND deleted_at IS NULL AND {SqlLists.In(_database, "external_id", "ids")}
-            """).With("c", connectionDbId).With("m", model).WithList("ids", externalIds);
+            WHERE connection_id = @c AND model = @m AND deleted_at IS NULL AND {_dialect.InList("external_id", "ids")}
+            """).With("c", connectionDbId).With("m", model).WithList(_dialect, "ids", externalIds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -130,8 +130,8 @@ internal sealed partial class SqlRecordStore
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            $"SELECT model, live_count FROM datasets WHERE connection_id = @c AND {SqlLists.In(_database, "model", "models")}")
-            .With("c", connectionDbId).WithList("models", models);
+            $"SELECT model, live_count FROM datasets WHERE connection_id = @c AND {_dialect.InList("model", "models")}")
+            .With("c", connectionDbId).WithList(_dialect, "models", models);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -11,17 +11,83 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// <summary>A run that crashed its worker this many times is failed instead of re-queued (a poison run must not loop).</summary>
     internal const int MaxAttempts = 5;
 
+    private const string ReleaseSql = $"""
+        UPDATE runs SET
+            state = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN '{SqlStates.Failed}' ELSE '{SqlStates.Queued}' END,
+            finished_at = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN @now ELSE NULL END,
+            error = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}')
+                THEN 'Interrupted by a worker shutdown; the queued run of the same sync continues from the checkpoint.' ELSE error END,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
+        """;
+
+    private const string ReapFailSql =
+        $"UPDATE runs SET state = '{SqlStates.Failed}', finished_at = @now, lease_expires_at = NULL, error = @error WHERE id = @id AND state = '{SqlStates.Running}'";
+
+    private const string ReapRequeueSql =
+        $"UPDATE runs SET state = '{SqlStates.Queued}', lease_owner = NULL, lease_expires_at = NULL WHERE id = @id AND state = '{SqlStates.Running}'";
+
+    private const string ClaimColumns =
+        "id, lease_token, sync_id, attempt, reset, empty_cache, empty_cache_done, trigger_source, attempt_started_at, result";
+
     private readonly Database _database;
+    private readonly SqlDialect _dialect;
 
     // Built once: the claim runs on every wake-up of every worker, the scheduler insert on every batch.
     private readonly string _claimSql;
     private readonly string _enqueueDueSql;
+    private readonly string _resetCancelSql;
+    private readonly string _resetClearDateSql;
+    private readonly string _resetClearCheckpointsSql;
+    private readonly string _queuedOfSql;
+    private readonly string _triggerSql;
+    private readonly string _advanceSql;
+    private readonly string _reapSelectSql;
 
     public SqlRunQueueStore(Database database)
     {
         _database = database;
-        _claimSql = ClaimSql(database.Kind);
+        _dialect = database.Dialect;
+        _claimSql = ClaimSql(_dialect);
         _enqueueDueSql = EnqueueDueSql(database);
+        _resetCancelSql = $"""
+            UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL,
+                error = 'Cancelled: the sync was reset by a trigger'
+            WHERE state = '{SqlStates.Running}' AND {_dialect.InList("sync_id", "ids")}
+            RETURNING sync_id
+            """;
+        _resetClearDateSql = $"UPDATE syncs SET last_sync_date = NULL WHERE {_dialect.InList("id", "ids")}";
+
+        // Exactly the sync's key and its own track-deletes windows: never a bare prefix, which would also
+        // hit a sibling variant (v1 vs v10) the way Nango's LIKE does.
+        _resetClearCheckpointsSql = $"""
+            DELETE FROM checkpoints WHERE EXISTS (
+                SELECT 1 FROM syncs s
+                WHERE {_dialect.InList("s.id", "ids")}
+                  AND checkpoints.connection_id = s.connection_id
+                  AND (checkpoints.key = 'sync:' || s.name || ':' || s.variant
+                       OR substr(checkpoints.key, 1, length('sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
+                          = 'sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
+            """;
+        _queuedOfSql = $"SELECT sync_id FROM runs WHERE state = '{SqlStates.Queued}' AND {_dialect.InList("sync_id", "ids")}";
+
+        // A trigger queues one run per sync, or coalesces into the queued one (its flags OR-ed in).
+        _triggerSql = $"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
+            SELECT l.value, '{SqlStates.Queued}', '{SqlStates.ApiSource}', @initiator, @reset, @empty, 0, @batch, 0, 0, @now FROM {_dialect.ListRows("ids")} WHERE true
+            ON CONFLICT (sync_id) WHERE state = '{SqlStates.Queued}' DO UPDATE
+                SET reset = {_dialect.Greatest("runs.reset", "excluded.reset")}, empty_cache = {_dialect.Greatest("runs.empty_cache", "excluded.empty_cache")}
+            RETURNING sync_id, id, {_dialect.InsertedColumn}
+            """;
+
+        // The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.
+        _advanceSql = $"""
+            UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
+            WHERE {_dialect.InList("id", "ids")}
+            """;
+        _reapSelectSql = $"""
+            SELECT id, sync_id, attempt FROM runs WHERE state = '{SqlStates.Running}' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit {_dialect.SkipLocked}
+            """;
     }
 
     public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
@@ -34,17 +100,11 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         var syncIds = targets.Select(t => t.Id).ToList();
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var restarted = new HashSet<string>(StringComparer.Ordinal);
         if (request.Reset)
         {
-            var cancel = $"""
-                UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL,
-                    error = 'Cancelled: the sync was reset by a trigger'
-                WHERE state = 'running' AND {SqlLists.In(_database, "sync_id", "ids")}
-                RETURNING sync_id
-                """;
-            await using (var command = connection.Command(cancel, transaction).With("now", request.Now).WithList("ids", syncIds))
+            await using (var command = connection.Command(_resetCancelSql, transaction).With("now", request.Now).WithList(_dialect, "ids", syncIds))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -53,77 +113,28 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
                 }
             }
 
-            var clearDate = $"UPDATE syncs SET last_sync_date = NULL WHERE {SqlLists.In(_database, "id", "ids")}";
-            await using (var command = connection.Command(clearDate, transaction).WithList("ids", syncIds))
+            await using (var command = connection.Command(_resetClearDateSql, transaction).WithList(_dialect, "ids", syncIds))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            // Exactly the sync's key and its own track-deletes windows: never a bare prefix, which would also
-            // hit a sibling variant (v1 vs v10) the way Nango's LIKE does.
-            var clearCheckpoints = $"""
-                DELETE FROM checkpoints WHERE EXISTS (
-                    SELECT 1 FROM syncs s
-                    WHERE {SqlLists.In(_database, "s.id", "ids")}
-                      AND checkpoints.connection_id = s.connection_id
-                      AND (checkpoints.key = 'sync:' || s.name || ':' || s.variant
-                           OR substr(checkpoints.key, 1, length('sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
-                              = 'sync:' || s.name || ':' || s.variant || ':trackDeletes:'))
-                """;
-            await using (var command = connection.Command(clearCheckpoints, transaction).WithList("ids", syncIds))
+            await using (var command = connection.Command(_resetClearCheckpointsSql, transaction).WithList(_dialect, "ids", syncIds))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
+        var inserted = await _dialect.DetectInsertsAsync(
+            connection, transaction, _queuedOfSql, command => command.WithList(_dialect, "ids", syncIds), cancellationToken);
         var outcomes = new List<TriggerOutcome>(targets.Count);
-        var flags = $"@reset, @empty, 0, @batch, 0, 0, @now";
-        if (_database.IsPostgres)
+        await using (var command = connection.Command(_triggerSql, transaction))
         {
-            var sql = $"""
-                INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
-                SELECT l.value, 'queued', 'api', @initiator, {flags} FROM {SqlLists.Rows(_database, "ids")}
-                ON CONFLICT (sync_id) WHERE state = 'queued' DO UPDATE
-                    SET reset = GREATEST(runs.reset, excluded.reset), empty_cache = GREATEST(runs.empty_cache, excluded.empty_cache)
-                RETURNING sync_id, id, (xmax = 0) AS inserted
-                """;
-            await using var command = connection.Command(sql, transaction);
-            AddTriggerParameters(command, request).WithList("ids", syncIds);
+            AddTriggerParameters(command, request).WithList(_dialect, "ids", syncIds);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var syncId = reader.GetString(0);
-                outcomes.Add(new TriggerOutcome(syncId, reader.GetInt64(1), Classify(syncId, reader.GetBoolean(2), restarted)));
-            }
-        }
-        else
-        {
-            // SQLite's write transaction is exclusive, so reading the queued runs first cannot race.
-            var alreadyQueued = new HashSet<string>(StringComparer.Ordinal);
-            var select = $"SELECT sync_id FROM runs WHERE state = 'queued' AND {SqlLists.In(_database, "sync_id", "ids")}";
-            await using (var command = connection.Command(select, transaction).WithList("ids", syncIds))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    alreadyQueued.Add(reader.GetString(0));
-                }
-            }
-
-            var sql = $"""
-                INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, batch_id, attempt, lease_token, queued_at)
-                SELECT l.value, 'queued', 'api', @initiator, {flags} FROM {SqlLists.Rows(_database, "ids")} WHERE true
-                ON CONFLICT (sync_id) WHERE state = 'queued' DO UPDATE
-                    SET reset = max(runs.reset, excluded.reset), empty_cache = max(runs.empty_cache, excluded.empty_cache)
-                RETURNING sync_id, id
-                """;
-            await using var insert = connection.Command(sql, transaction);
-            AddTriggerParameters(insert, request).WithList("ids", syncIds);
-            await using var rows = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await rows.ReadAsync(cancellationToken))
-            {
-                var syncId = rows.GetString(0);
-                outcomes.Add(new TriggerOutcome(syncId, rows.GetInt64(1), Classify(syncId, !alreadyQueued.Contains(syncId), restarted)));
+                outcomes.Add(new TriggerOutcome(syncId, reader.GetInt64(1), Classify(syncId, inserted.WasInserted(reader, 2, syncId), restarted)));
             }
         }
 
@@ -147,20 +158,17 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        if (_database.IsPostgres)
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+
+        // One scheduler at a time across processes; the others skip this tick instead of waiting.
+        if (!await _dialect.TryLockForTransactionAsync(connection, transaction, AdvisoryLock.Scheduler, cancellationToken))
         {
-            // One scheduler at a time across processes; the others skip this tick instead of waiting.
-            await using var lockCommand = connection.Command("SELECT pg_try_advisory_xact_lock(7261040002)", transaction);
-            if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                return 0;
-            }
+            return 0;
         }
 
         var due = new List<string>();
         await using (var select = connection.Command(
-            "SELECT id FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
+            $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
             .With("now", now).With("limit", (long)limit))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
@@ -175,17 +183,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             return 0;
         }
 
-        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).WithList("ids", due))
+        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).WithList(_dialect, "ids", due))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.
-        var advance = $"""
-            UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
-            WHERE {SqlLists.In(_database, "id", "ids")}
-            """;
-        await using (var command = connection.Command(advance, transaction).With("now", now).WithList("ids", due))
+        await using (var command = connection.Command(_advanceSql, transaction).With("now", now).WithList(_dialect, "ids", due))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -199,71 +202,52 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// </summary>
     /// <remarks>
     /// One NOT EXISTS per state, so each is a lookup in its partial unique index (one row per sync at most). A
-    /// single <c>state IN ('queued', 'running')</c> made PostgreSQL scan every run ever recorded for each batch,
+    /// single <c>state IN (queued, running)</c> made PostgreSQL scan every run ever recorded for each batch,
     /// and SQLite walk each sync's whole run history: a burst of 100,000 schedules took a second per 1,000.
     /// </remarks>
     internal static string EnqueueDueSql(Database database) => $"""
         INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
-        SELECT s.id, 'queued', 'schedule', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s
-        WHERE {SqlLists.In(database, "s.id", "ids")}
-          AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = s.id AND q.state = 'queued')
-          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = s.id AND r.state = 'running')
+        SELECT s.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s
+        WHERE {database.Dialect.InList("s.id", "ids")}
+          AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = s.id AND q.state = '{SqlStates.Queued}')
+          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = s.id AND r.state = '{SqlStates.Running}')
         """;
 
     /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
-    internal static string ClaimSql(SqlDialectKind dialect)
-    {
-        var postgres = dialect == SqlDialectKind.Postgres;
-        var skipLocked = postgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
-
-        // SQLite's planner, left alone, scans every run (finished ones too) for the NOT EXISTS guard; the partial
-        // index of queued runs in id order lets the claim stop after @max candidates, whatever the history.
-        var claimable = postgres ? string.Empty : "INDEXED BY runs_claimable";
-        return $"""
-            UPDATE runs SET state = 'running', lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expires,
-                attempt = attempt + 1, attempt_started_at = @now, started_at = COALESCE(started_at, @now)
-            WHERE id IN (
-                SELECT q.id FROM runs q {claimable}
-                WHERE q.state = 'queued'
-                  AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = 'running')
-                ORDER BY q.id
-                LIMIT @max
-                {skipLocked})
-            RETURNING id, lease_token, sync_id, attempt, reset, empty_cache, empty_cache_done, trigger_source, attempt_started_at, result
-            """;
-    }
+    /// <remarks>
+    /// SQLite's planner, left alone, scans every run (finished ones too) for the NOT EXISTS guard; the partial
+    /// index of queued runs in id order lets the claim stop after @max candidates, whatever the history.
+    /// </remarks>
+    internal static string ClaimSql(SqlDialect dialect) => $"""
+        UPDATE runs SET state = '{SqlStates.Running}', lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expires,
+            attempt = attempt + 1, attempt_started_at = @now, started_at = COALESCE(started_at, @now)
+        WHERE id IN (
+            SELECT q.id FROM runs q {dialect.IndexedBy("runs_claimable")}
+            WHERE q.state = '{SqlStates.Queued}'
+              AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = '{SqlStates.Running}')
+            ORDER BY q.id
+            LIMIT @max
+            {dialect.SkipLocked})
+        RETURNING {ClaimColumns}
+        """;
 
     public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        var claimed = new List<ClaimedRun>();
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        List<ClaimedRun> claimed;
         try
         {
             await using (var command = connection.Command(_claimSql, transaction)
                 .With("owner", owner).With("expires", now + leaseMicros).With("now", now).With("max", (long)max))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    claimed.Add(new ClaimedRun(
-                        reader.GetInt64(0),
-                        reader.GetInt64(1),
-                        reader.GetString(2),
-                        (int)reader.GetInt64(3),
-                        reader.GetInt64(4) != 0,
-                        reader.GetInt64(5) != 0,
-                        reader.GetInt64(6) != 0,
-                        reader.GetString(7),
-                        reader.GetInt64(8),
-                        reader.GetNullableString(9)));
-                }
+                claimed = await SqlRows.ReadAllAsync(command, ReadClaim, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
+        catch (Exception ex) when (_dialect.IsRacingUniqueViolation(ex))
         {
             // Two claimers raced for runs of one sync (the follow-up was claimed just as its predecessor
             // returned to the queue): the index refused the second; claim again on the next wake-up.
@@ -278,7 +262,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var command = connection.Command(
-            "UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND lease_token = @token AND state = 'running'")
+            $"UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'")
             .With("expires", newExpiry).With("id", runId).With("token", leaseToken);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -293,10 +277,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
 
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        await using var finish = connection.Command("""
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        await using var finish = connection.Command($"""
             UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_expires_at = NULL
-            WHERE id = @id AND lease_token = @token AND state = 'running'
+            WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
             """, transaction);
         DbParameter state = finish.Parameter("state"), now = finish.Parameter("now"), result = finish.Parameter("result"),
             error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token");
@@ -305,7 +289,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
-            state.Value = completion.Succeeded ? RunStates.Succeeded : RunStates.Failed;
+            state.Value = completion.Succeeded ? SqlStates.Succeeded : SqlStates.Failed;
             now.Value = completion.Now;
             result.Value = (object?)completion.ResultJson ?? DBNull.Value;
             error.Value = (object?)completion.Error ?? DBNull.Value;
@@ -330,15 +314,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var command = connection.Command("""
-            UPDATE runs SET
-                state = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued') THEN 'failed' ELSE 'queued' END,
-                finished_at = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued') THEN @now ELSE NULL END,
-                error = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = 'queued')
-                    THEN 'Interrupted by a worker shutdown; the queued run of the same sync continues from the checkpoint.' ELSE error END,
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = @id AND lease_token = @token AND state = 'running'
-            """).With("now", now).With("id", fence.RunId).With("token", fence.LeaseToken);
+        await using var command = connection.Command(ReleaseSql).With("now", now).With("id", fence.RunId).With("token", fence.LeaseToken);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -346,12 +322,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        var skipLocked = _database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var expired = new List<(long Id, string SyncId, long Attempt)>();
-        await using (var select = connection.Command($"""
-            SELECT id, sync_id, attempt FROM runs WHERE state = 'running' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit {skipLocked}
-            """, transaction).With("now", now).With("limit", (long)limit))
+        await using (var select = connection.Command(_reapSelectSql, transaction).With("now", now).With("limit", (long)limit))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -365,12 +338,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         {
             // A follow-up is already queued: it resumes from the same checkpoint, so the expired run ends
             // here rather than queueing a second run for the sync.
-            await using var hasFollowUp = connection.Command("SELECT COUNT(*) FROM runs WHERE sync_id = @sync AND state = 'queued'", transaction)
+            await using var hasFollowUp = connection.Command($"SELECT COUNT(*) FROM runs WHERE sync_id = @sync AND state = '{SqlStates.Queued}'", transaction)
                 .With("sync", syncId);
             var failIt = attempt >= MaxAttempts || await hasFollowUp.ScalarInt64Async(cancellationToken) > 0;
-            var sql = failIt
-                ? "UPDATE runs SET state = 'failed', finished_at = @now, lease_expires_at = NULL, error = @error WHERE id = @id AND state = 'running'"
-                : "UPDATE runs SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL WHERE id = @id AND state = 'running'";
+            var sql = failIt ? ReapFailSql : ReapRequeueSql;
             await using var update = connection.Command(sql, transaction).With("now", now).With("id", id)
                 .With("error", attempt >= MaxAttempts
                     ? $"The run's lease expired {attempt} times (its worker stopped or crashed); giving up."
@@ -383,5 +354,24 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
 
         await transaction.CommitAsync(cancellationToken);
         return requeued;
+    }
+
+    private static RowReader<ClaimedRun> ReadClaim(DbDataReader reader)
+    {
+        int id = reader.GetOrdinal("id"), token = reader.GetOrdinal("lease_token"), syncId = reader.GetOrdinal("sync_id"),
+            attempt = reader.GetOrdinal("attempt"), reset = reader.GetOrdinal("reset"), emptyCache = reader.GetOrdinal("empty_cache"),
+            emptyCacheDone = reader.GetOrdinal("empty_cache_done"), source = reader.GetOrdinal("trigger_source"),
+            started = reader.GetOrdinal("attempt_started_at"), result = reader.GetOrdinal("result");
+        return row => new ClaimedRun(
+            row.GetInt64(id),
+            row.GetInt64(token),
+            row.GetString(syncId),
+            (int)row.GetInt64(attempt),
+            row.GetInt64(reset) != 0,
+            row.GetInt64(emptyCache) != 0,
+            row.GetInt64(emptyCacheDone) != 0,
+            row.GetString(source),
+            row.GetInt64(started),
+            row.GetNullableString(result));
     }
 }

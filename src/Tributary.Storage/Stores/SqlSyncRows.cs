@@ -26,7 +26,7 @@ internal static class SqlSyncRows
             """, transaction)
             .With("id", Guid.NewGuid().ToString()).With("c", connectionDbId).With("config", configId).With("name", name)
             .With("variant", variant).With("ms", frequencyMs)
-            .With("state", autoStart ? ScheduleStates.Started : ScheduleStates.Paused).With("now", now);
+            .With("state", SqlStates.Text(autoStart ? ScheduleState.Started : ScheduleState.Paused)).With("now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

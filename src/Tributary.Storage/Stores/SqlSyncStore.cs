@@ -8,10 +8,17 @@ namespace Tributary.Storage.Stores;
 internal sealed class SqlSyncStore : ISyncStore
 {
     private readonly Database _database;
+    private readonly string _pauseCancelSql;
+    private readonly string _setScheduleSql;
 
     public SqlSyncStore(Database database)
     {
         _database = database;
+        _pauseCancelSql = $"""
+            UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
+            WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}
+            """;
+        _setScheduleSql = $"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND {database.Dialect.InList("id", "ids")}";
     }
 
     public async Task<IReadOnlyList<SyncRow>> GetSyncsAsync(long connectionDbId, CancellationToken cancellationToken)
@@ -19,13 +26,13 @@ internal sealed class SqlSyncStore : ISyncStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {SqlRows.SyncColumns} WHERE s.connection_id = @c AND sc.enabled = 1 ORDER BY s.name, s.variant")
             .With("c", connectionDbId);
-        return await SqlRows.ReadAllAsync(command, SqlRows.ReadSync, cancellationToken);
+        return await SqlRows.ReadAllAsync(command, SqlRows.Sync, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        var filter = only is { Count: > 0 } ? " AND " + SqlLists.In(_database, "s.name", "names") : string.Empty;
+        var filter = only is { Count: > 0 } ? " AND " + _database.Dialect.InList("s.name", "names") : string.Empty;
         await using var command = connection.Command($"""
             SELECT {SqlRows.SyncColumns}
             WHERE c.integration_id = @integration AND sc.enabled = 1{filter}
@@ -33,10 +40,10 @@ internal sealed class SqlSyncStore : ISyncStore
             """).With("integration", integrationId);
         if (only is { Count: > 0 })
         {
-            command.WithList("names", only.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList());
+            command.WithList(_database.Dialect, "names", only.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList());
         }
 
-        var rows = await SqlRows.ReadAllAsync(command, SqlRows.ReadSync, cancellationToken);
+        var rows = await SqlRows.ReadAllAsync(command, SqlRows.Sync, cancellationToken);
         if (only is not { Count: > 0 })
         {
             return rows;
@@ -58,13 +65,13 @@ internal sealed class SqlSyncStore : ISyncStore
             SELECT {SqlRows.SyncConfigColumns} WHERE id = (SELECT sync_config_id FROM syncs WHERE id = @id);
             """).With("id", syncId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sync = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadSync(reader) : null;
+        var sync = await SqlRows.ReadFirstAsync(reader, SqlRows.Sync, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var owner = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadConnection(reader) : null;
+        var owner = await SqlRows.ReadFirstAsync(reader, SqlRows.Connection, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var integration = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadIntegration(reader) : null;
+        var integration = await SqlRows.ReadFirstAsync(reader, SqlRows.Integration, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        var config = await reader.ReadAsync(cancellationToken) ? SqlRows.ReadSyncConfig(reader) : null;
+        var config = await SqlRows.ReadFirstAsync(reader, SqlRows.SyncConfig, cancellationToken);
         return sync is null || owner is null || integration is null || config is null
             ? null
             : new SyncTarget(sync, owner, integration, config);
@@ -79,19 +86,15 @@ internal sealed class SqlSyncStore : ISyncStore
 
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         if (paused)
         {
-            await using var cancel = connection.Command($"""
-                UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
-                WHERE state IN ('queued', 'running') AND {SqlLists.In(_database, "sync_id", "ids")}
-                """, transaction).With("now", now).WithList("ids", syncIds);
+            await using var cancel = connection.Command(_pauseCancelSql, transaction).With("now", now).WithList(_database.Dialect, "ids", syncIds);
             await cancel.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var update = connection.Command(
-            $"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND {SqlLists.In(_database, "id", "ids")}", transaction)
-            .With("state", paused ? "PAUSED" : "STARTED").WithList("ids", syncIds);
+        await using var update = connection.Command(_setScheduleSql, transaction)
+            .With("state", SqlStates.Text(paused ? ScheduleState.Paused : ScheduleState.Started)).WithList(_database.Dialect, "ids", syncIds);
         var changed = await update.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return changed;

@@ -21,14 +21,10 @@ internal sealed class SqlVariantStore : IVariantStore
         var connection = writer.Connection;
 
         // The checks and the insert share the write transaction, so two concurrent creations cannot both pass the cap.
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        if (_database.IsPostgres)
-        {
-            // Serialises creations on one connection (SQLite's IMMEDIATE transaction already does).
-            await using var lockRow = connection.Command("SELECT id FROM connections WHERE id = @c FOR UPDATE", transaction)
-                .With("c", variant.ConnectionDbId);
-            await lockRow.ExecuteScalarAsync(cancellationToken);
-        }
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+
+        // Serialises creations on one connection.
+        await _database.Dialect.LockRowAsync(connection, transaction, "connections", variant.ConnectionDbId, cancellationToken);
 
         await using (var count = connection.Command("SELECT COUNT(*) FROM syncs WHERE connection_id = @c AND name = @name", transaction)
             .With("c", variant.ConnectionDbId).With("name", variant.Name))
@@ -73,7 +69,7 @@ internal sealed class SqlVariantStore : IVariantStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var syncId = await FindSyncIdAsync(connection, transaction, connectionDbId, name, variant, cancellationToken);
         if (syncId is null)
         {
@@ -84,7 +80,7 @@ internal sealed class SqlVariantStore : IVariantStore
         var key = $"sync:{name}:{variant}";
         string[] statements =
         [
-            "UPDATE runs SET state = 'cancelled', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync variant was deleted' WHERE state IN ('queued', 'running') AND sync_id = @id",
+            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync variant was deleted' WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id = @id",
             "DELETE FROM checkpoints WHERE connection_id = @c AND (key = @key OR substr(key, 1, length(@windows)) = @windows)",
             "DELETE FROM runs WHERE sync_id = @id",
             "DELETE FROM syncs WHERE id = @id",

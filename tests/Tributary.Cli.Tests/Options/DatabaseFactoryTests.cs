@@ -16,7 +16,7 @@ public sealed class DatabaseFactoryTests
         {
             await using var database = DatabaseFactory.Open(url, dataDir);
 
-            Assert.Equal(SqlDialectKind.Sqlite, database.Kind);
+            Assert.Same(SqlDialect.Sqlite, database.Dialect);
             Assert.Equal($"sqlite:{Path.Combine(dataDir, "tributary.db")}", database.Description);
         }
         finally
@@ -32,7 +32,7 @@ public sealed class DatabaseFactoryTests
     {
         await using var database = DatabaseFactory.Open(url, "unused");
 
-        Assert.Equal(SqlDialectKind.Postgres, database.Kind);
+        Assert.Same(SqlDialect.Postgres, database.Dialect);
         Assert.Equal(description, database.Description);
         Assert.False(Directory.Exists("unused"));
     }

@@ -1,0 +1,62 @@
+namespace Tributary.Storage.Sql;
+
+/// <summary>
+/// The values of one batch of rows for a statement that <see cref="SqlDialect"/> runs for every row: values all rows
+/// share, and per-row columns read by index. Each dialect binds them its fastest way (see <c>SqlDialect.RowBatches.cs</c>).
+/// </summary>
+internal sealed class RowBatch
+{
+    private readonly List<(string Name, object Value)> _shared = [];
+    private readonly List<(string Name, Func<int, string>? Text, Func<int, long>? Number)> _columns = [];
+
+    public RowBatch(int count)
+    {
+        Count = count;
+    }
+
+    public int Count { get; }
+
+    internal IReadOnlyList<(string Name, object Value)> SharedValues => _shared;
+
+    internal IReadOnlyList<(string Name, Func<int, string>? Text, Func<int, long>? Number)> Columns => _columns;
+
+    public RowBatch Shared(string name, long value)
+    {
+        _shared.Add((name, value));
+        return this;
+    }
+
+    public RowBatch Shared(string name, string value)
+    {
+        _shared.Add((name, value));
+        return this;
+    }
+
+    /// <summary>A text column: <paramref name="value"/> gives row i's value.</summary>
+    public RowBatch Text(string name, Func<int, string> value)
+    {
+        _columns.Add((name, value, null));
+        return this;
+    }
+
+    /// <summary>An integer column: <paramref name="value"/> gives row i's value.</summary>
+    public RowBatch Int64(string name, Func<int, long> value)
+    {
+        _columns.Add((name, null, value));
+        return this;
+    }
+
+    /// <summary>Row <paramref name="index"/>'s value of the text column <paramref name="name"/>.</summary>
+    public string TextAt(string name, int index)
+    {
+        foreach (var column in _columns)
+        {
+            if (column.Text is not null && string.Equals(column.Name, name, StringComparison.Ordinal))
+            {
+                return column.Text(index);
+            }
+        }
+
+        throw new ArgumentException($"The batch has no text column {name}.", nameof(name));
+    }
+}

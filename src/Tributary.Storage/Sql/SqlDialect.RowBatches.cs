@@ -1,0 +1,190 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tributary.Storage.Sql;
+
+/// <summary>
+/// Row-batch binding: one statement applied to every row of a batch (record upserts, updates, soft deletes).
+/// PostgreSQL binds each column as one array and reads the rows from <c>unnest</c> (one round trip); SQLite steps
+/// one native prepared statement per row (<see cref="SqliteRowStatement"/>: its fastest bulk path, no managed
+/// allocation per row).
+/// </summary>
+/// <remarks>
+/// A statement names the current row's values with <see cref="Row"/> and takes its rows from
+/// <see cref="InsertRows"/> (an INSERT's source) or <see cref="UpdateFromRows"/> (an UPDATE's FROM clause).
+/// </remarks>
+public sealed partial class SqlDialect
+{
+    /// <summary>The current row's value of <paramref name="column"/>: <c>u.column</c> (unnest) or <c>@column</c> (row statement).</summary>
+    public string Row(string column) => IsPostgres ? $"u.{column}" : $"@{column}";
+
+    /// <summary>An INSERT's source of rows: <c>SELECT {values} FROM unnest(…)</c>, or <c>VALUES ({values})</c> for one row.</summary>
+    public string InsertRows(string values, params string[] columns) =>
+        IsPostgres ? $"SELECT {values} FROM {Unnest(columns)}" : $"VALUES ({values})";
+
+    /// <summary>The FROM clause of an UPDATE over the batch's rows (nothing on SQLite, whose row values are parameters).</summary>
+    public string UpdateFromRows(params string[] columns) => IsPostgres ? $"FROM {Unnest(columns)}" : string.Empty;
+
+    /// <summary>
+    /// How an UPDATE over the rows reports the rows it changed for <see cref="ExecuteRowsChangedAsync"/>: a RETURNING of
+    /// their key on PostgreSQL; on SQLite each row's change count says it.
+    /// </summary>
+    public string ReturningChanged(string key) => IsPostgres ? $"RETURNING {key}" : string.Empty;
+
+    /// <summary>Runs <paramref name="sql"/> for every row of <paramref name="batch"/> and passes each returned value (its first column) to <paramref name="returned"/>.</summary>
+    internal async Task ExecuteRowsAsync(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch, Action<long> returned, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            await using var command = UnnestCommand(connection, transaction, sql, batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                returned(reader.GetInt64(0));
+            }
+
+            return;
+        }
+
+        using var statement = RowStatement(connection, sql, batch, out var columns);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            BindRow(statement, batch, columns, i);
+            if (statement.ExecuteScalarInt64() is { } value)
+            {
+                returned(value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (ending with <see cref="ReturningChanged"/>) for every row of <paramref name="batch"/>
+    /// and returns the keys (the text column <paramref name="keyColumn"/>) of the rows it changed.
+    /// </summary>
+    internal async Task<List<string>> ExecuteRowsChangedAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string sql,
+        RowBatch batch,
+        string keyColumn,
+        CancellationToken cancellationToken)
+    {
+        var changed = new List<string>(batch.Count);
+        if (IsPostgres)
+        {
+            await using var command = UnnestCommand(connection, transaction, sql, batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                changed.Add(reader.GetString(0));
+            }
+
+            return changed;
+        }
+
+        using var statement = RowStatement(connection, sql, batch, out var columns);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            BindRow(statement, batch, columns, i);
+            if (statement.Execute() == 1)
+            {
+                changed.Add(batch.TextAt(keyColumn, i));
+            }
+        }
+
+        return changed;
+    }
+
+    private static string Unnest(string[] columns)
+    {
+        var names = string.Join(", ", columns);
+        return $"unnest({string.Join(", ", columns.Select(c => "@" + c))}) AS u({names})";
+    }
+
+    private static NpgsqlCommand UnnestCommand(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch)
+    {
+        var command = (NpgsqlCommand)connection.Command(sql, transaction);
+        foreach (var (name, value) in batch.SharedValues)
+        {
+            command.With(name, value);
+        }
+
+        foreach (var (name, text, number) in batch.Columns)
+        {
+            if (text is not null)
+            {
+                var values = new string[batch.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = text(i);
+                }
+
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values });
+            }
+            else
+            {
+                var values = new long[batch.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = number!(i);
+                }
+
+                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = values });
+            }
+        }
+
+        return command;
+    }
+
+    private static SqliteRowStatement RowStatement(DbConnection connection, string sql, RowBatch batch, out int[] columns)
+    {
+        var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, sql);
+        try
+        {
+            foreach (var (name, value) in batch.SharedValues)
+            {
+                if (value is long number)
+                {
+                    statement.Bind(name, number);
+                }
+                else
+                {
+                    statement.Bind(name, (string)value);
+                }
+            }
+
+            columns = new int[batch.Columns.Count];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                columns[c] = statement.Parameter(batch.Columns[c].Name);
+            }
+
+            return statement;
+        }
+        catch
+        {
+            statement.Dispose();
+            throw;
+        }
+    }
+
+    private static void BindRow(SqliteRowStatement statement, RowBatch batch, int[] columns, int row)
+    {
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var (_, text, number) = batch.Columns[c];
+            if (text is not null)
+            {
+                statement.Bind(columns[c], text(row));
+            }
+            else
+            {
+                statement.Bind(columns[c], number!(row));
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Tributary.Storage.Sql;
+
+/// <summary>
+/// Everything SQLite and PostgreSQL do differently, in one place: the stores write one statement for both and ask
+/// the dialect for the fragment or the step that differs. Two instances, <see cref="Sqlite"/> and <see cref="Postgres"/>;
+/// <see cref="Database"/> holds the one it runs on.
+/// </summary>
+/// <remarks>
+/// A new difference goes here as a member with both answers side by side (a SQL fragment, a binding, a step), never
+/// as a branch in a store. Row batches are in <c>SqlDialect.RowBatches.cs</c>.
+/// </remarks>
+public sealed partial class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new(postgres: false, "sqlite");
+
+    public static readonly SqlDialect Postgres = new(postgres: true, "postgres");
+
+    private SqlDialect(bool postgres, string name)
+    {
+        IsPostgres = postgres;
+        Name = name;
+    }
+
+    /// <summary><c>sqlite</c> or <c>postgres</c>: the folder of the dialect's migrations.</summary>
+    public string Name { get; }
+
+    /// <summary>For tests and the benchmark's raw baselines; stores ask for the difference itself instead.</summary>
+    public bool IsPostgres { get; }
+
+    /// <summary>
+    /// Whether other processes can share the database and need a wake-up when runs are queued (PostgreSQL's
+    /// NOTIFY); SQLite has one process, whose in-process signal is all there is.
+    /// </summary>
+    public bool NotifiesOtherProcesses => IsPostgres;
+
+    /// <summary>The larger of two values: <c>GREATEST</c> on PostgreSQL, the two-argument scalar <c>max</c> on SQLite.</summary>
+    public string Greatest(string a, string b) => IsPostgres ? $"GREATEST({a}, {b})" : $"max({a}, {b})";
+
+    /// <summary>
+    /// Ends a claiming SELECT: PostgreSQL locks the rows it picks and skips rows another claimer holds; SQLite's
+    /// write transaction already excludes every other writer.
+    /// </summary>
+    public string SkipLocked => IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
+
+    /// <summary>
+    /// Pins SQLite's planner to <paramref name="index"/> where, left alone, it scans the table (PostgreSQL plans
+    /// by statistics and has no such clause).
+    /// </summary>
+    public string IndexedBy(string index) => IsPostgres ? string.Empty : $"INDEXED BY {index}";
+
+    /// <summary>Begins a write transaction: IMMEDIATE on SQLite (the write lock at once), READ COMMITTED on PostgreSQL.</summary>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        }
+
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is a unique-index violation that two racing writers can cause.</summary>
+    /// <remarks>Only PostgreSQL's writers race: SQLite's write transaction is exclusive.</remarks>
+    public bool IsRacingUniqueViolation(Exception exception) =>
+        IsPostgres && exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <summary>A table expression with one column <c>value</c> over the list parameter <paramref name="parameter"/>: <c>FROM {ListRows("ids")}</c>.</summary>
+    /// <remarks>
+    /// Lists are one parameter on both (a PostgreSQL array, JSON text read with <c>json_each</c> on SQLite), which
+    /// keeps a 10,000-target statement one round trip.
+    /// </remarks>
+    public string ListRows(string parameter) =>
+        IsPostgres ? $"unnest(@{parameter}) AS l(value)" : $"json_each(@{parameter}) AS l";
+
+    /// <summary>A predicate <c>column IN list</c> over the list parameter <paramref name="parameter"/>.</summary>
+    public string InList(string column, string parameter) =>
+        IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN (SELECT value FROM json_each(@{parameter}))";
+
+    /// <summary>Binds a list parameter used by <see cref="ListRows"/> or <see cref="InList"/>.</summary>
+    public DbCommand BindList(DbCommand command, string name, IReadOnlyList<string> values)
+    {
+        if (IsPostgres)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() });
+            return command;
+        }
+
+        return command.With(name, JsonSerializer.Serialize(values, SqlJson.Default.IReadOnlyListString));
+    }
+
+    /// <inheritdoc cref="BindList(DbCommand, string, IReadOnlyList{string})"/>
+    public DbCommand BindList(DbCommand command, string name, IReadOnlyList<long> values)
+    {
+        if (IsPostgres)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = values.ToArray() });
+            return command;
+        }
+
+        return command.With(name, JsonSerializer.Serialize(values, SqlJson.Default.IReadOnlyListInt64));
+    }
+
+    /// <summary>
+    /// Binds a text parameter that may be null. A null parameter has no type, and PostgreSQL must still know one to
+    /// compare or coalesce it (<c>@p IS NULL OR …</c> fails with "could not determine data type").
+    /// </summary>
+    public DbCommand BindNullable(DbCommand command, string name, string? value) =>
+        BindNullable(command, name, value, NpgsqlDbType.Text);
+
+    /// <inheritdoc cref="BindNullable(DbCommand, string, string?)"/>
+    public DbCommand BindNullable(DbCommand command, string name, long? value) =>
+        BindNullable(command, name, value, NpgsqlDbType.Bigint);
+
+    /// <summary>
+    /// Takes <paramref name="key"/> for the rest of the transaction if no other process holds it; false when one does.
+    /// On SQLite it is always true: the write transaction <paramref name="transaction"/> is already exclusive.
+    /// </summary>
+    public async Task<bool> TryLockForTransactionAsync(DbConnection connection, DbTransaction transaction, AdvisoryLock key, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            return true;
+        }
+
+        await using var command = connection.Command("SELECT pg_try_advisory_xact_lock(@key)", transaction).With("key", (long)key);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="key"/> and holds it on <paramref name="connection"/> until the result is disposed
+    /// (a session lock: it outlives transactions). Nothing on SQLite, where the caller's write transaction is the lock.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockForSessionAsync(DbConnection connection, AdvisoryLock key, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            return NoLock.Instance;
+        }
+
+        await using var command = connection.Command("SELECT pg_advisory_lock(@key)").With("key", (long)key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new SessionLock(connection, key);
+    }
+
+    /// <summary>
+    /// Row-locks <paramref name="table"/>'s row <paramref name="id"/> to the end of the transaction, so writers that
+    /// check-then-insert under that row take turns. SQLite's IMMEDIATE transaction already serialises them.
+    /// </summary>
+    /// <param name="table">A table name written in the store, never input.</param>
+    public async Task LockRowAsync(DbConnection connection, DbTransaction transaction, string table, long id, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            return;
+        }
+
+        await using var command = connection.Command($"SELECT id FROM {table} WHERE id = @id FOR UPDATE", transaction).With("id", id);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public override string ToString() => Name;
+
+    private DbCommand BindNullable(DbCommand command, string name, object? value, NpgsqlDbType postgresType)
+    {
+        command.With(name, value);
+        if (IsPostgres && value is null)
+        {
+            ((NpgsqlParameter)command.Parameters[name]).NpgsqlDbType = postgresType;
+        }
+
+        return command;
+    }
+
+    private sealed class SessionLock(DbConnection connection, AdvisoryLock key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // Released even when the caller was cancelled: a held session lock would block every later start.
+            await using var command = connection.Command("SELECT pg_advisory_unlock(@key)").With("key", (long)key);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

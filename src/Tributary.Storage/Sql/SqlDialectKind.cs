@@ -1,8 +1,0 @@
-namespace Tributary.Storage.Sql;
-
-/// <summary>The two databases Tributary runs on.</summary>
-public enum SqlDialectKind
-{
-    Sqlite,
-    Postgres,
-}

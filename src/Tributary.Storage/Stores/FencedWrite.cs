@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>
+/// The start every write of a run's records shares: a bulk write slot, a write transaction, and the run's lease
+/// checked first inside it (<see cref="RunFencing.EnsureLeaseAsync"/>). Disposing rolls back what was not committed
+/// and gives the slot back.
+/// </summary>
+internal sealed class FencedWrite : IAsyncDisposable
+{
+    private readonly WriteConnection _writer;
+
+    private FencedWrite(WriteConnection writer, DbTransaction transaction)
+    {
+        _writer = writer;
+        Transaction = transaction;
+    }
+
+    public DbConnection Connection => _writer.Connection;
+
+    public DbTransaction Transaction { get; }
+
+    /// <exception cref="Tributary.Sdk.LeaseLostException">The run no longer holds its lease; nothing was written.</exception>
+    public static async Task<FencedWrite> BeginAsync(Database database, RunFence fence, CancellationToken cancellationToken)
+    {
+        var writer = await database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        DbTransaction? transaction = null;
+        try
+        {
+            transaction = await database.BeginWriteAsync(writer.Connection, cancellationToken);
+            await RunFencing.EnsureLeaseAsync(writer.Connection, transaction, fence, cancellationToken);
+            return new FencedWrite(writer, transaction);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Transaction.DisposeAsync();
+        }
+        finally
+        {
+            await _writer.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>The dialect seam: each difference answered for both databases, and run on the database it names.</summary>
+public sealed class SqlDialectTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void Fragments_AreEachDatabasesOwnSpelling()
+    {
+        Assert.Equal("GREATEST(a, b)", SqlDialect.Postgres.Greatest("a", "b"));
+        Assert.Equal("max(a, b)", SqlDialect.Sqlite.Greatest("a", "b"));
+        Assert.Equal("FOR UPDATE SKIP LOCKED", SqlDialect.Postgres.SkipLocked);
+        Assert.Equal(string.Empty, SqlDialect.Sqlite.SkipLocked);
+        Assert.Equal(string.Empty, SqlDialect.Postgres.IndexedBy("runs_claimable"));
+        Assert.Equal("INDEXED BY runs_claimable", SqlDialect.Sqlite.IndexedBy("runs_claimable"));
+        Assert.Equal("(xmax = 0)", SqlDialect.Postgres.InsertedColumn);
+        Assert.Equal("FROM unnest(@e, @s) AS u(e, s)", SqlDialect.Postgres.UpdateFromRows("e", "s"));
+        Assert.Equal(string.Empty, SqlDialect.Sqlite.UpdateFromRows("e", "s"));
+        Assert.Equal("VALUES (@c, @e)", SqlDialect.Sqlite.InsertRows($"@c, {SqlDialect.Sqlite.Row("e")}", "e"));
+        Assert.Equal("SELECT @c, u.e FROM unnest(@e) AS u(e)", SqlDialect.Postgres.InsertRows($"@c, {SqlDialect.Postgres.Row("e")}", "e"));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task ListsAndNullParameters_RunOnTheirDatabase(TestDialect which)
+    {
+        await using var database = await TestDatabase.CreateAsync(which, Token, migrate: false);
+        var dialect = database.Database.Dialect;
+        await using var connection = await database.Database.OpenAsync(Token);
+
+        // A null compared with IS NULL needs a type on PostgreSQL; the list is one parameter on both.
+        await using var command = connection.Command($"""
+            SELECT COUNT(*) FROM {dialect.ListRows("names")}
+            WHERE {dialect.InList("l.value", "wanted")} AND (@text IS NULL OR l.value = @text) AND (@number IS NULL OR @number > 0)
+            """)
+            .WithList(dialect, "names", ["a", "b", "c"]).WithList(dialect, "wanted", ["b", "c", "z"])
+            .WithNullable(dialect, "text", (string?)null).WithNullable(dialect, "number", (long?)null);
+
+        Assert.Equal(2, await command.ScalarInt64Async(Token));
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task SchedulerLock_IsHeldByOneTransactionAtATime()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);
+        var dialect = database.Database.Dialect;
+        await using var first = await database.Database.OpenAsync(Token);
+        await using var second = await database.Database.OpenAsync(Token);
+        await using var holder = await database.Database.BeginWriteAsync(first, Token);
+        Assert.True(await dialect.TryLockForTransactionAsync(first, holder, AdvisoryLock.Scheduler, Token));
+
+        await using (var other = await database.Database.BeginWriteAsync(second, Token))
+        {
+            Assert.False(await dialect.TryLockForTransactionAsync(second, other, AdvisoryLock.Scheduler, Token));
+        }
+
+        await holder.CommitAsync(Token);
+        await using var after = await database.Database.BeginWriteAsync(second, Token);
+        Assert.True(await dialect.TryLockForTransactionAsync(second, after, AdvisoryLock.Scheduler, Token));
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task MigrationLock_IsHeldUntilDisposed()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);
+        await using var first = await database.Database.OpenAsync(Token);
+        await using var second = await database.Database.OpenAsync(Token);
+
+        await using (await database.Database.Dialect.LockForSessionAsync(first, AdvisoryLock.Migrations, Token))
+        {
+            Assert.False(await TryTakeAsync(second, AdvisoryLock.Migrations));
+        }
+
+        Assert.True(await TryTakeAsync(second, AdvisoryLock.Migrations));
+    }
+
+    [Fact]
+    public async Task SqliteLocks_AreTheWriteTransaction_SoTakingThemAlwaysSucceeds()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token, migrate: false);
+        await using var connection = await database.Database.OpenAsync(Token);
+        await using (await SqlDialect.Sqlite.LockForSessionAsync(connection, AdvisoryLock.Migrations, Token))
+        await using (var transaction = await database.Database.BeginWriteAsync(connection, Token))
+        {
+            Assert.True(await SqlDialect.Sqlite.TryLockForTransactionAsync(connection, transaction, AdvisoryLock.Scheduler, Token));
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task RowReaders_FindTheirColumnsByName_InAnyOrder(TestDialect which)
+    {
+        await using var database = await TestDatabase.CreateAsync(which, Token);
+        await using var connection = await database.Database.OpenAsync(Token);
+        await using (var insert = connection.Command("""
+            INSERT INTO environments (id, name, created_at) VALUES (1, 'dev', 0);
+            INSERT INTO integrations (environment_id, unique_key, provider, display_name, base_url, created_at, updated_at)
+            VALUES (1, 'github', 'github', NULL, 'https://api.example', 10, 20);
+            """))
+        {
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        await using var select = connection.Command(
+            "SELECT updated_at, created_at, base_url, display_name, provider, unique_key, environment_id, id FROM integrations");
+
+        var integration = Assert.Single(await SqlRows.ReadAllAsync(select, SqlRows.Integration, Token));
+
+        Assert.Equal(("github", "github", null, "https://api.example", 10L, 20L), (integration.UniqueKey, integration.Provider, integration.DisplayName, integration.BaseUrl, integration.CreatedAt, integration.UpdatedAt));
+    }
+
+    private static async Task<bool> TryTakeAsync(DbConnection connection, AdvisoryLock key)
+    {
+        await using var command = connection.Command("SELECT pg_try_advisory_lock(@key)").With("key", (long)key);
+        var taken = await command.ExecuteScalarAsync(Token) is true;
+        if (taken)
+        {
+            await using var release = connection.Command("SELECT pg_advisory_unlock(@key)").With("key", (long)key);
+            await release.ExecuteNonQueryAsync(Token);
+        }
+
+        return taken;
+    }
+}
