@@ -9,7 +9,17 @@ internal static class RemoteCommands
 {
     private static readonly Option<string?> Url = new("--url") { Description = "Server URL (TRIBUTARY_URL; default http://127.0.0.1:3003)" };
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private static readonly Option<string?> Key = new("--secret-key") { Description = "Secret key (TRIBUTARY_SECRET_KEY, else ./.tributary/secret-key)" };
+    // A flag's value is visible to every local user in the process list: the file and the variable are the ways to
+    // pass a key; --secret-key stays for compatibility and says so.
+    private static readonly Option<string?> Key = new("--secret-key")
+    {
+        Description = "Secret key. Discouraged: other users can read it in the process list; prefer TRIBUTARY_SECRET_KEY or --secret-key-file",
+    };
+
+    private static readonly Option<FileInfo?> KeyFile = new("--secret-key-file")
+    {
+        Description = "A file holding the secret key (else TRIBUTARY_SECRET_KEY, else ./.tributary/secret-key)",
+    };
 
     public static Command Trigger()
     {
@@ -79,15 +89,26 @@ internal static class RemoteCommands
     {
         command.Options.Add(Url);
         command.Options.Add(Key);
+        command.Options.Add(KeyFile);
     }
 
     private static async Task<int> RunAsync(ParseResult result, Func<TributaryClient, Task<JsonNode?>> call)
     {
         var url = result.GetValue(Url) ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_URL") ?? "http://127.0.0.1:3003";
-        var key = result.GetValue(Key) ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_SECRET_KEY") ?? ReadKeptKey();
-        if (key is null)
+        var keyFile = result.GetValue(KeyFile);
+        if (keyFile is not null && !keyFile.Exists)
         {
-            await result.InvocationConfiguration.Error.WriteLineAsync("No secret key: pass --secret-key or set TRIBUTARY_SECRET_KEY.");
+            await result.InvocationConfiguration.Error.WriteLineAsync($"--secret-key-file: no such file '{keyFile.FullName}'.");
+            return ExitCodes.BadInput;
+        }
+
+        var key = result.GetValue(Key)
+            ?? (keyFile is null ? null : (await File.ReadAllTextAsync(keyFile.FullName)).Trim())
+            ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_SECRET_KEY")
+            ?? ReadKeptKey();
+        if (string.IsNullOrEmpty(key))
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync("No secret key: set TRIBUTARY_SECRET_KEY or pass --secret-key-file.");
             return ExitCodes.BadInput;
         }
 

@@ -76,7 +76,7 @@ internal sealed class ServerOptionsBinding
         {
             return await action();
         }
-        catch (Exception ex) when (ex is SettingException or OptionsValidationException)
+        catch (Exception ex) when (ex is SettingException or OptionsValidationException or Tributary.Core.Security.EncryptionKeyMismatchException)
         {
             await result.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
             return ExitCodes.BadInput;

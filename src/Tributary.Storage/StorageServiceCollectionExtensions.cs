@@ -13,6 +13,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddSingleton(database);
         services.AddSingleton<IApiKeyStore>(sp => new SqlApiKeyStore(database, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEncryptionKeyStore>(sp => new SqlEncryptionKeyStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeploymentStore>(sp => new SqlDeploymentStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
         services.AddSingleton<IConnectionStore>(sp => new SqlConnectionStore(database, sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<TimeProvider>()));

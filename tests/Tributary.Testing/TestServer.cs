@@ -63,7 +63,8 @@ public sealed class TestServer : IAsyncDisposable
         string? config = null,
         Action<EngineOptions>? engine = null,
         Action<IServiceCollection>? services = null,
-        string? databaseUrl = null)
+        string? databaseUrl = null,
+        Action<TributaryServerOptions>? options = null)
     {
         var directory = Directory.CreateTempSubdirectory("tributary-server-").FullName;
         var configPath = Path.Combine(directory, "tributary.yaml");
@@ -75,7 +76,7 @@ public sealed class TestServer : IAsyncDisposable
 
         var secretKey = Guid.NewGuid().ToString();
         var port = FreePort();
-        var options = new TributaryServerOptions
+        var serverOptions = new TributaryServerOptions
         {
             DataDir = Path.Combine(directory, "data"),
             DatabaseUrl = databaseUrl,
@@ -93,7 +94,8 @@ public sealed class TestServer : IAsyncDisposable
             ShutdownGrace = TimeSpan.FromSeconds(2),
         };
         engine?.Invoke(engineOptions);
-        var app = await TributaryApp.BuildAsync(options, engineOptions, services, cancellationToken);
+        options?.Invoke(serverOptions);
+        var app = await TributaryApp.BuildAsync(serverOptions, engineOptions, services, cancellationToken);
         await app.StartAsync(cancellationToken);
         return new TestServer(app, new Uri($"http://127.0.0.1:{port}/"), secretKey, directory, databaseUrl);
     }

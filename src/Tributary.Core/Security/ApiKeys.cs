@@ -5,17 +5,25 @@ namespace Tributary.Core.Security;
 
 /// <summary>
 /// API keys are 122-bit random UUID v4 secrets, so a plain SHA-256 is enough to store them: no slow hash on the
-/// request path (Nango's PBKDF2 costs ~56 ms per cache miss). Lookups go by hash; the comparison of the hash
-/// itself happens in the database index, and the caller re-checks it in constant time.
+/// request path (Nango's PBKDF2 costs ~56 ms per cache miss). Lookups go by hash, in the database index (whose
+/// timing can reveal at most something about a hash, never about a secret), and a found row's hash is compared
+/// with the presented one in constant time (<see cref="HashEquals"/>) before the key is accepted.
+/// A secret is normalised once (<see cref="Normalize"/>) before every hash: at bootstrap, creation and
+/// authentication alike, so an upper-case UUID names the same key as its lower-case form.
 /// </summary>
 public static class ApiKeys
 {
     public const string AllScopes = "environment:*";
 
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>The stored form of a secret: SHA-256 of its normalised text, lower-case hex.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(secret))));
 
+    /// <summary>Trimmed and lower-cased: UUIDs are case-insensitive, and a key typed upper-case is the same key.</summary>
+    public static string Normalize(string secret) => secret.Trim().ToLowerInvariant();
+
+    /// <summary>Compares two hashes in time that depends only on their length (never on where they differ).</summary>
     public static bool HashEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     public static string NewSecret() => Guid.NewGuid().ToString();
 

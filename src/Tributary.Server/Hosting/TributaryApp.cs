@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
+using Tributary.Core.Services;
 using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Http;
@@ -63,7 +64,8 @@ public static class TributaryApp
         services.AddSingleton(dataFolder);
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
-        services.AddTributaryCore(roleEngine, dataFolder.EncryptionKey(options.EncryptionKey), options.RecordsRetention);
+        var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
@@ -77,8 +79,20 @@ public static class TributaryApp
         }
 
         var bootstrapper = app.Services.GetRequiredService<Bootstrapper>();
-        var tenant = await bootstrapper.MigrateAndEnsureEnvironmentAsync(options.AutoMigrate, cancellationToken);
-        var generated = await bootstrapper.EnsureSecretKeyAsync(tenant, options.SecretKey, cancellationToken);
+        Tenant tenant;
+        string? generated;
+        try
+        {
+            tenant = await bootstrapper.MigrateAndEnsureEnvironmentAsync(options.AutoMigrate, cancellationToken);
+            await bootstrapper.VerifyEncryptionKeyAsync(encryptionKey, cancellationToken);
+            generated = await bootstrapper.EnsureSecretKeyAsync(tenant, options.SecretKey, cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         if (generated is not null)
         {
             Console.WriteLine($"Generated the secret key of the dev environment (kept in {dataFolder.Path}/secret-key):");

@@ -55,8 +55,17 @@ public sealed class Database : IAsyncDisposable
         var directory = Path.GetDirectoryName(Path.GetFullPath(filePath));
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
+
+        KeepPrivate(filePath);
 
         var builder = new SqliteConnectionStringBuilder
         {
@@ -67,17 +76,86 @@ public sealed class Database : IAsyncDisposable
         return new Database(SqlDialect.Sqlite, $"sqlite:{Path.GetFullPath(filePath)}", null, builder.ToString(), WriteGate.Exclusive());
     }
 
+    /// <summary>
+    /// The PostgreSQL pool of one process when the connection string sets no <c>Maximum Pool Size</c>: half of
+    /// PostgreSQL's default <c>max_connections</c> (100), so two processes fit a default server. A process holds a
+    /// connection per running run statement (at most <c>--worker-slots</c>, 16 by default), per bulk write slot
+    /// (<see cref="DefaultPostgresBulkWriters"/>, inside the former), one LISTEN connection and one per API request
+    /// being served; a request that finds the pool empty waits for a connection rather than failing.
+    /// </summary>
+    public const int DefaultPostgresPoolSize = 50;
+
+    /// <summary>The PostgreSQL pool's maximum size (the operator's <c>Maximum Pool Size</c>, else the default); null on SQLite.</summary>
+    public int? MaxPoolSize { get; private init; }
+
     public static Database Postgres(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(ToNpgsqlConnectionString(connectionString));
-        builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, 200);
+        var npgsqlConnectionString = ToNpgsqlConnectionString(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(npgsqlConnectionString);
+        if (!SetsMaxPoolSize(npgsqlConnectionString))
+        {
+            // The operator's setting always wins; the default only replaces Npgsql's (100, all of a default server).
+            builder.MaxPoolSize = DefaultPostgresPoolSize;
+        }
+
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(
             SqlDialect.Postgres,
             $"postgres:{builder.Host}:{builder.Port}/{builder.Database}",
             source,
             null,
-            WriteGate.Shared(DefaultPostgresBulkWriters));
+            WriteGate.Shared(DefaultPostgresBulkWriters))
+        {
+            MaxPoolSize = builder.MaxPoolSize,
+        };
+    }
+
+    /// <summary>Whether the connection string names the pool's maximum size under any of Npgsql's spellings.</summary>
+    private static bool SetsMaxPoolSize(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys;
+        foreach (string key in keys)
+        {
+            var compact = key.Replace(" ", string.Empty, StringComparison.Ordinal);
+            if (compact.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+                || compact.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Records are readable by the file's owner only: a new database file is created 0600 before SQLite opens it
+    /// (SQLite gives its <c>-wal</c> and <c>-shm</c> files the database file's mode), and files an older version
+    /// left 0644 are narrowed.
+    /// </summary>
+    private static void KeepPrivate(string filePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var created = new FileStream(filePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly });
+        }
+        catch (IOException) when (File.Exists(filePath))
+        {
+            // Exists already (or another process created it a moment ago): narrowed below.
+        }
+
+        foreach (var file in new[] { filePath, filePath + "-wal", filePath + "-shm" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~ownerOnly) != 0)
+            {
+                File.SetUnixFileMode(file, ownerOnly);
+            }
+        }
     }
 
     /// <summary>Accepts both key=value connection strings and postgres:// URLs.</summary>

@@ -49,6 +49,9 @@ public sealed partial class SqlDialect
     /// </summary>
     public string SkipLocked => IsPostgres ? "FOR UPDATE SKIP LOCKED" : string.Empty;
 
+    /// <summary>Row locks for a read-then-write inside a transaction; SQLite's write transaction already excludes writers.</summary>
+    public string ForUpdate => IsPostgres ? "FOR UPDATE" : string.Empty;
+
     /// <summary>
     /// Pins SQLite's planner to <paramref name="index"/> where, left alone, it scans the table (PostgreSQL plans
     /// by statistics and has no such clause).

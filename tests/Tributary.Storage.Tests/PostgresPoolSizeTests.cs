@@ -1,0 +1,45 @@
+using Npgsql;
+using Tributary.Storage.Sql;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>The PostgreSQL pool: the operator's <c>Maximum Pool Size</c> wins, and the default fits a default server.</summary>
+public sealed class PostgresPoolSizeTests
+{
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=7", 7)]
+    [InlineData("Host=127.0.0.1;Database=t;MaxPoolSize=300", 300)]
+    [InlineData("postgres://u:p@127.0.0.1:5432/t?Maximum%20Pool%20Size=9", 9)]
+    public async Task Postgres_ConnectionStringSetsThePool_KeepsTheOperatorsSize(string connectionString, int expected)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        Assert.Equal(expected, database.MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t")]
+    [InlineData("postgres://u:p@127.0.0.1/t")]
+    public async Task Postgres_NoPoolSetting_UsesADefaultBelowPostgresDefaultMaxConnections(string connectionString)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        Assert.Equal(Database.DefaultPostgresPoolSize, database.MaxPoolSize);
+        Assert.True(database.MaxPoolSize < 100, "two processes must fit PostgreSQL's default max_connections of 100");
+    }
+
+    [Fact]
+    public async Task Postgres_PoolOfTwo_AThirdOpenWaitsInsteadOfOpeningMore()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var url = await TestPostgres.CreateDatabaseAsync(token);
+        var builder = new NpgsqlConnectionStringBuilder(url) { MaxPoolSize = 2, Timeout = 1 };
+        await using var database = Database.Postgres(builder.ConnectionString);
+        await using var first = await database.OpenAsync(token);
+        await using var second = await database.OpenAsync(token);
+
+        // Npgsql's answer to an exhausted pool is a timeout after Timeout seconds: the limit is enforced, not raised.
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => database.OpenAsync(token));
+    }
+}
