@@ -9,4 +9,6 @@ root.Subcommands.Add(RemoteCommands.Trigger());
 root.Subcommands.Add(RemoteCommands.Status());
 root.Subcommands.Add(RemoteCommands.Records());
 root.Subcommands.Add(KeysCommand.Create());
-return await root.Parse(args).InvokeAsync();
+
+// System.CommandLine ends the process 2 s after SIGTERM by default, before `serve` has handed its runs back.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServeCommand.ProcessTerminationTimeout });

@@ -8,6 +8,12 @@ namespace Tributary.Cli;
 
 internal static class ServeCommand
 {
+    /// <summary>
+    /// How long the process may take to stop after SIGTERM or Ctrl+C: the host's shutdown timeout (the drain, then
+    /// the hand-back of runs still in progress) and a margin for disposing it.
+    /// </summary>
+    public static TimeSpan ProcessTerminationTimeout => new EngineOptions().ShutdownTimeout + TimeSpan.FromSeconds(5);
+
     public static Command Create()
     {
         var binding = new ServerOptionsBinding();
@@ -56,7 +62,11 @@ internal static class ServeCommand
                 engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
             }
 
-            await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
+            await using var app = await TributaryApp.BuildAsync(
+                options,
+                engine,
+                services => services.Configure<HostOptions>(o => o.ShutdownTimeout = engine.ShutdownTimeout),
+                cancellationToken);
             Console.WriteLine($"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role}).");
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);

@@ -11,6 +11,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database)
     {
         services.AddSingleton(database);
+        services.AddSingleton<ITransientErrors>(TransientDatabaseErrors.Instance);
         services.AddSingleton<IApiKeyStore>(sp => new SqlApiKeyStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeploymentStore>(sp => new SqlDeploymentStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
