@@ -57,7 +57,9 @@ if [[ $database != sqlite && -z $given_url ]]; then
 fi
 
 # Build output goes to stderr: stdout carries only the figures' JSON lines.
-dotnet build "$root/src/Tributary.Cli" -c "$configuration" -p:ArtifactsPath="$artifacts" -nologo -v:q >&2
+# The server under test is the bench host: the `tributary` command line plus the bench functions, which a
+# production `tributary serve` does not register.
+dotnet build "$root/bench/Tributary.Bench.Host" -c "$configuration" -p:ArtifactsPath="$artifacts" -nologo -v:q >&2
 dotnet build "$root/bench/Tributary.Bench" -c "$configuration" -p:ArtifactsPath="$artifacts" -nologo -v:q >&2
 
 url=$given_url
@@ -70,7 +72,7 @@ if [[ -n $pg_pid ]]; then
   url=$(tail -n 1 "$work/pg.url")
 fi
 
-bench_args=("--$profile" --tributary "$artifacts/bin/Tributary.Cli/$config_dir/tributary.dll" --repo "$root" --work-dir "$work/run")
+bench_args=("--$profile" --tributary "$artifacts/bin/Tributary.Bench.Host/$config_dir/tributary-bench-host.dll" --repo "$root" --work-dir "$work/run")
 if [[ -n $url ]]; then bench_args+=(--postgres-url "$url"); fi
 command_line="scripts/bench.sh --$profile"
 if [[ ${#args[@]} -gt 0 ]]; then command_line+=" ${args[*]}"; fi

@@ -14,7 +14,7 @@ internal sealed record BenchOptions(
 {
     public const string Usage = """
         usage: tributary-bench [--quick|--medium|--full] [--database sqlite|postgres|both] [--postgres-url CONN]
-                               [--tributary PATH/tributary.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
+                               [--tributary PATH/tributary-bench-host.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
                                [--command "how this run was started, for docs/benchmarks.md"]
           --quick       small sizes; checks that every figure is produced (exit 1 when one is missing)
           --full        the sizes of issue 5 (1,000,000 records, 10,000 fan-out connections, 100,000 schedules)
@@ -79,7 +79,7 @@ internal sealed record BenchOptions(
         var dll = Path.GetFullPath(tributary ?? FindTributary(repoRoot));
         if (!File.Exists(dll))
         {
-            throw new ArgumentException($"The server build was not found at {dll}; build src/Tributary.Cli or pass --tributary.");
+            throw new ArgumentException($"The server build was not found at {dll}; build bench/Tributary.Bench.Host (the server with the bench functions) or pass --tributary.");
         }
 
         var work = workDir ?? Path.Combine(Path.GetTempPath(), $"tributary-bench-{Guid.NewGuid():N}"[..32]);
@@ -112,13 +112,13 @@ internal sealed record BenchOptions(
     {
         foreach (var configuration in new[] { "release", "debug" })
         {
-            var candidate = Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Cli", configuration, "tributary.dll");
+            var candidate = Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Bench.Host", configuration, "tributary-bench-host.dll");
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        return Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Cli", "debug", "tributary.dll");
+        return Path.Combine(repoRoot, "artifacts", "bin", "Tributary.Bench.Host", "debug", "tributary-bench-host.dll");
     }
 }

@@ -12,25 +12,26 @@ internal static class DeployCommand
         var binding = new ServerOptionsBinding();
         var command = new Command("deploy", "Validate tributary.yaml and apply it to the database (runs, checkpoints and records are kept).");
         binding.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var options = binding.Read(result);
             options.Quiet = true;
-            options.Role = "api";
+            options.Role = ServerRole.Api;
             try
             {
                 // Building the app migrates, ensures the environment and deploys; it is not started.
                 var engine = new EngineOptions { RunScheduler = false, RunWorkers = false };
                 await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
-                Console.WriteLine(File.Exists(options.ConfigPath) ? $"Deployed {options.ConfigPath}." : "No configuration file; deployed the built-in demo.");
+                await result.InvocationConfiguration.Output.WriteLineAsync(
+                    File.Exists(options.ConfigPath) ? $"Deployed {options.ConfigPath}." : "No configuration file; deployed the built-in demo.");
                 return ExitCodes.Ok;
             }
             catch (ConfigException ex)
             {
-                await Console.Error.WriteLineAsync(ex.Message);
+                await result.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
                 return ExitCodes.BadInput;
             }
-        });
+        }));
         return command;
     }
 }

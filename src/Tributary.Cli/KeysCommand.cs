@@ -30,19 +30,19 @@ internal static partial class KeysCommand
         binding.AddTo(create);
         create.Options.Add(scopes);
         create.Options.Add(name);
-        create.SetAction(async (result, cancellationToken) =>
+        create.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var granted = ParseScopes(result.GetValue(scopes) ?? string.Empty, out var invalid);
             if (invalid is not null || granted.Count == 0)
             {
-                await Console.Error.WriteLineAsync(
+                await result.InvocationConfiguration.Error.WriteLineAsync(
                     $"Invalid scope '{invalid}': expected environment:* or environment:<area>[:<action>...], optionally ending in :*, separated by commas.");
                 return ExitCodes.BadInput;
             }
 
             var options = binding.Read(result);
             Directory.CreateDirectory(options.DataDir);
-            await using var database = options.DatabaseUrl is { } url ? Database.Postgres(url) : Database.Sqlite(Path.Combine(options.DataDir, "tributary.db"));
+            await using var database = DatabaseFactory.Open(options.DatabaseUrl, options.DataDir);
             await MigrationRunner.MigrateAsync(database, TimeProvider.System, cancellationToken);
 
             var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddTributaryStorage(database);
@@ -53,11 +53,11 @@ internal static partial class KeysCommand
             var secret = await keys.CreateAsync(tenant, label, granted, cancellationToken);
 
             // The secret alone on stdout, so scripts can capture it; the rest on stderr.
-            await Console.Error.WriteLineAsync($"Created API key '{label}' in environment {DevEnvironment} with scopes: {string.Join(", ", granted)}.");
-            await Console.Error.WriteLineAsync("It is shown only now: Tributary keeps its hash, not the key.");
-            Console.WriteLine(secret);
+            await result.InvocationConfiguration.Error.WriteLineAsync($"Created API key '{label}' in environment {DevEnvironment} with scopes: {string.Join(", ", granted)}.");
+            await result.InvocationConfiguration.Error.WriteLineAsync("It is shown only now: Tributary keeps its hash, not the key.");
+            await result.InvocationConfiguration.Output.WriteLineAsync(secret);
             return ExitCodes.Ok;
-        });
+        }));
 
         var keys = new Command("keys", "Manage API keys.");
         keys.Subcommands.Add(create);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Tributary.Core;
+using Tributary.Server.Hosting;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Cli;
@@ -10,15 +12,16 @@ internal static class MigrateCommand
         var binding = new ServerOptionsBinding();
         var command = new Command("migrate", "Apply the database migrations and exit.");
         binding.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
-            var options = binding.Read(result);
+            var options = new TributaryServerOptionsValidator().ThrowIfInvalid(binding.Read(result));
             Directory.CreateDirectory(options.DataDir);
-            await using var database = options.DatabaseUrl is { } url ? Database.Postgres(url) : Database.Sqlite(Path.Combine(options.DataDir, "tributary.db"));
+            await using var database = DatabaseFactory.Open(options.DatabaseUrl, options.DataDir);
             var applied = await MigrationRunner.MigrateAsync(database, TimeProvider.System, cancellationToken);
-            Console.WriteLine(applied.Count == 0 ? $"{database.Description} is up to date." : $"Applied migrations {string.Join(", ", applied)} to {database.Description}.");
+            await result.InvocationConfiguration.Output.WriteLineAsync(
+                applied.Count == 0 ? $"{database.Description} is up to date." : $"Applied migrations {string.Join(", ", applied)} to {database.Description}.");
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 }

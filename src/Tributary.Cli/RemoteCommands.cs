@@ -8,6 +8,7 @@ namespace Tributary.Cli;
 internal static class RemoteCommands
 {
     private static readonly Option<string?> Url = new("--url") { Description = "Server URL (TRIBUTARY_URL; default http://127.0.0.1:3003)" };
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly Option<string?> Key = new("--secret-key") { Description = "Secret key (TRIBUTARY_SECRET_KEY, else ./.tributary/secret-key)" };
 
     public static Command Trigger()
@@ -82,11 +83,11 @@ internal static class RemoteCommands
 
     private static async Task<int> RunAsync(ParseResult result, Func<TributaryClient, Task<JsonNode?>> call)
     {
-        var url = result.GetValue(Url) ?? ServerOptionsBinding.Env("TRIBUTARY_URL") ?? "http://127.0.0.1:3003";
-        var key = result.GetValue(Key) ?? ServerOptionsBinding.Env("TRIBUTARY_SECRET_KEY") ?? ReadKeptKey();
+        var url = result.GetValue(Url) ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_URL") ?? "http://127.0.0.1:3003";
+        var key = result.GetValue(Key) ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_SECRET_KEY") ?? ReadKeptKey();
         if (key is null)
         {
-            await Console.Error.WriteLineAsync("No secret key: pass --secret-key or set TRIBUTARY_SECRET_KEY.");
+            await result.InvocationConfiguration.Error.WriteLineAsync("No secret key: pass --secret-key or set TRIBUTARY_SECRET_KEY.");
             return ExitCodes.BadInput;
         }
 
@@ -94,24 +95,24 @@ internal static class RemoteCommands
         try
         {
             var response = await call(client);
-            Console.WriteLine(response?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? string.Empty);
+            await result.InvocationConfiguration.Output.WriteLineAsync(response?.ToJsonString(Indented) ?? string.Empty);
             return ExitCodes.Ok;
         }
         catch (TributaryApiException ex)
         {
-            await Console.Error.WriteLineAsync(ex.Body);
+            await result.InvocationConfiguration.Error.WriteLineAsync(ex.Body);
             return ExitCodes.ApiError;
         }
         catch (HttpRequestException ex)
         {
-            await Console.Error.WriteLineAsync($"Cannot reach {url}: {ex.Message}");
+            await result.InvocationConfiguration.Error.WriteLineAsync($"Cannot reach {url}: {ex.Message}");
             return ExitCodes.Failed;
         }
     }
 
     private static string? ReadKeptKey()
     {
-        var dataDir = ServerOptionsBinding.Env("TRIBUTARY_DATA_DIR") ?? ".tributary";
+        var dataDir = ServerOptionsBinding.ProcessEnv("TRIBUTARY_DATA_DIR") ?? ".tributary";
         var file = Path.Combine(dataDir, "secret-key");
         return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     }

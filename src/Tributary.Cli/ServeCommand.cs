@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Core.Engine;
@@ -15,13 +14,13 @@ internal static class ServeCommand
     /// </summary>
     public static TimeSpan ProcessTerminationTimeout => new EngineOptions().ShutdownTimeout + TimeSpan.FromSeconds(5);
 
-    public static Command Create()
+    public static Command Create(Action<IServiceCollection>? configureServices = null)
     {
         var binding = new ServerOptionsBinding();
         var port = new Option<int?>("--port") { Description = "Port on 127.0.0.1 (TRIBUTARY_PORT; default 3003, Nango's local port)" };
         var host = new Option<string?>("--host") { Description = "Address to listen on (TRIBUTARY_HOST; default 127.0.0.1)" };
-        var role = new Option<string>("--role") { Description = "all (API and workers), api or worker", DefaultValueFactory = _ => "all" };
-        role.AcceptOnlyFromAmong("all", "api", "worker");
+        var role = new Option<string>("--role") { Description = "all (API and workers), api or worker", DefaultValueFactory = _ => ServerRole.All.ToName() };
+        role.AcceptOnlyFromAmong([.. ServerRoles.Names]);
         var slots = new Option<int?>("--worker-slots") { Description = "Runs a worker executes at once (default 16)" };
         var lease = new Option<double?>("--lease-seconds") { Description = "Run lease duration in seconds (default 30)" };
         var poll = new Option<int?>("--poll-ms") { Description = "Fallback poll of the run queue in milliseconds (default 500); wake-ups are immediate" };
@@ -37,15 +36,14 @@ internal static class ServeCommand
         command.Options.Add(pathBase);
         command.Options.Add(poll);
         command.Options.Add(rateLimit);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var options = binding.Read(result);
-            options.Port = result.GetValue(port) ?? (ServerOptionsBinding.Env("TRIBUTARY_PORT") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 3003);
-            options.Host = result.GetValue(host) ?? ServerOptionsBinding.Env("TRIBUTARY_HOST") ?? "127.0.0.1";
-            options.Role = result.GetValue(role) ?? "all";
-            options.PathBase = result.GetValue(pathBase) ?? ServerOptionsBinding.Env("TRIBUTARY_PATH_BASE");
-            options.RateLimitPerMinute = result.GetValue(rateLimit)
-                ?? (ServerOptionsBinding.Env("TRIBUTARY_RATE_LIMIT_PER_MINUTE") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 60_000);
+            options.Port = binding.Int(result, port, "TRIBUTARY_PORT", 3003);
+            options.Host = binding.Text(result, host, "TRIBUTARY_HOST", "127.0.0.1")!;
+            options.Role = ServerRoles.Parse(result.GetValue(role) ?? ServerRole.All.ToName());
+            options.PathBase = binding.Text(result, pathBase, "TRIBUTARY_PATH_BASE");
+            options.RateLimitPerMinute = binding.Int(result, rateLimit, "TRIBUTARY_RATE_LIMIT_PER_MINUTE", 60_000);
             var engine = new EngineOptions();
             if (result.GetValue(slots) is { } s)
             {
@@ -66,13 +64,19 @@ internal static class ServeCommand
             await using var app = await TributaryApp.BuildAsync(
                 options,
                 engine,
-                services => services.Configure<HostOptions>(o => o.ShutdownTimeout = engine.ShutdownTimeout),
+                services =>
+                {
+                    // The host waits for the drain and the hand-back of runs (its default would cut them at 30 s).
+                    services.Configure<HostOptions>(o => o.ShutdownTimeout = engine.ShutdownTimeout);
+                    configureServices?.Invoke(services);
+                },
                 cancellationToken);
-            Console.WriteLine($"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role}).");
+            await result.InvocationConfiguration.Output.WriteLineAsync(
+                $"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role.ToName()}).");
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 }

@@ -1,14 +1,33 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Tributary.Core.Records;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Cli;
 
-/// <summary>The options every local verb shares (serve, migrate, deploy), each with its TRIBUTARY_* variable.</summary>
+/// <summary>
+/// The one place the CLI reads settings: a flag wins, else its TRIBUTARY_* variable, else the default. Libraries
+/// never read the environment; they receive the options objects built here (validated by the host at start).
+/// </summary>
 internal sealed class ServerOptionsBinding
 {
+    private readonly Func<string, string?> _environment;
+
+    public ServerOptionsBinding()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <param name="environment">Looks a variable up (tests pass a dictionary instead of the process's variables).</param>
+    internal ServerOptionsBinding(Func<string, string?> environment)
+    {
+        _environment = environment;
+    }
+
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Data folder for SQLite and keys (TRIBUTARY_DATA_DIR; default ./.tributary)" };
 
-    public Option<string?> Database { get; } = new("--database") { Description = "PostgreSQL connection string or URL (TRIBUTARY_DATABASE_URL); SQLite when absent" };
+    public Option<string?> Database { get; } = new("--database") { Description = "PostgreSQL connection string or URL (TRIBUTARY_DATABASE_URL); SQLite in the data folder when absent or empty" };
 
     public Option<string?> Config { get; } = new("--config") { Description = "Configuration file (TRIBUTARY_CONFIG; default ./tributary.yaml, the demo when missing)" };
 
@@ -19,13 +38,60 @@ internal sealed class ServerOptionsBinding
         command.Options.Add(Config);
     }
 
+    /// <exception cref="SettingException">A variable cannot be read as its type.</exception>
     public TributaryServerOptions Read(ParseResult result) => new()
     {
         DataDir = result.GetValue(DataDir) ?? Env("TRIBUTARY_DATA_DIR") ?? ".tributary",
         DatabaseUrl = result.GetValue(Database) ?? Env("TRIBUTARY_DATABASE_URL"),
         ConfigPath = result.GetValue(Config) ?? Env("TRIBUTARY_CONFIG") ?? "tributary.yaml",
         SecretKey = Env("TRIBUTARY_SECRET_KEY"),
+        EncryptionKey = Env("TRIBUTARY_ENCRYPTION_KEY"),
+        RecordsEncryptionKey = Env("TRIBUTARY_RECORDS_ENCRYPTION_KEY"),
+        RecordsRetention = RecordsRetentionOptions.FromDays(WholeNumber(
+            RecordsRetentionOptions.SettingName,
+            Env(RecordsRetentionOptions.SettingName),
+            0,
+            "must be a whole number of days (0 or unset turns retention off)")),
     };
 
-    public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+    /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>
+    public string? Text(ParseResult result, Option<string?> option, string variable, string? fallback = null) =>
+        result.GetValue(option) ?? Env(variable) ?? fallback;
+
+    /// <summary>A whole-number flag's value, else its variable's, else <paramref name="fallback"/>.</summary>
+    /// <exception cref="SettingException">The variable is not a whole number.</exception>
+    public int Int(ParseResult result, Option<int?> option, string variable, int fallback) =>
+        result.GetValue(option) ?? WholeNumber(variable, Env(variable), fallback, "must be a whole number");
+
+    /// <summary>A set, non-empty variable, else null (an empty variable counts as unset).</summary>
+    public string? Env(string name) => _environment(name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>For the remote verbs, which share no options with the local ones.</summary>
+    public static string? ProcessEnv(string name) => new ServerOptionsBinding().Env(name);
+
+    /// <summary>Runs a verb's action, turning an unreadable or invalid setting into its message and <see cref="ExitCodes.BadInput"/>.</summary>
+    public static async Task<int> GuardAsync(ParseResult result, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (ex is SettingException or OptionsValidationException)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static int WholeNumber(string variable, string? text, int fallback, string rule)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new SettingException($"{variable}: {rule}; got '{text}'.");
+    }
 }

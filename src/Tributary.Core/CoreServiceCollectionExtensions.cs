@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Engine;
-using Tributary.Core.Functions.Bench;
-using Tributary.Core.Functions.SampleData;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
@@ -11,12 +9,17 @@ namespace Tributary.Core;
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>The engine and services; storage (<c>AddTributaryStorage</c>) and a <see cref="TimeProvider"/> come from the host.</summary>
-    public static IServiceCollection AddTributaryCore(this IServiceCollection services, EngineOptions options, byte[] encryptionKey)
+    /// <remarks>The options arrive bound by the host; they are validated here too, so no embedding skips the checks.</remarks>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public static IServiceCollection AddTributaryCore(
+        this IServiceCollection services,
+        EngineOptions options,
+        byte[] encryptionKey,
+        RecordsRetentionOptions? retention = null)
     {
-        options.Validate();
+        new EngineOptionsValidator().ThrowIfInvalid(options);
+        retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         var functions = new SyncFunctionRegistry();
-        functions.Register(typeof(SampleDataSyncFunction));
-        BenchSyncFunctions.Register(functions);
         services.AddSingleton(functions);
         services.AddSingleton(options);
         services.AddSingleton(new CredentialProtector(encryptionKey));
@@ -41,7 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RecordsService>();
         services.AddSingleton<IdempotencyService>();
         services.AddHostedService<EngineHostedService>();
-        services.AddSingleton(RecordsRetentionOptions.FromEnvironment());
+        services.AddSingleton(retention);
         services.AddHostedService<RecordsRetention>();
         return services;
     }

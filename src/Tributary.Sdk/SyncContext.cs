@@ -63,6 +63,9 @@ public abstract class SyncContext
     /// </summary>
     /// <typeparam name="T">Any type that System.Text.Json serializes to an object (POCOs, <see cref="JsonObject"/>).</typeparam>
     /// <returns>What the batch changed.</returns>
+    /// <exception cref="InvalidRecordsException">
+    /// A record is not an object or has no valid id, or the model is not declared; nothing of the batch is written.
+    /// </exception>
     public abstract Task<BatchResult> BatchSaveAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken);
 
     /// <summary>
@@ -121,9 +124,10 @@ public abstract class SyncContext
 
     /// <summary>
     /// Saves this sync's checkpoint: a flat object of at most 16 keys whose values are strings (at most
-    /// 4000 characters), numbers or booleans. Throws <see cref="CheckpointConflictException"/> when someone
-    /// else saved it since this run read it.
+    /// 4000 characters), numbers, booleans or dates (stored as ISO strings). Throws
+    /// <see cref="CheckpointConflictException"/> when someone else saved it since this run read it.
     /// </summary>
+    /// <exception cref="InvalidRecordsException">The checkpoint breaks a rule; nothing is saved.</exception>
     public abstract Task SaveCheckpointAsync(JsonObject checkpoint, CancellationToken cancellationToken);
 
     /// <summary>Clears this sync's checkpoint. Clearing a checkpoint that does not exist does nothing.</summary>

@@ -8,7 +8,8 @@ namespace Tributary.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers the stores of one database (SQLite or PostgreSQL, by the <see cref="Database"/> given).</summary>
-    public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database)
+    /// <param name="recordsCipher">Encrypts record payloads at rest; null stores them in plaintext.</param>
+    public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database, RecordsPayloadCipher? recordsCipher = null)
     {
         services.AddSingleton(database);
         services.AddSingleton<ITransientErrors>(TransientDatabaseErrors.Instance);
@@ -19,7 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISyncStore>(_ => new SqlSyncStore(database));
         services.AddSingleton<IRunQueueStore>(_ => new SqlRunQueueStore(database));
         services.AddSingleton<IRunHistoryStore>(_ => new SqlRunHistoryStore(database));
-        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, RecordsPayloadCipher.FromEnvironment()));
+        services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, recordsCipher));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));

@@ -38,7 +38,7 @@ public abstract class CheckpointContract
         await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
         var context = t.Context(await t.StartRunAsync("deals", Token));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => context.SaveCheckpointAsync(Invalid(kind), Token));
+        await Assert.ThrowsAsync<InvalidRecordsException>(() => context.SaveCheckpointAsync(Invalid(kind), Token));
 
         Assert.Null(await context.GetCheckpointAsync(Token));
     }

@@ -49,17 +49,16 @@ public sealed class PostgresRunWakeupsTests
         }
     }
 
-    private static async Task UntilHeardAsync(PostgresRunWakeups publisher, WorkSignal listener)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            await publisher.PublishAsync(Token);
-            if (await listener.WaitAsync(TimeSpan.FromMilliseconds(200), TimeProvider.System, Token))
+    /// <summary>Publishes until the listener hears one (its LISTEN may not be in place yet at the first).</summary>
+    private static Task UntilHeardAsync(PostgresRunWakeups publisher, WorkSignal listener) =>
+        Eventually.TrueAsync(
+            async token =>
             {
-                return;
-            }
-        }
-
-        Assert.Fail("The listener never heard a notification.");
-    }
+                await publisher.PublishAsync(token);
+                return await listener.WaitAsync(TimeSpan.FromMilliseconds(200), TimeProvider.System, token);
+            },
+            TimeSpan.FromSeconds(10),
+            "the listener to hear a notification",
+            Token,
+            TimeSpan.Zero);
 }

@@ -239,7 +239,11 @@ public abstract class RecordsConcurrencyContract
             {
                 lock (history)
                 {
-                    latest[id] = history[^1];
+                    // A history is in the dictionary a moment before its first state is added: not committed yet.
+                    if (history.Count > 0)
+                    {
+                        latest[id] = history[^1];
+                    }
                 }
             }
 

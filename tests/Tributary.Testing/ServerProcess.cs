@@ -141,33 +141,31 @@ public sealed class ServerProcess : IAsyncDisposable
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            if (_process.HasExited)
+        await Eventually.TrueAsync(
+            async token =>
             {
-                throw new InvalidOperationException($"tributary exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseUrl, "health"), deadline.Token);
-                if (response.IsSuccessStatusCode)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"tributary exited with {_process.ExitCode}:\n{Output}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
-            {
-                // A slow first answer while the process warms up.
-            }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, deadline.Token);
-        }
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(BaseUrl, "health"), token);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+                catch (TaskCanceledException) when (!token.IsCancellationRequested)
+                {
+                    return false; // A slow first answer while the process warms up.
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            $"tributary serve on port {Port} to answer /health",
+            cancellationToken,
+            TimeSpan.FromMilliseconds(100));
     }
 }

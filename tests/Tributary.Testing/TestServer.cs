@@ -118,22 +118,16 @@ public sealed class TestServer : IAsyncDisposable
             cancellationToken);
 
     /// <summary>Waits until the run reaches a final state and returns it.</summary>
-    public async Task<JsonNode> WaitForRunAsync(string runId, CancellationToken cancellationToken, TimeSpan? timeout = null)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var run = await Client.GetRunAsync(runId, deadline.Token);
-            var state = (string?)run?["state"];
-            if (state is "succeeded" or "failed" or "cancelled")
-            {
-                return run!;
-            }
+    public async Task<JsonNode> WaitForRunAsync(string runId, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        (await Eventually.ValueAsync(
+            token => Client.GetRunAsync(runId, token),
+            IsFinal,
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"run {runId} to reach a final state",
+            cancellationToken))!;
 
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, deadline.Token);
-        }
-    }
+    /// <summary>Whether a run (as <c>GET /runs/{id}</c> answers it) is in a final state.</summary>
+    public static bool IsFinal(JsonNode? run) => (string?)run?["state"] is "succeeded" or "failed" or "cancelled";
 
     /// <summary>Triggers named syncs of one connection and returns the run id of the first target.</summary>
     public async Task<string> TriggerAsync(string connectionId, string sync, CancellationToken cancellationToken, bool reset = false, bool emptyCache = false, string integration = "demo")

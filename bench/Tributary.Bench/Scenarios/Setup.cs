@@ -63,8 +63,8 @@ internal static class Setup
         if ((string?)run["state"] != "succeeded")
         {
             throw new InvalidOperationException(
-                $"The first bench run ended {(string?)run["state"]}: {(string?)run["error"]} — is the server built with the bench functions "
-                + "(Functions.Bench.BenchSyncFunctions.Register in CoreServiceCollectionExtensions)?");
+                $"The first bench run ended {(string?)run["state"]}: {(string?)run["error"]} — is the server the bench host "
+                + "(bench/Tributary.Bench.Host, which registers the bench functions; a plain `tributary serve` does not know them)?");
         }
     }
 

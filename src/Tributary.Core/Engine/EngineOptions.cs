@@ -1,17 +1,21 @@
 namespace Tributary.Core.Engine;
 
-/// <summary>How the scheduler, workers and reaper behave. Defaults suit one process on a small machine.</summary>
-public sealed class EngineOptions
+/// <summary>
+/// How the scheduler, workers and reaper behave. Defaults suit one process on a small machine. The host fills it
+/// (the CLI from its flags) and <see cref="EngineOptionsValidator"/> checks it before the engine is registered.
+/// </summary>
+/// <remarks>A record so the host can derive a copy (<c>with</c>) instead of changing the one it was given.</remarks>
+public sealed record EngineOptions
 {
     public const string SectionName = "Engine";
 
-    /// <summary>Runs one worker executes at once.</summary>
+    /// <summary>Runs one worker executes at once (<c>--worker-slots</c>).</summary>
     public int WorkerSlots { get; set; } = 16;
 
-    /// <summary>How long a claim lasts without a heartbeat; the reaper re-queues runs past it.</summary>
+    /// <summary>How long a claim lasts without a heartbeat; the reaper re-queues runs past it (<c>--lease-seconds</c>).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The fallback poll when no wake-up signal arrives (another process queued a run, or a signal was missed).</summary>
+    /// <summary>The fallback poll when no wake-up signal arrives (another process queued a run, or a signal was missed; <c>--poll-ms</c>).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The scheduler's grid tick.</summary>
@@ -35,19 +39,6 @@ public sealed class EngineOptions
     public bool RunScheduler { get; set; } = true;
 
     public bool RunWorkers { get; set; } = true;
-
-    public void Validate()
-    {
-        if (WorkerSlots < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(WorkerSlots), "WorkerSlots must be at least 1.");
-        }
-
-        if (LeaseDuration < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LeaseDuration), "LeaseDuration must be at least one second.");
-        }
-    }
 
     /// <summary>Heartbeats come three times per lease, so one late heartbeat never loses it.</summary>
     public TimeSpan HeartbeatInterval => LeaseDuration / 3;

@@ -5,6 +5,7 @@ using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
 using Tributary.Sdk;
+using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Engine;
 
@@ -170,13 +171,7 @@ internal sealed class EngineSyncContext : SyncContext
     public override async IAsyncEnumerable<CachedRecord> ListRecordsAsync(string model, string? cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         EnsureDeclared(model);
-        long? after = null;
-        if (cursor is not null)
-        {
-            after = RecordCursor.TryDecode(cursor, out var seq)
-                ? seq
-                : throw new ArgumentException($"'{cursor}' is not a records cursor: pass a cursor the records cache issued.", nameof(cursor));
-        }
+        var after = RecordCursors.DecodeListCursor(cursor);
 
         while (true)
         {
@@ -202,7 +197,7 @@ internal sealed class EngineSyncContext : SyncContext
         EnsureDeclared(model);
         if (_mergeGuards.ContainsKey(model))
         {
-            Logger.LogWarning("The merging strategy of model {Model} was already set in this run; {Strategy} is ignored.", model, strategy);
+            SyncContextRules.LogStrategyIgnored(Logger, model, strategy);
             return;
         }
 
@@ -221,8 +216,7 @@ internal sealed class EngineSyncContext : SyncContext
     {
         EnsureDeclared(model);
         var start = await _windows.StartOfAsync(model, cancellationToken)
-            ?? throw new InvalidOperationException(
-                $"No track deletes starting point found for model '{model}': call TrackDeletesStartAsync before TrackDeletesEndAsync.");
+            ?? throw SyncContextRules.NoDeletionWindow(model);
         var deleted = await DeleteUnseenAsync(model, start, cancellationToken);
         await _windows.CloseAsync(model, cancellationToken);
         return deleted;
@@ -310,23 +304,16 @@ internal sealed class EngineSyncContext : SyncContext
         var merged = new List<RecordUpdate>(patches.Count);
         foreach (var patch in patches)
         {
-            if (!stored.TryGetValue(patch.ExternalId, out var current) || JsonNode.Parse(patch.PayloadJson) is not JsonObject partial)
+            if (!stored.TryGetValue(patch.ExternalId, out var current))
             {
                 continue;
             }
 
             // A pruned record has lost its payload: the merge starts from its id, and the write restores a payload.
-            var target = current.PayloadJson is { } json && JsonNode.Parse(json) is JsonObject live
-                ? live
-                : new JsonObject { ["id"] = patch.ExternalId };
-            JsonMerge.Into(target, partial);
-            var payload = target.ToJsonString();
-
-            // The stored hash is the merged payload's (Nango hashes the partial, so the next identical save looks changed).
-            var hash = RecordPreparer.Hash(payload);
-            if (hash != current.Hash || current.PayloadJson is null)
+            var record = RecordRules.Merge(patch.ExternalId, current.PayloadJson, patch.PayloadJson);
+            if (record.Hash != current.Hash || current.PayloadJson is null)
             {
-                merged.Add(new RecordUpdate(new PreparedRecord(patch.ExternalId, payload, hash), current.Hash));
+                merged.Add(new RecordUpdate(new PreparedRecord(record.Id, record.PayloadJson, record.Hash), current.Hash));
             }
         }
 
@@ -364,26 +351,7 @@ internal sealed class EngineSyncContext : SyncContext
             guard);
     }
 
-    private void LogDuplicates(string model, IReadOnlyList<string> duplicates)
-    {
-        foreach (var duplicate in duplicates.Take(10))
-        {
-            Logger.LogWarning("Found duplicate key '{Key}' for model {Model}. The record was ignored.", duplicate, model);
-        }
+    private void LogDuplicates(string model, IReadOnlyList<string> duplicates) => SyncContextRules.LogDuplicates(Logger, model, duplicates);
 
-        if (duplicates.Count > 10)
-        {
-            Logger.LogWarning("Found {Count} duplicate keys for model {Model} in one batch (first occurrence kept); the first 10 are listed above.", duplicates.Count, model);
-        }
-    }
-
-    private void EnsureDeclared(string model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        if (!_target.Config.Models.Contains(model, StringComparer.Ordinal))
-        {
-            throw new InvalidRecordsException(
-                $"The model '{model}' is not included in the declared sync models: {string.Join(", ", _target.Config.Models)}.");
-        }
-    }
+    private void EnsureDeclared(string model) => SyncContextRules.EnsureDeclared(_target.Config.Models, model);
 }

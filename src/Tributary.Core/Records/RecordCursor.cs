@@ -1,31 +1,15 @@
-using System.Globalization;
-using System.Text;
+using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Records;
 
 /// <summary>
 /// The opaque record cursor (<c>next_cursor</c>, <c>_nango_metadata.cursor</c>, <c>until_cursor</c>): a record's
-/// position in its dataset's commit-ordered sequence. The HTTP API and the SDK share it, so a function can resume
-/// from a cursor a client handed over.
+/// position in its dataset's commit-ordered sequence. The rule lives in the Sdk (<see cref="RecordCursors"/>), so the
+/// HTTP API, the engine and the SDK's test context issue the same cursors.
 /// </summary>
 public static class RecordCursor
 {
-    private const string Prefix = "seq:";
+    public static string Encode(long seq) => RecordCursors.Encode(seq);
 
-    public static string Encode(long seq) => Convert.ToBase64String(Encoding.ASCII.GetBytes(Prefix + seq.ToString(CultureInfo.InvariantCulture)));
-
-    public static bool TryDecode(string cursor, out long seq)
-    {
-        ArgumentNullException.ThrowIfNull(cursor);
-        seq = 0;
-        Span<byte> bytes = stackalloc byte[64];
-        if (cursor.Length > 80 || !Convert.TryFromBase64String(cursor, bytes, out var written))
-        {
-            return false;
-        }
-
-        var text = Encoding.ASCII.GetString(bytes[..written]);
-        return text.StartsWith(Prefix, StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
-    }
+    public static bool TryDecode(string cursor, out long seq) => RecordCursors.TryDecode(cursor, out seq);
 }

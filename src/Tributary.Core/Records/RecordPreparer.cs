@@ -1,165 +1,27 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Tributary.Core.Ports;
-using Tributary.Sdk;
+using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Records;
 
 /// <summary>
-/// Turns what a function passes to batchSave into rows: JSON text with <c>id</c> as a string (Nango returns ids
-/// as strings), the external id, and a content hash for change detection. Duplicates within a batch keep the
-/// first occurrence, as Nango does.
+/// Turns what a function passes to batchSave into the store's rows, by the Sdk's <see cref="RecordRules"/> (the one
+/// copy of the id, normalisation and hash rules, which the SDK's test context runs too).
 /// </summary>
 internal static class RecordPreparer
 {
-    public const int MaxIdLength = 255;
-
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public const int MaxIdLength = RecordRules.MaxIdLength;
 
     public static PreparedBatch Prepare<T>(IReadOnlyList<T> records, string model)
     {
-        var prepared = new List<PreparedRecord>(records.Count);
-        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
-        var duplicates = new List<string>();
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        for (var index = 0; index < records.Count; index++)
-        {
-            buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                JsonSerializer.Serialize(writer, records[index], Options);
-            }
-
-            var record = Normalize(buffer.WrittenSpan, model, index);
-            if (!seen.Add(record.ExternalId))
-            {
-                duplicates.Add(record.ExternalId);
-                continue;
-            }
-
-            prepared.Add(record);
-        }
-
-        return new PreparedBatch(prepared, duplicates);
+        var batch = RecordRules.Prepare(records, model, static record => new PreparedRecord(record.Id, record.PayloadJson, record.Hash));
+        return new PreparedBatch(batch.Records, batch.Duplicates);
     }
 
-    /// <summary>Normalises one serialized record; throws <see cref="InvalidRecordsException"/> naming the model and index.</summary>
-    public static PreparedRecord Normalize(ReadOnlySpan<byte> json, string model, int index)
-    {
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new InvalidRecordsException($"Record {index} of model '{model}' is not a JSON object.");
-        }
-
-        string? id = null;
-        long idStart = -1, idEnd = -1;
-        var idWasString = false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            // Only top-level properties matter; nested objects and arrays are skipped whole.
-            var isId = reader.ValueTextEquals("id"u8);
-            reader.Read();
-            if (isId && id is null)
-            {
-                idStart = reader.TokenStartIndex;
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.String:
-                        id = reader.GetString();
-                        idWasString = true;
-                        break;
-                    case JsonTokenType.Number:
-                        id = Encoding.UTF8.GetString(reader.ValueSpan);
-                        break;
-                    default:
-                        throw new InvalidRecordsException($"Record {index} of model '{model}' has an id that is neither a string nor a number.");
-                }
-
-                idEnd = reader.BytesConsumed;
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        if (id is null)
-        {
-            throw new InvalidRecordsException($"Record {index} of model '{model}' has no id field.");
-        }
-
-        id = id.Replace("\0", string.Empty, StringComparison.Ordinal);
-        if (id.Length == 0 || id.Length > MaxIdLength)
-        {
-            throw new InvalidRecordsException($"Record {index} of model '{model}' has an id of {id.Length} characters; ids are 1 to {MaxIdLength} characters.");
-        }
-
-        string payload;
-        string hash;
-        if (idWasString)
-        {
-            // The serialized bytes are the payload's UTF-8: hash them as they are instead of encoding the string again.
-            payload = Encoding.UTF8.GetString(json);
-            hash = Hash(json);
-        }
-        else
-        {
-            // A numeric id is stored as a string: readers get the same id whatever type the API returned.
-            var quoted = JsonSerializer.Serialize(id);
-            payload = string.Concat(
-                Encoding.UTF8.GetString(json[..(int)idStart]),
-                quoted,
-                Encoding.UTF8.GetString(json[(int)idEnd..]));
-            hash = Hash(payload);
-        }
-
-        return new PreparedRecord(id, payload, hash);
-    }
-
-    public static string Hash(string payload)
-    {
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(payload));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(payload, rented);
-            return Hash(rented.AsSpan(0, written));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    /// <summary>The hash of a payload given as its UTF-8 bytes (the same value <see cref="Hash(string)"/> gives for its text).</summary>
-    public static string Hash(ReadOnlySpan<byte> utf8Payload)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(utf8Payload, hash);
-
-        // 128 bits of SHA-256 are plenty for change detection and halve the index footprint.
-        return Convert.ToHexStringLower(hash[..16]);
-    }
+    /// <summary>The hash of a payload, as the cache compares contents.</summary>
+    public static string Hash(string payload) => RecordRules.Hash(payload);
 
     /// <summary>Extracts the ids of records passed to batchDelete (objects with an id, like batchSave's).</summary>
-    public static List<string> Ids<T>(IReadOnlyList<T> records, string model)
-    {
-        var ids = new List<string>(records.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var index = 0; index < records.Count; index++)
-        {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], Options);
-            var record = Normalize(bytes, model, index);
-            if (seen.Add(record.ExternalId))
-            {
-                ids.Add(record.ExternalId);
-            }
-        }
-
-        return ids;
-    }
+    public static List<string> Ids<T>(IReadOnlyList<T> records, string model) => RecordRules.Ids(records, model);
 }
 
 internal sealed record PreparedBatch(IReadOnlyList<PreparedRecord> Records, IReadOnlyList<string> Duplicates);

@@ -1,40 +1,9 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 
 namespace Tributary.Core.Records;
-
-/// <summary>
-/// Optional retention: payloads of records not modified for <see cref="PruneAfter"/> are pruned (as
-/// <c>PATCH /records/prune</c> does: metadata and cursor positions stay, a later save restores the payload).
-/// Off unless configured, e.g. with <see cref="EnvironmentVariable"/> (a number of days).
-/// </summary>
-public sealed record RecordsRetentionOptions(TimeSpan? PruneAfter, TimeSpan Interval, int BatchSize)
-{
-    public const string EnvironmentVariable = "TRIBUTARY_RECORDS_RETENTION_DAYS";
-
-    public static RecordsRetentionOptions Off { get; } = new(null, TimeSpan.FromHours(1), 10_000);
-
-    /// <summary>Reads <see cref="EnvironmentVariable"/>: unset, empty or 0 is off.</summary>
-    /// <exception cref="InvalidOperationException">The variable is not a whole number of days.</exception>
-    public static RecordsRetentionOptions FromEnvironment()
-    {
-        var text = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Off;
-        }
-
-        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days))
-        {
-            throw new InvalidOperationException($"{EnvironmentVariable} must be a whole number of days (0 or unset turns retention off); got '{text}'.");
-        }
-
-        return days == 0 ? Off : Off with { PruneAfter = TimeSpan.FromDays(days) };
-    }
-}
 
 /// <summary>Runs retention every <see cref="RecordsRetentionOptions.Interval"/> while the host runs (a no-op when off).</summary>
 public sealed class RecordsRetention : BackgroundService

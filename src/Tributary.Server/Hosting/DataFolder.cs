@@ -13,15 +13,12 @@ internal sealed class DataFolder
 
     public string Path { get; }
 
-    public string SqliteFile => System.IO.Path.Combine(Path, "tributary.db");
-
-    /// <summary>The AES-256 key for credentials: TRIBUTARY_ENCRYPTION_KEY (base64) or a key generated on first start.</summary>
-    public byte[] EncryptionKey()
+    /// <summary>The AES-256 key for credentials: the configured one (base64, TRIBUTARY_ENCRYPTION_KEY) or a key generated on first start.</summary>
+    public byte[] EncryptionKey(string? configured)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("TRIBUTARY_ENCRYPTION_KEY");
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        if (!string.IsNullOrWhiteSpace(configured))
         {
-            return Convert.FromBase64String(fromEnvironment);
+            return Convert.FromBase64String(configured.Trim());
         }
 
         var file = System.IO.Path.Combine(Path, "encryption.key");

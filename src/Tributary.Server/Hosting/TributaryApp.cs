@@ -5,22 +5,34 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Engine;
+using Tributary.Core.Records;
+using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Http;
 using Tributary.Storage;
 using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
 
 namespace Tributary.Server.Hosting;
 
 /// <summary>The composition root: one web application with the API and (by role) the engine.</summary>
+/// <remarks>
+/// Settings arrive as options objects (the CLI binds them from flags and TRIBUTARY_* variables); they are validated
+/// first, before the data folder, the database or a migration is touched.
+/// </remarks>
 public static class TributaryApp
 {
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
     public static async Task<WebApplication> BuildAsync(
         TributaryServerOptions options,
         EngineOptions engine,
         Action<IServiceCollection>? configureServices = null,
         CancellationToken cancellationToken = default)
     {
+        new TributaryServerOptionsValidator().ThrowIfInvalid(options);
+        new EngineOptionsValidator().ThrowIfInvalid(engine);
+        new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.Logging.ClearProviders();
@@ -38,18 +50,22 @@ public static class TributaryApp
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
         var dataFolder = new DataFolder(options.DataDir);
-        var database = options.DatabaseUrl is { Length: > 0 } url ? Database.Postgres(url) : Database.Sqlite(dataFolder.SqliteFile);
-        engine.RunWorkers = engine.RunWorkers && options.Role is "all" or "worker";
-        engine.RunScheduler = engine.RunScheduler && options.Role is "all" or "worker";
+        var database = DatabaseFactory.Open(options.DatabaseUrl, dataFolder.Path);
+        var roleEngine = engine with
+        {
+            RunWorkers = engine.RunWorkers && options.Role.RunsEngine(),
+            RunScheduler = engine.RunScheduler && options.Role.RunsEngine(),
+        };
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(dataFolder);
         services.AddSingleton(TimeProvider.System);
-        services.AddTributaryStorage(database);
-        services.AddTributaryCore(engine, dataFolder.EncryptionKey());
+        services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
+        services.AddTributaryCore(roleEngine, dataFolder.EncryptionKey(options.EncryptionKey), options.RecordsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -68,7 +84,7 @@ public static class TributaryApp
             Console.WriteLine($"  {generated}");
         }
 
-        if (options.Role is "all" or "api")
+        if (options.Role.ServesApi())
         {
             await bootstrapper.DeployAsync(tenant, options.ConfigPath, cancellationToken);
         }
@@ -80,7 +96,7 @@ public static class TributaryApp
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
-        if (options.Role is "all" or "api")
+        if (options.Role.ServesApi())
         {
             app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
             app.MapSyncEndpoints();

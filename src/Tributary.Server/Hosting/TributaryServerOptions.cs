@@ -1,12 +1,19 @@
+using Tributary.Core.Records;
+
 namespace Tributary.Server.Hosting;
 
-/// <summary>Everything <c>tributary serve</c> (and tests) can set; the CLI fills it from flags and TRIBUTARY_* variables.</summary>
+/// <summary>
+/// Everything <c>tributary serve</c> (and tests) can set. The CLI is the one place that fills it from flags and
+/// TRIBUTARY_* variables; <see cref="TributaryServerOptionsValidator"/> checks it before anything starts.
+/// </summary>
 public sealed class TributaryServerOptions
 {
-    /// <summary>Where SQLite, the generated secret key and the encryption key live.</summary>
+    public const string SectionName = "Tributary";
+
+    /// <summary>Where SQLite, the generated secret key and the encryption key live (<c>--data-dir</c> / TRIBUTARY_DATA_DIR).</summary>
     public string DataDir { get; set; } = ".tributary";
 
-    /// <summary>A PostgreSQL connection string or URL; null selects SQLite in <see cref="DataDir"/>.</summary>
+    /// <summary>A PostgreSQL connection string or URL (<c>--database</c> / TRIBUTARY_DATABASE_URL); null or empty selects SQLite in <see cref="DataDir"/>.</summary>
     public string? DatabaseUrl { get; set; }
 
     /// <summary>The configuration file; when it does not exist the demo configuration is deployed.</summary>
@@ -16,11 +23,19 @@ public sealed class TributaryServerOptions
 
     public int Port { get; set; } = 3003;
 
-    /// <summary><c>all</c> (API and workers), <c>api</c> or <c>worker</c>.</summary>
-    public string Role { get; set; } = "all";
+    public ServerRole Role { get; set; } = ServerRole.All;
 
     /// <summary>The dev environment's secret key; generated and kept in the data folder when not set.</summary>
     public string? SecretKey { get; set; }
+
+    /// <summary>The credentials key (TRIBUTARY_ENCRYPTION_KEY, 32 bytes in base64); generated and kept in the data folder when not set.</summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>The record payload key (TRIBUTARY_RECORDS_ENCRYPTION_KEY, 32 bytes in base64); payloads are stored in plaintext when not set.</summary>
+    public string? RecordsEncryptionKey { get; set; }
+
+    /// <summary>Payload retention (TRIBUTARY_RECORDS_RETENTION_DAYS); off by default.</summary>
+    public RecordsRetentionOptions RecordsRetention { get; set; } = RecordsRetentionOptions.Off;
 
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }

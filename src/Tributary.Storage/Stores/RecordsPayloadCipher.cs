@@ -7,7 +7,7 @@ namespace Tributary.Storage.Stores;
 /// <summary>
 /// Optional encryption of record payloads at rest: AES-256-GCM with a random 96-bit nonce per write, stored as
 /// <c>enc1:</c> + base64(nonce ‖ tag ‖ ciphertext) in the same column. Off unless a key is configured
-/// (<see cref="EnvironmentVariable"/>: 32 bytes, base64).
+/// (<see cref="EnvironmentVariable"/>: 32 bytes, base64, read by the host and passed in).
 /// </summary>
 /// <remarks>
 /// Reads recognise the prefix, so switching encryption on keeps older plaintext rows readable (they are encrypted
@@ -17,6 +17,7 @@ namespace Tributary.Storage.Stores;
 /// </remarks>
 public sealed class RecordsPayloadCipher
 {
+    /// <summary>The setting's name, for messages; the host reads it (this library reads no environment).</summary>
     public const string EnvironmentVariable = "TRIBUTARY_RECORDS_ENCRYPTION_KEY";
 
     private const string Prefix = "enc1:";
@@ -35,10 +36,6 @@ public sealed class RecordsPayloadCipher
 
         _key = [.. key];
     }
-
-    /// <summary>The cipher configured by <see cref="EnvironmentVariable"/>, or null when it is unset (encryption off).</summary>
-    /// <exception cref="InvalidOperationException">The variable is set but is not 32 bytes of base64.</exception>
-    public static RecordsPayloadCipher? FromEnvironment() => FromBase64(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>The cipher for a base64 key, or null for null or empty (encryption off).</summary>
     public static RecordsPayloadCipher? FromBase64(string? key)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Tributary.Core.Records;
+using Tributary.Sdk;
+using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Tests.Records;
 
@@ -23,7 +24,7 @@ public sealed class CheckpointRulesTests
     [Fact]
     public void Normalize_NestedValue_IsRejectedNamingTheKey()
     {
-        var error = Assert.Throws<ArgumentException>(() => CheckpointRules.Normalize(new JsonObject { ["page"] = new JsonObject() }));
+        var error = Assert.Throws<InvalidRecordsException>(() => CheckpointRules.Normalize(new JsonObject { ["page"] = new JsonObject() }));
 
         Assert.Contains("'page'", error.Message, StringComparison.Ordinal);
     }

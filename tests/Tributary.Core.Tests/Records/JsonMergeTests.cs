@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Tributary.Core.Records;
+using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Tests.Records;
 

@@ -79,7 +79,13 @@ public sealed class FrequencyEndpointTests
         await server.Client.SendAsync(HttpMethod.Post, "sync/start", Body("acme"), null, Token);
 
         // Started, the sync is due at once; the scheduler queues it and moves its next slot an hour on.
-        var before = await WaitForNextRunAsync(server.Client, due => due > TimeProvider.System.GetUtcNow().AddMinutes(50));
+        var before = await Eventually.ValueAsync(
+            _ => NextRunAsync(server.Client),
+            due => due > TimeProvider.System.GetUtcNow().AddMinutes(50),
+            TimeSpan.FromSeconds(10),
+            "the scheduler to queue the started sync and move its next run an hour on",
+            Token,
+            TimeSpan.FromMilliseconds(100));
         await UpdateAsync(server.Client, "contacts", "acme", "every 5 minutes");
         var after = await NextRunAsync(server.Client);
         var now = TimeProvider.System.GetUtcNow();
@@ -122,19 +128,5 @@ public sealed class FrequencyEndpointTests
     {
         var status = await client.StatusAsync("demo", "contacts", "acme", Token);
         return DateTimeOffset.Parse((string)status!["syncs"]![0]!["nextScheduledSyncAt"]!, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<DateTimeOffset> WaitForNextRunAsync(TributaryClient client, Func<DateTimeOffset, bool> until)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var due = await NextRunAsync(client);
-            if (until(due) || attempt == 100)
-            {
-                return due;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, Token);
-        }
     }
 }

@@ -133,17 +133,29 @@ public sealed class VariantEndpointTests
         await server.CreateConnectionAsync("acme", new JsonObject { ["records"] = 400, ["batch_size"] = 10, ["delay_ms_per_batch"] = 200 }, Token);
         await CreateAsync(server.Client, "contacts", "v1");
         var runId = await TriggerVariantAsync(server.Client, "v1");
-        await WaitForRecordsAsync(server.Client, minimum: 10);
+
+        // The run must have written before the delete (400 records at 10 per 200 ms take about 8 s).
+        var written = await Eventually.ValueAsync(
+            _ => CountRecordsAsync(server.Client),
+            count => count >= 20,
+            TimeSpan.FromSeconds(15),
+            "the v1 run to write its first two batches",
+            Token);
+        var beforeDelete = await server.Client.GetRunAsync(runId, Token);
 
         await DeleteAsync(server.Client, "contacts", "v1");
         var atDelete = await CountRecordsAsync(server.Client);
+
+        // Deliberately not a poll: six batch intervals in which a run still writing would add about 60 records.
         await Task.Delay(TimeSpan.FromMilliseconds(1200), TimeProvider.System, Token);
         var later = await CountRecordsAsync(server.Client);
         var run = await Assert.ThrowsAsync<TributaryApiException>(() => server.Client.GetRunAsync(runId, Token));
 
-        // A run still writing would add a batch every 200 ms; at most one write can have been in flight.
+        Assert.Equal("running", (string?)beforeDelete!["state"]);
+        Assert.InRange(atDelete, written, 399);
+
+        // Stopped: at most the one batch that was in flight at the delete landed afterwards.
         Assert.InRange(later - atDelete, 0, 10);
-        Assert.True(atDelete < 400, $"the run finished before the delete ({atDelete} records)");
         Assert.Equal(404, run.Status);
     }
 
@@ -220,13 +232,5 @@ public sealed class VariantEndpointTests
         }
         while (cursor is not null);
         return count;
-    }
-
-    private static async Task WaitForRecordsAsync(TributaryClient client, int minimum)
-    {
-        for (var attempt = 0; attempt < 300 && await CountRecordsAsync(client) < minimum; attempt++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, Token);
-        }
     }
 }

@@ -195,13 +195,12 @@ public sealed class SyncFlowTests
         return body;
     }
 
-    internal static async Task WaitForStateAsync(TestServer server, string runId, string state)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while ((string?)(await server.Client.GetRunAsync(runId, deadline.Token))!["state"] != state)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, deadline.Token);
-        }
-    }
+    internal static async Task WaitForStateAsync(TestServer server, string runId, string state) =>
+        await Eventually.ValueAsync(
+            token => server.Client.GetRunAsync(runId, token),
+            run => (string?)run?["state"] == state,
+            TimeSpan.FromSeconds(30),
+            $"run {runId} to be {state}",
+            Token,
+            TimeSpan.FromMilliseconds(20));
 }

@@ -88,21 +88,13 @@ public sealed class WorkerCrashTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var trigger = await client.TriggerAsync(new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray("deals") }, Token);
         var batchId = (string?)trigger!["batch_id"];
-        JsonArray runs;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token))
-        {
-            deadline.CancelAfter(TimeSpan.FromSeconds(90));
-            while (true)
-            {
-                runs = (await client.SendAsync(HttpMethod.Get, $"runs?batch_id={batchId}&limit=1000", null, null, deadline.Token))!["runs"]!.AsArray();
-                if (runs.All(r => (string?)r!["state"] is "succeeded" or "failed" or "cancelled"))
-                {
-                    break;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, deadline.Token);
-            }
-        }
+        var runs = await Eventually.ValueAsync(
+            async token => (await client.SendAsync(HttpMethod.Get, $"runs?batch_id={batchId}&limit=1000", null, null, token))!["runs"]!.AsArray(),
+            batch => batch.All(TestServer.IsFinal),
+            TimeSpan.FromSeconds(90),
+            $"every run of batch {batchId} to reach a final state",
+            Token,
+            TimeSpan.FromMilliseconds(200));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the batch took {clock.Elapsed}: workers were not woken by NOTIFY");
         Assert.Equal(40, runs.Count);
@@ -135,37 +127,23 @@ public sealed class WorkerCrashTests
         return (string)response!["runs"]![0]!["run_id"]!;
     }
 
-    private static async Task WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var page = await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, deadline.Token);
-            if (page!["records"]!.AsArray().Count >= atLeast)
-            {
-                return;
-            }
+    private static async Task WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast) =>
+        await Eventually.ValueAsync(
+            async token => (await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, token))!["records"]!.AsArray().Count,
+            count => count >= atLeast,
+            TimeSpan.FromSeconds(60),
+            $"{atLeast} Deal records of {connectionId}",
+            Token,
+            TimeSpan.FromMilliseconds(20));
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, deadline.Token);
-        }
-    }
-
-    private static async Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            var run = (await client.GetRunAsync(runId, deadline.Token))!;
-            if ((string?)run["state"] is "succeeded" or "failed" or "cancelled")
-            {
-                return run;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, deadline.Token);
-        }
-    }
+    private static async Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId) =>
+        (await Eventually.ValueAsync(
+            token => client.GetRunAsync(runId, token),
+            TestServer.IsFinal,
+            TimeSpan.FromSeconds(90),
+            $"run {runId} to reach a final state",
+            Token,
+            TimeSpan.FromMilliseconds(100)))!;
 
     /// <summary>Every live record's payload, by id (metadata left out: timestamps differ between the two runs by design).</summary>
     private static async Task<SortedDictionary<string, string>> PayloadsAsync(TributaryClient client, string connectionId)

@@ -1,0 +1,21 @@
+namespace Tributary.Bench.Functions;
+
+/// <summary>
+/// The sync functions the benchmark suite (<c>bench/Tributary.Bench</c>) drives: a no-op, a no-op that keeps its
+/// worker slot for a while, and a record writer with exact control over which records change.
+/// </summary>
+/// <remarks>
+/// They reach no provider. The only I/O besides the records cache is an optional UDP datagram to a loopback
+/// port named in the metadata (<c>probe_port</c>), sent on the function's first line: the benchmark takes its
+/// trigger-to-start latency from it without adding a database write to the path it measures.
+/// </remarks>
+public static class BenchSyncFunctions
+{
+    /// <summary>Every bench function by the name the bench's <c>tributary.yaml</c> uses for it.</summary>
+    public static IReadOnlyDictionary<string, Type> ByName { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [BenchNoopSyncFunction.Name] = typeof(BenchNoopSyncFunction),
+        [BenchHoldSyncFunction.Name] = typeof(BenchHoldSyncFunction),
+        [BenchRecordsSyncFunction.Name] = typeof(BenchRecordsSyncFunction),
+    };
+}

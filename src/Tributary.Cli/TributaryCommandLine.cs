@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tributary.Cli;
+
+/// <summary>
+/// The <c>tributary</c> command line. Hosts that ship extra sync functions (the benchmark's host) build the same
+/// command line with their own registrations, so they serve exactly what <c>tributary serve</c> serves.
+/// </summary>
+public static class TributaryCommandLine
+{
+    /// <summary>Builds the root command with every verb.</summary>
+    /// <param name="configureServices">
+    /// Extra registrations for the server <c>serve</c> starts (e.g. <c>AddSyncFunction</c>), applied after the
+    /// server's own.
+    /// </param>
+    public static RootCommand Create(Action<IServiceCollection>? configureServices = null)
+    {
+        var root = new RootCommand("Tributary: a self-hosted sync engine that speaks Nango's API.");
+        root.Subcommands.Add(ServeCommand.Create(configureServices));
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create());
+        root.Subcommands.Add(RemoteCommands.Trigger());
+        root.Subcommands.Add(RemoteCommands.Status());
+        root.Subcommands.Add(RemoteCommands.Records());
+        root.Subcommands.Add(KeysCommand.Create());
+        return root;
+    }
+}

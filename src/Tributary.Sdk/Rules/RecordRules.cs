@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tributary.Sdk.Rules;
+
+/// <summary>
+/// Turns what a function passes to batchSave, batchUpdate and batchDelete into what the cache stores: JSON text with
+/// <c>id</c> as a string (Nango returns ids as strings), the external id, and a content hash for change detection.
+/// Duplicates within a batch keep the first occurrence, as Nango does.
+/// </summary>
+internal static class RecordRules
+{
+    public const int MaxIdLength = 255;
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Serializes and normalises a batch; <paramref name="row"/> makes the caller's row of each record without a copy.</summary>
+    /// <exception cref="InvalidRecordsException">A record breaks a rule; the message names the model and the index.</exception>
+    public static RecordBatch<TRow> Prepare<T, TRow>(IReadOnlyList<T> records, string model, Func<NormalizedRecord, TRow> row)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(row);
+        var prepared = new List<TRow>(records.Count);
+        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
+        var duplicates = new List<string>();
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        for (var index = 0; index < records.Count; index++)
+        {
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                JsonSerializer.Serialize(writer, records[index], Options);
+            }
+
+            var record = Normalize(buffer.WrittenSpan, model, index);
+            if (!seen.Add(record.Id))
+            {
+                duplicates.Add(record.Id);
+                continue;
+            }
+
+            prepared.Add(row(record));
+        }
+
+        return new RecordBatch<TRow>(prepared, duplicates);
+    }
+
+    /// <summary>Normalises one serialized record; throws <see cref="InvalidRecordsException"/> naming the model and index.</summary>
+    public static NormalizedRecord Normalize(ReadOnlySpan<byte> json, string model, int index)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidRecordsException($"Record {index} of model '{model}' is not a JSON object.");
+        }
+
+        string? id = null;
+        long idStart = -1, idEnd = -1;
+        var idWasString = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            // Only top-level properties matter; nested objects and arrays are skipped whole.
+            var isId = reader.ValueTextEquals("id"u8);
+            reader.Read();
+            if (isId && id is null)
+            {
+                idStart = reader.TokenStartIndex;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        id = reader.GetString();
+                        idWasString = true;
+                        break;
+                    case JsonTokenType.Number:
+                        id = Encoding.UTF8.GetString(reader.ValueSpan);
+                        break;
+                    default:
+                        throw new InvalidRecordsException($"Record {index} of model '{model}' has an id that is neither a string nor a number.");
+                }
+
+                idEnd = reader.BytesConsumed;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (id is null)
+        {
+            throw new InvalidRecordsException($"Record {index} of model '{model}' has no id field.");
+        }
+
+        id = id.Replace("\0", string.Empty, StringComparison.Ordinal);
+        if (id.Length == 0 || id.Length > MaxIdLength)
+        {
+            throw new InvalidRecordsException($"Record {index} of model '{model}' has an id of {id.Length} characters; ids are 1 to {MaxIdLength} characters.");
+        }
+
+        string payload;
+        string hash;
+        if (idWasString)
+        {
+            // The serialized bytes are the payload's UTF-8: hash them as they are instead of encoding the string again.
+            payload = Encoding.UTF8.GetString(json);
+            hash = Hash(json);
+        }
+        else
+        {
+            // A numeric id is stored as a string: readers get the same id whatever type the API returned.
+            var quoted = JsonSerializer.Serialize(id);
+            payload = string.Concat(
+                Encoding.UTF8.GetString(json[..(int)idStart]),
+                quoted,
+                Encoding.UTF8.GetString(json[(int)idEnd..]));
+            hash = Hash(payload);
+        }
+
+        return new NormalizedRecord(id, payload, hash);
+    }
+
+    /// <summary>The ids of records passed to batchDelete (objects with an id, like batchSave's), each once, in order.</summary>
+    public static List<string> Ids<T>(IReadOnlyList<T> records, string model)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var ids = new List<string>(records.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < records.Count; index++)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], Options);
+            var record = Normalize(bytes, model, index);
+            if (seen.Add(record.Id))
+            {
+                ids.Add(record.Id);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// batchUpdate's result for one record: the partial merged onto the stored payload (objects deeply, everything else
+    /// replaced), and its hash. A pruned record (<paramref name="storedPayloadJson"/> null) has lost its payload: the
+    /// merge starts from its id.
+    /// </summary>
+    public static NormalizedRecord Merge(string id, string? storedPayloadJson, string partialJson)
+    {
+        var target = storedPayloadJson is not null && JsonNode.Parse(storedPayloadJson) is JsonObject live
+            ? live
+            : new JsonObject { ["id"] = id };
+        if (JsonNode.Parse(partialJson) is JsonObject partial)
+        {
+            JsonMerge.Into(target, partial);
+        }
+
+        var payload = target.ToJsonString();
+
+        // The stored hash is the merged payload's (Nango hashes the partial, so the next identical save looks changed).
+        return new NormalizedRecord(id, payload, Hash(payload));
+    }
+
+    public static string Hash(string payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(payload));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(payload, rented);
+            return Hash(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The hash of a payload given as its UTF-8 bytes (the same value <see cref="Hash(string)"/> gives for its text).</summary>
+    public static string Hash(ReadOnlySpan<byte> utf8Payload)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(utf8Payload, hash);
+
+        // 128 bits of SHA-256 are plenty for change detection and halve the index footprint.
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+}
+
+/// <summary>One record as the cache stores it.</summary>
+/// <param name="Id">The external id, always a string.</param>
+/// <param name="PayloadJson">The payload's JSON, with a numeric id turned into a string.</param>
+/// <param name="Hash">The content hash; equal hashes mean unchanged content.</param>
+internal readonly record struct NormalizedRecord(string Id, string PayloadJson, string Hash);
+
+/// <summary>A prepared batch: its rows (first occurrence of each id) and the ids dropped as repeats.</summary>
+internal sealed record RecordBatch<TRow>(IReadOnlyList<TRow> Records, IReadOnlyList<string> Duplicates);
