@@ -94,7 +94,7 @@ internal static class Clock
     {
         for (var elapsed = TimeSpan.Zero; elapsed <= atMost; elapsed += step)
         {
-            if (await SettleAsync(done))
+            if (await SettleAsync(done, 5))
             {
                 return;
             }
@@ -102,7 +102,7 @@ internal static class Clock
             time.Advance(step);
         }
 
-        Assert.True(await SettleAsync(done), $"the condition did not hold within {atMost} of fake time");
+        Assert.True(await SettleAsync(done, 500), $"the condition did not hold within {atMost} of fake time");
     }
 
     /// <summary>Advances the clock by <paramref name="total"/> in steps, letting continuations run.</summary>
@@ -111,14 +111,14 @@ internal static class Clock
         for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += step)
         {
             time.Advance(step);
-            await SettleAsync(() => false);
+            await SettleAsync(() => false, 5);
         }
     }
 
     /// <summary>Waits a little real time (continuations run on the thread pool) for a condition.</summary>
-    private static async Task<bool> SettleAsync(Func<bool> done)
+    private static async Task<bool> SettleAsync(Func<bool> done, int tries)
     {
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < tries; i++)
         {
             if (done())
             {
