@@ -6,7 +6,7 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>Run history on SQLite and PostgreSQL; see <see cref="IRunHistoryStore"/>.</summary>
-internal sealed class SqlRunHistoryStore : IRunHistoryStore
+internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
 {
     private const string RunColumns = """
         r.id, r.sync_id, s.name, s.variant, c.connection_id, i.unique_key, r.state, r.trigger_source, r.initiator,
