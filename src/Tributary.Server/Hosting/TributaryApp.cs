@@ -32,6 +32,7 @@ public static class TributaryApp
         new TributaryServerOptionsValidator().ThrowIfInvalid(options);
         new EngineOptionsValidator().ThrowIfInvalid(engine);
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
+        new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -63,7 +64,7 @@ public static class TributaryApp
         services.AddSingleton(dataFolder);
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
-        services.AddTributaryCore(roleEngine, dataFolder.EncryptionKey(options.EncryptionKey), options.RecordsRetention);
+        services.AddTributaryCore(roleEngine, dataFolder.EncryptionKey(options.EncryptionKey), options.RecordsRetention, options.RunsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
