@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tributary.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 
@@ -55,36 +56,14 @@ internal static class ConnectionEndpoints
 
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
             .CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadata, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, credentials));
+        await JsonResponses.WriteAsync(context, StatusCodes.Status201Created, ConnectionResponses.Full(created, credentials), JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
         var connectionId = context.Request.Query["connectionId"].FirstOrDefault() ?? context.Request.Query["connection_id"].FirstOrDefault();
         var connections = await context.RequestServices.GetRequiredService<ConnectionService>().ListAsync(tenant, connectionId, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("connections");
-            foreach (var connection in connections)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("id", connection.Id);
-                w.WriteString("connection_id", connection.ConnectionId);
-                w.WriteString("provider", connection.Provider);
-                w.WriteString("provider_config_key", connection.ProviderConfigKey);
-                w.WriteString("created", Micros.ToIsoString(connection.CreatedAt));
-                w.WritePropertyName("metadata");
-                w.WriteRawValue(connection.MetadataJson);
-                w.WriteStartArray("errors");
-                w.WriteEndArray();
-                w.WriteNull("end_user");
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, ConnectionResponses.List(connections), JsonResponses.Json.ConnectionListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
@@ -92,7 +71,7 @@ internal static class ConnectionEndpoints
         var (connectionId, providerConfigKey) = Target(context);
         var (connection, credentials) = await context.RequestServices.GetRequiredService<ConnectionService>()
             .GetAsync(tenant, connectionId, providerConfigKey, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, credentials));
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, ConnectionResponses.Full(connection, credentials), JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)
@@ -130,15 +109,8 @@ internal static class ConnectionEndpoints
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("connection_id", ids.Count == 1 ? ids[0] : string.Join(",", ids));
-            w.WriteString("provider_config_key", providerConfigKey);
-            w.WritePropertyName("metadata");
-            patch.WriteTo(w);
-            w.WriteEndObject();
-        });
+        var answer = new MetadataResponse(ids.Count == 1 ? ids[0] : string.Join(",", ids), providerConfigKey, patch);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, answer, JsonResponses.Json.MetadataResponse);
     }
 
     private static (string ConnectionId, string? ProviderConfigKey) Target(HttpContext context) =>
@@ -174,28 +146,6 @@ internal static class ConnectionEndpoints
         }
 
         return credentials;
-    }
-
-    private static void WriteConnection(Utf8JsonWriter w, Connection connection, JsonObject credentials)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("id", connection.Id);
-        w.WriteString("connection_id", connection.ConnectionId);
-        w.WriteString("provider_config_key", connection.ProviderConfigKey);
-        w.WriteString("provider", connection.Provider);
-        w.WriteStartArray("errors");
-        w.WriteEndArray();
-        w.WriteNull("end_user");
-        w.WritePropertyName("metadata");
-        w.WriteRawValue(connection.MetadataJson);
-        w.WriteStartObject("connection_config");
-        w.WriteEndObject();
-        w.WriteString("created_at", Micros.ToIsoString(connection.CreatedAt));
-        w.WriteString("updated_at", Micros.ToIsoString(connection.UpdatedAt));
-        w.WriteNull("last_fetched_at");
-        w.WritePropertyName("credentials");
-        credentials.WriteTo(w);
-        w.WriteEndObject();
     }
 
     private static string RequiredString(JsonElement root, string name)

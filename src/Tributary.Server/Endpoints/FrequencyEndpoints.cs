@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -39,12 +40,7 @@ internal static class FrequencyEndpoints
             new FrequencyChange(request.ProviderConfigKey, request.ConnectionId, request.SyncName, request.SyncVariant, request.Frequency),
             Resolve,
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("frequency", answer);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new FrequencyResponse(answer), JsonResponses.Json.FrequencyResponse);
     }
 
     /// <summary>Nango's semantic check of the new frequency, made once the connection and sync are known.</summary>

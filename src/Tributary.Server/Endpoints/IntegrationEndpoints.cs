@@ -1,10 +1,11 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 
@@ -22,6 +23,8 @@ internal static class IntegrationEndpoints
 
     private static readonly string[] UpdateKeys = ["unique_key", "display_name", "credentials", "forward_webhooks"];
 
+    private static readonly EnvironmentVariableResponse[] NoEnvironmentVariables = [];
+
     private static readonly StringRule DisplayName = new(MinLength: 1, MaxLength: 255);
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
@@ -32,41 +35,21 @@ internal static class IntegrationEndpoints
         app.MapPatch("/integrations/{key}", ApiRequest.Handle("environment:integrations:update", UpdateAsync));
         app.MapDelete("/integrations/{key}", ApiRequest.Handle("environment:integrations:delete", DeleteAsync));
         app.MapGet("/environment-variables", ApiRequest.Handle("environment:environment_variables:read", (c, _) =>
-            JsonResponses.WriteAsync(c, 200, w =>
-            {
-                w.WriteStartArray();
-                w.WriteEndArray();
-            })));
+            JsonResponses.WriteAsync(c, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse)));
         return app;
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
         var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("data");
-            foreach (var integration in integrations)
-            {
-                Write(w, integration);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, new IntegrationListResponse(integrations.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
         var integration = await context.RequestServices.GetRequiredService<IntegrationService>().GetAsync(tenant, Key(context), context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("data");
-            Write(w, integration);
-            w.WriteEndObject();
-        });
+        await WriteDataAsync(context, integration);
     }
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)
@@ -169,25 +152,7 @@ internal static class IntegrationEndpoints
     private static string Key(HttpContext context) => (string?)context.Request.RouteValues["key"] ?? string.Empty;
 
     private static Task WriteDataAsync(HttpContext context, Integration integration) =>
-        JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("data");
-            Write(w, integration);
-            w.WriteEndObject();
-        });
-
-    private static void Write(Utf8JsonWriter w, Integration integration)
-    {
-        w.WriteStartObject();
-        w.WriteString("unique_key", integration.UniqueKey);
-        w.WriteString("display_name", integration.DisplayName ?? integration.UniqueKey);
-        w.WriteString("provider", integration.Provider);
-        w.WriteString("logo", string.Empty);
-        w.WriteString("created_at", Micros.ToIsoString(integration.CreatedAt));
-        w.WriteString("updated_at", Micros.ToIsoString(integration.UpdatedAt));
-        w.WriteEndObject();
-    }
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, IntegrationResponses.Data(integration), JsonResponses.Json.IntegrationDataResponse);
 }
 
 /// <summary>The fields of an integration write that passed validation (each may be absent).</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
@@ -48,13 +49,7 @@ internal static class RecordsEndpoints
 
         // Nango answers has_more optimistically (count > 0 and not at the cursor yet); a short batch means done.
         var hasMore = pruned.Count == request.Limit && pruned.LastSeq != until;
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("count", pruned.Count);
-            w.WriteBoolean("has_more", hasMore);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new PruneResponse(pruned.Count, hasMore), JsonResponses.Json.PruneResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
@@ -88,7 +83,7 @@ internal static class RecordsEndpoints
                 query.Ids,
                 query.Limit),
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
+        await JsonResponses.WriteRawAsync(context, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("records");

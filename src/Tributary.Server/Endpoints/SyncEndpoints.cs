@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
-using Tributary.Core.Ports;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 using CoreSyncIdentifier = Tributary.Core.Domain.SyncIdentifier;
@@ -15,9 +13,6 @@ namespace Tributary.Server.Endpoints;
 /// <summary><c>/sync/trigger</c>, <c>/sync/pause</c>, <c>/sync/start</c>, <c>/sync/status</c>.</summary>
 internal static class SyncEndpoints
 {
-    /// <summary>Up to this many targets the trigger answer lists every run; above it, counts and the batch id.</summary>
-    private const int MaxListedRuns = 100;
-
     public static IEndpointRouteBuilder MapSyncEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/sync/trigger", ApiRequest.Handle("environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync)));
@@ -52,41 +47,7 @@ internal static class SyncEndpoints
             request.EmptyCache,
             "API call",
             context.RequestAborted);
-        var targets = result.Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", true);
-            if (result.BatchId is not null)
-            {
-                w.WriteString("batch_id", result.BatchId);
-            }
-
-            w.WriteStartObject("counts");
-            w.WriteNumber("queued", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Queued));
-            w.WriteNumber("coalesced", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Coalesced));
-            w.WriteNumber("restarted", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Restarted));
-            w.WriteEndObject();
-            if (result.Outcomes.Count <= MaxListedRuns)
-            {
-                w.WriteStartArray("runs");
-                foreach (var outcome in result.Outcomes)
-                {
-                    var sync = targets[outcome.SyncId];
-                    w.WriteStartObject();
-                    w.WriteString("run_id", outcome.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    w.WriteString("connection_id", sync.ConnectionId);
-                    w.WriteString("sync", sync.Name);
-                    w.WriteString("variant", sync.Variant);
-                    w.WriteString("outcome", outcome.Outcome);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, SyncResponses.Trigger(result), JsonResponses.Json.TriggerResponse);
     }
 
     private static async Task SetStateAsync(HttpContext context, Tenant tenant, bool paused)
@@ -131,85 +92,7 @@ internal static class SyncEndpoints
             query.ConnectionId,
             query.AllSyncs ? null : ToCore(query.Syncs),
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("syncs");
-            foreach (var status in statuses)
-            {
-                WriteStatus(w, status);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-    }
-
-    private static void WriteStatus(Utf8JsonWriter w, SyncStatus status)
-    {
-        var sync = status.Sync;
-        var run = status.LatestRun;
-        w.WriteStartObject();
-        w.WriteString("id", sync.Id);
-        w.WriteString("connection_id", sync.ConnectionId);
-        w.WriteString("name", sync.Name);
-        w.WriteString("variant", sync.Variant);
-        w.WriteString("type", run?.JobType == "INCREMENTAL" ? "INCREMENTAL" : "INITIAL");
-        w.WriteString("status", status.Status);
-        if (run is not null && run.State != RunStates.Running && run.FinishedAt is { } finished)
-        {
-            w.WriteString("finishedAt", Micros.ToIsoString(finished));
-        }
-
-        if (sync.ScheduleState == ScheduleStates.Started)
-        {
-            w.WriteString("nextScheduledSyncAt", Micros.ToIsoString(sync.NextDueAt));
-        }
-        else
-        {
-            w.WriteNull("nextScheduledSyncAt");
-        }
-
-        w.WriteString("frequency", sync.FrequencyOverride ?? sync.ConfigFrequency);
-        if (run is not null)
-        {
-            w.WritePropertyName("latestResult");
-            w.WriteRawValue(run.ResultJson ?? "{}");
-            w.WriteString("latestExecutionStatus", run.State switch
-            {
-                RunStates.Running => "RUNNING",
-                RunStates.Succeeded => "SUCCESS",
-                _ => "STOPPED",
-            });
-        }
-
-        w.WriteStartObject("recordCount");
-        foreach (var (model, count) in status.RecordCount)
-        {
-            w.WriteNumber(model, count);
-        }
-
-        w.WriteEndObject();
-        if (status.Checkpoint is null)
-        {
-            w.WriteNull("checkpoint");
-        }
-        else
-        {
-            w.WritePropertyName("checkpoint");
-            status.Checkpoint.WriteTo(w);
-        }
-
-        if (run is { State: RunStates.Running })
-        {
-            w.WriteStartObject("currentRun");
-            w.WriteString("id", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("startedAt", run.StartedAt is { } started ? Micros.ToIsoString(started) : null);
-            w.WriteString("triggerSource", run.TriggerSource);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, SyncResponses.Statuses(statuses), JsonResponses.Json.SyncStatusListResponse);
     }
 
     internal static List<CoreSyncIdentifier> ToCore(IReadOnlyList<Validation.SyncIdentifier> syncs) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -30,14 +31,8 @@ internal static class VariantEndpoints
 
         var syncId = await context.RequestServices.GetRequiredService<VariantService>()
             .CreateAsync(tenant, Target(request), context.RequestAborted);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", syncId);
-            w.WriteString("name", request.SyncName);
-            w.WriteString("variant", request.Variant);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, new VariantResponse(syncId, request.SyncName, request.Variant), JsonResponses.Json.VariantResponse);
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using Tributary.Contracts;
+using Tributary.Core.Domain;
+
+namespace Tributary.Server.Endpoints.Responses;
+
+/// <summary>Core's connections in Nango's two shapes: the full one (with credentials) and the list item.</summary>
+internal static class ConnectionResponses
+{
+    public static ConnectionResponse Full(Connection connection, JsonObject credentials) => new(
+        connection.Id,
+        connection.ConnectionId,
+        connection.ProviderConfigKey,
+        connection.Provider,
+        [],
+        null,
+        new RawJson(connection.MetadataJson),
+        [],
+        Micros.ToIsoString(connection.CreatedAt),
+        Micros.ToIsoString(connection.UpdatedAt),
+        null,
+        credentials);
+
+    public static ConnectionListResponse List(IEnumerable<Connection> connections) => new(
+        connections.Select(c => new ConnectionListItem(
+            c.Id,
+            c.ConnectionId,
+            c.Provider,
+            c.ProviderConfigKey,
+            Micros.ToIsoString(c.CreatedAt),
+            new RawJson(c.MetadataJson),
+            [],
+            null)).ToList());
+}
