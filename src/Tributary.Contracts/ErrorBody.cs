@@ -8,7 +8,7 @@ namespace Tributary.Contracts;
 /// <param name="Message">error.message, or a summary of the first validation issue, or the code: for clients generated from the API reference.</param>
 public sealed record ErrorBody(
     [property: JsonPropertyName("error")] ErrorDetail Error,
-    [property: JsonPropertyName("message")] string? Message);
+    [property: JsonPropertyName("message")] string Message);
 
 /// <summary>The inner error object.</summary>
 /// <param name="Code">Nango's error code, e.g. <c>unknown_connection</c>.</param>
@@ -17,7 +17,7 @@ public sealed record ErrorBody(
 /// <param name="Payload">Extra data some errors carry (e.g. the support id of a 500).</param>
 public sealed record ErrorDetail(
     [property: JsonPropertyName("code")] string Code,
-    [property: JsonPropertyName("message"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message,
+    [property: JsonPropertyName("message"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null,
     [property: JsonPropertyName("errors"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ErrorIssue>? Errors = null,
     [property: JsonPropertyName("payload"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonNode? Payload = null);
 

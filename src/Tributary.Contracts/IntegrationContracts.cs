@@ -40,7 +40,7 @@ public sealed record EnvironmentVariableResponse(
 /// <param name="DisplayName">An optional display name.</param>
 /// <param name="ForwardWebhooks">Accepted for compatibility.</param>
 public sealed record IntegrationRequest(
-    [property: JsonPropertyName("provider")] string? Provider,
-    [property: JsonPropertyName("unique_key")] string? UniqueKey,
-    [property: JsonPropertyName("display_name")] string? DisplayName,
-    [property: JsonPropertyName("forward_webhooks")] bool? ForwardWebhooks);
+    [property: JsonPropertyName("provider"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Provider,
+    [property: JsonPropertyName("unique_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UniqueKey,
+    [property: JsonPropertyName("display_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayName,
+    [property: JsonPropertyName("forward_webhooks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ForwardWebhooks);

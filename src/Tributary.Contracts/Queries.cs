@@ -12,7 +12,7 @@ namespace Tributary.Contracts;
 /// <param name="Filter">Comma-separated added, updated, deleted.</param>
 /// <param name="Cursor">The next_cursor of the previous page.</param>
 /// <param name="Ids">Only these record ids (at most 100).</param>
-public sealed record RecordsQuery(
+public sealed record RecordListQuery(
     [property: JsonPropertyName("model"), JsonRequired] string Model,
     [property: JsonPropertyName("variant")] string? Variant,
     [property: JsonPropertyName("modified_after"), Description("Inclusive; within the last 12 months.")] DateTimeOffset? ModifiedAfter,
@@ -45,7 +45,7 @@ public sealed record RunListQuery(
 /// <param name="Syncs">"*" or a comma-separated list of names, each optionally "name::variant".</param>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="ConnectionId">Only this connection's syncs.</param>
-public sealed record SyncStatusQuery(
+public sealed record StatusQuery(
     [property: JsonPropertyName("syncs"), JsonRequired, Description("\"*\" or a comma-separated list of names, each optionally \"name::variant\".")] string Syncs,
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id")] string? ConnectionId);

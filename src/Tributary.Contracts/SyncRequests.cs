@@ -10,25 +10,25 @@ namespace Tributary.Contracts;
 /// <param name="Opts">Reset and empty-cache flags.</param>
 public sealed record TriggerRequest(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
-    [property: JsonPropertyName("connection_id")] string ConnectionId,
+    [property: JsonPropertyName("connection_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConnectionId,
     [property: JsonPropertyName("syncs"), JsonRequired] IReadOnlyList<JsonNode> Syncs,
-    [property: JsonPropertyName("opts")] TriggerOptions? Opts);
+    [property: JsonPropertyName("opts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TriggerOptions? Opts);
 
 /// <summary>The trigger's options.</summary>
 /// <param name="Reset">Start from no checkpoint (a running run is stopped first).</param>
 /// <param name="EmptyCache">Delete the sync's records at the start of the run (with reset).</param>
 public sealed record TriggerOptions(
-    [property: JsonPropertyName("reset")] bool Reset,
-    [property: JsonPropertyName("emptyCache")] bool EmptyCache);
+    [property: JsonPropertyName("reset"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Reset,
+    [property: JsonPropertyName("emptyCache"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? EmptyCache);
 
 /// <summary>The <c>POST /sync/pause</c> and <c>/sync/start</c> body.</summary>
 /// <param name="Syncs">Sync names or <c>{name, variant}</c> objects; empty means every sync.</param>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="ConnectionId">If omitted, every connection of the integration.</param>
-public sealed record SyncControlRequest(
+public sealed record SyncScheduleRequest(
     [property: JsonPropertyName("syncs"), JsonRequired] IReadOnlyList<JsonNode> Syncs,
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
-    [property: JsonPropertyName("connection_id")] string? ConnectionId);
+    [property: JsonPropertyName("connection_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConnectionId);
 
 /// <summary>The connection a variant is created on or deleted from.</summary>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
@@ -45,7 +45,7 @@ public sealed record ConnectionReference(
 /// <param name="Frequency">e.g. "every 5 minutes"; null goes back to the config's frequency.</param>
 public sealed record FrequencyRequest(
     [property: JsonPropertyName("sync_name"), JsonRequired] string SyncName,
-    [property: JsonPropertyName("sync_variant")] string? SyncVariant,
+    [property: JsonPropertyName("sync_variant"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SyncVariant,
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id"), JsonRequired] string ConnectionId,
     [property: JsonPropertyName("frequency"), JsonRequired] string? Frequency);
@@ -57,9 +57,9 @@ public sealed record FrequencyRequest(
 /// <param name="Limit">At most this many records per call.</param>
 public sealed record PruneRequest(
     [property: JsonPropertyName("model"), JsonRequired] string Model,
-    [property: JsonPropertyName("variant")] string? Variant,
+    [property: JsonPropertyName("variant"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Variant,
     [property: JsonPropertyName("until_cursor"), JsonRequired] string UntilCursor,
-    [property: JsonPropertyName("limit")] int? Limit);
+    [property: JsonPropertyName("limit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Limit);
 
 /// <summary>The <c>POST /connections</c> body: import a connection with its credentials.</summary>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
@@ -69,8 +69,8 @@ public sealed record PruneRequest(
 public sealed record ConnectionCreateRequest(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id"), JsonRequired] string ConnectionId,
-    [property: JsonPropertyName("credentials")] JsonObject? Credentials,
-    [property: JsonPropertyName("metadata")] JsonObject? Metadata);
+    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Credentials,
+    [property: JsonPropertyName("metadata"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata);
 
 /// <summary>The <c>POST</c> (replace) and <c>PATCH</c> (merge) <c>/connections/metadata</c> body.</summary>
 /// <param name="ConnectionId">One connection id or a list of them.</param>

@@ -19,12 +19,26 @@ internal static class ConnectionEndpoints
 
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/connections", ApiRequest.Handle("environment:connections:write", CreateAsync));
-        app.MapGet("/connections", ApiRequest.Handle("environment:connections:read", ListAsync));
-        app.MapGet("/connections/{connectionId}", ApiRequest.Handle("environment:connections:read", GetAsync));
-        app.MapDelete("/connections/{connectionId}", ApiRequest.Handle("environment:connections:write", DeleteAsync));
-        app.MapPost("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false)));
-        app.MapPatch("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true)));
+        app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync)
+            .WithName("createConnection").WithTags("Connections").WithSummary("Import a connection")
+            .WithDescription("Creates a connection with its credentials (API_KEY, BASIC, OAUTH2 or NONE) and one sync per enabled sync config of the integration.")
+            .AcceptsJson<ConnectionCreateRequest>().Produces<ConnectionResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404, 409);
+        app.MapApi("GET", "/connections", "environment:connections:read", ListAsync)
+            .WithName("listConnections").WithTags("Connections").WithSummary("List connections")
+            .AcceptsQuery<ConnectionListQuery>().Produces<ConnectionListResponse>();
+        app.MapApi("GET", "/connections/{connectionId}", "environment:connections:read", GetAsync)
+            .WithName("getConnection").WithTags("Connections").WithSummary("Get a connection (with credentials)")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync)
+            .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
+            .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
+            .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
+            .WithName("updateConnectionMetadata").WithTags("Connections").WithSummary("Merge into connection metadata")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
         return app;
     }
 

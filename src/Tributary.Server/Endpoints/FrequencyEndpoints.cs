@@ -14,7 +14,11 @@ internal static class FrequencyEndpoints
 {
     public static IEndpointRouteBuilder MapFrequencyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/sync/update-connection-frequency", ApiRequest.Handle("environment:syncs:update", UpdateAsync));
+        app.MapApi("PUT", "/sync/update-connection-frequency", "environment:syncs:update", UpdateAsync)
+            .WithName("updateConnectionFrequency").WithTags("Syncs").WithSummary("Override a sync's frequency for one connection")
+            .WithDescription("null goes back to the sync config's frequency. Intervals under 30 seconds are refused (\"Sync interval is invalid\"). "
+                + "The next run moves to the first slot of the new interval at or after now.")
+            .AcceptsJson<FrequencyRequest>().Produces<FrequencyResponse>().ProducesErrors(400, 404);
         return app;
     }
 

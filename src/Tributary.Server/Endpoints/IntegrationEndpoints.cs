@@ -29,13 +29,31 @@ internal static class IntegrationEndpoints
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/integrations", ApiRequest.Handle("environment:integrations:read", ListAsync));
-        app.MapGet("/integrations/{key}", ApiRequest.Handle("environment:integrations:read", GetAsync));
-        app.MapPost("/integrations", ApiRequest.Handle("environment:integrations:create", CreateAsync));
-        app.MapPatch("/integrations/{key}", ApiRequest.Handle("environment:integrations:update", UpdateAsync));
-        app.MapDelete("/integrations/{key}", ApiRequest.Handle("environment:integrations:delete", DeleteAsync));
-        app.MapGet("/environment-variables", ApiRequest.Handle("environment:environment_variables:read", (c, _) =>
-            JsonResponses.WriteAsync(c, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse)));
+        app.MapApi("GET", "/integrations", "environment:integrations:read", ListAsync)
+            .WithName("listIntegrations").WithTags("Integrations").WithSummary("List integrations")
+            .Produces<IntegrationListResponse>();
+        app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync)
+            .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
+            .Produces<IntegrationDataResponse>().ProducesErrors(404);
+        app.MapApi("POST", "/integrations", "environment:integrations:create", CreateAsync)
+            .WithName("createIntegration").WithTags("Integrations").WithSummary("Create an integration")
+            .WithDescription("Any provider name is accepted (there is no provider catalogue); credentials are refused (no OAuth flows: "
+                + "connections are imported with theirs). Syncs come from tributary.yaml entries with the same key.")
+            .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400);
+        app.MapApi("PATCH", "/integrations/{key}", "environment:integrations:update", UpdateAsync)
+            .WithName("updateIntegration").WithTags("Integrations").WithSummary("Rename or relabel an integration")
+            .WithDescription("Takes unique_key and display_name (no provider). A rename is refused while the integration has connections, or when the key is taken.")
+            .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", "/integrations/{key}", "environment:integrations:delete", DeleteAsync)
+            .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
+            .WithDescription("Deletes it with its sync configs, connections, syncs, runs (running ones cancelled), checkpoints and records.")
+            .Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) =>
+                JsonResponses.WriteAsync(c, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse))
+            .WithName("listEnvironmentVariables").WithTags("Integrations").WithSummary("Environment variables")
+            .WithDescription("Always an empty list: Tributary keeps no environment variables. The Node client sends Content-Type: "
+                + "application/json with no body, which is accepted.")
+            .Produces<IReadOnlyList<EnvironmentVariableResponse>>();
         return app;
     }
 

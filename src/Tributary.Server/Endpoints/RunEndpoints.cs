@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Endpoints.Responses;
@@ -16,9 +17,16 @@ internal static class RunEndpoints
 {
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/runs", ApiRequest.Handle("environment:syncs:read", ListAsync));
-        app.MapGet("/runs/{id}", ApiRequest.Handle("environment:syncs:read", GetAsync));
-        app.MapPost("/runs/{id}/cancel", ApiRequest.Handle("environment:syncs:execute", CancelAsync));
+        app.MapApi("GET", "/runs", "environment:syncs:read", ListAsync)
+            .WithName("listRuns").WithTags("Runs").WithSummary("List runs (newest first)")
+            .AcceptsQuery<RunListQuery>().Produces<RunListResponse>().ProducesErrors(400);
+        app.MapApi("GET", "/runs/{id}", "environment:syncs:read", GetAsync)
+            .WithName("getRun").WithTags("Runs").WithSummary("Get a run")
+            .Produces<RunResponse>().ProducesErrors(404);
+        app.MapApi("POST", "/runs/{id}/cancel", "environment:syncs:execute", CancelAsync)
+            .WithName("cancelRun").WithTags("Runs").WithSummary("Cancel a queued or running run")
+            .WithDescription("Answers the run after the change.")
+            .Produces<RunResponse>().ProducesErrors(404);
         return app;
     }
 

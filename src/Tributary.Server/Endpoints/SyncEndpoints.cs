@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Services;
 using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
@@ -15,10 +16,25 @@ internal static class SyncEndpoints
 {
     public static IEndpointRouteBuilder MapSyncEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sync/trigger", ApiRequest.Handle("environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync)));
-        app.MapPost("/sync/pause", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: true)));
-        app.MapPost("/sync/start", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: false)));
-        app.MapGet("/sync/status", ApiRequest.Handle("environment:syncs:read", StatusAsync));
+        app.MapApi("POST", "/sync/trigger", "environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync))
+            .WithName("triggerSync").WithTags("Syncs").WithSummary("Trigger a sync")
+            .WithDescription("Triggers an additional, one-off execution of the given syncs, for one connection or (without connection_id) "
+                + "every connection of the integration. All or nothing: when one named sync does not exist, nothing is applied. A sync "
+                + "already running gets one follow-up run (coalesced with any already queued). The provider config key and connection "
+                + "id may also come from the Provider-Config-Key and Connection-Id headers. An Idempotency-Key header makes a retry "
+                + "get the first answer back.")
+            .AcceptsJson<TriggerRequest>().Produces<TriggerResponse>().ProducesErrors(400, 404, 409);
+        app.MapApi("POST", "/sync/pause", "environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: true))
+            .WithName("pauseSyncs").WithTags("Syncs").WithSummary("Pause syncs")
+            .WithDescription("Pauses the schedules of the syncs; their queued and running runs are cancelled.")
+            .AcceptsJson<SyncScheduleRequest>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("POST", "/sync/start", "environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: false))
+            .WithName("startSyncs").WithTags("Syncs").WithSummary("Start (resume) syncs")
+            .WithDescription("Resumes the schedules; a sync whose slot passed while paused runs at once, others at their next slot.")
+            .AcceptsJson<SyncScheduleRequest>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("GET", "/sync/status", "environment:syncs:read", StatusAsync)
+            .WithName("syncStatus").WithTags("Syncs").WithSummary("Sync status")
+            .AcceptsQuery<StatusQuery>().Produces<SyncStatusListResponse>().ProducesErrors(400, 404);
         return app;
     }
 

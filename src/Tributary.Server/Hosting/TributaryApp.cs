@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Engine;
 using Tributary.Server.Endpoints;
+using Tributary.Server.Endpoints.OpenApi;
 using Tributary.Server.Http;
 using Tributary.Storage;
 using Tributary.Storage.Sql;
@@ -50,6 +50,7 @@ public static class TributaryApp
         services.AddTributaryCore(engine, dataFolder.EncryptionKey());
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddTributaryOpenApi();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -82,7 +83,7 @@ public static class TributaryApp
         app.UseMiddleware<RateLimitMiddleware>();
         if (options.Role is "all" or "api")
         {
-            app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
+            app.MapHealthEndpoints();
             app.MapSyncEndpoints();
             app.MapRecordsEndpoints();
             app.MapConnectionEndpoints();
@@ -94,17 +95,9 @@ public static class TributaryApp
         }
         else
         {
-            app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
+            app.MapHealthEndpoints();
         }
 
         return app;
     }
-}
-
-internal sealed record HealthBody(string Status);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(HealthBody))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext
-{
 }
