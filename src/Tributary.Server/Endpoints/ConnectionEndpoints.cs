@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 
@@ -17,12 +19,26 @@ internal static class ConnectionEndpoints
 {
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/connections", ApiRequest.Handle("environment:connections:write", CreateAsync));
-        app.MapGet("/connections", ApiRequest.Handle("environment:connections:read", ListAsync));
-        app.MapGet("/connections/{connectionId}", ApiRequest.Handle("environment:connections:read", GetAsync));
-        app.MapDelete("/connections/{connectionId}", ApiRequest.Handle("environment:connections:write", DeleteAsync));
-        app.MapPost("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false)));
-        app.MapPatch("/connections/metadata", ApiRequest.Handle("environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true)));
+        app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync)
+            .WithName("createConnection").WithTags("Connections").WithSummary("Import a connection")
+            .WithDescription("Creates a connection with its credentials (API_KEY, BASIC, OAUTH2 or NONE) and one sync per enabled sync config of the integration.")
+            .AcceptsJson<Contracts.ConnectionCreateRequest>().Produces<ConnectionResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404, 409);
+        app.MapApi("GET", "/connections", "environment:connections:read", ListAsync)
+            .WithName("listConnections").WithTags("Connections").WithSummary("List connections")
+            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
+        app.MapApi("GET", "/connections/{connectionId}", "environment:connections:read", GetAsync)
+            .WithName("getConnection").WithTags("Connections").WithSummary("Get a connection (with credentials)")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync)
+            .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
+            .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
+            .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
+            .WithName("updateConnectionMetadata").WithTags("Connections").WithSummary("Merge into connection metadata")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
         return app;
     }
 
@@ -45,7 +61,8 @@ internal static class ConnectionEndpoints
         var request = parsed.Value;
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
             .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 201, w => WriteConnection(w, created, PublicCredentials(request.Credentials, returnRefreshToken: true)));
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status201Created, ConnectionResponses.Full(created, PublicCredentials(request.Credentials, returnRefreshToken: true)), JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
@@ -61,45 +78,10 @@ internal static class ConnectionEndpoints
         long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
         var page = await context.RequestServices.GetRequiredService<ConnectionService>().ListPageAsync(
             tenant,
-            new ConnectionListFilter(query.ConnectionId, query.IntegrationIds, after, query.Limit ?? ConnectionListQuery.DefaultLimit),
+            new ConnectionListFilter(query.ConnectionId, query.IntegrationIds, after, query.Limit ?? Validation.ConnectionListQuery.DefaultLimit),
             context.RequestAborted);
-        var connections = page.Connections;
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("connections");
-            foreach (var connection in connections)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("id", connection.Id);
-                w.WriteString("connection_id", connection.ConnectionId);
-                w.WriteString("provider", connection.Provider);
-                w.WriteString("provider_config_key", connection.ProviderConfigKey);
-                w.WriteString("created", Micros.ToIsoString(connection.CreatedAt));
-                w.WritePropertyName("metadata");
-                w.WriteRawValue(connection.MetadataJson);
-                w.WriteStartObject("tags");
-                w.WriteEndObject();
-                w.WriteStartArray("errors");
-                w.WriteEndArray();
-                w.WriteNull("end_user");
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-
-            // Our addition to Nango's body: the keyset cursor of the next page (null on the last one).
-            if (page.HasMore)
-            {
-                w.WriteString("next_cursor", RecordCursor.Encode(connections[^1].Id));
-            }
-            else
-            {
-                w.WriteNull("next_cursor");
-            }
-
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, ConnectionResponses.List(page.Connections, page.HasMore), JsonResponses.Json.ConnectionListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
@@ -114,7 +96,8 @@ internal static class ConnectionEndpoints
         var target = parsed.Value;
         var (connection, credentials) = await context.RequestServices.GetRequiredService<ConnectionService>()
             .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w => WriteConnection(w, connection, PublicCredentials(credentials, target.ReturnRefreshToken)));
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, ConnectionResponses.Full(connection, PublicCredentials(credentials, target.ReturnRefreshToken)), JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)
@@ -151,15 +134,8 @@ internal static class ConnectionEndpoints
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("connection_id", ids.Count == 1 ? ids[0] : string.Join(",", ids));
-            w.WriteString("provider_config_key", providerConfigKey);
-            w.WritePropertyName("metadata");
-            patch.WriteTo(w);
-            w.WriteEndObject();
-        });
+        var answer = new MetadataResponse(ids.Count == 1 ? ids[0] : string.Join(",", ids), providerConfigKey, patch);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, answer, JsonResponses.Json.MetadataResponse);
     }
 
     private static string RouteConnectionId(HttpContext context) => (string?)context.Request.RouteValues["connectionId"] ?? string.Empty;
@@ -185,27 +161,4 @@ internal static class ConnectionEndpoints
         return copy;
     }
 
-    private static void WriteConnection(Utf8JsonWriter w, Connection connection, JsonObject credentials)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("id", connection.Id);
-        w.WriteString("connection_id", connection.ConnectionId);
-        w.WriteString("provider_config_key", connection.ProviderConfigKey);
-        w.WriteString("provider", connection.Provider);
-        w.WriteStartArray("errors");
-        w.WriteEndArray();
-        w.WriteNull("end_user");
-        w.WritePropertyName("metadata");
-        w.WriteRawValue(connection.MetadataJson);
-        w.WriteStartObject("tags");
-        w.WriteEndObject();
-        w.WriteStartObject("connection_config");
-        w.WriteEndObject();
-        w.WriteString("created_at", Micros.ToIsoString(connection.CreatedAt));
-        w.WriteString("updated_at", Micros.ToIsoString(connection.UpdatedAt));
-        w.WriteNull("last_fetched_at");
-        w.WritePropertyName("credentials");
-        credentials.WriteTo(w);
-        w.WriteEndObject();
-    }
 }

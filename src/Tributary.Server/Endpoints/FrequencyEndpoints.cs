@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -13,7 +14,11 @@ internal static class FrequencyEndpoints
 {
     public static IEndpointRouteBuilder MapFrequencyEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/sync/update-connection-frequency", ApiRequest.Handle("environment:syncs:update", UpdateAsync));
+        app.MapApi("PUT", "/sync/update-connection-frequency", "environment:syncs:update", UpdateAsync)
+            .WithName("updateConnectionFrequency").WithTags("Syncs").WithSummary("Override a sync's frequency for one connection")
+            .WithDescription("null goes back to the sync config's frequency. Intervals under 30 seconds are refused (\"Sync interval is invalid\"). "
+                + "The next run moves to the first slot of the new interval at or after now.")
+            .AcceptsJson<FrequencyRequest>().Produces<FrequencyResponse>().ProducesErrors(400, 404);
         return app;
     }
 
@@ -39,12 +44,7 @@ internal static class FrequencyEndpoints
             new FrequencyChange(request.ProviderConfigKey, request.ConnectionId, request.SyncName, request.SyncVariant, request.Frequency),
             Resolve,
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("frequency", answer);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new FrequencyResponse(answer), JsonResponses.Json.FrequencyResponse);
     }
 
     /// <summary>Nango's semantic check of the new frequency, made once the connection and sync are known.</summary>

@@ -1,10 +1,11 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 
@@ -22,51 +23,51 @@ internal static class IntegrationEndpoints
 
     private static readonly string[] UpdateKeys = ["unique_key", "display_name", "credentials", "forward_webhooks"];
 
+    private static readonly EnvironmentVariableResponse[] NoEnvironmentVariables = [];
+
     private static readonly StringRule DisplayName = new(MinLength: 1, MaxLength: 255);
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/integrations", ApiRequest.Handle("environment:integrations:read", ListAsync));
-        app.MapGet("/integrations/{key}", ApiRequest.Handle("environment:integrations:read", GetAsync));
-        app.MapPost("/integrations", ApiRequest.Handle("environment:integrations:create", CreateAsync));
-        app.MapPatch("/integrations/{key}", ApiRequest.Handle("environment:integrations:update", UpdateAsync));
-        app.MapDelete("/integrations/{key}", ApiRequest.Handle("environment:integrations:delete", DeleteAsync));
-        app.MapGet("/environment-variables", ApiRequest.Handle("environment:environment_variables:read", (c, _) =>
-            JsonResponses.WriteAsync(c, 200, w =>
-            {
-                w.WriteStartArray();
-                w.WriteEndArray();
-            })));
+        app.MapApi("GET", "/integrations", "environment:integrations:read", ListAsync)
+            .WithName("listIntegrations").WithTags("Integrations").WithSummary("List integrations")
+            .Produces<IntegrationListResponse>();
+        app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync)
+            .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
+            .Produces<IntegrationDataResponse>().ProducesErrors(404);
+        app.MapApi("POST", "/integrations", "environment:integrations:create", CreateAsync)
+            .WithName("createIntegration").WithTags("Integrations").WithSummary("Create an integration")
+            .WithDescription("Any provider name is accepted (there is no provider catalogue); credentials are refused (no OAuth flows: "
+                + "connections are imported with theirs). Syncs come from tributary.yaml entries with the same key.")
+            .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400);
+        app.MapApi("PATCH", "/integrations/{key}", "environment:integrations:update", UpdateAsync)
+            .WithName("updateIntegration").WithTags("Integrations").WithSummary("Rename or relabel an integration")
+            .WithDescription("Takes unique_key and display_name (no provider). A rename is refused while the integration has connections, or when the key is taken.")
+            .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", "/integrations/{key}", "environment:integrations:delete", DeleteAsync)
+            .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
+            .WithDescription("Deletes it with its sync configs, connections, syncs, runs (running ones cancelled), checkpoints and records.")
+            .Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) =>
+                JsonResponses.WriteAsync(c, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse))
+            .WithName("listEnvironmentVariables").WithTags("Integrations").WithSummary("Environment variables")
+            .WithDescription("Always an empty list: Tributary keeps no environment variables. The Node client sends Content-Type: "
+                + "application/json with no body, which is accepted.")
+            .Produces<IReadOnlyList<EnvironmentVariableResponse>>();
         return app;
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
         var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("data");
-            foreach (var integration in integrations)
-            {
-                Write(w, integration);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, new IntegrationListResponse(integrations.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
         var integration = await context.RequestServices.GetRequiredService<IntegrationService>().GetAsync(tenant, Key(context), context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("data");
-            Write(w, integration);
-            w.WriteEndObject();
-        });
+        await WriteDataAsync(context, integration);
     }
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)
@@ -169,25 +170,7 @@ internal static class IntegrationEndpoints
     private static string Key(HttpContext context) => (string?)context.Request.RouteValues["key"] ?? string.Empty;
 
     private static Task WriteDataAsync(HttpContext context, Integration integration) =>
-        JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WritePropertyName("data");
-            Write(w, integration);
-            w.WriteEndObject();
-        });
-
-    private static void Write(Utf8JsonWriter w, Integration integration)
-    {
-        w.WriteStartObject();
-        w.WriteString("unique_key", integration.UniqueKey);
-        w.WriteString("display_name", integration.DisplayName ?? integration.UniqueKey);
-        w.WriteString("provider", integration.Provider);
-        w.WriteString("logo", string.Empty);
-        w.WriteString("created_at", Micros.ToIsoString(integration.CreatedAt));
-        w.WriteString("updated_at", Micros.ToIsoString(integration.UpdatedAt));
-        w.WriteEndObject();
-    }
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, IntegrationResponses.Data(integration), JsonResponses.Json.IntegrationDataResponse);
 }
 
 /// <summary>The fields of an integration write that passed validation (each may be absent).</summary>

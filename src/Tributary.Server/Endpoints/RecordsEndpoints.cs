@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
@@ -20,8 +21,16 @@ internal static class RecordsEndpoints
 {
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/records", ApiRequest.Handle("environment:records:read", ListAsync));
-        app.MapPatch("/records/prune", ApiRequest.Handle("environment:records:write", PruneAsync));
+        app.MapApi("GET", "/records", "environment:records:read", ListAsync)
+            .WithName("listRecords").WithTags("Records").WithSummary("List records")
+            .WithDescription("Records of one model (and variant) of a connection, in change order, including deleted ones unless filtered. "
+                + "An unreadable cursor is 400 invalid_cursor.")
+            .AcceptsHeaders<ConnectionHeaders>().AcceptsQuery<RecordListQuery>().Produces<RecordsPage>().ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/records/prune", "environment:records:write", PruneAsync)
+            .WithName("pruneRecords").WithTags("Records").WithSummary("Prune record payloads")
+            .WithDescription("Empties the payloads of records up to and including until_cursor (metadata and cursor positions stay), "
+                + "at most limit per call; call again while has_more.")
+            .AcceptsHeaders<ConnectionHeaders>().AcceptsJson<PruneRequest>().Produces<PruneResponse>().ProducesErrors(400, 404);
         return app;
     }
 
@@ -48,13 +57,7 @@ internal static class RecordsEndpoints
 
         // Nango answers has_more optimistically (count > 0 and not at the cursor yet); a short batch means done.
         var hasMore = pruned.Count == request.Limit && pruned.LastSeq != until;
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("count", pruned.Count);
-            w.WriteBoolean("has_more", hasMore);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new PruneResponse(pruned.Count, hasMore), JsonResponses.Json.PruneResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)

@@ -1,11 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Domain;
-using Tributary.Core.Ports;
+using Tributary.Contracts;
 using Tributary.Core.Services;
+using Tributary.Server.Endpoints.Responses;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
 using CoreSyncIdentifier = Tributary.Core.Domain.SyncIdentifier;
@@ -15,15 +14,27 @@ namespace Tributary.Server.Endpoints;
 /// <summary><c>/sync/trigger</c>, <c>/sync/pause</c>, <c>/sync/start</c>, <c>/sync/status</c>.</summary>
 internal static class SyncEndpoints
 {
-    /// <summary>Up to this many targets the trigger answer lists every run; above it, counts and the batch id.</summary>
-    private const int MaxListedRuns = 100;
-
     public static IEndpointRouteBuilder MapSyncEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sync/trigger", ApiRequest.Handle("environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync)));
-        app.MapPost("/sync/pause", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: true)));
-        app.MapPost("/sync/start", ApiRequest.Handle("environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: false)));
-        app.MapGet("/sync/status", ApiRequest.Handle("environment:syncs:read", StatusAsync));
+        app.MapApi("POST", "/sync/trigger", "environment:syncs:execute", IdempotentRequests.Wrap(TriggerAsync))
+            .WithName("triggerSync").WithTags("Syncs").WithSummary("Trigger a sync")
+            .WithDescription("Triggers an additional, one-off execution of the given syncs, for one connection or (without connection_id) "
+                + "every connection of the integration. All or nothing: when one named sync does not exist, nothing is applied. A sync "
+                + "already running gets one follow-up run (coalesced with any already queued). The provider config key and connection "
+                + "id may also come from the Provider-Config-Key and Connection-Id headers. An Idempotency-Key header makes a retry "
+                + "get the first answer back.")
+            .AcceptsJson<TriggerRequest>().Produces<TriggerResponse>().ProducesErrors(400, 404, 409);
+        app.MapApi("POST", "/sync/pause", "environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: true))
+            .WithName("pauseSyncs").WithTags("Syncs").WithSummary("Pause syncs")
+            .WithDescription("Pauses the schedules of the syncs; their queued and running runs are cancelled.")
+            .AcceptsJson<SyncScheduleRequest>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("POST", "/sync/start", "environment:syncs:execute", (c, t) => SetStateAsync(c, t, paused: false))
+            .WithName("startSyncs").WithTags("Syncs").WithSummary("Start (resume) syncs")
+            .WithDescription("Resumes the schedules; a sync whose slot passed while paused runs at once, others at their next slot.")
+            .AcceptsJson<SyncScheduleRequest>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("GET", "/sync/status", "environment:syncs:read", StatusAsync)
+            .WithName("syncStatus").WithTags("Syncs").WithSummary("Sync status")
+            .AcceptsQuery<StatusQuery>().Produces<SyncStatusListResponse>().ProducesErrors(400, 404);
         return app;
     }
 
@@ -52,41 +63,7 @@ internal static class SyncEndpoints
             request.EmptyCache,
             "API call",
             context.RequestAborted);
-        var targets = result.Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("success", true);
-            if (result.BatchId is not null)
-            {
-                w.WriteString("batch_id", result.BatchId);
-            }
-
-            w.WriteStartObject("counts");
-            w.WriteNumber("queued", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Queued));
-            w.WriteNumber("coalesced", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Coalesced));
-            w.WriteNumber("restarted", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Restarted));
-            w.WriteEndObject();
-            if (result.Outcomes.Count <= MaxListedRuns)
-            {
-                w.WriteStartArray("runs");
-                foreach (var outcome in result.Outcomes)
-                {
-                    var sync = targets[outcome.SyncId];
-                    w.WriteStartObject();
-                    w.WriteString("run_id", outcome.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    w.WriteString("connection_id", sync.ConnectionId);
-                    w.WriteString("sync", sync.Name);
-                    w.WriteString("variant", sync.Variant);
-                    w.WriteString("outcome", outcome.Outcome);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, SyncResponses.Trigger(result), JsonResponses.Json.TriggerResponse);
     }
 
     private static async Task SetStateAsync(HttpContext context, Tenant tenant, bool paused)
@@ -131,85 +108,7 @@ internal static class SyncEndpoints
             query.ConnectionId,
             query.AllSyncs ? null : ToCore(query.Syncs),
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("syncs");
-            foreach (var status in statuses)
-            {
-                WriteStatus(w, status);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-    }
-
-    private static void WriteStatus(Utf8JsonWriter w, SyncStatus status)
-    {
-        var sync = status.Sync;
-        var run = status.LatestRun;
-        w.WriteStartObject();
-        w.WriteString("id", sync.Id);
-        w.WriteString("connection_id", sync.ConnectionId);
-        w.WriteString("name", sync.Name);
-        w.WriteString("variant", sync.Variant);
-        w.WriteString("type", run?.JobType == "INCREMENTAL" ? "INCREMENTAL" : "INITIAL");
-        w.WriteString("status", status.Status);
-        if (run is not null && run.State != RunState.Running && run.FinishedAt is { } finished)
-        {
-            w.WriteString("finishedAt", Micros.ToIsoString(finished));
-        }
-
-        if (sync.ScheduleState == ScheduleState.Started)
-        {
-            w.WriteString("nextScheduledSyncAt", Micros.ToIsoString(sync.NextDueAt));
-        }
-        else
-        {
-            w.WriteNull("nextScheduledSyncAt");
-        }
-
-        w.WriteString("frequency", sync.FrequencyOverride ?? sync.ConfigFrequency);
-        if (run is not null)
-        {
-            w.WritePropertyName("latestResult");
-            w.WriteRawValue(run.ResultJson ?? "{}");
-            w.WriteString("latestExecutionStatus", run.State switch
-            {
-                RunState.Running => "RUNNING",
-                RunState.Succeeded => "SUCCESS",
-                _ => "STOPPED",
-            });
-        }
-
-        w.WriteStartObject("recordCount");
-        foreach (var (model, count) in status.RecordCount)
-        {
-            w.WriteNumber(model, count);
-        }
-
-        w.WriteEndObject();
-        if (status.Checkpoint is null)
-        {
-            w.WriteNull("checkpoint");
-        }
-        else
-        {
-            w.WritePropertyName("checkpoint");
-            status.Checkpoint.WriteTo(w);
-        }
-
-        if (run is { State: RunState.Running })
-        {
-            w.WriteStartObject("currentRun");
-            w.WriteString("id", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteString("startedAt", run.StartedAt is { } started ? Micros.ToIsoString(started) : null);
-            w.WriteString("triggerSource", run.TriggerSource);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, SyncResponses.Statuses(statuses), JsonResponses.Json.SyncStatusListResponse);
     }
 
     internal static List<CoreSyncIdentifier> ToCore(IReadOnlyList<Validation.SyncIdentifier> syncs) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -15,8 +16,16 @@ internal static class VariantEndpoints
 
     public static IEndpointRouteBuilder MapVariantEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Route, ApiRequest.Handle("environment:syncs:variant:create", CreateAsync));
-        app.MapDelete(Route, ApiRequest.Handle("environment:syncs:variant:delete", DeleteAsync));
+        app.MapApi("POST", Route, "environment:syncs:variant:create", CreateAsync)
+            .WithName("createSyncVariant").WithTags("Syncs").WithSummary("Create a sync variant")
+            .WithDescription("A new sync of the same config on the connection, scheduled STARTED when the config auto-starts, else PAUSED. "
+                + "Errors: invalid_variant (base), unknown_connection, resource_capped (100 variants per sync), "
+                + "sync_variant_already_exists, unknown_sync.")
+            .AcceptsJson<ConnectionReference>().Produces<VariantResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", Route, "environment:syncs:variant:delete", DeleteAsync)
+            .WithName("deleteSyncVariant").WithTags("Syncs").WithSummary("Delete a sync variant")
+            .WithDescription("Deletes the variant's sync, its runs (a running one is cancelled) and its checkpoints. The request carries a JSON body.")
+            .AcceptsJson<ConnectionReference>().Produces<SuccessResponse>().ProducesErrors(400, 404);
         return app;
     }
 
@@ -30,14 +39,8 @@ internal static class VariantEndpoints
 
         var syncId = await context.RequestServices.GetRequiredService<VariantService>()
             .CreateAsync(tenant, Target(request), context.RequestAborted);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", syncId);
-            w.WriteString("name", request.SyncName);
-            w.WriteString("variant", request.Variant);
-            w.WriteEndObject();
-        });
+        await JsonResponses.WriteAsync(
+            context, StatusCodes.Status200OK, new VariantResponse(syncId, request.SyncName, request.Variant), JsonResponses.Json.VariantResponse);
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
@@ -9,6 +8,7 @@ using Tributary.Core.Records;
 using Tributary.Core.Services;
 using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
+using Tributary.Server.Endpoints.OpenApi;
 using Tributary.Server.Http;
 using Tributary.Storage;
 using Tributary.Storage.Sql;
@@ -70,6 +70,7 @@ public static class TributaryApp
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
+        services.AddTributaryOpenApi();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -115,7 +116,7 @@ public static class TributaryApp
         app.UseMiddleware<RateLimitMiddleware>();
         if (options.Role.ServesApi())
         {
-            app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
+            app.MapHealthEndpoints();
             app.MapSyncEndpoints();
             app.MapRecordsEndpoints();
             app.MapConnectionEndpoints();
@@ -127,17 +128,9 @@ public static class TributaryApp
         }
         else
         {
-            app.MapGet("/health", () => Results.Json(new HealthBody("ok"), HealthJson.Default.HealthBody));
+            app.MapHealthEndpoints();
         }
 
         return app;
     }
-}
-
-internal sealed record HealthBody(string Status);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(HealthBody))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext
-{
 }

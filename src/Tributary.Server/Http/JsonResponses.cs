@@ -1,35 +1,39 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Tributary.Contracts;
 using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 
-/// <summary>Writes JSON bodies directly with <see cref="Utf8JsonWriter"/>: exact field names and no reflection on the hot path.</summary>
+/// <summary>
+/// Writes answers: a typed record from <c>Tributary.Contracts</c> through the source-generated context. The records
+/// hot path streams its body itself (<see cref="RecordsStream"/>) with the same writer options and content type.
+/// </summary>
 internal static class JsonResponses
 {
+    /// <summary>
+    /// The contracts' generated metadata bound to Nango's escaping: quotes and non-ASCII stay readable, as
+    /// JSON.stringify writes them.
+    /// </summary>
+    public static readonly ContractsJsonContext Json = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     internal const string ContentType = "application/json; charset=utf-8";
 
-    internal static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
-    public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    public static Task WriteAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> typeInfo)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, Options))
-        {
-            write(writer);
-        }
-
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, typeInfo, context.RequestAborted);
     }
 
-    public static Task ErrorAsync(HttpContext context, ApiError error) => WriteAsync(context, error.Status, error.WriteJson);
+    public static Task ErrorAsync(HttpContext context, ApiError error) => WriteAsync(context, error.Status, ErrorBodies.From(error), Json.ErrorBody);
 
-    public static Task SuccessAsync(HttpContext context) => WriteAsync(context, 200, w =>
-    {
-        w.WriteStartObject();
-        w.WriteBoolean("success", true);
-        w.WriteEndObject();
-    });
+    public static Task SuccessAsync(HttpContext context) => WriteAsync(context, StatusCodes.Status200OK, SuccessResponse.True, Json.SuccessResponse);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Tributary.Contracts;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Server.Http;
@@ -95,18 +96,8 @@ internal sealed class RateLimitMiddleware
         var retryAfter = Math.Max(1, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var message = string.Format(CultureInfo.InvariantCulture, messageFormat(decision.Limit), retryAfter);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, w =>
-        {
-            // Nango's body (code, method, path) plus a message, and the top-level message every error carries here.
-            w.WriteStartObject();
-            w.WriteStartObject("error");
-            w.WriteString("code", "too_many_request");
-            w.WriteString("message", message);
-            w.WriteString("method", context.Request.Method);
-            w.WriteString("path", context.Request.Path.Value);
-            w.WriteEndObject();
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        });
+        var body = new TooManyRequestsBody(
+            new TooManyRequestsDetail("too_many_request", message, context.Request.Method, context.Request.Path.Value), message);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, body, JsonResponses.Json.TooManyRequestsBody);
     }
 }

@@ -21,7 +21,7 @@ internal static class RecordsStream
         var cancellationToken = context.RequestAborted;
         context.Response.StatusCode = 200;
         context.Response.ContentType = JsonResponses.ContentType;
-        await using var w = new Utf8JsonWriter(body, JsonResponses.Options);
+        await using var w = new Utf8JsonWriter(body, JsonResponses.WriterOptions);
         w.WriteStartObject();
         w.WriteStartArray("records");
         var written = 0;

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Tributary.Contracts;
+
+/// <summary>
+/// Source-generated serialisation of every wire record: no reflection at run time, and the same metadata the server
+/// writes with and the client reads with. The server binds it to options with Nango's relaxed escaping.
+/// </summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(SuccessResponse))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(TooManyRequestsBody))]
+[JsonSerializable(typeof(ConnectionResponse))]
+[JsonSerializable(typeof(ConnectionListResponse))]
+[JsonSerializable(typeof(MetadataResponse))]
+[JsonSerializable(typeof(IntegrationDataResponse))]
+[JsonSerializable(typeof(IntegrationListResponse))]
+[JsonSerializable(typeof(IReadOnlyList<EnvironmentVariableResponse>))]
+[JsonSerializable(typeof(RunResponse))]
+[JsonSerializable(typeof(RunListResponse))]
+[JsonSerializable(typeof(TriggerResponse))]
+[JsonSerializable(typeof(SyncStatusListResponse))]
+[JsonSerializable(typeof(VariantResponse))]
+[JsonSerializable(typeof(FrequencyResponse))]
+[JsonSerializable(typeof(PruneResponse))]
+[JsonSerializable(typeof(RecordsPage))]
+[JsonSerializable(typeof(TriggerRequest))]
+[JsonSerializable(typeof(SyncScheduleRequest))]
+[JsonSerializable(typeof(ConnectionReference))]
+[JsonSerializable(typeof(FrequencyRequest))]
+[JsonSerializable(typeof(PruneRequest))]
+[JsonSerializable(typeof(ConnectionCreateRequest))]
+[JsonSerializable(typeof(MetadataRequest))]
+[JsonSerializable(typeof(IntegrationRequest))]
+[JsonSerializable(typeof(RecordListQuery))]
+[JsonSerializable(typeof(RunListQuery))]
+[JsonSerializable(typeof(StatusQuery))]
+[JsonSerializable(typeof(ConnectionListQuery))]
+[JsonSerializable(typeof(ConnectionTargetQuery))]
+[JsonSerializable(typeof(ConnectionHeaders))]
+[JsonSerializable(typeof(JsonNode))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext
+{
+}

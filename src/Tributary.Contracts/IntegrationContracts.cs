@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace Tributary.Contracts;
+
+/// <summary>One integration in Nango's shape.</summary>
+/// <param name="UniqueKey">The integration's key (provider_config_key elsewhere).</param>
+/// <param name="DisplayName">Its display name (the key when none was given).</param>
+/// <param name="Provider">The provider name.</param>
+/// <param name="Logo">Always empty (no provider catalogue here).</param>
+/// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
+/// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
+public sealed record IntegrationResponse(
+    [property: JsonPropertyName("unique_key")] string UniqueKey,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("provider")] string Provider,
+    [property: JsonPropertyName("logo")] string Logo,
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("updated_at")] string UpdatedAt);
+
+/// <summary>Nango's envelope around one integration: <c>{"data":{…}}</c>.</summary>
+/// <param name="Data">The integration.</param>
+public sealed record IntegrationDataResponse(
+    [property: JsonPropertyName("data")] IntegrationResponse Data);
+
+/// <summary><c>GET /integrations</c>: <c>{"data":[…]}</c>.</summary>
+/// <param name="Data">The integrations of the environment.</param>
+public sealed record IntegrationListResponse(
+    [property: JsonPropertyName("data")] IReadOnlyList<IntegrationResponse> Data);
+
+/// <summary>An environment variable (none are kept here: the list is always empty).</summary>
+/// <param name="Name">The variable's name.</param>
+/// <param name="Value">Its value.</param>
+public sealed record EnvironmentVariableResponse(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("value")] string Value);
+
+/// <summary>Nango's create-integration body (<c>POST /integrations</c>); <c>PATCH</c> takes the same fields but <c>provider</c>.</summary>
+/// <param name="Provider">The provider name (any name: there is no catalogue).</param>
+/// <param name="UniqueKey">The new integration's key.</param>
+/// <param name="DisplayName">An optional display name.</param>
+/// <param name="ForwardWebhooks">Accepted for compatibility.</param>
+public sealed record IntegrationRequest(
+    [property: JsonPropertyName("provider"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Provider,
+    [property: JsonPropertyName("unique_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UniqueKey,
+    [property: JsonPropertyName("display_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayName,
+    [property: JsonPropertyName("forward_webhooks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ForwardWebhooks);

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Tributary.Contracts;
+
+/// <summary>The query of <c>GET /records</c>.</summary>
+/// <param name="Model">The model's name.</param>
+/// <param name="Variant">The sync variant (base when omitted).</param>
+/// <param name="ModifiedAfter">Only records modified at or after this time.</param>
+/// <param name="Delta">The old name of modified_after.</param>
+/// <param name="Limit">Records per page, 1 to 10,000 (100 when omitted).</param>
+/// <param name="Filter">Comma-separated added, updated, deleted.</param>
+/// <param name="Cursor">The next_cursor of the previous page.</param>
+/// <param name="Ids">Only these record ids (at most 100).</param>
+public sealed record RecordListQuery(
+    [property: JsonPropertyName("model"), JsonRequired] string Model,
+    [property: JsonPropertyName("variant")] string? Variant,
+    [property: JsonPropertyName("modified_after"), Description("Inclusive; within the last 12 months.")] DateTimeOffset? ModifiedAfter,
+    [property: JsonPropertyName("delta"), Description("Deprecated: modified_after.")] DateTimeOffset? Delta,
+    [property: JsonPropertyName("limit"), Description("1 to 10,000; 100 when omitted.")] int? Limit,
+    [property: JsonPropertyName("filter"), Description("Comma-separated added, updated, deleted: records matching any of them.")] string? Filter,
+    [property: JsonPropertyName("cursor"), Description("The next_cursor of the previous page.")] string? Cursor,
+    [property: JsonPropertyName("ids"), Description("Repeat the parameter for each id; at most 100.")] IReadOnlyList<string>? Ids);
+
+/// <summary>The query of <c>GET /runs</c>.</summary>
+/// <param name="ProviderConfigKey">Only runs of this integration.</param>
+/// <param name="ConnectionId">Only runs of this connection.</param>
+/// <param name="Sync">Only runs of this sync.</param>
+/// <param name="Variant">Only runs of this variant.</param>
+/// <param name="State">queued, running, succeeded, failed or cancelled.</param>
+/// <param name="BatchId">The batch_id of a trigger answer.</param>
+/// <param name="Limit">Runs per page, 1 to 1,000 (100 when omitted).</param>
+/// <param name="Cursor">The next_cursor of the previous page.</param>
+public sealed record RunListQuery(
+    [property: JsonPropertyName("provider_config_key")] string? ProviderConfigKey,
+    [property: JsonPropertyName("connection_id")] string? ConnectionId,
+    [property: JsonPropertyName("sync")] string? Sync,
+    [property: JsonPropertyName("variant")] string? Variant,
+    [property: JsonPropertyName("state"), Description("queued, running, succeeded, failed or cancelled.")] string? State,
+    [property: JsonPropertyName("batch_id"), Description("The batch_id of a trigger answer.")] string? BatchId,
+    [property: JsonPropertyName("limit"), Description("1 to 1,000; 100 when omitted.")] int? Limit,
+    [property: JsonPropertyName("cursor"), Description("The next_cursor of the previous page.")] string? Cursor);
+
+/// <summary>The query of <c>GET /sync/status</c>.</summary>
+/// <param name="Syncs">"*" or a comma-separated list of names, each optionally "name::variant".</param>
+/// <param name="ProviderConfigKey">The integration's unique key.</param>
+/// <param name="ConnectionId">Only this connection's syncs.</param>
+public sealed record StatusQuery(
+    [property: JsonPropertyName("syncs"), JsonRequired, Description("\"*\" or a comma-separated list of names, each optionally \"name::variant\".")] string Syncs,
+    [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
+    [property: JsonPropertyName("connection_id")] string? ConnectionId);
+
+/// <summary>The query of <c>GET /connections</c>; any other parameter is a 400.</summary>
+/// <param name="ConnectionId">Only this connection (also accepted as connection_id).</param>
+/// <param name="IntegrationId">Only connections of these integrations (comma-separated unique keys).</param>
+/// <param name="Limit">Page size (1-10,000; default 1,000).</param>
+/// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
+public sealed record ConnectionListQuery(
+    [property: JsonPropertyName("connectionId"), Description("Also accepted as connection_id.")] string? ConnectionId,
+    [property: JsonPropertyName("integrationId")] string? IntegrationId,
+    [property: JsonPropertyName("limit")] int? Limit,
+    [property: JsonPropertyName("cursor")] string? Cursor);
+
+/// <summary>The query of <c>GET</c> and <c>DELETE /connections/{connectionId}</c>; any other parameter is a 400.</summary>
+/// <param name="ProviderConfigKey">The integration of the connection (required, as in Nango).</param>
+/// <param name="RefreshToken">GET only: "true" to include an OAuth2 refresh token in the credentials.</param>
+/// <param name="ForceRefresh">GET only: "true" or "false", as Nango accepts it.</param>
+public sealed record ConnectionTargetQuery(
+    [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
+    [property: JsonPropertyName("refresh_token")] string? RefreshToken,
+    [property: JsonPropertyName("force_refresh")] string? ForceRefresh);
+
+/// <summary>Nango's connection headers, which <c>/records</c> read the connection from.</summary>
+/// <param name="ConnectionId">The connection's id.</param>
+/// <param name="ProviderConfigKey">The integration's unique key.</param>
+public sealed record ConnectionHeaders(
+    [property: JsonPropertyName("Connection-Id"), JsonRequired] string ConnectionId,
+    [property: JsonPropertyName("Provider-Config-Key"), JsonRequired] string ProviderConfigKey);

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Tributary.Contracts;
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Core.Services;
+
+namespace Tributary.Server.Endpoints.Responses;
+
+/// <summary>Core's trigger results and sync statuses in Nango's shapes (plus Tributary's run details).</summary>
+internal static class SyncResponses
+{
+    /// <summary>Up to this many targets the trigger answer lists every run; above it, counts and the batch id.</summary>
+    private const int MaxListedRuns = 100;
+
+    public static TriggerResponse Trigger(TriggerResult result)
+    {
+        var targets = result.Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var counts = new TriggerCounts(
+            result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Queued),
+            result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Coalesced),
+            result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Restarted));
+        var runs = result.Outcomes.Count > MaxListedRuns
+            ? null
+            : result.Outcomes.Select(outcome =>
+            {
+                var sync = targets[outcome.SyncId];
+                return new TriggeredRun(outcome.RunId.ToString(CultureInfo.InvariantCulture), sync.ConnectionId, sync.Name, sync.Variant, outcome.Outcome);
+            }).ToList();
+        return new TriggerResponse(true, result.BatchId, counts, runs);
+    }
+
+    public static SyncStatusListResponse Statuses(IEnumerable<SyncStatus> statuses) => new(statuses.Select(Status).ToList());
+
+    private static SyncStatusResponse Status(SyncStatus status)
+    {
+        var sync = status.Sync;
+        var run = status.LatestRun;
+        return new SyncStatusResponse(
+            sync.Id,
+            sync.ConnectionId,
+            sync.Name,
+            sync.Variant,
+            run?.JobType == "INCREMENTAL" ? "INCREMENTAL" : "INITIAL",
+            status.Status,
+            run is not null && run.State != RunState.Running ? RunResponses.IsoOrNull(run.FinishedAt) : null,
+            sync.ScheduleState == ScheduleState.Started ? Micros.ToIsoString(sync.NextDueAt) : null,
+            sync.FrequencyOverride ?? sync.ConfigFrequency,
+            run is null ? null : run.ResultJson is { } result ? new RawJson(result) : RawJson.EmptyObject,
+            run?.State switch
+            {
+                null => null,
+                RunState.Running => "RUNNING",
+                RunState.Succeeded => "SUCCESS",
+                _ => "STOPPED",
+            },
+            status.RecordCount,
+            status.Checkpoint,
+            run is { State: RunState.Running }
+                ? new CurrentRunResponse(run.Id.ToString(CultureInfo.InvariantCulture), RunResponses.IsoOrNull(run.StartedAt), run.TriggerSource)
+                : null);
+    }
+}
