@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
@@ -9,7 +8,7 @@ namespace Tributary.Core.Engine;
 /// Deletes finished runs older than <see cref="RunsRetentionOptions.KeepFor"/> every interval, so the runs table
 /// (and every statement that reads it) stops growing with the age of the installation.
 /// </summary>
-public sealed class RunsRetention : BackgroundService
+public sealed class RunsRetention : PeriodicPass
 {
     /// <summary>A pass stops after this many batches; the next tick goes on (bounds one pass's time).</summary>
     private const int MaxBatchesPerPass = 1_000;
@@ -20,6 +19,7 @@ public sealed class RunsRetention : BackgroundService
     private readonly ILogger<RunsRetention> _logger;
 
     public RunsRetention(IRunHistoryStore runs, RunsRetentionOptions options, TimeProvider timeProvider, ILogger<RunsRetention> logger)
+        : base(timeProvider, logger)
     {
         _runs = runs;
         _options = options;
@@ -27,53 +27,24 @@ public sealed class RunsRetention : BackgroundService
         _logger = logger;
     }
 
+    protected override bool IsEnabled => _options.KeepFor is not null;
+
+    protected override TimeSpan Interval => _options.Interval;
+
+    protected override string Name => "Runs retention";
+
     /// <summary>Deletes every expired run now, in batches; returns how many were deleted.</summary>
-    public async Task<long> RunOnceAsync(CancellationToken cancellationToken)
+    public override Task<long> RunOnceAsync(CancellationToken cancellationToken)
     {
         if (_options.KeepFor is not { } keep)
         {
-            return 0;
+            return Task.FromResult(0L);
         }
 
         var before = Micros.From(_timeProvider.GetUtcNow() - keep);
-        long total = 0;
-        for (var batch = 0; batch < MaxBatchesPerPass; batch++)
-        {
-            var deleted = await _runs.DeleteFinishedRunsAsync(before, _options.BatchSize, cancellationToken);
-            total += deleted;
-            if (deleted < _options.BatchSize)
-            {
-                break;
-            }
-        }
-
-        return total;
+        return InBatchesAsync((size, ct) => _runs.DeleteFinishedRunsAsync(before, size, ct), _options.BatchSize, MaxBatchesPerPass, cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_options.KeepFor is null)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(_options.Interval, _timeProvider);
-        do
-        {
-            try
-            {
-                var deleted = await RunOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    _logger.LogInformation("Runs retention deleted {Count} runs finished more than {Age} ago.", deleted, _options.KeepFor);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The next tick retries; a failed pass deletes nothing half-way (each batch is one transaction).
-                _logger.LogWarning(ex, "Runs retention failed; retrying at the next interval.");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override void LogDone(long count) =>
+        _logger.LogInformation("Runs retention deleted {Count} runs finished more than {Age} ago.", count, _options.KeepFor);
 }
