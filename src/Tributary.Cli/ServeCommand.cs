@@ -8,6 +8,12 @@ namespace Tributary.Cli;
 
 internal static class ServeCommand
 {
+    /// <summary>
+    /// How long the process may take to stop after SIGTERM or Ctrl+C: the host's shutdown timeout (the drain, then
+    /// the hand-back of runs still in progress) and a margin for disposing it.
+    /// </summary>
+    public static TimeSpan ProcessTerminationTimeout => new EngineOptions().ShutdownTimeout + TimeSpan.FromSeconds(5);
+
     public static Command Create(Action<IServiceCollection>? configureServices = null)
     {
         var binding = new ServerOptionsBinding();
@@ -55,7 +61,16 @@ internal static class ServeCommand
                 engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
             }
 
-            await using var app = await TributaryApp.BuildAsync(options, engine, configureServices, cancellationToken);
+            await using var app = await TributaryApp.BuildAsync(
+                options,
+                engine,
+                services =>
+                {
+                    // The host waits for the drain and the hand-back of runs (its default would cut them at 30 s).
+                    services.Configure<HostOptions>(o => o.ShutdownTimeout = engine.ShutdownTimeout);
+                    configureServices?.Invoke(services);
+                },
+                cancellationToken);
             await result.InvocationConfiguration.Output.WriteLineAsync(
                 $"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role.ToName()}).");
             await app.StartAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Server.Hosting;
 
@@ -52,6 +53,11 @@ internal sealed class ServerOptionsBinding
             Env(RecordsRetentionOptions.SettingName),
             0,
             "must be a whole number of days (0 or unset turns retention off)")),
+        RunsRetention = RunsRetentionOptions.FromDays(WholeNumber(
+            RunsRetentionOptions.SettingName,
+            Env(RunsRetentionOptions.SettingName),
+            RunsRetentionOptions.DefaultDays,
+            "must be a whole number of days (0 keeps runs for ever)")),
     };
 
     /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>

@@ -15,10 +15,12 @@ public static class CoreServiceCollectionExtensions
         this IServiceCollection services,
         EngineOptions options,
         byte[] encryptionKey,
-        RecordsRetentionOptions? retention = null)
+        RecordsRetentionOptions? retention = null,
+        RunsRetentionOptions? runsRetention = null)
     {
         new EngineOptionsValidator().ThrowIfInvalid(options);
         retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
+        runsRetention = new RunsRetentionOptionsValidator().ThrowIfInvalid(runsRetention ?? RunsRetentionOptions.Default);
         var functions = new SyncFunctionRegistry();
         services.AddSingleton(functions);
         services.AddSingleton(options);
@@ -46,6 +48,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<EngineHostedService>();
         services.AddSingleton(retention);
         services.AddHostedService<RecordsRetention>();
+        services.AddSingleton(runsRetention);
+        services.AddHostedService<RunsRetention>();
         return services;
     }
 

@@ -12,6 +12,7 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTributaryStorage(this IServiceCollection services, Database database, RecordsPayloadCipher? recordsCipher = null)
     {
         services.AddSingleton(database);
+        services.AddSingleton<ITransientErrors>(TransientDatabaseErrors.Instance);
         services.AddSingleton<IApiKeyStore>(sp => new SqlApiKeyStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEncryptionKeyStore>(sp => new SqlEncryptionKeyStore(database, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeploymentStore>(sp => new SqlDeploymentStore(database, sp.GetRequiredService<TimeProvider>()));

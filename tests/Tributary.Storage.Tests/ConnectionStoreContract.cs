@@ -42,7 +42,7 @@ public abstract class ConnectionStoreContract
         var first = await h.CreateConnectionAsync("c1", Token);
         var second = await h.CreateConnectionAsync("c2", Token);
         var (running, _) = await StartWithDataAsync(h, first);
-        var syncIds = (await h.Syncs.GetSyncsOfIntegrationAsync(h.IntegrationId, null, Token)).Select(s => s.Id).Order().ToList();
+        var syncIds = (await h.Syncs.GetSyncsOfIntegrationAsync(h.IntegrationId, null, null, Token)).Select(s => s.Id).Order().ToList();
 
         var deleted = await h.Integrations.DeleteAsync(h.IntegrationId, h.Now, Token);
 

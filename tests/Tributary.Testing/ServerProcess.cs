@@ -82,6 +82,33 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// SIGTERM, as a rolling deploy (or <c>docker stop</c>) sends it; waits up to <paramref name="timeout"/> for the
+    /// process to exit by itself and returns how long it took (null when it did not exit in time).
+    /// </summary>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return clock.Elapsed;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGKILL: no graceful shutdown, no lease handed back.</summary>
     public async Task KillAsync()
     {

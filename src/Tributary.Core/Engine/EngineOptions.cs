@@ -26,8 +26,15 @@ public sealed record EngineOptions
 
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a stopping worker lets running syncs finish before cancelling them.</summary>
+    /// <summary>How long a stopping worker lets running syncs finish before cancelling them (they go back to the queue).</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the host may take to stop: the grace, then up to 15 s for the cancelled runs to hand themselves
+    /// back (a release retries while the database does not answer). A process that exits sooner leaves its runs
+    /// to the reaper, which re-queues them only when their lease expires.
+    /// </summary>
+    public TimeSpan ShutdownTimeout => ShutdownGrace + TimeSpan.FromSeconds(15);
 
     public bool RunScheduler { get; set; } = true;
 

@@ -14,9 +14,10 @@ namespace Tributary.Core.Engine;
 /// idle engine adds no latency; under load the batch grows by itself to whatever arrived during the last commit.
 /// </para>
 /// <para>
-/// Each run's lease is still checked on its own row: a lost lease fails that completion only. When a batch of
-/// several fails as a whole (a database error), each completion is retried alone, so one bad completion never
-/// fails the runs it happened to share a commit with.
+/// Each run's lease is still checked on its own row: a lost lease fails that completion only. A batch that fails
+/// with a transient storage error (<see cref="ITransientErrors"/>) is retried whole, with exponential backoff and
+/// jitter, a bounded number of times. When a batch of several still fails (or fails with any other error), each
+/// completion is retried alone, so one bad completion never fails the runs it happened to share a commit with.
 /// </para>
 /// </remarks>
 public sealed class RunCompletions
@@ -24,21 +25,35 @@ public sealed class RunCompletions
     /// <summary>At most this many completions share a transaction.</summary>
     public const int MaxBatch = 64;
 
+    /// <summary>Retries of a batch that met a transient error (about 3 s in all), before it is split.</summary>
+    internal const int MaxTransientRetries = 5;
+
+    internal static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
     private readonly Func<IReadOnlyList<RunCompletion>, CancellationToken, Task<IReadOnlyList<bool>>> _write;
+    private readonly ITransientErrors _transient;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<RunCompletions> _logger;
     private readonly Queue<Pending> _queue = new();
     private readonly object _sync = new();
     private bool _writing;
 
-    public RunCompletions(IRunQueueStore runs, ILogger<RunCompletions> logger)
-        : this(runs.CompleteManyAsync, logger)
+    public RunCompletions(IRunQueueStore runs, ITransientErrors transient, TimeProvider timeProvider, ILogger<RunCompletions> logger)
+        : this(runs.CompleteManyAsync, transient, timeProvider, logger)
     {
     }
 
     /// <param name="write">Writes a batch in one transaction and returns, per completion, whether its lease held.</param>
-    internal RunCompletions(Func<IReadOnlyList<RunCompletion>, CancellationToken, Task<IReadOnlyList<bool>>> write, ILogger<RunCompletions> logger)
+    internal RunCompletions(
+        Func<IReadOnlyList<RunCompletion>, CancellationToken, Task<IReadOnlyList<bool>>> write,
+        ITransientErrors transient,
+        TimeProvider timeProvider,
+        ILogger<RunCompletions> logger)
     {
         _write = write;
+        _transient = transient;
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -87,27 +102,43 @@ public sealed class RunCompletions
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    /// <param name="retryTransient">False once the batch these completions came from used up its retries.</param>
+    private async Task WriteAsync(List<Pending> batch, bool retryTransient = true)
     {
-        try
+        for (var failures = 1; ; failures++)
         {
-            var completed = await _write([.. batch.Select(p => p.Completion)], CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
+            try
             {
-                batch[i].Result.TrySetResult(completed[i]);
+                var completed = await _write([.. batch.Select(p => p.Completion)], CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.TrySetResult(completed[i]);
+                }
+
+                return;
             }
-        }
-        catch (Exception ex) when (batch.Count > 1)
-        {
-            _logger.LogWarning(ex, "Completing {Count} runs together failed; completing them one by one.", batch.Count);
-            foreach (var pending in batch)
+            catch (Exception ex) when (retryTransient && failures <= MaxTransientRetries && _transient.IsTransient(ex))
             {
-                await WriteAsync([pending]);
+                var delay = Backoff.Delay(failures, FirstRetry, MaxRetryDelay);
+                _logger.LogWarning(ex, "Completing {Count} runs met a transient storage error; retry {Retry} in {Delay} ms.", batch.Count, failures, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, _timeProvider, CancellationToken.None);
             }
-        }
-        catch (Exception ex)
-        {
-            batch[0].Result.TrySetException(ex);
+            catch (Exception ex) when (batch.Count > 1)
+            {
+                _logger.LogWarning(ex, "Completing {Count} runs together failed; completing them one by one.", batch.Count);
+                var retrySingles = retryTransient && !_transient.IsTransient(ex);
+                foreach (var pending in batch)
+                {
+                    await WriteAsync([pending], retrySingles);
+                }
+
+                return;
+            }
+            catch (Exception ex)
+            {
+                batch[0].Result.TrySetException(ex);
+                return;
+            }
         }
     }
 

@@ -11,8 +11,16 @@ namespace Tributary.Core.Engine;
 /// Executes one claimed run attempt: loads what it syncs, heartbeats its lease, empties the cache once per
 /// trigger when asked, runs the function and records the outcome — every write fenced by the lease.
 /// </summary>
+/// <remarks>
+/// Only the run's own errors fail it. A transient storage error (<see cref="ITransientErrors"/>) hands it back to
+/// the queue after a backoff, and a shutdown hands it back at once; neither uses up an attempt.
+/// </remarks>
 public sealed class RunExecutor
 {
+    private static readonly TimeSpan HandBackFirstDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HandBackMaxDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ReleaseFirstRetry = TimeSpan.FromMilliseconds(250);
+
     private readonly ISyncStore _syncs;
     private readonly IRunQueueStore _runs;
     private readonly RunCompletions _completions;
@@ -27,6 +35,9 @@ public sealed class RunExecutor
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<RunExecutor> _logger;
+    private readonly ITransientErrors _transient;
+    private readonly LeaseHeartbeat _heartbeat;
+    private readonly TransientHandBacks _handBacks = new();
 
     public RunExecutor(
         ISyncStore syncs,
@@ -39,6 +50,7 @@ public sealed class RunExecutor
         CredentialProtector protector,
         RunCancellations cancellations,
         IServiceScopeFactory scopes,
+        ITransientErrors transient,
         EngineOptions options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
@@ -57,42 +69,135 @@ public sealed class RunExecutor
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<RunExecutor>();
+        _transient = transient;
+        _heartbeat = new LeaseHeartbeat(runs, options, timeProvider, _logger);
     }
 
     public async Task ExecuteAsync(ClaimedRun run, CancellationToken workerStopping)
     {
         var fence = new RunFence(run.RunId, run.LeaseToken);
-        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
+        using var leaseLost = new CancellationTokenSource();
+        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping, leaseLost.Token);
         _cancellations.Register(run.SyncId, runCancellation);
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(fence, runCancellation, heartbeatStop.Token);
+        var leaseExpiresAt = run.AttemptStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
+        var heartbeat = _heartbeat.RunAsync(fence, leaseExpiresAt, leaseLost, heartbeatStop.Token);
         try
         {
             await ExecuteCoreAsync(run, fence, runCancellation.Token);
+            _handBacks.Forget(run.RunId);
         }
-        catch (OperationCanceledException) when (workerStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (workerStopping.IsCancellationRequested && !leaseLost.IsCancellationRequested)
         {
             // Graceful shutdown: hand the run back so another worker resumes it from its checkpoint now,
             // not after the lease expires.
-            await _runs.ReleaseAsync(fence, Micros.Now(_timeProvider), CancellationToken.None);
-            _logger.LogInformation("Run {RunId} handed back to the queue on shutdown.", run.RunId);
+            if (await ReleaseAsync(fence, leaseLost.Token))
+            {
+                _logger.LogInformation("Run {RunId} handed back to the queue on shutdown.", run.RunId);
+            }
         }
         catch (Exception ex) when (ex is LeaseLostException || (ex is OperationCanceledException && runCancellation.IsCancellationRequested))
         {
             // Cancelled, reset or taken over: its successor owns the sync now, so nothing more is written.
+            _handBacks.Forget(run.RunId);
             _logger.LogInformation("Run {RunId} stopped: it no longer holds its lease.", run.RunId);
+        }
+        catch (Exception ex) when (_transient.IsTransient(ex))
+        {
+            await HandBackAsync(run, fence, ex, leaseLost.Token, workerStopping);
         }
         catch (Exception ex)
         {
+            _handBacks.Forget(run.RunId);
             _logger.LogWarning(ex, "Run {RunId} failed.", run.RunId);
-            await _completions.CompleteAsync(
-                new RunCompletion(fence, run.SyncId, false, null, Describe(ex), Micros.Now(_timeProvider), null));
+            await FailAsync(run, fence, ex);
         }
         finally
         {
             _cancellations.Unregister(run.SyncId, runCancellation);
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    /// <summary>
+    /// A storage failure is not the run's fault: after a backoff (lease held, heartbeating) the run goes back to
+    /// the queue with its attempt unused, and resumes from its checkpoint.
+    /// </summary>
+    /// <remarks>
+    /// Waiting before the release, rather than releasing with a "not before" time, needs no schema: no worker of
+    /// any process can claim the run while this one holds its lease.
+    /// </remarks>
+    private async Task HandBackAsync(ClaimedRun run, RunFence fence, Exception error, CancellationToken leaseLost, CancellationToken workerStopping)
+    {
+        var failures = _handBacks.Record(run.RunId);
+        var delay = Backoff.Delay(failures, HandBackFirstDelay, HandBackMaxDelay);
+        _logger.LogWarning(
+            "Run {RunId} met a transient storage error ({Failures} in a row); it goes back to the queue in {Delay:0.0} s and resumes from its checkpoint: {Error}",
+            run.RunId,
+            failures,
+            delay.TotalSeconds,
+            $"{error.GetType().Name}: {error.Message}");
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(leaseLost, workerStopping);
+        try
+        {
+            await Task.Delay(delay, _timeProvider, waiting.Token);
+        }
+        catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
+        {
+            _logger.LogInformation("Run {RunId} lost its lease while waiting to go back to the queue.", run.RunId);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: hand it back now.
+        }
+
+        if (await ReleaseAsync(fence, leaseLost))
+        {
+            _logger.LogInformation("Run {RunId} is back in the queue after a transient storage error.", run.RunId);
+        }
+    }
+
+    /// <summary>Hands the run back, retrying while its lease holds; false when the lease ran out first.</summary>
+    private async Task<bool> ReleaseAsync(RunFence fence, CancellationToken leaseLost)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                await _runs.ReleaseAsync(fence, Micros.Now(_timeProvider), leaseLost);
+                return true;
+            }
+            catch (Exception ex) when (!leaseLost.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Handing run {RunId} back to the queue failed; retrying while its lease holds.", fence.RunId);
+            }
+
+            try
+            {
+                await Task.Delay(Backoff.Delay(failures, ReleaseFirstRetry, _options.HeartbeatInterval / 2), _timeProvider, leaseLost);
+            }
+            catch (OperationCanceledException)
+            {
+                // The heartbeat gave the lease up: the reaper re-queues the run.
+                _logger.LogWarning("Run {RunId} could not be handed back before its lease expired; the reaper re-queues it.", fence.RunId);
+                return false;
+            }
+        }
+    }
+
+    private async Task FailAsync(ClaimedRun run, RunFence fence, Exception error)
+    {
+        try
+        {
+            await _completions.CompleteAsync(
+                new RunCompletion(fence, run.SyncId, false, null, Describe(error), Micros.Now(_timeProvider), null));
+        }
+        catch (Exception ex)
+        {
+            // Nothing was written: the lease expires and the reaper re-queues the run.
+            _logger.LogWarning(ex, "Recording the failure of run {RunId} failed; its lease will expire.", run.RunId);
         }
     }
 
@@ -153,33 +258,6 @@ public sealed class RunExecutor
         }
 
         return new RunTarget(run, sync, connection, config, integration);
-    }
-
-    private async Task HeartbeatAsync(RunFence fence, CancellationTokenSource run, CancellationToken stop)
-    {
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(_options.HeartbeatInterval, _timeProvider, stop);
-                var expiry = Micros.Now(_timeProvider) + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
-                if (!await _runs.HeartbeatAsync(fence.RunId, fence.LeaseToken, expiry, stop))
-                {
-                    _logger.LogInformation("Run {RunId} lost its lease; cancelling it.", fence.RunId);
-                    await run.CancelAsync();
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The run ended.
-        }
-        catch (Exception ex)
-        {
-            // A database hiccup: the lease may still be valid; the fence protects writes if it is not.
-            _logger.LogWarning(ex, "Heartbeat of run {RunId} failed.", fence.RunId);
-        }
     }
 
     private static string Describe(Exception ex) => ex switch

@@ -106,7 +106,10 @@ public sealed class SyncWorker
             TaskScheduler.Default);
     }
 
-    /// <summary>Lets running syncs finish within the grace period, then cancels them (they hand their runs back).</summary>
+    /// <summary>
+    /// Lets running syncs finish within the grace period, then cancels them: each hands its run back to the queue
+    /// (attempt unused) before this returns, so another process resumes it from its checkpoint at once.
+    /// </summary>
     private async Task DrainAsync(CancellationTokenSource runsStopping)
     {
         Task[] running;
@@ -120,6 +123,10 @@ public sealed class SyncWorker
             return;
         }
 
+        _logger.LogInformation(
+            "Stopping: {Count} runs in progress get {Grace} s to finish, then go back to the queue.",
+            running.Length,
+            _options.ShutdownGrace.TotalSeconds);
         var all = Task.WhenAll(running);
         var finished = await Task.WhenAny(all, Task.Delay(_options.ShutdownGrace, _timeProvider, CancellationToken.None));
         if (finished != all)
@@ -127,5 +134,7 @@ public sealed class SyncWorker
             await runsStopping.CancelAsync();
             await all;
         }
+
+        _logger.LogInformation("Stopped: no run of this worker is in progress.");
     }
 }

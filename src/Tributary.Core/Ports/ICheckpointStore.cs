@@ -7,6 +7,9 @@ public interface ICheckpointStore
 {
     Task<StoredCheckpoint?> GetAsync(long connectionDbId, string key, CancellationToken cancellationToken);
 
+    /// <summary>Many checkpoints in one read: every (connection, key) pair of the lists that exists.</summary>
+    Task<IReadOnlyDictionary<(long ConnectionDbId, string Key), StoredCheckpoint>> GetManyAsync(IReadOnlyList<long> connectionDbIds, IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
     /// <summary>Saves with optimistic concurrency: <paramref name="expectedVersion"/> null means "insert only".</summary>
     /// <returns>The new version, or null on a version conflict.</returns>
     /// <exception cref="Tributary.Sdk.LeaseLostException">The run lost its lease; nothing was written.</exception>

@@ -17,6 +17,15 @@ public interface IConnectionStore
 
     Task UpdateMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken);
 
+    /// <summary>One page of the environment's connections in id order (keyset: <see cref="ConnectionListFilter.AfterId"/>).</summary>
+    Task<ConnectionPage> ListPageAsync(long environmentId, ConnectionListFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>The named connections of one integration that exist, in one read.</summary>
+    Task<IReadOnlyList<Connection>> GetManyAsync(long environmentId, IReadOnlyList<string> connectionIds, string providerConfigKey, CancellationToken cancellationToken);
+
+    /// <summary>Writes each connection's metadata document in one statement (all or nothing).</summary>
+    Task UpdateMetadataManyAsync(IReadOnlyList<MetadataWrite> writes, CancellationToken cancellationToken);
+
     /// <summary>
     /// Deletes a connection with everything it owns (syncs, runs, checkpoints, records) in one transaction; queued
     /// and running runs are cancelled first so their workers see a lost lease.
@@ -24,6 +33,15 @@ public interface IConnectionStore
     /// <returns>The ids of the deleted syncs (to cancel runs executing in this process), or null when there was no such connection.</returns>
     Task<IReadOnlyList<string>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken);
 }
+
+/// <summary>Which connections a list page holds: optional filters, the last id of the previous page, the page size.</summary>
+public sealed record ConnectionListFilter(string? ConnectionId, IReadOnlyList<string>? ProviderConfigKeys, long? AfterId, int Limit);
+
+/// <summary>A page of connections; <see cref="HasMore"/> when a next page exists (its cursor is the last id).</summary>
+public sealed record ConnectionPage(IReadOnlyList<Connection> Connections, bool HasMore);
+
+/// <summary>A connection's new metadata document.</summary>
+public sealed record MetadataWrite(long ConnectionDbId, string MetadataJson);
 
 public sealed record NewConnection(
     long EnvironmentId,

@@ -34,6 +34,15 @@ public interface IRecordStore
 
     Task<RecordPage> ReadPageAsync(RecordPageQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows of <see cref="ReadPageAsync"/> as the database returns them: up to <see cref="RecordPageQuery.Limit"/>
+    /// + 1 (the extra row says there is more), so <c>GET /records</c> writes each one before the next is read.
+    /// </summary>
+    IAsyncEnumerable<StoredRecord> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Live record counts of many datasets in one read: every (connection, model) pair of the lists that has a dataset.</summary>
+    Task<IReadOnlyDictionary<(long ConnectionDbId, string Model), long>> CountLiveManyAsync(IReadOnlyList<long> connectionDbIds, IReadOnlyList<string> models, CancellationToken cancellationToken);
+
     /// <summary>Live (not deleted) record counts per model.</summary>
     Task<IReadOnlyDictionary<string, long>> CountLiveAsync(long connectionDbId, IReadOnlyList<string> models, CancellationToken cancellationToken);
 

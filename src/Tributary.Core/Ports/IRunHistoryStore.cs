@@ -15,6 +15,14 @@ public interface IRunHistoryStore
 
     /// <summary>The latest started run of each of the given syncs (for /sync/status).</summary>
     Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: deletes up to <paramref name="limit"/> finished runs (succeeded, failed, cancelled) that finished
+    /// before <paramref name="finishedBefore"/>, never a sync's latest started run (status shows it) and never a
+    /// queued or running one. One transaction; on PostgreSQL one process at a time (another answers 0).
+    /// </summary>
+    /// <returns>How many runs were deleted.</returns>
+    Task<int> DeleteFinishedRunsAsync(long finishedBefore, int limit, CancellationToken cancellationToken);
 }
 
 public sealed record RunFilter(

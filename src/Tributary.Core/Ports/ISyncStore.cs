@@ -8,8 +8,11 @@ public interface ISyncStore
     /// <summary>The enabled syncs of one connection.</summary>
     Task<IReadOnlyList<SyncRow>> GetSyncsAsync(long connectionDbId, CancellationToken cancellationToken);
 
-    /// <summary>Every sync of the integration across its connections; optionally only the given identifiers.</summary>
-    Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every sync of the integration across its connections; optionally only the given identifiers. A
+    /// <paramref name="limit"/> bounds the rows read before the variants are matched (the caller's cap, not a page).
+    /// </summary>
+    Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, int? limit, CancellationToken cancellationToken);
 
     /// <summary>A sync with its connection, integration and sync config, in one round trip; null when any is gone.</summary>
     Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken);

@@ -68,6 +68,10 @@ public sealed class ConnectionService
     public Task<IReadOnlyList<Connection>> ListAsync(Tenant tenant, string? connectionId, CancellationToken cancellationToken) =>
         _connections.ListAsync(tenant.EnvironmentId, connectionId, cancellationToken);
 
+    /// <summary>One page of the environment's connections, in creation order.</summary>
+    public Task<ConnectionPage> ListPageAsync(Tenant tenant, ConnectionListFilter filter, CancellationToken cancellationToken) =>
+        _connections.ListPageAsync(tenant.EnvironmentId, filter, cancellationToken);
+
     /// <summary>Deletes the connection with everything it owns and stops its runs executing in this process.</summary>
     public async Task DeleteAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
     {
@@ -87,22 +91,23 @@ public sealed class ConnectionService
     {
         ArgumentNullException.ThrowIfNull(connectionIds);
         ArgumentNullException.ThrowIfNull(patch);
-        var found = new List<Connection>(connectionIds.Count);
-        foreach (var id in connectionIds)
+        // One read and one write for the whole array, however long (the parser caps it).
+        var found = (await _connections.GetManyAsync(tenant.EnvironmentId, connectionIds, providerConfigKey, cancellationToken))
+            .ToDictionary(c => c.ConnectionId, StringComparer.Ordinal);
+        var writes = new List<MetadataWrite>(connectionIds.Count);
+        foreach (var id in connectionIds.Distinct(StringComparer.Ordinal))
         {
-            found.Add(await FindAsync(tenant, id, providerConfigKey, cancellationToken));
-        }
-
-        foreach (var connection in found)
-        {
+            var connection = found.GetValueOrDefault(id) ?? throw NangoErrors.UnknownConnection(id, providerConfigKey);
             var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
             foreach (var (key, value) in patch)
             {
                 next[key] = value?.DeepClone();
             }
 
-            await _connections.UpdateMetadataAsync(connection.Id, next.ToJsonString(), cancellationToken);
+            writes.Add(new MetadataWrite(connection.Id, next.ToJsonString()));
         }
+
+        await _connections.UpdateMetadataManyAsync(writes, cancellationToken);
     }
 
     private async Task<Connection> FindAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken) =>

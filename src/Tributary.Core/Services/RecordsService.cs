@@ -26,6 +26,17 @@ public sealed class RecordsService
         return await _records.ReadPageAsync(query with { ConnectionDbId = connection.Id }, cancellationToken);
     }
 
+    /// <summary>
+    /// Resolves the connection (failing before anything is written), then hands back the page's rows as the
+    /// database returns them: up to <see cref="RecordPageQuery.Limit"/> + 1, the extra one meaning "more".
+    /// </summary>
+    public async Task<IAsyncEnumerable<StoredRecord>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        return _records.StreamPageAsync(query with { ConnectionDbId = connection.Id }, cancellationToken);
+    }
+
     /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>.</summary>
     public async Task<PruneResult> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, long untilSeq, int limit, CancellationToken cancellationToken)
     {

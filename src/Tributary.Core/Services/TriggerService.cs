@@ -109,7 +109,7 @@ public sealed class TriggerService
             return targets;
         }
 
-        var all = await _syncs.GetSyncsOfIntegrationAsync(integration.Id, command.Syncs.Count == 0 ? null : command.Syncs, cancellationToken);
+        var all = await _syncs.GetSyncsOfIntegrationAsync(integration.Id, command.Syncs.Count == 0 ? null : command.Syncs, null, cancellationToken);
         if (all.Count == 0)
         {
             throw NangoErrors.NoSyncsFound();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
+using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Server.Http;
 using Tributary.Server.Validation;
@@ -57,10 +58,12 @@ internal static class ConnectionEndpoints
         }
 
         var query = parsed.Value;
-        var all = await context.RequestServices.GetRequiredService<ConnectionService>().ListAsync(tenant, query.ConnectionId, context.RequestAborted);
-        var connections = all
-            .Where(c => query.IntegrationIds is null || query.IntegrationIds.Contains(c.ProviderConfigKey, StringComparer.Ordinal))
-            .Take(query.Limit ?? int.MaxValue);
+        long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
+        var page = await context.RequestServices.GetRequiredService<ConnectionService>().ListPageAsync(
+            tenant,
+            new ConnectionListFilter(query.ConnectionId, query.IntegrationIds, after, query.Limit ?? ConnectionListQuery.DefaultLimit),
+            context.RequestAborted);
+        var connections = page.Connections;
         await JsonResponses.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -84,6 +87,17 @@ internal static class ConnectionEndpoints
             }
 
             w.WriteEndArray();
+
+            // Our addition to Nango's body: the keyset cursor of the next page (null on the last one).
+            if (page.HasMore)
+            {
+                w.WriteString("next_cursor", RecordCursor.Encode(connections[^1].Id));
+            }
+            else
+            {
+                w.WriteNull("next_cursor");
+            }
+
             w.WriteEndObject();
         });
     }

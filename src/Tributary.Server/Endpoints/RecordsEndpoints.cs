@@ -75,7 +75,7 @@ internal static class RecordsEndpoints
 
         var query = parsed.Value;
         long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
-        var page = await context.RequestServices.GetRequiredService<RecordsService>().ReadPageAsync(
+        var rows = await context.RequestServices.GetRequiredService<RecordsService>().OpenPageAsync(
             tenant,
             query.ProviderConfigKey,
             query.ConnectionId,
@@ -88,31 +88,11 @@ internal static class RecordsEndpoints
                 query.Ids,
                 query.Limit),
             context.RequestAborted);
-        await JsonResponses.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("records");
-            foreach (var record in page.Records)
-            {
-                WriteRecord(w, record);
-            }
-
-            w.WriteEndArray();
-            if (page.HasMore)
-            {
-                w.WriteString("next_cursor", RecordCursor.Encode(page.Records[^1].Seq));
-            }
-            else
-            {
-                w.WriteNull("next_cursor");
-            }
-
-            w.WriteEndObject();
-        });
+        await RecordsStream.WriteAsync(context, rows, query.Limit, WriteRecord);
     }
 
     /// <summary>The stored payload spliced as is (no parse, no re-serialisation), with <c>_nango_metadata</c> appended.</summary>
-    private static void WriteRecord(Utf8JsonWriter w, StoredRecord record)
+    internal static void WriteRecord(Utf8JsonWriter w, StoredRecord record)
     {
         var metadata = new StringBuilder(256);
         metadata.Append("\"_nango_metadata\":{\"first_seen_at\":\"").Append(Micros.ToNangoString(record.CreatedAt))

@@ -33,6 +33,7 @@ public static class TributaryApp
         new TributaryServerOptionsValidator().ThrowIfInvalid(options);
         new EngineOptionsValidator().ThrowIfInvalid(engine);
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
+        new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -65,7 +66,7 @@ public static class TributaryApp
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
         var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
-        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);

@@ -1,3 +1,4 @@
+using Tributary.Core.Engine;
 using Tributary.Core.Records;
 
 namespace Tributary.Server.Hosting;
@@ -36,6 +37,9 @@ public sealed class TributaryServerOptions
 
     /// <summary>Payload retention (TRIBUTARY_RECORDS_RETENTION_DAYS); off by default.</summary>
     public RecordsRetentionOptions RecordsRetention { get; set; } = RecordsRetentionOptions.Off;
+
+    /// <summary>How long finished runs are kept (TRIBUTARY_RUNS_RETENTION_DAYS); 30 days by default.</summary>
+    public RunsRetentionOptions RunsRetention { get; set; } = RunsRetentionOptions.Default;
 
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tributary.Core.Engine;
 
 namespace Tributary.Server.Hosting;
 
@@ -62,6 +63,11 @@ public sealed class TributaryServerOptionsValidator : IValidateOptions<Tributary
         if (options.RecordsRetention is null)
         {
             failures.Add("TRIBUTARY_RECORDS_RETENTION_DAYS: the retention options are missing.");
+        }
+
+        if (options.RunsRetention is null)
+        {
+            failures.Add($"{RunsRetentionOptions.SettingName}: the runs retention options are missing.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -8,12 +8,14 @@ namespace Tributary.Server.Http;
 /// <summary>Writes JSON bodies directly with <see cref="Utf8JsonWriter"/>: exact field names and no reflection on the hot path.</summary>
 internal static class JsonResponses
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    internal const string ContentType = "application/json; charset=utf-8";
+
+    internal static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentType = ContentType;
         await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, Options))
         {
             write(writer);

@@ -1,4 +1,8 @@
 namespace Tributary.Server.Validation;
 
-/// <summary>A valid <c>GET /connections</c> query: optional filters and page size.</summary>
-internal sealed record ConnectionListQuery(string? ConnectionId, IReadOnlyList<string>? IntegrationIds, int? Limit);
+/// <summary>A valid <c>GET /connections</c> query: optional filters, page size and the previous page's cursor.</summary>
+internal sealed record ConnectionListQuery(string? ConnectionId, IReadOnlyList<string>? IntegrationIds, int? Limit, string? Cursor = null)
+{
+    /// <summary>The page size when <c>limit</c> is absent; <c>limit</c> goes up to <see cref="NumberRule.Limit"/>'s 10,000.</summary>
+    public const int DefaultLimit = 1000;
+}

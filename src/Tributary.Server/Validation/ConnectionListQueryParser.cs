@@ -11,7 +11,9 @@ namespace Tributary.Server.Validation;
 /// </remarks>
 internal static class ConnectionListQueryParser
 {
-    private static readonly string[] QueryKeys = ["connectionId", "connection_id", "integrationId", "limit"];
+    private static readonly string[] QueryKeys = ["connectionId", "connection_id", "integrationId", "limit", "cursor"];
+
+    private static readonly StringRule CursorRule = new(MinLength: 1, MaxLength: 64);
 
     private static readonly StringRule ConnectionIdFilter = new(MinLength: 1, MaxLength: 255);
 
@@ -25,6 +27,7 @@ internal static class ConnectionListQueryParser
         var alias = QueryFields.ReadString(input, "connection_id", required: false, ConnectionIdFilter, issues);
         var integrationIds = QueryFields.ReadString(input, "integrationId", required: false, IntegrationIdFilter, issues);
         var limit = QueryFields.ReadInteger(input, "limit", NumberRule.Limit, issues);
+        var cursor = QueryFields.ReadString(input, "cursor", required: false, CursorRule, issues);
         QueryFields.RejectUnknownKeys(input, QueryKeys, issues);
         if (!issues.IsEmpty)
         {
@@ -32,6 +35,6 @@ internal static class ConnectionListQueryParser
         }
 
         var integrations = integrationIds?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return ParseResult<ConnectionListQuery>.Valid(new ConnectionListQuery(connectionId ?? alias, integrations, limit));
+        return ParseResult<ConnectionListQuery>.Valid(new ConnectionListQuery(connectionId ?? alias, integrations, limit, cursor));
     }
 }

@@ -18,8 +18,8 @@ internal static class InputLimits
     /// <summary>The <c>syncs</c> of one trigger (Nango has no cap; pause and start keep Nango's 256).</summary>
     public const int MaxTriggerSyncs = 1000;
 
-    /// <summary>The <c>connection_id</c> array of one metadata call: each id is a look-up.</summary>
-    public const int MaxMetadataConnectionIds = 100;
+    /// <summary>The <c>connection_id</c> array of one metadata call (one set-based read and write whatever its length).</summary>
+    public const int MaxMetadataConnectionIds = 1000;
 
     /// <summary>Cuts <paramref name="value"/> to <paramref name="maxChars"/>, marking the cut; never splits a surrogate pair.</summary>
     public static string Bounded(string value, int maxChars = MaxEchoedChars)

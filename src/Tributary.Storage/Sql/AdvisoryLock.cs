@@ -11,4 +11,7 @@ public enum AdvisoryLock : long
 
     /// <summary>Guards the scheduler's tick: one process at a time turns due schedules into runs; the others skip the tick.</summary>
     Scheduler = 7_261_040_002,
+
+    /// <summary>Guards the runs retention pass: one process at a time deletes expired runs; the others skip the pass.</summary>
+    RunsRetention = 7_261_040_003,
 }

@@ -86,6 +86,14 @@ public sealed partial class SqlDialect
     public string InList(string column, string parameter) =>
         IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN (SELECT value FROM json_each(@{parameter}))";
 
+    /// <summary>
+    /// A table expression <paramref name="alias"/>(<paramref name="first"/>, <paramref name="second"/>) pairing two list
+    /// parameters of the same length by position (e.g. ids with the documents to write to each).
+    /// </summary>
+    public string PairedListRows(string first, string second, string alias) => IsPostgres
+        ? $"unnest(@{first}, @{second}) AS {alias}({first}, {second})"
+        : $"(SELECT a.value AS {first}, b.value AS {second} FROM json_each(@{first}) AS a JOIN json_each(@{second}) AS b ON b.key = a.key) AS {alias}";
+
     /// <summary>Binds a list parameter used by <see cref="ListRows"/> or <see cref="InList"/>.</summary>
     public DbCommand BindList(DbCommand command, string name, IReadOnlyList<string> values)
     {

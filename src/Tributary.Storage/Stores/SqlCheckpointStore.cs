@@ -5,7 +5,7 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>Checkpoints with optimistic concurrency (a version per key), every write fenced by the run's lease.</summary>
-internal sealed class SqlCheckpointStore : ICheckpointStore
+internal sealed partial class SqlCheckpointStore : ICheckpointStore
 {
     private readonly Database _database;
 

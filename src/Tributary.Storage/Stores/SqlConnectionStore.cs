@@ -5,7 +5,7 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>Connections on SQLite and PostgreSQL; see <see cref="IConnectionStore"/>.</summary>
-internal sealed class SqlConnectionStore : IConnectionStore
+internal sealed partial class SqlConnectionStore : IConnectionStore
 {
     private readonly Database _database;
     private readonly IIntegrationStore _integrations;

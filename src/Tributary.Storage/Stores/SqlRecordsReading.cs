@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 
@@ -7,6 +8,23 @@ namespace Tributary.Storage.Stores;
 internal sealed partial class SqlRecordStore
 {
     public async Task<RecordPage> ReadPageAsync(RecordPageQuery query, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
+        await foreach (var row in StreamPageAsync(query, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        var hasMore = rows.Count > query.Limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return new RecordPage(rows, hasMore);
+    }
+
+    public async IAsyncEnumerable<StoredRecord> StreamPageAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var conditions = new List<string> { "connection_id = @c", "model = @m" };
         if (query.AfterSeq is not null)
@@ -73,12 +91,11 @@ internal sealed partial class SqlRecordStore
             command.WithList(_dialect, "ids", query.Ids);
         }
 
-        var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var externalId = reader.GetString(0);
-            rows.Add(new StoredRecord(
+            yield return new StoredRecord(
                 externalId,
                 Unprotect(reader.GetString(1), query.ConnectionDbId, query.Model, externalId),
                 reader.GetInt64(2),
@@ -86,16 +103,8 @@ internal sealed partial class SqlRecordStore
                 reader.GetInt64(4),
                 reader.GetInt64(5),
                 reader.GetNullableInt64(6),
-                reader.GetNullableInt64(7)));
+                reader.GetNullableInt64(7));
         }
-
-        var hasMore = rows.Count > query.Limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        return new RecordPage(rows, hasMore);
     }
 
     public async Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)

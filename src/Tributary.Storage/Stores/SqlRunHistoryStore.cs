@@ -5,7 +5,7 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>Run history on SQLite and PostgreSQL; see <see cref="IRunHistoryStore"/>.</summary>
-internal sealed class SqlRunHistoryStore : IRunHistoryStore
+internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
 {
     private const string CancelSql = $"""
         UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason

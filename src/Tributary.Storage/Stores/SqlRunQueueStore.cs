@@ -17,6 +17,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             finished_at = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN @now ELSE NULL END,
             error = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}')
                 THEN 'Interrupted by a worker shutdown; the queued run of the same sync continues from the checkpoint.' ELSE error END,
+            attempt = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN attempt ELSE attempt - 1 END,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
         """;
@@ -310,6 +311,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         return completed;
     }
 
+    /// <remarks>
+    /// A released run was not at fault, so its attempt is given back (the next claim counts it again): a rolling
+    /// deploy or a database blip must never bring a run closer to the poison limit.
+    /// </remarks>
     public async Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);

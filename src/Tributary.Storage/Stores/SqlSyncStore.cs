@@ -5,7 +5,7 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>Syncs and their schedules on SQLite and PostgreSQL; see <see cref="ISyncStore"/>.</summary>
-internal sealed class SqlSyncStore : ISyncStore
+internal sealed partial class SqlSyncStore : ISyncStore
 {
     private readonly Database _database;
     private readonly string _pauseCancelSql;
@@ -29,15 +29,21 @@ internal sealed class SqlSyncStore : ISyncStore
         return await SqlRows.ReadAllAsync(command, SqlRows.Sync, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, int? limit, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         var filter = only is { Count: > 0 } ? " AND " + _database.Dialect.InList("s.name", "names") : string.Empty;
+        var bound = limit is null ? string.Empty : "\nLIMIT @limit";
         await using var command = connection.Command($"""
             SELECT {SqlRows.SyncColumns}
             WHERE c.integration_id = @integration AND sc.enabled = 1{filter}
-            ORDER BY c.id, s.name, s.variant
+            ORDER BY c.id, s.name, s.variant{bound}
             """).With("integration", integrationId);
+        if (limit is { } maxRows)
+        {
+            command.With("limit", (long)maxRows);
+        }
+
         if (only is { Count: > 0 })
         {
             command.WithList(_database.Dialect, "names", only.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList());

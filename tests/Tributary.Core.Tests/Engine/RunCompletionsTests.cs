@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Tributary.Core.Engine;
 using Tributary.Core.Ports;
 
@@ -12,7 +13,7 @@ public sealed class RunCompletionsTests
     public async Task ACompletionWithNothingInFlight_IsWrittenAtOnce_Alone()
     {
         var store = new FakeBatches();
-        var completions = new RunCompletions(store.WriteAsync, NullLogger<RunCompletions>.Instance);
+        var completions = new RunCompletions(store.WriteAsync, TestTransientErrors.Instance, TimeProvider.System, NullLogger<RunCompletions>.Instance);
 
         var done = completions.CompleteAsync(Completion(1));
         var batch = await store.NextBatchAsync();
@@ -26,7 +27,7 @@ public sealed class RunCompletionsTests
     public async Task CompletionsArrivingDuringACommit_ShareTheNextOne_EachGettingItsOwnAnswer()
     {
         var store = new FakeBatches();
-        var completions = new RunCompletions(store.WriteAsync, NullLogger<RunCompletions>.Instance);
+        var completions = new RunCompletions(store.WriteAsync, TestTransientErrors.Instance, TimeProvider.System, NullLogger<RunCompletions>.Instance);
         var first = completions.CompleteAsync(Completion(1));
         var inFlight = await store.NextBatchAsync();
 
@@ -44,7 +45,7 @@ public sealed class RunCompletionsTests
     public async Task ABatchThatFails_IsRetriedOneByOne_SoOnlyTheBadCompletionFails()
     {
         var store = new FakeBatches();
-        var completions = new RunCompletions(store.WriteAsync, NullLogger<RunCompletions>.Instance);
+        var completions = new RunCompletions(store.WriteAsync, TestTransientErrors.Instance, TimeProvider.System, NullLogger<RunCompletions>.Instance);
         var first = completions.CompleteAsync(Completion(1));
         var inFlight = await store.NextBatchAsync();
         var good = completions.CompleteAsync(Completion(2));
@@ -63,6 +64,58 @@ public sealed class RunCompletionsTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => bad.WaitAsync(Wait, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task ABatchThatMeetsATransientError_IsRetriedWhole_AfterABackoff()
+    {
+        var store = new FakeBatches();
+        var time = new FakeTimeProvider();
+        var completions = new RunCompletions(store.WriteAsync, TestTransientErrors.Instance, time, NullLogger<RunCompletions>.Instance);
+        var first = completions.CompleteAsync(Completion(1));
+        var inFlight = await store.NextBatchAsync();
+        var waiting = new[] { completions.CompleteAsync(Completion(2)), completions.CompleteAsync(Completion(3)) };
+        inFlight.Release(id => true);
+
+        (await store.NextBatchAsync()).Fail(new TransientTestException("connection reset"));
+        Assert.False(await store.HasBatchWithinAsync(TimeSpan.FromMilliseconds(200)), "retried without waiting");
+        var retry = await store.NextBatchAdvancingAsync(time, RunCompletions.FirstRetry);
+        retry.Release(id => true);
+
+        Assert.True(await first.WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.Equal(new long[] { 2, 3 }, retry.RunIds);
+        Assert.Equal(new[] { true, true }, await Task.WhenAll(waiting).WaitAsync(Wait, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ABatchThatKeepsMeetingTransientErrors_IsRetriedABoundedNumberOfTimes_ThenOneByOne()
+    {
+        var store = new FakeBatches();
+        var time = new FakeTimeProvider();
+        var completions = new RunCompletions(store.WriteAsync, TestTransientErrors.Instance, time, NullLogger<RunCompletions>.Instance);
+        var first = completions.CompleteAsync(Completion(1));
+        var inFlight = await store.NextBatchAsync();
+        var waiting = new[] { completions.CompleteAsync(Completion(2)), completions.CompleteAsync(Completion(3)) };
+        inFlight.Release(id => true);
+
+        var whole = new List<FakeBatches.Batch> { await store.NextBatchAsync() };
+        for (var retry = 0; retry < RunCompletions.MaxTransientRetries; retry++)
+        {
+            whole[^1].Fail(new TransientTestException("still down"));
+            whole.Add(await store.NextBatchAdvancingAsync(time, RunCompletions.MaxRetryDelay));
+        }
+
+        whole[^1].Fail(new TransientTestException("still down"));
+        Assert.All(whole, batch => Assert.Equal(new long[] { 2, 3 }, batch.RunIds));
+
+        (await store.NextBatchAsync()).Release(id => true);
+        var last = await store.NextBatchAsync();
+        last.Fail(new TransientTestException("still down"));
+
+        Assert.True(await first.WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.True(await waiting[0].WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.Equal(new long[] { 3 }, last.RunIds);
+        await Assert.ThrowsAsync<TransientTestException>(() => waiting[1].WaitAsync(Wait, TestContext.Current.CancellationToken));
+    }
+
     private static RunCompletion Completion(long runId) => new(new RunFence(runId, 7), $"sync-{runId}", true, "{}", null, 1, null);
 
     /// <summary>A store whose batches wait until the test answers them, one at a time, in order.</summary>
@@ -79,6 +132,30 @@ public sealed class RunCompletionsTests
 
         public async Task<Batch> NextBatchAsync() => await _batches.Reader.ReadAsync().AsTask().WaitAsync(Wait, TestContext.Current.CancellationToken);
 
+        /// <summary>The next batch, moving the fake clock on (in case a backoff waits on it) until it comes.</summary>
+        public async Task<Batch> NextBatchAdvancingAsync(FakeTimeProvider time, TimeSpan step)
+        {
+            for (var i = 0; i < 200 && !await HasBatchWithinAsync(TimeSpan.FromMilliseconds(20)); i++)
+            {
+                time.Advance(step);
+            }
+
+            return await NextBatchAsync();
+        }
+
+        /// <summary>Whether a batch is written within <paramref name="realTime"/> (it stays queued for <see cref="NextBatchAsync"/>).</summary>
+        public async Task<bool> HasBatchWithinAsync(TimeSpan realTime)
+        {
+            try
+            {
+                return await _batches.Reader.WaitToReadAsync().AsTask().WaitAsync(realTime, TestContext.Current.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
         public sealed class Batch(IReadOnlyList<long> runIds)
         {
             public IReadOnlyList<long> RunIds { get; } = runIds;
@@ -87,7 +164,9 @@ public sealed class RunCompletionsTests
 
             public void Release(Func<long, bool> leaseHeld) => Answer.SetResult([.. RunIds.Select(leaseHeld)]);
 
-            public void Fail() => Answer.SetException(new InvalidOperationException("the database said no"));
+            public void Fail() => Fail(new InvalidOperationException("the database said no"));
+
+            public void Fail(Exception error) => Answer.SetException(error);
         }
     }
 }

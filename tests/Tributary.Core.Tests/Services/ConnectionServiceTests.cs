@@ -122,6 +122,13 @@ public sealed class ConnectionServiceTests
 
         public Task UpdateMetadataAsync(long connectionDbId, string metadataJson, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<ConnectionPage> ListPageAsync(long environmentId, ConnectionListFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Connection>> GetManyAsync(long environmentId, IReadOnlyList<string> connectionIds, string providerConfigKey, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task UpdateMetadataManyAsync(IReadOnlyList<MetadataWrite> writes, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         Task<IReadOnlyList<string>?> IConnectionStore.DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -36,8 +36,9 @@ internal sealed class RecordsServer : IAsyncDisposable
 
     public static Dictionary<string, string> Headers => new() { ["Connection-Id"] = "acme", ["Provider-Config-Key"] = "demo" };
 
-    public static async Task<RecordsServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken)
+    public static async Task<RecordsServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken, Action<IServiceCollection>? services = null)
     {
+        var extra = services;
         var script = new Script();
         var server = await TestServer.StartAsync(
             dialect,
@@ -47,6 +48,7 @@ internal sealed class RecordsServer : IAsyncDisposable
             {
                 services.AddSingleton(script);
                 services.AddSyncFunction<ScriptedFunction>("scripted");
+                extra?.Invoke(services);
             });
         await server.CreateConnectionAsync("acme", null, cancellationToken);
         return new RecordsServer(server, script);

@@ -141,7 +141,7 @@ public sealed class HostileStringTests
     [Fact]
     public void ConnectionMetadata_TooManyIds_IsTooBig()
     {
-        var ids = string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"c{i}\""));
+        var ids = string.Join(',', Enumerable.Range(0, InputLimits.MaxMetadataConnectionIds + 1).Select(i => $"\"c{i}\""));
 
         var error = ErrorOf(ConnectionMetadataRequestParser.Parse(NoQuery, Json("{\"provider_config_key\":\"demo\",\"connection_id\":[" + ids + "],\"metadata\":{}}")));
 

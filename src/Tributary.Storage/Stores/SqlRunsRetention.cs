@@ -1,0 +1,32 @@
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>Runs retention: bounded batches of expired finished runs, keeping each sync's latest started run.</summary>
+internal sealed partial class SqlRunHistoryStore
+{
+    public async Task<int> DeleteFinishedRunsAsync(long finishedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        // Another process is deleting: skip this pass instead of both deleting the same rows.
+        if (!await _database.Dialect.TryLockForTransactionAsync(connection, transaction, AdvisoryLock.RunsRetention, cancellationToken))
+        {
+            return 0;
+        }
+
+        // runs_finished (0005) finds the oldest finished runs; runs_by_sync answers "is there a later started run".
+        await using var delete = connection.Command($"""
+            DELETE FROM runs WHERE id IN (
+                SELECT r.id FROM runs r
+                WHERE r.state IN ('{SqlStates.Succeeded}', '{SqlStates.Failed}', '{SqlStates.Cancelled}') AND r.finished_at < @before
+                  AND EXISTS (SELECT 1 FROM runs l WHERE l.sync_id = r.sync_id AND l.id > r.id AND l.state <> '{SqlStates.Queued}')
+                ORDER BY r.finished_at
+                LIMIT @limit)
+            """, transaction).With("before", finishedBefore).With("limit", (long)limit);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+}
