@@ -2,12 +2,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
 using Tributary.Sdk;
-using Tributary.Storage.Stores;
 using Tributary.Testing;
 
 namespace Tributary.Storage.Tests;
 
-/// <summary>The records store's pruning, merge guard, seen marking, deletion detection and encryption, on both databases.</summary>
+/// <summary>The records store's pruning, merge guard, seen marking and deletion detection, on both databases (encryption: <see cref="RecordsEncryptionContract"/>).</summary>
 public abstract class RecordsCacheContract
 {
     private const string Model = "Ticket";
@@ -231,41 +230,6 @@ public abstract class RecordsCacheContract
         Assert.Equal(5, prunedWhenOn);
         Assert.Null((await t.ReadAsync(Model, "fresh", Token)).PrunedAt);
         Assert.All((await t.ReadAllAsync(Model, Token)).Where(r => r.ExternalId != "fresh"), r => Assert.NotNull(r.PrunedAt));
-    }
-
-    [Fact]
-    public async Task Encryption_StoresCiphertextAndReadsPlaintext_OldPlaintextRowsStayReadable()
-    {
-        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
-        var run = await t.StartRunAsync("tickets", Token);
-        await t.H.Records.UpsertAsync(t.Write(run, Model), [Record("plain", "1")], Token);
-        var cipher = new RecordsPayloadCipher([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
-        var encrypted = new SqlRecordStore(t.Database, cipher);
-
-        await encrypted.UpsertAsync(t.Write(run, Model), [Record("secret", "confidential")], Token);
-        var raw = await t.RawPayloadAsync(Model, "secret", Token);
-        var read = (await encrypted.ReadPageAsync(new RecordPageQuery(t.Connection.Id, Model, null, null, RecordFilter.None, [], 10), Token)).Records;
-        var live = await encrypted.GetLivePayloadsAsync(t.Connection.Id, Model, ["secret"], Token);
-
-        Assert.StartsWith("enc1:", raw, StringComparison.Ordinal);
-        Assert.DoesNotContain("confidential", raw, StringComparison.Ordinal);
-        Assert.Equal(Record("plain", "1").PayloadJson, read.Single(r => r.ExternalId == "plain").PayloadJson);
-        Assert.Equal(Record("secret", "confidential").PayloadJson, read.Single(r => r.ExternalId == "secret").PayloadJson);
-        Assert.Equal(Record("secret", "confidential").PayloadJson, live["secret"].PayloadJson);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => t.ReadAllAsync(Model, Token));
-        await Assert.ThrowsAsync<System.Security.Cryptography.AuthenticationTagMismatchException>(
-            () => new SqlRecordStore(t.Database, new RecordsPayloadCipher(new byte[32])).ReadPageAsync(
-                new RecordPageQuery(t.Connection.Id, Model, null, null, RecordFilter.None, ["secret"], 10), Token));
-    }
-
-    [Fact]
-    public void Cipher_FromBase64_IsOffWhenEmptyAndRejectsKeysThatAreNot32Bytes()
-    {
-        Assert.Null(RecordsPayloadCipher.FromBase64(null));
-        Assert.Null(RecordsPayloadCipher.FromBase64(" "));
-        Assert.NotNull(RecordsPayloadCipher.FromBase64(Convert.ToBase64String(new byte[32])));
-        Assert.Throws<InvalidOperationException>(() => RecordsPayloadCipher.FromBase64(Convert.ToBase64String(new byte[16])));
-        Assert.Throws<InvalidOperationException>(() => RecordsPayloadCipher.FromBase64("not base64!"));
     }
 }
 

@@ -80,6 +80,18 @@ internal sealed class RecordsTestbed : IAsyncDisposable
     public async Task<string> RawPayloadAsync(string model, string id, CancellationToken cancellationToken) =>
         await ScalarAsync<string>("SELECT payload FROM records WHERE connection_id = @c AND model = @m AND external_id = @e", model, id, cancellationToken);
 
+    public async Task<string> RawHashAsync(string model, string id, CancellationToken cancellationToken, long? connectionDbId = null) =>
+        await ScalarAsync<string>("SELECT data_hash FROM records WHERE connection_id = @c AND model = @m AND external_id = @e", model, id, cancellationToken, connectionDbId);
+
+    /// <summary>Overwrites a row's stored payload and hash, as someone with write access to the database could.</summary>
+    public async Task SetRawAsync(string model, string id, string payload, string hash, CancellationToken cancellationToken, long? connectionDbId = null)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE records SET payload = @p, data_hash = @h WHERE connection_id = @c AND model = @m AND external_id = @e")
+            .With("p", payload).With("h", hash).With("c", connectionDbId ?? Connection.Id).With("m", model).With("e", id);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(cancellationToken));
+    }
+
     /// <summary>The row's physical version: PostgreSQL's xmin changes on any write, even one that changes no value.</summary>
     public async Task<string> RowVersionAsync(string model, string id, CancellationToken cancellationToken) =>
         Database.Dialect.IsPostgres
@@ -94,10 +106,10 @@ internal sealed class RecordsTestbed : IAsyncDisposable
 
     public ValueTask DisposeAsync() => H.DisposeAsync();
 
-    private async Task<T> ScalarAsync<T>(string sql, string model, string id, CancellationToken cancellationToken)
+    private async Task<T> ScalarAsync<T>(string sql, string model, string id, CancellationToken cancellationToken, long? connectionDbId = null)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(sql).With("c", Connection.Id).With("m", model).With("e", id);
+        await using var command = connection.Command(sql).With("c", connectionDbId ?? Connection.Id).With("m", model).With("e", id);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -311,7 +311,8 @@ internal sealed class EngineSyncContext : SyncContext
 
             // A pruned record has lost its payload: the merge starts from its id, and the write restores a payload.
             var record = RecordRules.Merge(patch.ExternalId, current.PayloadJson, patch.PayloadJson);
-            if (record.Hash != current.Hash || current.PayloadJson is null)
+            // The stored hash may be keyed (payload encryption): compare like with like.
+            if (_records.StoredHash(record.Hash) != current.Hash || current.PayloadJson is null)
             {
                 merged.Add(new RecordUpdate(new PreparedRecord(record.Id, record.PayloadJson, record.Hash), current.Hash));
             }

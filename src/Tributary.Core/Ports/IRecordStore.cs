@@ -19,6 +19,12 @@ public interface IRecordStore
     Task<BatchResult> DeleteAsync(RecordWrite write, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The hash this store keeps for content hash <paramref name="contentHash"/> (<see cref="PreparedRecord.Hash"/>):
+    /// the same value without payload encryption, a keyed hash with it. What <see cref="LivePayload.Hash"/> is compared with.
+    /// </summary>
+    string StoredHash(string contentHash);
+
+    /// <summary>
     /// Reads the stored live payloads and hashes of the given ids (for merges). A pruned record's payload is null.
     /// </summary>
     Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);

@@ -1,30 +1,42 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Tributary.Storage.Stores;
 
 /// <summary>
-/// Optional encryption of record payloads at rest: AES-256-GCM with a random 96-bit nonce per write, stored as
-/// <c>enc1:</c> + base64(nonce ‖ tag ‖ ciphertext) in the same column. Off unless a key is configured
+/// Optional protection of record payloads at rest: AES-256-GCM with a random 96-bit nonce per write and the row's
+/// identity (connection, model, external id) as associated data, stored as <c>enc2:</c> + base64(nonce ‖ tag ‖
+/// ciphertext) in the same column; and a keyed change-detection hash. Off unless a key is configured
 /// (<see cref="EnvironmentVariable"/>: 32 bytes, base64, read by the host and passed in).
 /// </summary>
 /// <remarks>
 /// Reads recognise the prefix, so switching encryption on keeps older plaintext rows readable (they are encrypted
-/// when next rewritten), and a JSON payload can never be mistaken for ciphertext (it starts with <c>{</c>). The
-/// change-detection hash stays the plaintext's, so unchanged saves remain write-free; it reveals only whether two
-/// versions of a record are equal. Metadata (ids, timestamps) is not encrypted.
+/// when next rewritten), and a JSON payload can never be mistaken for ciphertext (it starts with <c>{</c>).
+/// <c>enc1:</c> payloads (written before ciphertexts were bound to their row) are still read, without associated
+/// data; the next change of the record rewrites them as <c>enc2:</c> — and since their stored hash is the unkeyed
+/// one, the next save of every such record is a change (see <see cref="StoredHash"/>).
+/// Metadata (ids, timestamps) is not encrypted.
 /// </remarks>
 public sealed class RecordsPayloadCipher
 {
     /// <summary>The setting's name, for messages; the host reads it (this library reads no environment).</summary>
     public const string EnvironmentVariable = "TRIBUTARY_RECORDS_ENCRYPTION_KEY";
 
-    private const string Prefix = "enc1:";
+    private const string LegacyPrefix = "enc1:";
+    private const string Prefix = "enc2:";
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    /// <summary>The stored hash keeps the plain hash's width: 128 bits, as lower-case hex.</summary>
+    private const int StoredHashBytes = 16;
+
+    private static readonly byte[] HashKeyLabel = "tributary records data_hash v1"u8.ToArray();
+    private static readonly byte[] AssociatedDataLabel = "tributary record v2"u8.ToArray();
+
     private readonly byte[] _key;
+    private readonly byte[] _hashKey;
 
     public RecordsPayloadCipher(byte[] key)
     {
@@ -35,6 +47,9 @@ public sealed class RecordsPayloadCipher
         }
 
         _key = [.. key];
+
+        // A key of its own for the hashes (HKDF with a distinct label): the AES key is never used for two purposes.
+        _hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, salt: [], info: HashKeyLabel);
     }
 
     /// <summary>The cipher for a base64 key, or null for null or empty (encryption off).</summary>
@@ -54,13 +69,45 @@ public sealed class RecordsPayloadCipher
         return new RecordsPayloadCipher(bytes[..32]);
     }
 
-    public static bool IsEncrypted(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal);
+    public static bool IsEncrypted(string stored) =>
+        stored.StartsWith(Prefix, StringComparison.Ordinal) || stored.StartsWith(LegacyPrefix, StringComparison.Ordinal);
 
-    public string Encrypt(string payload)
+    /// <summary>
+    /// The hash stored for a record whose content hash (the Sdk's plain SHA-256) is <paramref name="contentHash"/>:
+    /// HMAC-SHA256 under the derived hash key, so a guessed payload cannot be confirmed from the database without the
+    /// key. Keying the content hash (rather than the payload again) lets the store key what Core computed, for one
+    /// HMAC of a few bytes per record; equal contents still give equal stored hashes, so unchanged saves stay
+    /// write-free.
+    /// </summary>
+    public string StoredHash(string contentHash)
+    {
+        ArgumentNullException.ThrowIfNull(contentHash);
+        var length = Encoding.UTF8.GetByteCount(contentHash);
+        byte[]? rented = null;
+        var input = length <= 256 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            Encoding.UTF8.GetBytes(contentHash, input);
+            Span<byte> mac = stackalloc byte[32];
+            HMACSHA256.HashData(_hashKey, input, mac);
+            return Convert.ToHexStringLower(mac[..StoredHashBytes]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Encrypts a payload bound to its row: the ciphertext opens only for the same connection, model and id.</summary>
+    public string Encrypt(string payload, long connectionDbId, string model, string externalId)
     {
         ArgumentNullException.ThrowIfNull(payload);
         var plainLength = Encoding.UTF8.GetByteCount(payload);
         var buffer = ArrayPool<byte>.Shared.Rent(NonceSize + TagSize + (plainLength * 2));
+        var associated = AssociatedData(connectionDbId, model, externalId);
         try
         {
             var nonce = buffer.AsSpan(0, NonceSize);
@@ -71,7 +118,7 @@ public sealed class RecordsPayloadCipher
             RandomNumberGenerator.Fill(nonce);
             using (var aes = new AesGcm(_key, TagSize))
             {
-                aes.Encrypt(nonce, plain, cipher, tag);
+                aes.Encrypt(nonce, plain, cipher, tag, associated);
             }
 
             plain.Clear();
@@ -83,12 +130,21 @@ public sealed class RecordsPayloadCipher
         }
     }
 
-    /// <summary>Returns the plaintext of an encrypted payload; plaintext (and empty, pruned) payloads pass through.</summary>
-    /// <exception cref="CryptographicException">The payload was encrypted with another key or was altered.</exception>
-    public string Decrypt(string stored)
+    /// <summary>Returns the plaintext of an encrypted payload of this row; plaintext (and empty, pruned) payloads pass through.</summary>
+    /// <exception cref="CryptographicException">
+    /// The payload was encrypted with another key, was altered, or belongs to another row (copied from elsewhere).
+    /// </exception>
+    public string Decrypt(string stored, long connectionDbId, string model, string externalId)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return IsEncrypted(stored) ? Open(_key, stored) : stored;
+        if (stored.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return Open(stored, Prefix.Length, AssociatedData(connectionDbId, model, externalId), model, externalId);
+        }
+
+        return stored.StartsWith(LegacyPrefix, StringComparison.Ordinal)
+            ? Open(stored, LegacyPrefix.Length, [], model, externalId)
+            : stored;
     }
 
     /// <summary>For a store without a key: plaintext passes through, ciphertext is a configuration error.</summary>
@@ -97,18 +153,50 @@ public sealed class RecordsPayloadCipher
             ? throw new InvalidOperationException($"A record payload is encrypted but no key is configured: set {EnvironmentVariable} to the key it was written with.")
             : stored;
 
-    private static string Open(byte[] key, string stored)
+    /// <summary>
+    /// The row's identity, unambiguous: a label, the connection's row id (8 bytes), then the model and the external id,
+    /// each length-prefixed (so <c>("a:b", "c")</c> and <c>("a", "b:c")</c> differ).
+    /// </summary>
+    private static byte[] AssociatedData(long connectionDbId, string model, string externalId)
     {
-        var data = Convert.FromBase64String(stored[Prefix.Length..]);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(externalId);
+        var modelLength = Encoding.UTF8.GetByteCount(model);
+        var idLength = Encoding.UTF8.GetByteCount(externalId);
+        var data = new byte[AssociatedDataLabel.Length + 8 + 4 + modelLength + 4 + idLength];
+        var span = data.AsSpan();
+        AssociatedDataLabel.CopyTo(span);
+        span = span[AssociatedDataLabel.Length..];
+        BinaryPrimitives.WriteInt64BigEndian(span, connectionDbId);
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], modelLength);
+        Encoding.UTF8.GetBytes(model, span[12..]);
+        span = span[(12 + modelLength)..];
+        BinaryPrimitives.WriteInt32BigEndian(span, idLength);
+        Encoding.UTF8.GetBytes(externalId, span[4..]);
+        return data;
+    }
+
+    private string Open(string stored, int prefixLength, byte[] associated, string model, string externalId)
+    {
+        var data = Convert.FromBase64String(stored[prefixLength..]);
         if (data.Length < NonceSize + TagSize)
         {
-            throw new CryptographicException("An encrypted record payload is truncated.");
+            throw new CryptographicException($"The encrypted payload of record '{externalId}' of model '{model}' is truncated.");
         }
 
         var plain = new byte[data.Length - NonceSize - TagSize];
-        using (var aes = new AesGcm(key, TagSize))
+        try
         {
-            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain);
+            using var aes = new AesGcm(_key, TagSize);
+            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain, associated);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            // Never the key or the payload in the message: only which row failed and the likely causes.
+            throw new CryptographicException(
+                $"The encrypted payload of record '{externalId}' of model '{model}' cannot be opened: it was written with another "
+                + $"{EnvironmentVariable}, altered, or copied from another record, model or connection.",
+                e);
         }
 
         return Encoding.UTF8.GetString(plain);

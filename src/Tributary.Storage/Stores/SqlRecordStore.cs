@@ -114,9 +114,18 @@ internal sealed partial class SqlRecordStore : IRecordStore
                 .Shared("guard", write.GuardSeq ?? -1L)
                 .Shared("first", firstSeq)
                 .Text("e", i => records[i].ExternalId)
-                .Text("h", i => records[i].Hash)
-                .Text("p", i => Protect(records[i].PayloadJson))
                 .Int64("s", i => firstSeq + i);
+            if (_cipher is { } cipher)
+            {
+                batch.Text("h", i => cipher.StoredHash(records[i].Hash))
+                    .Text("p", i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId));
+            }
+            else
+            {
+                // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
+                batch.Text("h", i => records[i].Hash).Text("p", i => records[i].PayloadJson);
+            }
+
             await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
             if (write.MarkSeen)
             {
@@ -135,10 +144,18 @@ internal sealed partial class SqlRecordStore : IRecordStore
             var batch = Target(new RowBatch(records.Count), write)
                 .Shared("guard", write.GuardSeq ?? -1L)
                 .Text("e", i => records[i].Record.ExternalId)
-                .Text("h", i => records[i].Record.Hash)
-                .Text("p", i => Protect(records[i].Record.PayloadJson))
                 .Int64("s", i => firstSeq + i)
                 .Text("x", i => records[i].ExpectedHash);
+            if (_cipher is { } cipher)
+            {
+                batch.Text("h", i => cipher.StoredHash(records[i].Record.Hash))
+                    .Text("p", i => cipher.Encrypt(records[i].Record.PayloadJson, write.ConnectionDbId, write.Model, records[i].Record.ExternalId));
+            }
+            else
+            {
+                batch.Text("h", i => records[i].Record.Hash).Text("p", i => records[i].Record.PayloadJson);
+            }
+
             written = await _dialect.ExecuteRowsChangedAsync(connection, transaction, _updateSql, batch, "e", cancellationToken);
             return new BatchResult(0, written.Count, 0, records.Count - written.Count);
         },
@@ -253,9 +270,11 @@ internal sealed partial class SqlRecordStore : IRecordStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private string Protect(string payload) => _cipher?.Encrypt(payload) ?? payload;
+    public string StoredHash(string contentHash) => _cipher?.StoredHash(contentHash) ?? contentHash;
 
-    private string Unprotect(string stored) => _cipher?.Decrypt(stored) ?? RecordsPayloadCipher.Unprotected(stored);
+    /// <summary>The plaintext of a stored payload of row (<paramref name="connectionDbId"/>, <paramref name="model"/>, <paramref name="externalId"/>).</summary>
+    private string Unprotect(string stored, long connectionDbId, string model, string externalId) =>
+        _cipher?.Decrypt(stored, connectionDbId, model, externalId) ?? RecordsPayloadCipher.Unprotected(stored);
 
     private static RowBatch Target(RowBatch batch, RecordWrite write) =>
         batch.Shared("c", write.ConnectionDbId).Shared("m", write.Model).Shared("now", write.Now).Shared("run", write.Fence.RunId);

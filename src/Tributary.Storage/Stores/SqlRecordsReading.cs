@@ -94,9 +94,10 @@ internal sealed partial class SqlRecordStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            var externalId = reader.GetString(0);
             yield return new StoredRecord(
-                reader.GetString(0),
-                Unprotect(reader.GetString(1)),
+                externalId,
+                Unprotect(reader.GetString(1), query.ConnectionDbId, query.Model, externalId),
                 reader.GetInt64(2),
                 reader.GetInt64(3),
                 reader.GetInt64(4),
@@ -122,8 +123,9 @@ internal sealed partial class SqlRecordStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var payload = reader.IsDBNull(3) ? Unprotect(reader.GetString(1)) : null;
-            result[reader.GetString(0)] = new LivePayload(payload, reader.GetString(2));
+            var externalId = reader.GetString(0);
+            var payload = reader.IsDBNull(3) ? Unprotect(reader.GetString(1), connectionDbId, model, externalId) : null;
+            result[externalId] = new LivePayload(payload, reader.GetString(2));
         }
 
         return result;
