@@ -44,21 +44,12 @@ internal static class ConnectionEndpoints
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        var request = await ParsedBody.ReadAsync(context, b => ConnectionCreateRequestParser.Parse(context.Request.Query, b));
+        if (request is null)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
             return;
         }
 
-        var parsed = ConnectionCreateRequestParser.Parse(context.Request.Query, body);
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return;
-        }
-
-        var request = parsed.Value;
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
             .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, context.RequestAborted);
         await JsonResponses.WriteAsync(
@@ -116,21 +107,12 @@ internal static class ConnectionEndpoints
 
     private static async Task MetadataAsync(HttpContext context, Tenant tenant, bool merge)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        if (await ParsedBody.ReadAsync(context, b => ConnectionMetadataRequestParser.Parse(context.Request.Query, b)) is not { } parsedRequest)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
             return;
         }
 
-        var parsed = ConnectionMetadataRequestParser.Parse(context.Request.Query, body);
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return;
-        }
-
-        var (ids, providerConfigKey, patch) = parsed.Value;
+        var (ids, providerConfigKey, patch) = parsedRequest;
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 

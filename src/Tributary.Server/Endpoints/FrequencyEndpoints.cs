@@ -24,21 +24,12 @@ internal static class FrequencyEndpoints
 
     private static async Task UpdateAsync(HttpContext context, Tenant tenant)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        var request = await ParsedBody.ReadAsync(context, b => FrequencyUpdateRequestParser.Parse(context.Request.Query, b));
+        if (request is null)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
             return;
         }
 
-        var parsed = FrequencyUpdateRequestParser.Parse(context.Request.Query, body);
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return;
-        }
-
-        var request = parsed.Value;
         var answer = await context.RequestServices.GetRequiredService<FrequencyService>().SetAsync(
             tenant,
             new FrequencyChange(request.ProviderConfigKey, request.ConnectionId, request.SyncName, request.SyncVariant, request.Frequency),

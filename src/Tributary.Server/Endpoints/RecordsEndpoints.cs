@@ -36,21 +36,12 @@ internal static class RecordsEndpoints
 
     private static async Task PruneAsync(HttpContext context, Tenant tenant)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        var request = await ParsedBody.ReadAsync(context, b => PruneRecordsRequestParser.Parse(context.Request.Query, b, NangoHeaders.From(context.Request.Headers)));
+        if (request is null)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
             return;
         }
 
-        var parsed = PruneRecordsRequestParser.Parse(context.Request.Query, body, NangoHeaders.From(context.Request.Headers));
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return;
-        }
-
-        var request = parsed.Value;
         var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
         var pruned = await context.RequestServices.GetRequiredService<RecordsService>().PruneAsync(
             tenant, request.ProviderConfigKey, request.ConnectionId, request.ModelFullName, until, request.Limit, context.RequestAborted);

@@ -40,21 +40,12 @@ internal static class SyncEndpoints
 
     private static async Task TriggerAsync(HttpContext context, Tenant tenant)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        var request = await ParsedBody.ReadAsync(context, b => TriggerRequestParser.Parse(context.Request.Query, b, NangoHeaders.From(context.Request.Headers)));
+        if (request is null)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
             return;
         }
 
-        var parsed = TriggerRequestParser.Parse(context.Request.Query, body, NangoHeaders.From(context.Request.Headers));
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return;
-        }
-
-        var request = parsed.Value;
         var service = context.RequestServices.GetRequiredService<TriggerService>();
         var result = await service.TriggerAsync(
             tenant,
@@ -68,24 +59,16 @@ internal static class SyncEndpoints
 
     private static async Task SetStateAsync(HttpContext context, Tenant tenant, bool paused)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
+        var request = await ParsedBody.ReadAsync(context, SyncControlRequestParser.Parse);
+        if (request is null)
         {
-            await JsonResponses.ErrorAsync(context, bodyError);
-            return;
-        }
-
-        var parsed = SyncControlRequestParser.Parse(body);
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
             return;
         }
 
         var service = context.RequestServices.GetRequiredService<TriggerService>();
         await service.SetScheduleStateAsync(
             tenant,
-            new SyncCommand(parsed.Value.ProviderConfigKey, parsed.Value.ConnectionId, ToCore(parsed.Value.Syncs)),
+            new SyncCommand(request.ProviderConfigKey, request.ConnectionId, ToCore(request.Syncs)),
             paused,
             context.RequestAborted);
         await JsonResponses.SuccessAsync(context);

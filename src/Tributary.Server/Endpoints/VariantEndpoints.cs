@@ -58,25 +58,11 @@ internal static class VariantEndpoints
     /// <returns>The request, or null when an error was already answered.</returns>
     private static async Task<SyncVariantRequest?> ParseAsync(HttpContext context, bool create)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(context);
-        if (bodyError is not null)
-        {
-            await JsonResponses.ErrorAsync(context, bodyError);
-            return null;
-        }
-
         var name = (string?)context.Request.RouteValues["name"] ?? string.Empty;
         var variant = (string?)context.Request.RouteValues["variant"] ?? string.Empty;
-        var parsed = create
+        return await ParsedBody.ReadAsync(context, body => create
             ? SyncVariantRequestParser.ParseCreate(name, variant, context.Request.Query, body)
-            : SyncVariantRequestParser.ParseDelete(name, variant, context.Request.Query, body);
-        if (!parsed.IsValid)
-        {
-            await JsonResponses.ErrorAsync(context, parsed.Error);
-            return null;
-        }
-
-        return parsed.Value;
+            : SyncVariantRequestParser.ParseDelete(name, variant, context.Request.Query, body));
     }
 
     private static VariantTarget Target(SyncVariantRequest request) =>
