@@ -37,23 +37,27 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         return fields.Find("integrations") is { } integrations ? new TributaryConfig(ReadIntegrations(integrations)) : Empty;
     }
 
-    private List<IntegrationConfig> ReadIntegrations(ConfigEntry entry)
+    private List<IntegrationConfig> ReadIntegrations(ConfigEntry entry) => ReadEach(entry, ReadIntegration);
+
+    /// <summary>Reads every entry of a mapping with <paramref name="read"/>, keeping those that are valid.</summary>
+    private List<T> ReadEach<T>(ConfigEntry entry, Func<ConfigEntry, T?> read)
+        where T : class
     {
-        var integrations = new List<IntegrationConfig>();
+        var items = new List<T>();
         if (AsMapping(entry) is not { } mapping)
         {
-            return integrations;
+            return items;
         }
 
-        foreach (var integrationEntry in MappingEntries.Read(mapping, entry.Path, errors))
+        foreach (var itemEntry in MappingEntries.Read(mapping, entry.Path, errors))
         {
-            if (ReadIntegration(integrationEntry) is { } integration)
+            if (read(itemEntry) is { } item)
             {
-                integrations.Add(integration);
+                items.Add(item);
             }
         }
 
-        return integrations;
+        return items;
     }
 
     private IntegrationConfig? ReadIntegration(ConfigEntry entry)
@@ -95,24 +99,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         return text;
     }
 
-    private List<SyncConfigDefinition> ReadSyncs(ConfigEntry entry)
-    {
-        var syncs = new List<SyncConfigDefinition>();
-        if (AsMapping(entry) is not { } mapping)
-        {
-            return syncs;
-        }
-
-        foreach (var syncEntry in MappingEntries.Read(mapping, entry.Path, errors))
-        {
-            if (ReadSync(syncEntry) is { } sync)
-            {
-                syncs.Add(sync);
-            }
-        }
-
-        return syncs;
-    }
+    private List<SyncConfigDefinition> ReadSyncs(ConfigEntry entry) => ReadEach(entry, ReadSync);
 
     private SyncConfigDefinition? ReadSync(ConfigEntry entry)
     {
