@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tributary.Client;
+using Tributary.Testing;
 
 namespace Tributary.Server.Tests.Process;
 
@@ -43,31 +44,23 @@ internal static class FaultTestKit
         return (string)response!["runs"]![0]!["run_id"]!;
     }
 
-    public static async Task WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        while ((await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, deadline.Token))!["records"]!.AsArray().Count < atLeast)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, deadline.Token);
-        }
-    }
+    public static Task<int> WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast) =>
+        Eventually.ValueAsync(
+            async token => (await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, token))!["records"]!.AsArray().Count,
+            count => count >= atLeast,
+            TimeSpan.FromSeconds(60),
+            $"at least {atLeast} Deal records of {connectionId}",
+            Token,
+            TimeSpan.FromMilliseconds(50));
 
-    public static async Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId, TimeSpan within)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(within);
-        while (true)
-        {
-            var run = (await client.GetRunAsync(runId, deadline.Token))!;
-            if ((string?)run["state"] is "succeeded" or "failed" or "cancelled")
-            {
-                return run;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, deadline.Token);
-        }
-    }
+    public static Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId, TimeSpan within) =>
+        Eventually.ValueAsync(
+            async token => (await client.GetRunAsync(runId, token))!,
+            run => (string?)run["state"] is "succeeded" or "failed" or "cancelled",
+            within,
+            $"run {runId} to finish",
+            Token,
+            TimeSpan.FromMilliseconds(100));
 
     /// <summary>Every live record's payload by id (metadata left out: timestamps differ between runs by design).</summary>
     public static async Task<SortedDictionary<string, string>> PayloadsAsync(TributaryClient client, string connectionId)
