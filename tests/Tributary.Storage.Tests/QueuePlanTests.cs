@@ -18,7 +18,7 @@ public sealed class QueuePlanTests
         await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
         await using var connection = await database.Database.OpenAsync(Token);
         await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunQueueStore.ClaimSql(SqlDialect.Sqlite))
-            .With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
+            .With("owner", "plan").With("lease", 0L).With("now", 0L).With("max", 1L);
 
         var plan = await PlanAsync(command);
 

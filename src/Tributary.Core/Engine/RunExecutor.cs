@@ -162,8 +162,8 @@ public sealed class RunExecutor
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(_options.HeartbeatInterval, _timeProvider, stop);
-                var expiry = Micros.Now(_timeProvider) + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
-                if (!await _runs.HeartbeatAsync(fence.RunId, fence.LeaseToken, expiry, stop))
+                var leaseMicros = Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
+                if (!await _runs.HeartbeatAsync(fence.RunId, fence.LeaseToken, Micros.Now(_timeProvider), leaseMicros, stop))
                 {
                     _logger.LogInformation("Run {RunId} lost its lease; cancelling it.", fence.RunId);
                     await run.CancelAsync();
