@@ -60,7 +60,14 @@ public interface IRunQueueStore
     Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken);
 }
 
-public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now);
+/// <param name="Idempotency">
+/// When the request carries an idempotency key: its answer, stored in the trigger's own transaction, so that a
+/// committed trigger always has its answer remembered (a crash after the commit cannot let a retry apply it again).
+/// </param>
+public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now, IdempotentAnswer? Idempotency = null);
+
+/// <summary>The answer to remember for a reserved idempotency key, rendered from the trigger's outcomes before its commit.</summary>
+public sealed record IdempotentAnswer(long EnvironmentId, string Key, int Status, Func<IReadOnlyList<TriggerOutcome>, string> Render);
 
 public sealed record TriggerOutcome(string SyncId, long RunId, string Outcome);
 

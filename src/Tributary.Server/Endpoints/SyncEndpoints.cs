@@ -45,48 +45,65 @@ internal static class SyncEndpoints
 
         var request = parsed.Value;
         var service = context.RequestServices.GetRequiredService<TriggerService>();
+
+        // With an Idempotency-Key the answer is rendered before the commit and stored in the trigger's transaction.
+        var reserved = context.Features.Get<ReservedIdempotencyKey>();
+        string? rendered = null;
+        var remember = reserved is null
+            ? null
+            : new RememberedAnswer(reserved.Key, StatusCodes.Status200OK, result => rendered = JsonResponses.Render(w => WriteTriggerAnswer(w, result)));
         var result = await service.TriggerAsync(
             tenant,
             new SyncCommand(request.ProviderConfigKey, request.ConnectionId, ToCore(request.Syncs)),
             request.Reset,
             request.EmptyCache,
             "API call",
+            remember,
             context.RequestAborted);
-        var targets = result.Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        await JsonResponses.WriteAsync(context, 200, w =>
+        if (reserved is not null && rendered is not null)
         {
-            w.WriteStartObject();
-            w.WriteBoolean("success", true);
-            if (result.BatchId is not null)
+            reserved.RememberedInTransaction = true;
+            await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, rendered);
+            return;
+        }
+
+        await JsonResponses.WriteAsync(context, 200, w => WriteTriggerAnswer(w, result));
+    }
+
+    private static void WriteTriggerAnswer(Utf8JsonWriter w, TriggerResult result)
+    {
+        var targets = result.Targets.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        w.WriteStartObject();
+        w.WriteBoolean("success", true);
+        if (result.BatchId is not null)
+        {
+            w.WriteString("batch_id", result.BatchId);
+        }
+
+        w.WriteStartObject("counts");
+        w.WriteNumber("queued", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Queued));
+        w.WriteNumber("coalesced", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Coalesced));
+        w.WriteNumber("restarted", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Restarted));
+        w.WriteEndObject();
+        if (result.Outcomes.Count <= MaxListedRuns)
+        {
+            w.WriteStartArray("runs");
+            foreach (var outcome in result.Outcomes)
             {
-                w.WriteString("batch_id", result.BatchId);
+                var sync = targets[outcome.SyncId];
+                w.WriteStartObject();
+                w.WriteString("run_id", outcome.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("connection_id", sync.ConnectionId);
+                w.WriteString("sync", sync.Name);
+                w.WriteString("variant", sync.Variant);
+                w.WriteString("outcome", outcome.Outcome);
+                w.WriteEndObject();
             }
 
-            w.WriteStartObject("counts");
-            w.WriteNumber("queued", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Queued));
-            w.WriteNumber("coalesced", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Coalesced));
-            w.WriteNumber("restarted", result.Outcomes.Count(o => o.Outcome == TriggerOutcomes.Restarted));
-            w.WriteEndObject();
-            if (result.Outcomes.Count <= MaxListedRuns)
-            {
-                w.WriteStartArray("runs");
-                foreach (var outcome in result.Outcomes)
-                {
-                    var sync = targets[outcome.SyncId];
-                    w.WriteStartObject();
-                    w.WriteString("run_id", outcome.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    w.WriteString("connection_id", sync.ConnectionId);
-                    w.WriteString("sync", sync.Name);
-                    w.WriteString("variant", sync.Variant);
-                    w.WriteString("outcome", outcome.Outcome);
-                    w.WriteEndObject();
-                }
+            w.WriteEndArray();
+        }
 
-                w.WriteEndArray();
-            }
-
-            w.WriteEndObject();
-        });
+        w.WriteEndObject();
     }
 
     private static async Task SetStateAsync(HttpContext context, Tenant tenant, bool paused)

@@ -22,6 +22,26 @@ internal static class JsonResponses
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
+    /// <summary>Renders a JSON body to text, for an answer that is stored before it is sent (an idempotent trigger's).</summary>
+    public static string Render(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            write(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Sends a body rendered by <see cref="Render"/>.</summary>
+    public static async Task WriteRenderedAsync(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
     public static Task ErrorAsync(HttpContext context, ApiError error) => WriteAsync(context, error.Status, error.WriteJson);
 
     public static Task SuccessAsync(HttpContext context) => WriteAsync(context, 200, w =>

@@ -187,6 +187,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             }
         }
 
+        if (request.Idempotency is { } answer)
+        {
+            await SqlIdempotencyStore.CompleteAsync(
+                connection, transaction, answer.EnvironmentId, answer.Key, answer.Status, answer.Render(outcomes), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
     }
