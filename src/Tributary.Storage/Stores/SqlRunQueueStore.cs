@@ -78,7 +78,6 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     private readonly string _resetClearCheckpointsSql;
     private readonly string _queuedOfSql;
     private readonly string _triggerSql;
-    private readonly string _advanceSql;
     private readonly string _reapSelectSql;
     private readonly string _reapAllSql;
     private readonly string _reapOneSql;
@@ -120,11 +119,6 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             RETURNING sync_id, id, {_dialect.InsertedColumn}
             """;
 
-        // The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.
-        _advanceSql = $"""
-            UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
-            WHERE {_dialect.InList("id", "ids")}
-            """;
         var expired = $"state = '{SqlStates.Running}' AND lease_expires_at <= {_dialect.LeaseNowMicros}";
         _reapSelectSql = $"SELECT id FROM runs WHERE {expired} ORDER BY lease_expires_at LIMIT @limit {_dialect.SkipLocked}";
         _reapAllSql = $"""
@@ -221,36 +215,24 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             return 0;
         }
 
-        var due = new List<string>();
-        await using (var select = connection.Command(
-            $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
-            .With("now", now).With("limit", (long)limit))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        int processed;
+        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).With("limit", (long)limit))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                due.Add(reader.GetString(0));
-            }
+            processed = (await SqlRows.ReadAllAsync<long>(command, _ => row => 1, cancellationToken)).Count;
         }
 
-        if (due.Count == 0)
+        if (processed == 0)
         {
             return 0;
         }
 
-        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).WithList(_dialect, "ids", due))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var command = connection.Command(_advanceSql, transaction).With("now", now).WithList(_dialect, "ids", due))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
-        return due.Count;
+        return processed;
     }
+
+    /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree).</summary>
+    private const string DueSql =
+        $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT @limit";
 
     /// <summary>
     /// The insert of <see cref="EnqueueDueAsync"/>: a run for each due sync that has none queued or running.
@@ -260,13 +242,25 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// single <c>state IN (queued, running)</c> made PostgreSQL scan every run ever recorded for each batch,
     /// and SQLite walk each sync's whole run history: a burst of 100,000 schedules took a second per 1,000.
     /// </remarks>
-    internal static string EnqueueDueSql(Database database) => $"""
+    private const string InsertDueSql = $"""
         INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
-        SELECT s.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s
-        WHERE {database.Dialect.InList("s.id", "ids")}
-          AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = s.id AND q.state = '{SqlStates.Queued}')
-          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = s.id AND r.state = '{SqlStates.Running}')
+        SELECT due.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM due
+        WHERE NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = due.id AND q.state = '{SqlStates.Queued}')
+          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = due.id AND r.state = '{SqlStates.Running}')
         """;
+
+    /// <summary>The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.</summary>
+    private const string AdvanceDueSql = """
+        UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
+        WHERE id IN (SELECT id FROM due)
+        RETURNING 1
+        """;
+
+    /// <summary>One scheduler batch (<see cref="SqlDialect.SchedulerBatch"/>): queue the due runs and advance their schedules.</summary>
+    internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(DueSql, InsertDueSql, AdvanceDueSql);
+
+    /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
+    internal static string EnqueueDueInsertSql() => $"WITH due AS ({DueSql}) {InsertDueSql}";
 
     /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
     /// <remarks>
