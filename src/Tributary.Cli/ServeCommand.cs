@@ -55,7 +55,7 @@ internal static class ServeCommand
                 engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
             }
 
-            await using var app = await TributaryApp.BuildAsync(options, engine, configureServices, cancellationToken);
+            await using var app = await TributaryApp.BuildAsync(options, engine, TestClockOffset.Apply(configureServices), cancellationToken);
             await result.InvocationConfiguration.Output.WriteLineAsync(
                 $"Tributary listening on http://{options.Host}:{options.Port}{options.PathBase} (role {options.Role.ToName()}).");
             await app.StartAsync(cancellationToken);

@@ -204,6 +204,12 @@ public abstract class RunQueueStoreContract
         var sync = await h.SyncAsync(connection, "deals", Token);
         await h.TriggerAsync(sync, Token);
 
+        // One attempt with progress first; the stalls are counted in a row after it.
+        var progressed = await h.ClaimOneAsync(0, Token);
+        await h.Checkpoints.SaveAsync(new RunFence(progressed.RunId, progressed.LeaseToken), connection.Id, "sync:deals:base", new JsonObject { ["page"] = 1 }, null, h.Now, Token);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([progressed.RunId], await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+
         long runId = 0;
         for (var i = 1; i <= SqlRunQueueStore.MaxStalledAttempts; i++)
         {
@@ -216,6 +222,7 @@ public abstract class RunQueueStoreContract
         var run = await h.History.GetRunAsync(h.EnvironmentId, runId, Token);
         Assert.Equal(RunState.Failed, run!.State);
         Assert.Contains("saved nothing", run.Error, StringComparison.Ordinal);
+        Assert.Equal(1 + SqlRunQueueStore.MaxStalledAttempts, run.Attempt);
         Assert.Empty(await h.Runs.ClaimAsync("w", 1, h.Now, 30_000_000, Token));
     }
 

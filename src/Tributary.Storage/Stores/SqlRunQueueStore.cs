@@ -9,8 +9,9 @@ namespace Tributary.Storage.Stores;
 internal sealed class SqlRunQueueStore : IRunQueueStore
 {
     /// <summary>
-    /// A run whose attempts ended this many times without committing anything (no record batch, no checkpoint) is
-    /// failed instead of re-queued: a poison run must not loop. Attempts that made progress do not count.
+    /// A run whose attempts ended this many times in a row without committing anything (no record batch, no
+    /// checkpoint) is failed instead of re-queued: a poison run must not loop. An attempt that made progress does
+    /// not count and starts the count again, so a few unlucky crashes spread over a long run never add up.
     /// </summary>
     internal const int MaxStalledAttempts = 5;
 
@@ -31,7 +32,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         """;
 
     private const string StalledError =
-        "The run's lease expired (its worker stopped or crashed) on too many attempts that saved nothing; giving up.";
+        "The run's lease expired (its worker stopped or crashed) on too many attempts in a row that saved nothing; giving up.";
 
     private const string CeilingError = "The run's lease expired on its last allowed attempt (its worker stopped or crashed); giving up.";
 
@@ -43,7 +44,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// otherwise back to the queue.
     /// </summary>
     private const string ReapSetSql = $"""
-        stalled_attempts = stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END,
+        stalled_attempts = CASE WHEN progress = 0 THEN stalled_attempts + 1 ELSE 0 END,
         state = CASE WHEN stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END >= @maxStalled OR attempt >= @maxAttempts
                   OR EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}')
                 THEN '{SqlStates.Failed}' ELSE '{SqlStates.Queued}' END,
@@ -60,7 +61,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// <summary>The fallback when a follow-up was queued concurrently: this run ends, the follow-up takes over.</summary>
     private const string ReapFailOneSql = $"""
         UPDATE runs SET state = '{SqlStates.Failed}', finished_at = @now, error = @followUpError,
-            stalled_attempts = stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL
+            stalled_attempts = CASE WHEN progress = 0 THEN stalled_attempts + 1 ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL
         WHERE id = @id AND state = '{SqlStates.Running}'
         """;
 
@@ -215,6 +216,15 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             return 0;
         }
 
+        // The idle tick (nothing due, every second) stays one indexed read: the batch statement is a write.
+        await using (var anyDue = connection.Command(AnyDueSql, transaction).With("now", now))
+        {
+            if (await anyDue.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return 0;
+            }
+        }
+
         int processed;
         await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).With("limit", (long)limit))
         {
@@ -229,6 +239,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await transaction.CommitAsync(cancellationToken);
         return processed;
     }
+
+    private const string AnyDueSql =
+        $"SELECT 1 FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now LIMIT 1";
 
     /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree).</summary>
     private const string DueSql =
