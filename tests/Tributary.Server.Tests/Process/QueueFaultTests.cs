@@ -126,7 +126,7 @@ public sealed class QueueFaultTests
             Assert.Equal(records, Convert.ToInt32(await check.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        TestContext.Current.SendDiagnosticMessage(
+        TestContext.Current.TestOutputHelper?.WriteLine(
             $"kill loop: {kills} kills, {records} records, {(int)final["attempts"]!} attempts, {clock.Elapsed.TotalSeconds:F1} s (seed {seed})");
         Directory.Delete(directory, recursive: true);
     }
