@@ -61,6 +61,7 @@ internal static class ServeCommand
                 engine.ReaperInterval = TimeSpan.FromSeconds(Math.Max(0.2, l / 4));
             }
 
+            var configure = TestClockOffset.Apply(configureServices);
             await using var app = await TributaryApp.BuildAsync(
                 options,
                 engine,
@@ -68,7 +69,7 @@ internal static class ServeCommand
                 {
                     // The host waits for the drain and the hand-back of runs (its default would cut them at 30 s).
                     services.Configure<HostOptions>(o => o.ShutdownTimeout = engine.ShutdownTimeout);
-                    configureServices?.Invoke(services);
+                    configure?.Invoke(services);
                 },
                 cancellationToken);
             await result.InvocationConfiguration.Output.WriteLineAsync(

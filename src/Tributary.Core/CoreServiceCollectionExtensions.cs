@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SyncWorker>();
         services.AddSingleton<SyncScheduler>();
         services.AddSingleton<LeaseReaper>();
+        services.AddSingleton<OrphanedLeases>();
         services.AddSingleton<TriggerService>();
         services.AddSingleton<StatusService>();
         services.AddSingleton<RunWakeups>();

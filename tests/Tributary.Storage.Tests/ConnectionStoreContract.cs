@@ -25,7 +25,7 @@ public abstract class ConnectionStoreContract
         var deleted = await h.Connections.DeleteAsync(doomed.Id, h.Now, Token);
 
         Assert.Equal(syncIds, deleted!.Order().ToList());
-        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now, 30_000_000, Token));
         Assert.Null(await h.Connections.GetByIdAsync(doomed.Id, Token));
         Assert.Empty(await h.Syncs.GetSyncsAsync(doomed.Id, Token));
         Assert.Null(await h.Checkpoints.GetAsync(doomed.Id, "sync:deals:base", Token));
@@ -48,7 +48,7 @@ public abstract class ConnectionStoreContract
 
         Assert.Equal(4, syncIds.Count);
         Assert.Equal(syncIds, deleted.Order().ToList());
-        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now, 30_000_000, Token));
         Assert.Null(await h.Connections.GetByIdAsync(first.Id, Token));
         Assert.Null(await h.Connections.GetByIdAsync(second.Id, Token));
         Assert.Empty((await h.Records.ReadPageAsync(new RecordPageQuery(first.Id, "Deal", null, null, RecordFilter.None, [], 10), Token)).Records);

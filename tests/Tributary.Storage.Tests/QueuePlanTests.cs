@@ -18,7 +18,7 @@ public sealed class QueuePlanTests
         await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
         await using var connection = await database.Database.OpenAsync(Token);
         await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunQueueStore.ClaimSql(SqlDialect.Sqlite))
-            .With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
+            .With("owner", "plan").With("lease", 0L).With("now", 0L).With("max", 1L);
 
         var plan = await PlanAsync(command);
 
@@ -52,8 +52,8 @@ public sealed class QueuePlanTests
         }
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
-        await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueSql(h.Database.Database))
-            .With("now", 0L).WithList(h.Database.Database.Dialect, "ids", [sync.Id]);
+        await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql())
+            .With("now", 0L).With("limit", 1000L);
 
         var plan = string.Join("\n", await PlanAsync(command));
 

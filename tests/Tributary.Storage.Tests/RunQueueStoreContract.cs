@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
 using Tributary.Testing;
 
 namespace Tributary.Storage.Tests;
@@ -98,7 +101,7 @@ public abstract class RunQueueStoreContract
         Assert.Null(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base:trackDeletes:Deal", Token));
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base2", Token));
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals_base", Token));
-        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now + 1, Token));
+        Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now, 30_000_000, Token));
         var old = await h.History.GetRunAsync(h.EnvironmentId, running.RunId, Token);
         Assert.Equal(RunState.Cancelled, old!.State);
         Assert.Null((await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
@@ -111,7 +114,7 @@ public abstract class RunQueueStoreContract
         var connection = await h.CreateConnectionAsync("c1", Token);
         var sync = await h.SyncAsync(connection, "deals", Token);
         await h.TriggerAsync(sync, Token);
-        var stale = await h.ClaimOneAsync(Token);
+        var stale = await h.ClaimOneAsync(0, Token);
 
         h.Time.Advance(TimeSpan.FromSeconds(31));
         var requeued = await h.Runs.ReapExpiredAsync(h.Now, 100, Token);
@@ -172,6 +175,151 @@ public abstract class RunQueueStoreContract
         await h.CompleteAsync(new RunCompletion(new RunFence(claimed.RunId, claimed.LeaseToken), contacts.Id, true, "{}", null, h.Now, h.Now), Token);
         Assert.Equal(1, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
         Assert.Equal(created + (4 * 3_600_000_000L), (await h.SyncAsync(connection, "contacts", Token)).NextDueAt);
+    }
+
+    [Fact]
+    public async Task Reap_AttemptsThatSavedSomething_DoNotCountTowardThePoisonLimit()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await h.TriggerAsync(sync, Token);
+
+        // Twice the old limit of 5 attempts, each crashing after a committed checkpoint.
+        for (var i = 1; i <= 2 * SqlRunQueueStore.MaxStalledAttempts; i++)
+        {
+            var run = await h.ClaimOneAsync(0, Token);
+            Assert.Equal(i, run.Attempt);
+            await h.Checkpoints.SaveAsync(new RunFence(run.RunId, run.LeaseToken), connection.Id, $"sync:deals:base:{i}", new JsonObject { ["page"] = i }, null, h.Now, Token);
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal([run.RunId], await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+        }
+    }
+
+    [Fact]
+    public async Task Reap_AttemptsThatSavedNothing_FailTheRunAtTheLimit()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await h.TriggerAsync(sync, Token);
+
+        // One attempt with progress first; the stalls are counted in a row after it.
+        var progressed = await h.ClaimOneAsync(0, Token);
+        await h.Checkpoints.SaveAsync(new RunFence(progressed.RunId, progressed.LeaseToken), connection.Id, "sync:deals:base", new JsonObject { ["page"] = 1 }, null, h.Now, Token);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([progressed.RunId], await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+
+        long runId = 0;
+        for (var i = 1; i <= SqlRunQueueStore.MaxStalledAttempts; i++)
+        {
+            runId = (await h.ClaimOneAsync(0, Token)).RunId;
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            var requeued = await h.Runs.ReapExpiredAsync(h.Now, 100, Token);
+            Assert.Equal(i < SqlRunQueueStore.MaxStalledAttempts ? [runId] : [], requeued);
+        }
+
+        var run = await h.History.GetRunAsync(h.EnvironmentId, runId, Token);
+        Assert.Equal(RunState.Failed, run!.State);
+        Assert.Contains("saved nothing", run.Error, StringComparison.Ordinal);
+        Assert.Equal(1 + SqlRunQueueStore.MaxStalledAttempts, run.Attempt);
+        Assert.Empty(await h.Runs.ClaimAsync("w", 1, h.Now, 30_000_000, Token));
+    }
+
+    [Fact]
+    public async Task Lease_IsTimedByTheDatabaseClockOnPostgres_AndByTheCallerOnSqlite()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await h.TriggerAsync(sync, Token);
+        var run = await h.ClaimOneAsync(60_000_000, Token);
+
+        // A reaper whose clock runs a day ahead of the worker's (the worker's is the fake clock).
+        var skewed = h.Now + 86_400_000_000;
+        var requeued = await h.Runs.ReapExpiredAsync(skewed, 100, Token);
+
+        if (Dialect == TestDialect.Postgres)
+        {
+            Assert.Empty(requeued);
+            Assert.True(await h.Runs.HeartbeatAsync(run.RunId, run.LeaseToken, h.Now - 86_400_000_000, 60_000_000, Token));
+            Assert.Empty(await h.Runs.ReapExpiredAsync(skewed, 100, Token));
+        }
+        else
+        {
+            // One host: the process clock is the lease clock.
+            Assert.Equal([run.RunId], requeued);
+        }
+    }
+
+    [Fact]
+    public async Task Reap_WhileATriggerQueuesAFollowUp_FailsThatRunOnly_AndRequeuesTheOthers()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var a = await h.SyncAsync(await h.CreateConnectionAsync("a", Token), "deals", Token);
+        var b = await h.SyncAsync(await h.CreateConnectionAsync("b", Token), "deals", Token);
+        await h.Runs.ApplyTriggerAsync([a, b], new TriggerRequest(false, false, "test", null, h.Now), Token);
+        var runA = await h.ClaimOneAsync(0, Token);
+        var runB = await h.ClaimOneAsync(0, Token);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+
+        // The trigger's transaction has inserted the follow-up and not committed yet when the reaper runs.
+        var database = h.Database.Database;
+        await using var trigger = await database.OpenAsync(Token);
+        await using var transaction = await database.Dialect.BeginWriteAsync(trigger, Token);
+        await using (var insert = trigger.Command($"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            VALUES (@sync, '{SqlStates.Queued}', 'api', 'test', 0, 0, 0, 0, 0, @now)
+            """, transaction).With("sync", runA.SyncId).With("now", h.Now))
+        {
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        var reap = Task.Run(() => h.Runs.ReapExpiredAsync(h.Now, 100, Token), Token);
+        if (Dialect == TestDialect.Postgres)
+        {
+            // Deterministic: the reaper's re-queue is waiting on the follow-up's index entry before we commit.
+            await Eventually.TrueAsync(
+                async ct =>
+                {
+                    await using var probe = await database.OpenAsync(ct);
+                    await using var waiting = probe.Command(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%stalled_attempts%'");
+                    return await waiting.ScalarInt64Async(ct) > 0;
+                },
+                TimeSpan.FromSeconds(10),
+                "the reaper to wait on the follow-up's index entry",
+                Token);
+        }
+
+        // On SQLite the reaper waits for the trigger's write lock: it then sees the follow-up in its one statement.
+        await transaction.CommitAsync(Token);
+        var requeued = await reap;
+
+        Assert.Equal([runB.RunId], requeued);
+        var endedA = await h.History.GetRunAsync(h.EnvironmentId, runA.RunId, Token);
+        Assert.Equal(RunState.Failed, endedA!.State);
+        Assert.Contains("queued run of the same sync takes over", endedA.Error, StringComparison.Ordinal);
+        var next = await h.Runs.ClaimAsync("w", 10, h.Now, 30_000_000, Token);
+        Assert.Equal(2, next.Count);
+        Assert.Contains(next, r => r.RunId == runB.RunId);
+        Assert.Contains(next, r => r.SyncId == runA.SyncId && r.RunId != runA.RunId);
+    }
+
+    [Fact]
+    public async Task ExpireLeases_OfADeadOwner_LetsTheReaperTakeItsRunsAtOnce()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var sync = await h.SyncAsync(await h.CreateConnectionAsync("c1", Token), "deals", Token);
+        await h.TriggerAsync(sync, Token);
+        var run = await h.ClaimOneAsync(Token);
+
+        Assert.Equal(["test-worker"], await h.Runs.LeaseOwnersAsync(Token));
+        Assert.Empty(await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+        Assert.Equal(0, await h.Runs.ExpireLeasesAsync(["someone-else"], Token));
+        Assert.Equal(1, await h.Runs.ExpireLeasesAsync(["test-worker"], Token));
+        Assert.Equal([run.RunId], await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+        Assert.Equal(Dialect == TestDialect.Sqlite, h.Runs.LeaseOwnersShareThisHost);
     }
 }
 

@@ -83,9 +83,12 @@ internal sealed class StoreHarness : IAsyncDisposable
     public Task<IReadOnlyList<TriggerOutcome>> TriggerAsync(SyncRow sync, CancellationToken cancellationToken, bool reset = false, bool emptyCache = false) =>
         Runs.ApplyTriggerAsync([sync], new TriggerRequest(reset, emptyCache, "test", null, Now), cancellationToken);
 
-    public async Task<ClaimedRun> ClaimOneAsync(CancellationToken cancellationToken)
+    public Task<ClaimedRun> ClaimOneAsync(CancellationToken cancellationToken) => ClaimOneAsync(30_000_000, cancellationToken);
+
+    /// <summary>Claims one run; a lease of 0 is already expired when the reaper next looks, on either lease clock.</summary>
+    public async Task<ClaimedRun> ClaimOneAsync(long leaseMicros, CancellationToken cancellationToken)
     {
-        var claimed = await Runs.ClaimAsync("test-worker", 1, Now, 30_000_000, cancellationToken);
+        var claimed = await Runs.ClaimAsync("test-worker", 1, Now, leaseMicros, cancellationToken);
         return Assert.Single(claimed);
     }
 

@@ -80,7 +80,7 @@ internal static class QueueScenario
             await using var command = connection.RawCommand((context.IsPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql);
             if (name == "engine")
             {
-                command.With("owner", "plan").With("expires", 0L).With("now", 0L).With("max", 1L);
+                command.With("owner", "plan").With("lease", 0L).With("now", 0L).With("max", 1L);
             }
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Tributary.Core.Engine;
 
@@ -8,17 +9,27 @@ public sealed class EngineHostedService : BackgroundService
     private readonly SyncScheduler _scheduler;
     private readonly LeaseReaper _reaper;
     private readonly SyncWorker _worker;
+    private readonly OrphanedLeases _orphans;
     private readonly EngineOptions _options;
+    private readonly ILogger<EngineHostedService> _logger;
 
-    public EngineHostedService(SyncScheduler scheduler, LeaseReaper reaper, SyncWorker worker, EngineOptions options)
+    public EngineHostedService(
+        SyncScheduler scheduler,
+        LeaseReaper reaper,
+        SyncWorker worker,
+        OrphanedLeases orphans,
+        EngineOptions options,
+        ILogger<EngineHostedService> logger)
     {
         _scheduler = scheduler;
         _reaper = reaper;
         _worker = worker;
+        _orphans = orphans;
         _options = options;
+        _logger = logger;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var loops = new List<Task>();
         if (_options.RunScheduler)
@@ -28,10 +39,20 @@ public sealed class EngineHostedService : BackgroundService
 
         if (_options.RunWorkers)
         {
+            // Before the first claim: a predecessor's runs come back now, not after its lease.
+            try
+            {
+                await _orphans.RecoverAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Looking for runs of dead processes failed; the reaper takes them when their lease expires.");
+            }
+
             loops.Add(Task.Run(() => _reaper.RunAsync(stoppingToken), CancellationToken.None));
             loops.Add(Task.Run(() => _worker.RunAsync(stoppingToken), CancellationToken.None));
         }
 
-        return Task.WhenAll(loops);
+        await Task.WhenAll(loops);
     }
 }

@@ -68,7 +68,7 @@ internal sealed class LeaseHeartbeat
                 }
 
                 var newExpiry = now + leaseMicros;
-                switch (await TryAsync(fence, newExpiry, TimeSpan.FromTicks((expiresAt - now) * 10), stop))
+                switch (await TryAsync(fence, now, leaseMicros, TimeSpan.FromTicks((expiresAt - now) * 10), stop))
                 {
                     case Outcome.Held:
                         if (failures > 0)
@@ -99,9 +99,13 @@ internal sealed class LeaseHeartbeat
         }
     }
 
-    private async Task<Outcome> TryAsync(RunFence fence, long newExpiry, TimeSpan remaining, CancellationToken stop)
+    /// <remarks>
+    /// The store extends the lease by <paramref name="leaseMicros"/> on the database's clock where hosts share one
+    /// (PostgreSQL); this process tracks its own view of the expiry only to stop writing before the lease can lapse.
+    /// </remarks>
+    private async Task<Outcome> TryAsync(RunFence fence, long now, long leaseMicros, TimeSpan remaining, CancellationToken stop)
     {
-        var attempt = _runs.HeartbeatAsync(fence.RunId, fence.LeaseToken, newExpiry, stop);
+        var attempt = _runs.HeartbeatAsync(fence.RunId, fence.LeaseToken, now, leaseMicros, stop);
         try
         {
             // Bounded by the lease: a heartbeat stuck behind a lock must not outlive it unnoticed.

@@ -16,11 +16,19 @@ public interface IRunQueueStore
     /// <returns>How many schedules were processed (a full batch means: call again).</returns>
     Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Claims up to <paramref name="max"/> queued runs whose sync has no running run.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="max"/> queued runs whose sync has no running run, each leased for
+    /// <paramref name="leaseMicros"/> from now (the database's clock where several hosts share it, see
+    /// <see cref="HeartbeatAsync"/>).
+    /// </summary>
     Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken);
 
-    /// <summary>Extends the lease; false when the run is no longer this lease's (cancelled, expired, taken over).</summary>
-    Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken);
+    /// <summary>
+    /// Extends the lease to <paramref name="leaseMicros"/> from now; false when the run is no longer this lease's
+    /// (cancelled, expired, taken over). "Now" is the database's clock where several hosts share it (PostgreSQL),
+    /// else <paramref name="now"/>: lease expiry never compares two hosts' clocks.
+    /// </summary>
+    Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken);
 
     /// <summary>
     /// Completes several runs in one transaction (one commit for all: group commit); for each, false (and nothing
@@ -31,11 +39,35 @@ public interface IRunQueueStore
     /// <summary>Gives a run back to the queue on graceful shutdown (or fails it when a follow-up is already queued).</summary>
     Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken);
 
-    /// <summary>Re-queues (or, when a follow-up is already queued, fails) running runs whose lease expired.</summary>
+    /// <summary>
+    /// Re-queues running runs whose lease expired; fails them instead when a follow-up is already queued (even one
+    /// queued concurrently) or when they are poison (too many attempts that saved nothing, or the attempt ceiling).
+    /// </summary>
+    /// <returns>The runs re-queued.</returns>
     Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether every process that can hold a lease runs on this host (SQLite), so that a lease owner's process id
+    /// tells whether it is still alive.
+    /// </summary>
+    bool LeaseOwnersShareThisHost { get; }
+
+    /// <summary>The lease owners of the running runs.</summary>
+    Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Expires the leases of <paramref name="owners"/> at once (processes known dead); the reaper then takes their runs.</summary>
+    /// <returns>How many runs' leases were expired.</returns>
+    Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken);
 }
 
-public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now);
+/// <param name="Idempotency">
+/// When the request carries an idempotency key: its answer, stored in the trigger's own transaction, so that a
+/// committed trigger always has its answer remembered (a crash after the commit cannot let a retry apply it again).
+/// </param>
+public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiator, string? BatchId, long Now, IdempotentAnswer? Idempotency = null);
+
+/// <summary>The answer to remember for a reserved idempotency key, rendered from the trigger's outcomes before its commit.</summary>
+public sealed record IdempotentAnswer(long EnvironmentId, string Key, int Status, Func<IReadOnlyList<TriggerOutcome>, string> Render);
 
 public sealed record TriggerOutcome(string SyncId, long RunId, string Outcome);
 

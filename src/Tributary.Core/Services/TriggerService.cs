@@ -37,13 +37,29 @@ public sealed class TriggerService
         _timeProvider = timeProvider;
     }
 
-    public async Task<TriggerResult> TriggerAsync(Tenant tenant, SyncCommand command, bool reset, bool emptyCache, string initiator, CancellationToken cancellationToken)
+    public Task<TriggerResult> TriggerAsync(Tenant tenant, SyncCommand command, bool reset, bool emptyCache, string initiator, CancellationToken cancellationToken) =>
+        TriggerAsync(tenant, command, reset, emptyCache, initiator, remember: null, cancellationToken);
+
+    /// <param name="remember">
+    /// The reserved idempotency key and how to render the answer: the answer is stored in the trigger's transaction.
+    /// </param>
+    public async Task<TriggerResult> TriggerAsync(
+        Tenant tenant,
+        SyncCommand command,
+        bool reset,
+        bool emptyCache,
+        string initiator,
+        RememberedAnswer? remember,
+        CancellationToken cancellationToken)
     {
         var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
         var batchId = targets.Count > 1 ? Guid.NewGuid().ToString() : null;
+        var idempotency = remember is null
+            ? null
+            : new IdempotentAnswer(tenant.EnvironmentId, remember.Key, remember.Status, outcomes => remember.Render(new TriggerResult(batchId, targets, outcomes)));
         var outcomes = await _runs.ApplyTriggerAsync(
             targets,
-            new TriggerRequest(reset, emptyCache, initiator, batchId, Micros.Now(_timeProvider)),
+            new TriggerRequest(reset, emptyCache, initiator, batchId, Micros.Now(_timeProvider), idempotency),
             cancellationToken);
         foreach (var outcome in outcomes.Where(o => o.Outcome == TriggerOutcomes.Restarted))
         {
@@ -121,5 +137,8 @@ public sealed class TriggerService
 
 /// <summary>What a sync command targets: an integration, optionally one connection, and sync identifiers (empty = all).</summary>
 public sealed record SyncCommand(string ProviderConfigKey, string? ConnectionId, IReadOnlyList<SyncIdentifier> Syncs);
+
+/// <summary>An idempotency key reserved for this request, and the answer to remember for it (status and body).</summary>
+public sealed record RememberedAnswer(string Key, int Status, Func<TriggerResult, string> Render);
 
 public sealed record TriggerResult(string? BatchId, IReadOnlyList<SyncRow> Targets, IReadOnlyList<TriggerOutcome> Outcomes);

@@ -47,13 +47,28 @@ internal static class SyncEndpoints
         }
 
         var service = context.RequestServices.GetRequiredService<TriggerService>();
+
+        // With an Idempotency-Key the answer is rendered before the commit and stored in the trigger's transaction.
+        var reserved = context.Features.Get<ReservedIdempotencyKey>();
+        string? rendered = null;
+        var remember = reserved is null
+            ? null
+            : new RememberedAnswer(reserved.Key, StatusCodes.Status200OK, result => rendered = JsonResponses.Render(SyncResponses.Trigger(result), JsonResponses.Json.TriggerResponse));
         var result = await service.TriggerAsync(
             tenant,
             new SyncCommand(request.ProviderConfigKey, request.ConnectionId, ToCore(request.Syncs)),
             request.Reset,
             request.EmptyCache,
             "API call",
+            remember,
             context.RequestAborted);
+        if (reserved is not null && rendered is not null)
+        {
+            reserved.RememberedInTransaction = true;
+            await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, rendered);
+            return;
+        }
+
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, SyncResponses.Trigger(result), JsonResponses.Json.TriggerResponse);
     }
 

@@ -60,7 +60,9 @@ internal static class IdempotentRequests
             return;
         }
 
-        await RunAndRememberAsync(context, tenant, handler, idempotency, key);
+        var reserved = new ReservedIdempotencyKey(key);
+        context.Features.Set(reserved);
+        await RunAndRememberAsync(context, tenant, handler, idempotency, reserved);
     };
 
     private static async Task AnswerHeldKeyAsync(HttpContext context, IdempotencyReservation reservation, string hash)
@@ -94,8 +96,9 @@ internal static class IdempotentRequests
         Tenant tenant,
         Func<HttpContext, Tenant, Task> handler,
         IdempotencyService idempotency,
-        string key)
+        ReservedIdempotencyKey reserved)
     {
+        var key = reserved.Key;
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -107,14 +110,19 @@ internal static class IdempotentRequests
         {
             context.Response.Body = original;
 
-            // The request is over whatever happens next; the key must not stay reserved for it.
+            // The request is over whatever happens next; the key must not stay reserved for it. An answer the
+            // handler already stored with its commit stays (the release frees only a bare reservation).
             await idempotency.ReleaseAsync(tenant, key, CancellationToken.None);
             throw;
         }
 
         context.Response.Body = original;
         var status = context.Response.StatusCode;
-        if (status is >= 200 and < 300)
+        if (reserved.RememberedInTransaction)
+        {
+            // The handler stored its answer in its own transaction (the trigger's): nothing left to write.
+        }
+        else if (status is >= 200 and < 300)
         {
             // Remembered before the client sees it: a retry after a lost answer then finds it.
             await idempotency.RememberAsync(tenant, key, status, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), CancellationToken.None);
@@ -150,4 +158,15 @@ internal static class IdempotentRequests
         hash.AppendData(body.GetBuffer(), 0, (int)body.Length);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+}
+
+/// <summary>
+/// The idempotency key reserved for this request (an HTTP feature): a handler whose write can carry the answer
+/// stores it in the same transaction and marks it here, so that no crash between commit and answer can lose it.
+/// </summary>
+internal sealed class ReservedIdempotencyKey(string key)
+{
+    public string Key { get; } = key;
+
+    public bool RememberedInTransaction { get; set; }
 }

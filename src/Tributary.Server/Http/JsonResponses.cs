@@ -33,6 +33,17 @@ internal static class JsonResponses
         return JsonSerializer.SerializeAsync(context.Response.Body, body, typeInfo, context.RequestAborted);
     }
 
+    /// <summary>Renders an answer to text, for one that is stored before it is sent (an idempotent trigger's).</summary>
+    public static string Render<T>(T body, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(body, typeInfo);
+
+    /// <summary>Sends a body rendered by <see cref="Render"/>.</summary>
+    public static async Task WriteRenderedAsync(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
     public static Task ErrorAsync(HttpContext context, ApiError error) => WriteAsync(context, error.Status, ErrorBodies.From(error), Json.ErrorBody);
 
     public static Task SuccessAsync(HttpContext context) => WriteAsync(context, StatusCodes.Status200OK, SuccessResponse.True, Json.SuccessResponse);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 
@@ -72,9 +73,21 @@ internal sealed class SqlIdempotencyStore : IIdempotencyStore
     public async Task CompleteAsync(long environmentId, string key, int status, string response, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
-        var connection = writer.Connection;
+        await CompleteAsync(writer.Connection, null, environmentId, key, status, response, cancellationToken);
+    }
+
+    /// <summary>Stores the answer of a reserved key inside the caller's transaction (the trigger's: one commit for both).</summary>
+    internal static async Task CompleteAsync(
+        DbConnection connection,
+        DbTransaction? transaction,
+        long environmentId,
+        string key,
+        int status,
+        string response,
+        CancellationToken cancellationToken)
+    {
         await using var command = connection.Command(
-            "UPDATE idempotency_keys SET status = @status, response = @response WHERE environment_id = @env AND key = @key AND status = 0")
+            "UPDATE idempotency_keys SET status = @status, response = @response WHERE environment_id = @env AND key = @key AND status = 0", transaction)
             .With("status", status).With("response", response).With("env", environmentId).With("key", key);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

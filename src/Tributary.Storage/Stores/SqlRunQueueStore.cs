@@ -8,8 +8,18 @@ namespace Tributary.Storage.Stores;
 /// <summary>The durable run queue on SQLite and PostgreSQL; see <see cref="IRunQueueStore"/>.</summary>
 internal sealed class SqlRunQueueStore : IRunQueueStore
 {
-    /// <summary>A run that crashed its worker this many times is failed instead of re-queued (a poison run must not loop).</summary>
-    internal const int MaxAttempts = 5;
+    /// <summary>
+    /// A run whose attempts ended this many times in a row without committing anything (no record batch, no
+    /// checkpoint) is failed instead of re-queued: a poison run must not loop. An attempt that made progress does
+    /// not count and starts the count again, so a few unlucky crashes spread over a long run never add up.
+    /// </summary>
+    internal const int MaxStalledAttempts = 5;
+
+    /// <summary>
+    /// The ceiling on all attempts, progress or not: a function that saves one batch and then takes its process
+    /// down every time must still stop.
+    /// </summary>
+    internal const int MaxAttempts = 100;
 
     private const string ReleaseSql = $"""
         UPDATE runs SET
@@ -22,11 +32,39 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
         """;
 
-    private const string ReapFailSql =
-        $"UPDATE runs SET state = '{SqlStates.Failed}', finished_at = @now, lease_expires_at = NULL, error = @error WHERE id = @id AND state = '{SqlStates.Running}'";
+    private const string StalledError =
+        "The run's lease expired (its worker stopped or crashed) on too many attempts in a row that saved nothing; giving up.";
 
-    private const string ReapRequeueSql =
-        $"UPDATE runs SET state = '{SqlStates.Queued}', lease_owner = NULL, lease_expires_at = NULL WHERE id = @id AND state = '{SqlStates.Running}'";
+    private const string CeilingError = "The run's lease expired on its last allowed attempt (its worker stopped or crashed); giving up.";
+
+    private const string FollowUpError = "The run's lease expired (its worker stopped or crashed); a queued run of the same sync takes over.";
+
+    /// <summary>
+    /// Ends an expired lease, deciding in the statement itself: failed when the run is poison (too many attempts
+    /// without progress, or the ceiling) or a follow-up is already queued (it resumes from the same checkpoint),
+    /// otherwise back to the queue.
+    /// </summary>
+    private const string ReapSetSql = $"""
+        stalled_attempts = CASE WHEN progress = 0 THEN stalled_attempts + 1 ELSE 0 END,
+        state = CASE WHEN stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END >= @maxStalled OR attempt >= @maxAttempts
+                  OR EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}')
+                THEN '{SqlStates.Failed}' ELSE '{SqlStates.Queued}' END,
+        finished_at = CASE WHEN stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END >= @maxStalled OR attempt >= @maxAttempts
+                  OR EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}')
+                THEN @now ELSE NULL END,
+        error = CASE WHEN stalled_attempts + CASE WHEN progress = 0 THEN 1 ELSE 0 END >= @maxStalled THEN @stalledError
+                WHEN attempt >= @maxAttempts THEN @ceilingError
+                WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN @followUpError
+                ELSE error END,
+        lease_owner = NULL, lease_expires_at = NULL
+        """;
+
+    /// <summary>The fallback when a follow-up was queued concurrently: this run ends, the follow-up takes over.</summary>
+    private const string ReapFailOneSql = $"""
+        UPDATE runs SET state = '{SqlStates.Failed}', finished_at = @now, error = @followUpError,
+            stalled_attempts = CASE WHEN progress = 0 THEN stalled_attempts + 1 ELSE 0 END, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = @id AND state = '{SqlStates.Running}'
+        """;
 
     private const string ClaimColumns =
         "id, lease_token, sync_id, attempt, reset, empty_cache, empty_cache_done, trigger_source, attempt_started_at, result";
@@ -42,8 +80,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     private readonly string _resetClearCheckpointsSql;
     private readonly string _queuedOfSql;
     private readonly string _triggerSql;
-    private readonly string _advanceSql;
     private readonly string _reapSelectSql;
+    private readonly string _reapAllSql;
+    private readonly string _reapOneSql;
+    private readonly string _heartbeatSql;
 
     public SqlRunQueueStore(Database database)
     {
@@ -81,13 +121,17 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             RETURNING sync_id, id, {_dialect.InsertedColumn}
             """;
 
-        // The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.
-        _advanceSql = $"""
-            UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
-            WHERE {_dialect.InList("id", "ids")}
+        var expired = $"state = '{SqlStates.Running}' AND lease_expires_at <= {_dialect.LeaseNowMicros}";
+        _reapSelectSql = $"SELECT id FROM runs WHERE {expired} ORDER BY lease_expires_at LIMIT @limit {_dialect.SkipLocked}";
+        _reapAllSql = $"""
+            UPDATE runs SET {ReapSetSql}
+            WHERE {expired} AND id IN ({_reapSelectSql})
+            RETURNING id, state
             """;
-        _reapSelectSql = $"""
-            SELECT id, sync_id, attempt FROM runs WHERE state = '{SqlStates.Running}' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit {_dialect.SkipLocked}
+        _reapOneSql = $"UPDATE runs SET {ReapSetSql} WHERE id = @id AND {expired} RETURNING id, state";
+        _heartbeatSql = $"""
+            UPDATE runs SET lease_expires_at = {_dialect.LeaseNowMicros} + @lease
+            WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
             """;
     }
 
@@ -139,6 +183,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             }
         }
 
+        if (request.Idempotency is { } answer)
+        {
+            await SqlIdempotencyStore.CompleteAsync(
+                connection, transaction, answer.EnvironmentId, answer.Key, answer.Status, answer.Render(outcomes), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
     }
@@ -167,36 +217,36 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             return 0;
         }
 
-        var due = new List<string>();
-        await using (var select = connection.Command(
-            $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at LIMIT @limit", transaction)
-            .With("now", now).With("limit", (long)limit))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        // The idle tick (nothing due, every second) stays one indexed read: the batch statement is a write.
+        await using (var anyDue = connection.Command(AnyDueSql, transaction).With("now", now))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            if (await anyDue.ExecuteScalarAsync(cancellationToken) is null)
             {
-                due.Add(reader.GetString(0));
+                return 0;
             }
         }
 
-        if (due.Count == 0)
+        int processed;
+        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).With("limit", (long)limit))
+        {
+            processed = (await SqlRows.ReadAllAsync<long>(command, _ => row => 1, cancellationToken)).Count;
+        }
+
+        if (processed == 0)
         {
             return 0;
         }
 
-        await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).WithList(_dialect, "ids", due))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var command = connection.Command(_advanceSql, transaction).With("now", now).WithList(_dialect, "ids", due))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
-        return due.Count;
+        return processed;
     }
+
+    private const string AnyDueSql =
+        $"SELECT 1 FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now LIMIT 1";
+
+    /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree).</summary>
+    private const string DueSql =
+        $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT @limit";
 
     /// <summary>
     /// The insert of <see cref="EnqueueDueAsync"/>: a run for each due sync that has none queued or running.
@@ -206,13 +256,25 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// single <c>state IN (queued, running)</c> made PostgreSQL scan every run ever recorded for each batch,
     /// and SQLite walk each sync's whole run history: a burst of 100,000 schedules took a second per 1,000.
     /// </remarks>
-    internal static string EnqueueDueSql(Database database) => $"""
+    private const string InsertDueSql = $"""
         INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
-        SELECT s.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM syncs s
-        WHERE {database.Dialect.InList("s.id", "ids")}
-          AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = s.id AND q.state = '{SqlStates.Queued}')
-          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = s.id AND r.state = '{SqlStates.Running}')
+        SELECT due.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM due
+        WHERE NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = due.id AND q.state = '{SqlStates.Queued}')
+          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = due.id AND r.state = '{SqlStates.Running}')
         """;
+
+    /// <summary>The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.</summary>
+    private const string AdvanceDueSql = """
+        UPDATE syncs SET next_due_at = starts_at + ((@now - starts_at) / (frequency_ms * 1000) + 1) * (frequency_ms * 1000)
+        WHERE id IN (SELECT id FROM due)
+        RETURNING 1
+        """;
+
+    /// <summary>One scheduler batch (<see cref="SqlDialect.SchedulerBatch"/>): queue the due runs and advance their schedules.</summary>
+    internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(DueSql, InsertDueSql, AdvanceDueSql);
+
+    /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
+    internal static string EnqueueDueInsertSql() => $"WITH due AS ({DueSql}) {InsertDueSql}";
 
     /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
     /// <remarks>
@@ -220,7 +282,8 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// index of queued runs in id order lets the claim stop after @max candidates, whatever the history.
     /// </remarks>
     internal static string ClaimSql(SqlDialect dialect) => $"""
-        UPDATE runs SET state = '{SqlStates.Running}', lease_owner = @owner, lease_token = lease_token + 1, lease_expires_at = @expires,
+        UPDATE runs SET state = '{SqlStates.Running}', lease_owner = @owner, lease_token = lease_token + 1,
+            lease_expires_at = {dialect.LeaseNowMicros} + @lease, progress = 0,
             attempt = attempt + 1, attempt_started_at = @now, started_at = COALESCE(started_at, @now)
         WHERE id IN (
             SELECT q.id FROM runs q {dialect.IndexedBy("runs_claimable")}
@@ -241,7 +304,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         try
         {
             await using (var command = connection.Command(_claimSql, transaction)
-                .With("owner", owner).With("expires", now + leaseMicros).With("now", now).With("max", (long)max))
+                .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max))
             {
                 claimed = await SqlRows.ReadAllAsync(command, ReadClaim, cancellationToken);
             }
@@ -258,13 +321,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         return claimed;
     }
 
-    public async Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken)
+    public async Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var command = connection.Command(
-            $"UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'")
-            .With("expires", newExpiry).With("id", runId).With("token", leaseToken);
+        await using var command = connection.Command(_heartbeatSql)
+            .With("now", now).With("lease", leaseMicros).With("id", runId).With("token", leaseToken);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -328,37 +390,98 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        var expired = new List<(long Id, string SyncId, long Attempt)>();
-        await using (var select = connection.Command(_reapSelectSql, transaction).With("now", now).With("limit", (long)limit))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                expired.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-        }
-
         var requeued = new List<long>();
-        foreach (var (id, syncId, attempt) in expired)
+        await transaction.SaveAsync(ReapSavepoint, cancellationToken);
+        try
         {
-            // A follow-up is already queued: it resumes from the same checkpoint, so the expired run ends
-            // here rather than queueing a second run for the sync.
-            await using var hasFollowUp = connection.Command($"SELECT COUNT(*) FROM runs WHERE sync_id = @sync AND state = '{SqlStates.Queued}'", transaction)
-                .With("sync", syncId);
-            var failIt = attempt >= MaxAttempts || await hasFollowUp.ScalarInt64Async(cancellationToken) > 0;
-            var sql = failIt ? ReapFailSql : ReapRequeueSql;
-            await using var update = connection.Command(sql, transaction).With("now", now).With("id", id)
-                .With("error", attempt >= MaxAttempts
-                    ? $"The run's lease expired {attempt} times (its worker stopped or crashed); giving up."
-                    : "The run's lease expired (its worker stopped or crashed); a queued run of the same sync takes over.");
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1 && !failIt)
-            {
-                requeued.Add(id);
-            }
+            await using var all = AddReapParameters(connection.Command(_reapAllSql, transaction), now).With("limit", (long)limit);
+            await ReadReapedAsync(all, requeued, cancellationToken);
+        }
+        catch (Exception ex) when (_dialect.IsRacingUniqueViolation(ex))
+        {
+            // A trigger queued a follow-up for one of these syncs after this statement's snapshot: its index entry
+            // refused our re-queue. Run by run instead, so that one race ends one run, not the whole batch.
+            await transaction.RollbackAsync(ReapSavepoint, cancellationToken);
+            requeued.Clear();
+            await ReapOneByOneAsync(connection, transaction, now, limit, requeued, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return requeued;
+    }
+
+    private const string ReapSavepoint = "reap";
+
+    private async Task ReapOneByOneAsync(DbConnection connection, DbTransaction transaction, long now, int limit, List<long> requeued, CancellationToken cancellationToken)
+    {
+        List<long> ids;
+        await using (var select = connection.Command(_reapSelectSql, transaction).With("now", now).With("limit", (long)limit))
+        {
+            ids = await SqlRows.ReadAllAsync<long>(select, _ => row => row.GetInt64(0), cancellationToken);
+        }
+
+        foreach (var id in ids)
+        {
+            await transaction.SaveAsync(ReapSavepoint, cancellationToken);
+            try
+            {
+                await using var one = AddReapParameters(connection.Command(_reapOneSql, transaction), now).With("id", id);
+                await ReadReapedAsync(one, requeued, cancellationToken);
+            }
+            catch (Exception ex) when (_dialect.IsRacingUniqueViolation(ex))
+            {
+                // The follow-up exists now: it resumes from the same checkpoint, so this run ends here.
+                await transaction.RollbackAsync(ReapSavepoint, cancellationToken);
+                await using var fail = connection.Command(ReapFailOneSql, transaction)
+                    .With("now", now).With("followUpError", FollowUpError).With("id", id);
+                await fail.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+    }
+
+    private static DbCommand AddReapParameters(DbCommand command, long now) =>
+        command.With("now", now)
+            .With("maxStalled", (long)MaxStalledAttempts)
+            .With("maxAttempts", (long)MaxAttempts)
+            .With("stalledError", StalledError)
+            .With("ceilingError", CeilingError)
+            .With("followUpError", FollowUpError);
+
+    private static async Task ReadReapedAsync(DbCommand command, List<long> requeued, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetString(1) == SqlStates.Queued)
+            {
+                requeued.Add(reader.GetInt64(0));
+            }
+        }
+    }
+
+    public bool LeaseOwnersShareThisHost => _dialect.LeaseOwnersShareThisHost;
+
+    public async Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT DISTINCT lease_owner FROM runs WHERE state = '{SqlStates.Running}' AND lease_owner IS NOT NULL");
+        return await SqlRows.ReadAllAsync<string>(command, _ => row => row.GetString(0), cancellationToken);
+    }
+
+    public async Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    {
+        if (owners.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var command = connection.Command(
+            $"UPDATE runs SET lease_expires_at = 0 WHERE state = '{SqlStates.Running}' AND {_dialect.InList("lease_owner", "owners")}")
+            .WithList(_dialect, "owners", owners);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static RowReader<ClaimedRun> ReadClaim(DbDataReader reader)

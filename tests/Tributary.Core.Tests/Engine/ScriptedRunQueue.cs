@@ -30,10 +30,11 @@ internal sealed class ScriptedRunQueue : IRunQueueStore
 
     public static bool Throws() => throw new TransientTestException("the database is restarting");
 
-    public Task<bool> HeartbeatAsync(long runId, long leaseToken, long newExpiry, CancellationToken cancellationToken)
+    /// <summary>The expiry each heartbeat asked for, on the caller's clock (now + lease), as SQLite stores it.</summary>
+    public Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _heartbeats);
-        HeartbeatExpiries.Enqueue(newExpiry);
+        HeartbeatExpiries.Enqueue(now + leaseMicros);
         var answer = _heartbeatScript.TryDequeue(out var scripted) ? scripted : HeartbeatAfterScript;
         try
         {
@@ -63,6 +64,12 @@ internal sealed class ScriptedRunQueue : IRunQueueStore
         throw new NotSupportedException();
 
     public Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public bool LeaseOwnersShareThisHost => false;
+
+    public Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken) => throw new NotSupportedException();
 }
 
 /// <summary>Stands for a storage failure that passes (a lost connection); <see cref="TestTransientErrors"/> says so.</summary>

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
+using Tributary.Storage.Stores;
 using Tributary.Testing;
 
 namespace Tributary.Server.Tests.Api;
@@ -121,6 +123,83 @@ public sealed class IdempotencyTests
         Assert.Equal(200, first.Status);
         Assert.Equal((409, "idempotency_key_in_use"), (held.Status, (string?)held.Json["error"]!["code"]));
         Assert.Equal(200, takenOver.Status);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Trigger_CrashAfterItsCommit_TheRetryReplaysTheStoredAnswerAndAppliesNothing(TestDialect dialect)
+    {
+        var crashOnce = new CrashAfterCommitOnce();
+        await using var server = await TestServer.StartAsync(
+            dialect,
+            Token,
+            engine: e => e.RunWorkers = false,
+            services: services => services.AddSingleton<IRunQueueStore>(sp => crashOnce.Wrap(ActivatorUtilities.CreateInstance<SqlRunQueueStore>(sp))));
+        await server.CreateConnectionAsync("acme", null, Token);
+        const string reset = """{"provider_config_key":"demo","connection_id":"acme","syncs":["contacts"],"opts":{"reset":true}}""";
+
+        var crashed = await TriggerAsync(server, "key-1", reset);
+        var retry = await TriggerAsync(server, "key-1", reset);
+        var runs = await server.Client.SendAsync(HttpMethod.Get, "runs", null, null, Token);
+
+        Assert.Equal(500, crashed.Status);
+        Assert.Equal(1, crashOnce.Crashes);
+        Assert.Equal(200, retry.Status);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal("queued", (string?)retry.Json["runs"]![0]!["outcome"]);
+
+        // One run: the retry did not apply the trigger (nor its reset) a second time.
+        var run = Assert.Single(runs!["runs"]!.AsArray());
+        Assert.Equal((string?)retry.Json["runs"]![0]!["run_id"], (string?)run!["id"]);
+    }
+
+    /// <summary>A run queue whose first trigger fails after its transaction committed: the process "dies" before answering.</summary>
+    private sealed class CrashAfterCommitOnce
+    {
+        private int _crashes;
+
+        public int Crashes => _crashes;
+
+        public IRunQueueStore Wrap(IRunQueueStore inner) => new Store(inner, this);
+
+        private sealed class Store(IRunQueueStore inner, CrashAfterCommitOnce owner) : IRunQueueStore
+        {
+            public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
+            {
+                var outcomes = await inner.ApplyTriggerAsync(targets, request, cancellationToken);
+                if (Interlocked.Increment(ref owner._crashes) == 1)
+                {
+                    throw new IOException("Simulated crash after the trigger's commit.");
+                }
+
+                Interlocked.Decrement(ref owner._crashes);
+                return outcomes;
+            }
+
+            public Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken) => inner.EnqueueDueAsync(now, limit, cancellationToken);
+
+            public Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
+                inner.ClaimAsync(owner, max, now, leaseMicros, cancellationToken);
+
+            public Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken) =>
+                inner.HeartbeatAsync(runId, leaseToken, now, leaseMicros, cancellationToken);
+
+            public Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken) =>
+                inner.CompleteManyAsync(completions, cancellationToken);
+
+            public Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken) => inner.ReleaseAsync(fence, now, cancellationToken);
+
+            public Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken) =>
+                inner.ReapExpiredAsync(now, limit, cancellationToken);
+
+            public bool LeaseOwnersShareThisHost => inner.LeaseOwnersShareThisHost;
+
+            public Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken) => inner.LeaseOwnersAsync(cancellationToken);
+
+            public Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken) =>
+                inner.ExpireLeasesAsync(owners, cancellationToken);
+        }
     }
 
     private static Task<RawResponse> TriggerAsync(
