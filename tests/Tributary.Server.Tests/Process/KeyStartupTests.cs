@@ -12,17 +12,8 @@ namespace Tributary.Server.Tests.Process;
 /// </summary>
 public sealed class KeyStartupTests
 {
-    private const string Config = """
-        integrations:
-          demo:
-            provider: sample-data
-            syncs:
-              deals:
-                function: sample-data
-                models: [Deal]
-                frequency: every 1h
-                auto_start: false
-        """;
+    /// <summary>The fault tests' one sample-data sync (<see cref="FaultTestKit.Config"/>).</summary>
+    private const string Config = FaultTestKit.Config;
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -15,17 +15,8 @@ public sealed class QueueFaultTests
     /// <summary><c>TRIBUTARY_FAULT_FULL=1</c> runs the full kill loop (20 kills, 300,000 records); otherwise the quick form.</summary>
     public const string FullVariable = "TRIBUTARY_FAULT_FULL";
 
-    private const string Config = """
-        integrations:
-          demo:
-            provider: sample-data
-            syncs:
-              deals:
-                function: sample-data
-                models: [Deal]
-                frequency: every 1h
-                auto_start: false
-        """;
+    /// <summary>The fault tests' one sample-data sync (<see cref="FaultTestKit.Config"/>).</summary>
+    private const string Config = FaultTestKit.Config;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

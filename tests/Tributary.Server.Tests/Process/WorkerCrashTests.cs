@@ -10,17 +10,8 @@ namespace Tributary.Server.Tests.Process;
 /// </summary>
 public sealed class WorkerCrashTests
 {
-    private const string Config = """
-        integrations:
-          demo:
-            provider: sample-data
-            syncs:
-              deals:
-                function: sample-data
-                models: [Deal]
-                frequency: every 1h
-                auto_start: false
-        """;
+    /// <summary>The fault tests' one sample-data sync (<see cref="FaultTestKit.Config"/>).</summary>
+    private const string Config = FaultTestKit.Config;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
