@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tributary.Client;
 using Tributary.Testing;
+using static Tributary.Server.Tests.Process.FaultTestKit;
 
 namespace Tributary.Server.Tests.Process;
 
@@ -110,23 +111,6 @@ public sealed class WorkerCrashTests
             },
             Token);
 
-    private static async Task<string> TriggerAsync(TributaryClient client, string connectionId)
-    {
-        var response = await client.TriggerAsync(
-            new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = connectionId, ["syncs"] = new JsonArray("deals") },
-            Token);
-        return (string)response!["runs"]![0]!["run_id"]!;
-    }
-
-    private static async Task WaitForRecordsAsync(TributaryClient client, string connectionId, int atLeast) =>
-        await Eventually.ValueAsync(
-            async token => (await client.RecordsAsync("demo", connectionId, "Deal", null, 1000, token))!["records"]!.AsArray().Count,
-            count => count >= atLeast,
-            TimeSpan.FromSeconds(60),
-            $"{atLeast} Deal records of {connectionId}",
-            Token,
-            TimeSpan.FromMilliseconds(20));
-
     private static async Task<JsonNode> WaitForFinalAsync(TributaryClient client, string runId) =>
         (await Eventually.ValueAsync(
             token => client.GetRunAsync(runId, token),
@@ -135,25 +119,4 @@ public sealed class WorkerCrashTests
             $"run {runId} to reach a final state",
             Token,
             TimeSpan.FromMilliseconds(100)))!;
-
-    /// <summary>Every live record's payload, by id (metadata left out: timestamps differ between the two runs by design).</summary>
-    private static async Task<SortedDictionary<string, string>> PayloadsAsync(TributaryClient client, string connectionId)
-    {
-        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        string? cursor = null;
-        do
-        {
-            var page = (await client.RecordsAsync("demo", connectionId, "Deal", cursor, 1000, Token))!;
-            foreach (var record in page["records"]!.AsArray())
-            {
-                var copy = record!.AsObject().DeepClone().AsObject();
-                copy.Remove("_nango_metadata");
-                result[(string)copy["id"]!] = copy.ToJsonString();
-            }
-
-            cursor = (string?)page["next_cursor"];
-        }
-        while (cursor is not null);
-        return result;
-    }
 }
