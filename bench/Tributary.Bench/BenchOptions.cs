@@ -10,22 +10,28 @@ internal sealed record BenchOptions(
     string TributaryDll,
     string WorkDir,
     bool KeepWorkDir,
-    string CommandLine)
+    string CommandLine,
+    string? Only = null)
 {
+    /// <summary>The one scenario <c>--only</c> accepts: B10's burst, idle tick and baseline, without the rest of the suite.</summary>
+    public const string SchedulerOnly = "B10";
+
     public const string Usage = """
         usage: tributary-bench [--quick|--medium|--full] [--database sqlite|postgres|both] [--postgres-url CONN]
                                [--tributary PATH/tributary-bench-host.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
-                               [--command "how this run was started, for docs/benchmarks.md"]
+                               [--command "how this run was started, for docs/benchmarks.md"] [--only B10]
           --quick       small sizes; checks that every figure is produced (exit 1 when one is missing)
           --full        the sizes of issue 5 (1,000,000 records, 10,000 fan-out connections, 100,000 schedules)
           --postgres-url an empty PostgreSQL to use; without it the bench starts one with scripts/postgres.sh
+          --only B10    only the scheduler figures (fan-out connections, then the burst, idle tick and baseline);
+                        the other figures are not produced, so it cannot be combined with --write-docs
         """;
 
     public static BenchOptions Parse(string[] args)
     {
         var profile = BenchProfile.Quick;
         var database = "both";
-        string? postgresUrl = null, repo = null, tributary = null, workDir = null, command = null;
+        string? postgresUrl = null, repo = null, tributary = null, workDir = null, command = null, only = null;
         bool writeDocs = false, keep = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -63,6 +69,14 @@ internal sealed record BenchOptions(
                 case "--keep":
                     keep = true;
                     break;
+                case "--only":
+                    only = Next();
+                    if (only != SchedulerOnly)
+                    {
+                        throw new ArgumentException($"--only accepts {SchedulerOnly}; got '{only}'.");
+                    }
+
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -75,6 +89,11 @@ internal sealed record BenchOptions(
             "both" => ["sqlite", "postgres"],
             _ => throw new ArgumentException($"--database must be sqlite, postgres or both; got '{database}'."),
         };
+        if (only is not null && writeDocs)
+        {
+            throw new ArgumentException("--only produces a part of the figures; it cannot write docs/benchmarks.md.");
+        }
+
         var repoRoot = Path.GetFullPath(repo ?? FindRepoRoot());
         var dll = Path.GetFullPath(tributary ?? FindTributary(repoRoot));
         if (!File.Exists(dll))
@@ -92,7 +111,8 @@ internal sealed record BenchOptions(
             dll,
             Path.GetFullPath(work),
             keep,
-            command ?? "tributary-bench " + string.Join(' ', args));
+            command ?? "tributary-bench " + string.Join(' ', args),
+            only);
     }
 
     private static string FindRepoRoot()

@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(new CredentialProtector(encryptionKey));
         services.AddSingleton<WorkSignal>();
+        services.AddSingleton<SchedulerBurst>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<ProviderHttpClientFactory>();
         services.AddSingleton<RunCompletions>();

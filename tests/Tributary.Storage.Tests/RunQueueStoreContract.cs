@@ -178,6 +178,38 @@ public abstract class RunQueueStoreContract
     }
 
     [Fact]
+    public async Task SchedulerBatchCommit_WaitsForNoFlush_AndTheConnectionIsDurableAgainAfterIt()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var database = h.Database.Database;
+        await using var connection = await database.OpenAsync(Token);
+
+        // SQLite: synchronous NORMAL (1) for the batch, FULL (2) again after it, on the same pooled connection.
+        // PostgreSQL: asynchronous commit inside the batch's transaction only.
+        await using (await database.Dialect.RelaxCommitBeforeBeginAsync(connection, Token))
+        {
+            await using var transaction = await database.Dialect.BeginWriteAsync(connection, Token);
+            await database.Dialect.RelaxCommitInTransactionAsync(connection, transaction, Token);
+            Assert.Equal(Dialect == TestDialect.Postgres ? "off" : "1", await DurabilityAsync(connection, transaction));
+            await transaction.CommitAsync(Token);
+        }
+
+        Assert.Equal(Dialect == TestDialect.Postgres ? "on" : "2", await DurabilityAsync(connection, null));
+
+        // And the store's batch leaves every write connection as durable as before.
+        await h.CreateConnectionAsync("c1", Token);
+        Assert.Equal(1, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
+        await using var writer = await database.OpenWriteAsync(WriteKind.Control, Token);
+        Assert.Equal(Dialect == TestDialect.Postgres ? "on" : "2", await DurabilityAsync(writer.Connection, null));
+    }
+
+    private async Task<string> DurabilityAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)
+    {
+        await using var command = connection.Command(Dialect == TestDialect.Postgres ? "SHOW synchronous_commit" : "PRAGMA synchronous", transaction);
+        return Convert.ToString(await command.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    [Fact]
     public async Task Reap_AttemptsThatSavedSomething_DoNotCountTowardThePoisonLimit()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -29,6 +29,12 @@ internal sealed class DatabaseRun
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (_context.Options.Only == BenchOptions.SchedulerOnly)
+        {
+            await SchedulerOnlyAsync(cancellationToken);
+            return;
+        }
+
         await AllInOneAsync(cancellationToken);
         await SplitRolesAsync(cancellationToken);
         await WithoutServerAsync(cancellationToken);
@@ -87,6 +93,23 @@ internal sealed class DatabaseRun
             // The same worker's scheduler queues the burst while its 16 slots drain runs, as a production worker would.
             await StepAsync("B10 burst", () => SchedulerScenario.BurstAsync(_context, api, cancellationToken), cancellationToken);
         }
+    }
+
+    /// <summary><c>--only B10</c>: the fan-out connections, then B10 as the full suite measures it (same worker shape).</summary>
+    private async Task SchedulerOnlyAsync(CancellationToken cancellationToken)
+    {
+        await using (var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken))
+        {
+            using var api = _context.Api(apiServer);
+            await Setup.CreateFanoutConnectionsAsync(_context, api, cancellationToken);
+            await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
+            await StepAsync("B10 burst", () => SchedulerScenario.BurstAsync(_context, api, cancellationToken), cancellationToken);
+        }
+
+        await using var stores = QueueScenario.EngineStores(_context);
+        var runs = stores.GetRequiredService<IRunQueueStore>();
+        await StepAsync("B10 idle tick", () => SchedulerScenario.IdleTickAsync(_context, runs, cancellationToken), cancellationToken);
+        await StepAsync("B10 baseline", () => SchedulerScenario.BurstBaselineAsync(_context, cancellationToken), cancellationToken);
     }
 
     private async Task WithoutServerAsync(CancellationToken cancellationToken)

@@ -54,6 +54,17 @@ internal static class Setup
         context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
     }
 
+    /// <summary>Only the fan-out connections (B10 alone needs nothing else).</summary>
+    public static async Task CreateFanoutConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, context.Profile.FanoutConnections),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => await api.CreateConnectionAsync(BenchNames.Fanout, BenchNames.FanoutConnection(i), [], token));
+        context.Info($"created {context.Profile.FanoutConnections:N0} fan-out connections ({context.Profile.Schedules:N0} syncs) in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+    }
+
     /// <summary>Runs the probe sync once: a server built without the bench functions fails here, with a hint, not later.</summary>
     public static async Task PreflightAsync(BenchApi api, CancellationToken cancellationToken)
     {

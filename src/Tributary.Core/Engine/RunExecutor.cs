@@ -21,6 +21,12 @@ public sealed class RunExecutor
     private static readonly TimeSpan HandBackMaxDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReleaseFirstRetry = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Retries of a finished run's completion before it goes back to the queue after all (about ten minutes with
+    /// the backoff): a bound for an outage that a heartbeat survives but a completion never does.
+    /// </summary>
+    internal const int MaxCompletionRetries = 24;
+
     private readonly ISyncStore _syncs;
     private readonly IRunQueueStore _runs;
     private readonly RunCompletions _completions;
@@ -240,11 +246,43 @@ public sealed class RunExecutor
         // Deprecated track_deletes: records of the sync's models not seen by this pass are soft-deleted.
         await context.FinishRunAsync(cancellationToken);
 
-        var completed = await _completions.CompleteAsync(
-            new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt));
+        var completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, cancellationToken);
         if (!completed)
         {
             throw new LeaseLostException($"Run {run.RunId} finished after losing its lease; its completion was refused.");
+        }
+    }
+
+    /// <summary>
+    /// Records the success, retrying a transient storage error (a full disk, a database restart) in place for as
+    /// long as the lease holds: the heartbeat keeps the run, so nothing else can claim it meanwhile.
+    /// </summary>
+    /// <remarks>
+    /// Handing the run back instead would run the function again after its final checkpoint: work, provider calls
+    /// and records (a new generation, for a function that pages by checkpoint) that the trigger never asked for.
+    /// When the lease is lost or the worker stops, the token ends the wait and the usual paths take over; after
+    /// <see cref="MaxCompletionRetries"/> the error goes up and the run is handed back.
+    /// </remarks>
+    private async Task<bool> CompleteWhileLeaseHoldsAsync(ClaimedRun run, RunFence fence, RunCounts counts, CancellationToken cancellationToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                return await _completions.CompleteAsync(
+                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt));
+            }
+            catch (Exception ex) when (_transient.IsTransient(ex) && !cancellationToken.IsCancellationRequested && failures <= MaxCompletionRetries)
+            {
+                var delay = Backoff.Delay(failures, HandBackFirstDelay, HandBackMaxDelay);
+                _logger.LogWarning(
+                    "Run {RunId} finished, but recording its completion met a transient storage error ({Failures} in a row); retrying in {Delay:0.0} s while it holds its lease: {Error}",
+                    run.RunId,
+                    failures,
+                    delay.TotalSeconds,
+                    $"{ex.GetType().Name}: {ex.Message}");
+                await Task.Delay(delay, _timeProvider, cancellationToken);
+            }
         }
     }
 

@@ -12,36 +12,52 @@ public sealed class SyncScheduler
 {
     private readonly IRunQueueStore _runs;
     private readonly RunWakeups _wakeups;
+    private readonly SchedulerBurst _burst;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncScheduler> _logger;
 
-    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
+    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, SchedulerBurst burst, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
     {
         _runs = runs;
         _wakeups = wakeups;
+        _burst = burst;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
     /// <summary>One tick: queues every due schedule, in batches. Returns how many schedules were processed.</summary>
+    /// <remarks>
+    /// A tick whose first batch is full has a backlog (an outage, a mass start): this process's worker holds its
+    /// claims until the tick ends (<see cref="SchedulerBurst"/>), so the batches do not queue behind them.
+    /// </remarks>
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        while (true)
+        try
         {
-            var processed = await _runs.EnqueueDueAsync(Micros.Now(_timeProvider), _options.SchedulerBatchSize, cancellationToken);
-            total += processed;
-            if (processed > 0)
+            while (true)
             {
+                var processed = await _runs.EnqueueDueAsync(Micros.Now(_timeProvider), _options.SchedulerBatchSize, cancellationToken);
+                total += processed;
+                if (processed < _options.SchedulerBatchSize)
+                {
+                    if (processed > 0)
+                    {
+                        await _wakeups.WakeAsync(cancellationToken);
+                    }
+
+                    return total;
+                }
+
+                _burst.Begin();
                 await _wakeups.WakeAsync(cancellationToken);
             }
-
-            if (processed < _options.SchedulerBatchSize)
-            {
-                return total;
-            }
+        }
+        finally
+        {
+            _burst.End();
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class SyncWorker
     private readonly IRunQueueStore _runs;
     private readonly RunExecutor _executor;
     private readonly WorkSignal _signal;
+    private readonly SchedulerBurst _burst;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncWorker> _logger;
@@ -20,11 +21,12 @@ public sealed class SyncWorker
     private readonly HashSet<Task> _running = [];
     private readonly object _gate = new();
 
-    public SyncWorker(IRunQueueStore runs, RunExecutor executor, WorkSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncWorker> logger)
+    public SyncWorker(IRunQueueStore runs, RunExecutor executor, WorkSignal signal, SchedulerBurst burst, EngineOptions options, TimeProvider timeProvider, ILogger<SyncWorker> logger)
     {
         _runs = runs;
         _executor = executor;
         _signal = signal;
+        _burst = burst;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -48,6 +50,8 @@ public sealed class SyncWorker
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // While this process's scheduler queues a backlog, its batches go first (bounded; see SchedulerBurst).
+                await _burst.WaitAsync(stoppingToken);
                 var free = _options.WorkerSlots - RunningCount;
                 var claimedAll = false;
                 if (free > 0)

@@ -209,6 +209,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
+
+        // A batch commits without waiting for the disk: a lost batch leaves its schedules due (see the dialect).
+        await using var relaxed = await _dialect.RelaxCommitBeforeBeginAsync(connection, cancellationToken);
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
 
         // One scheduler at a time across processes; the others skip this tick instead of waiting.
@@ -226,6 +229,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             }
         }
 
+        await _dialect.RelaxCommitInTransactionAsync(connection, transaction, cancellationToken);
         int processed;
         await using (var command = connection.Command(_enqueueDueSql, transaction).With("now", now).With("limit", (long)limit))
         {

@@ -4,7 +4,7 @@ using Tributary.Core.Ports;
 
 namespace Tributary.Core.Tests.Engine;
 
-/// <summary>A run queue whose heartbeats and releases answer as a test scripts them; the other verbs are not used.</summary>
+/// <summary>A run queue whose heartbeats, releases and scheduler batches answer as a test scripts them; the other verbs are not used.</summary>
 internal sealed class ScriptedRunQueue : IRunQueueStore
 {
     private readonly ConcurrentQueue<Func<bool>> _heartbeatScript = new();
@@ -55,7 +55,11 @@ internal sealed class ScriptedRunQueue : IRunQueueStore
     public Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>What each scheduler batch answers (how many schedules it queued); unset, the verb is not used.</summary>
+    public Func<int, int>? EnqueueDue { get; set; }
+
+    public Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult((EnqueueDue ?? throw new NotSupportedException())(limit));
 
     public Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
         throw new NotSupportedException();

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Tributary.Core.Engine;
+using Tributary.Core.Ports;
+
+namespace Tributary.Core.Tests.Engine;
+
+/// <summary>
+/// While the scheduler queues a backlog (a tick whose first batch is full), this process's worker holds its claims,
+/// for at most <see cref="SchedulerBurst.MaxHold"/>; an ordinary tick never holds it.
+/// </summary>
+public sealed class SchedulerBurstTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void NoBurst_TheWorkerIsNotHeld()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+
+        Assert.True(burst.WaitAsync(Token).IsCompletedSuccessfully);
+        Assert.False(burst.InProgress);
+    }
+
+    [Fact]
+    public async Task ABurst_HoldsTheWorkerUntilItEnds()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        burst.Begin();
+
+        var held = burst.WaitAsync(Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, Token); // a real pause: nothing may release it
+        Assert.False(held.IsCompleted);
+
+        burst.End();
+        await held.WaitAsync(TimeSpan.FromSeconds(5), Token);
+        Assert.False(burst.InProgress);
+    }
+
+    [Fact]
+    public async Task ABurstLongerThanMaxHold_ReleasesTheWorkerAfterMaxHold_AndNoLongerHoldsIt()
+    {
+        var time = new FakeTimeProvider();
+        var burst = new SchedulerBurst(time);
+        burst.Begin();
+
+        var held = burst.WaitAsync(Token);
+        time.Advance(SchedulerBurst.MaxHold - TimeSpan.FromSeconds(1));
+        Assert.False(held.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await held.WaitAsync(TimeSpan.FromSeconds(5), Token);
+
+        // The burst goes on, but a worker that waited MaxHold is not held again by it.
+        Assert.True(burst.InProgress);
+        Assert.True(burst.WaitAsync(Token).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task ATickWithABacklog_HoldsTheWorkerWhileItsBatchesRun_AndReleasesItAtTheEnd()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        var queue = new ScriptedRunQueue();
+        var answers = new Queue<int>([1000, 1000, 7]);
+        var heldDuringBatch = new List<bool>();
+        queue.EnqueueDue = limit =>
+        {
+            Assert.Equal(1000, limit);
+            heldDuringBatch.Add(burst.InProgress);
+            return answers.Dequeue();
+        };
+        var scheduler = Scheduler(queue, burst);
+
+        Assert.Equal(2007, await scheduler.TickAsync(Token));
+
+        // The first batch found the backlog; the next two ran with the worker held; the tick's end released it.
+        Assert.Equal([false, true, true], heldDuringBatch);
+        Assert.False(burst.InProgress);
+    }
+
+    [Fact]
+    public async Task AnOrdinaryTick_NeverHoldsTheWorker()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        var queue = new ScriptedRunQueue();
+        var heldDuringBatch = new List<bool>();
+        queue.EnqueueDue = _ =>
+        {
+            heldDuringBatch.Add(burst.InProgress);
+            return 12;
+        };
+
+        Assert.Equal(12, await Scheduler(queue, burst).TickAsync(Token));
+        Assert.Equal([false], heldDuringBatch);
+        Assert.False(burst.InProgress);
+    }
+
+    [Fact]
+    public async Task ATickThatFailsMidBurst_ReleasesTheWorker()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        var queue = new ScriptedRunQueue();
+        var calls = 0;
+        queue.EnqueueDue = _ => ++calls == 1 ? 1000 : throw new InvalidOperationException("the database went away");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Scheduler(queue, burst).TickAsync(Token));
+        Assert.False(burst.InProgress);
+    }
+
+    private static SyncScheduler Scheduler(ScriptedRunQueue queue, SchedulerBurst burst) =>
+        new(queue, new RunWakeups(new WorkSignal(), new NoWakeups()), burst, new EngineOptions(), new FakeTimeProvider(), NullLogger<SyncScheduler>.Instance);
+
+    private sealed class NoWakeups : IRunWakeups
+    {
+        public Task PublishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
