@@ -21,4 +21,21 @@ public static class SyncFunctionServiceCollectionExtensions
             ?? throw new ArgumentException($"{typeof(T)} has no [SyncFunction(\"name\")] attribute; add one, or register it with AddSyncFunction<T>(name).", nameof(T));
         return services.AddSyncFunction<T>(attribute.Name);
     }
+
+    /// <summary>
+    /// Registers <paramref name="type"/> under <paramref name="name"/>, for hosts that find their functions at run time
+    /// (e.g. a table of names and types).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> does not implement <see cref="ISyncFunction"/>.</exception>
+    public static IServiceCollection AddSyncFunction(this IServiceCollection services, string name, Type type)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(type);
+        if (!typeof(ISyncFunction).IsAssignableFrom(type) || type.IsAbstract)
+        {
+            throw new ArgumentException($"{type} is not a class implementing ISyncFunction.", nameof(type));
+        }
+
+        return services.AddSingleton(new SyncFunctionRegistration(name, type));
+    }
 }
