@@ -1,13 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Bench.Functions;
 using Tributary.Cli;
-using Tributary.Core;
+using Tributary.Hosting;
 
 var root = TributaryCommandLine.Create(services =>
 {
     foreach (var (name, type) in BenchSyncFunctions.ByName)
     {
-        services.AddSingleton(new SyncFunctionRegistration(name, type));
+        services.AddSyncFunction(name, type);
     }
 });
 return await root.Parse(args).InvokeAsync();

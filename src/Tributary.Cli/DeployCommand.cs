@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Configuration;
 using Tributary.Core.Engine;
 using Tributary.Server.Hosting;
@@ -7,7 +8,8 @@ namespace Tributary.Cli;
 
 internal static class DeployCommand
 {
-    public static Command Create()
+    /// <param name="configureServices">The host's registrations: deploy checks that every sync's function resolves among them.</param>
+    public static Command Create(Action<IServiceCollection>? configureServices = null)
     {
         var binding = new ServerOptionsBinding();
         var command = new Command("deploy", "Validate tributary.yaml and apply it to the database (runs, checkpoints and records are kept).");
@@ -21,7 +23,7 @@ internal static class DeployCommand
             {
                 // Building the app migrates, ensures the environment and deploys; it is not started.
                 var engine = new EngineOptions { RunScheduler = false, RunWorkers = false };
-                await using var app = await TributaryApp.BuildAsync(options, engine, null, cancellationToken);
+                await using var app = await TributaryApp.BuildAsync(options, engine, configureServices, cancellationToken);
                 await result.InvocationConfiguration.Output.WriteLineAsync(
                     File.Exists(options.ConfigPath) ? $"Deployed {options.ConfigPath}." : "No configuration file; deployed the built-in demo.");
                 return ExitCodes.Ok;

@@ -1,6 +1,5 @@
-using System.CommandLine;
-using Tributary.Cli;
+using Tributary.Hosting;
 
-// System.CommandLine ends the process 2 s after SIGTERM by default, before `serve` has handed its runs back.
-return await TributaryCommandLine.Create().Parse(args)
-    .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServeCommand.ProcessTerminationTimeout });
+// The stock binary is the hosting library with only the built-in functions (and those tributary.yaml's
+// `functions:` names): a user's own host is the same program with their registrations.
+return await TributaryHost.RunAsync(args);

@@ -75,14 +75,14 @@ internal sealed class ServerOptionsBinding
     /// <summary>For the remote verbs, which share no options with the local ones.</summary>
     public static string? ProcessEnv(string name) => new ServerOptionsBinding().Env(name);
 
-    /// <summary>Runs a verb's action, turning an unreadable or invalid setting into its message and <see cref="ExitCodes.BadInput"/>.</summary>
+    /// <summary>Runs a verb's action, turning an unreadable or invalid setting or configuration file into its message and <see cref="ExitCodes.BadInput"/>.</summary>
     public static async Task<int> GuardAsync(ParseResult result, Func<Task<int>> action)
     {
         try
         {
             return await action();
         }
-        catch (Exception ex) when (ex is SettingException or OptionsValidationException or Tributary.Core.Security.EncryptionKeyMismatchException)
+        catch (Exception ex) when (ex is SettingException or OptionsValidationException or Tributary.Core.Security.EncryptionKeyMismatchException or Tributary.Core.Configuration.ConfigException)
         {
             await result.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
             return ExitCodes.BadInput;

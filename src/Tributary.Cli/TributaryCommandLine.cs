@@ -11,15 +11,15 @@ public static class TributaryCommandLine
 {
     /// <summary>Builds the root command with every verb.</summary>
     /// <param name="configureServices">
-    /// Extra registrations for the server <c>serve</c> starts (e.g. <c>AddSyncFunction</c>), applied after the
-    /// server's own.
+    /// Extra registrations for the server <c>serve</c> starts and <c>deploy</c> checks against (e.g.
+    /// <c>AddSyncFunction</c>), applied after the server's own.
     /// </param>
     public static RootCommand Create(Action<IServiceCollection>? configureServices = null)
     {
         var root = new RootCommand("Tributary: a self-hosted sync engine that speaks Nango's API.");
         root.Subcommands.Add(ServeCommand.Create(configureServices));
         root.Subcommands.Add(MigrateCommand.Create());
-        root.Subcommands.Add(DeployCommand.Create());
+        root.Subcommands.Add(DeployCommand.Create(configureServices));
         root.Subcommands.Add(RemoteCommands.Trigger());
         root.Subcommands.Add(RemoteCommands.Status());
         root.Subcommands.Add(RemoteCommands.Records());

@@ -16,4 +16,10 @@ public sealed class SyncFunctionAttribute : Attribute
 
     /// <summary>The name configuration uses for the function.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The models the function saves, e.g. <c>Models = ["Contact"]</c>. When set, <c>deploy</c> refuses a sync config
+    /// that lists a model outside them (naming the sync and the function's file); empty means "any model".
+    /// </summary>
+    public string[] Models { get; init; } = [];
 }

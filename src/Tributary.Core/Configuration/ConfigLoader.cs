@@ -29,7 +29,14 @@ public static class ConfigLoader
             throw FileProblem(path, $"cannot read the file: {exception.Message}");
         }
 
-        return Parse(text, path);
+        var config = Parse(text, path);
+
+        // A path in `functions:` is relative to the file, not to wherever the server happens to be started.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return config with
+        {
+            FunctionAssemblies = [.. config.FunctionAssemblies.Select(a => a with { FullPath = Path.GetFullPath(a.Written, folder) })],
+        };
     }
 
     /// <param name="sourceName">Names the text in error messages, usually the file name.</param>
@@ -52,7 +59,7 @@ public static class ConfigLoader
 
         var errors = new ConfigErrorSink(sourceName);
         var config = new ConfigReader(errors).Read(documents);
-        return errors.HasErrors ? throw errors.ToException() : config;
+        return errors.HasErrors ? throw errors.ToException() : config with { SourceName = sourceName };
     }
 
     private static ConfigException FileProblem(string path, string message) => new([new ConfigError(path, 0, "", message)]);

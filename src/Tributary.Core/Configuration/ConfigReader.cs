@@ -9,7 +9,7 @@ namespace Tributary.Core.Configuration;
 /// </summary>
 internal sealed class ConfigReader(ConfigErrorSink errors)
 {
-    private static readonly string[] RootKeys = ["integrations"];
+    private static readonly string[] RootKeys = ["functions", "integrations"];
     private static readonly string[] IntegrationKeys = ["provider", "display_name", "base_url", "syncs"];
     private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes"];
 
@@ -34,7 +34,48 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         }
 
         var fields = MappingFields.Read(root, "", root.Line, RootKeys, errors);
-        return fields.Find("integrations") is { } integrations ? new TributaryConfig(ReadIntegrations(integrations)) : Empty;
+        var functions = fields.Find("functions") is { } functionsEntry ? ReadFunctionAssemblies(functionsEntry) : [];
+        var config = fields.Find("integrations") is { } integrations ? new TributaryConfig(ReadIntegrations(integrations)) : Empty;
+        return config with { FunctionAssemblies = functions };
+    }
+
+    /// <summary>
+    /// <c>functions:</c> lists the function assemblies the stock binary loads, as paths relative to the file; the loader
+    /// resolves them, because only it knows where the file is.
+    /// </summary>
+    private List<FunctionAssemblyReference> ReadFunctionAssemblies(ConfigEntry entry)
+    {
+        var assemblies = new List<FunctionAssemblyReference>();
+        if (entry.IsEmpty)
+        {
+            return assemblies;
+        }
+
+        if (entry.Value is not YamlTreeSequence sequence)
+        {
+            errors.Add(entry.Value.Line, entry.Path, "expected a list of assembly paths, such as [bin/My.Syncs.dll]");
+            return assemblies;
+        }
+
+        for (var index = 0; index < sequence.Items.Count; index++)
+        {
+            var item = sequence.Items[index];
+            var path = ConfigPath.Index(entry.Path, index);
+            if (item is not YamlTreeScalar { IsNull: false } scalar || string.IsNullOrWhiteSpace(scalar.Value))
+            {
+                errors.Add(item.Line, path, "expected the path of a .dll");
+            }
+            else if (!scalar.Value.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(item.Line, path, $"'{scalar.Value}' is not a .dll path");
+            }
+            else
+            {
+                assemblies.Add(new FunctionAssemblyReference(scalar.Value, scalar.Value, item.Line, path));
+            }
+        }
+
+        return assemblies;
     }
 
     private List<IntegrationConfig> ReadIntegrations(ConfigEntry entry) => ReadEach(entry, ReadIntegration);
@@ -136,7 +177,11 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
             return null;
         }
 
-        return new SyncConfigDefinition(entry.Key, function, models, frequency, interval, autoStart.Value, syncType.Value, trackDeletes.Value);
+        return new SyncConfigDefinition(entry.Key, function, models, frequency, interval, autoStart.Value, syncType.Value, trackDeletes.Value)
+        {
+            FunctionLine = fields.LineOf("function"),
+            FunctionPath = fields.PathOf("function"),
+        };
     }
 
     private List<string>? ReadModels(MappingFields fields)

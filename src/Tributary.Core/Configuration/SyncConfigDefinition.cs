@@ -12,4 +12,11 @@ public sealed record SyncConfigDefinition(
     TimeSpan Interval,
     bool AutoStart,
     SyncType SyncType,
-    bool TrackDeletes);
+    bool TrackDeletes)
+{
+    /// <summary>The line of <c>function:</c> in the file (0 when not read from one), for deploy's errors.</summary>
+    public int FunctionLine { get; init; }
+
+    /// <summary>The field path of <c>function:</c>, e.g. <c>integrations.crm.syncs.contacts.function</c>.</summary>
+    public string FunctionPath { get; init; } = "";
+}

@@ -1,4 +1,11 @@
 namespace Tributary.Core.Configuration;
 
 /// <summary>Everything <c>tributary.yaml</c> declares, already validated.</summary>
-public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integrations);
+public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integrations)
+{
+    /// <summary>The function assemblies <c>functions:</c> names (paths resolved against the file's folder by the loader).</summary>
+    public IReadOnlyList<FunctionAssemblyReference> FunctionAssemblies { get; init; } = [];
+
+    /// <summary>Names the configuration in error messages: the file it was read from.</summary>
+    public string SourceName { get; init; } = "tributary.yaml";
+}

@@ -4,21 +4,26 @@ using Tributary.Sdk;
 
 namespace Tributary.Core.Engine;
 
-/// <summary>Finds sync functions by the name configuration uses: built-ins and types an embedding application registers.</summary>
+/// <summary>
+/// Finds sync functions by the name configuration uses: built-ins, types an embedding application registers, and
+/// types from the function assemblies <c>tributary.yaml</c> names.
+/// </summary>
 public sealed class SyncFunctionRegistry
 {
-    private readonly Dictionary<string, Type> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RegisteredFunction> _functions = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Names => _functions.Keys;
 
-    public void Register(string name, Type type)
+    /// <param name="assemblyFile">The function assembly the type was loaded from by path, or null for a compiled-in one.</param>
+    public void Register(string name, Type type, string? assemblyFile = null)
     {
         if (!typeof(ISyncFunction).IsAssignableFrom(type))
         {
             throw new ArgumentException($"{type} does not implement ISyncFunction.", nameof(type));
         }
 
-        _functions[name] = type;
+        var models = type.GetCustomAttribute<SyncFunctionAttribute>()?.Models ?? [];
+        _functions[name] = new RegisteredFunction(name, type, models, assemblyFile);
     }
 
     public void Register(Type type)
@@ -30,13 +35,24 @@ public sealed class SyncFunctionRegistry
 
     public bool Contains(string name) => _functions.ContainsKey(name);
 
+    public RegisteredFunction? Find(string name) => _functions.GetValueOrDefault(name);
+
     public ISyncFunction Create(string name, IServiceProvider services)
     {
-        if (!_functions.TryGetValue(name, out var type))
+        if (!_functions.TryGetValue(name, out var function))
         {
             throw new InvalidOperationException($"No sync function named '{name}' is registered. Known: {string.Join(", ", _functions.Keys.Order(StringComparer.Ordinal))}.");
         }
 
-        return (ISyncFunction)ActivatorUtilities.CreateInstance(services, type);
+        return (ISyncFunction)ActivatorUtilities.CreateInstance(services, function.Type);
     }
+}
+
+/// <summary>A function the registry knows.</summary>
+/// <param name="Models">The models its <see cref="SyncFunctionAttribute"/> declares; empty means any.</param>
+/// <param name="AssemblyFile">The assembly file it was loaded from by path (<c>functions:</c>), or null.</param>
+public sealed record RegisteredFunction(string Name, Type Type, IReadOnlyList<string> Models, string? AssemblyFile)
+{
+    /// <summary>How errors name where the function comes from.</summary>
+    public string Origin => AssemblyFile ?? Type.Assembly.GetName().Name ?? Type.FullName ?? Name;
 }

@@ -113,13 +113,13 @@ internal sealed class Bootstrapper
         return created ? secret : null;
     }
 
-    public async Task<DeploySummary> DeployAsync(Tenant tenant, string configPath, CancellationToken cancellationToken)
+    /// <param name="configPath">The file <paramref name="config"/> was read from, or null for the built-in demo.</param>
+    public async Task<DeploySummary> DeployAsync(Tenant tenant, TributaryConfig config, string? configPath, CancellationToken cancellationToken)
     {
-        var config = File.Exists(configPath) ? ConfigLoader.LoadFile(configPath) : ConfigLoader.Demo;
         var summary = await _deployments.DeployAsync(tenant, config, cancellationToken);
         _logger.LogInformation(
             "Deployed {Source}: {Integrations} integrations, {Configs} sync configs, {Disabled} disabled, {Created} syncs created.",
-            File.Exists(configPath) ? configPath : "the built-in demo configuration",
+            configPath ?? "the built-in demo configuration",
             summary.IntegrationsUpserted,
             summary.SyncConfigsUpserted,
             summary.SyncConfigsDisabled,

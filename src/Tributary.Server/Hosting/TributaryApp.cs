@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
+using Tributary.Core.Configuration;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Core.Services;
 using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Endpoints.OpenApi;
+using Tributary.Server.Hosting.Functions;
 using Tributary.Server.Http;
 using Tributary.Storage;
 using Tributary.Storage.Sql;
@@ -83,8 +85,22 @@ public static class TributaryApp
         var bootstrapper = app.Services.GetRequiredService<Bootstrapper>();
         Tenant tenant;
         string? generated;
+        TributaryConfig config;
         try
         {
+            // Every role reads the file: workers run the functions its `functions:` names. The roles that deploy check,
+            // before the database is touched, that every sync's function resolves and lists its models.
+            config = File.Exists(options.ConfigPath) ? ConfigLoader.LoadFile(options.ConfigPath) : ConfigLoader.Demo;
+            var loaded = FunctionAssemblyLoader.RegisterAll(config, registry);
+            if (options.Role.ServesApi())
+            {
+                FunctionCheck.ThrowIfInvalid(config, registry, loaded.Errors, loaded.Unloaded);
+            }
+            else if (loaded.Errors.Count > 0)
+            {
+                throw new ConfigException(loaded.Errors);
+            }
+
             tenant = await bootstrapper.MigrateAndEnsureEnvironmentAsync(options.AutoMigrate, cancellationToken);
             await bootstrapper.VerifyEncryptionKeyAsync(encryptionKey, cancellationToken);
             generated = await bootstrapper.EnsureSecretKeyAsync(tenant, options.SecretKey, cancellationToken);
@@ -103,7 +119,7 @@ public static class TributaryApp
 
         if (options.Role.ServesApi())
         {
-            await bootstrapper.DeployAsync(tenant, options.ConfigPath, cancellationToken);
+            await bootstrapper.DeployAsync(tenant, config, File.Exists(options.ConfigPath) ? options.ConfigPath : null, cancellationToken);
         }
 
         if (!string.IsNullOrEmpty(options.PathBase))
