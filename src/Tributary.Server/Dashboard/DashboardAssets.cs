@@ -12,7 +12,7 @@ internal sealed class DashboardAssets
     public const string ResourcePrefix = "Tributary.Dashboard/";
 
     /// <summary>The files the sign-in page needs; every other file requires a session.</summary>
-    public static readonly FrozenSet<string> Public = FrozenSet.Create(StringComparer.Ordinal, "signin.html", "signin.js", "style.css");
+    public static readonly FrozenSet<string> Public = FrozenSet.Create(StringComparer.Ordinal, "signin.html", "signin.js", "style.css", "favicon.svg");
 
     private readonly FrozenDictionary<string, DashboardAsset> _files;
 

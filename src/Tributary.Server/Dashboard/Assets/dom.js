@@ -86,7 +86,11 @@ export function confirmAction(message) {
   });
 }
 
+/** One message at the top of the screen; a new one replaces the last. */
 export function notice(main, text, kind = 'info') {
+  for (const old of main.querySelectorAll(':scope > .notice')) {
+    old.remove();
+  }
   const element = h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
   main.prepend(element);
   return element;

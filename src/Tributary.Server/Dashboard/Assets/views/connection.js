@@ -7,6 +7,7 @@ export async function renderConnection(main, [providerConfigKey, connectionId]) 
   const connection = await api('GET', `/connections/${encodeURIComponent(connectionId)}${query({ provider_config_key: providerConfigKey })}`);
   const syncsBody = h('tbody', {});
   let running = false;
+  let shown = '';
 
   const target = { provider_config_key: providerConfigKey, connection_id: connectionId };
   const syncRef = (sync) => (sync.variant && sync.variant !== 'base' ? { name: sync.name, variant: sync.variant } : sync.name);
@@ -46,6 +47,12 @@ export async function renderConnection(main, [providerConfigKey, connectionId]) 
   const refresh = async () => {
     const { syncs } = await api('GET', `/sync/status${query({ ...target, syncs: '*' })}`);
     running = syncs.some((s) => s.status === 'RUNNING' || s.currentRun);
+    // Rows are rebuilt only when something changed, so a poll never swaps a button out from under a click.
+    const signature = JSON.stringify(syncs);
+    if (signature === shown) {
+      return;
+    }
+    shown = signature;
     syncsBody.replaceChildren(...syncs.map((s) => h('tr', { dataset: { sync: s.name } },
       h('td', {}, h('code', {}, s.name), s.variant !== 'base' ? h('span', { class: 'muted' }, ` ${s.variant}`) : null),
       h('td', {}, badge(s.status), s.latestExecutionStatus ? h('span', { class: 'muted' }, ` last: ${s.latestExecutionStatus}`) : null),

@@ -15,6 +15,6 @@ export async function renderIntegrations(main) {
       h('td', {}, integration.provider),
       h('td', {}, integration.display_name),
       h('td', {}, when(integration.created_at)),
-      h('td', {}, h('a', { href: `${route('connections')}?integration=${encodeURIComponent(integration.unique_key)}` }, 'Connections'))))),
+      h('td', {}, h('a', { href: `${route('connections')}?integration=${encodeURIComponent(integration.unique_key)}` }, 'Connections')))),
     { id: 'integrations-table' }));
 }

@@ -31,6 +31,7 @@ export async function renderRuns(main, _args, params) {
   const cursors = [];
   let cursor = params.get('cursor') ?? null;
   let runs = [];
+  let shown = '';
   const body = h('tbody', {});
   const older = h('button', { type: 'button', id: 'runs-older' }, 'Older');
   const newer = h('button', { type: 'button', id: 'runs-newer' }, 'Newer');
@@ -41,6 +42,12 @@ export async function renderRuns(main, _args, params) {
     older.disabled = !answer.next_cursor;
     older.dataset.cursor = answer.next_cursor ?? '';
     newer.disabled = cursors.length === 0;
+    // Durations of running runs change every second; anything else only when the page changed.
+    const signature = JSON.stringify(runs);
+    if (signature === shown && !runs.some(isLive)) {
+      return;
+    }
+    shown = signature;
     body.replaceChildren(...runs.map((run) => h('tr', { dataset: { run: run.id, state: run.state } },
       h('td', {}, h('a', { href: route('run', run.id) }, run.id)),
       h('td', {}, run.provider_config_key),
