@@ -246,4 +246,30 @@ public sealed class DashboardSessionTests
         Assert.Equal(200, api.Status);
         Assert.Equal(404, unprefixed.Status);
     }
+
+    [Fact]
+    public async Task ASession_OpenedOnOneProcess_WorksOnAnotherSharingTheDatabase()
+    {
+        // Two API processes behind one address: same PostgreSQL database, same encryption key, same secret key.
+        var databaseUrl = await TestPostgres.CreateDatabaseAsync(Token);
+
+        var encryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var secretKey = Guid.NewGuid().ToString();
+        void Shared(Tributary.Server.Hosting.TributaryServerOptions o)
+        {
+            o.EncryptionKey = encryptionKey;
+            o.SecretKey = secretKey;
+        }
+
+        await using var first = await TestServer.StartAsync(TestDialect.Postgres, Token, databaseUrl: databaseUrl, options: Shared);
+        await using var second = await TestServer.StartAsync(TestDialect.Postgres, Token, databaseUrl: databaseUrl, options: Shared);
+        using var onFirst = new DashboardHttp(first.BaseUrl);
+        await onFirst.SignInAsync(secretKey, Token);
+        using var onSecond = new DashboardHttp(second.BaseUrl) { Cookie = onFirst.Cookie };
+
+        var created = await onSecond.SendAsync(
+            HttpMethod.Post, "dashboard/api/connections", NewConnection("across"), Token, csrf: onFirst.CsrfToken);
+
+        Assert.Equal(201, created.Status);
+    }
 }
