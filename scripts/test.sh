@@ -22,8 +22,12 @@ TRIBUTARY_TEST_POSTGRES="$("$repo/scripts/postgres.sh" start "$pg_dir")"
 export TRIBUTARY_TEST_POSTGRES
 echo "PostgreSQL at $TRIBUTARY_TEST_POSTGRES"
 
+step "headless Chromium for the browser tests"
+# Debian's chromium, driven by PuppeteerSharp (tests/Tributary.Testing/Browser); no browser is ever downloaded.
+command -v chromium || (apt-get update && apt-get install -y chromium)
+
 status=0
-step ".NET tests (SQLite and PostgreSQL)"
+step ".NET tests (SQLite and PostgreSQL, browser tests in headless Chromium)"
 dotnet test Tributary.slnx --no-build 2>&1 | tee "$logs/dotnet.log" || status=1
 
 step "@nangohq/node compatibility suite on SQLite"
@@ -54,6 +58,7 @@ done
 failures="$( { grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" || true; grep -hE '^\s*✖ ' "$logs"/node-*.log || true; } | sort -u | head -20)"
 if [[ -n $failures ]]; then echo "failed:"; echo "$failures"; fi
 echo "took $(( $(date +%s) - started ))s; logs in $logs"
+echo "dashboard screenshots in $repo/artifacts/screenshots"
 echo "tests: $passed passed, $failed failed"
 [[ $failed -eq 0 && $passed -gt 0 ]] || status=1
 exit $status

@@ -8,6 +8,7 @@ using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Core.Services;
 using Tributary.Functions.SampleData;
+using Tributary.Server.Dashboard;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Endpoints.OpenApi;
 using Tributary.Server.Hosting.Functions;
@@ -71,6 +72,9 @@ public static class TributaryApp
         services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton(sp => new DashboardTickets(encryptionKey.Key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<DashboardAssets>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         services.AddTributaryOpenApi();
         configureServices?.Invoke(services);
@@ -130,6 +134,13 @@ public static class TributaryApp
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
+        if (options.Role.ServesApi())
+        {
+            // Before routing: it turns /dashboard/api/* into the public API's paths (docs/dashboard.md).
+            app.UseMiddleware<DashboardMiddleware>();
+        }
+
+        app.UseRouting();
         if (options.Role.ServesApi())
         {
             app.MapHealthEndpoints();

@@ -57,30 +57,36 @@ internal sealed class ApiKeyAuthentication
             return (null, Unauthorized("invalid_secret_key_format", "Authentication failed. The provided secret key is not a UUID v4."));
         }
 
-        var hash = ApiKeys.Hash(secret);
+        var key = await FindAsync(ApiKeys.Hash(secret), context.RequestAborted);
+        return key is null ? (null, UnknownAccount()) : (key, null);
+    }
+
+    /// <summary>The live key with this hash (through the same caches as a Bearer key), or null when unknown or revoked.</summary>
+    public async Task<ApiKeyInfo?> FindAsync(string hash, CancellationToken cancellationToken)
+    {
         var now = _timeProvider.GetUtcNow();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
         {
-            return (cached.Key, null);
+            return cached.Key;
         }
 
         if (_unknown.TryGetValue(hash, out var unknownUntil) && unknownUntil > now)
         {
-            return (null, UnknownAccount());
+            return null;
         }
 
         Interlocked.Increment(ref _lookups);
-        var key = await _keys.FindByHashAsync(hash, context.RequestAborted);
+        var key = await _keys.FindByHashAsync(hash, cancellationToken);
         if (key is null)
         {
             _cache.TryRemove(hash, out _);
             RememberUnknown(hash, now);
-            return (null, UnknownAccount());
+            return null;
         }
 
         _unknown.TryRemove(hash, out _);
         _cache[hash] = (key, now + KnownFor);
-        return (key, null);
+        return key;
     }
 
     private void RememberUnknown(string hash, DateTimeOffset now)
@@ -106,7 +112,7 @@ internal sealed class ApiKeyAuthentication
         _unknown[hash] = now + UnknownFor;
     }
 
-    private static ApiError UnknownAccount() =>
+    public static ApiError UnknownAccount() =>
         Unauthorized("unknown_account", "Authentication failed. The provided authorization header does not match any account.");
 
     public static ApiError? RequireScope(ApiKeyInfo key, string scope) =>
@@ -114,6 +120,6 @@ internal sealed class ApiKeyAuthentication
 
     public static Tenant TenantOf(ApiKeyInfo key) => new(key.EnvironmentId, key.EnvironmentName);
 
-    private static ApiError Unauthorized(string code, string message) =>
+    public static ApiError Unauthorized(string code, string message) =>
         new(401, code, message, null, new System.Text.Json.Nodes.JsonObject());
 }

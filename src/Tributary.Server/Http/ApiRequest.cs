@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Services;
+using Tributary.Server.Dashboard;
 
 namespace Tributary.Server.Http;
 
@@ -12,12 +13,18 @@ internal static class ApiRequest
 {
     public static RequestDelegate Handle(string scope, Func<HttpContext, Tenant, Task> handler) => async context =>
     {
-        var authentication = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
-        var (key, error) = await authentication.AuthenticateAsync(context);
+        // A dashboard request was authenticated from its session cookie (and CSRF-checked) by DashboardMiddleware,
+        // the only code that sets this feature; every other request must bring a Bearer key.
+        var key = context.Features.Get<DashboardCaller>()?.Key;
         if (key is null)
         {
-            await JsonResponses.ErrorAsync(context, error!); // not null when key is null
-            return;
+            var authentication = context.RequestServices.GetRequiredService<ApiKeyAuthentication>();
+            (key, var error) = await authentication.AuthenticateAsync(context);
+            if (key is null)
+            {
+                await JsonResponses.ErrorAsync(context, error!); // not null when key is null
+                return;
+            }
         }
 
         if (ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden)
