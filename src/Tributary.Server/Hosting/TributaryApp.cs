@@ -34,6 +34,7 @@ public static class TributaryApp
         new EngineOptionsValidator().ThrowIfInvalid(engine);
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
         new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
+        new Core.Logs.RunLogOptionsValidator().ThrowIfInvalid(options.RunLogs);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -66,7 +67,8 @@ public static class TributaryApp
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
         var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
-        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention, options.RunLogs);
+        services.AddTributaryTelemetry(options);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
@@ -114,6 +116,7 @@ public static class TributaryApp
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
+        app.UseTributaryMetrics(options);
         if (options.Role.ServesApi())
         {
             app.MapHealthEndpoints();
@@ -121,6 +124,7 @@ public static class TributaryApp
             app.MapRecordsEndpoints();
             app.MapConnectionEndpoints();
             app.MapRunEndpoints();
+            app.MapRunLogEndpoints();
             app.MapIntegrationEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
