@@ -3,7 +3,11 @@ using Tributary.Core.Ports;
 
 namespace Tributary.Core.Logs;
 
-/// <summary>Opens the log of a run attempt, continuing the run's cap where its earlier attempts left it.</summary>
+/// <summary>
+/// Opens the log of a run attempt, continuing the run's cap where its earlier attempts left it. When an earlier
+/// attempt went over the cap, its marker and last lines are deleted first: a run's log keeps its first lines and the
+/// end of its latest attempt.
+/// </summary>
 public sealed class RunLogs
 {
     private readonly IRunLogStore _store;
@@ -29,6 +33,14 @@ public sealed class RunLogs
         try
         {
             var used = await _store.GetUsageAsync(runId, cancellationToken);
+            if (used.Lines > _options.HeadLines || used.Bytes > _options.HeadBytes)
+            {
+                // An earlier attempt went over the cap: its marker and tail make room for this attempt's end, so the
+                // log keeps the run's first lines and its latest end.
+                await _store.TrimAsync(runId, _options.HeadLines, _options.HeadBytes, cancellationToken);
+                used = await _store.GetUsageAsync(runId, cancellationToken);
+            }
+
             return new RunLog(runId, used, _writer, _options, scrubber, _timeProvider);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -24,6 +24,15 @@ internal sealed class SqlRunLogStore : IRunLogStore
         DELETE FROM run_logs WHERE id IN (SELECT id FROM run_logs WHERE at < @before ORDER BY at LIMIT @limit)
         """;
 
+    // Window functions (SQLite 3.25+, PostgreSQL): the running count and size of the run's lines in log order.
+    private const string TrimSql = """
+        DELETE FROM run_logs WHERE id IN (
+            SELECT id FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n, SUM(size) OVER (ORDER BY id) AS total
+                FROM run_logs WHERE run_id = @run) t
+            WHERE n > @lines OR total > @bytes)
+        """;
+
     private readonly Database _database;
     private readonly string _appendSql;
 
@@ -55,6 +64,16 @@ internal sealed class SqlRunLogStore : IRunLogStore
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await _database.Dialect.ExecuteRowsAsync(connection, transaction, _appendSql, batch, static _ => { }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task TrimAsync(long runId, long maxLines, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        await using var trim = connection.Command(TrimSql, transaction).With("run", runId).With("lines", maxLines).With("bytes", maxBytes);
+        await trim.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
