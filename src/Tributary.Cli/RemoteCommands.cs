@@ -85,6 +85,20 @@ internal static class RemoteCommands
         return command;
     }
 
+    public static Command Logs()
+    {
+        var run = new Argument<string>("run-id") { Description = "The run's id (GET /runs)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep reading new lines until the run finishes" };
+        var cursor = new Option<string?>("--cursor") { Description = "Start after this line id" };
+        var command = new Command("logs", "Show a run's log (GET /runs/{id}/logs); --follow shows lines as they come.") { run };
+        AddCommon(command);
+        command.Options.Add(follow);
+        command.Options.Add(cursor);
+        command.SetAction((result, cancellationToken) => RunStreamingAsync(result, (client, output) =>
+            RunLogPrinter.PrintAsync(client, result.GetValue(run)!, result.GetValue(cursor), result.GetValue(follow), output, cancellationToken)));
+        return command;
+    }
+
     private static void AddCommon(Command command)
     {
         command.Options.Add(Url);
@@ -92,7 +106,15 @@ internal static class RemoteCommands
         command.Options.Add(KeyFile);
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Func<TributaryClient, Task<JsonNode?>> call)
+    private static Task<int> RunAsync(ParseResult result, Func<TributaryClient, Task<JsonNode?>> call) =>
+        RunStreamingAsync(result, async (client, output) =>
+        {
+            var response = await call(client);
+            await output.WriteLineAsync(response?.ToJsonString(Indented) ?? string.Empty);
+        });
+
+    /// <summary>Resolves the server and the key, then lets <paramref name="call"/> write its output; API and network errors become exit codes.</summary>
+    private static async Task<int> RunStreamingAsync(ParseResult result, Func<TributaryClient, TextWriter, Task> call)
     {
         var url = result.GetValue(Url) ?? ServerOptionsBinding.ProcessEnv("TRIBUTARY_URL") ?? "http://127.0.0.1:3003";
         var keyFile = result.GetValue(KeyFile);
@@ -115,8 +137,7 @@ internal static class RemoteCommands
         using var client = new TributaryClient(new Uri(url), key);
         try
         {
-            var response = await call(client);
-            await result.InvocationConfiguration.Output.WriteLineAsync(response?.ToJsonString(Indented) ?? string.Empty);
+            await call(client, result.InvocationConfiguration.Output);
             return ExitCodes.Ok;
         }
         catch (TributaryApiException ex)

@@ -26,6 +26,7 @@ internal static class ServeCommand
         var poll = new Option<int?>("--poll-ms") { Description = "Fallback poll of the run queue in milliseconds (default 500); wake-ups are immediate" };
         var rateLimit = new Option<int?>("--rate-limit-per-minute") { Description = "Requests per minute per environment; 0 turns it off (TRIBUTARY_RATE_LIMIT_PER_MINUTE; default 60000)" };
         var pathBase = new Option<string?>("--path-base") { Description = "Serve the API under a path prefix, e.g. /nango (TRIBUTARY_PATH_BASE)" };
+        var otlp = new Option<string?>("--otlp-endpoint") { Description = "Export traces to this OTLP collector, e.g. http://127.0.0.1:4317 (TRIBUTARY_OTLP_ENDPOINT; none by default)" };
         var command = new Command("serve", "Run the API and the workers.");
         binding.AddTo(command);
         command.Options.Add(port);
@@ -36,6 +37,7 @@ internal static class ServeCommand
         command.Options.Add(pathBase);
         command.Options.Add(poll);
         command.Options.Add(rateLimit);
+        command.Options.Add(otlp);
         command.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var options = binding.Read(result);
@@ -44,6 +46,7 @@ internal static class ServeCommand
             options.Role = ServerRoles.Parse(result.GetValue(role) ?? ServerRole.All.ToName());
             options.PathBase = binding.Text(result, pathBase, "TRIBUTARY_PATH_BASE");
             options.RateLimitPerMinute = binding.Int(result, rateLimit, "TRIBUTARY_RATE_LIMIT_PER_MINUTE", 60_000);
+            options.OtlpEndpoint = binding.Text(result, otlp, "TRIBUTARY_OTLP_ENDPOINT");
             var engine = new EngineOptions();
             if (result.GetValue(slots) is { } s)
             {

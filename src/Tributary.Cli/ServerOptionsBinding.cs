@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Tributary.Core.Engine;
+using Tributary.Core.Logs;
 using Tributary.Core.Records;
 using Tributary.Server.Hosting;
 
@@ -58,6 +59,17 @@ internal sealed class ServerOptionsBinding
             Env(RunsRetentionOptions.SettingName),
             RunsRetentionOptions.DefaultDays,
             "must be a whole number of days (0 keeps runs for ever)")),
+        RunLogs = (RunLogOptions.Default with
+        {
+            MaxLinesPerRun = WholeNumber(RunLogOptions.MaxLinesSetting, Env(RunLogOptions.MaxLinesSetting), (int)RunLogOptions.DefaultMaxLines, "must be a whole number of lines"),
+            MaxBytesPerRun = WholeNumber(RunLogOptions.MaxBytesSetting, Env(RunLogOptions.MaxBytesSetting), (int)RunLogOptions.DefaultMaxBytes, "must be a whole number of bytes"),
+        }).WithRetentionDays(WholeNumber(
+            RunLogOptions.RetentionSetting,
+            Env(RunLogOptions.RetentionSetting),
+            RunLogOptions.DefaultDays,
+            "must be a whole number of days (0 keeps run logs for ever)")),
+        OtlpEndpoint = Env("TRIBUTARY_OTLP_ENDPOINT"),
+        MetricsRequireKey = Flag("TRIBUTARY_METRICS_REQUIRE_KEY", Env("TRIBUTARY_METRICS_REQUIRE_KEY")),
     };
 
     /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>
@@ -88,6 +100,13 @@ internal sealed class ServerOptionsBinding
             return ExitCodes.BadInput;
         }
     }
+
+    private static bool Flag(string variable, string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        _ => throw new SettingException($"{variable}: must be true or false; got '{text}'."),
+    };
 
     private static int WholeNumber(string variable, string? text, int fallback, string rule)
     {

@@ -23,6 +23,7 @@ public static class TributaryCommandLine
         root.Subcommands.Add(RemoteCommands.Trigger());
         root.Subcommands.Add(RemoteCommands.Status());
         root.Subcommands.Add(RemoteCommands.Records());
+        root.Subcommands.Add(RemoteCommands.Logs());
         root.Subcommands.Add(KeysCommand.Create());
         return root;
     }

@@ -48,6 +48,33 @@ public sealed class TributaryClient : IDisposable
     public Task<JsonNode?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"runs/{Uri.EscapeDataString(runId)}", null, null, cancellationToken);
 
+    /// <summary><c>GET /runs/{id}/logs</c>: a page of a run's log; with <paramref name="follow"/>, waits up to <paramref name="waitSeconds"/> for new lines.</summary>
+    public Task<JsonNode?> RunLogsAsync(string runId, string? cursor, int? limit, bool follow, int? waitSeconds, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (cursor is not null)
+        {
+            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        }
+
+        if (limit is { } l)
+        {
+            query.Add($"limit={l.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (follow)
+        {
+            query.Add("follow=true");
+            if (waitSeconds is { } w)
+            {
+                query.Add($"wait={w.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        var path = $"runs/{Uri.EscapeDataString(runId)}/logs" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+        return SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+    }
+
     public async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, Dictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -19,6 +19,8 @@ namespace Tributary.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<EnvironmentVariableResponse>))]
 [JsonSerializable(typeof(RunResponse))]
 [JsonSerializable(typeof(RunListResponse))]
+[JsonSerializable(typeof(RunLogPageResponse))]
+[JsonSerializable(typeof(RunLogQuery))]
 [JsonSerializable(typeof(TriggerResponse))]
 [JsonSerializable(typeof(SyncStatusListResponse))]
 [JsonSerializable(typeof(VariantResponse))]

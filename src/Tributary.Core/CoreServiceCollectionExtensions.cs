@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Engine;
+using Tributary.Core.Logs;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
+using Tributary.Core.Telemetry;
 
 namespace Tributary.Core;
 
@@ -16,11 +18,13 @@ public static class CoreServiceCollectionExtensions
         EngineOptions options,
         byte[] encryptionKey,
         RecordsRetentionOptions? retention = null,
-        RunsRetentionOptions? runsRetention = null)
+        RunsRetentionOptions? runsRetention = null,
+        RunLogOptions? runLogs = null)
     {
         new EngineOptionsValidator().ThrowIfInvalid(options);
         retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         runsRetention = new RunsRetentionOptionsValidator().ThrowIfInvalid(runsRetention ?? RunsRetentionOptions.Default);
+        runLogs = new RunLogOptionsValidator().ThrowIfInvalid(runLogs ?? RunLogOptions.Default);
         var functions = new SyncFunctionRegistry();
         services.AddSingleton(functions);
         services.AddSingleton(options);
@@ -47,11 +51,19 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RunService>();
         services.AddSingleton<RecordsService>();
         services.AddSingleton<IdempotencyService>();
+        // Before the engine: hosted services stop in reverse order, so the writer outlives the runs' last lines.
+        services.AddSingleton<RunLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunLogWriter>());
         services.AddHostedService<EngineHostedService>();
         services.AddSingleton(retention);
         services.AddHostedService<RecordsRetention>();
         services.AddSingleton(runsRetention);
         services.AddHostedService<RunsRetention>();
+        services.AddSingleton<TributaryMetrics>();
+        services.AddSingleton(runLogs);
+        services.AddSingleton<RunLogs>();
+        services.AddSingleton<RunLogService>();
+        services.AddHostedService<RunLogsRetention>();
         return services;
     }
 

@@ -25,6 +25,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
+        services.AddSingleton<IRunLogStore>(_ => new SqlRunLogStore(database));
+        services.AddSingleton<IQueueStatsStore>(_ => new SqlQueueStatsStore(database));
         if (database.Dialect.NotifiesOtherProcesses)
         {
             services.AddSingleton<PostgresRunWakeups>();

@@ -1,9 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using System.Globalization;
 using Tributary.Core.Domain;
+using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
+using Tributary.Core.Telemetry;
 using Tributary.Sdk;
 using Tributary.Sdk.Rules;
 
@@ -31,6 +34,8 @@ internal sealed class EngineSyncContext : SyncContext
     private readonly RunCounts _counts;
     private readonly JsonObject _metadata;
     private readonly DeletionWindows _windows;
+    private readonly RunLog? _log;
+    private readonly TributaryMetrics? _metrics;
     private readonly Dictionary<string, long?> _mergeGuards = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
@@ -43,8 +48,12 @@ internal sealed class EngineSyncContext : SyncContext
         HttpClient http,
         ILogger logger,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        RunLog? log = null,
+        TributaryMetrics? metrics = null)
     {
+        _log = log;
+        _metrics = metrics;
         _target = target;
         _records = records;
         _checkpoints = checkpoints;
@@ -96,6 +105,7 @@ internal sealed class EngineSyncContext : SyncContext
         LogDuplicates(model, batch.Duplicates);
         var result = await _records.UpsertAsync(await WriteAsync(model, cancellationToken), batch.Records, cancellationToken);
         _counts.Apply(model, result);
+        Saved("batchSave", model, records.Count, result);
         return result;
     }
 
@@ -131,7 +141,9 @@ internal sealed class EngineSyncContext : SyncContext
             pending = [.. pending.Where(p => retry.Contains(p.ExternalId))];
         }
 
-        return new BatchResult(0, updated, 0, batch.Records.Count - updated);
+        var updateResult = new BatchResult(0, updated, 0, batch.Records.Count - updated);
+        Saved("batchUpdate", model, records.Count, updateResult);
+        return updateResult;
     }
 
     public override async Task<BatchResult> BatchDeleteAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
@@ -146,6 +158,7 @@ internal sealed class EngineSyncContext : SyncContext
         var ids = RecordPreparer.Ids(records, model);
         var result = await _records.DeleteAsync(await WriteAsync(model, cancellationToken), ids, cancellationToken);
         _counts.Apply(model, result);
+        Saved("batchDelete", model, records.Count, result);
         return result;
     }
 
@@ -249,6 +262,7 @@ internal sealed class EngineSyncContext : SyncContext
             cancellationToken);
         _checkpointVersion = version ?? throw new CheckpointConflictException(
             $"The checkpoint '{_target.CheckpointKey}' was updated since this run read it (expected version {_checkpointVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+        _log?.Info(string.Create(CultureInfo.InvariantCulture, $"Checkpoint saved (version {version})."));
     }
 
     public override async Task ClearCheckpointAsync(CancellationToken cancellationToken)
@@ -350,6 +364,30 @@ internal sealed class EngineSyncContext : SyncContext
             batch => _counts.Preview(model, batch),
             markSeen,
             guard);
+    }
+
+    /// <summary>One engine line per committed batch, and the records it changed counted.</summary>
+    private void Saved(string call, string model, int sent, BatchResult result)
+    {
+        _log?.Info(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{call} {model}: {sent} sent, {result.Added} added, {result.Updated} updated, {result.Deleted} deleted, {result.Unchanged} unchanged."));
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        Count("added", result.Added);
+        Count("updated", result.Updated);
+        Count("deleted", result.Deleted);
+    }
+
+    private void Count(string action, int count)
+    {
+        if (count > 0)
+        {
+            _metrics!.RecordsWritten.Add(count, new KeyValuePair<string, object?>("action", action));
+        }
     }
 
     private void LogDuplicates(string model, IReadOnlyList<string> duplicates) => SyncContextRules.LogDuplicates(Logger, model, duplicates);

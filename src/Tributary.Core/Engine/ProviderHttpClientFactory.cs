@@ -1,20 +1,24 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Tributary.Core.Logs;
+using Tributary.Core.Telemetry;
 
 namespace Tributary.Core.Engine;
 
 /// <summary>
 /// Builds the provider <see cref="HttpClient"/> a run sees: the integration's base URL and the connection's
-/// credentials as headers. One shared handler keeps connection pooling across runs.
+/// credentials as headers. One shared handler keeps connection pooling across runs; each client puts a
+/// <see cref="ProviderCallHandler"/> in front of it, which logs every call to the run's log and counts it.
 /// </summary>
 public sealed class ProviderHttpClientFactory : IDisposable
 {
     private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
-    public HttpClient Create(string? baseUrl, string credentialsJson)
+    public HttpClient Create(string? baseUrl, string credentialsJson, RunLog? log = null, TributaryMetrics? metrics = null)
     {
-        var client = new HttpClient(_handler, disposeHandler: false);
+        // Not disposed with the client: disposing the per-run handler would dispose the shared one behind it.
+        var client = new HttpClient(new ProviderCallHandler(_handler, log, metrics), disposeHandler: false);
         if (!string.IsNullOrEmpty(baseUrl))
         {
             client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");

@@ -1,8 +1,12 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
+using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
+using Tributary.Core.Telemetry;
 using Tributary.Sdk;
 
 namespace Tributary.Core.Engine;
@@ -12,6 +16,9 @@ namespace Tributary.Core.Engine;
 /// trigger when asked, runs the function and records the outcome — every write fenced by the lease.
 /// </summary>
 /// <remarks>
+/// Each attempt keeps its log (<see cref="RunLog"/>: claim, batches, checkpoints, hand-backs, the end and why) and is
+/// counted and traced (<see cref="TributaryMetrics"/>). The log is flushed before the run's final state is written,
+/// so whoever sees the run finished can read how it ended.
 /// Only the run's own errors fail it. A transient storage error (<see cref="ITransientErrors"/>) hands it back to
 /// the queue after a backoff, and a shutdown hands it back at once; neither uses up an attempt.
 /// </remarks>
@@ -44,6 +51,8 @@ public sealed class RunExecutor
     private readonly ITransientErrors _transient;
     private readonly LeaseHeartbeat _heartbeat;
     private readonly TransientHandBacks _handBacks = new();
+    private readonly RunLogs? _runLogs;
+    private readonly TributaryMetrics? _metrics;
 
     public RunExecutor(
         ISyncStore syncs,
@@ -59,8 +68,12 @@ public sealed class RunExecutor
         ITransientErrors transient,
         EngineOptions options,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        RunLogs? runLogs = null,
+        TributaryMetrics? metrics = null)
     {
+        _runLogs = runLogs;
+        _metrics = metrics;
         _syncs = syncs;
         _runs = runs;
         _completions = completions;
@@ -88,15 +101,26 @@ public sealed class RunExecutor
         using var heartbeatStop = new CancellationTokenSource();
         var leaseExpiresAt = run.AttemptStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
         var heartbeat = _heartbeat.RunAsync(fence, leaseExpiresAt, leaseLost, heartbeatStop.Token);
+        var started = Stopwatch.GetTimestamp();
+        var log = await OpenLogAsync(run, workerStopping);
+        using var activity = _metrics?.ActivitySource.StartActivity("run", ActivityKind.Internal);
+        activity?.SetTag("tributary.run_id", run.RunId);
+        activity?.SetTag("tributary.attempt", run.Attempt);
+        _metrics?.RunsClaimed.Add(1);
+        var result = "handed_back";
         try
         {
-            await ExecuteCoreAsync(run, fence, runCancellation.Token);
+            log.Info(string.Create(CultureInfo.InvariantCulture, $"Claimed: attempt {run.Attempt} (trigger: {run.TriggerSource}{(run.Reset ? ", reset" : string.Empty)}{(run.EmptyCache ? ", empty cache" : string.Empty)})."));
+            await ExecuteCoreAsync(run, fence, log, runCancellation.Token);
             _handBacks.Forget(run.RunId);
+            result = "succeeded";
         }
         catch (OperationCanceledException) when (workerStopping.IsCancellationRequested && !leaseLost.IsCancellationRequested)
         {
             // Graceful shutdown: hand the run back so another worker resumes it from its checkpoint now,
             // not after the lease expires.
+            log.Warn("The worker is shutting down: the run goes back to the queue and resumes from its checkpoint.");
+            await log.FlushAsync();
             if (await ReleaseAsync(fence, leaseLost.Token))
             {
                 _logger.LogInformation("Run {RunId} handed back to the queue on shutdown.", run.RunId);
@@ -107,19 +131,30 @@ public sealed class RunExecutor
             // Cancelled, reset or taken over: its successor owns the sync now, so nothing more is written.
             _handBacks.Forget(run.RunId);
             _logger.LogInformation("Run {RunId} stopped: it no longer holds its lease.", run.RunId);
+            log.Warn(ex is LeaseLostException
+                ? $"Stopped: {ex.Message}"
+                : "Stopped: the run no longer holds its lease (cancelled, reset, paused, or taken over after its lease expired).");
+            result = "cancelled";
         }
         catch (Exception ex) when (_transient.IsTransient(ex))
         {
-            await HandBackAsync(run, fence, ex, leaseLost.Token, workerStopping);
+            await HandBackAsync(run, fence, ex, log, leaseLost.Token, workerStopping);
         }
         catch (Exception ex)
         {
             _handBacks.Forget(run.RunId);
             _logger.LogWarning(ex, "Run {RunId} failed.", run.RunId);
+            log.Error($"Failed: {Describe(ex)}{Environment.NewLine}{WhereThrown(ex)}");
+            await log.FlushAsync();
             await FailAsync(run, fence, ex);
+            result = "failed";
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
         finally
         {
+            _metrics?.RunFinished(result, Stopwatch.GetElapsedTime(started));
+            activity?.SetTag("tributary.result", result);
+            await log.FlushAsync();
             _cancellations.Unregister(run.SyncId, runCancellation);
             await heartbeatStop.CancelAsync();
             await heartbeat;
@@ -134,10 +169,13 @@ public sealed class RunExecutor
     /// Waiting before the release, rather than releasing with a "not before" time, needs no schema: no worker of
     /// any process can claim the run while this one holds its lease.
     /// </remarks>
-    private async Task HandBackAsync(ClaimedRun run, RunFence fence, Exception error, CancellationToken leaseLost, CancellationToken workerStopping)
+    private async Task HandBackAsync(ClaimedRun run, RunFence fence, Exception error, RunLog log, CancellationToken leaseLost, CancellationToken workerStopping)
     {
         var failures = _handBacks.Record(run.RunId);
         var delay = Backoff.Delay(failures, HandBackFirstDelay, HandBackMaxDelay);
+        log.Warn(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Transient storage error ({failures} in a row): the run goes back to the queue in {delay.TotalSeconds:0.0} s and resumes from its checkpoint. {error.GetType().Name}: {error.Message}"));
         _logger.LogWarning(
             "Run {RunId} met a transient storage error ({Failures} in a row); it goes back to the queue in {Delay:0.0} s and resumes from its checkpoint: {Error}",
             run.RunId,
@@ -207,7 +245,24 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, CancellationToken cancellationToken)
+    private async Task<RunLog> OpenLogAsync(ClaimedRun run, CancellationToken cancellationToken)
+    {
+        if (_runLogs is null)
+        {
+            return RunLog.Off(run.RunId);
+        }
+
+        try
+        {
+            return await _runLogs.OpenAsync(run.RunId, SecretScrubber.None, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return RunLog.Off(run.RunId);
+        }
+    }
+
+    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, RunLog log, CancellationToken cancellationToken)
     {
         var target = await LoadAsync(run, cancellationToken);
         if (run.EmptyCache && !run.EmptyCacheDone)
@@ -219,6 +274,7 @@ public sealed class RunExecutor
             }
 
             _logger.LogInformation("Run {RunId} emptied the cache of {Models}.", run.RunId, string.Join(", ", models));
+            log.Info($"Emptied the cache of {string.Join(", ", models)}.");
         }
 
         var counts = new RunCounts(target.Config.Models, run.ResultJson);
@@ -234,9 +290,11 @@ public sealed class RunExecutor
                 + "Processes sharing a database must share TRIBUTARY_ENCRYPTION_KEY (or one data folder).");
         }
 
-        using var http = _httpClients.Create(target.Integration.BaseUrl, credentials);
-        var functionLogger = _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}");
-        var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken);
+        log.UseScrubber(SecretScrubber.FromCredentials(credentials));
+        using var http = _httpClients.Create(target.Integration.BaseUrl, credentials, log, _metrics);
+        var functionLogger = new RunLogLogger(log, _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}"));
+        var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken, log, _metrics);
+        log.Info($"Running function {target.Config.Function} for sync {target.Sync.Name} ({target.Sync.Variant}) of connection {target.Connection.ConnectionId}.");
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var function = _functions.Create(target.Config.Function, scope.ServiceProvider);
@@ -246,6 +304,8 @@ public sealed class RunExecutor
         // Deprecated track_deletes: records of the sync's models not seen by this pass are soft-deleted.
         await context.FinishRunAsync(cancellationToken);
 
+        log.Info($"Succeeded: {counts.ToJson()}");
+        await log.FlushAsync();
         var completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, cancellationToken);
         if (!completed)
         {
@@ -296,6 +356,13 @@ public sealed class RunExecutor
         }
 
         return new RunTarget(run, sync, connection, config, integration);
+    }
+
+    /// <summary>The top frames of where the function threw (file and line when its symbols are there).</summary>
+    private static string WhereThrown(Exception ex)
+    {
+        var frames = (ex.StackTrace ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return frames.Length == 0 ? "(no stack trace)" : string.Join(Environment.NewLine, frames.Take(5));
     }
 
     private static string Describe(Exception ex) => ex switch

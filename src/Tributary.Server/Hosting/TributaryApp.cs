@@ -37,6 +37,7 @@ public static class TributaryApp
         new EngineOptionsValidator().ThrowIfInvalid(engine);
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
         new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
+        new Core.Logs.RunLogOptionsValidator().ThrowIfInvalid(options.RunLogs);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -69,7 +70,8 @@ public static class TributaryApp
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
         var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
-        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention, options.RunLogs);
+        services.AddTributaryTelemetry(options);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton(sp => new DashboardTickets(encryptionKey.Key, sp.GetRequiredService<TimeProvider>()));
@@ -134,6 +136,7 @@ public static class TributaryApp
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
+        app.UseTributaryMetrics(options);
         if (options.Role.ServesApi())
         {
             // Before routing: it turns /dashboard/api/* into the public API's paths (docs/dashboard.md).
@@ -148,6 +151,7 @@ public static class TributaryApp
             app.MapRecordsEndpoints();
             app.MapConnectionEndpoints();
             app.MapRunEndpoints();
+            app.MapRunLogEndpoints();
             app.MapIntegrationEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();

@@ -1,4 +1,5 @@
 using Tributary.Core.Engine;
+using Tributary.Core.Logs;
 using Tributary.Core.Records;
 
 namespace Tributary.Server.Hosting;
@@ -40,6 +41,15 @@ public sealed class TributaryServerOptions
 
     /// <summary>How long finished runs are kept (TRIBUTARY_RUNS_RETENTION_DAYS); 30 days by default.</summary>
     public RunsRetentionOptions RunsRetention { get; set; } = RunsRetentionOptions.Default;
+
+    /// <summary>Run log caps and retention (TRIBUTARY_RUN_LOG_MAX_LINES, TRIBUTARY_RUN_LOG_MAX_BYTES, TRIBUTARY_RUN_LOGS_RETENTION_DAYS).</summary>
+    public RunLogOptions RunLogs { get; set; } = RunLogOptions.Default;
+
+    /// <summary>An OTLP collector for traces (<c>--otlp-endpoint</c> / TRIBUTARY_OTLP_ENDPOINT); no traces are exported without one.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Whether <c>GET /metrics</c> requires a secret key (TRIBUTARY_METRICS_REQUIRE_KEY); public by default.</summary>
+    public bool MetricsRequireKey { get; set; }
 
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }

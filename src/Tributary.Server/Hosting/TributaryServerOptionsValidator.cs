@@ -35,6 +35,12 @@ public sealed class TributaryServerOptionsValidator : IValidateOptions<Tributary
             failures.Add($"--port / TRIBUTARY_PORT: must be 1-65535; got {options.Port}.");
         }
 
+        if (!string.IsNullOrEmpty(options.OtlpEndpoint)
+            && (!Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var otlp) || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add("--otlp-endpoint / TRIBUTARY_OTLP_ENDPOINT: must be an http:// or https:// URL (e.g. http://127.0.0.1:4317).");
+        }
+
         if (!Enum.IsDefined(options.Role))
         {
             failures.Add($"--role: must be {string.Join(", ", ServerRoles.Names)}.");

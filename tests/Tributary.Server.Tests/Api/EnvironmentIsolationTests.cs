@@ -163,6 +163,7 @@ public sealed class EnvironmentIsolationTests
             new("/runs", "get", $"runs?connection_id={ConnectionA}", null),
             new("/runs", "get", "runs?provider_config_key=demo", null),
             new("/runs/{id}", "get", $"runs/{runId}", null),
+            new("/runs/{id}/logs", "get", $"runs/{runId}/logs", null),
             new("/records", "get", "records?model=Contact", null, headers),
             new("/records", "get", $"records?model=Contact&ids={recordId}", null, headers),
             new("/records", "get", $"records?model=Contact::{Variant}", null, headers),

@@ -1,0 +1,22 @@
+using System.Globalization;
+using Tributary.Contracts;
+using Tributary.Core.Domain;
+using Tributary.Core.Services;
+
+namespace Tributary.Server.Endpoints.Responses;
+
+/// <summary>Core's run log pages as the API shows them.</summary>
+internal static class RunLogResponses
+{
+    public static RunLogPageResponse From(RunLogPage page) => new(
+        [.. page.Lines.Select(line => new RunLogLineResponse(
+            line.Id.ToString(CultureInfo.InvariantCulture),
+            Micros.ToIsoString(line.At),
+            line.Level,
+            line.Source,
+            line.Message))],
+        page.NextCursor.ToString(CultureInfo.InvariantCulture),
+        page.HasMore,
+        page.State.ToApiName(),
+        page.Done);
+}

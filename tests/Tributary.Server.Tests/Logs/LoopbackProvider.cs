@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Logs;
+
+/// <summary>A provider API on loopback: <c>GET /items</c> answers 200, <c>GET /fail</c> answers 500 with an explanation.</summary>
+internal sealed class LoopbackProvider : IAsyncDisposable
+{
+    public const string FailureBody = """{"message":"upstream exploded: quota of tenant 42 is spent"}""";
+
+    private readonly WebApplication _app;
+
+    private LoopbackProvider(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public static async Task<LoopbackProvider> StartAsync(CancellationToken cancellationToken)
+    {
+        var port = TestServer.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://{IPAddress.Loopback}:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/items", () => Results.Text("""[{"id":"1"},{"id":"2"}]""", "application/json"));
+        app.MapGet("/fail", () => Results.Text(FailureBody, "application/json", statusCode: StatusCodes.Status500InternalServerError));
+        await app.StartAsync(cancellationToken);
+        return new LoopbackProvider(app, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
