@@ -1,7 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Tributary.Core.Ports;
-using Tributary.Server.Endpoints;
+using Tributary.Core.Domain;
+using CoreRecordCursor = Tributary.Core.Records.RecordCursor;
 using Tributary.Server.Http;
 
 namespace Tributary.Server.Tests.Records;
@@ -53,21 +54,51 @@ public sealed class RecordsPageBytesTests
         {"records":[{"id":"p\u003C\u0027\u00FC\u003E\u0026","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:24.000000+00:00","last_modified_at":"2023-11-14T22:13:24.000000+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":"2023-11-14T22:13:25.000000+00:00","cursor":"c2VxOjEy"}},{"id":"a5","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:26.000000+00:00","last_modified_at":"2023-11-14T22:13:26.000000+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjEz"}}],"next_cursor":null}
         """;
 
+    [Fact]
+    public void Timestamp_AnyMicros_IsMicrosToNangoString()
+    {
+        var random = new Random(14);
+        var destination = new byte[32];
+        foreach (var micros in new long[] { 0, 1, 999_999, 1_000_000, 951_782_400_000_000, 4_102_444_799_999_999 }
+            .Concat(Enumerable.Range(0, 2000).Select(_ => random.NextInt64(0, 4_102_444_800_000_000))))
+        {
+            Assert.Equal(32, RecordJson.Timestamp(micros, destination));
+            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination));
+        }
+    }
+
+    [Fact]
+    public void EncodeCursor_AnySeq_IsTheCursor()
+    {
+        var random = new Random(14);
+        var destination = new byte[40];
+        foreach (var seq in new long[] { 0, 1, 9, 10, 99, 100, long.MaxValue }.Concat(Enumerable.Range(0, 2000).Select(_ => random.NextInt64())))
+        {
+            var written = RecordJson.EncodeCursor(seq, destination);
+            Assert.Equal(CoreRecordCursor.Encode(seq), Encoding.UTF8.GetString(destination, 0, written));
+        }
+    }
+
     private static async Task<string> RenderAsync(StoredRecord[] rows, int limit)
     {
         var context = new DefaultHttpContext();
         using var body = new MemoryStream();
         context.Response.Body = body;
-        await RecordsStream.WriteAsync(context, ToAsync(rows), limit, RecordsEndpoints.WriteRecord);
+        await RecordsStream.WriteAsync(context, ToAsync(rows), limit);
         return Encoding.UTF8.GetString(body.ToArray());
     }
 
-    private static async IAsyncEnumerable<StoredRecord> ToAsync(StoredRecord[] rows)
+    /// <summary>The rows as the store streams them: the payload in one buffer that the next row overwrites.</summary>
+    private static async IAsyncEnumerable<RecordPageRow> ToAsync(StoredRecord[] rows)
     {
+        var buffer = new byte[4096];
         foreach (var row in rows)
         {
             await Task.Yield();
-            yield return row;
+            Array.Fill(buffer, (byte)'#');
+            var length = Encoding.UTF8.GetBytes(row.PayloadJson, buffer);
+            yield return new RecordPageRow(
+                row.ExternalId, buffer.AsMemory(0, length), row.Seq, row.AddedSeq, row.CreatedAt, row.UpdatedAt, row.DeletedAt, row.PrunedAt);
         }
     }
 }
