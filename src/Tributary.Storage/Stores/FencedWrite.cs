@@ -6,9 +6,8 @@ namespace Tributary.Storage.Stores;
 
 /// <summary>
 /// The start every write of a run's records shares: a bulk write slot, a write transaction, and the run's lease
-/// checked and locked first inside it (<see cref="RunFencing.LockLeaseAsync"/>, no write). The caller counts the
-/// write as progress in the UPDATE of the run it makes anyway (<see cref="RunFencing.SaveResultAsync"/>).
-/// Disposing rolls back what was not committed and gives the slot back.
+/// checked first inside it (<see cref="RunFencing.EnsureLeaseAsync"/>). Disposing rolls back what was not committed
+/// and gives the slot back.
 /// </summary>
 internal sealed class FencedWrite : IAsyncDisposable
 {
@@ -32,7 +31,7 @@ internal sealed class FencedWrite : IAsyncDisposable
         try
         {
             transaction = await database.BeginWriteAsync(writer.Connection, cancellationToken);
-            await RunFencing.LockLeaseAsync(writer.Connection, transaction, database.Dialect, fence, cancellationToken);
+            await RunFencing.EnsureLeaseAsync(writer.Connection, transaction, fence, cancellationToken);
             return new FencedWrite(writer, transaction);
         }
         catch
