@@ -204,7 +204,7 @@ public abstract class RunQueueStoreContract
         var sync = await h.SyncAsync(connection, "deals", Token);
         await h.TriggerAsync(sync, Token);
 
-        // The batch's lease check writes nothing; its progress is counted in the result UPDATE at the end of the batch.
+        // Each records batch counts as the attempt's progress, committed with the batch: these attempts never stall.
         for (var i = 1; i <= 2 * SqlRunQueueStore.MaxStalledAttempts; i++)
         {
             var run = await h.ClaimOneAsync(0, Token);
