@@ -229,6 +229,28 @@ public abstract class RunQueueStoreContract
     }
 
     [Fact]
+    public async Task Reap_AttemptsThatOnlySavedRecordBatches_NeverFailTheRun()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await h.TriggerAsync(sync, Token);
+
+        // Each records batch counts as the attempt's progress, committed with the batch: these attempts never stall.
+        for (var i = 1; i <= 2 * SqlRunQueueStore.MaxStalledAttempts; i++)
+        {
+            var run = await h.ClaimOneAsync(0, Token);
+            Assert.Equal(i, run.Attempt);
+            await h.Records.UpsertAsync(
+                new RecordWrite(new RunFence(run.RunId, run.LeaseToken), connection.Id, "Deal", h.Now, _ => "{}"),
+                [new PreparedRecord($"d{i}", $"{{\"id\":\"d{i}\"}}", $"h{i}")],
+                Token);
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal([run.RunId], await h.Runs.ReapExpiredAsync(h.Now, 100, Token));
+        }
+    }
+
+    [Fact]
     public async Task Reap_AttemptsThatSavedNothing_FailTheRunAtTheLimit()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -84,7 +84,7 @@ internal static class RawRecords
         return (rows / (ticks / (double)Stopwatch.Frequency), rows, written);
     }
 
-    private static async Task<List<(string Id, string Hash, string Payload, long Seq)>> ReadBatchAsync(
+    internal static async Task<List<(string Id, string Hash, string Payload, long Seq)>> ReadBatchAsync(
         DbConnection connection, long connectionId, string model, long after, CancellationToken cancellationToken)
     {
         var batch = new List<(string, string, string, long)>(BatchSize);

@@ -6,7 +6,7 @@ namespace Tributary.Bench.Reporting;
 internal sealed record FigureSpec(string Name, Func<BenchProfile, string> Title, string Unit, Target Target, string Baseline);
 
 /// <summary>
-/// Every figure of issue 5. The quick profile fails when one of them is missing for a database; the full profile
+/// Every figure of issue 5, and issue 14's real-limit ratios (a pre-built page on bare Kestrel, raw payload bytes, a minimal upsert table). The quick profile fails when one of them is missing for a database; the full profile
 /// writes them all into docs/benchmarks.md. Targets follow the issue; "(ref.)" marks extra ones from
 /// shared/reference/performance-and-reliability.md §4.
 /// </summary>
@@ -22,13 +22,17 @@ internal static class FigureCatalog
     public static readonly FigureSpec B3Duplicates = new("B3.duplicates", p => "B3 immediate repeat: runs queued twice for one sync", "runs", Target.AtMost(0, "runs"), "—");
     public static readonly FigureSpec B4Drain = new("B4.drain", p => $"B4 draining those {N(p.FanoutConnections)} no-op runs (worker process, 200 slots)", "runs/s", Target.AtLeastOrShare(1000, "runs/s", 0.25), "bare claim-and-complete loop (k=1, 4 loops)");
     public static readonly FigureSpec B5Ingest = new("B5.ingest", p => $"B5 saving {N(p.Records)} fresh ~1 KB records through the SDK (batches of 1,000)", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw batched upsert of the same rows");
+    public static readonly FigureSpec B5Minimal = new("B5.vs_minimal", p => "B5 same ingest against the real limit", "records/s", Target.AtLeastShareOfBaseline(0.75), "hash-compare upsert into a minimal table (rowid, unique key, one seq index)");
     public static readonly FigureSpec B6Resave = new("B6.resave", p => "B6 re-saving them unchanged", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw hash-compare upsert pass");
     public static readonly FigureSpec B6Rewritten = new("B6.rewritten", p => "B6 rows rewritten (records after the previous cursor + rows counted changed)", "rows", Target.AtMost(0, "rows"), "—");
     public static readonly FigureSpec B7Resave = new("B7.resave", p => "B7 re-saving them with 10% changed", "records/s", Target.AtLeastShareOfBaseline(0.6), "raw upsert pass, same 10% changed");
     public static readonly FigureSpec B7Cursor = new("B7.cursor_errors", p => "B7 records after the previous cursor that are not exactly the changed ids (missing + extra + repeated)", "records", Target.AtMost(0, "records"), "—");
     public static readonly FigureSpec B8Single = new("B8.single", p => $"B8 GET /records?limit=100 paging {N(p.Records)} records, one reader", "pages/s", Target.AtLeastShareOfBaseline(0.5), "bare endpoint, same keyset query");
-    public static readonly FigureSpec B8Raw = new("B8.raw_keyset", p => "B8 raw keyset read, pages of 100, no HTTP (context)", "pages/s", Target.None, "—");
+    public static readonly FigureSpec B8Raw = new("B8.raw_keyset", p => "B8 raw keyset read of the payload bytes, pages of 100, no HTTP (context)", "pages/s", Target.None, "—");
+    public static readonly FigureSpec B8SingleLimit = new("B8.single_vs_static", p => "B8 same one reader (target ≥ 1,500 pages/s on SQLite), against the real limit", "pages/s", Target.AtLeastShareOfBaseline(0.5), "bare Kestrel answering a pre-built page of the same bytes");
+    public static readonly FigureSpec B8Page1000 = new("B8.limit1000", p => "B8 GET /records?limit=1000, one reader (target ≥ 200,000 records/s on SQLite)", "records/s", Target.AtLeastShareOfBaseline(0.5), "raw keyset read of the payload bytes, pages of 1,000, no HTTP");
     public static readonly FigureSpec B8ConcurrentP99 = new("B8.p99", p => $"B8 {p.ConcurrentReaders} concurrent readers: p99", "ms", Target.AtMost(50, "ms"), "bare endpoint p99, 64 readers");
+    public static readonly FigureSpec B8P99Ratio = new("B8.p99_vs_static", p => $"B8 {p.ConcurrentReaders} concurrent readers: p99 against the real limit", "ms", Target.AtMostTimesBaseline(1.5), "bare Kestrel with a pre-built page, p99, same readers");
     public static readonly FigureSpec B8Concurrent = new("B8.concurrent", p => $"B8 {p.ConcurrentReaders} concurrent readers: throughput", "pages/s", Target.None, "bare endpoint, 64 readers");
     public static readonly FigureSpec B9Small = new("B9.claim_small", p => $"B9 claim of 1 run, {N(p.BacklogLevels[0])} queued: p50", "ms", Target.None, "LIMIT-first claim primitive, p50");
     public static readonly FigureSpec B9Medium = new("B9.claim_medium", p => $"B9 claim of 1 run, {N(p.BacklogLevels[1])} queued: p50", "ms", Target.None, "LIMIT-first claim primitive, p50");
@@ -48,7 +52,8 @@ internal static class FigureCatalog
     public static IReadOnlyList<FigureSpec> All { get; } =
     [
         B1P50, B1P99, B1Max, B2P50, B2P99, B2Ingest, B3Response, B3Duplicates, B4Drain,
-        B5Ingest, B6Resave, B6Rewritten, B7Resave, B7Cursor, B8Single, B8Raw, B8ConcurrentP99, B8Concurrent,
+        B5Ingest, B5Minimal, B6Resave, B6Rewritten, B7Resave, B7Cursor, B8Single, B8Raw, B8SingleLimit, B8Page1000,
+        B8ConcurrentP99, B8P99Ratio, B8Concurrent,
         B9Small, B9Medium, B9Large, B9Growth, B10Idle, B10IdleCpu, B10Burst, B10Batch,
         B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large,
     ];

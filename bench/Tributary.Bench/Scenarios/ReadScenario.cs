@@ -29,6 +29,21 @@ internal static class ReadScenario
         context.Results.Set(FigureCatalog.B8Raw, rawPages / rawSeconds, rawPages);
         context.Info($"B8 one reader: server {pages / seconds:N0} pages/s ({pages} of {expectedPages}), bare {barePages / bareSeconds:N0}, raw {rawPages / rawSeconds:N0}");
 
+        // The real limits (issue 14): the same client fetching the server's own first page from a bare Kestrel, and
+        // pages of 1,000 against the raw read of their payload bytes.
+        var firstPage = await api.GetRecordsPageAsync(BenchNames.Bench, BenchNames.RecordsConnection, BenchNames.ItemModel, Limit, null, cancellationToken);
+        await using var staticPage = await StaticPageServer.StartAsync(firstPage, cancellationToken);
+        var (staticPages, staticSeconds) = await PageStaticAsync(api, staticPage, pages, context.Profile.PhaseBudget, cancellationToken);
+        context.Results.Set(FigureCatalog.B8SingleLimit, pages / seconds, pages, $"pre-built page of {firstPage.Length:N0} bytes");
+        context.Results.SetBaseline(FigureCatalog.B8SingleLimit, staticPages / staticSeconds);
+        var (records1000, seconds1000) = await RecordsPerSecondAsync(api, 1000, context.Profile.PhaseBudget, cancellationToken);
+        var (rawPages1000, rawSeconds1000) = await BareRecordsEndpoint.RawKeysetAsync(
+            context.Database, connectionId, BenchNames.ItemModel, 1000, context.Profile.PhaseBudget, cancellationToken);
+        var rawRecords1000 = Math.Min(rawPages1000 * 1000.0, context.Profile.Records) / rawSeconds1000;
+        context.Results.Set(FigureCatalog.B8Page1000, records1000 / seconds1000, 1, $"{records1000:N0} records in {seconds1000:0.0} s");
+        context.Results.SetBaseline(FigureCatalog.B8Page1000, rawRecords1000);
+        context.Info($"B8 real limits: static page {staticPages / staticSeconds:N0} pages/s; limit=1000 {records1000 / seconds1000:N0} records/s, raw bytes {rawRecords1000:N0} records/s");
+
         var readers = context.Profile.ConcurrentReaders;
         var duration = context.Profile.ConcurrentReadDuration;
         var server = await ConcurrentAsync(readers, duration, async (cursor, token) =>
@@ -43,9 +58,16 @@ internal static class ReadScenario
         }, cancellationToken);
         context.Results.Set(FigureCatalog.B8ConcurrentP99, Stats.Percentile(server.Latencies, 99), server.Latencies.Count, $"p50 {Stats.Percentile(server.Latencies, 50):0.0} ms");
         context.Results.SetBaseline(FigureCatalog.B8ConcurrentP99, Stats.Percentile(baseline.Latencies, 99));
+        var limit = await ConcurrentAsync(readers, duration, async (_, token) =>
+        {
+            await api.GetBytesAsync(staticPage.Page, token);
+            return null;
+        }, cancellationToken);
+        context.Results.Set(FigureCatalog.B8P99Ratio, Stats.Percentile(server.Latencies, 99), server.Latencies.Count);
+        context.Results.SetBaseline(FigureCatalog.B8P99Ratio, Stats.Percentile(limit.Latencies, 99));
         context.Results.Set(FigureCatalog.B8Concurrent, server.PagesPerSecond, server.Latencies.Count);
         context.Results.SetBaseline(FigureCatalog.B8Concurrent, baseline.PagesPerSecond);
-        context.Info($"B8 {readers} readers: server p99 {Stats.Percentile(server.Latencies, 99):0.0} ms, {server.PagesPerSecond:N0} pages/s; bare p99 {Stats.Percentile(baseline.Latencies, 99):0.0} ms, {baseline.PagesPerSecond:N0} pages/s");
+        context.Info($"B8 {readers} readers: server p99 {Stats.Percentile(server.Latencies, 99):0.0} ms, {server.PagesPerSecond:N0} pages/s; bare p99 {Stats.Percentile(baseline.Latencies, 99):0.0} ms, {baseline.PagesPerSecond:N0} pages/s; static page p99 {Stats.Percentile(limit.Latencies, 99):0.0} ms, {limit.PagesPerSecond:N0} pages/s");
         return lastCursor;
     }
 
@@ -88,6 +110,43 @@ internal static class ReadScenario
         }
 
         return (pages, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Fetches the pre-built page as many times as the server's pass had pages, for at most <paramref name="budget"/>.</summary>
+    private static async Task<(int Pages, double Seconds)> PageStaticAsync(BenchApi api, StaticPageServer page, int count, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var pages = 0;
+        var started = Stopwatch.GetTimestamp();
+        while (pages < count && Stopwatch.GetElapsedTime(started) < budget)
+        {
+            await api.GetBytesAsync(page.Page, cancellationToken);
+            pages++;
+        }
+
+        return (pages, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Pages the server with <paramref name="limit"/> from the start, for at most <paramref name="budget"/>: records read and seconds.</summary>
+    private static async Task<(long Records, double Seconds)> RecordsPerSecondAsync(BenchApi api, int limit, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        long records = 0;
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < budget)
+        {
+            var page = await api.GetRecordsPageAsync(BenchNames.Bench, BenchNames.RecordsConnection, BenchNames.ItemModel, limit, cursor, cancellationToken);
+            cursor = RecordPages.NextCursor(page);
+            if (cursor is null)
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(page);
+                records += document.RootElement.GetProperty("records").GetArrayLength();
+                break;
+            }
+
+            records += limit;
+        }
+
+        return (records, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private static async Task<(List<double> Latencies, double PagesPerSecond)> ConcurrentAsync(

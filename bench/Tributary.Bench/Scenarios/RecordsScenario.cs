@@ -21,7 +21,11 @@ internal static class RecordsScenario
         context.Results.Set(FigureCatalog.B5Ingest, rate, 1, $"added {counts.Added:N0}, updated {counts.Updated:N0}");
         var baseline = await BaselineAsync(context, cancellationToken);
         context.Results.SetBaseline(FigureCatalog.B5Ingest, baseline);
-        context.Info($"B5 fresh: {rate:N0} records/s; raw {baseline:N0} rows/s");
+        var from = await context.ConnectionDbIdAsync(BenchNames.RecordsConnection, cancellationToken);
+        var minimal = await MinimalUpsert.RunAsync(context.Database, from, BenchNames.ItemModel, cancellationToken);
+        context.Results.Set(FigureCatalog.B5Minimal, rate, 1);
+        context.Results.SetBaseline(FigureCatalog.B5Minimal, minimal);
+        context.Info($"B5 fresh: {rate:N0} records/s; raw {baseline:N0} rows/s; minimal table {minimal:N0} rows/s");
     }
 
     public static async Task UnchangedAsync(BenchContext context, BenchApi api, string lastCursor, CancellationToken cancellationToken)

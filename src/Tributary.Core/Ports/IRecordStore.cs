@@ -37,8 +37,9 @@ public interface IRecordStore
     /// <summary>
     /// The rows of <see cref="ReadPageAsync"/> as the database returns them: up to <see cref="RecordPageQuery.Limit"/>
     /// + 1 (the extra row says there is more), so <c>GET /records</c> writes each one before the next is read.
+    /// Each row's payload is the stored JSON as UTF-8 bytes in a buffer the next row reuses (see <see cref="RecordPageRow"/>).
     /// </summary>
-    IAsyncEnumerable<StoredRecord> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken);
+    IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken);
 
     /// <summary>Live record counts of many datasets in one read: every (connection, model) pair of the lists that has a dataset.</summary>
     Task<IReadOnlyDictionary<(long ConnectionDbId, string Model), long>> CountLiveManyAsync(IReadOnlyList<long> connectionDbIds, IReadOnlyList<string> models, CancellationToken cancellationToken);
@@ -117,6 +118,21 @@ public sealed record RecordPageQuery(
 public sealed record StoredRecord(
     string ExternalId,
     string PayloadJson,
+    long Seq,
+    long AddedSeq,
+    long CreatedAt,
+    long UpdatedAt,
+    long? DeletedAt,
+    long? PrunedAt);
+
+/// <summary>
+/// A row of a streamed records page. <see cref="PayloadUtf8"/> is the stored JSON as UTF-8 (empty when pruned), read
+/// straight from the database without a string in between; it is valid only until the enumerator moves on, so a
+/// consumer copies it (into the response) before asking for the next row.
+/// </summary>
+public readonly record struct RecordPageRow(
+    string ExternalId,
+    ReadOnlyMemory<byte> PayloadUtf8,
     long Seq,
     long AddedSeq,
     long CreatedAt,

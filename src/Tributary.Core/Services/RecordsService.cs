@@ -30,7 +30,7 @@ public sealed class RecordsService
     /// Resolves the connection (failing before anything is written), then hands back the page's rows as the
     /// database returns them: up to <see cref="RecordPageQuery.Limit"/> + 1, the extra one meaning "more".
     /// </summary>
-    public async Task<IAsyncEnumerable<StoredRecord>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
+    public async Task<IAsyncEnumerable<RecordPageRow>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);

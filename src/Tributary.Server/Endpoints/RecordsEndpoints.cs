@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -82,21 +80,6 @@ internal static class RecordsEndpoints
                 query.Ids,
                 query.Limit),
             context.RequestAborted);
-        await RecordsStream.WriteAsync(context, rows, query.Limit, WriteRecord);
-    }
-
-    /// <summary>The stored payload spliced as is (no parse, no re-serialisation), with <c>_nango_metadata</c> appended.</summary>
-    internal static void WriteRecord(Utf8JsonWriter w, StoredRecord record)
-    {
-        var metadata = new StringBuilder(256);
-        metadata.Append("\"_nango_metadata\":{\"first_seen_at\":\"").Append(Micros.ToNangoString(record.CreatedAt))
-            .Append("\",\"last_modified_at\":\"").Append(Micros.ToNangoString(record.UpdatedAt))
-            .Append("\",\"last_action\":\"")
-            .Append(record.DeletedAt is not null ? "DELETED" : record.AddedSeq == record.Seq ? "ADDED" : "UPDATED")
-            .Append("\",\"deleted_at\":").Append(record.DeletedAt is { } deleted ? $"\"{Micros.ToNangoString(deleted)}\"" : "null")
-            .Append(",\"pruned_at\":").Append(record.PrunedAt is { } pruned ? $"\"{Micros.ToNangoString(pruned)}\"" : "null")
-            .Append(",\"cursor\":\"").Append(RecordCursor.Encode(record.Seq)).Append("\"}}");
-        var payload = record.PrunedAt is null ? record.PayloadJson : JsonSerializer.Serialize(new { id = record.ExternalId });
-        w.WriteRawValue(string.Concat(payload.AsSpan(0, payload.Length - 1), ",", metadata.ToString()), skipInputValidation: true);
+        await RecordsStream.WriteAsync(context, rows, query.Limit);
     }
 }

@@ -82,6 +82,13 @@ public sealed partial class SqlDialect
     public string ListRows(string parameter) =>
         IsPostgres ? $"unnest(@{parameter}) AS l(value)" : $"json_each(@{parameter}) AS l";
 
+    /// <summary>
+    /// A text column's stored UTF-8 bytes as a binary value, so a reader copies them with <c>GetBytes</c> into a buffer
+    /// it reuses instead of decoding a string (SQLite's cast is a relabel; PostgreSQL's <c>convert_to</c> is a copy).
+    /// </summary>
+    public string Utf8Bytes(string column) =>
+        IsPostgres ? $"convert_to({column}, 'UTF8')" : $"CAST({column} AS BLOB)";
+
     /// <summary>A predicate <c>column IN list</c> over the list parameter <paramref name="parameter"/>.</summary>
     public string InList(string column, string parameter) =>
         IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN (SELECT value FROM json_each(@{parameter}))";

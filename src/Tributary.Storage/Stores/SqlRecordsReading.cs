@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 
@@ -10,9 +13,21 @@ internal sealed partial class SqlRecordStore
     public async Task<RecordPage> ReadPageAsync(RecordPageQuery query, CancellationToken cancellationToken)
     {
         var rows = new List<StoredRecord>(Math.Min(query.Limit + 1, 1024));
-        await foreach (var row in StreamPageAsync(query, cancellationToken))
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = PageCommand(connection, query, "payload");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(row);
+            var externalId = reader.GetString(0);
+            rows.Add(new StoredRecord(
+                externalId,
+                Unprotect(reader.GetString(1), query.ConnectionDbId, query.Model, externalId),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.GetInt64(5),
+                reader.GetNullableInt64(6),
+                reader.GetNullableInt64(7)));
         }
 
         var hasMore = rows.Count > query.Limit;
@@ -24,7 +39,55 @@ internal sealed partial class SqlRecordStore
         return new RecordPage(rows, hasMore);
     }
 
-    public async IAsyncEnumerable<StoredRecord> StreamPageAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>
+    /// The hot path of <c>GET /records</c>: the payload column comes as bytes (<see cref="SqlDialect.Utf8Bytes"/>) and is
+    /// copied into one pooled buffer that every row reuses — no UTF-16 string, no transcoding, no allocation per row
+    /// beyond the external id. An encrypted payload (or any that is not plain JSON) takes the string path.
+    /// </remarks>
+    public async IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var externalId = reader.GetString(0);
+                var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+                if (length > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                var read = length == 0 ? 0 : (int)reader.GetBytes(1, 0, buffer, 0, length);
+                ReadOnlyMemory<byte> payload = buffer.AsMemory(0, read);
+                if (read > 0 && (_cipher is not null || buffer[0] != (byte)'{'))
+                {
+                    payload = Encoding.UTF8.GetBytes(Unprotect(Encoding.UTF8.GetString(buffer, 0, read), query.ConnectionDbId, query.Model, externalId));
+                }
+
+                yield return new RecordPageRow(
+                    externalId,
+                    payload,
+                    reader.GetInt64(2),
+                    reader.GetInt64(3),
+                    reader.GetInt64(4),
+                    reader.GetInt64(5),
+                    reader.GetNullableInt64(6),
+                    reader.GetNullableInt64(7));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The keyset query of a records page, reading the payload as <paramref name="payload"/>.</summary>
+    private DbCommand PageCommand(DbConnection connection, RecordPageQuery query, string payload)
     {
         var conditions = new List<string> { "connection_id = @c", "model = @m" };
         if (query.AfterSeq is not null)
@@ -66,13 +129,12 @@ internal sealed partial class SqlRecordStore
         }
 
         var sql = $"""
-            SELECT external_id, payload, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
+            SELECT external_id, {payload}, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY seq
             LIMIT @limit
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(sql)
+        var command = connection.Command(sql)
             .With("c", query.ConnectionDbId)
             .With("m", query.Model)
             .With("limit", (long)query.Limit + 1);
@@ -91,20 +153,7 @@ internal sealed partial class SqlRecordStore
             command.WithList(_dialect, "ids", query.Ids);
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var externalId = reader.GetString(0);
-            yield return new StoredRecord(
-                externalId,
-                Unprotect(reader.GetString(1), query.ConnectionDbId, query.Model, externalId),
-                reader.GetInt64(2),
-                reader.GetInt64(3),
-                reader.GetInt64(4),
-                reader.GetInt64(5),
-                reader.GetNullableInt64(6),
-                reader.GetNullableInt64(7));
-        }
+        return command;
     }
 
     public async Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ public class GatedRecordStore : DispatchProxy
         }
     }
 
-    private async IAsyncEnumerable<StoredRecord> GateAsync(IAsyncEnumerable<StoredRecord> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordPageRow> GateAsync(IAsyncEnumerable<RecordPageRow> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var handedOut = 0;
         await foreach (var row in rows.WithCancellation(cancellationToken))

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Tributary.Bench.Baselines;
+
+/// <summary>
+/// The real limit under every records figure that goes through HTTP (issue 14): a bare Kestrel server in the bench
+/// process answering one pre-built page — the very bytes the server sent for a page of the same size — to the same
+/// client. No database, no auth, no JSON writing: what the two cores give a client fetching pages of this size.
+/// </summary>
+internal sealed class StaticPageServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StaticPageServer(WebApplication app, Uri page)
+    {
+        _app = app;
+        Page = page;
+    }
+
+    public Uri Page { get; }
+
+    public static async Task<StaticPageServer> StartAsync(byte[] page, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/page", (HttpContext http) =>
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentLength = page.Length;
+            return http.Response.Body.WriteAsync(page, http.RequestAborted).AsTask();
+        });
+        await app.StartAsync(cancellationToken);
+        return new StaticPageServer(app, new Uri($"http://127.0.0.1:{port}/page"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
