@@ -7,6 +7,8 @@ internal sealed class ConfigErrorSink(string source)
 
     public bool HasErrors => _errors.Count > 0;
 
+    public int Count => _errors.Count;
+
     public void Add(int line, string path, string message) => _errors.Add(new ConfigError(source, line, path, message));
 
     /// <summary>Every problem in file order, so the report reads top to bottom.</summary>

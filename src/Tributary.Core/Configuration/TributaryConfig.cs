@@ -1,4 +1,10 @@
+using Tributary.Core.Providers;
+
 namespace Tributary.Core.Configuration;
 
 /// <summary>Everything <c>tributary.yaml</c> declares, already validated.</summary>
-public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integrations);
+public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integrations)
+{
+    /// <summary>The file's <c>providers:</c>; each overrides a built-in provider of the same name.</summary>
+    public IReadOnlyList<ProviderDefinition> Providers { get; init; } = [];
+}
