@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Credentials;
 using Tributary.Core.Engine;
+using Tributary.Core.Providers;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
@@ -27,6 +29,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(new CredentialProtector(encryptionKey));
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunCancellations>();
+        services.AddSingleton<ProviderCatalogue>();
+        services.AddSingleton<TokenClient>();
+        services.AddSingleton<ConnectionCredentials>();
         services.AddSingleton<ProviderHttpClientFactory>();
         services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
