@@ -56,6 +56,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<RecordsRetention>();
         services.AddSingleton(runsRetention);
         services.AddHostedService<RunsRetention>();
+        services.AddSingleton<ConnectionRefreshPass>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionRefreshPass>());
         return services;
     }
 

@@ -51,7 +51,7 @@ public static class ConfigLoader
         }
 
         var errors = new ConfigErrorSink(sourceName);
-        var config = new ConfigReader(errors).Read(documents);
+        var config = new ConfigReader(errors).Read(documents) with { Source = sourceName };
         return errors.HasErrors ? throw errors.ToException() : config;
     }
 
