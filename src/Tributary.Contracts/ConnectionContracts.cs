@@ -8,11 +8,11 @@ namespace Tributary.Contracts;
 /// <param name="ConnectionId">The caller's id of the connection.</param>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="Provider">The provider name.</param>
-/// <param name="Errors">Always empty here (Nango lists refresh errors).</param>
+/// <param name="Errors">While the last token refresh failed: one <c>{type: "auth", log_id, message, last_failure_at, attempts}</c> entry; else empty.</param>
 /// <param name="EndUser">Always null (no end-user sessions here).</param>
 /// <param name="Metadata">The connection's metadata object.</param>
 /// <param name="Tags">The connection's tags: always empty (tags are not supported yet).</param>
-/// <param name="ConnectionConfig">Always empty.</param>
+/// <param name="ConnectionConfig">The connection's connection_config (interpolation inputs such as a subdomain).</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
 /// <param name="LastFetchedAt">Always null (no token refresh yet).</param>

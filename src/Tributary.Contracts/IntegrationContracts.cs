@@ -9,13 +9,15 @@ namespace Tributary.Contracts;
 /// <param name="Logo">Always empty (no provider catalogue here).</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
+/// <param name="Credentials">With <c>include=credentials</c>: the OAuth app, <c>{type, client_id, client_secret, scopes}</c>.</param>
 public sealed record IntegrationResponse(
     [property: JsonPropertyName("unique_key")] string UniqueKey,
     [property: JsonPropertyName("display_name")] string DisplayName,
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("logo")] string Logo,
     [property: JsonPropertyName("created_at")] string CreatedAt,
-    [property: JsonPropertyName("updated_at")] string UpdatedAt);
+    [property: JsonPropertyName("updated_at")] string UpdatedAt,
+    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.Nodes.JsonObject? Credentials = null);
 
 /// <summary>Nango's envelope around one integration: <c>{"data":{…}}</c>.</summary>
 /// <param name="Data">The integration.</param>
@@ -39,8 +41,21 @@ public sealed record EnvironmentVariableResponse(
 /// <param name="UniqueKey">The new integration's key.</param>
 /// <param name="DisplayName">An optional display name.</param>
 /// <param name="ForwardWebhooks">Accepted for compatibility.</param>
+/// <param name="Credentials">The OAuth app: <c>{type: "OAUTH2", client_id, client_secret, scopes?}</c> (scopes comma-separated).</param>
 public sealed record IntegrationRequest(
     [property: JsonPropertyName("provider"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Provider,
     [property: JsonPropertyName("unique_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UniqueKey,
     [property: JsonPropertyName("display_name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayName,
-    [property: JsonPropertyName("forward_webhooks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ForwardWebhooks);
+    [property: JsonPropertyName("forward_webhooks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ForwardWebhooks,
+    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IntegrationCredentialsRequest? Credentials = null);
+
+/// <summary>An integration's OAuth app as Nango's integration API takes it.</summary>
+/// <param name="Type">Always <c>OAUTH2</c>.</param>
+/// <param name="ClientId">The OAuth client id.</param>
+/// <param name="ClientSecret">The OAuth client secret (stored encrypted).</param>
+/// <param name="Scopes">Scopes, comma-separated.</param>
+public sealed record IntegrationCredentialsRequest(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("client_id")] string ClientId,
+    [property: JsonPropertyName("client_secret")] string ClientSecret,
+    [property: JsonPropertyName("scopes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Scopes = null);

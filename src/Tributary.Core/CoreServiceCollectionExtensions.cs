@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Credentials;
 using Tributary.Core.Engine;
 using Tributary.Core.Logs;
+using Tributary.Core.Providers;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
@@ -32,6 +34,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<SchedulerBurst>();
         services.AddSingleton<RunCancellations>();
+        services.AddSingleton<ProviderCatalogue>();
+        services.AddSingleton<TokenClient>();
+        services.AddSingleton<ConnectionCredentials>();
         services.AddSingleton<ProviderHttpClientFactory>();
         services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
@@ -64,6 +69,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RunLogs>();
         services.AddSingleton<RunLogService>();
         services.AddHostedService<RunLogsRetention>();
+        services.AddSingleton<ConnectionRefreshPass>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionRefreshPass>());
         return services;
     }
 

@@ -24,6 +24,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, recordsCipher));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
+        services.AddSingleton<IOAuthClientStore>(_ => new SqlOAuthClientStore(database));
+        services.AddSingleton<IConnectionCredentialStore>(_ => new SqlConnectionCredentialStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
         services.AddSingleton<IRunLogStore>(_ => new SqlRunLogStore(database));
         services.AddSingleton<IQueueStatsStore>(_ => new SqlQueueStatsStore(database));

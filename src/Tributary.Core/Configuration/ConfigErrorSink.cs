@@ -8,6 +8,7 @@ internal sealed class ConfigErrorSink(string source)
     public bool HasErrors => _errors.Count > 0;
 
     public IReadOnlyList<ConfigError> Errors => _errors;
+    public int Count => _errors.Count;
 
     public void Add(int line, string path, string message) => _errors.Add(new ConfigError(source, line, path, message));
 

@@ -62,5 +62,31 @@ public static class ConfigLoader
         return errors.HasErrors ? throw errors.ToException() : config with { SourceName = sourceName };
     }
 
+    /// <summary>Reads a file whose root mapping is a provider catalogue (name → template), as the built-in one.</summary>
+    /// <exception cref="ConfigException">A template is invalid; every problem is listed with its line.</exception>
+    public static IReadOnlyList<Providers.ProviderDefinition> ParseProviders(string yamlText, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        IReadOnlyList<YamlTreeNode> documents;
+        try
+        {
+            documents = YamlTreeReader.ReadDocuments(yamlText);
+        }
+        catch (YamlException exception)
+        {
+            throw new ConfigException([new ConfigError(sourceName, (int)exception.Start.Line, "", $"invalid YAML: {exception.Message}")]);
+        }
+
+        var errors = new ConfigErrorSink(sourceName);
+        if (documents.Count != 1 || documents[0] is not YamlTreeMapping root)
+        {
+            errors.Add(1, "", "expected one mapping of provider names to templates");
+            throw errors.ToException();
+        }
+
+        var providers = new ProviderReader(errors).ReadAll(new ConfigEntry("", root.Line, "", root));
+        return errors.HasErrors ? throw errors.ToException() : providers;
+    }
+
     private static ConfigException FileProblem(string path, string message) => new([new ConfigError(path, 0, "", message)]);
 }

@@ -9,9 +9,12 @@ namespace Tributary.Core.Configuration;
 /// </summary>
 internal sealed class ConfigReader(ConfigErrorSink errors)
 {
-    private static readonly string[] RootKeys = ["functions", "integrations"];
-    private static readonly string[] IntegrationKeys = ["provider", "display_name", "base_url", "syncs"];
+    private static readonly string[] RootKeys = ["functions", "integrations", "providers"];
+    private static readonly string[] IntegrationKeys =
+        ["provider", "display_name", "base_url", "client_id", "client_secret_env", "client_secret_file", "scopes", "syncs"];
     private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes"];
+
+    private static readonly string[] OAuthClientKeys = ["client_secret_env", "client_secret_file", "scopes"];
 
     private static readonly TributaryConfig Empty = new([]);
 
@@ -35,8 +38,9 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
 
         var fields = MappingFields.Read(root, "", root.Line, RootKeys, errors);
         var functions = fields.Find("functions") is { } functionsEntry ? ReadFunctionAssemblies(functionsEntry) : [];
-        var config = fields.Find("integrations") is { } integrations ? new TributaryConfig(ReadIntegrations(integrations)) : Empty;
-        return config with { FunctionAssemblies = functions };
+        var providers = fields.Find("providers") is { } providerEntry ? new ProviderReader(errors).ReadAll(providerEntry) : [];
+        var integrations = fields.Find("integrations") is { } integrationEntry ? ReadIntegrations(integrationEntry) : [];
+        return new TributaryConfig(integrations) { Providers = providers, FunctionAssemblies = functions };
     }
 
     /// <summary>
@@ -117,8 +121,70 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         var provider = fields.RequiredString("provider");
         var displayName = fields.OptionalString("display_name");
         var baseUrl = ReadBaseUrl(fields);
+        var oauthClient = ReadOAuthClient(fields);
         var syncs = fields.Find("syncs") is { } syncsEntry ? ReadSyncs(syncsEntry) : [];
-        return provider is null ? null : new IntegrationConfig(entry.Key, provider, displayName, baseUrl, syncs);
+        return provider is null ? null : new IntegrationConfig(entry.Key, provider, displayName, baseUrl, syncs) { OAuthClient = oauthClient };
+    }
+
+    /// <summary>
+    /// <c>client_id</c> with at most one of <c>client_secret_env</c> / <c>client_secret_file</c> and optional
+    /// <c>scopes</c>. The secret itself is never written in the file: it would end up in version control.
+    /// </summary>
+    private OAuthClientConfig? ReadOAuthClient(MappingFields fields)
+    {
+        var clientId = fields.OptionalString("client_id");
+        var env = fields.OptionalString("client_secret_env");
+        var file = fields.OptionalString("client_secret_file");
+        var scopes = ReadScopes(fields);
+        if (env is not null && file is not null)
+        {
+            errors.Add(fields.LineOf("client_secret_file"), fields.PathOf("client_secret_file"), "give client_secret_env or client_secret_file, not both");
+            return null;
+        }
+
+        if (clientId is null)
+        {
+            foreach (var key in OAuthClientKeys.Where(k => fields.Find(k) is not null))
+            {
+                errors.Add(fields.LineOf(key), fields.PathOf(key), "needs client_id");
+            }
+
+            return null;
+        }
+
+        var secret = env is not null
+            ? new SecretReference(env, null, fields.LineOf("client_secret_env"), fields.PathOf("client_secret_env"))
+            : file is not null ? new SecretReference(null, file, fields.LineOf("client_secret_file"), fields.PathOf("client_secret_file")) : null;
+        return new OAuthClientConfig(clientId, secret, scopes);
+    }
+
+    private List<string> ReadScopes(MappingFields fields)
+    {
+        var scopes = new List<string>();
+        if (fields.Find("scopes") is not { } entry)
+        {
+            return scopes;
+        }
+
+        if (entry.Value is not YamlTreeSequence sequence)
+        {
+            errors.Add(entry.Value.Line, entry.Path, "expected a list of scopes, such as [read, write]");
+            return scopes;
+        }
+
+        for (var index = 0; index < sequence.Items.Count; index++)
+        {
+            if (sequence.Items[index] is YamlTreeScalar { IsNull: false, Value.Length: > 0 } scope && !scope.Value.Contains(',', StringComparison.Ordinal))
+            {
+                scopes.Add(scope.Value);
+            }
+            else
+            {
+                errors.Add(sequence.Items[index].Line, ConfigPath.Index(entry.Path, index), "expected a scope (a string without commas)");
+            }
+        }
+
+        return scopes;
     }
 
     private string? ReadBaseUrl(MappingFields fields)

@@ -1,3 +1,5 @@
+using Tributary.Core.Providers;
+
 namespace Tributary.Core.Configuration;
 
 /// <summary>Everything <c>tributary.yaml</c> declares, already validated.</summary>
@@ -8,4 +10,7 @@ public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integratio
 
     /// <summary>Names the configuration in error messages: the file it was read from.</summary>
     public string SourceName { get; init; } = "tributary.yaml";
+
+    /// <summary>The file's <c>providers:</c>; each overrides a built-in provider of the same name.</summary>
+    public IReadOnlyList<ProviderDefinition> Providers { get; init; } = [];
 }

@@ -1,44 +1,71 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tributary.Core.Credentials;
 using Tributary.Core.Logs;
 using Tributary.Core.Telemetry;
 
 namespace Tributary.Core.Engine;
 
 /// <summary>
-/// Builds the provider <see cref="HttpClient"/> a run sees: the integration's base URL and the connection's
-/// credentials as headers. One shared handler keeps connection pooling across runs; each client puts a
-/// <see cref="ProviderCallHandler"/> in front of it, which logs every call to the run's log and counts it.
+/// Builds the provider <see cref="HttpClient"/> a run sees: the API base URL (the integration's <c>base_url</c>, else
+/// the provider template's <c>proxy.base_url</c>) and a handler chain — credentials applied per the provider's auth
+/// mode, with one refresh-and-retry after a 401 — over one shared socket handler that keeps connection pooling
+/// across runs; a <see cref="ProviderCallHandler"/> under the auth handler writes every call (a 401's retry too) to the
+/// run's log and counts it.
 /// </summary>
+/// <remarks>Another step (request logging, retries) goes into <see cref="BuildChain"/> as one more DelegatingHandler.</remarks>
 public sealed class ProviderHttpClientFactory : IDisposable
 {
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private readonly SocketsHttpHandler _shared = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private readonly ConnectionCredentials _credentials;
+    private readonly ILogger<ProviderHttpClientFactory> _logger;
 
-    public HttpClient Create(string? baseUrl, string credentialsJson, RunLog? log = null, TributaryMetrics? metrics = null)
+    public ProviderHttpClientFactory(ConnectionCredentials credentials, ILogger<ProviderHttpClientFactory> logger)
     {
-        // Not disposed with the client: disposing the per-run handler would dispose the shared one behind it.
-        var client = new HttpClient(new ProviderCallHandler(_handler, log, metrics), disposeHandler: false);
-        if (!string.IsNullOrEmpty(baseUrl))
-        {
-            client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
-        }
+        _credentials = credentials;
+        _logger = logger;
+    }
 
-        if (JsonNode.Parse(credentialsJson) is JsonObject credentials)
+    /// <param name="credentials">The connection's credentials, already fresh (<see cref="ConnectionCredentials.GetAsync"/>).</param>
+    /// <param name="integrationBaseUrl">The integration's <c>base_url</c> override, if any.</param>
+    public HttpClient Create(FreshCredentials credentials, string? integrationBaseUrl, RunLog? log = null, TributaryMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var client = new HttpClient(BuildChain(credentials, log, metrics), disposeHandler: true);
+        if (CredentialApplier.BaseUrl(credentials, integrationBaseUrl) is { } baseUrl)
         {
-            client.DefaultRequestHeaders.Authorization = (string?)credentials["type"] switch
-            {
-                "API_KEY" => new AuthenticationHeaderValue("Bearer", (string?)credentials["apiKey"]),
-                "OAUTH2" => new AuthenticationHeaderValue("Bearer", (string?)credentials["access_token"]),
-                "BASIC" => new AuthenticationHeaderValue(
-                    "Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"{(string?)credentials["username"]}:{(string?)credentials["password"]}"))),
-                _ => null,
-            };
+            client.BaseAddress = baseUrl;
         }
 
         return client;
     }
 
-    public void Dispose() => _handler.Dispose();
+    public void Dispose() => _shared.Dispose();
+
+    /// <summary>The run's handlers, innermost first; the first one added is the last to see a request.</summary>
+    private HttpMessageHandler BuildChain(FreshCredentials credentials, RunLog? log, TributaryMetrics? metrics)
+    {
+        HttpMessageHandler chain = new SharedHandler(_shared);
+        chain = new ProviderCallHandler(chain, log, metrics);
+        chain = new ProviderAuthHandler(_credentials, credentials, _logger) { InnerHandler = chain };
+        return chain;
+    }
+
+    /// <summary>The end of every run's chain: forwards to the shared socket handler without ever disposing it.</summary>
+    private sealed class SharedHandler(SocketsHttpHandler shared) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _invoker = new(shared, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _invoker.SendAsync(request, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _invoker.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -7,6 +7,7 @@ using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
 using Tributary.Core.Telemetry;
+using Tributary.Core.Credentials;
 using Tributary.Sdk;
 
 namespace Tributary.Core.Engine;
@@ -41,7 +42,7 @@ public sealed class RunExecutor
     private readonly ICheckpointStore _checkpoints;
     private readonly SyncFunctionRegistry _functions;
     private readonly ProviderHttpClientFactory _httpClients;
-    private readonly CredentialProtector _protector;
+    private readonly ConnectionCredentials _credentials;
     private readonly RunCancellations _cancellations;
     private readonly IServiceScopeFactory _scopes;
     private readonly EngineOptions _options;
@@ -62,7 +63,7 @@ public sealed class RunExecutor
         ICheckpointStore checkpoints,
         SyncFunctionRegistry functions,
         ProviderHttpClientFactory httpClients,
-        CredentialProtector protector,
+        ConnectionCredentials credentials,
         RunCancellations cancellations,
         IServiceScopeFactory scopes,
         ITransientErrors transient,
@@ -81,7 +82,7 @@ public sealed class RunExecutor
         _checkpoints = checkpoints;
         _functions = functions;
         _httpClients = httpClients;
-        _protector = protector;
+        _credentials = credentials;
         _cancellations = cancellations;
         _scopes = scopes;
         _options = options;
@@ -278,20 +279,11 @@ public sealed class RunExecutor
         }
 
         var counts = new RunCounts(target.Config.Models, run.ResultJson);
-        string credentials;
-        try
-        {
-            credentials = _protector.Unprotect(target.Connection.EncryptedCredentials);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            throw new InvalidOperationException(
-                "Cannot decrypt the connection's credentials: this process's encryption key is not the one that stored them. "
-                + "Processes sharing a database must share TRIBUTARY_ENCRYPTION_KEY (or one data folder).");
-        }
-
-        log.UseScrubber(SecretScrubber.FromCredentials(credentials));
-        using var http = _httpClients.Create(target.Integration.BaseUrl, credentials, log, _metrics);
+        // Refreshed first when the token expires within the provider's buffer; a refresh failure fails the run with
+        // what the provider answered, and the stored credentials stay for a later retry.
+        var credentials = await _credentials.GetAsync(target.Connection.Id, CredentialDemand.Fresh, cancellationToken);
+        log.UseScrubber(SecretScrubber.FromCredentials(credentials.Credentials.ToJsonString()));
+        using var http = _httpClients.Create(credentials, target.Integration.BaseUrl, log, _metrics);
         var functionLogger = new RunLogLogger(log, _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}"));
         var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken, log, _metrics);
         log.Info($"Running function {target.Config.Function} for sync {target.Sync.Name} ({target.Sync.Variant}) of connection {target.Connection.ConnectionId}.");
@@ -367,7 +359,7 @@ public sealed class RunExecutor
 
     private static string Describe(Exception ex) => ex switch
     {
-        InvalidRecordsException or CheckpointConflictException or ArgumentException => ex.Message,
+        InvalidRecordsException or CheckpointConflictException or ArgumentException or ConnectionRefreshException => ex.Message,
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
 }

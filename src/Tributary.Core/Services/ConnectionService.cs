@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tributary.Core.Credentials;
 using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Errors;
@@ -13,6 +14,8 @@ public sealed class ConnectionService
     private readonly IIntegrationStore _integrations;
     private readonly IConnectionStore _connections;
     private readonly CredentialProtector _protector;
+    private readonly IConnectionCredentialStore _credentialStore;
+    private readonly ConnectionCredentials _credentials;
     private readonly RunWakeups _wakeups;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
@@ -21,6 +24,8 @@ public sealed class ConnectionService
         IIntegrationStore integrations,
         IConnectionStore connections,
         CredentialProtector protector,
+        IConnectionCredentialStore credentialStore,
+        ConnectionCredentials credentials,
         RunWakeups wakeups,
         RunCancellations cancellations,
         TimeProvider timeProvider)
@@ -28,6 +33,8 @@ public sealed class ConnectionService
         _integrations = integrations;
         _connections = connections;
         _protector = protector;
+        _credentialStore = credentialStore;
+        _credentials = credentials;
         _wakeups = wakeups;
         _cancellations = cancellations;
         _timeProvider = timeProvider;
@@ -37,7 +44,18 @@ public sealed class ConnectionService
     /// Creates the connection with one sync per enabled sync config (auto-starting ones are due at once, so every
     /// process's workers are woken). The credentials are stored encrypted; <c>type</c> names their kind.
     /// </summary>
-    public async Task<Connection> CreateAsync(Tenant tenant, string providerConfigKey, string connectionId, JsonObject credentials, string metadataJson, CancellationToken cancellationToken)
+    public Task<Connection> CreateAsync(Tenant tenant, string providerConfigKey, string connectionId, JsonObject credentials, string metadataJson, CancellationToken cancellationToken) =>
+        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, null, cancellationToken);
+
+    /// <param name="connectionConfig">The connection's <c>connection_config</c> (interpolation inputs such as a subdomain); null for none.</param>
+    public async Task<Connection> CreateAsync(
+        Tenant tenant,
+        string providerConfigKey,
+        string connectionId,
+        JsonObject credentials,
+        string metadataJson,
+        JsonObject? connectionConfig,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
@@ -53,16 +71,48 @@ public sealed class ConnectionService
                 Micros.Now(_timeProvider)),
             cancellationToken)
             ?? throw new ConflictException("duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");
+        // The expiry column is what the background refresh looks at: only credentials it can refresh carry one.
+        var refreshable = (string?)credentials["type"] == "OAUTH2_CC" || credentials["refresh_token"] is not null;
+        var expiresAt = refreshable ? TokenExpiry.Read(credentials["expires_at"]) : null;
+        if (expiresAt is not null || connectionConfig is { Count: > 0 })
+        {
+            // Before the wake-up: a run must see the expiry (the background refresh) and the config (the base URL).
+            await _credentialStore.SetConfigAndExpiryAsync(created.Id, (connectionConfig ?? []).ToJsonString(), expiresAt, cancellationToken);
+        }
+
         await _wakeups.WakeAsync(cancellationToken);
         return created;
     }
 
-    /// <summary>The connection with its decrypted credentials.</summary>
-    public async Task<(Connection Connection, JsonObject Credentials)> GetAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection with its credentials, refreshed first when they expire within the provider's buffer, or
+    /// always with <paramref name="forceRefresh"/> (Nango's <c>force_refresh</c>).
+    /// </summary>
+    /// <remarks>
+    /// A failed forced refresh is the caller's error (400 <c>invalid_credentials</c> with what the provider said). A
+    /// failed lazy refresh is not: the stored credentials come back with the failure in <see cref="ConnectionView.Refresh"/>
+    /// (the answer's <c>errors</c>), where Nango would fail the read.
+    /// </remarks>
+    public async Task<ConnectionView> GetAsync(Tenant tenant, string connectionId, string? providerConfigKey, bool forceRefresh, CancellationToken cancellationToken)
     {
         var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
-        var credentials = JsonNode.Parse(_protector.Unprotect(connection.EncryptedCredentials))!.AsObject(); // stored as a JSON object by CreateAsync
-        return (connection, credentials);
+        FreshCredentials fresh;
+        try
+        {
+            fresh = await _credentials.GetAsync(connection.Id, forceRefresh ? CredentialDemand.Force : CredentialDemand.Fresh, cancellationToken);
+        }
+        catch (ConnectionRefreshException ex) when (forceRefresh)
+        {
+            throw new InvalidInputException("invalid_credentials", ex.Message, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = providerConfigKey });
+        }
+        catch (ConnectionRefreshException)
+        {
+            var stored = await _credentialStore.GetAsync(connection.Id, cancellationToken) ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+            var credentials = JsonNode.Parse(_protector.Unprotect(stored.EncryptedCredentials))!.AsObject();
+            return new ConnectionView(connection, credentials, JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [], stored.Refresh);
+        }
+
+        return new ConnectionView(connection with { UpdatedAt = Math.Max(connection.UpdatedAt, fresh.Stored.Refresh.LastSuccess ?? 0) }, fresh.Credentials, fresh.ConnectionConfig, fresh.Stored.Refresh);
     }
 
     public Task<IReadOnlyList<Connection>> ListAsync(Tenant tenant, string? connectionId, CancellationToken cancellationToken) =>
@@ -114,3 +164,6 @@ public sealed class ConnectionService
         await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
             ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
 }
+
+/// <summary>A connection as <c>GET /connections/{id}</c> shows it: credentials, config and refresh state.</summary>
+public sealed record ConnectionView(Connection Connection, JsonObject Credentials, JsonObject ConnectionConfig, RefreshStatus Refresh);

@@ -1,4 +1,6 @@
 using Tributary.Core.Configuration;
+using Tributary.Core.Credentials;
+using Tributary.Core.Providers;
 using Tributary.Core.Ports;
 
 namespace Tributary.Core.Services;
@@ -7,16 +9,36 @@ namespace Tributary.Core.Services;
 public sealed class DeploymentService
 {
     private readonly IDeploymentStore _deployments;
+    private readonly IIntegrationStore _integrations;
+    private readonly IntegrationService _integrationService;
+    private readonly ProviderCatalogue _catalogue;
 
-    public DeploymentService(IDeploymentStore deployments)
+    public DeploymentService(IDeploymentStore deployments, IIntegrationStore integrations, IntegrationService integrationService, ProviderCatalogue catalogue)
     {
         _deployments = deployments;
+        _integrations = integrations;
+        _integrationService = integrationService;
+        _catalogue = catalogue;
     }
 
-    /// <summary>Creates syncs for existing connections without touching runs, checkpoints or records.</summary>
-    public Task<DeploySummary> DeployAsync(Tenant tenant, TributaryConfig config, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates syncs for existing connections without touching runs, checkpoints or records; makes the file's
+    /// providers known to this process and stores the OAuth apps it names (an integration that names none keeps
+    /// the one set through the API).
+    /// </summary>
+    /// <exception cref="ConfigException">A secret the file points at is missing: nothing was deployed.</exception>
+    public async Task<DeploySummary> DeployAsync(Tenant tenant, TributaryConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        // Every secret first, so a missing one changes nothing.
+        var clients = config.Integrations
+            .Where(i => i.OAuthClient is not null)
+            .Select(i => (i.UniqueKey, Client: new OAuthClientCredentials(
+                i.OAuthClient!.ClientId,
+                i.OAuthClient.Secret is { } secret ? SecretResolver.Resolve(secret, config.SourceName) : null,
+                i.OAuthClient.Scopes)))
+            .ToList();
+        _catalogue.Use(config.Providers);
         var deployments = config.Integrations.Select(i => new IntegrationDeployment(
             i.UniqueKey,
             i.Provider,
@@ -31,6 +53,14 @@ public sealed class DeploymentService
                 s.AutoStart,
                 s.SyncType == SyncType.Full ? "full" : "incremental",
                 s.TrackDeletes)).ToList())).ToList();
-        return _deployments.ApplyConfigAsync(tenant.EnvironmentId, deployments, cancellationToken);
+        var summary = await _deployments.ApplyConfigAsync(tenant.EnvironmentId, deployments, cancellationToken);
+        foreach (var (key, client) in clients)
+        {
+            var integration = await _integrations.GetAsync(tenant.EnvironmentId, key, cancellationToken)
+                ?? throw new InvalidOperationException($"Integration '{key}' is missing right after it was deployed.");
+            await _integrationService.SetClientAsync(integration.Id, client, cancellationToken);
+        }
+
+        return summary;
     }
 }

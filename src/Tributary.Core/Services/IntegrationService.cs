@@ -1,7 +1,9 @@
+using Tributary.Core.Credentials;
 using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Errors;
 using Tributary.Core.Ports;
+using Tributary.Core.Security;
 
 namespace Tributary.Core.Services;
 
@@ -9,12 +11,21 @@ namespace Tributary.Core.Services;
 public sealed class IntegrationService
 {
     private readonly IIntegrationStore _integrations;
+    private readonly IOAuthClientStore _clients;
+    private readonly CredentialProtector _protector;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
 
-    public IntegrationService(IIntegrationStore integrations, RunCancellations cancellations, TimeProvider timeProvider)
+    public IntegrationService(
+        IIntegrationStore integrations,
+        IOAuthClientStore clients,
+        CredentialProtector protector,
+        RunCancellations cancellations,
+        TimeProvider timeProvider)
     {
         _integrations = integrations;
+        _clients = clients;
+        _protector = protector;
         _cancellations = cancellations;
         _timeProvider = timeProvider;
     }
@@ -25,12 +36,40 @@ public sealed class IntegrationService
     public Task<Integration> GetAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken) =>
         FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
 
+    /// <summary>The integration with its OAuth app, the secret decrypted (Nango's <c>include=credentials</c>).</summary>
+    public async Task<(Integration Integration, OAuthClientCredentials? Client)> GetWithCredentialsAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken)
+    {
+        var integration = await GetAsync(tenant, uniqueKey, cancellationToken);
+        var stored = await _clients.GetAsync(integration.Id, cancellationToken);
+        return (integration, stored is null ? null : new OAuthClientCredentials(
+            stored.ClientId, stored.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, stored.Scopes));
+    }
+
     /// <returns>The new integration, or null when the key is already taken in the environment.</returns>
-    public Task<Integration?> CreateAsync(Tenant tenant, string uniqueKey, string provider, string? displayName, CancellationToken cancellationToken) =>
-        _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, Micros.Now(_timeProvider), cancellationToken);
+    public async Task<Integration?> CreateAsync(Tenant tenant, string uniqueKey, string provider, string? displayName, OAuthClientCredentials? client, CancellationToken cancellationToken)
+    {
+        var created = await _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, Micros.Now(_timeProvider), cancellationToken);
+        if (created is not null && client is not null)
+        {
+            await SetClientAsync(created.Id, client, cancellationToken);
+        }
+
+        return created;
+    }
+
+    /// <summary>Stores an integration's OAuth app, the secret encrypted under the credentials key.</summary>
+    public Task SetClientAsync(long integrationId, OAuthClientCredentials client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return _clients.SetAsync(
+            integrationId,
+            new StoredOAuthClient(client.ClientId, client.ClientSecret is { } secret ? _protector.Protect(secret) : null, client.Scopes),
+            Micros.Now(_timeProvider),
+            cancellationToken);
+    }
 
     /// <summary>Relabels and/or renames (null leaves a field as it is); an integration with connections cannot be renamed.</summary>
-    public async Task<Integration> UpdateAsync(Tenant tenant, string uniqueKey, string? newUniqueKey, string? displayName, CancellationToken cancellationToken)
+    public async Task<Integration> UpdateAsync(Tenant tenant, string uniqueKey, string? newUniqueKey, string? displayName, OAuthClientCredentials? client, CancellationToken cancellationToken)
     {
         var integration = await FindAsync(tenant, uniqueKey, $"Integration \"{uniqueKey}\" does not exist", cancellationToken);
         var rename = newUniqueKey is not null && newUniqueKey != integration.UniqueKey ? newUniqueKey : null;
@@ -47,8 +86,14 @@ public sealed class IntegrationService
             }
         }
 
-        return await _integrations.UpdateAsync(integration.Id, rename, displayName, Micros.Now(_timeProvider), cancellationToken)
+        var updated = await _integrations.UpdateAsync(integration.Id, rename, displayName, Micros.Now(_timeProvider), cancellationToken)
             ?? throw KeyTaken();
+        if (client is not null)
+        {
+            await SetClientAsync(integration.Id, client, cancellationToken);
+        }
+
+        return updated;
     }
 
     /// <summary>Deletes the integration with everything under it and stops its runs executing in this process.</summary>

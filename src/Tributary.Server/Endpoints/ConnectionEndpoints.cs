@@ -51,9 +51,12 @@ internal static class ConnectionEndpoints
         }
 
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, context.RequestAborted);
+            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, request.ConnectionConfig, context.RequestAborted);
         await JsonResponses.WriteAsync(
-            context, StatusCodes.Status201Created, ConnectionResponses.Full(created, PublicCredentials(request.Credentials, returnRefreshToken: true)), JsonResponses.Json.ConnectionResponse);
+            context,
+            StatusCodes.Status201Created,
+            ConnectionResponses.Full(created, PublicCredentials(request.Credentials, returnRefreshToken: true), request.ConnectionConfig ?? [], RefreshStatus.None),
+            JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
@@ -85,10 +88,13 @@ internal static class ConnectionEndpoints
         }
 
         var target = parsed.Value;
-        var (connection, credentials) = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, context.RequestAborted);
+        var view = await context.RequestServices.GetRequiredService<ConnectionService>()
+            .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, target.ForceRefresh, context.RequestAborted);
         await JsonResponses.WriteAsync(
-            context, StatusCodes.Status200OK, ConnectionResponses.Full(connection, PublicCredentials(credentials, target.ReturnRefreshToken)), JsonResponses.Json.ConnectionResponse);
+            context,
+            StatusCodes.Status200OK,
+            ConnectionResponses.Full(view.Connection, PublicCredentials(view.Credentials, target.ReturnRefreshToken), view.ConnectionConfig, view.Refresh),
+            JsonResponses.Json.ConnectionResponse);
     }
 
     private static async Task DeleteAsync(HttpContext context, Tenant tenant)
@@ -124,7 +130,7 @@ internal static class ConnectionEndpoints
 
     /// <summary>
     /// The credentials as Nango answers them: without <c>type</c> for a NONE connection (<c>{}</c>), and an OAuth2
-    /// refresh token only when asked for (<c>refresh_token=true</c>).
+    /// refresh token — at any depth, <c>raw</c> included — only when asked for (<c>refresh_token=true</c>).
     /// </summary>
     private static JsonObject PublicCredentials(JsonObject credentials, bool returnRefreshToken)
     {
@@ -137,10 +143,22 @@ internal static class ConnectionEndpoints
         var copy = credentials.DeepClone().AsObject();
         if (type == "OAUTH2" && !returnRefreshToken)
         {
-            copy.Remove("refresh_token");
+            RemoveRefreshTokens(copy);
         }
 
         return copy;
+    }
+
+    private static void RemoveRefreshTokens(JsonObject node)
+    {
+        node.Remove("refresh_token");
+        foreach (var (_, child) in node)
+        {
+            if (child is JsonObject inner)
+            {
+                RemoveRefreshTokens(inner);
+            }
+        }
     }
 
 }

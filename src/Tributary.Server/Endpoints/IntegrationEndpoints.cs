@@ -1,8 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Contracts;
+using Tributary.Core.Credentials;
 using Tributary.Core.Domain;
 using Tributary.Core.Services;
 using Tributary.Server.Endpoints.Responses;
@@ -14,8 +17,8 @@ namespace Tributary.Server.Endpoints;
 /// <summary>Integrations in Nango's shapes, and environment variables.</summary>
 /// <remarks>
 /// Integrations with syncs come from tributary.yaml; the API can also create, relabel, rename and delete them, as
-/// Nango's can. There is no provider catalogue and no OAuth flow here, so any provider name is accepted and OAuth
-/// app credentials are refused: connections are imported with their credentials through <c>POST /connections</c>.
+/// Nango's can, and set their OAuth app (<c>credentials: {type: "OAUTH2", client_id, client_secret, scopes}</c>).
+/// Any provider name is accepted: one outside the catalogue simply has no template (no refresh, no base URL).
 /// </remarks>
 internal static class IntegrationEndpoints
 {
@@ -25,7 +28,17 @@ internal static class IntegrationEndpoints
 
     private static readonly EnvironmentVariableResponse[] NoEnvironmentVariables = [];
 
+    private static readonly string[] CredentialKeys = ["type", "client_id", "client_secret", "scopes"];
+
+    private static readonly string[] IncludeValues = ["credentials", "webhook"];
+
     private static readonly StringRule DisplayName = new(MinLength: 1, MaxLength: 255);
+
+    private static readonly StringRule ClientId = new(MinLength: 1, MaxLength: 255);
+
+    private static readonly StringRule ClientSecret = new(MinLength: 1, MaxLength: 2048);
+
+    private static readonly StringRule Scopes = new(MaxLength: 4096);
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,15 +47,16 @@ internal static class IntegrationEndpoints
             .Produces<IntegrationListResponse>();
         app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync)
             .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
-            .Produces<IntegrationDataResponse>().ProducesErrors(404);
+            .WithDescription("include=credentials adds the OAuth app (client_id, client_secret, scopes) as Nango does; include=webhook is accepted and adds nothing.")
+            .Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
         app.MapApi("POST", "/integrations", "environment:integrations:create", CreateAsync)
             .WithName("createIntegration").WithTags("Integrations").WithSummary("Create an integration")
-            .WithDescription("Any provider name is accepted (there is no provider catalogue); credentials are refused (no OAuth flows: "
-                + "connections are imported with theirs). Syncs come from tributary.yaml entries with the same key.")
+            .WithDescription("Any provider name is accepted (one outside the catalogue has no template). credentials sets the OAuth app; "
+                + "the secret is stored encrypted. Syncs come from tributary.yaml entries with the same key.")
             .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400);
         app.MapApi("PATCH", "/integrations/{key}", "environment:integrations:update", UpdateAsync)
             .WithName("updateIntegration").WithTags("Integrations").WithSummary("Rename or relabel an integration")
-            .WithDescription("Takes unique_key and display_name (no provider). A rename is refused while the integration has connections, or when the key is taken.")
+            .WithDescription("Takes unique_key, display_name and credentials (no provider). A rename is refused while the integration has connections, or when the key is taken.")
             .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
         app.MapApi("DELETE", "/integrations/{key}", "environment:integrations:delete", DeleteAsync)
             .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
@@ -66,8 +80,43 @@ internal static class IntegrationEndpoints
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
     {
-        var integration = await context.RequestServices.GetRequiredService<IntegrationService>().GetAsync(tenant, Key(context), context.RequestAborted);
-        await WriteDataAsync(context, integration);
+        var input = QueryInput.From(context.Request.Query);
+        var issues = new IssueList();
+        QueryFields.RejectUnknownKeys(input, ["include"], issues);
+        var includes = context.Request.Query["include"].SelectMany(v => (v ?? string.Empty).Split(',')).ToList();
+        if (includes.Any(v => !IncludeValues.Contains(v, StringComparer.Ordinal)))
+        {
+            issues.Add(ZodCodes.InvalidValue, ZodMessages.OneOf(IncludeValues), ["include"]);
+        }
+
+        if (!issues.IsEmpty)
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidQueryParams(issues.Items));
+            return;
+        }
+
+        var service = context.RequestServices.GetRequiredService<IntegrationService>();
+        if (!includes.Contains("credentials", StringComparer.Ordinal))
+        {
+            await WriteDataAsync(context, await service.GetAsync(tenant, Key(context), context.RequestAborted));
+            return;
+        }
+
+        var (integration, client) = await service.GetWithCredentialsAsync(tenant, Key(context), context.RequestAborted);
+        var credentials = client is null
+            ? null
+            : new JsonObject
+            {
+                ["type"] = "OAUTH2",
+                ["client_id"] = client.ClientId,
+                ["client_secret"] = client.ClientSecret,
+                ["scopes"] = string.Join(',', client.Scopes),
+            };
+        await JsonResponses.WriteAsync(
+            context,
+            StatusCodes.Status200OK,
+            new IntegrationDataResponse(IntegrationResponses.From(integration) with { Credentials = credentials }),
+            JsonResponses.Json.IntegrationDataResponse);
     }
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)
@@ -83,6 +132,7 @@ internal static class IntegrationEndpoints
             obj.UniqueKey!, // required when creating (ReadBodyAsync)
             obj.Provider!, // required when creating (ReadBodyAsync)
             obj.DisplayName,
+            obj.Client,
             context.RequestAborted);
         if (created is null)
         {
@@ -102,7 +152,7 @@ internal static class IntegrationEndpoints
         }
 
         var updated = await context.RequestServices.GetRequiredService<IntegrationService>()
-            .UpdateAsync(tenant, Key(context), obj.UniqueKey, obj.DisplayName, context.RequestAborted);
+            .UpdateAsync(tenant, Key(context), obj.UniqueKey, obj.DisplayName, obj.Client, context.RequestAborted);
         await WriteDataAsync(context, updated);
     }
 
@@ -149,6 +199,7 @@ internal static class IntegrationEndpoints
         var provider = create ? JsonFields.ReadString(obj, "provider", required: true, StringRule.ProviderConfigKey, IssuePath.Root, issues) : null;
         var uniqueKey = JsonFields.ReadString(obj, "unique_key", required: create, StringRule.ProviderConfigKey, IssuePath.Root, issues);
         var displayName = JsonFields.ReadString(obj, "display_name", required: false, DisplayName, IssuePath.Root, issues);
+        var client = ReadCredentials(obj, issues);
         JsonFields.ReadOptionalBoolean(obj, "forward_webhooks", IssuePath.Root, issues);
         JsonFields.RejectUnknownKeys(obj, create ? CreateKeys : UpdateKeys, IssuePath.Root, issues);
         if (!issues.IsEmpty)
@@ -157,14 +208,47 @@ internal static class IntegrationEndpoints
             return null;
         }
 
-        if (obj.TryGet("credentials", out _))
+        return new IntegrationBody(provider, uniqueKey, displayName, client);
+    }
+
+    /// <summary>
+    /// Nango's integration <c>credentials</c> for an OAuth app: <c>{type: "OAUTH2", client_id, client_secret, scopes?}</c>,
+    /// scopes a comma-separated string as Nango stores them. Issues never echo the secret.
+    /// </summary>
+    private static OAuthClientCredentials? ReadCredentials(JsonObjectInput obj, IssueList issues)
+    {
+        IReadOnlyList<string> path = ["credentials"];
+        if (!obj.TryGet("credentials", out var element))
         {
-            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidBody(
-                "Tributary runs no OAuth flows, so integrations take no credentials: import connections with theirs through POST /connections"));
             return null;
         }
 
-        return new IntegrationBody(provider, uniqueKey, displayName);
+        var credentials = JsonObjectInput.Read(element, path, issues);
+        if (credentials is null)
+        {
+            return null;
+        }
+
+        if (!credentials.TryGet("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "OAUTH2")
+        {
+            issues.Add(ZodCodes.InvalidUnion, ZodMessages.InvalidInput, ["credentials", "type"]);
+            return null;
+        }
+
+        var before = issues.Count;
+        var clientId = JsonFields.ReadString(credentials, "client_id", required: true, ClientId, path, issues);
+        var secretIssues = new IssueList();
+        var clientSecret = JsonFields.ReadString(credentials, "client_secret", required: true, ClientSecret, path, secretIssues);
+        foreach (var issue in secretIssues.Items)
+        {
+            issues.Add(issue.Code, "client_secret must be a string of 1 to 2048 characters", issue.Path);
+        }
+
+        var scopes = JsonFields.ReadString(credentials, "scopes", required: false, Scopes, path, issues);
+        JsonFields.RejectUnknownKeys(credentials, CredentialKeys, path, issues);
+        return issues.Count == before && clientId is not null && clientSecret is not null
+            ? new OAuthClientCredentials(clientId, clientSecret, (scopes ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            : null;
     }
 
     private static string Key(HttpContext context) => (string?)context.Request.RouteValues["key"] ?? string.Empty;
@@ -174,4 +258,4 @@ internal static class IntegrationEndpoints
 }
 
 /// <summary>The fields of an integration write that passed validation (each may be absent).</summary>
-internal sealed record IntegrationBody(string? Provider, string? UniqueKey, string? DisplayName);
+internal sealed record IntegrationBody(string? Provider, string? UniqueKey, string? DisplayName, OAuthClientCredentials? Client);

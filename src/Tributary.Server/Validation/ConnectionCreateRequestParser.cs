@@ -12,8 +12,7 @@ namespace Tributary.Server.Validation;
 /// Differences, each listed in docs/api.md: <c>connection_id</c> is required and must match the pattern the
 /// records endpoints check (Nango generates one and takes any string, so a connection could be created that no
 /// records call can name); only the credential types Tributary can use (API_KEY, BASIC, OAUTH2, NONE) are
-/// accepted; <c>end_user</c>, non-empty <c>tags</c> and non-empty <c>connection_config</c> are refused because
-/// nothing would keep them.
+/// accepted; <c>end_user</c> and non-empty <c>tags</c> are refused because nothing would keep them.
 /// </remarks>
 internal static class ConnectionCreateRequestParser
 {
@@ -51,7 +50,7 @@ internal static class ConnectionCreateRequestParser
 
         var providerConfigKey = JsonFields.ReadString(obj, "provider_config_key", required: true, StringRule.ProviderConfigKey, root, issues);
         var metadata = ReadRecord(obj, "metadata", issues);
-        RefuseUnlessEmpty(obj, "connection_config", issues);
+        var connectionConfig = ReadRecord(obj, "connection_config", issues);
         var connectionId = JsonFields.ReadString(obj, "connection_id", required: true, StringRule.ConnectionId, root, issues);
         var credentials = ReadCredentials(obj, issues);
         if (obj.TryGet("end_user", out _))
@@ -68,7 +67,12 @@ internal static class ConnectionCreateRequestParser
         }
 
         return ParseResult<ConnectionCreateRequest>.Valid(
-            new ConnectionCreateRequest(providerConfigKey, connectionId, credentials, metadata?.GetRawText() ?? "{}"));
+            new ConnectionCreateRequest(
+                providerConfigKey,
+                connectionId,
+                credentials,
+                metadata?.GetRawText() ?? "{}",
+                connectionConfig is { } config ? JsonObject.Create(config) : null));
     }
 
     /// <summary>An optional <c>z.record(z.string(), z.unknown())</c>: any JSON object.</summary>

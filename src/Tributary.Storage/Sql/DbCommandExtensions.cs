@@ -22,6 +22,17 @@ internal static class DbCommandExtensions
         return command;
     }
 
+    /// <summary>Binds bytes that may be null, typed as binary so PostgreSQL knows a null's type.</summary>
+    public static DbCommand WithBytes(this DbCommand command, string name, byte[]? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = System.Data.DbType.Binary;
+        parameter.Value = value ?? (object)DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
     /// <summary>Binds a list parameter the dialect's way (see <see cref="SqlDialect.BindList(DbCommand, string, IReadOnlyList{string})"/>).</summary>
     public static DbCommand WithList(this DbCommand command, SqlDialect dialect, string name, IReadOnlyList<string> values) =>
         dialect.BindList(command, name, values);

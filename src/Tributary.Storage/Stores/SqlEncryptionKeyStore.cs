@@ -80,6 +80,25 @@ internal sealed class SqlEncryptionKeyStore : IEncryptionKeyStore
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Integrations' OAuth client secrets are under the same key.
+        var secrets = new List<(long Id, byte[] Secret)>();
+        await using (var select = connection.Command(
+            $"SELECT id, oauth_client_secret FROM integrations WHERE oauth_client_secret IS NOT NULL {_database.Dialect.ForUpdate}", transaction))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                secrets.Add((reader.GetInt64(0), (byte[])reader.GetValue(1)));
+            }
+        }
+
+        foreach (var (id, secret) in secrets)
+        {
+            await using var update = connection.Command("UPDATE integrations SET oauth_client_secret = @secret WHERE id = @id", transaction)
+                .WithBytes("secret", reencrypt(secret)).With("id", id);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // A key used before and retired since comes back as current.
         await using (var record = connection.Command("""
             INSERT INTO encryption_keys (key_id, key_check, created_at) VALUES (@id, @check, @now)

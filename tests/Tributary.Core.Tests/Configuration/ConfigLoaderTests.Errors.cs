@@ -158,7 +158,7 @@ public partial class ConfigLoaderTests
             SingleError(Yaml),
             4,
             "integrations.demo.webhook",
-            "unknown key 'webhook' (expected one of: provider, display_name, base_url, syncs)");
+            "unknown key 'webhook' (expected one of: provider, display_name, base_url, client_id, client_secret_env, client_secret_file, scopes, syncs)");
     }
 
     [Fact]
@@ -523,7 +523,7 @@ public partial class ConfigLoaderTests
         Assert.Equal(
             """
             tributary.yaml:2: integrations.demo.provider: is required
-            tributary.yaml:3: integrations.demo.colour: unknown key 'colour' (expected one of: provider, display_name, base_url, syncs)
+            tributary.yaml:3: integrations.demo.colour: unknown key 'colour' (expected one of: provider, display_name, base_url, client_id, client_secret_env, client_secret_file, scopes, syncs)
             tributary.yaml:7: integrations.demo.syncs.contacts.models[1]: 'contact' is not a valid model name (use an uppercase letter first, then at least one of letters, digits, _ and -)
             tributary.yaml:8: integrations.demo.syncs.contacts.frequency: 'every 10 seconds' is shorter than the 30 second minimum
             tributary.yaml:9: integrations.demo.syncs.contacts.sync_type: 'partial' is not a sync type (use incremental or full)

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Ports;
-using Tributary.Core.Security;
 
 namespace Tributary.Core.Tests.Engine;
 
@@ -71,7 +70,7 @@ public sealed class RunExecutorTransientErrorTests
                 null!,
                 new SyncFunctionRegistry(),
                 null!,
-                new CredentialProtector(new byte[32]),
+                null!,
                 new RunCancellations(),
                 null!,
                 TestTransientErrors.Instance,

@@ -61,6 +61,8 @@ public sealed class ConnectionServiceTests
             stores,
             stores,
             new CredentialProtector(new byte[32]),
+            null!, // credentials without expires_at or connection_config: nothing for the credential store
+            null!,
             new RunWakeups(signal, others),
             new RunCancellations(),
             new FakeTimeProvider());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tributary.Contracts;
 using Tributary.Core.Domain;
+using Tributary.Core.Ports;
 using Tributary.Core.Records;
 
 namespace Tributary.Server.Endpoints.Responses;
@@ -8,20 +9,36 @@ namespace Tributary.Server.Endpoints.Responses;
 /// <summary>Core's connections in Nango's two shapes: the full one (with credentials) and the list item.</summary>
 internal static class ConnectionResponses
 {
-    public static ConnectionResponse Full(Connection connection, JsonObject credentials) => new(
+    public static ConnectionResponse Full(Connection connection, JsonObject credentials, JsonObject connectionConfig, RefreshStatus refresh) => new(
         connection.Id,
         connection.ConnectionId,
         connection.ProviderConfigKey,
         connection.Provider,
-        [],
+        Errors(refresh),
         null,
         new RawJson(connection.MetadataJson),
         [],
-        [],
+        connectionConfig,
         Micros.ToIsoString(connection.CreatedAt),
         Micros.ToIsoString(connection.UpdatedAt),
         null,
         credentials);
+
+    /// <summary>
+    /// Nango's <c>errors</c>: one <c>{type: "auth", log_id}</c> entry while the last refresh failed. Ours adds what the
+    /// provider answered, when, and how many failures in a row (Nango keeps those in its logs, which Tributary has not).
+    /// </summary>
+    private static List<JsonNode> Errors(RefreshStatus refresh) =>
+        refresh.Error is null
+            ? []
+            : [new JsonObject
+            {
+                ["type"] = "auth",
+                ["log_id"] = null,
+                ["message"] = refresh.Error,
+                ["last_failure_at"] = refresh.LastFailure is { } at ? Micros.ToIsoString(at) : null,
+                ["attempts"] = refresh.Attempts,
+            }];
 
     public static ConnectionListResponse List(IReadOnlyList<Connection> connections, bool hasMore) => new(
         connections.Select(c => new ConnectionListItem(

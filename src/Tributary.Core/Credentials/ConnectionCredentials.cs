@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Core.Providers;
+using Tributary.Core.Security;
+
+namespace Tributary.Core.Credentials;
+
+/// <summary>
+/// Fresh credentials for a connection, refreshed when needed (reference §B): before a run, before a proxy call,
+/// after a provider's 401, on <c>force_refresh</c>, and by the background pass.
+/// </summary>
+/// <remarks>
+/// <para>One token request per connection however many callers: callers in this process queue on a per-connection
+/// gate, and across processes the one holding the connection's refresh lease (a database row lease) calls the
+/// provider while the others poll the row. Every caller re-reads the stored credentials after each wait, so a
+/// caller that waited finds the new token and calls no one.</para>
+/// <para>Rotating refresh tokens: the answer's tokens are stored in one UPDATE of the encrypted credentials, so the
+/// old refresh token stays until the new one is committed. If the process dies between the provider's answer and
+/// that commit, the new tokens are lost; a provider that revoked the old refresh token on use then refuses the next
+/// refresh (invalid_grant), the failure is recorded on the connection, and the end user must reconnect. No order of
+/// writes avoids this: the new refresh token exists only in the provider's answer.</para>
+/// </remarks>
+public sealed class ConnectionCredentials : IDisposable
+{
+    /// <summary>Nango's <c>REFRESH_FAILURE_COOLDOWN_MS</c>: after a failure, non-forced callers fail fast for this long.</summary>
+    public static readonly TimeSpan FailureCooldown = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(50);
+
+    private readonly IConnectionCredentialStore _store;
+    private readonly IOAuthClientStore _clients;
+    private readonly ProviderCatalogue _catalogue;
+    private readonly CredentialProtector _protector;
+    private readonly TokenClient _tokens;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ConnectionCredentials> _logger;
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _gates = new();
+    private readonly string _owner = $"refresh-{Guid.NewGuid():N}";
+
+    public ConnectionCredentials(
+        IConnectionCredentialStore store,
+        IOAuthClientStore clients,
+        ProviderCatalogue catalogue,
+        CredentialProtector protector,
+        TokenClient tokens,
+        TimeProvider timeProvider,
+        ILogger<ConnectionCredentials> logger)
+    {
+        _store = store;
+        _clients = clients;
+        _catalogue = catalogue;
+        _protector = protector;
+        _tokens = tokens;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <exception cref="ConnectionRefreshException">A refresh was needed and failed (recorded on the connection).</exception>
+    public async Task<FreshCredentials> GetAsync(long connectionDbId, CredentialDemand demand, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        var first = await ReadAsync(connectionDbId, cancellationToken);
+        if (!NeedsRefresh(first, demand, first.AccessToken))
+        {
+            return first;
+        }
+
+        var gate = _gates.GetOrAdd(connectionDbId, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(LeaseWait + LeaseWait, cancellationToken))
+        {
+            throw new ConnectionRefreshException($"Timed out waiting for another refresh of connection '{first.Stored.ConnectionId}'.");
+        }
+
+        try
+        {
+            var current = await ReadAsync(connectionDbId, cancellationToken);
+            return NeedsRefresh(current, demand, first.AccessToken)
+                ? await RefreshUnderLeaseAsync(current, demand, first.AccessToken, cancellationToken)
+                : current;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private async Task<FreshCredentials> RefreshUnderLeaseAsync(FreshCredentials current, CredentialDemand demand, string? seenToken, CancellationToken cancellationToken)
+    {
+        var id = current.Stored.ConnectionDbId;
+        var waitUntil = _timeProvider.GetUtcNow() + LeaseWait;
+        while (!await _store.TryLeaseAsync(id, _owner, Now, Now + Micros.From(DateTimeOffset.UnixEpoch + LeaseDuration), cancellationToken))
+        {
+            // Another process is refreshing: wait for its result rather than calling the provider too.
+            await Task.Delay(LeasePoll, _timeProvider, cancellationToken);
+            current = await ReadAsync(id, cancellationToken);
+            if (!NeedsRefresh(current, demand, seenToken))
+            {
+                return current;
+            }
+
+            if (_timeProvider.GetUtcNow() > waitUntil)
+            {
+                throw new ConnectionRefreshException(
+                    $"Another process has been refreshing connection '{current.Stored.ConnectionId}' for more than {LeaseWait.TotalSeconds:0} s.");
+            }
+        }
+
+        var released = false;
+        try
+        {
+            // Double check under the lease: the previous holder may have just stored fresh tokens.
+            current = await ReadAsync(id, cancellationToken);
+            if (!NeedsRefresh(current, demand, seenToken))
+            {
+                return current;
+            }
+
+            var refreshed = await RequestTokensAsync(current, cancellationToken);
+            var expiresAt = TokenExpiry.Read(refreshed["expires_at"]);
+            await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, cancellationToken);
+            released = true;
+            _logger.LogInformation(
+                "Refreshed the credentials of connection {ConnectionId} ({ProviderConfigKey}); they expire at {ExpiresAt}.",
+                current.Stored.ConnectionId,
+                current.Stored.ProviderConfigKey,
+                expiresAt is { } at ? Micros.ToIsoString(at) : "no stated time");
+            return current with { Credentials = refreshed, Stored = current.Stored with { ExpiresAt = expiresAt, Refresh = RefreshStatus.None } };
+        }
+        catch (ConnectionRefreshException ex)
+        {
+            await _store.RecordFailureAsync(id, _owner, ex.Message, Now, CancellationToken.None);
+            released = true;
+            _logger.LogWarning(
+                "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
+                current.Stored.ConnectionId,
+                current.Stored.ProviderConfigKey,
+                ex.Message);
+            throw;
+        }
+        finally
+        {
+            if (!released)
+            {
+                await _store.ReleaseLeaseAsync(id, _owner, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Asks the provider for new tokens and builds the credentials to store (the old refresh token kept when none comes back).</summary>
+    private async Task<JsonObject> RequestTokensAsync(FreshCredentials current, CancellationToken cancellationToken)
+    {
+        var provider = current.Provider
+            ?? throw new ConnectionRefreshException($"Provider '{current.Stored.Provider}' is not in the catalogue: add it under providers: in tributary.yaml to refresh its tokens.");
+        var client = await ClientAsync(current, cancellationToken);
+        var now = _timeProvider.GetUtcNow();
+        if (current.Type == "OAUTH2_CC")
+        {
+            var answer = await _tokens.ClientCredentialsAsync(provider, current, client, cancellationToken);
+            // Nango: a client-credentials token without a stated expiry lives 55 minutes.
+            var expires = TokenExpiry.FromTokenAnswer(answer, now) ?? now.AddMinutes(55);
+            var result = current.Credentials.DeepClone().AsObject();
+            result["token"] = (string?)answer["access_token"];
+            result["expires_at"] = Micros.ToIsoString(Micros.From(expires));
+            result["raw"] = answer;
+            return result;
+        }
+
+        var refreshToken = current.RefreshToken ?? throw new ConnectionRefreshException("The connection has no refresh token.");
+        var tokens = await _tokens.RefreshAsync(provider, current, client, refreshToken, cancellationToken);
+        var credentials = new JsonObject
+        {
+            ["type"] = "OAUTH2",
+            ["access_token"] = (string?)tokens["access_token"],
+            ["refresh_token"] = (string?)tokens["refresh_token"] ?? refreshToken,
+        };
+        if (TokenExpiry.FromTokenAnswer(tokens, now) is { } expiresAt)
+        {
+            credentials["expires_at"] = Micros.ToIsoString(Micros.From(expiresAt));
+        }
+
+        credentials["raw"] = tokens;
+        if (current.Credentials["config_override"] is { } overrides)
+        {
+            credentials["config_override"] = overrides.DeepClone();
+        }
+
+        return credentials;
+    }
+
+    /// <summary>The OAuth app for the token request: the connection's <c>config_override</c> or client fields, else the integration's.</summary>
+    private async Task<OAuthClientCredentials> ClientAsync(FreshCredentials current, CancellationToken cancellationToken)
+    {
+        var source = current.Type == "OAUTH2_CC" ? current.Credentials : current.Credentials["config_override"] as JsonObject;
+        if ((string?)source?["client_id"] is { Length: > 0 } ownId && (string?)source["client_secret"] is { Length: > 0 } ownSecret)
+        {
+            return new OAuthClientCredentials(ownId, ownSecret, []);
+        }
+
+        var stored = await _clients.GetAsync(current.Stored.IntegrationId, cancellationToken)
+            ?? throw new ConnectionRefreshException(
+                $"Integration '{current.Stored.ProviderConfigKey}' has no OAuth client: set client_id and its secret (tributary.yaml or PATCH /integrations).");
+        return new OAuthClientCredentials(stored.ClientId, stored.EncryptedSecret is { } secret ? Decrypt(secret) : null, stored.Scopes);
+    }
+
+    private bool NeedsRefresh(FreshCredentials current, CredentialDemand demand, string? seenToken)
+    {
+        var refreshable = current.Type switch
+        {
+            "OAUTH2" => current.RefreshToken is not null,
+            "OAUTH2_CC" => true,
+            _ => false,
+        };
+        if (!refreshable)
+        {
+            return false;
+        }
+
+        var wanted = demand switch
+        {
+            CredentialDemand.ForceDemand => current.AccessToken == seenToken,
+            CredentialDemand.RejectedDemand rejected => current.AccessToken == rejected.AccessToken,
+            _ => IsExpiring(current),
+        };
+        if (wanted && demand is not CredentialDemand.ForceDemand && InCooldown(current))
+        {
+            // Nango's backoff: a busy sync must not hammer a token endpoint that just refused.
+            throw new ConnectionRefreshException(
+                $"The last refresh of connection '{current.Stored.ConnectionId}' failed less than {FailureCooldown.TotalSeconds:0} s ago: {current.Stored.Refresh.Error}");
+        }
+
+        return wanted;
+    }
+
+    private bool IsExpiring(FreshCredentials current)
+    {
+        if (current.Type == "OAUTH2_CC" && string.IsNullOrEmpty(current.AccessToken))
+        {
+            return true;
+        }
+
+        var expiresAt = TokenExpiry.Read(current.Credentials["expires_at"]);
+        var buffer = current.Provider?.ExpirationBuffer ?? ProviderDefinition.DefaultExpirationBuffer;
+        return expiresAt is { } at && at - Now < Micros.From(DateTimeOffset.UnixEpoch + buffer);
+    }
+
+    private bool InCooldown(FreshCredentials current) =>
+        current.Stored.Refresh.LastFailure is { } failedAt && Now - failedAt < Micros.From(DateTimeOffset.UnixEpoch + FailureCooldown);
+
+    private async Task<FreshCredentials> ReadAsync(long connectionDbId, CancellationToken cancellationToken)
+    {
+        var stored = await _store.GetAsync(connectionDbId, cancellationToken)
+            ?? throw new InvalidOperationException($"Connection {connectionDbId} no longer exists.");
+        var credentials = JsonNode.Parse(Decrypt(stored.EncryptedCredentials)) as JsonObject ?? [];
+        var config = JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [];
+        return new FreshCredentials(stored, credentials, config, _catalogue.Find(stored.Provider));
+    }
+
+    private string Decrypt(byte[] data)
+    {
+        try
+        {
+            return _protector.Unprotect(data);
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidOperationException(
+                "Cannot decrypt the connection's credentials: this process's encryption key is not the one that stored them. "
+                + "Processes sharing a database must share TRIBUTARY_ENCRYPTION_KEY (or one data folder).");
+        }
+    }
+
+    private long Now => Micros.Now(_timeProvider);
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Tributary.Core.Credentials;
+
+/// <summary>
+/// The credentials step of a run's provider pipeline: applies the connection's credentials to every request and,
+/// when the provider answers 401 to the token it sent, refreshes once (single-flight, <see cref="ConnectionCredentials"/>)
+/// and sends the request again with the new token.
+/// </summary>
+/// <remarks>
+/// A request is sent again only when its body can be: none, or bytes in memory (string, form, byte array). A
+/// streamed body has been consumed by the first attempt, so its 401 goes back to the caller.
+/// </remarks>
+public sealed class ProviderAuthHandler : DelegatingHandler
+{
+    private readonly ConnectionCredentials _source;
+    private readonly ILogger _logger;
+    private FreshCredentials _current;
+
+    public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger)
+    {
+        _source = source;
+        _current = initial;
+        _logger = logger;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var credentials = Volatile.Read(ref _current);
+        var originalUri = request.RequestUri;
+        var added = CredentialApplier.Compute(credentials).ApplyTo(request);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || credentials.AccessToken is not { } sent || !IsReplayable(request.Content))
+        {
+            return response;
+        }
+
+        var fresh = await _source.GetAsync(credentials.Stored.ConnectionDbId, CredentialDemand.Rejected(sent), cancellationToken);
+        if (fresh.AccessToken == sent)
+        {
+            return response; // Nothing new to try: the 401 stands.
+        }
+
+        Volatile.Write(ref _current, fresh);
+        _logger.LogInformation("The provider refused the access token with 401; retrying once with refreshed credentials.");
+        response.Dispose();
+        foreach (var name in added)
+        {
+            request.Headers.Remove(name);
+        }
+
+        request.RequestUri = originalUri;
+        CredentialApplier.Compute(fresh).ApplyTo(request);
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    private static bool IsReplayable(HttpContent? content) =>
+        content is null or ByteArrayContent or ReadOnlyMemoryContent;
+}

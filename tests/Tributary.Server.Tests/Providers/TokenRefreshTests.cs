@@ -1,0 +1,194 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core;
+using Tributary.FakeProviders;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Providers;
+
+/// <summary>Token refresh end to end over HTTP against the fake OAuth server and GitHub-like API, on both databases.</summary>
+public sealed class TokenRefreshTests
+{
+    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task TokenExpiringMidRun_IsRefreshedOnce_AndTheRunFinishes(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 230 }, Token);
+        await using var server = await StartAsync(dialect, fakes);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "mid-run", tokens, TimeProvider.System.GetUtcNow().AddHours(1));
+        GitHubIssuesTestFunction.AfterFirstPage["mid-run"] = () => fakes.OAuth.ExpireAccessToken(tokens.AccessToken);
+
+        var run = await server.WaitForRunAsync(await server.TriggerAsync("mid-run", "issues", Token, integration: "gh"), Token);
+
+        Assert.Equal("succeeded", (string?)run["state"]);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        var records = await server.Client.RecordsAsync("gh", "mid-run", "Issue", null, 1000, Token);
+        Assert.Equal(230, records!["records"]!.AsArray().Count);
+
+        // The rotated refresh token was stored: the one read back is live, its predecessor is not.
+        var connection = await GetConnectionAsync(server, "mid-run", "&refresh_token=true");
+        var stored = (string)connection["credentials"]!["refresh_token"]!;
+        Assert.NotEqual(tokens.RefreshToken, stored);
+        Assert.True(fakes.OAuth.IsRefreshTokenValid(stored));
+        Assert.False(fakes.OAuth.IsRefreshTokenValid(tokens.RefreshToken!));
+        Assert.Empty(connection["errors"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task FailingRefresh_MarksTheConnectionAndFailsTheRun_AndTheNextSuccessClearsIt(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        await using var server = await StartAsync(dialect, fakes);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "failing", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-1));
+        fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
+
+        var run = await server.WaitForRunAsync(await server.TriggerAsync("failing", "issues", Token, integration: "gh"), Token);
+
+        Assert.Equal("failed", (string?)run["state"]);
+        var error = (string)run["error"]!;
+        Assert.Contains("400", error, StringComparison.Ordinal);
+        Assert.Contains("invalid_grant", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.RefreshToken!, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-client-secret", error, StringComparison.Ordinal);
+        var marked = await GetConnectionAsync(server, "failing", "");
+        var entry = Assert.Single(marked["errors"]!.AsArray())!;
+        Assert.Equal("auth", (string?)entry["type"]);
+        Assert.Contains("invalid_grant", (string)entry["message"]!, StringComparison.Ordinal);
+        Assert.Equal(tokens.AccessToken, (string?)marked["credentials"]!["access_token"]); // still usable for a retry
+
+        // Within the cooldown a run fails fast without asking the provider again.
+        var before = fakes.OAuth.TokenRequestCount("refresh_token");
+        var second = await server.WaitForRunAsync(await server.TriggerAsync("failing", "issues", Token, integration: "gh"), Token);
+        Assert.Equal("failed", (string?)second["state"]);
+        Assert.Equal(before, fakes.OAuth.TokenRequestCount("refresh_token"));
+
+        fakes.OAuth.RefreshFailure = RefreshFailure.None;
+        var refreshed = await GetConnectionAsync(server, "failing", "&force_refresh=true");
+
+        Assert.Empty(refreshed["errors"]!.AsArray());
+        Assert.NotEqual(tokens.AccessToken, (string?)refreshed["credentials"]!["access_token"]);
+        Assert.Null(refreshed["credentials"]!["refresh_token"]);
+        var third = await server.WaitForRunAsync(await server.TriggerAsync("failing", "issues", Token, integration: "gh"), Token);
+        Assert.Equal("succeeded", (string?)third["state"]);
+    }
+
+    [Fact]
+    public async Task HundredConcurrentReads_OnTwoServersSharingOnePostgresDatabase_CauseOneTokenRequest()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var first = await StartAsync(TestDialect.Postgres, fakes, encryptionKey: key);
+        await using var second = await StartAsync(TestDialect.Postgres, fakes, first.DatabaseUrl, key, first.SecretKey);
+        using var secondClient = new Tributary.Client.TributaryClient(second.BaseUrl, first.SecretKey);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(first, "shared", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+
+        var reads = Enumerable.Range(0, 100).Select(i => GetConnectionAsync(i % 2 == 0 ? first.Client : secondClient, "shared", "")).ToList();
+        var answers = await Task.WhenAll(reads);
+
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        var fresh = Assert.Single(answers.Select(a => (string?)a["credentials"]!["access_token"]).Distinct());
+        Assert.NotEqual(tokens.AccessToken, fresh);
+        Assert.True(fakes.OAuth.IsAccessTokenValid(fresh!));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task IntegrationCredentials_ThroughTheApi_AreStoredEncryptedAndShownOnlyWhenIncluded(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes);
+        var body = new JsonObject
+        {
+            ["provider"] = "github",
+            ["unique_key"] = "api-gh",
+            ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "id-1", ["client_secret"] = "very-secret-value", ["scopes"] = "repo,read:org" },
+        };
+
+        var created = await server.Client.SendAsync(HttpMethod.Post, "integrations", body, null, Token);
+        var plain = await server.Client.SendAsync(HttpMethod.Get, "integrations/api-gh", null, null, Token);
+        var included = await server.Client.SendAsync(HttpMethod.Get, "integrations/api-gh?include=credentials", null, null, Token);
+
+        Assert.Null(created!["data"]!["credentials"]);
+        Assert.Null(plain!["data"]!["credentials"]);
+        Assert.Equal("very-secret-value", (string?)included!["data"]!["credentials"]!["client_secret"]);
+        Assert.Equal("repo,read:org", (string?)included["data"]!["credentials"]!["scopes"]);
+        var bad = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Patch,
+            "integrations/api-gh",
+            new JsonObject { ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "x", ["client_secret"] = 42 } },
+            null,
+            Token));
+        Assert.Equal(400, bad.Status);
+        Assert.DoesNotContain("very-secret-value", bad.Body, StringComparison.Ordinal);
+    }
+
+    private static async Task<TestServer> StartAsync(
+        TestDialect dialect, FakeProviders.FakeProviders fakes, string? databaseUrl = null, string? encryptionKey = null, string? secretKey = null)
+    {
+        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        var config = $"""
+            providers:
+              fake-github:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}
+                proxy:
+                  base_url: {fakes.GitHub.BaseUrl}
+            integrations:
+              gh:
+                provider: fake-github
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {SecretVariable}
+                syncs:
+                  issues:
+                    function: {GitHubIssuesTestFunction.Name}
+                    models: [Issue]
+                    frequency: every 1h
+                    auto_start: false
+            """;
+        return await TestServer.StartAsync(
+            dialect,
+            Token,
+            config,
+            services: s => s.AddSyncFunction<GitHubIssuesTestFunction>(GitHubIssuesTestFunction.Name),
+            databaseUrl: databaseUrl,
+            options: o =>
+            {
+                o.EncryptionKey = encryptionKey;
+                o.SecretKey = secretKey ?? o.SecretKey;
+            });
+    }
+
+    private static Task<JsonNode?> ImportAsync(TestServer server, string connectionId, FakeTokenSet tokens, DateTimeOffset expiresAt) =>
+        server.Client.CreateConnectionAsync(
+            new JsonObject
+            {
+                ["provider_config_key"] = "gh",
+                ["connection_id"] = connectionId,
+                ["credentials"] = new JsonObject
+                {
+                    ["type"] = "OAUTH2",
+                    ["access_token"] = tokens.AccessToken,
+                    ["refresh_token"] = tokens.RefreshToken,
+                    ["expires_at"] = expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                },
+            },
+            Token);
+
+    private static Task<JsonNode> GetConnectionAsync(TestServer server, string connectionId, string query) =>
+        GetConnectionAsync(server.Client, connectionId, query);
+
+    private static async Task<JsonNode> GetConnectionAsync(Tributary.Client.TributaryClient client, string connectionId, string query) =>
+        (await client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=gh{query}", null, null, Token))!;
+}
