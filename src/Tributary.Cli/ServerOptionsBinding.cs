@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
+using Tributary.Core.Webhooks;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Cli;
@@ -58,6 +59,19 @@ internal sealed class ServerOptionsBinding
             Env(RunsRetentionOptions.SettingName),
             RunsRetentionOptions.DefaultDays,
             "must be a whole number of days (0 keeps runs for ever)")),
+        Webhooks = WebhookOptions.Default with
+        {
+            RetryFor = TimeSpan.FromSeconds(WholeNumber(
+                WebhookOptions.RetrySetting,
+                Env(WebhookOptions.RetrySetting),
+                (int)WebhookOptions.Default.RetryFor.TotalSeconds,
+                "must be a whole number of seconds")),
+            Timeout = TimeSpan.FromSeconds(WholeNumber(
+                WebhookOptions.TimeoutSetting,
+                Env(WebhookOptions.TimeoutSetting),
+                (int)WebhookOptions.Default.Timeout.TotalSeconds,
+                "must be a whole number of seconds")),
+        },
     };
 
     /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>

@@ -3,6 +3,7 @@ using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Core;
 
@@ -16,8 +17,10 @@ public static class CoreServiceCollectionExtensions
         EngineOptions options,
         byte[] encryptionKey,
         RecordsRetentionOptions? retention = null,
-        RunsRetentionOptions? runsRetention = null)
+        RunsRetentionOptions? runsRetention = null,
+        WebhookOptions? webhooks = null)
     {
+        webhooks = new WebhookOptionsValidator().ThrowIfInvalid(webhooks ?? WebhookOptions.Default);
         new EngineOptionsValidator().ThrowIfInvalid(options);
         retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         runsRetention = new RunsRetentionOptionsValidator().ThrowIfInvalid(runsRetention ?? RunsRetentionOptions.Default);
@@ -51,7 +54,22 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<RecordsRetention>();
         services.AddSingleton(runsRetention);
         services.AddHostedService<RunsRetention>();
+        AddWebhooks(services, webhooks);
         return services;
+    }
+
+    private static void AddWebhooks(IServiceCollection services, WebhookOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<WebhookSettingsCache>();
+        services.AddSingleton<WebhookSigningKeys>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<SyncWebhooks>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookService>();
+        services.AddHttpClient(WebhookSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHostedService<WebhookDeliveryWorker>();
     }
 
     /// <summary>Registers a sync function of an embedding application under <paramref name="name"/>.</summary>

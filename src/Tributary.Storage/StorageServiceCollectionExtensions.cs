@@ -25,6 +25,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
+        services.AddSingleton<IWebhookStore>(_ => new SqlWebhookStore(database));
+        services.AddSingleton<IWebhookDeliveryStore>(_ => new SqlWebhookDeliveryStore(database));
         if (database.Dialect.NotifiesOtherProcesses)
         {
             services.AddSingleton<PostgresRunWakeups>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
+using Tributary.Core.Webhooks;
 using Tributary.Sdk;
 
 namespace Tributary.Core.Engine;
@@ -37,6 +38,7 @@ public sealed class RunExecutor
     private readonly ILogger<RunExecutor> _logger;
     private readonly ITransientErrors _transient;
     private readonly LeaseHeartbeat _heartbeat;
+    private readonly SyncWebhooks _webhooks;
     private readonly TransientHandBacks _handBacks = new();
 
     public RunExecutor(
@@ -51,10 +53,12 @@ public sealed class RunExecutor
         RunCancellations cancellations,
         IServiceScopeFactory scopes,
         ITransientErrors transient,
+        SyncWebhooks webhooks,
         EngineOptions options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
+        _webhooks = webhooks;
         _syncs = syncs;
         _runs = runs;
         _completions = completions;
@@ -82,9 +86,10 @@ public sealed class RunExecutor
         using var heartbeatStop = new CancellationTokenSource();
         var leaseExpiresAt = run.AttemptStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
         var heartbeat = _heartbeat.RunAsync(fence, leaseExpiresAt, leaseLost, heartbeatStop.Token);
+        var attempt = new AttemptFacts();
         try
         {
-            await ExecuteCoreAsync(run, fence, runCancellation.Token);
+            await ExecuteCoreAsync(run, fence, attempt, runCancellation.Token);
             _handBacks.Forget(run.RunId);
         }
         catch (OperationCanceledException) when (workerStopping.IsCancellationRequested && !leaseLost.IsCancellationRequested)
@@ -110,7 +115,7 @@ public sealed class RunExecutor
         {
             _handBacks.Forget(run.RunId);
             _logger.LogWarning(ex, "Run {RunId} failed.", run.RunId);
-            await FailAsync(run, fence, ex);
+            await FailAsync(run, fence, ex, attempt);
         }
         finally
         {
@@ -187,12 +192,21 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task FailAsync(ClaimedRun run, RunFence fence, Exception error)
+    private async Task FailAsync(ClaimedRun run, RunFence fence, Exception error, AttemptFacts attempt)
     {
         try
         {
-            await _completions.CompleteAsync(
-                new RunCompletion(fence, run.SyncId, false, null, Describe(error), Micros.Now(_timeProvider), null));
+            var description = Describe(error);
+            var now = Micros.Now(_timeProvider);
+
+            // A run that failed before its target loaded (its sync is gone) has nobody to report to.
+            var webhooks = attempt.Target is { } target && attempt.Counts is { } counts
+                ? await _webhooks.FailedAsync(target, counts, description, now, CancellationToken.None)
+                : null;
+            if (await _completions.CompleteAsync(new RunCompletion(fence, run.SyncId, false, null, description, now, null, webhooks)))
+            {
+                _webhooks.Committed(webhooks);
+            }
         }
         catch (Exception ex)
         {
@@ -201,9 +215,10 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, CancellationToken cancellationToken)
+    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, AttemptFacts attempt, CancellationToken cancellationToken)
     {
         var target = await LoadAsync(run, cancellationToken);
+        attempt.Target = target;
         if (run.EmptyCache && !run.EmptyCacheDone)
         {
             var models = target.Config.Models.Select(target.FullModelName).ToList();
@@ -216,6 +231,7 @@ public sealed class RunExecutor
         }
 
         var counts = new RunCounts(target.Config.Models, run.ResultJson);
+        attempt.Counts = counts;
         string credentials;
         try
         {
@@ -240,12 +256,16 @@ public sealed class RunExecutor
         // Deprecated track_deletes: records of the sync's models not seen by this pass are soft-deleted.
         await context.FinishRunAsync(cancellationToken);
 
+        var now = Micros.Now(_timeProvider);
+        var webhooks = await _webhooks.SucceededAsync(target, counts, context.CheckpointChange, now, cancellationToken);
         var completed = await _completions.CompleteAsync(
-            new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt));
+            new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, now, run.AttemptStartedAt, webhooks));
         if (!completed)
         {
             throw new LeaseLostException($"Run {run.RunId} finished after losing its lease; its completion was refused.");
         }
+
+        _webhooks.Committed(webhooks);
     }
 
     private async Task<RunTarget> LoadAsync(ClaimedRun run, CancellationToken cancellationToken)
@@ -265,4 +285,12 @@ public sealed class RunExecutor
         InvalidRecordsException or CheckpointConflictException or ArgumentException => ex.Message,
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
+
+    /// <summary>What an attempt learnt before it failed, for its failure webhook.</summary>
+    private sealed class AttemptFacts
+    {
+        public RunTarget? Target { get; set; }
+
+        public RunCounts? Counts { get; set; }
+    }
 }

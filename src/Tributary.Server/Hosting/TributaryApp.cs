@@ -6,6 +6,7 @@ using Tributary.Core;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Core.Services;
+using Tributary.Core.Webhooks;
 using Tributary.Functions.SampleData;
 using Tributary.Server.Endpoints;
 using Tributary.Server.Endpoints.OpenApi;
@@ -34,6 +35,7 @@ public static class TributaryApp
         new EngineOptionsValidator().ThrowIfInvalid(engine);
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
         new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
+        new WebhookOptionsValidator().ThrowIfInvalid(options.Webhooks);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -66,7 +68,7 @@ public static class TributaryApp
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
         var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
-        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention, options.Webhooks);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
@@ -124,6 +126,7 @@ public static class TributaryApp
             app.MapIntegrationEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
+            app.MapWebhookEndpoints();
             app.MapOpenApiEndpoints();
         }
         else

@@ -41,6 +41,9 @@ public sealed class TributaryServerOptions
     /// <summary>How long finished runs are kept (TRIBUTARY_RUNS_RETENTION_DAYS); 30 days by default.</summary>
     public RunsRetentionOptions RunsRetention { get; set; } = RunsRetentionOptions.Default;
 
+    /// <summary>How webhooks are sent and retried (TRIBUTARY_WEBHOOK_RETRY_SECONDS, TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS).</summary>
+    public Tributary.Core.Webhooks.WebhookOptions Webhooks { get; set; } = Tributary.Core.Webhooks.WebhookOptions.Default;
+
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }
 
