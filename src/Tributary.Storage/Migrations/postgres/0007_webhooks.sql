@@ -15,9 +15,6 @@ CREATE TABLE webhook_settings (
     updated_at BIGINT NOT NULL
 );
 
--- A connection's own webhook URL: replaces the environment's primary URL and drops the secondary (Nango).
-ALTER TABLE connections ADD COLUMN webhook_url_override TEXT;
-
 -- The outbox. A row is written in the transaction that completes the run it reports, so a completion that did not
 -- commit has none and one that did cannot lose it. No foreign keys: a delivery outlives its run's retention and its
 -- connection's deletion (it reports something that happened). state: pending (lease_expires_at says whether a
