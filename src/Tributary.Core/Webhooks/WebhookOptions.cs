@@ -35,6 +35,9 @@ public sealed record WebhookOptions
     /// <summary>The fallback poll when no completion of this process woke the workers.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>A claim outlives a hanging POST by this much, so only a dead process's deliveries are taken over.</summary>
-    public TimeSpan LeaseDuration => Timeout + TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A claim outlives a POST that uses its whole timeout, and the write that records it, so only a dead process's
+    /// deliveries are taken over (after twice the timeout and 5 s; a late record is refused and the delivery is sent again).
+    /// </summary>
+    public TimeSpan LeaseDuration => (Timeout * 2) + TimeSpan.FromSeconds(5);
 }
