@@ -67,7 +67,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SyncWebhooks>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookService>();
+        // No request logging: a receiver URL may carry a token in its query, and no secret may reach a log.
         services.AddHttpClient(WebhookSender.ClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHostedService<WebhookDeliveryWorker>();
     }

@@ -29,7 +29,6 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly HashSet<Task> _sending = [];
     private readonly object _gate = new();
-    private readonly Dictionary<long, (string Key, long ReadAt)> _signingKeys = [];
 
     public WebhookDeliveryWorker(
         IWebhookDeliveryStore deliveries,
@@ -143,7 +142,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     {
         try
         {
-            var key = await SigningKeyAsync(delivery.EnvironmentId, stoppingToken);
+            var key = await _keys.GetCachedAsync(delivery.EnvironmentId, stoppingToken);
             var result = await _sender.SendAsync(delivery.Url, delivery.Body, key, stoppingToken);
             await RecordAsync(delivery, result);
         }
@@ -190,26 +189,5 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             // Not recorded: the lease expires and the delivery is attempted again.
             _logger.LogWarning(ex, "Recording webhook delivery {Id} failed; it is attempted again when its lease expires.", delivery.Lease.Id);
         }
-    }
-
-    /// <summary>Each environment's signing key, kept for a second (a rotation reaches deliveries within about that).</summary>
-    private async Task<string> SigningKeyAsync(long environmentId, CancellationToken cancellationToken)
-    {
-        var now = _timeProvider.GetTimestamp();
-        lock (_signingKeys)
-        {
-            if (_signingKeys.TryGetValue(environmentId, out var cached) && _timeProvider.GetElapsedTime(cached.ReadAt, now) < TimeSpan.FromSeconds(1))
-            {
-                return cached.Key;
-            }
-        }
-
-        var key = await _keys.GetAsync(environmentId, cancellationToken);
-        lock (_signingKeys)
-        {
-            _signingKeys[environmentId] = (key, now);
-        }
-
-        return key;
     }
 }

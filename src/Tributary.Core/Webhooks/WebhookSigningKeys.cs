@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
@@ -8,11 +9,16 @@ namespace Tributary.Core.Webhooks;
 /// The environment's webhook signing key: a random UUID v4 like Nango's, generated on first use, stored encrypted
 /// with the credentials key, distinct from every API key; rotation replaces it.
 /// </summary>
+/// <remarks>
+/// Delivery workers read it through <see cref="GetCachedAsync"/>, kept for one second: a rotation in this process
+/// applies at once, one in another process within about a second.
+/// </remarks>
 public sealed class WebhookSigningKeys
 {
     private readonly IWebhookStore _store;
     private readonly CredentialProtector _protector;
     private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<long, (string Key, long ReadAt)> _cache = new();
 
     public WebhookSigningKeys(IWebhookStore store, CredentialProtector protector, TimeProvider timeProvider)
     {
@@ -29,11 +35,26 @@ public sealed class WebhookSigningKeys
         return _protector.Unprotect(stored);
     }
 
+    /// <summary>The key as the delivery workers sign with it: read at most once a second per environment.</summary>
+    public async Task<string> GetCachedAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetTimestamp();
+        if (_cache.TryGetValue(environmentId, out var cached) && _timeProvider.GetElapsedTime(cached.ReadAt, now) < TimeSpan.FromSeconds(1))
+        {
+            return cached.Key;
+        }
+
+        var key = await GetAsync(environmentId, cancellationToken);
+        _cache[environmentId] = (key, now);
+        return key;
+    }
+
     /// <summary>Replaces the key and returns the new one; deliveries not yet sent are signed with it.</summary>
     public async Task<string> RotateAsync(long environmentId, CancellationToken cancellationToken)
     {
         var key = NewKey();
         await _store.ReplaceSigningKeyAsync(environmentId, _protector.Protect(key), Micros.Now(_timeProvider), cancellationToken);
+        _cache.TryRemove(environmentId, out _);
         return key;
     }
 
