@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tributary.Core.Engine;
 using Tributary.Core.Logs;
 using Tributary.Core.Records;
+using Tributary.Core.Webhooks;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Cli;
@@ -70,6 +71,19 @@ internal sealed class ServerOptionsBinding
             "must be a whole number of days (0 keeps run logs for ever)")),
         OtlpEndpoint = Env("TRIBUTARY_OTLP_ENDPOINT"),
         MetricsRequireKey = Flag("TRIBUTARY_METRICS_REQUIRE_KEY", Env("TRIBUTARY_METRICS_REQUIRE_KEY")),
+        Webhooks = WebhookOptions.Default with
+        {
+            RetryFor = TimeSpan.FromSeconds(WholeNumber(
+                WebhookOptions.RetrySetting,
+                Env(WebhookOptions.RetrySetting),
+                (int)WebhookOptions.Default.RetryFor.TotalSeconds,
+                "must be a whole number of seconds")),
+            Timeout = TimeSpan.FromSeconds(WholeNumber(
+                WebhookOptions.TimeoutSetting,
+                Env(WebhookOptions.TimeoutSetting),
+                (int)WebhookOptions.Default.Timeout.TotalSeconds,
+                "must be a whole number of seconds")),
+        },
     };
 
     /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>

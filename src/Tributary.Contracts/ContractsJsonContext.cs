@@ -41,6 +41,12 @@ namespace Tributary.Contracts;
 [JsonSerializable(typeof(ConnectionListQuery))]
 [JsonSerializable(typeof(ConnectionTargetQuery))]
 [JsonSerializable(typeof(ConnectionHeaders))]
+[JsonSerializable(typeof(WebhookSettingsResponse))]
+[JsonSerializable(typeof(WebhookSettingsRequest))]
+[JsonSerializable(typeof(WebhookSigningKeyResponse))]
+[JsonSerializable(typeof(WebhookDeliveryResponse))]
+[JsonSerializable(typeof(WebhookDeliveryListResponse))]
+[JsonSerializable(typeof(WebhookDeliveryListQuery))]
 [JsonSerializable(typeof(JsonNode))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {

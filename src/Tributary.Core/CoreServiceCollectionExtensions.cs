@@ -7,6 +7,7 @@ using Tributary.Core.Records;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
 using Tributary.Core.Telemetry;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Core;
 
@@ -21,8 +22,10 @@ public static class CoreServiceCollectionExtensions
         byte[] encryptionKey,
         RecordsRetentionOptions? retention = null,
         RunsRetentionOptions? runsRetention = null,
-        RunLogOptions? runLogs = null)
+        RunLogOptions? runLogs = null,
+        WebhookOptions? webhooks = null)
     {
+        webhooks = new WebhookOptionsValidator().ThrowIfInvalid(webhooks ?? WebhookOptions.Default);
         new EngineOptionsValidator().ThrowIfInvalid(options);
         retention = new RecordsRetentionOptionsValidator().ThrowIfInvalid(retention ?? RecordsRetentionOptions.Off);
         runsRetention = new RunsRetentionOptionsValidator().ThrowIfInvalid(runsRetention ?? RunsRetentionOptions.Default);
@@ -71,7 +74,24 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<RunLogsRetention>();
         services.AddSingleton<ConnectionRefreshPass>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRefreshPass>());
+        AddWebhooks(services, webhooks);
         return services;
+    }
+
+    private static void AddWebhooks(IServiceCollection services, WebhookOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<WebhookSettingsCache>();
+        services.AddSingleton<WebhookSigningKeys>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<SyncWebhooks>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookService>();
+        // No request logging: a receiver URL may carry a token in its query, and no secret may reach a log.
+        services.AddHttpClient(WebhookSender.ClientName)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHostedService<WebhookDeliveryWorker>();
     }
 
     /// <summary>Registers a sync function of an embedding application under <paramref name="name"/>.</summary>

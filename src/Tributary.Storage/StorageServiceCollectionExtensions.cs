@@ -29,6 +29,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
         services.AddSingleton<IRunLogStore>(_ => new SqlRunLogStore(database));
         services.AddSingleton<IQueueStatsStore>(_ => new SqlQueueStatsStore(database));
+        services.AddSingleton<IWebhookStore>(_ => new SqlWebhookStore(database));
+        services.AddSingleton<IWebhookDeliveryStore>(_ => new SqlWebhookDeliveryStore(database));
         if (database.Dialect.NotifiesOtherProcesses)
         {
             services.AddSingleton<PostgresRunWakeups>();

@@ -7,6 +7,7 @@ using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
 using Tributary.Core.Telemetry;
+using Tributary.Core.Webhooks;
 using Tributary.Sdk;
 using Tributary.Sdk.Rules;
 
@@ -39,6 +40,10 @@ internal sealed class EngineSyncContext : SyncContext
     private readonly Dictionary<string, long?> _mergeGuards = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
+    private bool _checkpointFromKnown;
+    private JsonObject? _checkpointFrom;
+    private JsonObject? _checkpointTo;
+    private bool _checkpointTouched;
 
     public EngineSyncContext(
         RunTarget target,
@@ -240,6 +245,12 @@ internal sealed class EngineSyncContext : SyncContext
         var stored = await _checkpoints.GetAsync(_target.Connection.Id, _target.CheckpointKey, cancellationToken);
         _checkpointLoaded = true;
         _checkpointVersion = stored?.Version;
+        if (!_checkpointFromKnown)
+        {
+            _checkpointFromKnown = true;
+            _checkpointFrom = stored?.Value?.DeepClone().AsObject();
+        }
+
         return stored?.Value;
     }
 
@@ -263,13 +274,28 @@ internal sealed class EngineSyncContext : SyncContext
         _checkpointVersion = version ?? throw new CheckpointConflictException(
             $"The checkpoint '{_target.CheckpointKey}' was updated since this run read it (expected version {_checkpointVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
         _log?.Info(string.Create(CultureInfo.InvariantCulture, $"Checkpoint saved (version {version})."));
+        _checkpointTo = value.DeepClone().AsObject();
+        _checkpointTouched = true;
     }
 
     public override async Task ClearCheckpointAsync(CancellationToken cancellationToken)
     {
+        if (!_checkpointFromKnown)
+        {
+            await GetCheckpointAsync(cancellationToken);
+        }
+
         await _checkpoints.ClearAsync(_target.Fence, _target.Connection.Id, _target.CheckpointKey, Micros.Now(TimeProvider), cancellationToken);
         _checkpointLoaded = false;
+        _checkpointTo = null;
+        _checkpointTouched = true;
     }
+
+    /// <summary>
+    /// The checkpoint when this attempt first read it and after its last save or clear, for the sync webhook's
+    /// <c>checkpoints</c>; null when the attempt never saved or cleared it (Nango then leaves the field out).
+    /// </summary>
+    internal CheckpointChange? CheckpointChange => _checkpointTouched ? new CheckpointChange(_checkpointFrom, _checkpointTo) : null;
 
     /// <summary>
     /// What a successful run does after its function returned: with the deprecated <c>track_deletes</c> flag,

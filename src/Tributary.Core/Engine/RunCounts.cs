@@ -66,6 +66,21 @@ internal sealed class RunCounts
         }
     }
 
+    /// <summary>A copy of every model's counts, by model name in ordinal order.</summary>
+    public IReadOnlyDictionary<string, ModelCounts> Snapshot()
+    {
+        lock (_gate)
+        {
+            var copy = new SortedDictionary<string, ModelCounts>(StringComparer.Ordinal);
+            foreach (var (model, counts) in _counts)
+            {
+                copy[model] = new ModelCounts { Added = counts.Added, Updated = counts.Updated, Deleted = counts.Deleted };
+            }
+
+            return copy;
+        }
+    }
+
     private ModelCounts Get(string model)
     {
         if (!_counts.TryGetValue(model, out var counts))

@@ -8,6 +8,7 @@ using Tributary.Core.Ports;
 using Tributary.Core.Security;
 using Tributary.Core.Telemetry;
 using Tributary.Core.Credentials;
+using Tributary.Core.Webhooks;
 using Tributary.Sdk;
 
 namespace Tributary.Core.Engine;
@@ -51,6 +52,7 @@ public sealed class RunExecutor
     private readonly ILogger<RunExecutor> _logger;
     private readonly ITransientErrors _transient;
     private readonly LeaseHeartbeat _heartbeat;
+    private readonly SyncWebhooks _webhooks;
     private readonly TransientHandBacks _handBacks = new();
     private readonly RunLogs? _runLogs;
     private readonly TributaryMetrics? _metrics;
@@ -67,6 +69,7 @@ public sealed class RunExecutor
         RunCancellations cancellations,
         IServiceScopeFactory scopes,
         ITransientErrors transient,
+        SyncWebhooks webhooks,
         EngineOptions options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -75,6 +78,7 @@ public sealed class RunExecutor
     {
         _runLogs = runLogs;
         _metrics = metrics;
+        _webhooks = webhooks;
         _syncs = syncs;
         _runs = runs;
         _completions = completions;
@@ -102,6 +106,7 @@ public sealed class RunExecutor
         using var heartbeatStop = new CancellationTokenSource();
         var leaseExpiresAt = run.AttemptStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
         var heartbeat = _heartbeat.RunAsync(fence, leaseExpiresAt, leaseLost, heartbeatStop.Token);
+        var attempt = new AttemptFacts();
         var started = Stopwatch.GetTimestamp();
         var log = await OpenLogAsync(run, workerStopping);
         using var activity = _metrics?.ActivitySource.StartActivity("run", ActivityKind.Internal);
@@ -112,7 +117,7 @@ public sealed class RunExecutor
         try
         {
             log.Info(string.Create(CultureInfo.InvariantCulture, $"Claimed: attempt {run.Attempt} (trigger: {run.TriggerSource}{(run.Reset ? ", reset" : string.Empty)}{(run.EmptyCache ? ", empty cache" : string.Empty)})."));
-            await ExecuteCoreAsync(run, fence, log, runCancellation.Token);
+            await ExecuteCoreAsync(run, fence, log, attempt, runCancellation.Token);
             _handBacks.Forget(run.RunId);
             result = "succeeded";
         }
@@ -147,7 +152,7 @@ public sealed class RunExecutor
             _logger.LogWarning(ex, "Run {RunId} failed.", run.RunId);
             log.Error($"Failed: {Describe(ex)}{Environment.NewLine}{WhereThrown(ex)}");
             await log.FlushAsync();
-            await FailAsync(run, fence, ex);
+            await FailAsync(run, fence, ex, attempt);
             result = "failed";
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
@@ -232,12 +237,21 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task FailAsync(ClaimedRun run, RunFence fence, Exception error)
+    private async Task FailAsync(ClaimedRun run, RunFence fence, Exception error, AttemptFacts attempt)
     {
         try
         {
-            await _completions.CompleteAsync(
-                new RunCompletion(fence, run.SyncId, false, null, Describe(error), Micros.Now(_timeProvider), null));
+            var description = Describe(error);
+            var now = Micros.Now(_timeProvider);
+
+            // A run that failed before its target loaded (its sync is gone) has nobody to report to.
+            var webhooks = attempt.Target is { } target && attempt.Counts is { } counts
+                ? await _webhooks.FailedAsync(target, counts, description, now, CancellationToken.None)
+                : null;
+            if (await _completions.CompleteAsync(new RunCompletion(fence, run.SyncId, false, null, description, now, null, webhooks)))
+            {
+                _webhooks.Committed(webhooks);
+            }
         }
         catch (Exception ex)
         {
@@ -263,9 +277,10 @@ public sealed class RunExecutor
         }
     }
 
-    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, RunLog log, CancellationToken cancellationToken)
+    private async Task ExecuteCoreAsync(ClaimedRun run, RunFence fence, RunLog log, AttemptFacts attempt, CancellationToken cancellationToken)
     {
         var target = await LoadAsync(run, cancellationToken);
+        attempt.Target = target;
         if (run.EmptyCache && !run.EmptyCacheDone)
         {
             var models = target.Config.Models.Select(target.FullModelName).ToList();
@@ -279,6 +294,7 @@ public sealed class RunExecutor
         }
 
         var counts = new RunCounts(target.Config.Models, run.ResultJson);
+        attempt.Counts = counts;
         // Refreshed first when the token expires within the provider's buffer; a refresh failure fails the run with
         // what the provider answered, and the stored credentials stay for a later retry.
         var credentials = await _credentials.GetAsync(target.Connection.Id, CredentialDemand.Fresh, cancellationToken);
@@ -298,11 +314,14 @@ public sealed class RunExecutor
 
         log.Info($"Succeeded: {counts.ToJson()}");
         await log.FlushAsync();
-        var completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, cancellationToken);
+        var webhooks = await _webhooks.SucceededAsync(target, counts, context.CheckpointChange, Micros.Now(_timeProvider), cancellationToken);
+        var completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, webhooks, cancellationToken);
         if (!completed)
         {
             throw new LeaseLostException($"Run {run.RunId} finished after losing its lease; its completion was refused.");
         }
+
+        _webhooks.Committed(webhooks);
     }
 
     /// <summary>
@@ -315,14 +334,15 @@ public sealed class RunExecutor
     /// When the lease is lost or the worker stops, the token ends the wait and the usual paths take over; after
     /// <see cref="MaxCompletionRetries"/> the error goes up and the run is handed back.
     /// </remarks>
-    private async Task<bool> CompleteWhileLeaseHoldsAsync(ClaimedRun run, RunFence fence, RunCounts counts, CancellationToken cancellationToken)
+    private async Task<bool> CompleteWhileLeaseHoldsAsync(
+        ClaimedRun run, RunFence fence, RunCounts counts, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken)
     {
         for (var failures = 1; ; failures++)
         {
             try
             {
                 return await _completions.CompleteAsync(
-                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt));
+                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt, webhooks));
             }
             catch (Exception ex) when (_transient.IsTransient(ex) && !cancellationToken.IsCancellationRequested && failures <= MaxCompletionRetries)
             {
@@ -362,4 +382,12 @@ public sealed class RunExecutor
         InvalidRecordsException or CheckpointConflictException or ArgumentException or ConnectionRefreshException => ex.Message,
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
+
+    /// <summary>What an attempt learnt before it failed, for its failure webhook.</summary>
+    private sealed class AttemptFacts
+    {
+        public RunTarget? Target { get; set; }
+
+        public RunCounts? Counts { get; set; }
+    }
 }

@@ -93,6 +93,7 @@ public sealed record ClaimedRun(
 /// <summary>Identifies a run's lease: every write of a run carries it and is refused once it is stale.</summary>
 public sealed record RunFence(long RunId, long LeaseToken);
 
+/// <param name="Webhooks">The webhooks reporting this completion: written to the outbox in its transaction, only if its lease held.</param>
 public sealed record RunCompletion(
     RunFence Fence,
     string SyncId,
@@ -100,4 +101,5 @@ public sealed record RunCompletion(
     string? ResultJson,
     string? Error,
     long Now,
-    long? LastSyncDate);
+    long? LastSyncDate,
+    IReadOnlyList<Tributary.Core.Webhooks.OutboxWebhook>? Webhooks = null);

@@ -7,6 +7,7 @@ using Tributary.Core.Configuration;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
 using Tributary.Core.Services;
+using Tributary.Core.Webhooks;
 using Tributary.Functions.SampleData;
 using Tributary.Server.Dashboard;
 using Tributary.Server.Endpoints;
@@ -38,6 +39,7 @@ public static class TributaryApp
         new RecordsRetentionOptionsValidator().ThrowIfInvalid(options.RecordsRetention);
         new RunsRetentionOptionsValidator().ThrowIfInvalid(options.RunsRetention);
         new Core.Logs.RunLogOptionsValidator().ThrowIfInvalid(options.RunLogs);
+        new WebhookOptionsValidator().ThrowIfInvalid(options.Webhooks);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -70,7 +72,7 @@ public static class TributaryApp
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
         var encryptionKey = dataFolder.EncryptionKey(options.EncryptionKey);
-        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention, options.RunLogs);
+        services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention, options.RunLogs, options.Webhooks);
         services.AddTributaryTelemetry(options);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
@@ -155,6 +157,7 @@ public static class TributaryApp
             app.MapIntegrationEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
+            app.MapWebhookEndpoints();
             app.MapOpenApiEndpoints();
         }
         else

@@ -50,6 +50,8 @@ public sealed class TributaryServerOptions
 
     /// <summary>Whether <c>GET /metrics</c> requires a secret key (TRIBUTARY_METRICS_REQUIRE_KEY); public by default.</summary>
     public bool MetricsRequireKey { get; set; }
+    /// <summary>How webhooks are sent and retried (TRIBUTARY_WEBHOOK_RETRY_SECONDS, TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS).</summary>
+    public Tributary.Core.Webhooks.WebhookOptions Webhooks { get; set; } = Tributary.Core.Webhooks.WebhookOptions.Default;
 
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }

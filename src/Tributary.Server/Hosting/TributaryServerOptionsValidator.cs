@@ -76,6 +76,11 @@ public sealed class TributaryServerOptionsValidator : IValidateOptions<Tributary
             failures.Add($"{RunsRetentionOptions.SettingName}: the runs retention options are missing.");
         }
 
+        if (options.Webhooks is null)
+        {
+            failures.Add($"{Tributary.Core.Webhooks.WebhookOptions.RetrySetting}: the webhook options are missing.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

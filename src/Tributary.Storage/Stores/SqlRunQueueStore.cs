@@ -353,6 +353,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token");
         await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
         DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
+        await using var outbox = new WebhookOutbox(connection, transaction);
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
@@ -370,6 +371,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
                 date.Value = lastSyncDate;
                 syncId.Value = completion.SyncId;
                 await lastSync.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // The outbox rows commit with the completion they report; a refused completion writes none.
+            if (completed[i] && completion.Webhooks is { Count: > 0 } webhooks)
+            {
+                await outbox.AddAsync(completion.Fence.RunId, webhooks, completion.Now, cancellationToken);
             }
         }
 

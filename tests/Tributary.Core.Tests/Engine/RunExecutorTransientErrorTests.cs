@@ -74,6 +74,7 @@ public sealed class RunExecutorTransientErrorTests
                 new RunCancellations(),
                 null!,
                 TestTransientErrors.Instance,
+                null!,
                 new EngineOptions(),
                 Time,
                 NullLoggerFactory.Instance);

@@ -30,6 +30,12 @@ public sealed class EnvironmentIsolationTests
         [("/integrations", "get")] = body => body?["data"] is JsonArray { Count: 0 },
         [("/environment-variables", "get")] = body => body is JsonArray { Count: 0 },
         [("/sync/status", "get")] = body => body?["syncs"] is JsonArray { Count: 0 },
+        [("/webhooks/deliveries", "get")] = body => body?["deliveries"] is JsonArray { Count: 0 },
+
+        // B's own webhook settings and signing key (every environment has them); A's are not in the answer.
+        [("/environment/webhook-settings", "get")] = body => body?["webhook_signing_key"] is not null,
+        [("/environment/webhook-settings", "patch")] = body => body?["webhook_signing_key"] is not null,
+        [("/environment/webhook-signing-key/rotate", "post")] = body => body?["data"]?["webhook_signing_key"] is not null,
 
         // B creating an integration of its own (same unique key as A's) is B's business; it must not touch A's.
         [("/integrations", "post")] = body => body is not null,
@@ -171,6 +177,8 @@ public sealed class EnvironmentIsolationTests
             new("/integrations/{key}", "get", "integrations/demo", null),
             new("/integrations/{key}", "get", "integrations/demo?include=webhook", null),
             new("/environment-variables", "get", "environment-variables", null),
+            new("/environment/webhook-settings", "get", "environment/webhook-settings", null),
+            new("/webhooks/deliveries", "get", $"webhooks/deliveries?connection_id={ConnectionA}", null),
 
             new("/sync/trigger", "post", "sync/trigger", syncs),
             new("/sync/trigger", "post", "sync/trigger", $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","syncs":["contacts"],"opts":{"reset":true,"emptyCache":true}}"""),
@@ -182,6 +190,9 @@ public sealed class EnvironmentIsolationTests
                 $$"""{"sync_name":"contacts","provider_config_key":"demo","connection_id":"{{ConnectionA}}","frequency":"every 2h"}"""),
             new("/sync/{name}/variant/{variant}", "post", "sync/contacts/variant/other", connection),
             new("/runs/{id}/cancel", "post", $"runs/{runId}/cancel", null),
+            new("/webhooks/deliveries/{id}/retry", "post", "webhooks/deliveries/1/retry", null),
+            new("/environment/webhook-settings", "patch", "environment/webhook-settings", """{"on_sync_error":false}"""),
+            new("/environment/webhook-signing-key/rotate", "post", "environment/webhook-signing-key/rotate", null),
             new("/records/prune", "patch", "records/prune", $$"""{"model":"Contact","until_cursor":"{{cursor}}"}""", headers),
             new("/connections/metadata", "post", "connections/metadata",
                 $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","metadata":{"records":1}}"""),

@@ -1,0 +1,44 @@
+using Tributary.Core.Webhooks;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>
+/// The webhook outbox: rows are added by the run completion's own transaction (<see cref="RunCompletion.Webhooks"/>);
+/// delivery workers claim due rows under a lease, then record the outcome of their attempt.
+/// </summary>
+public interface IWebhookDeliveryStore
+{
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due pending deliveries, each the oldest pending one of its connection and
+    /// URL (per-connection order), leased for <paramref name="leaseMicros"/> on the database's clock where hosts share it.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken);
+
+    /// <summary>Marks a claimed delivery delivered; false when its lease was taken over (nothing written).</summary>
+    Task<bool> MarkDeliveredAsync(DeliveryLease lease, int status, long now, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt: the delivery is retried at <paramref name="nextAttemptAt"/>, or dead when that is null.</summary>
+    Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken);
+
+    /// <summary>Deliveries of an environment, newest first, filtered and paged by id.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>One delivery of an environment, or null.</summary>
+    Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken);
+
+    /// <summary>Makes a delivered or dead delivery pending again, due now, with a fresh retry window; false when it is unknown.</summary>
+    Task<bool> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken);
+}
+
+/// <summary>A claim of one delivery: every write of the attempt carries it and is refused once it is stale.</summary>
+public sealed record DeliveryLease(long Id, string Owner, int Attempt);
+
+public sealed record ClaimedDelivery(
+    DeliveryLease Lease,
+    long EnvironmentId,
+    string Url,
+    string Body,
+    long WindowStartedAt);
+
+/// <param name="BeforeId">Only deliveries with a smaller id (the page cursor).</param>
+public sealed record DeliveryFilter(string? State, long? RunId, string? ConnectionId, long? BeforeId, int Limit);

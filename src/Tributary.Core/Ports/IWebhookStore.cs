@@ -1,0 +1,22 @@
+using Tributary.Core.Webhooks;
+
+namespace Tributary.Core.Ports;
+
+/// <summary>An environment's webhook settings and signing key (one row per environment, created on first write).</summary>
+public interface IWebhookStore
+{
+    /// <summary>The settings, or Nango's defaults for a new environment when none were written.</summary>
+    Task<WebhookSettings> GetSettingsAsync(long environmentId, CancellationToken cancellationToken);
+
+    /// <summary>Applies the fields given (null leaves a field as it is) and returns the settings after the change.</summary>
+    Task<WebhookSettings> UpdateSettingsAsync(long environmentId, WebhookSettingsPatch patch, long now, CancellationToken cancellationToken);
+
+    /// <summary>The encrypted signing key, or null when the environment has none yet.</summary>
+    Task<byte[]?> GetSigningKeyAsync(long environmentId, CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="encrypted"/> unless a key is already stored, and returns the key stored now (first writer wins).</summary>
+    Task<byte[]> AddSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the signing key.</summary>
+    Task ReplaceSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,44 @@
+namespace Tributary.Core.Webhooks;
+
+/// <summary>A webhook to add to the outbox with a run's completion.</summary>
+/// <param name="Event">One of <see cref="WebhookEvents"/>.</param>
+public sealed record OutboxWebhook(
+    long EnvironmentId,
+    long ConnectionRowId,
+    string ConnectionId,
+    string ProviderConfigKey,
+    string Event,
+    string Url,
+    string Body);
+
+/// <summary>A delivery as the API lists it. Times are unix microseconds.</summary>
+public sealed record WebhookDelivery(
+    long Id,
+    long RunId,
+    string ConnectionId,
+    string ProviderConfigKey,
+    string Event,
+    string Url,
+    string State,
+    int Attempts,
+    long CreatedAt,
+    long? NextAttemptAt,
+    long? DeliveredAt,
+    int? LastStatus,
+    string? LastError);
+
+public static class WebhookEvents
+{
+    public const string SyncSuccess = "sync.success";
+    public const string SyncError = "sync.error";
+    public const string SyncRun = "sync.run";
+}
+
+public static class DeliveryStates
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Dead = "dead";
+
+    public static bool IsKnown(string state) => state is Pending or Delivered or Dead;
+}

@@ -1,0 +1,43 @@
+namespace Tributary.Core.Webhooks;
+
+/// <summary>
+/// How webhook deliveries are sent and retried. Nango retries twice (3 s, 6 s) and gives up; a delivery here keeps
+/// trying, with exponential backoff and jitter, until <see cref="RetryFor"/> has passed since it was written (or
+/// retried by hand), then is marked dead.
+/// </summary>
+public sealed record WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+
+    /// <summary>The variable that sets <see cref="RetryFor"/> in seconds.</summary>
+    public const string RetrySetting = "TRIBUTARY_WEBHOOK_RETRY_SECONDS";
+
+    /// <summary>The variable that sets <see cref="Timeout"/> in seconds.</summary>
+    public const string TimeoutSetting = "TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS";
+
+    public static WebhookOptions Default { get; } = new();
+
+    /// <summary>How long a delivery is retried before it is dead (default 24 h).</summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>One POST's time limit (Nango's 20 s).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The wait after the first failure (Nango's 3 s); it doubles after each failure in a row.</summary>
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The longest wait between two attempts (Nango's cap, 10 min).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Deliveries one process sends at once.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>The fallback poll when no completion of this process woke the workers.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// A claim outlives a POST that uses its whole timeout, and the write that records it, so only a dead process's
+    /// deliveries are taken over (after twice the timeout and 5 s; a late record is refused and the delivery is sent again).
+    /// </summary>
+    public TimeSpan LeaseDuration => (Timeout * 2) + TimeSpan.FromSeconds(5);
+}

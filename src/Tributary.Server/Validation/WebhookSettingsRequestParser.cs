@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+using Tributary.Core.Webhooks;
+
+namespace Tributary.Server.Validation;
+
+/// <summary>
+/// Validates <c>PATCH /environment/webhook-settings</c> like Nango's dashboard endpoint: a strict body of optional
+/// fields, an empty one refused with "Nothing to update". URLs are absolute http(s) URLs, or "" to clear one.
+/// </summary>
+internal static class WebhookSettingsRequestParser
+{
+    public const string NothingToUpdate = "Nothing to update";
+
+    public const string InvalidUrlMessage = "Invalid url";
+
+    private static readonly string[] BodyKeys =
+        ["primary_url", "secondary_url", "on_sync_completion_always", "on_auth_creation", "on_auth_refresh_error", "on_sync_error", "on_sync_run_summary"];
+
+    private static readonly StringRule UrlRule = new(MaxLength: 2048);
+
+    public static ParseResult<WebhookSettingsPatch> Parse(IEnumerable<KeyValuePair<string, StringValues>> query, JsonElement? body)
+    {
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(query)) is { } queryError)
+        {
+            return ParseResult<WebhookSettingsPatch>.Invalid(queryError);
+        }
+
+        var issues = new IssueList();
+        var root = IssuePath.Root;
+        var obj = JsonObjectInput.Read(body, root, issues);
+        if (obj is null)
+        {
+            return ParseResult<WebhookSettingsPatch>.Invalid(ApiErrors.InvalidBody(issues.Items));
+        }
+
+        var patch = new WebhookSettingsPatch(
+            ReadUrl(obj, "primary_url", issues),
+            ReadUrl(obj, "secondary_url", issues),
+            JsonFields.ReadOptionalBoolean(obj, "on_sync_completion_always", root, issues),
+            JsonFields.ReadOptionalBoolean(obj, "on_auth_creation", root, issues),
+            JsonFields.ReadOptionalBoolean(obj, "on_auth_refresh_error", root, issues),
+            JsonFields.ReadOptionalBoolean(obj, "on_sync_error", root, issues),
+            JsonFields.ReadOptionalBoolean(obj, "on_sync_run_summary", root, issues));
+        JsonFields.RejectUnknownKeys(obj, BodyKeys, root, issues);
+        if (!issues.IsEmpty)
+        {
+            return ParseResult<WebhookSettingsPatch>.Invalid(ApiErrors.InvalidBody(issues.Items));
+        }
+
+        return patch == new WebhookSettingsPatch()
+            ? ParseResult<WebhookSettingsPatch>.Invalid(ApiErrors.InvalidBody(NothingToUpdate))
+            : ParseResult<WebhookSettingsPatch>.Valid(patch);
+    }
+
+    /// <summary>Whether a URL may receive webhooks: absolute http or https (the check the tributary.yaml reader shares).</summary>
+    public static bool IsWebhookUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.UserInfo.Length == 0;
+
+    private static string? ReadUrl(JsonObjectInput obj, string key, IssueList issues)
+    {
+        var url = JsonFields.ReadString(obj, key, required: false, UrlRule, IssuePath.Root, issues);
+        if (url is null || url.Length == 0 || IsWebhookUrl(url))
+        {
+            return url;
+        }
+
+        issues.Add(ZodCodes.InvalidFormat, InvalidUrlMessage, [key]);
+        return null;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Data.Common;
+using Tributary.Core.Ports;
+using Tributary.Core.Webhooks;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Storage.Stores;
+
+/// <summary>The webhook outbox's deliveries on SQLite and PostgreSQL; see <see cref="IWebhookDeliveryStore"/>.</summary>
+internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
+{
+    private const string Pending = DeliveryStates.Pending;
+
+    private const string ListColumns =
+        "id, run_id, connection_id, provider_config_key, event, url, state, attempts, created_at, next_attempt_at, delivered_at, last_status, last_error";
+
+    private readonly Database _database;
+    private readonly string _claimSql;
+
+    public SqlWebhookDeliveryStore(Database database)
+    {
+        _database = database;
+        var leaseNow = database.Dialect.LeaseNowMicros;
+
+        // A delivery is claimable when it is due, no live lease holds it, and it is the oldest pending delivery of
+        // its connection and URL: deliveries of one connection reach a receiver in the order their runs completed.
+        _claimSql = $"""
+            UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = {leaseNow} + @lease, attempts = attempts + 1
+            WHERE id IN (
+                SELECT d.id FROM webhook_deliveries d
+                WHERE d.state = '{Pending}' AND d.next_attempt_at <= @now
+                  AND (d.lease_expires_at IS NULL OR d.lease_expires_at < {leaseNow})
+                  AND NOT EXISTS (
+                      SELECT 1 FROM webhook_deliveries e
+                      WHERE e.state = '{Pending}' AND e.connection_row_id = d.connection_row_id AND e.url = d.url AND e.id < d.id)
+                ORDER BY d.next_attempt_at, d.id
+                LIMIT @max
+                {database.Dialect.SkipLocked})
+            RETURNING id, attempts, environment_id, url, body, window_started_at
+            """;
+    }
+
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command(_claimSql)
+            .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<ClaimedDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new ClaimedDelivery(
+                new DeliveryLease(reader.GetInt64(0), owner, Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
+                reader.GetInt64(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt64(5)));
+        }
+
+        // Oldest first, whatever order RETURNING gave them in.
+        claimed.Sort((a, b) => a.Lease.Id.CompareTo(b.Lease.Id));
+        return claimed;
+    }
+
+    public async Task<bool> MarkDeliveredAsync(DeliveryLease lease, int status, long now, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command($"""
+            UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = @status, last_error = NULL,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            """).With("now", now).With("status", status).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken)
+    {
+        var dialect = _database.Dialect;
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command($"""
+            UPDATE webhook_deliveries SET
+                state = CASE WHEN @next IS NULL THEN '{DeliveryStates.Dead}' ELSE '{Pending}' END,
+                next_attempt_at = COALESCE(@next, next_attempt_at), last_status = @status, last_error = @error,
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            """).WithNullable(dialect, "next", nextAttemptAt).WithNullable(dialect, "status", (long?)status).With("error", failure)
+            .With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken)
+    {
+        var dialect = _database.Dialect;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {ListColumns} FROM webhook_deliveries
+            WHERE environment_id = @env AND (@state IS NULL OR state = @state) AND (@run IS NULL OR run_id = @run)
+              AND (@connection IS NULL OR connection_id = @connection) AND (@before IS NULL OR id < @before)
+            ORDER BY id DESC
+            LIMIT @limit
+            """).With("env", environmentId).WithNullable(dialect, "state", filter.State).WithNullable(dialect, "run", filter.RunId)
+            .WithNullable(dialect, "connection", filter.ConnectionId).WithNullable(dialect, "before", filter.BeforeId).With("limit", (long)filter.Limit);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {ListColumns} FROM webhook_deliveries WHERE environment_id = @env AND id = @id")
+            .With("env", environmentId).With("id", id);
+        var rows = await ReadAsync(command, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <remarks>A pending delivery held by a worker keeps its lease: the retry only makes it due now, never sent twice at once.</remarks>
+    public async Task<bool> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command($"""
+            UPDATE webhook_deliveries SET state = '{Pending}', next_attempt_at = @now, window_started_at = @now
+            WHERE environment_id = @env AND id = @id
+            """).With("now", now).With("env", environmentId).With("id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<IReadOnlyList<WebhookDelivery>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<WebhookDelivery>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = reader.GetString(6);
+            rows.Add(new WebhookDelivery(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                state,
+                Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                reader.GetInt64(8),
+                state == Pending ? reader.GetInt64(9) : null,
+                reader.GetNullableInt64(10),
+                reader.IsDBNull(11) ? null : Convert.ToInt32(reader.GetValue(11), System.Globalization.CultureInfo.InvariantCulture),
+                reader.GetNullableString(12)));
+        }
+
+        return rows;
+    }
+}

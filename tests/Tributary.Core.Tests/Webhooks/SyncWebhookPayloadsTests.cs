@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Tributary.Core.Domain;
+using Tributary.Core.Webhooks;
+
+namespace Tributary.Core.Tests.Webhooks;
+
+/// <summary>The webhook bodies byte for byte: Nango's fields, compact, keys sorted at every level, JSON.stringify's escaping.</summary>
+public sealed class SyncWebhookPayloadsTests
+{
+    // 2026-01-02T03:04:05.678901Z in unix microseconds.
+    private const long Start = 1_767_323_045_678_901;
+
+    private static readonly SyncRunFacts Run = new(
+        4812, "schedule", "acme", "hubspot", "contacts", "base", ["Contact", "Company"], Start, Start - 3_600_000_000, null);
+
+    [Fact]
+    public void Success_IsNangosBodyWithSortedKeys_AndOurRunIdAndTrigger()
+    {
+        var body = SyncWebhookPayloads.Success(Run, "Contact", new ModelCounts { Added = 3, Updated = 2, Deleted = 1 });
+
+        Assert.Equal(
+            """{"connectionId":"acme","from":"nango","model":"Contact","modifiedAfter":"2026-01-02T03:04:05.678Z","providerConfigKey":"hubspot","queryTimeStamp":"2026-01-02T03:04:05.678Z","responseResults":{"added":3,"deleted":1,"updated":2},"success":true,"syncName":"contacts","syncType":"INCREMENTAL","syncVariant":"base","tributaryRunId":"4812","tributaryTrigger":"schedule","type":"sync"}""",
+            body);
+    }
+
+    [Fact]
+    public void Success_OfAFirstRunThatSavedItsCheckpoint_IsInitialWithCheckpointsSortedInside()
+    {
+        var run = Run with
+        {
+            PreviousLastSyncDate = null,
+            Checkpoints = new CheckpointChange(null, new JsonObject { ["z"] = 1, ["a"] = "x\"\n\u0001" }),
+        };
+
+        var body = SyncWebhookPayloads.Success(run, "Company", new ModelCounts());
+
+        Assert.Equal(
+            """{"checkpoints":{"from":null,"to":{"a":"x\"\n\u0001","z":1}},"connectionId":"acme","from":"nango","model":"Company","modifiedAfter":"2026-01-02T03:04:05.678Z","providerConfigKey":"hubspot","queryTimeStamp":"2026-01-02T03:04:05.678Z","responseResults":{"added":0,"deleted":0,"updated":0},"success":true,"syncName":"contacts","syncType":"INITIAL","syncVariant":"base","tributaryRunId":"4812","tributaryTrigger":"schedule","type":"sync"}""",
+            body);
+    }
+
+    [Fact]
+    public void Failure_JoinsTheModels_AndStartsAtThePreviousLastSyncDate()
+    {
+        var body = SyncWebhookPayloads.Failure(Run, "boom ü", Start + 5_000_000);
+
+        Assert.Equal(
+            """{"connectionId":"acme","error":{"description":"boom ü","type":"script_error"},"failedAt":"2026-01-02T03:04:10.678Z","from":"nango","model":"Contact,Company","providerConfigKey":"hubspot","startedAt":"2026-01-02T02:04:05.678Z","success":false,"syncName":"contacts","syncType":"INCREMENTAL","syncVariant":"base","tributaryRunId":"4812","tributaryTrigger":"schedule","type":"sync"}""",
+            body);
+    }
+
+    [Fact]
+    public void SortedJson_OrdersKeysByUtf16CodeUnit_AndEscapesLoneSurrogatesLikeJsonStringify()
+    {
+        var node = new JsonObject { ["b"] = 1, ["B"] = 2, ["é"] = 3, ["10"] = 4, ["9"] = 5, ["s"] = "\ud800x😀\u2028" };
+
+        Assert.Equal("{\"10\":4,\"9\":5,\"B\":2,\"b\":1,\"s\":\"\\ud800x😀\u2028\",\"é\":3}", SortedJson.Serialize(node));
+    }
+
+    [Fact]
+    public void Planner_SkipsUnchangedModelsUnlessAlways_SendsToBothUrls_AndTheOverrideAlone()
+    {
+        var address = new OutboxAddress(1, 2, "acme", "hubspot");
+        var counts = new SortedDictionary<string, ModelCounts>(StringComparer.Ordinal)
+        {
+            ["Company"] = new(),
+            ["Contact"] = new() { Added = 1 },
+        };
+        var settings = WebhookSettings.Default with { PrimaryUrl = "http://a", SecondaryUrl = "http://b", OnSyncCompletionAlways = false };
+
+        var changedOnly = SyncWebhookPlanner.Succeeded(settings, null, Run, address, counts, Start);
+        var always = SyncWebhookPlanner.Succeeded(settings with { OnSyncCompletionAlways = true }, null, Run, address, counts, Start);
+        var overridden = SyncWebhookPlanner.Succeeded(settings, "http://c", Run, address, counts, Start);
+        var noUrl = SyncWebhookPlanner.Succeeded(WebhookSettings.Default, null, Run, address, counts, Start);
+        var failedMuted = SyncWebhookPlanner.Failed(settings with { OnSyncError = false }, null, Run, address, counts, "x", Start);
+        var summary = SyncWebhookPlanner.Failed(settings with { OnSyncError = false, OnSyncRunSummary = true }, null, Run, address, counts, "x", Start);
+
+        Assert.Equal(["http://a", "http://b"], changedOnly.Select(w => w.Url));
+        Assert.All(changedOnly, w => Assert.Contains("\"model\":\"Contact\"", w.Body, StringComparison.Ordinal));
+        Assert.Equal(4, always.Count);
+        Assert.Equal(["http://c"], overridden.Select(w => w.Url));
+        Assert.Empty(noUrl);
+        Assert.Empty(failedMuted);
+        Assert.Equal([WebhookEvents.SyncRun, WebhookEvents.SyncRun], summary.Select(w => w.Event));
+        Assert.Contains("\"models\":{\"Company\":{\"added\":0,\"deleted\":0,\"updated\":0},\"Contact\":{\"added\":1,", summary[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Signatures_AreHmacSha256AndLegacySha256OfKeyThenBody_InLowerHex()
+    {
+        // Reference values from Node: crypto.createHmac('sha256', 'k').update('{}') and createHash('sha256').update('k{}').
+        Assert.Equal("add853b103fbcc936a194f9eb15e29c4ff08af6e47d5d1bca4f20218e31e4fff", WebhookSignature.Hmac("k", "{}"));
+        Assert.Equal("07cb9a0b2be7b75767c103f5d370b366cfc3072d67c592a4fb6fcd1408d36934", WebhookSignature.Legacy("k", "{}"));
+    }
+}

@@ -1,0 +1,136 @@
+using Tributary.Core.Domain;
+using Tributary.Core.Ports;
+using Tributary.Core.Webhooks;
+using Tributary.Storage.Stores;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>
+/// The webhook outbox (<see cref="IWebhookDeliveryStore"/>, and its rows written by <see cref="IRunQueueStore.CompleteManyAsync"/>)
+/// and the webhook settings (<see cref="IWebhookStore"/>), proven on both databases.
+/// </summary>
+public abstract class WebhookOutboxContract
+{
+    private const long Lease = 600_000_000;
+
+    protected abstract TestDialect Dialect { get; }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Completion_WritesItsWebhooksInItsTransaction_AndNoneWhenTheFenceRefusesIt()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var deals = await h.SyncAsync(connection, "deals", Token);
+        var contacts = await h.SyncAsync(connection, "contacts", Token);
+        await h.TriggerAsync(deals, Token);
+        var dealsRun = await h.ClaimOneAsync(Token);
+        await h.TriggerAsync(contacts, Token);
+        var contactsRun = await h.ClaimOneAsync(Token);
+
+        var completed = await h.Runs.CompleteManyAsync(
+            [
+                new RunCompletion(new RunFence(dealsRun.RunId, dealsRun.LeaseToken), deals.Id, true, "{}", null, h.Now, h.Now, [Webhook(connection, "{\"a\":1}")]),
+                new RunCompletion(new RunFence(contactsRun.RunId, contactsRun.LeaseToken + 1), contacts.Id, true, "{}", null, h.Now, h.Now, [Webhook(connection, "{\"stale\":1}")]),
+            ],
+            Token);
+
+        Assert.Equal([true, false], completed);
+        var rows = await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, null, null, 100), Token);
+        var row = Assert.Single(rows);
+        Assert.Equal((dealsRun.RunId, DeliveryStates.Pending, "c1"), (row.RunId, row.State, row.ConnectionId));
+        Assert.Empty(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, contactsRun.RunId, null, null, 100), Token));
+    }
+
+    [Fact]
+    public async Task Claim_TakesOnlyTheOldestPendingDeliveryOfAConnectionAndUrl_UntilItIsDone()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        var c2 = await h.CreateConnectionAsync("c2", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1"), Webhook(c1, "2")]);
+        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "3")]);
+
+        var first = await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token);
+        Assert.Equal(["1", "3"], first.Select(d => d.Body));
+        Assert.Empty(await deliveries.ClaimAsync("w2", 10, h.Now, Lease, Token));
+
+        // A retry scheduled later keeps the next one of its connection waiting: order over speed.
+        Assert.True(await deliveries.MarkFailedAsync(first[0].Lease, 500, "HTTP 500", h.Now + 60_000_000, Token));
+        Assert.Empty(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+
+        var retried = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now + 61_000_000, Lease, Token));
+        Assert.Equal(("1", 2), (retried.Body, retried.Lease.Attempt));
+        Assert.False(await deliveries.MarkDeliveredAsync(first[0].Lease, 200, h.Now, Token));
+        Assert.True(await deliveries.MarkDeliveredAsync(retried.Lease, 200, h.Now, Token));
+
+        var next = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now + 61_000_000, Lease, Token));
+        Assert.Equal("2", next.Body);
+    }
+
+    [Fact]
+    public async Task MarkFailed_WithoutANextAttempt_IsDead_AndRetryMakesItPendingAgain()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
+        var claimed = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+
+        Assert.True(await deliveries.MarkFailedAsync(claimed.Lease, null, "refused", null, Token));
+        var dead = Assert.Single(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(DeliveryStates.Dead, null, "c1", null, 10), Token));
+        Assert.Equal((1, "refused", (long?)null), (dead.Attempts, dead.LastError, dead.NextAttemptAt));
+        Assert.Empty(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+        Assert.False(await deliveries.RetryAsync(h.EnvironmentId + 1, dead.Id, h.Now, Token));
+
+        Assert.True(await deliveries.RetryAsync(h.EnvironmentId, dead.Id, h.Now, Token));
+        var again = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+        Assert.Equal((dead.Id, h.Now), (again.Lease.Id, again.WindowStartedAt));
+    }
+
+    [Fact]
+    public async Task Settings_DefaultToNangos_PatchOnlyTheFieldsGiven_AndTheFirstSigningKeyWins()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var store = new SqlWebhookStore(h.Database.Database);
+
+        Assert.Equal(WebhookSettings.Default, await store.GetSettingsAsync(h.EnvironmentId, Token));
+        var patched = await store.UpdateSettingsAsync(h.EnvironmentId, new WebhookSettingsPatch(PrimaryUrl: "http://127.0.0.1:1/a", OnSyncError: false), h.Now, Token);
+        Assert.Equal(WebhookSettings.Default with { PrimaryUrl = "http://127.0.0.1:1/a", OnSyncError = false }, patched);
+        var cleared = await store.UpdateSettingsAsync(h.EnvironmentId, new WebhookSettingsPatch(PrimaryUrl: "", OnSyncRunSummary: true), h.Now, Token);
+        Assert.Equal(WebhookSettings.Default with { OnSyncError = false, OnSyncRunSummary = true }, cleared);
+
+        Assert.Null(await store.GetSigningKeyAsync(h.EnvironmentId, Token));
+        Assert.Equal([1, 2], await store.AddSigningKeyAsync(h.EnvironmentId, [1, 2], h.Now, Token));
+        Assert.Equal([1, 2], await store.AddSigningKeyAsync(h.EnvironmentId, [3, 4], h.Now, Token));
+        await store.ReplaceSigningKeyAsync(h.EnvironmentId, [5], h.Now, Token);
+        Assert.Equal([5], await store.GetSigningKeyAsync(h.EnvironmentId, Token));
+        Assert.Equal(cleared, await store.GetSettingsAsync(h.EnvironmentId, Token));
+    }
+
+    private static async Task CompleteWithAsync(StoreHarness h, Connection connection, string sync, IReadOnlyList<OutboxWebhook> webhooks)
+    {
+        var row = await h.SyncAsync(connection, sync, Token);
+        await h.TriggerAsync(row, Token);
+        var run = await h.ClaimOneAsync(Token);
+        Assert.True(await h.CompleteAsync(new RunCompletion(new RunFence(run.RunId, run.LeaseToken), row.Id, true, "{}", null, h.Now, h.Now, webhooks), Token));
+    }
+
+    private static OutboxWebhook Webhook(Connection connection, string body) =>
+        new(connection.EnvironmentId, connection.Id, connection.ConnectionId, connection.ProviderConfigKey, WebhookEvents.SyncSuccess, "http://127.0.0.1:9/hook", body);
+}
+
+public sealed class SqliteWebhookOutboxTests : WebhookOutboxContract
+{
+    protected override TestDialect Dialect => TestDialect.Sqlite;
+}
+
+[Trait("Category", "Postgres")]
+public sealed class PostgresWebhookOutboxTests : WebhookOutboxContract
+{
+    protected override TestDialect Dialect => TestDialect.Postgres;
+}
