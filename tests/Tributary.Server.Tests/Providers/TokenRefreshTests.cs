@@ -19,7 +19,8 @@ public sealed class TokenRefreshTests
     public async Task TokenExpiringMidRun_IsRefreshedOnce_AndTheRunFinishes(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 230 }, Token);
-        await using var server = await StartAsync(dialect, fakes);
+        var logs = new CapturedLogs();
+        await using var server = await StartAsync(dialect, fakes, logs: logs);
         var tokens = fakes.OAuth.IssueTokens();
         await ImportAsync(server, "mid-run", tokens, TimeProvider.System.GetUtcNow().AddHours(1));
         GitHubIssuesTestFunction.AfterFirstPage["mid-run"] = () => fakes.OAuth.ExpireAccessToken(tokens.AccessToken);
@@ -38,6 +39,11 @@ public sealed class TokenRefreshTests
         Assert.True(fakes.OAuth.IsRefreshTokenValid(stored));
         Assert.False(fakes.OAuth.IsRefreshTokenValid(tokens.RefreshToken!));
         Assert.Empty(connection["errors"]!.AsArray());
+
+        // No token or client secret in any log line of the flow.
+        Assert.Contains("Refreshed the credentials of connection mid-run", logs.Text, StringComparison.Ordinal);
+        var secrets = new[] { tokens.AccessToken, tokens.RefreshToken!, stored, (string)connection["credentials"]!["access_token"]!, FakeOAuthServer.DefaultClient.ClientSecret! };
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, logs.Text, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -134,7 +140,12 @@ public sealed class TokenRefreshTests
     }
 
     private static async Task<TestServer> StartAsync(
-        TestDialect dialect, FakeProviders.FakeProviders fakes, string? databaseUrl = null, string? encryptionKey = null, string? secretKey = null)
+        TestDialect dialect,
+        FakeProviders.FakeProviders fakes,
+        string? databaseUrl = null,
+        string? encryptionKey = null,
+        string? secretKey = null,
+        CapturedLogs? logs = null)
     {
         Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
         var config = $"""
@@ -161,7 +172,14 @@ public sealed class TokenRefreshTests
             dialect,
             Token,
             config,
-            services: s => s.AddSyncFunction<GitHubIssuesTestFunction>(GitHubIssuesTestFunction.Name),
+            services: s =>
+            {
+                s.AddSyncFunction<GitHubIssuesTestFunction>(GitHubIssuesTestFunction.Name);
+                if (logs is not null)
+                {
+                    s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+                }
+            },
             databaseUrl: databaseUrl,
             options: o =>
             {
