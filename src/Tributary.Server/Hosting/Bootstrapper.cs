@@ -21,6 +21,7 @@ internal sealed class Bootstrapper
     private readonly DataFolder _dataFolder;
     private readonly EncryptionKeyCheck _keyCheck;
     private readonly TimeProvider _timeProvider;
+    private readonly DemoConnectionSeeder _demoSeeder;
     private readonly ILogger<Bootstrapper> _logger;
 
     public Bootstrapper(
@@ -31,8 +32,10 @@ internal sealed class Bootstrapper
         IEncryptionKeyStore encryptionKeys,
         CredentialProtector protector,
         TimeProvider timeProvider,
+        DemoConnectionSeeder demoSeeder,
         ILogger<Bootstrapper> logger)
     {
+        _demoSeeder = demoSeeder;
         _keyCheck = new EncryptionKeyCheck(encryptionKeys, protector);
         _database = database;
         _apiKeys = apiKeys;
@@ -115,7 +118,8 @@ internal sealed class Bootstrapper
 
     public async Task<DeploySummary> DeployAsync(Tenant tenant, string configPath, CancellationToken cancellationToken)
     {
-        var config = File.Exists(configPath) ? ConfigLoader.LoadFile(configPath) : ConfigLoader.Demo;
+        var demo = !File.Exists(configPath);
+        var config = demo ? ConfigLoader.Demo : ConfigLoader.LoadFile(configPath);
         var summary = await _deployments.DeployAsync(tenant, config, cancellationToken);
         _logger.LogInformation(
             "Deployed {Source}: {Integrations} integrations, {Configs} sync configs, {Disabled} disabled, {Created} syncs created.",
@@ -124,6 +128,11 @@ internal sealed class Bootstrapper
             summary.SyncConfigsUpserted,
             summary.SyncConfigsDisabled,
             summary.SyncsCreated);
+        if (demo)
+        {
+            await _demoSeeder.SeedAsync(tenant, cancellationToken);
+        }
+
         return summary;
     }
 }

@@ -69,6 +69,7 @@ public static class TributaryApp
         services.AddTributaryCore(roleEngine, encryptionKey.Key, options.RecordsRetention, options.RunsRetention);
         services.AddSingleton<ApiKeyAuthentication>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<DemoConnectionSeeder>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         services.AddTributaryOpenApi();
         configureServices?.Invoke(services);
