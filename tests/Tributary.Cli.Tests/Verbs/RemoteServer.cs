@@ -32,7 +32,26 @@ public sealed class RemoteServer : IAsyncLifetime
                 ["metadata"] = new JsonObject { ["records"] = 12 },
             },
             token);
+        await CreateAsync(client, SlowConnection, new JsonObject { ["records"] = 10, ["batch_size"] = 1, ["delay_ms_per_batch"] = 60_000 }, token);
+        await CreateAsync(client, FailingConnection, new JsonObject { ["records"] = 10, ["batch_size"] = 2, ["fail_after_batches"] = 1 }, token);
     }
+
+    /// <summary>A connection whose runs take minutes (one record a minute): they stay running until cancelled.</summary>
+    public const string SlowConnection = "slow";
+
+    /// <summary>A connection whose runs fail after their first batch (sample-data's injected failure).</summary>
+    public const string FailingConnection = "broken";
+
+    private static Task<JsonNode?> CreateAsync(TributaryClient client, string connectionId, JsonObject metadata, CancellationToken cancellationToken) =>
+        client.CreateConnectionAsync(
+            new JsonObject
+            {
+                ["provider_config_key"] = "demo",
+                ["connection_id"] = connectionId,
+                ["credentials"] = new JsonObject { ["type"] = "NONE" },
+                ["metadata"] = metadata,
+            },
+            cancellationToken);
 
     public TributaryClient Client() => Server.Client();
 
