@@ -36,7 +36,7 @@ public sealed class RecordsClient
     public RecordReader Read(RecordRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new RecordReader(this, request);
+        return new RecordReader(_api, request);
     }
 
     /// <summary>PATCH /records/prune: empties the payloads of records up to a cursor.</summary>
