@@ -14,9 +14,16 @@ internal sealed class ProviderFailFunction : ISyncFunction
 {
     public const string Name = "provider-fail";
 
+    /// <summary>
+    /// The connection's API key as the test imports it. Credentials are applied by the run's handler chain, so a
+    /// function cannot read them from its client; a careless function that has the key anyway (from its own settings)
+    /// is what the scrubber must catch.
+    /// </summary>
+    public const string Token = "tok_live_5f2c9a7e41b84d0c9e3b";
+
     public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
-        var token = context.Http.DefaultRequestHeaders.Authorization?.Parameter;
+        const string token = Token;
         context.Logger.LogInformation("Calling the provider with token {Token}", token);
         using (var items = await context.Http.GetAsync(new Uri($"items?access_token={token}&page=1", UriKind.Relative), cancellationToken))
         {
@@ -35,9 +42,9 @@ internal sealed class ProviderOkFunction : ISyncFunction
 
     public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
-        var header = context.Http.DefaultRequestHeaders.Authorization?.ToString();
+        const string header = "Bearer " + ProviderFailFunction.Token;
         context.Logger.LogWarning("Debugging auth: {Header}", header);
-        using (var items = await context.Http.GetAsync(new Uri($"items?api_key={context.Http.DefaultRequestHeaders.Authorization?.Parameter}", UriKind.Relative), cancellationToken))
+        using (var items = await context.Http.GetAsync(new Uri($"items?api_key={ProviderFailFunction.Token}", UriKind.Relative), cancellationToken))
         {
             items.EnsureSuccessStatusCode();
         }

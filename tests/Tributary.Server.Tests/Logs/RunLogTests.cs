@@ -11,7 +11,7 @@ namespace Tributary.Server.Tests.Logs;
 /// <summary><c>GET /runs/{id}/logs</c> through real runs on both databases: what a run's log holds, and what it never holds.</summary>
 public sealed class RunLogTests
 {
-    private const string Token = "tok_live_5f2c9a7e41b84d0c9e3b";
+    private const string Token = ProviderFailFunction.Token;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
