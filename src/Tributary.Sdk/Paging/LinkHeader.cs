@@ -32,7 +32,7 @@ internal static partial class LinkHeader
         return null;
     }
 
-    [GeneratedRegex("<(?<target>[^>]*)>(?<params>(?:\\s*;\\s*[^;,\"]+(?:=(?:\"[^\"]*\"|[^;,]*))?)*)")]
+    [GeneratedRegex("<(?<target>[^>]*)>(?<params>(?:\\s*;\\s*[^;,\"=\\s]+\\s*(?:=\\s*(?:\"[^\"]*\"|[^;,]*))?)*)")]
     private static partial Regex Links();
 
     [GeneratedRegex("(?:^|;)\\s*rel\\s*=\\s*(?<value>\"[^\"]*\"|[^;,\\s]+)", RegexOptions.IgnoreCase)]

@@ -84,6 +84,7 @@ public static class Paginator
         string? lastLink = null;
         for (var number = 1; ; number++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (number > maxPages)
             {
                 throw new PaginationException($"{first.AbsolutePath} still had a next page after {maxPages} pages (PaginationOptions.MaxPages); stopped rather than loop.");
