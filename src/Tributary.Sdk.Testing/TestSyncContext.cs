@@ -130,6 +130,12 @@ public sealed class TestSyncContext : SyncContext
     public override HttpClient Http => _http.Value;
 
     /// <inheritdoc />
+    public override Tributary.Sdk.Paging.PaginationOptions? ProviderPagination => ProviderPaginationValue;
+
+    /// <summary>What <see cref="ProviderPagination"/> reports: the provider template's <c>proxy.paginate</c> a run would see (none by default).</summary>
+    public Tributary.Sdk.Paging.PaginationOptions? ProviderPaginationValue { get; init; }
+
+    /// <inheritdoc />
     public override ILogger Logger => _logger;
 
     /// <summary>The clock; by default a <see cref="FakeTimeProvider"/> at <see cref="DefaultStart"/> that moves only when the test advances it.</summary>

@@ -47,6 +47,13 @@ public abstract class SyncContext
     /// <summary>An HTTP client for the provider, with the connection's credentials applied.</summary>
     public abstract HttpClient Http { get; }
 
+    /// <summary>
+    /// The provider's default pagination (its template's <c>proxy.paginate</c>), or <see langword="null"/> when the
+    /// provider has none. <see cref="Paging.SyncContextPaging.PaginateAsync"/> merges a call's options over it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The template's <c>proxy.paginate</c> has a value the SDK cannot follow.</exception>
+    public virtual Paging.PaginationOptions? ProviderPagination => null;
+
     /// <summary>The run's logger.</summary>
     public abstract ILogger Logger { get; }
 

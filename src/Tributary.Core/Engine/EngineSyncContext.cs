@@ -5,10 +5,12 @@ using System.Globalization;
 using Tributary.Core.Domain;
 using Tributary.Core.Logs;
 using Tributary.Core.Ports;
+using Tributary.Core.Providers;
 using Tributary.Core.Records;
 using Tributary.Core.Telemetry;
 using Tributary.Core.Webhooks;
 using Tributary.Sdk;
+using Tributary.Sdk.Paging;
 using Tributary.Sdk.Rules;
 
 namespace Tributary.Core.Engine;
@@ -37,6 +39,7 @@ internal sealed class EngineSyncContext : SyncContext
     private readonly DeletionWindows _windows;
     private readonly RunLog? _log;
     private readonly TributaryMetrics? _metrics;
+    private readonly ProviderPaginate? _paginate;
     private readonly Dictionary<string, long?> _mergeGuards = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
@@ -55,8 +58,10 @@ internal sealed class EngineSyncContext : SyncContext
         TimeProvider timeProvider,
         CancellationToken cancellationToken,
         RunLog? log = null,
-        TributaryMetrics? metrics = null)
+        TributaryMetrics? metrics = null,
+        ProviderPaginate? paginate = null)
     {
+        _paginate = paginate;
         _log = log;
         _metrics = metrics;
         _target = target;
@@ -90,6 +95,10 @@ internal sealed class EngineSyncContext : SyncContext
     public override JsonObject Metadata => (JsonObject)_metadata.DeepClone();
 
     public override HttpClient Http { get; }
+
+    /// <remarks>Read per call, so a template value the SDK cannot follow fails the function that asks, not every run.</remarks>
+    public override PaginationOptions? ProviderPagination =>
+        _paginate is null ? null : PaginationOptions.FromTemplate(_paginate.Type, _paginate.Settings);
 
     public override ILogger Logger { get; }
 
