@@ -35,6 +35,12 @@ internal sealed class DatabaseRun
             return;
         }
 
+        if (_context.Options.Only == BenchOptions.IngestOnly)
+        {
+            await IngestOnlyAsync(cancellationToken);
+            return;
+        }
+
         await AllInOneAsync(cancellationToken);
         await SplitRolesAsync(cancellationToken);
         await WithoutServerAsync(cancellationToken);
@@ -94,6 +100,16 @@ internal sealed class DatabaseRun
             // The same worker's scheduler queues the burst while its 16 slots drain runs, as a production worker would.
             await StepAsync("B10 burst", () => SchedulerScenario.BurstAsync(_context, api, cancellationToken), cancellationToken);
         }
+    }
+
+    /// <summary><c>--only B5</c>: the records connection, then B5 as the full suite measures it (same worker shape).</summary>
+    private async Task IngestOnlyAsync(CancellationToken cancellationToken)
+    {
+        await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
+        using var api = _context.Api(apiServer);
+        await Setup.CreateRecordsConnectionsAsync(_context, api, cancellationToken);
+        await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
+        await StepAsync("B5", () => RecordsScenario.FreshAsync(_context, api, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>--only B10</c>: the fan-out connections, then B10 as the full suite measures it (same worker shape).</summary>

@@ -54,6 +54,13 @@ internal static class Setup
         context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
     }
 
+    /// <summary>Only the records connection and the raw baseline's target (B5 alone needs nothing else).</summary>
+    public static async Task CreateRecordsConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
+    {
+        await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.RecordsConnection, RecordsMetadata(context.Profile.Records, context.Probe.Port), cancellationToken);
+        await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.BaselineConnection, [], cancellationToken);
+    }
+
     /// <summary>Only the fan-out connections (B10 alone needs nothing else).</summary>
     public static async Task CreateFanoutConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
     {

@@ -53,6 +53,12 @@ public sealed partial class SqlDialect
     public string ForUpdate => IsPostgres ? "FOR UPDATE" : string.Empty;
 
     /// <summary>
+    /// The row lock an UPDATE that changes no key takes (PostgreSQL's <c>FOR NO KEY UPDATE</c>), taken by a read: it
+    /// blocks exactly whom that UPDATE would block and no one else; SQLite's write transaction already excludes writers.
+    /// </summary>
+    public string ForNoKeyUpdate => IsPostgres ? "FOR NO KEY UPDATE" : string.Empty;
+
+    /// <summary>
     /// Pins SQLite's planner to <paramref name="index"/> where, left alone, it scans the table (PostgreSQL plans
     /// by statistics and has no such clause).
     /// </summary>

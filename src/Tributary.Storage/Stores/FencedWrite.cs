@@ -6,8 +6,10 @@ namespace Tributary.Storage.Stores;
 
 /// <summary>
 /// The start every write of a run's records shares: a bulk write slot, a write transaction, and the run's lease
-/// checked first inside it (<see cref="RunFencing.EnsureLeaseAsync"/>). Disposing rolls back what was not committed
-/// and gives the slot back.
+/// checked and row-locked first inside it without a write (<see cref="RunFencing.LockLeaseAsync"/>). The caller counts
+/// the write as the attempt's progress in the one UPDATE of the run it makes before committing
+/// (<see cref="RunFencing.SaveResultAsync"/> or <see cref="RunFencing.CountProgressAsync"/>). Disposing rolls back what
+/// was not committed and gives the slot back.
 /// </summary>
 internal sealed class FencedWrite : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ internal sealed class FencedWrite : IAsyncDisposable
         try
         {
             transaction = await database.BeginWriteAsync(writer.Connection, cancellationToken);
-            await RunFencing.EnsureLeaseAsync(writer.Connection, transaction, fence, cancellationToken);
+            await RunFencing.LockLeaseAsync(writer.Connection, transaction, database.Dialect, fence, cancellationToken);
             return new FencedWrite(writer, transaction);
         }
         catch

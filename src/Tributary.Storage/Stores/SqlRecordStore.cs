@@ -221,11 +221,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
         }
 
         // Marked in the same transaction as the delete: a retry of this run never empties the cache again.
-        await using (var command = connection.Command("UPDATE runs SET empty_cache_done = 1 WHERE id = @id AND lease_token = @token", transaction)
-            .With("id", fence.RunId).With("token", fence.LeaseToken))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await RunFencing.CountProgressAsync(connection, transaction, fence, ", empty_cache_done = 1", cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return true;

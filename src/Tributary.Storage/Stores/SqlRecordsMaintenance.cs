@@ -36,6 +36,8 @@ internal sealed partial class SqlRecordStore
 
         if (candidates.Count == 0)
         {
+            // A scan that found nothing to delete still counts as the attempt's progress, as every fenced write does.
+            await RunFencing.CountProgressAsync(connection, transaction, write.Fence, string.Empty, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new UnseenDeletion([], afterExternalId, HasMore: false);
         }
