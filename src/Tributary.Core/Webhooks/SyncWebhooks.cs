@@ -54,13 +54,13 @@ public sealed class SyncWebhooks : IEndedRunWebhooks
     internal async Task<IReadOnlyList<OutboxWebhook>> SucceededAsync(RunTarget target, RunCounts counts, CheckpointChange? checkpoints, long now, CancellationToken cancellationToken)
     {
         var settings = await _settings.GetAsync(target.Connection.EnvironmentId, cancellationToken);
-        return SyncWebhookPlanner.Succeeded(settings, null, Facts(target, checkpoints), Address(target), counts.Snapshot(), now);
+        return SyncWebhookPlanner.Succeeded(settings, target.Connection.WebhookUrlOverride, Facts(target, checkpoints), Address(target), counts.Snapshot(), now);
     }
 
     internal async Task<IReadOnlyList<OutboxWebhook>> FailedAsync(RunTarget target, RunCounts counts, string error, long now, CancellationToken cancellationToken)
     {
         var settings = await _settings.GetAsync(target.Connection.EnvironmentId, cancellationToken);
-        return SyncWebhookPlanner.Failed(settings, null, Facts(target, null), Address(target), counts.Snapshot(), error, now);
+        return SyncWebhookPlanner.Failed(settings, target.Connection.WebhookUrlOverride, Facts(target, null), Address(target), counts.Snapshot(), error, now);
     }
 
     private static SyncRunFacts Facts(RunTarget target, CheckpointChange? checkpoints) => new(
