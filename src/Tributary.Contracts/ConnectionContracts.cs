@@ -13,6 +13,7 @@ namespace Tributary.Contracts;
 /// <param name="Metadata">The connection's metadata object.</param>
 /// <param name="Tags">The connection's tags: always empty (tags are not supported yet).</param>
 /// <param name="ConnectionConfig">The connection's connection_config (interpolation inputs such as a subdomain).</param>
+/// <param name="WebhookUrlOverride">Where the connection's webhooks go instead of the environment's URLs; null for none.</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
 /// <param name="LastFetchedAt">Always null (no token refresh yet).</param>
@@ -27,6 +28,7 @@ public sealed record ConnectionResponse(
     [property: JsonPropertyName("metadata")] RawJson Metadata,
     [property: JsonPropertyName("tags")] JsonObject Tags,
     [property: JsonPropertyName("connection_config")] JsonObject ConnectionConfig,
+    [property: JsonPropertyName("webhook_url_override")] string? WebhookUrlOverride,
     [property: JsonPropertyName("created_at")] string CreatedAt,
     [property: JsonPropertyName("updated_at")] string UpdatedAt,
     [property: JsonPropertyName("last_fetched_at")] string? LastFetchedAt,

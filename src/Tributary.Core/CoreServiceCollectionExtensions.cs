@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Credentials;
 using Tributary.Core.Engine;
 using Tributary.Core.Logs;
+using Tributary.Core.Ports;
 using Tributary.Core.Providers;
 using Tributary.Core.Records;
 using Tributary.Core.Security;
@@ -85,7 +86,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WebhookSigningKeys>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<SyncWebhooks>();
+        services.AddSingleton<IEndedRunWebhooks>(sp => sp.GetRequiredService<SyncWebhooks>());
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<OrphanedDeliveries>();
         services.AddSingleton<WebhookService>();
         // No request logging: a receiver URL may carry a token in its query, and no secret may reach a log.
         services.AddHttpClient(WebhookSender.ClientName)

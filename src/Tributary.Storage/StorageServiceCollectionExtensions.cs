@@ -19,8 +19,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIntegrationStore>(_ => new SqlIntegrationStore(database));
         services.AddSingleton<IConnectionStore>(sp => new SqlConnectionStore(database, sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISyncStore>(_ => new SqlSyncStore(database));
-        services.AddSingleton<IRunQueueStore>(_ => new SqlRunQueueStore(database));
-        services.AddSingleton<IRunHistoryStore>(_ => new SqlRunHistoryStore(database));
+        services.AddSingleton<IRunQueueStore>(sp => new SqlRunQueueStore(database, sp.GetService<IEndedRunWebhooks>()));
+        services.AddSingleton<IRunHistoryStore>(sp => new SqlRunHistoryStore(database, sp.GetService<IEndedRunWebhooks>()));
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, recordsCipher));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));

@@ -93,6 +93,31 @@ public abstract class WebhookOutboxContract
     }
 
     [Fact]
+    public async Task ReleaseLeases_HandsBackOnlyTheNamedOwnersClaims_AtOnce()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        var c2 = await h.CreateConnectionAsync("c2", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
+        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "2")]);
+        var dead = Assert.Single(await deliveries.ClaimAsync("dead", 1, h.Now, Lease, Token));
+        var live = Assert.Single(await deliveries.ClaimAsync("live", 1, h.Now, Lease, Token));
+
+        Assert.Equal(["dead", "live"], (await deliveries.LeaseOwnersAsync(Token)).Order(StringComparer.Ordinal));
+        Assert.Equal(0, await deliveries.ReleaseLeasesAsync([], Token));
+        Assert.Equal(1, await deliveries.ReleaseLeasesAsync(["dead"], Token));
+
+        // Due again now, long before its lease would have expired; the live owner keeps its claim.
+        var again = Assert.Single(await deliveries.ClaimAsync("next", 10, h.Now, Lease, Token));
+        Assert.Equal((dead.Lease.Id, 2), (again.Lease.Id, again.Lease.Attempt));
+        Assert.False(await deliveries.MarkDeliveredAsync(dead.Lease, 200, h.Now, Token));
+        Assert.True(await deliveries.MarkDeliveredAsync(live.Lease, 200, h.Now, Token));
+        Assert.Equal(["next"], await deliveries.LeaseOwnersAsync(Token));
+        Assert.Equal(Dialect == TestDialect.Sqlite, deliveries.LeaseOwnersShareThisHost);
+    }
+
+    [Fact]
     public async Task Settings_DefaultToNangos_PatchOnlyTheFieldsGiven_AndTheFirstSigningKeyWins()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

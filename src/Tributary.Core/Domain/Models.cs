@@ -38,7 +38,11 @@ public sealed record Connection(
     byte[] EncryptedCredentials,
     string MetadataJson,
     long CreatedAt,
-    long UpdatedAt);
+    long UpdatedAt)
+{
+    /// <summary>Nango's <c>webhook_url_override</c>: when set, the connection's webhooks go here instead of the environment's URLs.</summary>
+    public string? WebhookUrlOverride { get; init; }
+}
 
 /// <summary>A sync (config × connection × variant) with its schedule, as the status API needs it.</summary>
 public sealed record SyncRow

@@ -63,7 +63,7 @@ public sealed class OrphanedLeases
         return pid == ownPid || !isAlive(pid);
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {

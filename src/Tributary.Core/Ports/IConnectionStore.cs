@@ -50,4 +50,8 @@ public sealed record NewConnection(
     string CredentialsType,
     byte[] EncryptedCredentials,
     string MetadataJson,
-    long Now);
+    long Now)
+{
+    /// <summary>Nango's <c>webhook_url_override</c>; null for none.</summary>
+    public string? WebhookUrlOverride { get; init; }
+}

@@ -20,6 +20,15 @@ public interface IWebhookDeliveryStore
     /// <summary>Records a failed attempt: the delivery is retried at <paramref name="nextAttemptAt"/>, or dead when that is null.</summary>
     Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken);
 
+    /// <summary>Whether every lease owner runs on this host (SQLite), so a dead owner's claims can be handed back at start.</summary>
+    bool LeaseOwnersShareThisHost { get; }
+
+    /// <summary>The owners of the pending deliveries that are claimed now (live lease or not).</summary>
+    Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Releases the claims of <paramref name="owners"/> (their processes are gone) and returns how many were released.</summary>
+    Task<int> ReleaseLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken);
+
     /// <summary>Deliveries of an environment, newest first, filtered and paged by id.</summary>
     Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken);
 

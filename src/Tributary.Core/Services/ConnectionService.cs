@@ -48,6 +48,17 @@ public sealed class ConnectionService
         CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, null, cancellationToken);
 
     /// <param name="connectionConfig">The connection's <c>connection_config</c> (interpolation inputs such as a subdomain); null for none.</param>
+    public Task<Connection> CreateAsync(
+        Tenant tenant,
+        string providerConfigKey,
+        string connectionId,
+        JsonObject credentials,
+        string metadataJson,
+        JsonObject? connectionConfig,
+        CancellationToken cancellationToken) =>
+        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, connectionConfig, null, cancellationToken);
+
+    /// <param name="webhookUrlOverride">Nango's <c>webhook_url_override</c> (an absolute http(s) URL); null for none.</param>
     public async Task<Connection> CreateAsync(
         Tenant tenant,
         string providerConfigKey,
@@ -55,6 +66,7 @@ public sealed class ConnectionService
         JsonObject credentials,
         string metadataJson,
         JsonObject? connectionConfig,
+        string? webhookUrlOverride,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
@@ -68,7 +80,10 @@ public sealed class ConnectionService
                 (string)credentials["type"]!, // validated by the caller: every credentials object has a type
                 _protector.Protect(credentials.ToJsonString()),
                 metadataJson,
-                Micros.Now(_timeProvider)),
+                Micros.Now(_timeProvider))
+            {
+                WebhookUrlOverride = webhookUrlOverride,
+            },
             cancellationToken)
             ?? throw new ConflictException("duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");
         // The expiry column is what the background refresh looks at: only credentials it can refresh carry one.

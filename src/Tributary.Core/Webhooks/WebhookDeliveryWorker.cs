@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Ports;
+using Tributary.Core.Telemetry;
 
 namespace Tributary.Core.Webhooks;
 
@@ -25,6 +26,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly WebhookOptions _options;
     private readonly EngineOptions _engine;
     private readonly TimeProvider _timeProvider;
+    private readonly OrphanedDeliveries _orphans;
+    private readonly TributaryMetrics _metrics;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly HashSet<Task> _sending = [];
@@ -38,6 +41,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         WebhookOptions options,
         EngineOptions engine,
         TimeProvider timeProvider,
+        OrphanedDeliveries orphans,
+        TributaryMetrics metrics,
         ILogger<WebhookDeliveryWorker> logger)
     {
         _deliveries = deliveries;
@@ -47,6 +52,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         _options = options;
         _engine = engine;
         _timeProvider = timeProvider;
+        _orphans = orphans;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -59,6 +66,17 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         await Task.Yield();
+
+        // Before the first claim: a dead predecessor's deliveries go now, not after their lease.
+        try
+        {
+            await _orphans.RecoverAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Looking for webhook deliveries of dead processes failed; they are sent when their lease expires.");
+        }
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -165,7 +183,14 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         {
             if (result.Outcome == SendOutcome.Delivered)
             {
-                await _deliveries.MarkDeliveredAsync(delivery.Lease, result.Status ?? 0, now, CancellationToken.None);
+                if (await _deliveries.MarkDeliveredAsync(delivery.Lease, result.Status ?? 0, now, CancellationToken.None))
+                {
+                    _metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", "delivered"));
+
+                    // From the commit (or the manual retry) that made it due to the answer that delivered it.
+                    _metrics.WebhookLatency.Record(Math.Max(0, now - delivery.WindowStartedAt) / 1_000_000.0);
+                }
+
                 return;
             }
 
@@ -178,7 +203,13 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 next = candidate <= windowEnds ? candidate : null;
             }
 
-            await _deliveries.MarkFailedAsync(delivery.Lease, result.Status, result.Error ?? "failed", next, CancellationToken.None);
+            var recorded = await _deliveries.MarkFailedAsync(delivery.Lease, result.Status, result.Error ?? "failed", next, CancellationToken.None);
+            if (recorded)
+            {
+                _metrics.WebhookFailures.Add(1);
+                _metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", next is null ? "dead" : "failed"));
+            }
+
             if (next is null)
             {
                 _logger.LogWarning("Webhook delivery {Id} is dead after {Attempts} attempts: {Error}", delivery.Lease.Id, delivery.Lease.Attempt, result.Error);

@@ -51,7 +51,7 @@ internal static class ConnectionEndpoints
         }
 
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, request.ConnectionConfig, context.RequestAborted);
+            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, request.ConnectionConfig, request.WebhookUrlOverride, context.RequestAborted);
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status201Created,

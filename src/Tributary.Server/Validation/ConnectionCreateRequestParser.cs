@@ -19,7 +19,7 @@ internal static class ConnectionCreateRequestParser
     public const string UnsupportedMessage = "Tributary does not store this field: leave it out";
 
     private static readonly string[] BodyKeys =
-        ["provider_config_key", "metadata", "connection_config", "connection_id", "credentials", "end_user", "tags"];
+        ["provider_config_key", "metadata", "connection_config", "webhook_url_override", "connection_id", "credentials", "end_user", "tags"];
 
     private static readonly string[] CredentialTypes = ["OAUTH2", "API_KEY", "BASIC", "NONE"];
 
@@ -53,6 +53,7 @@ internal static class ConnectionCreateRequestParser
         var connectionConfig = ReadRecord(obj, "connection_config", issues);
         var connectionId = JsonFields.ReadString(obj, "connection_id", required: true, StringRule.ConnectionId, root, issues);
         var credentials = ReadCredentials(obj, issues);
+        var webhookUrlOverride = ReadWebhookUrlOverride(obj, issues);
         if (obj.TryGet("end_user", out _))
         {
             issues.Add(ZodCodes.Custom, UnsupportedMessage, ["end_user"]);
@@ -72,7 +73,37 @@ internal static class ConnectionCreateRequestParser
                 connectionId,
                 credentials,
                 metadata?.GetRawText() ?? "{}",
-                connectionConfig is { } config ? JsonObject.Create(config) : null));
+                connectionConfig is { } config ? JsonObject.Create(config) : null,
+                webhookUrlOverride));
+    }
+
+    /// <summary>Nango's <c>webhook_url_override</c>: an absolute http(s) URL, or <c>""</c> for none (null here).</summary>
+    internal static string? ReadWebhookUrlOverride(JsonObjectInput obj, IssueList issues)
+    {
+        if (!obj.TryGet("webhook_url_override", out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Of(value)), ["webhook_url_override"]);
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (text.Length > 2048 || !Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]);
+            return null;
+        }
+
+        return text;
     }
 
     /// <summary>An optional <c>z.record(z.string(), z.unknown())</c>: any JSON object.</summary>

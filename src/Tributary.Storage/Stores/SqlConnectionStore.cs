@@ -25,15 +25,16 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var insert = connection.Command("""
-            INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at)
-            VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now)
+            INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at,
+                webhook_url_override)
+            VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now, @override)
             ON CONFLICT (integration_id, connection_id) DO NOTHING
             RETURNING id
             """, transaction)
             .With("env", newConnection.EnvironmentId).With("integration", newConnection.IntegrationId)
             .With("cid", newConnection.ConnectionId).With("type", newConnection.CredentialsType)
             .With("credentials", newConnection.EncryptedCredentials).With("metadata", newConnection.MetadataJson)
-            .With("now", newConnection.Now);
+            .With("now", newConnection.Now).WithNullable(_database.Dialect, "override", newConnection.WebhookUrlOverride);
         var id = await insert.ExecuteScalarAsync(cancellationToken);
         if (id is null)
         {

@@ -25,7 +25,7 @@ internal static class SqlRows
 
     public const string ConnectionColumns = """
         c.id, c.environment_id, c.integration_id, i.unique_key, i.provider, c.connection_id, c.credentials_type, c.credentials,
-        c.metadata, c.created_at, c.updated_at
+        c.metadata, c.created_at, c.updated_at, c.webhook_url_override
         FROM connections c JOIN integrations i ON i.id = c.integration_id
         """;
 
@@ -87,7 +87,8 @@ internal static class SqlRows
         int id = reader.GetOrdinal("id"), environment = reader.GetOrdinal("environment_id"), integration = reader.GetOrdinal("integration_id"),
             key = reader.GetOrdinal("unique_key"), provider = reader.GetOrdinal("provider"), connectionId = reader.GetOrdinal("connection_id"),
             credentialsType = reader.GetOrdinal("credentials_type"), credentials = reader.GetOrdinal("credentials"),
-            metadata = reader.GetOrdinal("metadata"), created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at");
+            metadata = reader.GetOrdinal("metadata"), created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at"),
+            urlOverride = reader.GetOrdinal("webhook_url_override");
         return row => new Connection(
             row.GetInt64(id),
             row.GetInt64(environment),
@@ -99,7 +100,10 @@ internal static class SqlRows
             (byte[])row.GetValue(credentials),
             row.GetString(metadata),
             row.GetInt64(created),
-            row.GetInt64(updated));
+            row.GetInt64(updated))
+        {
+            WebhookUrlOverride = row.GetNullableString(urlOverride),
+        };
     }
 
     public static RowReader<SyncRow> Sync(DbDataReader reader)

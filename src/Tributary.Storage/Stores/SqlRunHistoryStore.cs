@@ -7,10 +7,12 @@ namespace Tributary.Storage.Stores;
 /// <summary>Run history on SQLite and PostgreSQL; see <see cref="IRunHistoryStore"/>.</summary>
 internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
 {
+    // RETURNING the lease owner: only a running run holds one (a claim sets it, a requeue or hand-back clears it).
     private const string CancelSql = $"""
         UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason
         WHERE id = @id AND state IN ('{SqlStates.Queued}', '{SqlStates.Running}')
           AND sync_id IN (SELECT s.id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE c.environment_id = @env)
+        RETURNING lease_owner
         """;
 
     private const string GetSql = $"SELECT {SqlRows.RunColumns} WHERE r.id = @id AND c.environment_id = @env";
@@ -31,8 +33,12 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
     private readonly Database _database;
     private readonly string _latestSql;
 
-    public SqlRunHistoryStore(Database database)
+    private readonly IEndedRunWebhooks? _endedRunWebhooks;
+
+    /// <param name="endedRunWebhooks">The failure webhooks of runs cancelled while running, written in the cancellation's transaction; none when null.</param>
+    public SqlRunHistoryStore(Database database, IEndedRunWebhooks? endedRunWebhooks = null)
     {
+        _endedRunWebhooks = endedRunWebhooks;
         _database = database;
 
         // A queued run has not started: like Nango's jobs (created at start), status reports started runs.
@@ -78,13 +84,36 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
         return await SqlRows.ReadAllAsync(command, SqlRows.Run, cancellationToken);
     }
 
+    /// <remarks>
+    /// A run cancelled while running (held by a worker) reports its failure as Nango does on a cancellation, in
+    /// the cancellation's transaction; a queued run that never started ends without a webhook.
+    /// </remarks>
     public async Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken)
     {
+        var webhooks = false;
         await using (var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken))
-        await using (var command = writer.Connection.Command(CancelSql)
-            .With("now", now).With("reason", reason).With("id", runId).With("env", environmentId))
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var connection = writer.Connection;
+            await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+            bool started;
+            await using (var command = connection.Command(CancelSql, transaction)
+                .With("now", now).With("reason", reason).With("id", runId).With("env", environmentId))
+            {
+                var cancelled = await SqlRows.ReadAllAsync<bool>(command, _ => row => !row.IsDBNull(0), cancellationToken);
+                started = cancelled is [true];
+            }
+
+            if (started)
+            {
+                webhooks = await EndedRunOutbox.AddAsync(_endedRunWebhooks, _database.Dialect, connection, transaction, [runId], now, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (webhooks)
+        {
+            _endedRunWebhooks!.Committed();
         }
 
         return await GetRunAsync(environmentId, runId, cancellationToken);

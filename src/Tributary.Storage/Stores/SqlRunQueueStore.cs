@@ -85,9 +85,13 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     private readonly string _reapOneSql;
     private readonly string _heartbeatSql;
 
-    public SqlRunQueueStore(Database database)
+    private readonly IEndedRunWebhooks? _endedRunWebhooks;
+
+    /// <param name="endedRunWebhooks">The failure webhooks of the runs the reaper fails, written in its transaction; none when null.</param>
+    public SqlRunQueueStore(Database database, IEndedRunWebhooks? endedRunWebhooks = null)
     {
         _database = database;
+        _endedRunWebhooks = endedRunWebhooks;
         _dialect = database.Dialect;
         _claimSql = ClaimSql(_dialect);
         _enqueueDueSql = EnqueueDueSql(database);
@@ -402,11 +406,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         var requeued = new List<long>();
+        var failed = new List<long>();
         await transaction.SaveAsync(ReapSavepoint, cancellationToken);
         try
         {
             await using var all = AddReapParameters(connection.Command(_reapAllSql, transaction), now).With("limit", (long)limit);
-            await ReadReapedAsync(all, requeued, cancellationToken);
+            await ReadReapedAsync(all, requeued, failed, cancellationToken);
         }
         catch (Exception ex) when (_dialect.IsRacingUniqueViolation(ex))
         {
@@ -414,16 +419,25 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             // refused our re-queue. Run by run instead, so that one race ends one run, not the whole batch.
             await transaction.RollbackAsync(ReapSavepoint, cancellationToken);
             requeued.Clear();
-            await ReapOneByOneAsync(connection, transaction, now, limit, requeued, cancellationToken);
+            failed.Clear();
+            await ReapOneByOneAsync(connection, transaction, now, limit, requeued, failed, cancellationToken);
         }
 
+        // A run the reaper gives up on reports its failure as Nango does on an expiry, in the same transaction.
+        var webhooks = await EndedRunOutbox.AddAsync(_endedRunWebhooks, _dialect, connection, transaction, failed, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (webhooks)
+        {
+            _endedRunWebhooks!.Committed();
+        }
+
         return requeued;
     }
 
     private const string ReapSavepoint = "reap";
 
-    private async Task ReapOneByOneAsync(DbConnection connection, DbTransaction transaction, long now, int limit, List<long> requeued, CancellationToken cancellationToken)
+    private async Task ReapOneByOneAsync(
+        DbConnection connection, DbTransaction transaction, long now, int limit, List<long> requeued, List<long> failed, CancellationToken cancellationToken)
     {
         List<long> ids;
         await using (var select = connection.Command(_reapSelectSql, transaction).With("now", now).With("limit", (long)limit))
@@ -437,7 +451,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             try
             {
                 await using var one = AddReapParameters(connection.Command(_reapOneSql, transaction), now).With("id", id);
-                await ReadReapedAsync(one, requeued, cancellationToken);
+                await ReadReapedAsync(one, requeued, failed, cancellationToken);
             }
             catch (Exception ex) when (_dialect.IsRacingUniqueViolation(ex))
             {
@@ -445,7 +459,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
                 await transaction.RollbackAsync(ReapSavepoint, cancellationToken);
                 await using var fail = connection.Command(ReapFailOneSql, transaction)
                     .With("now", now).With("followUpError", FollowUpError).With("id", id);
-                await fail.ExecuteNonQueryAsync(cancellationToken);
+                if (await fail.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    failed.Add(id);
+                }
             }
         }
     }
@@ -458,14 +475,19 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             .With("ceilingError", CeilingError)
             .With("followUpError", FollowUpError);
 
-    private static async Task ReadReapedAsync(DbCommand command, List<long> requeued, CancellationToken cancellationToken)
+    private static async Task ReadReapedAsync(DbCommand command, List<long> requeued, List<long> failed, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (reader.GetString(1) == SqlStates.Queued)
+            var state = reader.GetString(1);
+            if (state == SqlStates.Queued)
             {
                 requeued.Add(reader.GetInt64(0));
+            }
+            else if (state == SqlStates.Failed)
+            {
+                failed.Add(reader.GetInt64(0));
             }
         }
     }

@@ -87,6 +87,32 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public bool LeaseOwnersShareThisHost => _database.Dialect.LeaseOwnersShareThisHost;
+
+    public async Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT DISTINCT lease_owner FROM webhook_deliveries WHERE state = '{Pending}' AND lease_owner IS NOT NULL");
+        return await SqlRows.ReadAllAsync<string>(command, _ => row => row.GetString(0), cancellationToken);
+    }
+
+    /// <remarks>The attempt the dead owner counted stays counted: it may have been sent before the process died.</remarks>
+    public async Task<int> ReleaseLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    {
+        if (owners.Count == 0)
+        {
+            return 0;
+        }
+
+        var dialect = _database.Dialect;
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command(
+            $"UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE state = '{Pending}' AND {dialect.InList("lease_owner", "owners")}")
+            .WithList(dialect, "owners", owners);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken)
     {
         var dialect = _database.Dialect;

@@ -64,6 +64,38 @@ public sealed class MetricsTests
         Assert.Contains(metrics.Keys, k => k.StartsWith("tributary_queue_oldest_age_seconds{", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Scrape_AfterWebhookDeliveries_CountsEveryAttemptByResult_AndTheLatencyOfTheDelivered(TestDialect dialect)
+    {
+        await using var receiver = await WebhookReceiver.CreateAsync(listening: true, Ct);
+        receiver.Mode = ReceiverMode.Fail;
+        await using var server = await Webhooks.WebhookServer.StartAsync(dialect, Ct);
+        await Webhooks.WebhookServer.UseReceiverAsync(server, receiver.Url, Ct);
+        await server.CreateConnectionAsync("acme", new JsonObject { ["records"] = 5 }, Ct);
+        var runId = await server.TriggerAsync("acme", "deals", Ct);
+        await server.WaitForRunAsync(runId, Ct);
+        await Eventually.TrueAsync(_ => Task.FromResult(receiver.Attempts >= 2), TimeSpan.FromSeconds(30), "two refused attempts", Ct);
+        receiver.Mode = ReceiverMode.Accept;
+        await Webhooks.WebhookServer.WaitForDeliveriesAsync(server, runId, "delivered", 1, TimeSpan.FromSeconds(30), Ct);
+
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var metrics = await Eventually.ValueAsync(
+            async token => Parse(await http.GetStringAsync(new Uri("metrics", UriKind.Relative), token)),
+            m => Value(m, "tributary_webhook_deliveries_total", "result=\"delivered\"") == 1,
+            TimeSpan.FromSeconds(15),
+            "the delivered webhook to be counted",
+            Ct);
+
+        var attempts = receiver.Attempts;
+        Assert.Equal(attempts - 1, Value(metrics, "tributary_webhook_deliveries_total", "result=\"failed\""));
+        Assert.Equal(attempts - 1, Value(metrics, "tributary_webhook_failures_total", string.Empty));
+        Assert.Equal(0, Value(metrics, "tributary_webhook_deliveries_total", "result=\"dead\""));
+        Assert.Equal(1, Value(metrics, "tributary_webhook_latency_seconds_count", string.Empty));
+        Assert.True(Value(metrics, "tributary_webhook_latency_seconds_sum", string.Empty) > 0);
+    }
+
     [Fact]
     public async Task Metrics_WithRequireKey_RefuseAScrapeWithoutAKey()
     {

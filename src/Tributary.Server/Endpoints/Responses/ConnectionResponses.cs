@@ -19,6 +19,7 @@ internal static class ConnectionResponses
         new RawJson(connection.MetadataJson),
         [],
         connectionConfig,
+        connection.WebhookUrlOverride,
         Micros.ToIsoString(connection.CreatedAt),
         Micros.ToIsoString(connection.UpdatedAt),
         null,
