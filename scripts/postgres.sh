@@ -47,7 +47,7 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U tributary --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1
     port=$(free_port)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB -c max_wal_size=2GB" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=1000 -c shared_buffers=256MB -c max_wal_size=2GB" \
       start >&2
     echo "$port" >"$dir/port"
     echo "Host=127.0.0.1;Port=$port;Username=tributary;Database=postgres"

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Cli.Output;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Storage;
@@ -32,11 +34,13 @@ internal static partial class KeysCommand
         };
         var name = new Option<string?>("--name") { Description = "A label to recognise the key by (default: cli)" };
         var environment = new Option<string?>("--environment") { Description = "The environment the key belongs to, created if new (default: dev)" };
+        var createJson = Remote.RemoteOptions.JsonFlag();
         var create = new Command("create", "Create an API key of the dev environment with the given scopes, and print it once.");
         binding.AddTo(create);
         create.Options.Add(scopes);
         create.Options.Add(name);
         create.Options.Add(environment);
+        create.Options.Add(createJson);
         create.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var granted = ParseScopes(result.GetValue(scopes) ?? string.Empty, out var invalid);
@@ -60,6 +64,13 @@ internal static partial class KeysCommand
             var tenant = await keys.EnsureEnvironmentAsync(environmentName, cancellationToken);
             var label = result.GetValue(name) is { Length: > 0 } given ? given : "cli";
             var secret = await keys.CreateAsync(tenant, label, granted, cancellationToken);
+
+            if (result.GetValue(createJson))
+            {
+                var body = new JsonObject { ["name"] = label, ["environment"] = environmentName, ["scopes"] = new JsonArray([.. granted.Select(g => JsonValue.Create(g))]), ["key"] = secret };
+                await result.InvocationConfiguration.Output.WriteLineAsync(JsonOutput.Write(body));
+                return ExitCodes.Ok;
+            }
 
             // The secret alone on stdout, so scripts can capture it; the rest on stderr.
             await result.InvocationConfiguration.Error.WriteLineAsync($"Created API key '{label}' in environment {environmentName} with scopes: {string.Join(", ", granted)}.");
@@ -98,28 +109,45 @@ internal static partial class KeysCommand
     private static Command List()
     {
         var binding = new ServerOptionsBinding();
+        var listJson = Remote.RemoteOptions.JsonFlag();
         var list = new Command("list", "List every API key: id, environment, name, scopes, whether configured, created and revoked times (never a secret).");
         binding.AddTo(list);
+        list.Options.Add(listJson);
         list.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             await using var store = await OpenAsync(binding, result, cancellationToken);
             var all = await store.Keys.ListAsync(cancellationToken);
 
-            // One tab-separated line per key on stdout (a header first), so scripts can cut columns.
-            var output = result.InvocationConfiguration.Output;
-            await output.WriteLineAsync("id\tenvironment\tname\tscopes\tkind\tcreated\trevoked");
+            if (result.GetValue(listJson))
+            {
+                var rows = new JsonArray([.. all.Select(key => (JsonNode)new JsonObject
+                {
+                    ["id"] = key.Id,
+                    ["environment"] = key.EnvironmentName,
+                    ["name"] = key.Name,
+                    ["scopes"] = new JsonArray([.. key.Scopes.Select(scope => JsonValue.Create(scope))]),
+                    ["kind"] = key.Configured ? "configured" : "created",
+                    ["created_at"] = Iso(key.CreatedAt),
+                    ["revoked_at"] = key.RevokedAt is { } at ? Iso(at) : null,
+                })]);
+                await result.InvocationConfiguration.Output.WriteLineAsync(JsonOutput.Write(rows));
+                return ExitCodes.Ok;
+            }
+
+            var table = Terminal.Table("id", "environment", "name", "scopes", "kind", "created", "revoked");
             foreach (var key in all)
             {
-                await output.WriteLineAsync(string.Join('\t',
+                table.Row(
                     key.Id.ToString(CultureInfo.InvariantCulture),
                     key.EnvironmentName,
                     key.Name,
                     string.Join(',', key.Scopes),
                     key.Configured ? "configured" : "created",
                     Iso(key.CreatedAt),
-                    key.RevokedAt is { } revoked ? Iso(revoked) : "-"));
+                    key.RevokedAt is { } revoked ? Iso(revoked) : "-");
             }
 
+            Terminal.For(result.InvocationConfiguration).Write(table);
             await result.InvocationConfiguration.Error.WriteLineAsync($"{all.Count} key(s), {all.Count(k => k.RevokedAt is null)} live.");
             return ExitCodes.Ok;
         }));
@@ -133,12 +161,20 @@ internal static partial class KeysCommand
         var revoke = new Command("revoke", "Revoke an API key: every server refuses it within about a second. A revoked key stays revoked across restarts.");
         binding.AddTo(revoke);
         revoke.Arguments.Add(id);
+        var revokeJson = Remote.RemoteOptions.JsonFlag();
+        revoke.Options.Add(revokeJson);
         revoke.SetAction((result, cancellationToken) => ServerOptionsBinding.GuardAsync(result, async () =>
         {
             var keyId = result.GetValue(id);
             await using var store = await OpenAsync(binding, result, cancellationToken);
             var outcome = await store.Keys.RevokeAsync(keyId, cancellationToken);
             var error = result.InvocationConfiguration.Error;
+            if (result.GetValue(revokeJson))
+            {
+                var name = outcome switch { RevokeResult.Revoked => "revoked", RevokeResult.AlreadyRevoked => "already_revoked", _ => "unknown_key" };
+                await result.InvocationConfiguration.Output.WriteLineAsync(JsonOutput.Write(new JsonObject { ["id"] = keyId, ["outcome"] = name }));
+            }
+
             switch (outcome)
             {
                 case RevokeResult.Revoked:

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Tributary.Cli.Verbs;
 
 namespace Tributary.Cli;
 
@@ -20,11 +21,17 @@ public static class TributaryCommandLine
         root.Subcommands.Add(ServeCommand.Create(configureServices));
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(DeployCommand.Create(configureServices));
-        root.Subcommands.Add(RemoteCommands.Trigger());
-        root.Subcommands.Add(RemoteCommands.Status());
-        root.Subcommands.Add(RemoteCommands.Records());
-        root.Subcommands.Add(RemoteCommands.Logs());
         root.Subcommands.Add(KeysCommand.Create());
+
+        // Verbs that talk to a running server, one file per verb group (Verbs/).
+        root.Subcommands.Add(TriggerCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(RecordsCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ConnectionsCommand.Create());
+        root.Subcommands.Add(IntegrationsCommand.Create());
+        root.Subcommands.Add(OpenCommand.Create());
         return root;
     }
 }

@@ -69,6 +69,10 @@ internal sealed class ServeInProcess : IAsyncDisposable
                 {
                     return false; // Not listening yet.
                 }
+                catch (TaskCanceledException) when (!token.IsCancellationRequested)
+                {
+                    return false; // The probe's own 2 s timeout: a loaded machine, still starting.
+                }
             },
             TimeSpan.FromSeconds(30),
             $"serve on port {port} to answer /health",

@@ -149,6 +149,10 @@ internal static class DocsWriter
         - **B11** — RSS (`/proc/<pid>/status`) of the B4 worker once idle again, then with N `bench-hold` runs holding
           their slots; and the peak RSS (`VmHWM`, a high-water mark) of a fresh worker after a small records run, then
           after it also ran B5's big one: the second peak can only be higher if the big run needed more memory.
+        - **B12** — `Tributary.Client` reads every record of the B5 dataset through `Records.Read` (IAsyncEnumerable, pages
+          of 1,000, each record a `JsonObject`) against raw `HttpClient` GETs of the same endpoint (bytes, `next_cursor`
+          scanned), same server and run, raw and client alternated twice, the better pass of each. Heap: the bench
+          process's managed heap sampled on each page, peak over the whole read against peak over its first tenth.
         - Single measured pass per figure (latency figures are percentiles over many samples). Expect ±15% between
           runs on a shared machine; the ratios move less than the absolute numbers.
 

@@ -87,6 +87,7 @@ internal sealed class DatabaseRun
                 _context.Info($"B11 peak RSS after a {_context.Profile.Records:N0}-record run: {peak:0} MB");
             }, cancellationToken);
             await StepAsync("B8", async () => lastCursor = await ReadScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
+            await StepAsync("B12", () => ClientReadScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
             await StepAsync("B6", () => RecordsScenario.UnchangedAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
             await StepAsync("B7", () => RecordsScenario.TenPercentAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
 

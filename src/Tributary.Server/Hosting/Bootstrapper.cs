@@ -21,6 +21,7 @@ internal sealed class Bootstrapper
     private readonly DataFolder _dataFolder;
     private readonly EncryptionKeyCheck _keyCheck;
     private readonly TimeProvider _timeProvider;
+    private readonly DemoConnectionSeeder _demoSeeder;
     private readonly ILogger<Bootstrapper> _logger;
 
     public Bootstrapper(
@@ -31,8 +32,10 @@ internal sealed class Bootstrapper
         IEncryptionKeyStore encryptionKeys,
         CredentialProtector protector,
         TimeProvider timeProvider,
+        DemoConnectionSeeder demoSeeder,
         ILogger<Bootstrapper> logger)
     {
+        _demoSeeder = demoSeeder;
         _keyCheck = new EncryptionKeyCheck(encryptionKeys, protector);
         _database = database;
         _apiKeys = apiKeys;
@@ -116,6 +119,7 @@ internal sealed class Bootstrapper
     /// <param name="configPath">The file <paramref name="config"/> was read from, or null for the built-in demo.</param>
     public async Task<DeploySummary> DeployAsync(Tenant tenant, TributaryConfig config, string? configPath, CancellationToken cancellationToken)
     {
+        var demo = configPath is null;
         var summary = await _deployments.DeployAsync(tenant, config, cancellationToken);
         _logger.LogInformation(
             "Deployed {Source}: {Integrations} integrations, {Configs} sync configs, {Disabled} disabled, {Created} syncs created.",
@@ -124,6 +128,11 @@ internal sealed class Bootstrapper
             summary.SyncConfigsUpserted,
             summary.SyncConfigsDisabled,
             summary.SyncsCreated);
+        if (demo)
+        {
+            await _demoSeeder.SeedAsync(tenant, cancellationToken);
+        }
+
         return summary;
     }
 }

@@ -80,6 +80,7 @@ public static class TributaryApp
         services.AddSingleton(sp => new DashboardTickets(encryptionKey.Key, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DashboardSessions>();
         services.AddSingleton<DashboardAssets>();
+        services.AddSingleton<DemoConnectionSeeder>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
         services.AddTributaryOpenApi();
         configureServices?.Invoke(services);

@@ -18,7 +18,7 @@ public sealed class KeysLifecycleCommandTests
         await using var server = await ServeInProcess.StartAsync(folder.DataDir, folder.ConfigPath, Token);
         using var client = new TributaryClient(server.BaseUrl, secret);
         await client.StatusAsync("demo", "*", null, Token);
-        var id = IdOf(await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir), "ops");
+        var id = IdOf(await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir, "--json"), "ops");
 
         var revoke = await CommandLine.RunAsync(Token, "keys", "revoke", id, "--data-dir", folder.DataDir);
         var refused = await Eventually.ValueAsync(
@@ -40,7 +40,7 @@ public sealed class KeysLifecycleCommandTests
             Token);
         var again = await CommandLine.RunAsync(Token, "keys", "revoke", id, "--data-dir", folder.DataDir);
         var unknown = await CommandLine.RunAsync(Token, "keys", "revoke", "99999", "--data-dir", folder.DataDir);
-        var list = await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir);
+        var list = await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir, "--json");
 
         Assert.True(revoke.ExitCode == ExitCodes.Ok, revoke.ToString());
         Assert.Contains($"Revoked API key {id}.", revoke.Error, StringComparison.Ordinal);
@@ -51,7 +51,6 @@ public sealed class KeysLifecycleCommandTests
         var row = Row(list, "ops");
         Assert.Equal(["dev", "ops", "environment:*", "created"], row[1..5]);
         Assert.NotEqual("-", row[6]);
-        Assert.Equal("id\tenvironment\tname\tscopes\tkind\tcreated\trevoked", list.Output.Split('\n')[0].TrimEnd('\r'));
         Assert.DoesNotContain(secret, list.Output + list.Error, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(secret, server.Output, StringComparison.OrdinalIgnoreCase);
     }
@@ -71,7 +70,7 @@ public sealed class KeysLifecycleCommandTests
         Assert.Contains("in environment staging", created.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
         Assert.Empty((JsonArray)integrations!["data"]!);
-        Assert.Equal("staging", Row(await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir), "cli")[1]);
+        Assert.Equal("staging", Row(await CommandLine.RunAsync(Token, "keys", "list", "--data-dir", folder.DataDir, "--json"), "cli")[1]);
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public sealed class KeysLifecycleCommandTests
         var keyFile = Path.Combine(folder.Path, "key.txt");
         await File.WriteAllTextAsync(keyFile, server.SecretKey + "\n", Token);
 
-        var run = await CommandLine.RunAsync(Token, "status", "demo", "--url", server.BaseUrl.ToString(), "--secret-key-file", keyFile);
+        var run = await CommandLine.RunAsync(Token, "status", "demo", "--url", server.BaseUrl.ToString(), "--secret-key-file", keyFile, "--json");
         var missing = await CommandLine.RunAsync(Token, "status", "demo", "--url", server.BaseUrl.ToString(), "--secret-key-file", keyFile + ".nope");
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
@@ -142,8 +141,19 @@ public sealed class KeysLifecycleCommandTests
 
     private static string IdOf(CommandRun list, string name) => Row(list, name)[0];
 
-    private static string[] Row(CommandRun list, string name) =>
-        list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split('\t'))
-            .Single(cells => cells.Length == 7 && cells[2] == name && cells[0] != "id");
+    /// <summary>The key named <paramref name="name"/> in <c>keys list --json</c>, as the table's columns.</summary>
+    private static string[] Row(CommandRun list, string name)
+    {
+        var key = JsonNode.Parse(list.Output)!.AsArray().Single(k => (string?)k!["name"] == name)!;
+        return
+        [
+            ((long)key["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (string)key["environment"]!,
+            (string)key["name"]!,
+            string.Join(',', key["scopes"]!.AsArray().Select(s => (string?)s)),
+            (string)key["kind"]!,
+            (string)key["created_at"]!,
+            (string?)key["revoked_at"] ?? "-",
+        ];
+    }
 }

@@ -3,7 +3,7 @@ using Tributary.Testing;
 
 namespace Tributary.Cli.Tests.Verbs;
 
-/// <summary><c>trigger</c>, <c>status</c> and <c>records</c> against a running server: what they print and how they exit.</summary>
+/// <summary><c>trigger</c>, <c>status</c> and <c>records</c> against a running server: their tables, their <c>--json</c>, how they exit.</summary>
 public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
 {
     private readonly RemoteServer _server;
@@ -16,9 +16,9 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Trigger_QueuesTheRunAndPrintsTheAnswer()
+    public async Task Trigger_Json_QueuesTheRunAndPrintsTheAnswer()
     {
-        var run = await RemoteAsync("trigger", "demo", "contacts", "--connection", "acme");
+        var run = await _server.RunAsync("trigger", "demo", "contacts", "--connection", "acme", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var answer = JsonNode.Parse(run.Output)!;
@@ -29,9 +29,19 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
     }
 
     [Fact]
-    public async Task Status_PrintsTheSyncsOfTheConnection()
+    public async Task Trigger_Table_ShowsEachRunAndItsOutcome()
     {
-        var run = await RemoteAsync("status", "demo", "--syncs", "contacts", "--connection", "acme");
+        var run = await _server.RunAsync("trigger", "demo", "deals", "--connection", "acme");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"│ \d+ +│ acme +│ deals +│ (queued|coalesced) +│", run.Output);
+        Assert.Contains("queued, ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_Json_PrintsTheSyncsOfTheConnection()
+    {
+        var run = await _server.RunAsync("status", "demo", "--syncs", "contacts", "--connection", "acme", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var syncs = JsonNode.Parse(run.Output)!["syncs"]!.AsArray();
@@ -39,20 +49,24 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
     }
 
     [Fact]
-    public async Task Records_PrintsPagesThatFollowTheCursor()
+    public async Task Status_Table_HasARowPerSync()
     {
-        using var client = _server.Client();
-        await client.TriggerAsync(new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = "acme", ["syncs"] = new JsonArray("deals") }, Token);
-        await Eventually.ValueAsync(
-            async token => (await client.RecordsAsync("demo", "acme", "Deal", null, 100, token))!["records"]!.AsArray().Count,
-            count => count > 2,
-            TimeSpan.FromSeconds(30),
-            "the deals run to write more than two Deal records",
-            Token);
+        var run = await _server.RunAsync("status", "demo", "--connection", "acme");
 
-        var first = await RemoteAsync("records", "demo", "acme", "Deal", "--limit", "2");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("│ connection", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"│ acme +│ contacts +│ \w+ +│", run.Output);
+        Assert.Matches(@"│ acme +│ deals +│ \w+ +│", run.Output);
+    }
+
+    [Fact]
+    public async Task Records_Json_PagesFollowTheCursor_AndTimestampsKeepTheirPlus()
+    {
+        await _server.EnsureDealsAsync(Token);
+
+        var first = await _server.RunAsync("records", "demo", "acme", "Deal", "--limit", "2", "--json");
         var cursor = (string?)JsonNode.Parse(first.Output)!["next_cursor"];
-        var second = await RemoteAsync("records", "demo", "acme", "Deal", "--limit", "2", "--cursor", cursor ?? "none");
+        var second = await _server.RunAsync("records", "demo", "acme", "Deal", "--limit", "2", "--cursor", cursor ?? "none", "--json");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(2, JsonNode.Parse(first.Output)!["records"]!.AsArray().Count);
@@ -61,16 +75,31 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
         var firstIds = JsonNode.Parse(first.Output)!["records"]!.AsArray().Select(r => (string?)r!["id"]);
         var secondIds = JsonNode.Parse(second.Output)!["records"]!.AsArray().Select(r => (string?)r!["id"]);
         Assert.Empty(firstIds.Intersect(secondIds));
+        Assert.DoesNotContain("\\u002B", first.Output, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task Trigger_UnknownIntegration_PrintsTheApiErrorAndExitsApiError()
+    public async Task Records_Table_ShowsIdsActionsAndTheNextCursor()
     {
-        var run = await RemoteAsync("trigger", "nope", "contacts");
+        await _server.EnsureDealsAsync(Token);
+
+        var run = await _server.RunAsync("records", "demo", "acme", "Deal", "--limit", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("│ id", run.Output, StringComparison.Ordinal);
+        Assert.Equal(2, run.Output.Split('\n').Count(line => line.Contains("│ ADDED", StringComparison.Ordinal) || line.Contains("│ UPDATED", StringComparison.Ordinal)));
+        Assert.Contains("2 record(s). More: --cursor ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trigger_UnknownIntegration_PrintsOneLineWithTheNangoCodeAndExitsApiError()
+    {
+        var run = await _server.RunAsync("trigger", "nope", "contacts");
 
         Assert.Equal(ExitCodes.ApiError, run.ExitCode);
         Assert.Empty(run.Output);
-        Assert.Contains("\"code\":", run.Error, StringComparison.Ordinal);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^error: [a-z_]+: .+ \(HTTP 4\d\d\)$", line.TrimEnd('\r'));
     }
 
     [Fact]
@@ -79,6 +108,7 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
         var run = await CommandLine.RunAsync(Token, "status", "demo", "--url", _server.Url, "--secret-key", "wrong-key-1234");
 
         Assert.Equal(ExitCodes.ApiError, run.ExitCode);
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key-1234", run.Error, StringComparison.Ordinal);
     }
 
@@ -90,9 +120,15 @@ public sealed class RemoteCommandTests : IClassFixture<RemoteServer>
         var run = await CommandLine.RunAsync(Token, "records", "demo", "acme", "Deal", "--url", url, "--secret-key", "k");
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
-        Assert.Contains($"Cannot reach {url}", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"error: cannot reach {url}", run.Error, StringComparison.Ordinal);
     }
 
-    private Task<CommandRun> RemoteAsync(params string[] args) =>
-        CommandLine.RunAsync(Token, [.. args, "--url", _server.Url, "--secret-key", _server.SecretKey]);
+    [Fact]
+    public async Task Status_NotAnHttpUrl_ExitsBadInput()
+    {
+        var run = await CommandLine.RunAsync(Token, "status", "demo", "--url", "ftp://example", "--secret-key", "k");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("is not an http(s) URL", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Tributary.Client;
 
-namespace Tributary.Cli;
+namespace Tributary.Cli.Verbs;
 
 /// <summary>
 /// <c>tributary logs</c>: reads a run's log page by page and prints one line per log line
-/// (<c>time level source message</c>); with follow, long-polls until the server says the run's log is done.
+/// (<c>time level source message</c>), or each line's JSON on a line of its own with <c>--json</c>; with follow, long-polls until the server says the run's log is done.
 /// </summary>
 internal static class RunLogPrinter
 {
@@ -15,7 +15,7 @@ internal static class RunLogPrinter
     /// <summary>Bounds a follow: a run with no line for this many long polls in a row (about 12 hours) is left.</summary>
     private const int MaxIdlePolls = 12 * 60 * 60 / FollowWaitSeconds;
 
-    public static async Task PrintAsync(TributaryClient client, string runId, string? cursor, bool follow, TextWriter output, CancellationToken cancellationToken)
+    public static async Task PrintAsync(TributaryClient client, string runId, string? cursor, bool follow, bool json, TextWriter output, CancellationToken cancellationToken)
     {
         var idle = 0;
         while (idle < MaxIdlePolls)
@@ -24,7 +24,7 @@ internal static class RunLogPrinter
             var lines = page?["lines"]?.AsArray() ?? [];
             foreach (var line in lines)
             {
-                await output.WriteLineAsync(Format(line));
+                await output.WriteLineAsync(json ? line?.ToJsonString() : Format(line));
             }
 
             cursor = (string?)page?["next_cursor"] ?? cursor;

@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tributary.Contracts;
+
+namespace Tributary.Client;
+
+/// <summary>
+/// The records of a model as one stream across pages. At most two pages are held (the one being handed out and the
+/// next, fetched meanwhile), so memory stays flat however many records there are. <see cref="Cursor"/> follows the
+/// enumeration: after any record it is the position to resume from (pass it as <see cref="RecordRequest.Cursor"/>),
+/// so an interrupted read continues without repeats.
+/// </summary>
+/// <remarks>
+/// Each record is a <see cref="JsonObject"/> over the page's parsed JSON: its fields are materialised only when read,
+/// so a consumer that forwards or filters records pays for the parse once, not for a node per field.
+/// </remarks>
+public sealed class RecordReader : IAsyncEnumerable<JsonObject>
+{
+    private readonly ApiTransport _api;
+    private readonly RecordRequest _request;
+
+    internal RecordReader(ApiTransport api, RecordRequest request)
+    {
+        _api = api;
+        _request = request;
+        Cursor = request.Cursor;
+    }
+
+    /// <summary>Where to resume: after the last record handed out (the request's cursor before the first).</summary>
+    public string? Cursor { get; private set; }
+
+    /// <summary>How many pages were received so far.</summary>
+    public int Pages { get; private set; }
+
+    /// <inheritdoc />
+    public IAsyncEnumerator<JsonObject> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    private async IAsyncEnumerable<JsonObject> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<JsonElement>? pending = FetchAsync(_request with { Cursor = Cursor }, prefetch.Token);
+        try
+        {
+            while (pending is not null)
+            {
+                var page = await pending;
+                pending = null;
+                Pages++;
+                var records = page.GetProperty("records");
+                var next = page.TryGetProperty("next_cursor", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                if (next is not null && records.GetArrayLength() > 0)
+                {
+                    // The next page is on its way while this one is handed out: the server's time hides the consumer's.
+                    pending = FetchAsync(_request with { Cursor = next }, prefetch.Token);
+                }
+
+                foreach (var element in records.EnumerateArray())
+                {
+                    // Each record carries its own position; the page's cursor covers a page whose records lack it.
+                    if (element.TryGetProperty("_nango_metadata", out var metadata) && metadata.TryGetProperty("cursor", out var cursor))
+                    {
+                        Cursor = cursor.GetString() ?? Cursor;
+                    }
+
+                    yield return JsonObject.Create(element)!;
+                }
+
+                Cursor = next ?? Cursor;
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                // The consumer stopped early: the prefetched page is not wanted.
+                await prefetch.CancelAsync();
+                try
+                {
+                    await pending;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Expected: we cancelled it.
+                }
+            }
+        }
+    }
+
+    private async Task<JsonElement> FetchAsync(RecordRequest request, CancellationToken cancellationToken)
+    {
+        using var message = ApiTransport.Build(HttpMethod.Get, request.Path(), null, new ConnectionHeaders(request.ConnectionId, request.ProviderConfigKey));
+        using var response = await _api.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await ApiTransport.EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(body, default, cancellationToken);
+
+        // A copy that owns its memory: the records outlive this method (the pooled document is returned now).
+        return document.RootElement.Clone();
+    }
+}
