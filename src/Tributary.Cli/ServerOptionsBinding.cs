@@ -70,6 +70,7 @@ internal sealed class ServerOptionsBinding
             RunLogOptions.DefaultDays,
             "must be a whole number of days (0 keeps run logs for ever)")),
         OtlpEndpoint = Env("TRIBUTARY_OTLP_ENDPOINT"),
+        PublicUrl = Env("TRIBUTARY_PUBLIC_URL"),
         MetricsRequireKey = Flag("TRIBUTARY_METRICS_REQUIRE_KEY", Env("TRIBUTARY_METRICS_REQUIRE_KEY")),
         Webhooks = WebhookOptions.Default with
         {

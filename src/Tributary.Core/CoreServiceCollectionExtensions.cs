@@ -55,6 +55,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<IntegrationService>();
         services.AddSingleton<ConnectionService>();
+        services.AddSingleton<Connect.ConnectSessionService>();
+        services.AddSingleton<Connect.ConnectFlowService>();
         services.AddSingleton<VariantService>();
         services.AddSingleton<FrequencyService>();
         services.AddSingleton<RunService>();

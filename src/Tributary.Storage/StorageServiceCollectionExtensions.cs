@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));
         services.AddSingleton<IVariantStore>(_ => new SqlVariantStore(database));
         services.AddSingleton<IOAuthClientStore>(_ => new SqlOAuthClientStore(database));
+        services.AddSingleton<IConnectSessionStore>(_ => new SqlConnectSessionStore(database));
         services.AddSingleton<IConnectionCredentialStore>(_ => new SqlConnectionCredentialStore(database));
         services.AddSingleton<IIdempotencyStore>(_ => new SqlIdempotencyStore(database));
         services.AddSingleton<IRunLogStore>(_ => new SqlRunLogStore(database));

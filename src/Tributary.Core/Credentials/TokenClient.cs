@@ -63,6 +63,33 @@ public sealed class TokenClient : IDisposable
         return SendAsync(provider, current, client, fields, [], cancellationToken);
     }
 
+    /// <summary>
+    /// The authorization-code grant (reference §A.4 step 2.5): <c>token_params</c>, then the code, the redirect URI and
+    /// the PKCE verifier (null when the provider disables PKCE). The code and verifier are cut out of any failure.
+    /// </summary>
+    public Task<JsonObject> AuthorizationCodeAsync(
+        ProviderDefinition provider,
+        FreshCredentials current,
+        OAuthClientCredentials client,
+        string code,
+        string redirectUri,
+        string? codeVerifier,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        AddParams(fields, provider.TokenParams, current);
+        fields["grant_type"] = "authorization_code";
+        fields["code"] = code;
+        fields["redirect_uri"] = redirectUri;
+        if (codeVerifier is not null)
+        {
+            fields["code_verifier"] = codeVerifier;
+        }
+
+        return SendAsync(provider, current, client, fields, codeVerifier is null ? [code] : [code, codeVerifier], cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static void AddParams(Dictionary<string, string> fields, IReadOnlyDictionary<string, string> parameters, FreshCredentials current)

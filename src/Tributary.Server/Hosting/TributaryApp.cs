@@ -68,6 +68,7 @@ public static class TributaryApp
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton<Connect.ConnectWebSockets>();
         services.AddSingleton(dataFolder);
         services.AddSingleton(TimeProvider.System);
         services.AddTributaryStorage(database, RecordsPayloadCipher.FromBase64(options.RecordsEncryptionKey));
@@ -146,6 +147,7 @@ public static class TributaryApp
             app.UseMiddleware<DashboardMiddleware>();
         }
 
+        app.UseWebSockets(); // the connect flow's socket at / (Connect/ConnectWebSockets)
         app.UseRouting();
         if (options.Role.ServesApi())
         {
@@ -159,6 +161,8 @@ public static class TributaryApp
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
             app.MapWebhookEndpoints();
+            app.MapConnectSessionEndpoints();
+            app.MapConnectFlowEndpoints();
             app.MapOpenApiEndpoints();
         }
         else

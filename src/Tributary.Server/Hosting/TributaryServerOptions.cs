@@ -53,6 +53,13 @@ public sealed class TributaryServerOptions
     /// <summary>How webhooks are sent and retried (TRIBUTARY_WEBHOOK_RETRY_SECONDS, TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS).</summary>
     public Tributary.Core.Webhooks.WebhookOptions Webhooks { get; set; } = Tributary.Core.Webhooks.WebhookOptions.Default;
 
+    /// <summary>
+    /// The server's address as browsers and OAuth providers reach it (TRIBUTARY_PUBLIC_URL), e.g.
+    /// <c>https://tributary.example.com</c>: the OAuth <c>redirect_uri</c> is <c>{PublicUrl}/oauth/callback</c>. Null: the
+    /// request's own scheme, host and path prefix.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>A path prefix the API is served under (e.g. <c>/nango</c>).</summary>
     public string? PathBase { get; set; }
 

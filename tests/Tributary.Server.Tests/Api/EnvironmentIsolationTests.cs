@@ -42,7 +42,13 @@ public sealed class EnvironmentIsolationTests
     };
 
     /// <summary>Routes without tenant data.</summary>
-    private static readonly HashSet<(string Path, string Method)> Public = [("/health", "get"), ("/openapi.json", "get")];
+    private static readonly HashSet<(string Path, string Method)> Public =
+    [
+        ("/health", "get"), ("/openapi.json", "get"),
+        // The connect flow's browser routes: a connect session token names the environment, no secret key (ConnectFlowTests).
+        ("/", "get"), ("/connect/session", "get"), ("/connect/session", "delete"), ("/oauth/connect/{providerConfigKey}", "get"),
+        ("/oauth/callback", "get"), ("/api-auth/api-key/{providerConfigKey}", "post"), ("/api-auth/basic/{providerConfigKey}", "post"),
+    ];
 
     [Theory]
     [InlineData(TestDialect.Sqlite)]
@@ -161,6 +167,8 @@ public sealed class EnvironmentIsolationTests
         return
         [
             new("/connections", "get", "connections", null),
+            new("/connect/sessions", "post", "connect/sessions", """{"end_user":{"id":"u"},"allowed_integrations":["demo"]}"""),
+            new("/connect/sessions/reconnect", "post", "connect/sessions/reconnect", $$"""{"connection_id":"{{ConnectionA}}","integration_id":"demo"}"""),
             new("/connections", "get", $"connections?connectionId={ConnectionA}", null),
             new("/connections/{connectionId}", "get", $"connections/{ConnectionA}?provider_config_key=demo", null),
             new("/sync/status", "get", $"sync/status?provider_config_key=demo&syncs=contacts&connection_id={ConnectionA}", null),

@@ -1,0 +1,332 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tributary.Core.Credentials;
+using Tributary.Core.Domain;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+using Tributary.Core.Providers;
+using Tributary.Core.Security;
+using Tributary.Core.Services;
+
+namespace Tributary.Core.Connect;
+
+/// <summary>
+/// The browser-facing auth flows of a connect session (reference §A.3–A.6): the OAuth2 redirect and its callback,
+/// and API-key and basic credentials posted by the product's frontend. A flow creates the connection (with its
+/// syncs, through <see cref="ConnectionService"/>) or, for a reconnect session, replaces its credentials.
+/// </summary>
+public sealed class ConnectFlowService
+{
+    /// <summary>How long an OAuth redirect may take between leaving for the provider and coming back.</summary>
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(15);
+
+    private const string OverrideOwner = "connect-flow";
+
+    private readonly IConnectSessionStore _store;
+    private readonly IIntegrationStore _integrations;
+    private readonly IConnectionStore _connections;
+    private readonly IOAuthClientStore _clients;
+    private readonly IConnectionCredentialStore _credentialStore;
+    private readonly ProviderCatalogue _catalogue;
+    private readonly CredentialProtector _protector;
+    private readonly TokenClient _tokens;
+    private readonly ConnectionService _connectionService;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ConnectFlowService> _logger;
+
+    public ConnectFlowService(
+        IConnectSessionStore store,
+        IIntegrationStore integrations,
+        IConnectionStore connections,
+        IOAuthClientStore clients,
+        IConnectionCredentialStore credentialStore,
+        ProviderCatalogue catalogue,
+        CredentialProtector protector,
+        TokenClient tokens,
+        ConnectionService connectionService,
+        TimeProvider timeProvider,
+        ILogger<ConnectFlowService> logger)
+    {
+        _store = store;
+        _integrations = integrations;
+        _connections = connections;
+        _clients = clients;
+        _credentialStore = credentialStore;
+        _catalogue = catalogue;
+        _protector = protector;
+        _tokens = tokens;
+        _connectionService = connectionService;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Step 1 of the OAuth2 flow: stores a single-use state (with the PKCE verifier) and answers the provider's
+    /// authorization URL to redirect the browser to.
+    /// </summary>
+    public async Task<Uri> StartOAuthAsync(ConnectSession session, string providerConfigKey, OAuthStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(start);
+        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2, cancellationToken);
+        var client = await _clients.GetAsync(integration.Id, cancellationToken)
+            ?? throw new InvalidInputException("missing_client_id", $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations).");
+        var defaults = session.DefaultsFor(providerConfigKey);
+        var config = ConnectionConfig(start.Params, defaults);
+        var lookup = Lookup(config);
+
+        var authorizationUrl = provider.AuthorizationUrl is { } template ? Interpolation.Fill(template, lookup) : null;
+        if (authorizationUrl is null || !Uri.TryCreate(authorizationUrl, UriKind.Absolute, out _))
+        {
+            throw new InvalidInputException(
+                "invalid_connection_config",
+                provider.AuthorizationUrl is null
+                    ? $"Provider '{provider.Name}' has no authorization_url."
+                    : $"The authorization URL of provider '{provider.Name}' needs connection config: {string.Join(", ", Interpolation.Placeholders(provider.AuthorizationUrl))}.");
+        }
+
+        var scopes = (defaults?["connection_config"]?["oauth_scopes_override"] as JsonArray)?.Select(s => (string?)s).OfType<string>().ToList() is { Count: > 0 } overridden
+            ? overridden
+            : client.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
+        var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var verifier = provider.DisablePkce ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var reconnect = session.ConnectionId is not null;
+        var now = _timeProvider.GetUtcNow();
+        await _store.CreateOAuthStateAsync(
+            new StoredOAuthState(
+                ApiKeys.Hash(state),
+                session.Tenant.EnvironmentId,
+                session.TokenHash,
+                providerConfigKey,
+                session.ConnectionId ?? Guid.NewGuid().ToString(),
+                reconnect,
+                verifier is null ? null : _protector.Protect(verifier),
+                config.ToJsonString(),
+                start.WebSocketClientId,
+                Micros.From(now + StateLifetime)),
+            cancellationToken);
+
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("response_type", "code"),
+            new("client_id", client.ClientId),
+            new("redirect_uri", start.CallbackUrl),
+            new("scope", string.Join(provider.ScopeSeparator, scopes)),
+            new("state", state),
+        };
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in provider.AuthorizationParams)
+        {
+            if (Interpolation.Fill(value, lookup) is { } filled)
+            {
+                extra[name] = filled;
+            }
+        }
+
+        // The session's defaults beat what the browser sent (Nango's rule); the literal "undefined" deletes a template param.
+        var requested = defaults?["authorization_params"] is JsonObject fromSession
+            ? fromSession.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.ToString(), StringComparer.Ordinal)
+            : start.AuthorizationParams;
+        foreach (var (name, value) in requested)
+        {
+            if (value == "undefined")
+            {
+                extra.Remove(name);
+            }
+            else
+            {
+                extra[name] = value;
+            }
+        }
+
+        query.RemoveAll(p => extra.ContainsKey(p.Key));
+        query.AddRange(extra);
+        if (verifier is not null)
+        {
+            query.Add(new("code_challenge", Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)))));
+            query.Add(new("code_challenge_method", "S256"));
+        }
+
+        var separator = authorizationUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return new Uri(authorizationUrl + separator + string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
+    }
+
+    /// <summary>
+    /// Step 2: takes the state (single use), exchanges the code and stores the connection. Never throws for what the
+    /// provider or the browser sent: the outcome says what went wrong, for the page and the WebSocket.
+    /// </summary>
+    public async Task<ConnectOutcome> CompleteOAuthAsync(OAuthCallback callback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (string.IsNullOrEmpty(callback.State))
+        {
+            return ConnectOutcome.Failed(null, "invalid_state", "The callback has no state.");
+        }
+
+        var state = await _store.TakeOAuthStateAsync(ApiKeys.Hash(callback.State), Micros.Now(_timeProvider), cancellationToken);
+        if (state is null)
+        {
+            return ConnectOutcome.Failed(null, "invalid_state", "The state is unknown, expired or already used.");
+        }
+
+        if (string.IsNullOrEmpty(callback.Code))
+        {
+            var description = callback.ErrorDescription ?? callback.Error ?? "The provider sent no authorization code.";
+            return ConnectOutcome.Failed(state, callback.Error ?? "invalid_callback", description);
+        }
+
+        var integration = await _integrations.GetAsync(state.EnvironmentId, state.ProviderConfigKey, cancellationToken);
+        var provider = integration is null ? null : _catalogue.Find(integration.Provider);
+        var client = integration is null ? null : await _clients.GetAsync(integration.Id, cancellationToken);
+        if (integration is null || provider is null || client is null)
+        {
+            return ConnectOutcome.Failed(state, "unknown_provider_config", $"Integration '{state.ProviderConfigKey}' or its OAuth client no longer exists.");
+        }
+
+        var config = JsonNode.Parse(state.ConnectionConfigJson) as JsonObject ?? [];
+        var clientCredentials = new OAuthClientCredentials(client.ClientId, client.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, client.Scopes);
+        JsonObject answer;
+        try
+        {
+            answer = await _tokens.AuthorizationCodeAsync(
+                provider,
+                Fresh(integration, state, config, provider),
+                clientCredentials,
+                callback.Code,
+                callback.CallbackUrl,
+                state.EncryptedCodeVerifier is { } verifier ? _protector.Unprotect(verifier) : null,
+                cancellationToken);
+        }
+        catch (ConnectionRefreshException ex)
+        {
+            _logger.LogWarning("The code exchange of a connect flow for integration {Integration} failed: {Failure}", state.ProviderConfigKey, ex.Message);
+            return ConnectOutcome.Failed(state, "token_exchange_failed", ex.Message);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var expiresAt = TokenExpiry.FromTokenAnswer(answer, now);
+        var credentials = new JsonObject
+        {
+            ["type"] = "OAUTH2",
+            ["access_token"] = (string?)answer["access_token"],
+        };
+        if (answer["refresh_token"] is JsonValue refresh)
+        {
+            credentials["refresh_token"] = refresh.ToString();
+        }
+
+        if (expiresAt is { } at)
+        {
+            credentials["expires_at"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        credentials["raw"] = answer.DeepClone();
+        var tenant = new Tenant(state.EnvironmentId, string.Empty);
+        var overridden = await StoreAsync(tenant, state.ProviderConfigKey, state.ConnectionId, state.Reconnect, credentials, config, cancellationToken);
+        _logger.LogInformation(
+            "Connect flow {Operation} connection {ConnectionId} of integration {Integration}",
+            overridden ? "overrode" : "created",
+            state.ConnectionId,
+            state.ProviderConfigKey);
+        return new ConnectOutcome(true, state.ProviderConfigKey, state.ConnectionId, state.WebSocketClientId, null, null);
+    }
+
+    /// <summary>
+    /// API_KEY, BASIC or OAUTH2_CC credentials posted through a session (reference §A.6): stored as given (Nango's
+    /// credential test through a template's verification call is not run); answers the connection id.
+    /// </summary>
+    public async Task<string> ConnectWithCredentialsAsync(ConnectSession session, string providerConfigKey, AuthMode mode, JsonObject credentials, JsonObject connectionConfig, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(credentials);
+        await ResolveAsync(session, providerConfigKey, mode, cancellationToken);
+        var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
+        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
+        await StoreAsync(session.Tenant, providerConfigKey, connectionId, session.ConnectionId is not null, credentials, config, cancellationToken);
+        return connectionId;
+    }
+
+    private async Task<bool> StoreAsync(Tenant tenant, string providerConfigKey, string connectionId, bool reconnect, JsonObject credentials, JsonObject config, CancellationToken cancellationToken)
+    {
+        var existing = reconnect ? await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken) : null;
+        if (existing is null)
+        {
+            await _connectionService.CreateAsync(tenant, providerConfigKey, connectionId, credentials, "{}", config, cancellationToken);
+            return false;
+        }
+
+        // Re-authorization replaces the credentials in place and resets the refresh bookkeeping, as Nango's upsert does.
+        var refreshable = credentials["refresh_token"] is not null || (string?)credentials["type"] == "OAUTH2_CC";
+        var expiresAt = refreshable ? TokenExpiry.Read(credentials["expires_at"]) : null;
+        await _credentialStore.SetConfigAndExpiryAsync(existing.Id, config.ToJsonString(), expiresAt, cancellationToken);
+        await _credentialStore.SaveRefreshedAsync(existing.Id, OverrideOwner, _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), cancellationToken);
+        return true;
+    }
+
+    private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken)
+    {
+        if (!session.Allows(providerConfigKey))
+        {
+            throw new InvalidInputException("integration_not_allowed", $"The connect session does not allow integration '{providerConfigKey}'.");
+        }
+
+        var integration = await _integrations.GetAsync(session.Tenant.EnvironmentId, providerConfigKey, cancellationToken)
+            ?? throw new NotFoundException("unknown_provider_config", $"Provider config {providerConfigKey} is unknown. Please create it first.");
+        var provider = _catalogue.Find(integration.Provider)
+            ?? throw new NotFoundException("unknown_provider_template", $"Provider '{integration.Provider}' is not in the catalogue.");
+        if (provider.AuthMode != mode)
+        {
+            throw new InvalidInputException("invalid_auth_mode", $"Provider '{provider.Name}' uses {AuthModes.ToName(provider.AuthMode)}, not {AuthModes.ToName(mode)}.");
+        }
+
+        return (integration, provider);
+    }
+
+    private static JsonObject ConnectionConfig(IReadOnlyDictionary<string, string> fromBrowser, JsonObject? defaults)
+    {
+        var config = new JsonObject();
+        foreach (var (name, value) in fromBrowser)
+        {
+            if (name != "webhook_url")
+            {
+                config[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in defaults?["connection_config"] as JsonObject ?? [])
+        {
+            config[name] = value?.DeepClone();
+        }
+
+        return config;
+    }
+
+    private static Func<string, string?> Lookup(JsonObject config) => name =>
+        name.StartsWith("connectionConfig.", StringComparison.Ordinal) && config[name["connectionConfig.".Length..]] is JsonValue value
+            ? value.ToString()
+            : null;
+
+    private static FreshCredentials Fresh(Integration integration, StoredOAuthState state, JsonObject config, ProviderDefinition provider) => new(
+        new StoredCredentials(0, integration.Id, state.ProviderConfigKey, state.ConnectionId, integration.Provider, integration.BaseUrl, [], state.ConnectionConfigJson, null, RefreshStatus.None),
+        [],
+        config,
+        provider);
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>What the browser sent to <c>GET /oauth/connect/{key}</c>.</summary>
+/// <param name="CallbackUrl">The redirect URI (<c>{public url}/oauth/callback</c>).</param>
+public sealed record OAuthStart(string CallbackUrl, IReadOnlyDictionary<string, string> Params, IReadOnlyDictionary<string, string> AuthorizationParams, string? WebSocketClientId);
+
+/// <summary>What the provider sent back to <c>GET /oauth/callback</c>.</summary>
+public sealed record OAuthCallback(string? State, string? Code, string? Error, string? ErrorDescription, string CallbackUrl);
+
+/// <summary>How a flow ended; <see cref="WebSocketClientId"/> says which waiting browser to tell.</summary>
+public sealed record ConnectOutcome(bool Success, string? ProviderConfigKey, string? ConnectionId, string? WebSocketClientId, string? ErrorType, string? ErrorDescription)
+{
+    public static ConnectOutcome Failed(StoredOAuthState? state, string type, string description) =>
+        new(false, state?.ProviderConfigKey, state?.ConnectionId, state?.WebSocketClientId, type, description);
+}

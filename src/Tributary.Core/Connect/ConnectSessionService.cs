@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Tributary.Core.Domain;
+using Tributary.Core.Errors;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
+using Tributary.Core.Services;
+
+namespace Tributary.Core.Connect;
+
+/// <summary>Connect sessions (reference §A.2): create, reconnect, authenticate by token, delete.</summary>
+public sealed class ConnectSessionService
+{
+    /// <summary>Nango's <c>CONNECT_SESSION_TTL_MS</c>.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
+
+    public const string TokenPrefix = "nango_connect_session_";
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private readonly IConnectSessionStore _store;
+    private readonly IIntegrationStore _integrations;
+    private readonly IConnectionStore _connections;
+    private readonly TimeProvider _timeProvider;
+
+    public ConnectSessionService(IConnectSessionStore store, IIntegrationStore integrations, IConnectionStore connections, TimeProvider timeProvider)
+    {
+        _store = store;
+        _integrations = integrations;
+        _connections = connections;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Whether <paramref name="token"/> has the shape of a session token (Nango's regex): anything else is not looked up.</summary>
+    public static bool IsWellFormed(string? token) =>
+        token is { Length: 86 } && token.StartsWith(TokenPrefix, StringComparison.Ordinal)
+        && token.AsSpan(TokenPrefix.Length).IndexOfAnyExcept(LowerHex) < 0;
+
+    /// <summary>A new session; every integration the body names must exist (400 <c>invalid_body</c> otherwise).</summary>
+    public async Task<CreatedConnectSession> CreateAsync(Tenant tenant, JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(body);
+        foreach (var key in (body["allowed_integrations"] as JsonArray ?? []).Select(k => (string?)k).Concat(
+                     (body["integrations_config_defaults"] as JsonObject ?? []).Select(p => p.Key)))
+        {
+            if (key is null || await _integrations.GetAsync(tenant.EnvironmentId, key, cancellationToken) is null)
+            {
+                throw new InvalidInputException("invalid_body", $"Integration does not exist: {key}");
+            }
+        }
+
+        return await StoreAsync(tenant, body, null, null, cancellationToken);
+    }
+
+    /// <summary>A session bound to one existing connection: its flows replace that connection's credentials.</summary>
+    public async Task<CreatedConnectSession> CreateReconnectAsync(Tenant tenant, string connectionId, string integrationKey, JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(body);
+        if (await _connections.GetAsync(tenant.EnvironmentId, connectionId, integrationKey, cancellationToken) is null)
+        {
+            throw new InvalidInputException("invalid_body", "ConnectionID or IntegrationId does not exists");
+        }
+
+        body["allowed_integrations"] = new JsonArray(integrationKey);
+        return await StoreAsync(tenant, body, connectionId, integrationKey, cancellationToken);
+    }
+
+    /// <summary>The live session of this token, or null (unknown, malformed, expired or deleted).</summary>
+    public async Task<ConnectSession?> AuthenticateAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(token))
+        {
+            return null;
+        }
+
+        var stored = await _store.GetSessionAsync(ApiKeys.Hash(token!), Micros.Now(_timeProvider), cancellationToken);
+        return stored is null ? null : ToSession(stored);
+    }
+
+    public Task DeleteAsync(ConnectSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _store.DeleteSessionAsync(session.TokenHash, cancellationToken);
+    }
+
+    private async Task<CreatedConnectSession> StoreAsync(Tenant tenant, JsonObject body, string? connectionId, string? integrationKey, CancellationToken cancellationToken)
+    {
+        var token = TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var now = _timeProvider.GetUtcNow();
+        var expiresAt = now + Lifetime;
+        await _store.CreateSessionAsync(
+            new StoredConnectSession(ApiKeys.Hash(token), tenant.EnvironmentId, tenant.EnvironmentName, body.ToJsonString(), connectionId, integrationKey, Micros.From(expiresAt), Micros.From(now)),
+            cancellationToken);
+        return new CreatedConnectSession(token, expiresAt);
+    }
+
+    private static ConnectSession ToSession(StoredConnectSession stored) => new(
+        stored.TokenHash,
+        new Tenant(stored.EnvironmentId, stored.EnvironmentName),
+        JsonNode.Parse(stored.BodyJson) as JsonObject ?? [],
+        stored.ConnectionId,
+        stored.IntegrationKey,
+        Micros.ToDateTimeOffset(stored.ExpiresAt),
+        Micros.ToDateTimeOffset(stored.CreatedAt));
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core.Connect;
+using Tributary.Core.Providers;
+using Tributary.Server.Connect;
+using Tributary.Server.Http;
+using Tributary.Server.Validation;
+
+namespace Tributary.Server.Endpoints;
+
+/// <summary>
+/// The browser-facing auth endpoints (reference §A.3): the OAuth redirect and callback, API-key, basic and
+/// client-credentials connections, each authenticated by a connect session token; and the SDK's WebSocket at <c>/</c>.
+/// </summary>
+internal static class ConnectFlowEndpoints
+{
+    public static IEndpointRouteBuilder MapConnectFlowEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/", ["GET"], WebSocketAsync).ExcludeFromDescription();
+        app.MapMethods("/oauth/connect/{providerConfigKey}", ["GET"], OAuthConnectAsync)
+            .WithName("oauthConnect").WithTags("Connect").WithSummary("Start an OAuth2 connection (redirects to the provider)");
+        app.MapMethods("/oauth/callback", ["GET"], OAuthCallbackAsync)
+            .WithName("oauthCallback").WithTags("Connect").WithSummary("The OAuth2 redirect URI");
+        app.MapMethods("/api-auth/api-key/{providerConfigKey}", ["POST"], c => CredentialsAsync(c, AuthMode.ApiKey))
+            .WithName("apiKeyAuth").WithTags("Connect").WithSummary("Connect with an API key");
+        app.MapMethods("/api-auth/basic/{providerConfigKey}", ["POST"], c => CredentialsAsync(c, AuthMode.Basic))
+            .WithName("basicAuth").WithTags("Connect").WithSummary("Connect with a username and password");
+        return app;
+    }
+
+    private static async Task WebSocketAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<ConnectWebSockets>().AcceptAsync(context);
+    }
+
+    private static async Task OAuthConnectAsync(HttpContext context)
+    {
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        var query = context.Request.Query;
+        var start = new OAuthStart(
+            ConnectUrls.Callback(context),
+            Bracketed(query, "params"),
+            Bracketed(query, "authorization_params"),
+            query["ws_client_id"] is { Count: 1 } ws ? ws.ToString() : null);
+        var key = (string)context.Request.RouteValues["providerConfigKey"]!;
+        var url = await context.RequestServices.GetRequiredService<ConnectFlowService>().StartOAuthAsync(session, key, start, context.RequestAborted);
+        context.Response.Redirect(url.AbsoluteUri);
+    }
+
+    private static async Task OAuthCallbackAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var callback = new OAuthCallback(One(query, "state"), One(query, "code"), One(query, "error"), One(query, "error_description"), ConnectUrls.Callback(context));
+        var outcome = await context.RequestServices.GetRequiredService<ConnectFlowService>().CompleteOAuthAsync(callback, context.RequestAborted);
+        var message = outcome.Success
+            ? new JsonObject
+            {
+                ["message_type"] = "success",
+                ["provider_config_key"] = outcome.ProviderConfigKey,
+                ["connection_id"] = outcome.ConnectionId,
+                ["is_pending"] = false,
+            }
+            : new JsonObject
+            {
+                ["message_type"] = "error",
+                ["provider_config_key"] = outcome.ProviderConfigKey,
+                ["connection_id"] = outcome.ConnectionId,
+                ["error_type"] = outcome.ErrorType,
+                ["error_desc"] = outcome.ErrorDescription,
+            };
+        await context.RequestServices.GetRequiredService<ConnectWebSockets>().NotifyAsync(outcome.WebSocketClientId, message, context.RequestAborted);
+        context.Response.StatusCode = outcome.Success ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(CallbackPage.Render(outcome.Success ? null : outcome.ErrorType), context.RequestAborted);
+    }
+
+    private static async Task CredentialsAsync(HttpContext context, AuthMode mode)
+    {
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        if (await ParsedBody.ReadAsync(context, b => ParseCredentials(b, mode)) is not { } credentials)
+        {
+            return;
+        }
+
+        var key = (string)context.Request.RouteValues["providerConfigKey"]!;
+        var config = new JsonObject();
+        foreach (var (name, value) in Bracketed(context.Request.Query, "params"))
+        {
+            config[name] = value;
+        }
+
+        var connectionId = await context.RequestServices.GetRequiredService<ConnectFlowService>()
+            .ConnectWithCredentialsAsync(session, key, mode, credentials, config, context.RequestAborted);
+        await JsonResponses.WriteRenderedAsync(
+            context, StatusCodes.Status200OK, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = key }.ToJsonString());
+    }
+
+    /// <summary>Nango's strict bodies: <c>{apiKey: 1..1024}</c> or <c>{username, password}</c> (each ≤ 1024).</summary>
+    private static ParseResult<JsonObject> ParseCredentials(JsonElement? body, AuthMode mode)
+    {
+        string[] fields = mode == AuthMode.ApiKey ? ["apiKey"] : ["username", "password"];
+        var issues = new List<ValidationIssue>();
+        if (body is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody([new ValidationIssue("invalid_type", "Expected object", [])]));
+        }
+
+        var credentials = new JsonObject { ["type"] = AuthModes.ToName(mode) };
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!fields.Contains(property.Name, StringComparer.Ordinal))
+            {
+                issues.Add(new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{property.Name}'", []));
+            }
+        }
+
+        foreach (var field in fields)
+        {
+            if (!element.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                issues.Add(new ValidationIssue("invalid_type", value.ValueKind == JsonValueKind.Undefined ? "Required" : "Expected string", [field]));
+                continue;
+            }
+
+            var text = value.GetString()!;
+            if ((mode == AuthMode.ApiKey && text.Length == 0) || text.Length > 1024)
+            {
+                issues.Add(new ValidationIssue(text.Length == 0 ? "too_small" : "too_big", text.Length == 0 ? "String must contain at least 1 character(s)" : "String must contain at most 1024 character(s)", [field]));
+                continue;
+            }
+
+            credentials[field] = text;
+        }
+
+        return issues.Count > 0 ? ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody(issues)) : ParseResult<JsonObject>.Valid(credentials);
+    }
+
+    /// <summary>The <c>name[k]=v</c> query parameters as a map (Nango's <c>params[…]</c> and <c>authorization_params[…]</c>).</summary>
+    private static Dictionary<string, string> Bracketed(IQueryCollection query, string name)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
+        {
+            if (key.Length > name.Length + 2 && key.StartsWith(name + "[", StringComparison.Ordinal) && key.EndsWith(']') && values.Count == 1)
+            {
+                map[key[(name.Length + 1)..^1]] = values.ToString();
+            }
+        }
+
+        return map;
+    }
+
+    private static string? One(IQueryCollection query, string name) => query[name] is { Count: 1 } value ? value.ToString() : null;
+}

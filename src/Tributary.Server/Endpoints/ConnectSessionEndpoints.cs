@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Contracts;
+using Tributary.Core.Connect;
+using Tributary.Core.Services;
+using Tributary.Server.Connect;
+using Tributary.Server.Http;
+using Tributary.Server.Validation;
+
+namespace Tributary.Server.Endpoints;
+
+/// <summary>Nango's connect sessions (reference §A.2): created with the secret key, read and deleted with their own token.</summary>
+internal static class ConnectSessionEndpoints
+{
+    public static IEndpointRouteBuilder MapConnectSessionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapApi("POST", "/connect/sessions", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: false))
+            .WithName("createConnectSession").WithTags("Connect").WithSummary("Create a connect session")
+            .WithDescription("A 30-minute token a product's frontend uses to run one auth flow (OAuth redirect, API key, basic) without the secret key.")
+            .Produces(StatusCodes.Status201Created).ProducesErrors(400);
+        app.MapApi("POST", "/connect/sessions/reconnect", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: true))
+            .WithName("createReconnectSession").WithTags("Connect").WithSummary("Create a connect session that re-authorizes a connection")
+            .Produces(StatusCodes.Status201Created).ProducesErrors(400);
+        app.MapMethods("/connect/session", ["GET"], GetAsync).WithName("getConnectSession").WithTags("Connect").WithSummary("Read the connect session of the Bearer session token");
+        app.MapMethods("/connect/session", ["DELETE"], DeleteAsync).WithName("deleteConnectSession").WithTags("Connect").WithSummary("Delete the connect session of the Bearer session token");
+        return app;
+    }
+
+    private static async Task CreateAsync(HttpContext context, Tenant tenant, bool reconnect)
+    {
+        if (context.Request.Query.Count > 0)
+        {
+            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidQueryParams(
+                context.Request.Query.Keys.Take(InputLimits.MaxIssues).Select(k => new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{k}'", [])).ToList()));
+            return;
+        }
+
+        if (await ParsedBody.ReadAsync(context, b => ConnectSessionRequestParser.Parse(b, reconnect)) is not { } request)
+        {
+            return;
+        }
+
+        var sessions = context.RequestServices.GetRequiredService<ConnectSessionService>();
+        var created = reconnect
+            ? await sessions.CreateReconnectAsync(tenant, request.ConnectionId!, request.IntegrationId!, request.Body, context.RequestAborted)
+            : await sessions.CreateAsync(tenant, request.Body, context.RequestAborted);
+        var answer = new JsonObject
+        {
+            ["data"] = new JsonObject
+            {
+                ["token"] = created.Token,
+                ["connect_link"] = $"{ConnectUrls.PublicBase(context)}/connect?session_token={created.Token}",
+                ["expires_at"] = created.ExpiresAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status201Created, answer.ToJsonString());
+    }
+
+    private static async Task GetAsync(HttpContext context)
+    {
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        var data = session.Body.DeepClone().AsObject();
+        data["connection_id"] = session.ConnectionId;
+        data["expires_at"] = session.ExpiresAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, new JsonObject { ["data"] = data }.ToJsonString());
+    }
+
+    private static async Task DeleteAsync(HttpContext context)
+    {
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<ConnectSessionService>().DeleteAsync(session, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}

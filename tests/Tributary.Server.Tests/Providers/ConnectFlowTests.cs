@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Core;
+using Tributary.FakeProviders;
+using Tributary.Testing;
+
+namespace Tributary.Server.Tests.Providers;
+
+/// <summary>The connect flow over HTTP: sessions, the OAuth redirect dance with the fake, API-key connections, reconnects.</summary>
+public sealed partial class ConnectFlowTests
+{
+    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
+    private const string ApiKeyPlaceholder = "${apiKey}";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task OAuthDance_CreatesTheConnectionWithEncryptedTokens_AndItsStateIsSingleUse(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        var logs = new CapturedLogs();
+        await using var server = await StartAsync(dialect, fakes, logs);
+        var session = await CreateSessionAsync(server);
+        using var browser = Browser();
+
+        var consent = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={session}"), Token);
+        var consentHtml = await consent.Content.ReadAsStringAsync(Token);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, consentHtml, "allow");
+        var page = await answer.Content.ReadAsStringAsync(Token);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("data-result=\"success\"", page, StringComparison.Ordinal);
+        var callbackUri = answer.RequestMessage!.RequestUri!;
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        var connectionId = (string)Assert.Single(list!["connections"]!.AsArray())!["connection_id"]!;
+        Assert.True(Guid.TryParse(connectionId, out _));
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=gh&refresh_token=true", null, null, Token);
+        var accessToken = (string)connection!["credentials"]!["access_token"]!;
+        Assert.True(fakes.OAuth.IsAccessTokenValid(accessToken));
+        Assert.NotNull((string?)connection["credentials"]!["refresh_token"]);
+        Assert.NotNull(connection["credentials"]!["raw"]);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("authorization_code"));
+
+        // The same callback again: the state was taken.
+        var replay = await browser.GetAsync(callbackUri, Token);
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        Assert.Contains("invalid_state", await replay.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("authorization_code"));
+        Assert.DoesNotContain(accessToken, logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(session, logs.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Deny_EndsOnTheFailurePage_AndCreatesNothing(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes, null);
+        var session = await CreateSessionAsync(server);
+        using var browser = Browser();
+
+        var consent = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={session}"), Token);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "deny");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("data-result=\"error\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        Assert.Empty(list!["connections"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Sessions_AnswerNangosFields_AreReadAndDeletedWithTheirToken_AndRefuseBadInput(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes, null);
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "u1@example.com" }, ["allowed_integrations"] = new JsonArray("gh") },
+            null,
+            Token);
+        var data = created!["data"]!;
+        var token = (string)data["token"]!;
+        Assert.Matches("^nango_connect_session_[a-f0-9]{64}$", token);
+        Assert.EndsWith($"?session_token={token}", (string)data["connect_link"]!, StringComparison.Ordinal);
+        var expires = DateTimeOffset.Parse((string)data["expires_at"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+
+        using var http = new HttpClient();
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.BaseUrl}connect/session"));
+        get.Headers.Authorization = new("Bearer", token);
+        var read = JsonNode.Parse(await (await http.SendAsync(get, Token)).Content.ReadAsStringAsync(Token))!;
+        Assert.Equal("u1", (string?)read["data"]!["end_user"]!["id"]);
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri($"{server.BaseUrl}connect/session"));
+        delete.Headers.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete, Token)).StatusCode);
+        var gone = await http.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={token}"), Token);
+        Assert.Equal(HttpStatusCode.Unauthorized, gone.StatusCode);
+
+        var unknown = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["allowed_integrations"] = new JsonArray("nope") }, null, Token));
+        Assert.Equal(400, unknown.Status);
+        Assert.Contains("invalid_body", unknown.Body, StringComparison.Ordinal);
+        var strict = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["extra"] = 1 }, null, Token));
+        Assert.Equal(400, strict.Status);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task ApiKeyConnection_ThroughASession_AndAReconnectOverridesIt(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes, null);
+        using var http = new HttpClient();
+        var session = await CreateSessionAsync(server);
+
+        var first = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={session}"),
+            new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        var firstBody = JsonNode.Parse(await first.Content.ReadAsStringAsync(Token))!;
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var connectionId = (string)firstBody["connectionId"]!;
+
+        var reconnect = await server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions/reconnect", new JsonObject { ["connection_id"] = connectionId, ["integration_id"] = "keyed" }, null, Token);
+        var second = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={(string)reconnect!["data"]!["token"]!}"),
+            new StringContent("""{"apiKey":"key-two"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(connectionId, (string?)JsonNode.Parse(await second.Content.ReadAsStringAsync(Token))!["connectionId"]);
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal("key-two", (string?)connection!["credentials"]!["apiKey"]);
+
+        var wrongMode = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/basic/keyed?connect_session_token={session}"),
+            new StringContent("""{"username":"a","password":"b"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongMode.StatusCode);
+        Assert.Contains("invalid_auth_mode", await wrongMode.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    private static HttpClient Browser() =>
+        new(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = new CookieContainer() });
+
+    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, Uri consentPage, string html, string decision)
+    {
+        var action = WebUtility.HtmlDecode(ActionPattern().Match(html).Groups[1].Value);
+        var requestId = WebUtility.HtmlDecode(RequestIdPattern().Match(html).Groups[1].Value);
+        return await browser.PostAsync(
+            new Uri(consentPage, action),
+            new FormUrlEncodedContent([new("request_id", requestId), new("decision", decision)]),
+            Token);
+    }
+
+    private static async Task<string> CreateSessionAsync(TestServer server)
+    {
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "end-user-1" } }, null, Token);
+        return (string)created!["data"]!["token"]!;
+    }
+
+    private static async Task<TestServer> StartAsync(TestDialect dialect, FakeProviders.FakeProviders fakes, CapturedLogs? logs)
+    {
+        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        var config = $"""
+            providers:
+              fake-github:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}
+                proxy:
+                  base_url: {fakes.GitHub.BaseUrl}
+              fake-keyed:
+                auth_mode: API_KEY
+                proxy:
+                  base_url: {fakes.GitHub.BaseUrl}
+                  headers:
+                    authorization: 'Bearer {ApiKeyPlaceholder}'
+
+            integrations:
+              gh:
+                provider: fake-github
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {SecretVariable}
+                syncs:
+                  issues:
+                    function: {GitHubIssuesTestFunction.Name}
+                    models: [Issue]
+                    frequency: every 1h
+                    auto_start: false
+              keyed:
+                provider: fake-keyed
+            """;
+        return await TestServer.StartAsync(
+            dialect,
+            Token,
+            config,
+            services: s =>
+            {
+                s.AddSyncFunction<GitHubIssuesTestFunction>(GitHubIssuesTestFunction.Name);
+                if (logs is not null)
+                {
+                    s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+                }
+            });
+    }
+
+    [GeneratedRegex("<form id=\"consent\" method=\"post\" action=\"([^\"]*)\"")]
+    private static partial Regex ActionPattern();
+
+    [GeneratedRegex("name=\"request_id\" value=\"([^\"]*)\"")]
+    private static partial Regex RequestIdPattern();
+}
