@@ -54,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<IntegrationService>();
         services.AddSingleton<ConnectionService>();
+        services.AddSingleton<ProxyService>();
         services.AddSingleton<VariantService>();
         services.AddSingleton<FrequencyService>();
         services.AddSingleton<RunService>();

@@ -158,6 +158,7 @@ public static class TributaryApp
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
             app.MapWebhookEndpoints();
+            app.MapProxyEndpoints();
             app.MapOpenApiEndpoints();
         }
         else
