@@ -117,14 +117,25 @@ internal static class ProxyForwarder
             }
 
             var all = values.ToArray();
-            upstream.Headers.Remove(target);
-            if (!upstream.Headers.TryAddWithoutValidation(target, all) && upstream.Content is not null)
+            if (IsContentHeader(target))
             {
-                upstream.Content.Headers.Remove(target);
-                upstream.Content.Headers.TryAddWithoutValidation(target, all);
+                // A body's header without a body (Content-Type on a GET) has nowhere to go, as in Nango's axios call.
+                upstream.Content?.Headers.Remove(target);
+                upstream.Content?.Headers.TryAddWithoutValidation(target, all);
+            }
+            else
+            {
+                upstream.Headers.Remove(target);
+                upstream.Headers.TryAddWithoutValidation(target, all);
             }
         }
     }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase);
 
     private static async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, bool decompress, CancellationToken cancellationToken)
     {
