@@ -11,7 +11,8 @@ namespace Tributary.Server.Endpoints;
 /// <summary>Nango's <c>/proxy/*</c>: a call to the connection's provider API with its credentials injected.</summary>
 internal static class ProxyEndpoints
 {
-    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    /// <summary>The methods <c>@nangohq/node</c> sends (<c>proxy</c>, <c>get</c>, <c>post</c>, <c>put</c>, <c>patch</c>, <c>delete</c>).</summary>
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
     public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder app)
     {
