@@ -57,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<Connect.ConnectSessionService>();
         services.AddSingleton<Connect.ConnectFlowService>();
+        services.AddSingleton<ProxyService>();
         services.AddSingleton<VariantService>();
         services.AddSingleton<FrequencyService>();
         services.AddSingleton<RunService>();

@@ -8,20 +8,22 @@ namespace Tributary.Core.Engine;
 /// <summary>
 /// Builds the provider <see cref="HttpClient"/> a run sees: the API base URL (the integration's <c>base_url</c>, else
 /// the provider template's <c>proxy.base_url</c>) and a handler chain — credentials applied per the provider's auth
-/// mode, with one refresh-and-retry after a 401 — over one shared socket handler that keeps connection pooling
-/// across runs; a <see cref="ProviderCallHandler"/> under the auth handler writes every call (a 401's retry too) to the
-/// run's log and counts it.
+/// mode, with one refresh-and-retry after a 401; then retries of rate limits and server errors
+/// (<see cref="ProviderRetryHandler"/>) — over one shared socket handler that keeps connection pooling across runs
+/// and proxy calls; a <see cref="ProviderCallHandler"/> at the bottom writes every attempt to the run's log and counts it.
 /// </summary>
-/// <remarks>Another step (request logging, retries) goes into <see cref="BuildChain"/> as one more DelegatingHandler.</remarks>
+/// <remarks>Another step goes into <see cref="BuildChain"/> as one more DelegatingHandler.</remarks>
 public sealed class ProviderHttpClientFactory : IDisposable
 {
     private readonly SocketsHttpHandler _shared = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
     private readonly ConnectionCredentials _credentials;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<ProviderHttpClientFactory> _logger;
 
-    public ProviderHttpClientFactory(ConnectionCredentials credentials, ILogger<ProviderHttpClientFactory> logger)
+    public ProviderHttpClientFactory(ConnectionCredentials credentials, TimeProvider timeProvider, ILogger<ProviderHttpClientFactory> logger)
     {
         _credentials = credentials;
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -30,7 +32,7 @@ public sealed class ProviderHttpClientFactory : IDisposable
     public HttpClient Create(FreshCredentials credentials, string? integrationBaseUrl, RunLog? log = null, TributaryMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        var client = new HttpClient(BuildChain(credentials, log, metrics), disposeHandler: true);
+        var client = new HttpClient(BuildChain(credentials, ProviderRetryOptions.Runs, log, metrics), disposeHandler: true);
         if (CredentialApplier.BaseUrl(credentials, integrationBaseUrl) is { } baseUrl)
         {
             client.BaseAddress = baseUrl;
@@ -39,13 +41,25 @@ public sealed class ProviderHttpClientFactory : IDisposable
         return client;
     }
 
+    /// <summary>
+    /// The proxy's pipeline for one call: the same chain as a run's (no run log), as an invoker that hands the answer
+    /// back as soon as its headers arrive, so the body streams. Retries only when the request asks
+    /// (<see cref="ProviderRetryHandler.RetriesOption"/>); the response must be disposed by the caller.
+    /// </summary>
+    public HttpMessageInvoker CreateInvoker(FreshCredentials credentials, TributaryMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return new HttpMessageInvoker(BuildChain(credentials, ProviderRetryOptions.Proxy, null, metrics), disposeHandler: true);
+    }
+
     public void Dispose() => _shared.Dispose();
 
     /// <summary>The run's handlers, innermost first; the first one added is the last to see a request.</summary>
-    private HttpMessageHandler BuildChain(FreshCredentials credentials, RunLog? log, TributaryMetrics? metrics)
+    private HttpMessageHandler BuildChain(FreshCredentials credentials, ProviderRetryOptions retries, RunLog? log, TributaryMetrics? metrics)
     {
         HttpMessageHandler chain = new SharedHandler(_shared);
         chain = new ProviderCallHandler(chain, log, metrics);
+        chain = new ProviderRetryHandler(chain, credentials.Provider?.Proxy.Retry, retries, _timeProvider);
         chain = new ProviderAuthHandler(_credentials, credentials, _logger) { InnerHandler = chain };
         return chain;
     }

@@ -163,6 +163,7 @@ public static class TributaryApp
             app.MapWebhookEndpoints();
             app.MapConnectSessionEndpoints();
             app.MapConnectFlowEndpoints();
+            app.MapProxyEndpoints();
             app.MapOpenApiEndpoints();
         }
         else

@@ -188,6 +188,13 @@ public sealed class EnvironmentIsolationTests
             new("/environment/webhook-settings", "get", "environment/webhook-settings", null),
             new("/webhooks/deliveries", "get", $"webhooks/deliveries?connection_id={ConnectionA}", null),
 
+            // The proxy with A's connection: B's key must not reach A's provider with A's credentials.
+            new("/proxy/{**endpoint}", "get", "proxy/anything", null, headers),
+            new("/proxy/{**endpoint}", "post", "proxy/anything", """{"a":1}""", headers),
+            new("/proxy/{**endpoint}", "put", "proxy/anything", """{"a":1}""", headers),
+            new("/proxy/{**endpoint}", "patch", "proxy/anything", """{"a":1}""", headers),
+            new("/proxy/{**endpoint}", "delete", "proxy/anything", null, headers),
+
             new("/sync/trigger", "post", "sync/trigger", syncs),
             new("/sync/trigger", "post", "sync/trigger", $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","syncs":["contacts"],"opts":{"reset":true,"emptyCache":true}}"""),
             new("/sync/trigger", "post", "sync/trigger", integrationSyncs),

@@ -40,7 +40,7 @@ public sealed class LinkPaginationSyncTests
         Assert.Equal(Expected(fakes), await StoredAsync(server, "gh-links"));
     }
 
-    [Theory(Skip = "needs the provider retry handler from branch proxy (429 and 403 secondary limits retried in the run's handler chain)")]
+    [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
     public async Task TenThousandIssuesAcrossLinkPages_SurviveInjected429sAndSecondaryLimits(TestDialect dialect)
