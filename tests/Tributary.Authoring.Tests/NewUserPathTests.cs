@@ -31,6 +31,12 @@ public sealed class NewUserPathTests : IDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
     [Fact]
     public async Task ATemplateProject_BuildsPassesItsTests_ServesAndSyncsTheExampleIntoRecords()
     {
@@ -41,7 +47,9 @@ public sealed class NewUserPathTests : IDisposable
         // 1. Pack into a local folder feed (already built by the solution build: --no-build keeps this quick).
         foreach (var packed in PackedProjects)
         {
-            await Dotnet.RunAsync(Dotnet.RepositoryRoot, Step, Token, "pack", packed, "--no-build", "--no-restore", "-o", feed);
+            // `dotnet pack` defaults to Release; pack the configuration this test itself was built in, which the
+            // solution build just produced.
+            await Dotnet.RunAsync(Dotnet.RepositoryRoot, Step, Token, "pack", packed, "--no-build", "--no-restore", "-c", BuildConfiguration, "-o", feed);
         }
 
         // 2. Install the template from the feed into a private hive and create a project, as `dotnet new` users do.

@@ -55,7 +55,7 @@ export async function renderRun(main, [id]) {
       logs.replaceChildren(h('p', { class: 'muted', id: 'run-logs-unavailable' }, 'Run logs are not available on this server.'));
       return;
     }
-    const entries = Array.isArray(answer) ? answer : (answer.logs ?? answer.data ?? answer.entries ?? null);
+    const entries = answer.lines ?? null;
     if (!Array.isArray(entries)) {
       logs.replaceChildren(json(answer));
       return;
@@ -63,9 +63,10 @@ export async function renderRun(main, [id]) {
     logs.replaceChildren(entries.length === 0
       ? h('p', { class: 'muted' }, 'No log lines yet.')
       : h('ol', { class: 'logs' }, entries.map((entry) => h('li', { class: `log-${String(entry.level ?? 'info').toLowerCase()}` },
-        h('span', { class: 'muted' }, when(entry.timestamp ?? entry.created_at ?? entry.at), ' '),
+        h('span', { class: 'muted' }, when(entry.at), ' '),
         h('strong', {}, String(entry.level ?? '')), ' ',
-        typeof entry.message === 'string' ? entry.message : JSON.stringify(entry.message ?? entry)))));
+        h('span', { class: 'muted' }, String(entry.source ?? '')), ' ',
+        String(entry.message ?? '')))));
   };
 
   main.append(

@@ -9,21 +9,23 @@ export async function renderWebhooks(main) {
     main.append(h('p', { class: 'muted', id: 'webhooks-unavailable' }, 'Webhook deliveries are not available on this server.'));
     return;
   }
-  const deliveries = Array.isArray(answer) ? answer : (answer.deliveries ?? answer.data ?? []);
+  const deliveries = answer.deliveries ?? [];
   if (deliveries.length === 0) {
-    main.append(h('p', { class: 'muted' }, 'No deliveries yet.'));
+    main.append(h('p', { class: 'muted', id: 'webhooks-empty' }, 'No deliveries yet.'));
     return;
   }
   const detail = h('section', { class: 'card' });
   main.append(
     h('table', { id: 'webhooks-table' },
-      h('thead', {}, h('tr', {}, ['Id', 'Type', 'State', 'Attempts', 'Status', 'Created'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Id', 'Event', 'Run', 'Connection', 'State', 'Attempts', 'Status', 'Created'].map((t) => h('th', {}, t)))),
       h('tbody', {}, deliveries.map((d) => h('tr', { class: 'record', onclick: () => detail.replaceChildren(json(d)) },
         h('td', {}, String(d.id ?? '')),
-        h('td', {}, String(d.type ?? d.event ?? '')),
-        h('td', {}, String(d.state ?? d.status ?? '')),
+        h('td', {}, String(d.event ?? '')),
+        h('td', {}, String(d.run_id ?? '')),
+        h('td', {}, String(d.connection_id ?? '')),
+        h('td', {}, String(d.state ?? '')),
         h('td', {}, String(d.attempts ?? '')),
-        h('td', {}, String(d.response_status ?? d.last_status ?? '')),
+        h('td', {}, String(d.last_status ?? d.last_error ?? '')),
         h('td', {}, when(d.created_at)))))),
     detail);
 }
