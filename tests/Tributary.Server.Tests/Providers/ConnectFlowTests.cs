@@ -11,7 +11,6 @@ namespace Tributary.Server.Tests.Providers;
 /// <summary>The connect flow over HTTP: sessions, the OAuth redirect dance with the fake, API-key connections, reconnects.</summary>
 public sealed partial class ConnectFlowTests
 {
-    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
     private const string ApiKeyPlaceholder = "${apiKey}";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -172,7 +171,7 @@ public sealed partial class ConnectFlowTests
 
     private static async Task<TestServer> StartAsync(TestDialect dialect, FakeProviders.FakeProviders fakes, CapturedLogs? logs)
     {
-        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        FakeOAuthApp.ExposeSecret();
         var config = $"""
             providers:
               fake-github:
@@ -192,7 +191,7 @@ public sealed partial class ConnectFlowTests
               gh:
                 provider: fake-github
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
-                client_secret_env: {SecretVariable}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
                 syncs:
                   issues:
                     function: {GitHubIssuesTestFunction.Name}

@@ -13,7 +13,6 @@ namespace Tributary.Server.Tests.Providers;
 /// </summary>
 public sealed class LinkPaginationSyncTests
 {
-    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
     private const int IssueCount = 10_000;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -127,7 +126,7 @@ public sealed class LinkPaginationSyncTests
     /// </summary>
     private static async Task<TestServer> StartAsync(TestDialect dialect, FakeProviders.FakeProviders fakes)
     {
-        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        FakeOAuthApp.ExposeSecret();
         var config = $"""
             providers:
               github:
@@ -145,7 +144,7 @@ public sealed class LinkPaginationSyncTests
                 provider: github
                 base_url: {fakes.GitHub.BaseUrl}
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
-                client_secret_env: {SecretVariable}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
                 syncs:
                   issues:
                     function: {LinkPagedIssuesTestFunction.Name}
@@ -161,18 +160,5 @@ public sealed class LinkPaginationSyncTests
     }
 
     private static Task<JsonNode?> ImportAsync(TestServer server, string connectionId, FakeTokenSet tokens, DateTimeOffset expiresAt) =>
-        server.Client.CreateConnectionAsync(
-            new JsonObject
-            {
-                ["provider_config_key"] = "github",
-                ["connection_id"] = connectionId,
-                ["credentials"] = new JsonObject
-                {
-                    ["type"] = "OAUTH2",
-                    ["access_token"] = tokens.AccessToken,
-                    ["refresh_token"] = tokens.RefreshToken,
-                    ["expires_at"] = expiresAt.ToString("O", CultureInfo.InvariantCulture),
-                },
-            },
-            Token);
+        FakeOAuthApp.ImportAsync(server, "github", connectionId, tokens, expiresAt, Token);
 }

@@ -16,8 +16,6 @@ namespace Tributary.Server.Tests.Providers;
 /// <summary>Nango's <c>/proxy/*</c> over HTTP against the fake GitHub-like and HubSpot-like APIs, on both databases.</summary>
 public sealed class ProxyTests
 {
-    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -254,7 +252,7 @@ public sealed class ProxyTests
 
     private static async Task<TestServer> StartAsync(TestDialect dialect, FakeProviders.FakeProviders fakes)
     {
-        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        FakeOAuthApp.ExposeSecret();
         var config = $"""
             providers:
               fake-github:
@@ -275,30 +273,17 @@ public sealed class ProxyTests
               gh:
                 provider: fake-github
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
-                client_secret_env: {SecretVariable}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
               hs:
                 provider: fake-hubspot
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
-                client_secret_env: {SecretVariable}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
             """;
         return await TestServer.StartAsync(dialect, Token, config);
     }
 
     private static Task<JsonNode?> ImportAsync(TestServer server, string connectionId, string integration, FakeTokenSet tokens, DateTimeOffset expiresAt) =>
-        server.Client.CreateConnectionAsync(
-            new JsonObject
-            {
-                ["provider_config_key"] = integration,
-                ["connection_id"] = connectionId,
-                ["credentials"] = new JsonObject
-                {
-                    ["type"] = "OAUTH2",
-                    ["access_token"] = tokens.AccessToken,
-                    ["refresh_token"] = tokens.RefreshToken,
-                    ["expires_at"] = expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                },
-            },
-            Token);
+        FakeOAuthApp.ImportAsync(server, integration, connectionId, tokens, expiresAt, Token);
 
     private sealed record Upstream(WebApplication App, string Url) : IAsyncDisposable
     {

@@ -9,8 +9,6 @@ namespace Tributary.Server.Tests.Providers;
 /// <summary>Token refresh end to end over HTTP against the fake OAuth server and GitHub-like API, on both databases.</summary>
 public sealed class TokenRefreshTests
 {
-    private const string SecretVariable = "TRIBUTARY_TEST_FAKE_CLIENT_SECRET";
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -147,7 +145,7 @@ public sealed class TokenRefreshTests
         string? secretKey = null,
         CapturedLogs? logs = null)
     {
-        Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
+        FakeOAuthApp.ExposeSecret();
         var config = $"""
             providers:
               fake-github:
@@ -160,7 +158,7 @@ public sealed class TokenRefreshTests
               gh:
                 provider: fake-github
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
-                client_secret_env: {SecretVariable}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
                 syncs:
                   issues:
                     function: {GitHubIssuesTestFunction.Name}
@@ -189,20 +187,7 @@ public sealed class TokenRefreshTests
     }
 
     private static Task<JsonNode?> ImportAsync(TestServer server, string connectionId, FakeTokenSet tokens, DateTimeOffset expiresAt) =>
-        server.Client.CreateConnectionAsync(
-            new JsonObject
-            {
-                ["provider_config_key"] = "gh",
-                ["connection_id"] = connectionId,
-                ["credentials"] = new JsonObject
-                {
-                    ["type"] = "OAUTH2",
-                    ["access_token"] = tokens.AccessToken,
-                    ["refresh_token"] = tokens.RefreshToken,
-                    ["expires_at"] = expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                },
-            },
-            Token);
+        FakeOAuthApp.ImportAsync(server, "gh", connectionId, tokens, expiresAt, Token);
 
     private static Task<JsonNode> GetConnectionAsync(TestServer server, string connectionId, string query) =>
         GetConnectionAsync(server.Client, connectionId, query);
