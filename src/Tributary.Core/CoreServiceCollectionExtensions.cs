@@ -36,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(new CredentialProtector(encryptionKey));
         services.AddSingleton<WorkSignal>();
+        services.AddSingleton<SchedulerSignal>();
         services.AddSingleton<SchedulerBurst>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<ProviderCatalogue>();
