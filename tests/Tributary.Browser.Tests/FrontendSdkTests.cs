@@ -59,7 +59,7 @@ public sealed class FrontendSdkTests : IClassFixture<ChromiumFixture>, IClassFix
     }
 
     [Fact]
-    public async Task Auth_ConsentDenied_RejectsWithNangosAuthError_AndCreatesNothing()
+    public async Task Auth_ConsentDenied_RejectsWithNangosCallbackError_AndCreatesNothing()
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
         await using var server = await StartServerAsync(fakes);
@@ -74,10 +74,47 @@ public sealed class FrontendSdkTests : IClassFixture<ChromiumFixture>, IClassFix
         var outcome = await OutcomeAsync(browser, "rejected");
         await ScreenshotAsync(browser.Page, "frontend-sdk-05-rejected");
         Assert.True((bool)outcome["authError"]!);
-        Assert.Equal("access_denied", (string?)outcome["type"]);
+        Assert.Equal("callback_err", (string?)outcome["type"]);
+        Assert.Contains("error: access_denied", (string?)outcome["message"], StringComparison.Ordinal);
         var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
         Assert.Empty(list!["connections"]!.AsArray());
         Assert.Equal(0, fakes.OAuth.TokenRequestCount("authorization_code"));
+    }
+
+    [Fact]
+    public async Task Auth_WithAnUnknownSessionToken_RejectsWithTheTokenError_InsteadOfWaitingForever()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartServerAsync(fakes);
+        await using var browser = await _chromium.Chromium.NewPageAsync(Token);
+        await OpenProductPageAsync(browser, server, "nango_connect_session_" + new string('0', 64), "gh");
+
+        var popup = await ClickConnectAsync(browser.Page);
+        await popup.WaitForSelectorAsync("#result[data-result='error']", new WaitForSelectorOptions { Timeout = (int)Wait.TotalMilliseconds });
+        await ScreenshotAsync(popup, "frontend-sdk-06-unknown-token-popup");
+
+        var outcome = await OutcomeAsync(browser, "rejected");
+        await ScreenshotAsync(browser.Page, "frontend-sdk-07-unknown-token-rejected");
+        Assert.True((bool)outcome["authError"]!);
+        Assert.Equal("unknown_connect_session_token", (string?)outcome["type"]);
+        Assert.Empty(fakes.OAuth.Requests.Entries);
+    }
+
+    [Fact]
+    public async Task Auth_ForAnUnknownIntegration_RejectsWithNangosProviderConfigError()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartServerAsync(fakes);
+        await using var browser = await _chromium.Chromium.NewPageAsync(Token);
+        await OpenProductPageAsync(browser, server, await CreateSessionAsync(server), "nope");
+
+        await ClickConnectAsync(browser.Page);
+
+        var outcome = await OutcomeAsync(browser, "rejected");
+        Assert.True((bool)outcome["authError"]!);
+        Assert.Equal("provider_config_err", (string?)outcome["type"]);
+        Assert.Contains("nope", (string?)outcome["message"], StringComparison.Ordinal);
+        Assert.Empty(fakes.OAuth.Requests.Entries);
     }
 
     private async Task OpenProductPageAsync(BrowserPage browser, TestServer server, string sessionToken, string integration)
