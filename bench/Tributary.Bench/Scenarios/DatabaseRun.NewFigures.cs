@@ -16,6 +16,7 @@ internal sealed partial class DatabaseRun
                 await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
                 using var api = _context.Api(apiServer);
                 await Setup.CreateFanoutConnectionsAsync(_context, api, cancellationToken);
+                await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.LatencyConnection, [], cancellationToken); // B3 warms up on it
                 var batchId = await FanoutScenario.TriggerAsync(_context, api, cancellationToken);
                 await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken))
                 {
