@@ -65,7 +65,9 @@ internal static class WebhookScenario
 
             var rate = inbox.Rate;
             var bare = await BarePostsAsync(receiver, distinct, cancellationToken);
-            context.Results.Set(FigureCatalog.B14Rate, rate, bodies.Count, $"{bodies.Count:N0} deliveries by one worker process");
+            // Deliveries start with the first completed run: while the drain lasts, the runs set the pace, not the senders.
+            var deliverySeconds = bodies.Count > 1 ? (bodies.Count - 1) / rate : 0;
+            context.Results.Set(FigureCatalog.B14Rate, rate, bodies.Count, $"{bodies.Count:N0} deliveries by one worker process over {deliverySeconds:0.00} s; the drain took {seconds:0.00} s of it");
             context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
             context.Info($"B14 delivery rate {rate:N0}/s; bare POSTs of the same {distinct.Count:N0} bodies {bare:N0}/s");
         }
