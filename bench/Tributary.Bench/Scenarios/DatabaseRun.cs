@@ -73,7 +73,7 @@ internal sealed partial class DatabaseRun
         using var api = _context.Api(apiServer);
         string? batchId = null;
         await StepAsync("B3", async () => batchId = await FanoutScenario.TriggerAsync(_context, api, cancellationToken), cancellationToken);
-        await using (var worker = await _context.StartServerAsync("worker", Math.Max(200, _context.Profile.HoldHigh + 16), "worker-drain", cancellationToken))
+        await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken))
         {
             await StepAsync("B4", () => FanoutScenario.DrainAsync(_context, batchId ?? throw new InvalidOperationException("B3 did not run."), cancellationToken), cancellationToken);
             await StepAsync("B11 concurrent", () => MemoryScenario.ConcurrentRunsAsync(_context, api, worker, cancellationToken), cancellationToken);
