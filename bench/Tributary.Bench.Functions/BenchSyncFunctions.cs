@@ -17,5 +17,6 @@ public static class BenchSyncFunctions
         [BenchNoopSyncFunction.Name] = typeof(BenchNoopSyncFunction),
         [BenchHoldSyncFunction.Name] = typeof(BenchHoldSyncFunction),
         [BenchRecordsSyncFunction.Name] = typeof(BenchRecordsSyncFunction),
+        [BenchPagedSyncFunction.Name] = typeof(BenchPagedSyncFunction),
     };
 }
