@@ -219,11 +219,18 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         }
 
         var fields = MappingFields.Read(mapping, entry.Path, entry.KeyLine, SyncKeys, errors);
+        // Read first, so that a sync missing everything reports function, models, frequency in that order.
+        var function = fields.Find("rest") is null ? fields.RequiredString("function") : null;
         var models = ReadModels(fields);
         var (frequency, interval) = ReadFrequency(fields);
         var autoStart = fields.Boolean("auto_start", defaultValue: true);
         var syncType = ReadSyncType(fields);
-        var (function, rest) = ReadFunctionOrRest(fields, models, syncType, integrationKey, entry.Key);
+        RestSyncDefinition? rest = null;
+        if (fields.Find("rest") is { } restEntry)
+        {
+            (function, rest) = ReadRest(fields, restEntry, models, syncType, integrationKey, entry.Key);
+        }
+
         var trackDeletes = fields.Boolean("track_deletes", defaultValue: false);
 
         // Nango's deploy validation refuses this combination; an incremental run never sees every
@@ -253,14 +260,9 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
     /// A sync runs a function or a <c>rest:</c> block, never both. A <c>rest:</c> sync gets the function name
     /// <c>rest:integration/sync</c>, which <see cref="Declarative.DeclarativeFunctions"/> registers.
     /// </summary>
-    private (string? Function, RestSyncDefinition? Block) ReadFunctionOrRest(
-        MappingFields fields, List<string>? models, SyncType? syncType, string integrationKey, string syncName)
+    private (string? Function, RestSyncDefinition? Block) ReadRest(
+        MappingFields fields, ConfigEntry restEntry, List<string>? models, SyncType? syncType, string integrationKey, string syncName)
     {
-        if (fields.Find("rest") is not { } restEntry)
-        {
-            return (fields.RequiredString("function"), null);
-        }
-
         if (fields.Find("function") is not null)
         {
             errors.Add(fields.LineOf("function"), fields.PathOf("function"), "give function or rest, not both (rest: runs without a function)");

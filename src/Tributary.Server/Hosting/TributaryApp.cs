@@ -104,6 +104,8 @@ public static class TributaryApp
             config = File.Exists(options.ConfigPath) ? ConfigLoader.LoadFile(options.ConfigPath) : ConfigLoader.Demo;
             var loaded = FunctionAssemblyLoader.RegisterAll(config, registry);
             DeclarativeFunctions.RegisterAll(config, registry);
+            // A worker-only process never deploys, yet its runs need the file's providers (base URL, headers).
+            app.Services.GetRequiredService<Tributary.Core.Providers.ProviderCatalogue>().Use(config.Providers);
             if (options.Role.ServesApi())
             {
                 FunctionCheck.ThrowIfInvalid(config, registry, loaded.Errors, loaded.Unloaded);
