@@ -153,6 +153,10 @@ internal static class DocsWriter
           of 1,000, each record a `JsonObject`) against raw `HttpClient` GETs of the same endpoint (bytes, `next_cursor`
           scanned), same server and run, raw and client alternated twice, the better pass of each. Heap: the bench
           process's managed heap sampled on each page, peak over the whole read against peak over its first tenth.
+        - **B13** — a declarative `rest:` sync (offset pagination, pages of 1,000) reads N items of the fake providers'
+          offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
+          written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
+          best of each, items over each run's own start-to-finish time.
         - Single measured pass per figure (latency figures are percentiles over many samples). Expect ±15% between
           runs on a shared machine; the ratios move less than the absolute numbers.
 
