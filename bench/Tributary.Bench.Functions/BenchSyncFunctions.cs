@@ -18,5 +18,6 @@ public static class BenchSyncFunctions
         [BenchHoldSyncFunction.Name] = typeof(BenchHoldSyncFunction),
         [BenchRecordsSyncFunction.Name] = typeof(BenchRecordsSyncFunction),
         [BenchHttpSyncFunction.Name] = typeof(BenchHttpSyncFunction),
+        [BenchPagedSyncFunction.Name] = typeof(BenchPagedSyncFunction),
     };
 }

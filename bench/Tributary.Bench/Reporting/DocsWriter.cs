@@ -153,6 +153,10 @@ internal static class DocsWriter
           of 1,000, each record a `JsonObject`) against raw `HttpClient` GETs of the same endpoint (bytes, `next_cursor`
           scanned), same server and run, raw and client alternated twice, the better pass of each. Heap: the bench
           process's managed heap sampled on each page, peak over the whole read against peak over its first tenth.
+        - **B13** — a declarative `rest:` sync (offset pagination, pages of 1,000) reads N items of the fake providers'
+          offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
+          written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
+          best of each, items over each run's own start-to-finish time.
         - **B14** — webhooks (issue 12): after B4, `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in
           the bench process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`;
           the fan-out is triggered again and a fresh worker of B4's shape drains it. Delivered: distinct bodies received

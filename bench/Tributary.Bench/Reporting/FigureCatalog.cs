@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tributary.Bench.Scenarios;
 
 namespace Tributary.Bench.Reporting;
 
@@ -49,6 +50,7 @@ internal static class FigureCatalog
     public static readonly FigureSpec B11Small = new("B11.peak_small", p => $"B11 worker peak RSS after one run saving {N(p.SmallRecords)} records", "MB", Target.None, "—");
     public static readonly FigureSpec B11Large = new("B11.peak_large", p => $"B11 the same worker's peak RSS after it also saved {N(p.Records)} records in one run", "MB", Target.AtMostTimesBaseline(1.25), "peak after the small run");
     public static readonly FigureSpec B12Client = new("B12.client", p => $"B12 Tributary.Client reading {N(p.Records)} records as IAsyncEnumerable, pages of 1,000", "pages/s", Target.AtLeastShareOfBaseline(0.9), "raw HttpClient paging of the same endpoint");
+    public static readonly FigureSpec B13Declarative = new("B13.declarative", p => $"B13 declarative rest: sync of {N(DeclarativeScenario.Items(p))} items from a fake offset-paged API", "records/s", Target.AtLeastShareOfBaseline(0.8), "the hand-written C# function reading the same API, same run");
     public static readonly FigureSpec B12Heap = new("B12.heap", p => "B12 the client's managed heap, peak over the whole read", "MB", Target.AtMostTimesBaseline(1.5), "peak over the first tenth of the pages");
     public static readonly FigureSpec B14Delivered = new("B14.delivered", p => "B14 the B4 fan-out again with on_sync_completion_always: sync webhooks delivered, counted at the receiver", "webhooks", Target.EqualsBaseline(), "expected: one per run of the fan-out");
     public static readonly FigureSpec B14Rate = new("B14.rate", p => "B14 webhook delivery rate, first to last POST received", "webhooks/s", Target.AtLeastShareOfBaseline(0.5), "bare POSTs of the same bodies, same receiver, one process, same concurrency (16)");
@@ -65,7 +67,7 @@ internal static class FigureCatalog
         B5Ingest, B5Minimal, B6Resave, B6Rewritten, B7Resave, B7Cursor, B8Single, B8Raw, B8SingleLimit, B8Page1000,
         B8ConcurrentP99, B8P99Ratio, B8Concurrent,
         B9Small, B9Medium, B9Large, B9Growth, B10Idle, B10IdleCpu, B10Burst, B10Batch,
-        B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large, B12Client, B12Heap,
+        B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large, B12Client, B12Heap, B13Declarative,
         B14Delivered, B14Rate, B14Drain, B15ProxyP50, B15ProxyP99, B15ContextHttp, B16NodeLimit1000, B16NodeLimit100,
     ];
 

@@ -49,6 +49,7 @@ internal static class BenchNames
             AppendSync(writer, sync, "bench-noop", "Probe");
         }
 
+        DeclarativeScenario.AppendConfig(writer);
         return writer.ToString();
     }
 

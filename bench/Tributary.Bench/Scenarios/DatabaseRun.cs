@@ -35,6 +35,12 @@ internal sealed partial class DatabaseRun
             return;
         }
 
+        if (_context.Options.Only == BenchOptions.DeclarativeOnly)
+        {
+            await DeclarativeOnlyAsync(cancellationToken);
+            return;
+        }
+
         if (_context.Options.Only == BenchOptions.IngestOnly)
         {
             await IngestOnlyAsync(cancellationToken);
@@ -106,6 +112,8 @@ internal sealed partial class DatabaseRun
             await StepAsync("B6", () => RecordsScenario.UnchangedAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
             await StepAsync("B7", () => RecordsScenario.TenPercentAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
 
+            await StepAsync("B13", () => DeclarativeScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
+
             // The same worker's scheduler queues the burst while its 16 slots drain runs, as a production worker would.
             await StepAsync("B10 burst", () => SchedulerScenario.BurstAsync(_context, api, cancellationToken), cancellationToken);
         }
@@ -119,6 +127,15 @@ internal sealed partial class DatabaseRun
         await Setup.CreateRecordsConnectionsAsync(_context, api, cancellationToken);
         await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
         await StepAsync("B5", () => RecordsScenario.FreshAsync(_context, api, cancellationToken), cancellationToken);
+    }
+
+    /// <summary><c>--only B13</c>: the declarative sync against its hand-written twin, on a records worker.</summary>
+    private async Task DeclarativeOnlyAsync(CancellationToken cancellationToken)
+    {
+        await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
+        using var api = _context.Api(apiServer);
+        await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
+        await StepAsync("B13", () => DeclarativeScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>--only B10</c>: the fan-out connections, then B10 as the full suite measures it (same worker shape).</summary>

@@ -78,6 +78,9 @@ internal sealed class EngineSyncContext : SyncContext
 
     public override string ConnectionId => _target.Connection.ConnectionId;
 
+    /// <summary>The connection's config (Nango's <c>connection_config</c>), for a <c>rest:</c> sync's <c>${connectionConfig.x}</c>.</summary>
+    internal JsonObject ConnectionConfig { get; init; } = [];
+
     public override string ProviderConfigKey => _target.Connection.ProviderConfigKey;
 
     public override string Provider => _target.Connection.Provider;
