@@ -34,7 +34,8 @@ public sealed class ResponseRecorder(string directory, Uri? baseAddress) : Deleg
         "Set-Cookie", "Date", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Server",
     };
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented and with relaxed escaping, so a URL's <c>&amp;</c> stays readable in the file (it is test data, never HTML).</summary>
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Lock _gate = new();
     private int _count;

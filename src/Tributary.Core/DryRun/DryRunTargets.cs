@@ -43,9 +43,7 @@ public sealed class DryRunTargets
         _httpClients = httpClients;
     }
 
-    /// <param name="checkpoint">The checkpoint to start from; null reads the stored one.</param>
-    /// <param name="startWithoutCheckpoint">Start with no checkpoint at all (<c>--checkpoint null</c>).</param>
-    /// <param name="metadata">The metadata the function sees; null reads the connection's.</param>
+    /// <summary>The request's sync on its connection, with the checkpoint and metadata the request gives or the stored ones.</summary>
     /// <exception cref="TributaryException">The environment, integration, connection or sync does not exist (Nango's codes).</exception>
     /// <exception cref="ConnectionRefreshException">The credentials needed a refresh and it failed.</exception>
     public async Task<DryRunTarget> ResolveAsync(DryRunRequest request, CancellationToken cancellationToken)
