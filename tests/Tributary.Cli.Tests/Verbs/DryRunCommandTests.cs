@@ -116,6 +116,20 @@ public sealed class DryRunCommandTests
         Assert.Equal(before, await setup.SnapshotAsync());
     }
 
+    [Fact]
+    public async Task Dryrun_TheFunctionFails_ShowsWhatItDidThenOneErrorLine_ExitsFailed()
+    {
+        await using var setup = await Setup.StartAsync(TestDialect.Sqlite);
+
+        var run = await setup.DryRunAsync("github", "issues", "--connection", ConnectionId, "--metadata", """{"repo": "octo-repo"}""");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("nothing was written.", run.Output, StringComparison.Ordinal);
+        Assert.Equal(
+            "error: sync_failed: the function failed: ArgumentException: The connection's metadata has no 'owner' (the repository's owner).",
+            run.Error.Trim());
+    }
+
     private static List<JsonObject> Records(JsonObject report, string model) =>
         [.. report["models"]![model]!["records"]!.AsArray().Select(r => r!.AsObject())];
 
