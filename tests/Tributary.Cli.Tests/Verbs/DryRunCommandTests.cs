@@ -130,6 +130,19 @@ public sealed class DryRunCommandTests
             run.Error.Trim());
     }
 
+    [Fact]
+    public async Task Dryrun_OnAFolderWithoutADatabase_RefusesAndCreatesNothing()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.DataDir);
+
+        var run = await CommandLine.RunAsync(Token, "dryrun", "demo", "contacts", "--connection", "x", "--data-dir", folder.DataDir, "--config", folder.ConfigPath);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith("error: no_encryption_key: There is no credentials key", run.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(folder.DataDir)); // no key file, no SQLite file
+    }
+
     private static List<JsonObject> Records(JsonObject report, string model) =>
         [.. report["models"]![model]!["records"]!.AsArray().Select(r => r!.AsObject())];
 
