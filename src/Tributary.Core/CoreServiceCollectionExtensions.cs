@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TokenClient>();
         services.AddSingleton<ConnectionCredentials>();
         services.AddSingleton<ProviderHttpClientFactory>();
+        services.AddSingleton<DryRun.DryRunTargets>();
         services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<SyncWorker>();
