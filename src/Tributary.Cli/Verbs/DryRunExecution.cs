@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tributary.Core.DryRun;
 using Tributary.Sdk.Testing;
 using Tributary.Server.Hosting;
@@ -39,6 +40,7 @@ internal static class DryRunExecution
             StoredLastSyncDate = target.LastSyncDate,
             RunCancellationToken = cancellationToken,
             StoredCheckpoint = target.Checkpoint,
+            StoredConnectionConfig = (JsonObject)target.Credentials.ConnectionConfig.DeepClone(),
         };
 
         Exception? failure = null;

@@ -25,8 +25,7 @@ internal sealed class RestSyncFunction(RestSyncDefinition definition) : ISyncFun
     {
         ArgumentNullException.ThrowIfNull(context);
         var checkpoint = await context.GetCheckpointAsync(cancellationToken) ?? [];
-        var connectionConfig = context is EngineSyncContext engine ? engine.ConnectionConfig : [];
-        var values = new RestValues(connectionConfig, context.Metadata, checkpoint);
+        var values = new RestValues(context.ConnectionConfig, context.Metadata, checkpoint);
         var watermark = new RestWatermark(definition.Incremental, checkpoint);
         var endpoint = RestRequest.Endpoint(definition, values, watermark);
         var http = RestHttp.Create(context.Http, definition.Method, RestRequest.Body(definition, values));

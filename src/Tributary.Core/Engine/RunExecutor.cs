@@ -303,7 +303,7 @@ public sealed class RunExecutor
         var functionLogger = new RunLogLogger(log, _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}"));
         var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken, log, _metrics, credentials.Provider?.Proxy.Paginate)
         {
-            ConnectionConfig = credentials.ConnectionConfig,
+            StoredConnectionConfig = credentials.ConnectionConfig,
         };
         log.Info($"Running function {target.Config.Function} for sync {target.Sync.Name} ({target.Sync.Variant}) of connection {target.Connection.ConnectionId}.");
         await using (var scope = _scopes.CreateAsyncScope())

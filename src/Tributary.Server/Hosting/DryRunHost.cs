@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Configuration;
+using Tributary.Core.Declarative;
 using Tributary.Core.DryRun;
 using Tributary.Core.Errors;
 using Tributary.Core.Engine;
@@ -79,6 +80,9 @@ public sealed class DryRunHost : IAsyncDisposable
                 await host.DisposeAsync();
                 throw new ConfigException(loaded.Errors);
             }
+
+            // The file's rest: syncs, as the server registers them: a dryrun runs them like any function.
+            DeclarativeFunctions.RegisterAll(config, registry);
 
             provider.GetRequiredService<ProviderCatalogue>().Use(config.Providers);
             return host;

@@ -84,6 +84,24 @@ public sealed class DryRunCommandTests
     }
 
     [Fact]
+    public async Task Dryrun_ADeclarativeRestSync_RunsLikeAFunction_WithTheConnectionsConfigInItsPath_AndWritesNothing()
+    {
+        await using var setup = await Setup.StartAsync(TestDialect.Sqlite);
+        var before = await setup.SnapshotAsync();
+
+        var run = await setup.DryRunAsync("github", "rest-issues", "--connection", ConnectionId, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(before, await setup.SnapshotAsync());
+        var report = JsonNode.Parse(run.Output)!.AsObject();
+        Assert.Equal(
+            setup.Fakes.GitHub.Issues.All.Select(i => (i.Number.ToString(CultureInfo.InvariantCulture), i.Title, i.State)).Order(),
+            Records(report, "Issue").Select(i => ((string)i["id"]!, (string)i["title"]!, (string)i["state"]!)).Order());
+        Assert.All(report["calls"]!.AsArray(), c => Assert.Contains("/repos/octo-org/octo-repo/issues", (string)c!["url"]!, StringComparison.Ordinal));
+        Assert.Equal(3, report["calls"]!.AsArray().Count); // 5 issues, 2 a page
+    }
+
+    [Fact]
     public async Task Dryrun_BadInput_OneErrorLineWithTheNangoCode_NonZeroExit_NothingWritten()
     {
         await using var setup = await Setup.StartAsync(TestDialect.Sqlite);
@@ -198,6 +216,20 @@ public sealed class DryRunCommandTests
         /// <summary>The server's folder: <c>data/</c> and <c>tributary.yaml</c>; a scratch place for fixtures too.</summary>
         public string Folder => _server.DataDir;
 
+        /// <summary>A declarative sync of the same issues, its path built from the connection's config.</summary>
+        private const string RestIssuesSync = """
+                  rest-issues:
+                    models: [Issue]
+                    frequency: every 1h
+                    auto_start: false
+                    rest:
+                      path: /repos/${connectionConfig.owner}/${connectionConfig.repo}/issues
+                      query: { state: all }
+                      paginate: { type: link, limit_name_in_request: per_page, limit: 2 }
+                      id: number
+                      fields: { title: title, state: state }
+            """;
+
         public static async Task<Setup> StartAsync(TestDialect dialect)
         {
             Environment.SetEnvironmentVariable(SecretVariable, FakeOAuthServer.DefaultClient.ClientSecret);
@@ -224,6 +256,7 @@ public sealed class DryRunCommandTests
                             models: [{GitHubIssuesSync.IssueModel}, {GitHubIssuesSync.CommentModel}]
                             frequency: every 1h
                             auto_start: false
+                    {RestIssuesSync}
                     """;
                 var server = await TestServer.StartAsync(dialect, Token, config, services: s => s.AddSyncFunction<GitHubIssuesSync>(GitHubIssuesSync.Name));
                 var tokens = fakes.OAuth.IssueTokens();
@@ -234,6 +267,7 @@ public sealed class DryRunCommandTests
                         ["connection_id"] = ConnectionId,
                         ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["access_token"] = tokens.AccessToken },
                         ["metadata"] = Metadata.DeepClone(),
+                        ["connection_config"] = new JsonObject { ["owner"] = "octo-org", ["repo"] = "octo-repo" },
                     },
                     Token);
                 return new Setup(fakes, server, dialect, tokens);
