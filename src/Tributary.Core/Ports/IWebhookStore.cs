@@ -17,6 +17,9 @@ public interface IWebhookStore
     /// <summary>Stores <paramref name="encrypted"/> unless a key is already stored, and returns the key stored now (first writer wins).</summary>
     Task<byte[]> AddSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken);
 
+    /// <summary>The environment's name (what Nango's auth webhooks call <c>environment</c>), or null when unknown.</summary>
+    Task<string?> GetEnvironmentNameAsync(long environmentId, CancellationToken cancellationToken);
+
     /// <summary>Replaces the signing key.</summary>
     Task ReplaceSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken);
 }

@@ -80,6 +80,13 @@ internal sealed class SqlWebhookStore : IWebhookStore
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
+    public async Task<string?> GetEnvironmentNameAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT name FROM environments WHERE id = @env").With("env", environmentId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     public async Task<byte[]> AddSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
