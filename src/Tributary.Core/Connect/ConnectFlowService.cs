@@ -260,6 +260,68 @@ public sealed class ConnectFlowService
     }
 
     /// <summary>
+    /// An OAUTH2_CC connection (<c>POST /oauth2/auth/{key}</c>): asks the provider's <c>token_url</c> for a token with the
+    /// client_credentials grant — with the client the end user posted, else the integration's — and stores it as
+    /// Nango's OAUTH2_CC credentials. There is no refresh token: <see cref="Credentials.ConnectionCredentials"/>
+    /// refreshes by asking again. Answers the connection id.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The integration has no client, or the provider refused (<c>invalid_credentials</c>, with its answer).</exception>
+    public async Task<string> ConnectWithClientCredentialsAsync(
+        ConnectSession session, string providerConfigKey, OAuthClientCredentials? posted, JsonObject connectionConfig, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(connectionConfig);
+        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2ClientCredentials, cancellationToken);
+        var client = posted;
+        if (client is null)
+        {
+            var stored = await _clients.GetAsync(integration.Id, cancellationToken)
+                ?? throw new InvalidInputException("missing_client_id", $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations), or post client_id and client_secret.");
+            client = new OAuthClientCredentials(stored.ClientId, stored.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, stored.Scopes);
+        }
+
+        var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
+        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
+        var fresh = new FreshCredentials(
+            new StoredCredentials(0, integration.Id, providerConfigKey, connectionId, integration.Provider, integration.BaseUrl, [], config.ToJsonString(), null, RefreshStatus.None),
+            new JsonObject { ["type"] = "OAUTH2_CC" },
+            config,
+            provider);
+        JsonObject answer;
+        try
+        {
+            answer = await _tokens.ClientCredentialsAsync(provider, fresh, client, cancellationToken);
+        }
+        catch (ConnectionRefreshException ex)
+        {
+            _logger.LogWarning("The client-credentials token request of integration {Integration} failed: {Failure}", providerConfigKey, ex.Message);
+            throw new InvalidInputException("invalid_credentials", ex.Message);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        // Nango: a client-credentials token without a stated expiry lives 55 minutes.
+        var expiresAt = TokenExpiry.FromTokenAnswer(answer, now) ?? now.AddMinutes(55);
+        var credentials = new JsonObject
+        {
+            ["type"] = "OAUTH2_CC",
+            ["token"] = (string?)answer["access_token"],
+            ["client_id"] = client.ClientId,
+            ["expires_at"] = Micros.ToIsoString(Micros.From(expiresAt)),
+            ["raw"] = answer.DeepClone(),
+        };
+        if (posted?.ClientSecret is { } ownSecret)
+        {
+            // Only the end user's own secret is kept with the connection; the integration's stays the integration's
+            // (refreshes read it from there, so rotating it reaches every connection).
+            credentials["client_secret"] = ownSecret;
+        }
+
+        var target = new StoreTarget(session.Tenant, session.Body, providerConfigKey, integration.Provider, connectionId, session.ConnectionId is not null);
+        await StoreAsync(target, credentials, config, cancellationToken);
+        return connectionId;
+    }
+
+    /// <summary>
     /// Creates the connection, or overrides a reconnected one, with its auth webhook (<c>creation</c> or
     /// <c>override</c>) in the same transaction; answers whether it was an override.
     /// </summary>

@@ -36,3 +36,7 @@ CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (connection_row_id
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_run ON webhook_deliveries (run_id);
 CREATE INDEX webhook_deliveries_env ON webhook_deliveries (environment_id, id);
+
+-- Webhook settings from tributary.yaml (issue 12): the fields the file's `webhooks:` block gives, comma-separated
+-- (Nango's names). Deploy writes them with the values; PATCH /environment/webhook-settings refuses to change them.
+ALTER TABLE webhook_settings ADD COLUMN pinned_by_config TEXT;
