@@ -176,6 +176,20 @@ public sealed class ConnectionCredentials : IDisposable
 
     private async Task<IReadOnlyList<OutboxWebhook>> RefreshFailedWebhooksAsync(FreshCredentials current, string error)
     {
+        try
+        {
+            return await RenderRefreshFailedAsync(current, error);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The failure itself must still be recorded: without its webhook rather than not at all.
+            _logger.LogWarning(ex, "The refresh-failure webhook of connection {ConnectionId} could not be prepared.", current.Stored.ConnectionId);
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<OutboxWebhook>> RenderRefreshFailedAsync(FreshCredentials current, string error)
+    {
         var connection = await _connections.GetByIdAsync(current.Stored.ConnectionDbId, CancellationToken.None);
         if (connection is null)
         {
