@@ -50,10 +50,10 @@ public sealed record WebhookSigningKeyData(
 
 /// <summary>One webhook delivery of the outbox.</summary>
 /// <param name="Id">The delivery id (a number, sent as a string).</param>
-/// <param name="RunId">The run it reports.</param>
+/// <param name="RunId">The run it reports; null for an auth webhook.</param>
 /// <param name="ConnectionId">The connection's id.</param>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
-/// <param name="Event">sync.success, sync.error or sync.run.</param>
+/// <param name="Event">sync.success, sync.error, sync.run, auth.creation, auth.override or auth.refresh.</param>
 /// <param name="Url">The receiver.</param>
 /// <param name="State">pending, delivered or dead.</param>
 /// <param name="Attempts">POSTs tried so far.</param>
@@ -64,7 +64,7 @@ public sealed record WebhookSigningKeyData(
 /// <param name="LastError">Why the last attempt failed.</param>
 public sealed record WebhookDeliveryResponse(
     [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("run_id")] string? RunId,
     [property: JsonPropertyName("connection_id")] string ConnectionId,
     [property: JsonPropertyName("provider_config_key")] string ProviderConfigKey,
     [property: JsonPropertyName("event")] string Event,

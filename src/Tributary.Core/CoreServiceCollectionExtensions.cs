@@ -91,6 +91,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WebhookSigningKeys>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<SyncWebhooks>();
+        services.AddSingleton<AuthWebhooks>();
         services.AddSingleton<IEndedRunWebhooks>(sp => sp.GetRequiredService<SyncWebhooks>());
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<OrphanedDeliveries>();

@@ -9,7 +9,7 @@ namespace Tributary.Core.Configuration;
 /// </summary>
 internal sealed class ConfigReader(ConfigErrorSink errors)
 {
-    private static readonly string[] RootKeys = ["functions", "integrations", "providers"];
+    private static readonly string[] RootKeys = ["functions", "integrations", "providers", "webhooks"];
     private static readonly string[] IntegrationKeys =
         ["provider", "display_name", "base_url", "client_id", "client_secret_env", "client_secret_file", "scopes", "syncs"];
     private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes", "rest"];
@@ -40,7 +40,8 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         var functions = fields.Find("functions") is { } functionsEntry ? ReadFunctionAssemblies(functionsEntry) : [];
         var providers = fields.Find("providers") is { } providerEntry ? new ProviderReader(errors).ReadAll(providerEntry) : [];
         var integrations = fields.Find("integrations") is { } integrationEntry ? ReadIntegrations(integrationEntry) : [];
-        return new TributaryConfig(integrations) { Providers = providers, FunctionAssemblies = functions };
+        var webhooks = fields.Find("webhooks") is { } webhooksEntry ? WebhookConfigReader.Read(webhooksEntry, errors) : null;
+        return new TributaryConfig(integrations) { Providers = providers, FunctionAssemblies = functions, Webhooks = webhooks };
     }
 
     /// <summary>

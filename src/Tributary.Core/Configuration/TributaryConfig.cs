@@ -13,4 +13,7 @@ public sealed record TributaryConfig(IReadOnlyList<IntegrationConfig> Integratio
 
     /// <summary>The file's <c>providers:</c>; each overrides a built-in provider of the same name.</summary>
     public IReadOnlyList<ProviderDefinition> Providers { get; init; } = [];
+
+    /// <summary>The file's <c>webhooks:</c> block; null when it has none (the API owns every setting then).</summary>
+    public WebhookConfig? Webhooks { get; init; }
 }

@@ -9,6 +9,7 @@ using Tributary.Core.Ports;
 using Tributary.Core.Providers;
 using Tributary.Core.Security;
 using Tributary.Core.Services;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Core.Connect;
 
@@ -22,8 +23,6 @@ public sealed class ConnectFlowService
     /// <summary>How long an OAuth redirect may take between leaving for the provider and coming back.</summary>
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(15);
 
-    private const string OverrideOwner = "connect-flow";
-
     private readonly IConnectSessionStore _store;
     private readonly IIntegrationStore _integrations;
     private readonly IConnectionStore _connections;
@@ -33,6 +32,8 @@ public sealed class ConnectFlowService
     private readonly CredentialProtector _protector;
     private readonly TokenClient _tokens;
     private readonly ConnectionService _connectionService;
+    private readonly AuthWebhooks _authWebhooks;
+    private readonly IWebhookStore _webhookStore;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ConnectFlowService> _logger;
 
@@ -46,6 +47,8 @@ public sealed class ConnectFlowService
         CredentialProtector protector,
         TokenClient tokens,
         ConnectionService connectionService,
+        AuthWebhooks authWebhooks,
+        IWebhookStore webhookStore,
         TimeProvider timeProvider,
         ILogger<ConnectFlowService> logger)
     {
@@ -58,6 +61,8 @@ public sealed class ConnectFlowService
         _protector = protector;
         _tokens = tokens;
         _connectionService = connectionService;
+        _authWebhooks = authWebhooks;
+        _webhookStore = webhookStore;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -223,8 +228,13 @@ public sealed class ConnectFlowService
         }
 
         credentials["raw"] = answer.DeepClone();
-        var tenant = new Tenant(state.EnvironmentId, string.Empty);
-        var overridden = await StoreAsync(tenant, state.ProviderConfigKey, state.ConnectionId, state.Reconnect, credentials, config, cancellationToken);
+
+        // The session as it was when the redirect started (it may have expired since): its end user and webhook URL.
+        var session = await _store.GetSessionAsync(state.SessionHash, state.ExpiresAt - Micros.From(DateTimeOffset.UnixEpoch + StateLifetime), cancellationToken);
+        var tenant = new Tenant(state.EnvironmentId, session?.EnvironmentName ?? string.Empty);
+        var sessionBody = session is null ? null : JsonNode.Parse(session.BodyJson) as JsonObject;
+        var target = new StoreTarget(tenant, sessionBody, state.ProviderConfigKey, integration.Provider, state.ConnectionId, state.Reconnect);
+        var overridden = await StoreAsync(target, credentials, config, cancellationToken);
         _logger.LogInformation(
             "Connect flow {Operation} connection {ConnectionId} of integration {Integration}",
             overridden ? "overrode" : "created",
@@ -241,27 +251,108 @@ public sealed class ConnectFlowService
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(credentials);
-        await ResolveAsync(session, providerConfigKey, mode, cancellationToken);
+        var (integration, _) = await ResolveAsync(session, providerConfigKey, mode, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
         var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
-        await StoreAsync(session.Tenant, providerConfigKey, connectionId, session.ConnectionId is not null, credentials, config, cancellationToken);
+        var target = new StoreTarget(session.Tenant, session.Body, providerConfigKey, integration.Provider, connectionId, session.ConnectionId is not null);
+        await StoreAsync(target, credentials, config, cancellationToken);
         return connectionId;
     }
 
-    private async Task<bool> StoreAsync(Tenant tenant, string providerConfigKey, string connectionId, bool reconnect, JsonObject credentials, JsonObject config, CancellationToken cancellationToken)
+    /// <summary>
+    /// An OAUTH2_CC connection (<c>POST /oauth2/auth/{key}</c>): asks the provider's <c>token_url</c> for a token with the
+    /// client_credentials grant — with the client the end user posted, else the integration's — and stores it as
+    /// Nango's OAUTH2_CC credentials. There is no refresh token: <see cref="Credentials.ConnectionCredentials"/>
+    /// refreshes by asking again. Answers the connection id.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The integration has no client, or the provider refused (<c>invalid_credentials</c>, with its answer).</exception>
+    public async Task<string> ConnectWithClientCredentialsAsync(
+        ConnectSession session, string providerConfigKey, OAuthClientCredentials? posted, JsonObject connectionConfig, CancellationToken cancellationToken)
     {
-        var existing = reconnect ? await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken) : null;
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(connectionConfig);
+        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2ClientCredentials, cancellationToken);
+        var client = posted;
+        if (client is null)
+        {
+            var stored = await _clients.GetAsync(integration.Id, cancellationToken)
+                ?? throw new InvalidInputException("missing_client_id", $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations), or post client_id and client_secret.");
+            client = new OAuthClientCredentials(stored.ClientId, stored.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, stored.Scopes);
+        }
+
+        var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
+        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
+        var fresh = new FreshCredentials(
+            new StoredCredentials(0, integration.Id, providerConfigKey, connectionId, integration.Provider, integration.BaseUrl, [], config.ToJsonString(), null, RefreshStatus.None),
+            new JsonObject { ["type"] = "OAUTH2_CC" },
+            config,
+            provider);
+        JsonObject answer;
+        try
+        {
+            answer = await _tokens.ClientCredentialsAsync(provider, fresh, client, cancellationToken);
+        }
+        catch (ConnectionRefreshException ex)
+        {
+            _logger.LogWarning("The client-credentials token request of integration {Integration} failed: {Failure}", providerConfigKey, ex.Message);
+            throw new InvalidInputException("invalid_credentials", ex.Message);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        // Nango: a client-credentials token without a stated expiry lives 55 minutes.
+        var expiresAt = TokenExpiry.FromTokenAnswer(answer, now) ?? now.AddMinutes(55);
+        var credentials = new JsonObject
+        {
+            ["type"] = "OAUTH2_CC",
+            ["token"] = (string?)answer["access_token"],
+            ["client_id"] = client.ClientId,
+            ["expires_at"] = Micros.ToIsoString(Micros.From(expiresAt)),
+            ["raw"] = answer.DeepClone(),
+        };
+        if (posted?.ClientSecret is { } ownSecret)
+        {
+            // Only the end user's own secret is kept with the connection; the integration's stays the integration's
+            // (refreshes read it from there, so rotating it reaches every connection).
+            credentials["client_secret"] = ownSecret;
+        }
+
+        var target = new StoreTarget(session.Tenant, session.Body, providerConfigKey, integration.Provider, connectionId, session.ConnectionId is not null);
+        await StoreAsync(target, credentials, config, cancellationToken);
+        return connectionId;
+    }
+
+    /// <summary>
+    /// Creates the connection, or overrides a reconnected one, with its auth webhook (<c>creation</c> or
+    /// <c>override</c>) in the same transaction; answers whether it was an override.
+    /// </summary>
+    private async Task<bool> StoreAsync(StoreTarget target, JsonObject credentials, JsonObject config, CancellationToken cancellationToken)
+    {
+        var tenant = target.Tenant;
+        var environment = tenant.EnvironmentName is { Length: > 0 } name
+            ? name
+            : await _webhookStore.GetEnvironmentNameAsync(tenant.EnvironmentId, cancellationToken) ?? string.Empty;
+        var authMode = (string)credentials["type"]!;
+        var existing = target.Reconnect ? await _connections.GetAsync(tenant.EnvironmentId, target.ConnectionId, target.ProviderConfigKey, cancellationToken) : null;
         if (existing is null)
         {
-            await _connectionService.CreateAsync(tenant, providerConfigKey, connectionId, credentials, "{}", config, cancellationToken);
+            // Nango: a session's webhook_url_override becomes the new connection's.
+            var urlOverride = (string?)target.SessionBody?["webhook_url_override"];
+            var created = new AuthFacts(tenant.EnvironmentId, environment, 0, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, urlOverride, target.SessionBody);
+            var creation = await _authWebhooks.CreationAsync(created, cancellationToken);
+            await _connectionService.CreateAsync(tenant, target.ProviderConfigKey, target.ConnectionId, credentials, "{}", config, urlOverride, creation, cancellationToken);
+            _authWebhooks.Committed(creation.Count > 0);
             return false;
         }
 
         // Re-authorization replaces the credentials in place and resets the refresh bookkeeping, as Nango's upsert does.
-        var refreshable = credentials["refresh_token"] is not null || (string?)credentials["type"] == "OAUTH2_CC";
+        var refreshable = credentials["refresh_token"] is not null || authMode == "OAUTH2_CC";
         var expiresAt = refreshable ? TokenExpiry.Read(credentials["expires_at"]) : null;
-        await _credentialStore.SetConfigAndExpiryAsync(existing.Id, config.ToJsonString(), expiresAt, cancellationToken);
-        await _credentialStore.SaveRefreshedAsync(existing.Id, OverrideOwner, _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), cancellationToken);
+        var overridden = new AuthFacts(
+            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, existing.WebhookUrlOverride, target.SessionBody);
+        var webhooks = await _authWebhooks.OverrideAsync(overridden, cancellationToken);
+        await _credentialStore.OverrideAsync(
+            existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), webhooks, cancellationToken);
+        _authWebhooks.Committed(webhooks.Count > 0);
         return true;
     }
 
@@ -316,6 +407,9 @@ public sealed class ConnectFlowService
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>Which connection a flow stores, for whom, and what its auth webhook says about the session.</summary>
+internal sealed record StoreTarget(Tenant Tenant, JsonObject? SessionBody, string ProviderConfigKey, string Provider, string ConnectionId, bool Reconnect);
 
 /// <summary>What the browser sent to <c>GET /oauth/connect/{key}</c>.</summary>
 /// <param name="CallbackUrl">The redirect URI (<c>{public url}/oauth/callback</c>).</param>

@@ -6,6 +6,7 @@ using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Providers;
 using Tributary.Core.Security;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Core.Credentials;
 
@@ -38,6 +39,9 @@ public sealed class ConnectionCredentials : IDisposable
     private readonly ProviderCatalogue _catalogue;
     private readonly CredentialProtector _protector;
     private readonly TokenClient _tokens;
+    private readonly AuthWebhooks _authWebhooks;
+    private readonly IConnectionStore _connections;
+    private readonly IWebhookStore _webhookStore;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ConnectionCredentials> _logger;
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _gates = new();
@@ -49,6 +53,9 @@ public sealed class ConnectionCredentials : IDisposable
         ProviderCatalogue catalogue,
         CredentialProtector protector,
         TokenClient tokens,
+        AuthWebhooks authWebhooks,
+        IConnectionStore connections,
+        IWebhookStore webhookStore,
         TimeProvider timeProvider,
         ILogger<ConnectionCredentials> logger)
     {
@@ -57,6 +64,9 @@ public sealed class ConnectionCredentials : IDisposable
         _catalogue = catalogue;
         _protector = protector;
         _tokens = tokens;
+        _authWebhooks = authWebhooks;
+        _connections = connections;
+        _webhookStore = webhookStore;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -142,8 +152,12 @@ public sealed class ConnectionCredentials : IDisposable
         }
         catch (ConnectionRefreshException ex)
         {
-            await _store.RecordFailureAsync(id, _owner, ex.Message, Now, CancellationToken.None);
+            // The refresh auth webhook goes out once per failure streak: only the failure that starts one (the store
+            // checks the count in the same statement) writes it, with the failure, in one transaction.
+            var webhooks = current.Stored.Refresh.Attempts == 0 ? await RefreshFailedWebhooksAsync(current, ex.Message) : [];
+            var written = await _store.RecordFailureAsync(id, _owner, ex.Message, Now, webhooks, CancellationToken.None);
             released = true;
+            _authWebhooks.Committed(written);
             _logger.LogWarning(
                 "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
                 current.Stored.ConnectionId,
@@ -158,6 +172,42 @@ public sealed class ConnectionCredentials : IDisposable
                 await _store.ReleaseLeaseAsync(id, _owner, CancellationToken.None);
             }
         }
+    }
+
+    private async Task<IReadOnlyList<OutboxWebhook>> RefreshFailedWebhooksAsync(FreshCredentials current, string error)
+    {
+        try
+        {
+            return await RenderRefreshFailedAsync(current, error);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The failure itself must still be recorded: without its webhook rather than not at all.
+            _logger.LogWarning(ex, "The refresh-failure webhook of connection {ConnectionId} could not be prepared.", current.Stored.ConnectionId);
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<OutboxWebhook>> RenderRefreshFailedAsync(FreshCredentials current, string error)
+    {
+        var connection = await _connections.GetByIdAsync(current.Stored.ConnectionDbId, CancellationToken.None);
+        if (connection is null)
+        {
+            return [];
+        }
+
+        var environment = await _webhookStore.GetEnvironmentNameAsync(connection.EnvironmentId, CancellationToken.None) ?? string.Empty;
+        var facts = new AuthFacts(
+            connection.EnvironmentId,
+            environment,
+            connection.Id,
+            connection.ConnectionId,
+            connection.ProviderConfigKey,
+            connection.Provider,
+            current.Type ?? connection.CredentialsType,
+            connection.WebhookUrlOverride,
+            null);
+        return await _authWebhooks.RefreshFailedAsync(facts, error, CancellationToken.None);
     }
 
     /// <summary>Asks the provider for new tokens and builds the credentials to store (the old refresh token kept when none comes back).</summary>

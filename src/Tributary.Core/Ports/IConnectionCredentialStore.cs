@@ -22,8 +22,20 @@ public interface IConnectionCredentialStore
     /// </summary>
     Task SaveRefreshedAsync(long connectionDbId, string owner, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed refresh (credentials untouched), counts the attempt and releases the lease.</summary>
-    Task RecordFailureAsync(long connectionDbId, string owner, string failure, long now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a failed refresh (credentials untouched), counts the attempt and releases the lease. When this is the
+    /// first failure of a streak (no failure counted since the last success or override), <paramref name="firstFailureWebhooks"/>
+    /// are added to the outbox in the same transaction; answers whether they were.
+    /// </summary>
+    Task<bool> RecordFailureAsync(
+        long connectionDbId, string owner, string failure, long now, IReadOnlyList<Webhooks.OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A re-authorization: replaces the credentials, config and expiry, resets the refresh bookkeeping (as a success)
+    /// and adds <paramref name="webhooks"/> (the <c>override</c> auth webhook) to the outbox, in one transaction.
+    /// </summary>
+    Task OverrideAsync(
+        long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<Webhooks.OutboxWebhook> webhooks, CancellationToken cancellationToken);
 
     /// <summary>Connections whose credentials expire before <paramref name="before"/>, with fewer than <paramref name="maxAttempts"/> failed refreshes in a row.</summary>
     Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken);

@@ -54,4 +54,10 @@ public sealed record NewConnection(
 {
     /// <summary>Nango's <c>webhook_url_override</c>; null for none.</summary>
     public string? WebhookUrlOverride { get; init; }
+
+    /// <summary>
+    /// Auth webhooks (the <c>creation</c> one) to add to the outbox in the transaction that inserts the connection; the
+    /// store sets each row's <see cref="OutboxWebhook.ConnectionRowId"/> to the new connection's id.
+    /// </summary>
+    public IReadOnlyList<Webhooks.OutboxWebhook> Webhooks { get; init; } = [];
 }

@@ -59,6 +59,18 @@ public sealed class ConnectionService
         CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, connectionConfig, null, cancellationToken);
 
     /// <param name="webhookUrlOverride">Nango's <c>webhook_url_override</c> (an absolute http(s) URL); null for none.</param>
+    public Task<Connection> CreateAsync(
+        Tenant tenant,
+        string providerConfigKey,
+        string connectionId,
+        JsonObject credentials,
+        string metadataJson,
+        JsonObject? connectionConfig,
+        string? webhookUrlOverride,
+        CancellationToken cancellationToken) =>
+        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, connectionConfig, webhookUrlOverride, [], cancellationToken);
+
+    /// <param name="webhooks">Auth webhooks (<c>creation</c>) written with the connection, in its transaction.</param>
     public async Task<Connection> CreateAsync(
         Tenant tenant,
         string providerConfigKey,
@@ -67,6 +79,7 @@ public sealed class ConnectionService
         string metadataJson,
         JsonObject? connectionConfig,
         string? webhookUrlOverride,
+        IReadOnlyList<Webhooks.OutboxWebhook> webhooks,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
@@ -83,6 +96,7 @@ public sealed class ConnectionService
                 Micros.Now(_timeProvider))
             {
                 WebhookUrlOverride = webhookUrlOverride,
+                Webhooks = webhooks,
             },
             cancellationToken)
             ?? throw new ConflictException("duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");

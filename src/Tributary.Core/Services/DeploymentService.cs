@@ -12,19 +12,22 @@ public sealed class DeploymentService
     private readonly IIntegrationStore _integrations;
     private readonly IntegrationService _integrationService;
     private readonly ProviderCatalogue _catalogue;
+    private readonly WebhookService _webhooks;
 
-    public DeploymentService(IDeploymentStore deployments, IIntegrationStore integrations, IntegrationService integrationService, ProviderCatalogue catalogue)
+    public DeploymentService(
+        IDeploymentStore deployments, IIntegrationStore integrations, IntegrationService integrationService, ProviderCatalogue catalogue, WebhookService webhooks)
     {
         _deployments = deployments;
         _integrations = integrations;
         _integrationService = integrationService;
         _catalogue = catalogue;
+        _webhooks = webhooks;
     }
 
     /// <summary>
     /// Creates syncs for existing connections without touching runs, checkpoints or records; makes the file's
     /// providers known to this process and stores the OAuth apps it names (an integration that names none keeps
-    /// the one set through the API).
+    /// the one set through the API), and applies its <c>webhooks:</c> settings.
     /// </summary>
     /// <exception cref="ConfigException">A secret the file points at is missing: nothing was deployed.</exception>
     public async Task<DeploySummary> DeployAsync(Tenant tenant, TributaryConfig config, CancellationToken cancellationToken)
@@ -61,6 +64,8 @@ public sealed class DeploymentService
             await _integrationService.SetClientAsync(integration.Id, client, cancellationToken);
         }
 
+        // The file's webhook settings win at every deploy; a deploy without the block hands every field back to the API.
+        await _webhooks.ApplyConfiguredAsync(tenant, config.Webhooks, cancellationToken);
         return summary;
     }
 }

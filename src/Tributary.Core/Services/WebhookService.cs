@@ -34,11 +34,74 @@ public sealed class WebhookService
     public Task<WebhookSettings> GetSettingsAsync(Tenant tenant, CancellationToken cancellationToken) =>
         _settings.GetSettingsAsync(tenant.EnvironmentId, cancellationToken);
 
+    /// <exception cref="ConflictException">The patch changes a field tributary.yaml's <c>webhooks:</c> pins (nothing is written).</exception>
     public async Task<WebhookSettings> UpdateSettingsAsync(Tenant tenant, WebhookSettingsPatch patch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(patch);
+        var current = await _settings.GetSettingsAsync(tenant.EnvironmentId, cancellationToken);
+        var refused = PatchedFields(patch).Where(current.Pinned.Contains).ToList();
+        if (refused.Count > 0)
+        {
+            // Declarative config is not silently overwritten: the file is changed and deployed instead.
+            throw new ConflictException(
+                "webhook_settings_pinned",
+                $"Set by tributary.yaml (webhooks:), change it there and deploy: {string.Join(", ", refused)}.",
+                new System.Text.Json.Nodes.JsonObject { ["pinned"] = new System.Text.Json.Nodes.JsonArray([.. refused.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]) });
+        }
+
         var settings = await _settings.UpdateSettingsAsync(tenant.EnvironmentId, patch, Micros.Now(_timeProvider), cancellationToken);
         _cache.Invalidate(tenant.EnvironmentId);
         return settings;
+    }
+
+    /// <summary>
+    /// Applies tributary.yaml's <c>webhooks:</c> (at every deploy, and so at every <c>serve</c> start): the file's values
+    /// win over what the API set, and the fields it gives become pinned; with no block, nothing is pinned.
+    /// </summary>
+    public async Task ApplyConfiguredAsync(Tenant tenant, Configuration.WebhookConfig? config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        await _settings.ApplyConfiguredAsync(tenant.EnvironmentId, config?.Settings ?? new WebhookSettingsPatch(), config?.Pinned ?? [], Micros.Now(_timeProvider), cancellationToken);
+        _cache.Invalidate(tenant.EnvironmentId);
+    }
+
+    private static IEnumerable<string> PatchedFields(WebhookSettingsPatch patch)
+    {
+        if (patch.PrimaryUrl is not null)
+        {
+            yield return Configuration.WebhookConfigReader.PrimaryUrl;
+        }
+
+        if (patch.SecondaryUrl is not null)
+        {
+            yield return Configuration.WebhookConfigReader.SecondaryUrl;
+        }
+
+        if (patch.OnSyncCompletionAlways is not null)
+        {
+            yield return Configuration.WebhookConfigReader.OnSyncCompletionAlways;
+        }
+
+        if (patch.OnAuthCreation is not null)
+        {
+            yield return Configuration.WebhookConfigReader.OnAuthCreation;
+        }
+
+        if (patch.OnAuthRefreshError is not null)
+        {
+            yield return Configuration.WebhookConfigReader.OnAuthRefreshError;
+        }
+
+        if (patch.OnSyncError is not null)
+        {
+            yield return Configuration.WebhookConfigReader.OnSyncError;
+        }
+
+        if (patch.OnSyncRunSummary is not null)
+        {
+            yield return Configuration.WebhookConfigReader.OnSyncRunSummary;
+        }
     }
 
     /// <summary>Nango's <c>POST /environment/webhook-signing-key/rotate</c>: a new key, used for every delivery from now on.</summary>

@@ -60,7 +60,7 @@ internal static class SyncWebhookPlanner
         return webhooks;
     }
 
-    private static List<string> Urls(WebhookSettings settings, string? urlOverride)
+    internal static List<string> Urls(WebhookSettings settings, string? urlOverride)
     {
         if (!string.IsNullOrEmpty(urlOverride))
         {

@@ -11,6 +11,12 @@ public sealed record WebhookSettings(
     bool OnSyncError,
     bool OnSyncRunSummary)
 {
+    /// <summary>
+    /// The fields tributary.yaml's <c>webhooks:</c> block pins (Nango's names): the API refuses to change them until a
+    /// deploy without them.
+    /// </summary>
+    public IReadOnlyList<string> Pinned { get; init; } = [];
+
     /// <summary>What Nango gives a new environment: completions always, errors on, no URL (so nothing is sent).</summary>
     public static WebhookSettings Default { get; } = new(null, null, true, true, true, true, false);
 }

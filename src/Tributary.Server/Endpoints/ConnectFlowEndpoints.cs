@@ -30,6 +30,8 @@ internal static class ConnectFlowEndpoints
             .WithName("apiKeyAuth").WithTags("Connect").WithSummary("Connect with an API key");
         app.MapMethods("/api-auth/basic/{providerConfigKey}", ["POST"], c => CredentialsAsync(c, AuthMode.Basic))
             .WithName("basicAuth").WithTags("Connect").WithSummary("Connect with a username and password");
+        app.MapMethods("/oauth2/auth/{providerConfigKey}", ["POST"], ClientCredentialsAsync)
+            .WithName("oauth2ClientCredentials").WithTags("Connect").WithSummary("Connect with OAuth2 client credentials");
         return app;
     }
 
@@ -137,6 +139,31 @@ internal static class ConnectFlowEndpoints
 
         var connectionId = await context.RequestServices.GetRequiredService<ConnectFlowService>()
             .ConnectWithCredentialsAsync(session, key, mode, credentials, config, context.RequestAborted);
+        await JsonResponses.WriteRenderedAsync(
+            context, StatusCodes.Status200OK, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = key }.ToJsonString());
+    }
+
+    private static async Task ClientCredentialsAsync(HttpContext context)
+    {
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        if (await ParsedBody.ReadAsync(context, ClientCredentialsBodyParser.Parse) is not { } body)
+        {
+            return;
+        }
+
+        var key = (string)context.Request.RouteValues["providerConfigKey"]!;
+        var config = new JsonObject();
+        foreach (var (name, value) in Bracketed(context.Request.Query, "params"))
+        {
+            config[name] = value;
+        }
+
+        var connectionId = await context.RequestServices.GetRequiredService<ConnectFlowService>()
+            .ConnectWithClientCredentialsAsync(session, key, body.Client, config, context.RequestAborted);
         await JsonResponses.WriteRenderedAsync(
             context, StatusCodes.Status200OK, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = key }.ToJsonString());
     }

@@ -1,4 +1,5 @@
 using Tributary.Core.Ports;
+using Tributary.Core.Webhooks;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Storage.Stores;
@@ -86,16 +87,65 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
                 .With("now", now).With("owner", owner).With("id", connectionDbId),
             cancellationToken);
 
-    public Task RecordFailureAsync(long connectionDbId, string owner, string failure, long now, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+    public async Task<bool> RecordFailureAsync(
+        long connectionDbId, string owner, string failure, long now, IReadOnlyList<OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        object? attempts;
+        await using (var update = connection.Command(
             """
             UPDATE connections SET last_refresh_failure = @now, refresh_attempts = refresh_attempts + 1, refresh_error = @error,
                 refresh_lease_owner = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_owner END,
                 refresh_lease_until = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_until END
             WHERE id = @id
+            RETURNING refresh_attempts
             """,
-            command => command.With("now", now).With("error", failure).With("owner", owner).With("id", connectionDbId),
-            cancellationToken);
+            transaction).With("now", now).With("error", failure).With("owner", owner).With("id", connectionDbId))
+        {
+            attempts = await update.ExecuteScalarAsync(cancellationToken);
+        }
+
+        // The count is read in the statement that raised it, so of two processes failing at once only one sees 1.
+        var first = attempts is not null && Convert.ToInt64(attempts, System.Globalization.CultureInfo.InvariantCulture) == 1;
+        var written = first && firstFailureWebhooks.Count > 0;
+        if (written)
+        {
+            await using var outbox = new WebhookOutbox(connection, transaction);
+            await outbox.AddAsync(null, firstFailureWebhooks, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    public async Task OverrideAsync(
+        long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        await using (var update = connection.Command(
+            """
+            UPDATE connections SET credentials = @credentials, connection_config = @config, credentials_expires_at = @expires, updated_at = @now,
+                last_refresh_success = @now, last_refresh_failure = NULL, refresh_attempts = 0, refresh_error = NULL
+            WHERE id = @id
+            """,
+            transaction).WithBytes("credentials", encryptedCredentials).With("config", connectionConfigJson)
+            .WithNullable(_database.Dialect, "expires", expiresAt).With("now", now).With("id", connectionDbId))
+        {
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (webhooks.Count > 0)
+        {
+            await using var outbox = new WebhookOutbox(connection, transaction);
+            await outbox.AddAsync(null, webhooks, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken)
     {

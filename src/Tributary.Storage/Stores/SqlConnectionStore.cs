@@ -47,6 +47,13 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
             await SqlSyncRows.InsertAsync(connection, transaction, connectionDbId, config.Id, config.Name, SyncIdentifier.BaseVariant, config.FrequencyMs, config.AutoStart, newConnection.Now, cancellationToken);
         }
 
+        if (newConnection.Webhooks.Count > 0)
+        {
+            // The creation webhook commits with the connection it reports, or not at all.
+            await using var outbox = new WebhookOutbox(connection, transaction);
+            await outbox.AddAsync(null, newConnection.Webhooks.Select(w => w with { ConnectionRowId = connectionDbId }).ToList(), newConnection.Now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return await GetByIdAsync(connectionDbId, cancellationToken);
     }

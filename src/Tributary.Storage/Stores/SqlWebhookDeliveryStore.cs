@@ -157,7 +157,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
             var state = reader.GetString(6);
             rows.Add(new WebhookDelivery(
                 reader.GetInt64(0),
-                reader.GetInt64(1),
+                reader.GetNullableInt64(1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.GetString(4),

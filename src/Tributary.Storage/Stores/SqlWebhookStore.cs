@@ -8,7 +8,7 @@ namespace Tributary.Storage.Stores;
 /// <summary>Webhook settings and signing keys on SQLite and PostgreSQL; see <see cref="IWebhookStore"/>.</summary>
 internal sealed class SqlWebhookStore : IWebhookStore
 {
-    private const string Columns = "primary_url, secondary_url, on_sync_completion_always, on_auth_creation, on_auth_refresh_error, on_sync_error, on_sync_run_summary";
+    private const string Columns = "primary_url, secondary_url, on_sync_completion_always, on_auth_creation, on_auth_refresh_error, on_sync_error, on_sync_run_summary, pinned_by_config";
 
     // Inserts the row with Nango's defaults when it is missing (the table's defaults), so updates only ever update.
     private const string EnsureRowSql = "INSERT INTO webhook_settings (environment_id, updated_at) VALUES (@env, @now) ON CONFLICT (environment_id) DO NOTHING";
@@ -27,7 +27,14 @@ internal sealed class SqlWebhookStore : IWebhookStore
         return await ReadAsync(command, cancellationToken) ?? WebhookSettings.Default;
     }
 
-    public async Task<WebhookSettings> UpdateSettingsAsync(long environmentId, WebhookSettingsPatch patch, long now, CancellationToken cancellationToken)
+    public Task<WebhookSettings> UpdateSettingsAsync(long environmentId, WebhookSettingsPatch patch, long now, CancellationToken cancellationToken) =>
+        UpdateAsync(environmentId, patch, null, now, cancellationToken);
+
+    public Task<WebhookSettings> ApplyConfiguredAsync(long environmentId, WebhookSettingsPatch patch, IReadOnlyList<string> pinned, long now, CancellationToken cancellationToken) =>
+        UpdateAsync(environmentId, patch, pinned, now, cancellationToken);
+
+    /// <param name="pinned">The fields the configuration now pins (replacing the previous set); null leaves the set as it is.</param>
+    private async Task<WebhookSettings> UpdateAsync(long environmentId, WebhookSettingsPatch patch, IReadOnlyList<string>? pinned, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
@@ -47,6 +54,7 @@ internal sealed class SqlWebhookStore : IWebhookStore
                 on_auth_refresh_error = COALESCE(@auth_refresh, on_auth_refresh_error),
                 on_sync_error = COALESCE(@sync_error, on_sync_error),
                 on_sync_run_summary = COALESCE(@run_summary, on_sync_run_summary),
+                pinned_by_config = CASE WHEN @set_pinned = 1 THEN @pinned ELSE pinned_by_config END,
                 updated_at = @now
             WHERE environment_id = @env
             """, transaction))
@@ -59,6 +67,7 @@ internal sealed class SqlWebhookStore : IWebhookStore
                 .WithNullable(dialect, "auth_refresh", Flag(patch.OnAuthRefreshError))
                 .WithNullable(dialect, "sync_error", Flag(patch.OnSyncError))
                 .WithNullable(dialect, "run_summary", Flag(patch.OnSyncRunSummary))
+                .With("set_pinned", pinned is null ? 0 : 1).WithNullable(dialect, "pinned", pinned is { Count: > 0 } ? string.Join(',', pinned) : null)
                 .With("now", now).With("env", environmentId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -78,6 +87,13 @@ internal sealed class SqlWebhookStore : IWebhookStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command("SELECT signing_key FROM webhook_settings WHERE environment_id = @env").With("env", environmentId);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public async Task<string?> GetEnvironmentNameAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT name FROM environments WHERE id = @env").With("env", environmentId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task<byte[]> AddSigningKeyAsync(long environmentId, byte[] encrypted, long now, CancellationToken cancellationToken)
@@ -141,7 +157,10 @@ internal sealed class SqlWebhookStore : IWebhookStore
             reader.GetInt64(3) != 0,
             reader.GetInt64(4) != 0,
             reader.GetInt64(5) != 0,
-            reader.GetInt64(6) != 0);
+            reader.GetInt64(6) != 0)
+        {
+            Pinned = reader.GetNullableString(7) is { Length: > 0 } pinned ? pinned.Split(',') : [],
+        };
     }
 
     private static long? Flag(bool? value) => value is null ? null : value.Value ? 1 : 0;

@@ -5,8 +5,8 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>
-/// Adds a completion's webhooks to the outbox inside the completion's own transaction: they commit with the result
-/// they report, or not at all.
+/// Adds a completion's webhooks to the outbox inside the completion's own transaction (or an auth webhook inside the
+/// transaction of the connection change it reports): they commit with the result they report, or not at all.
 /// </summary>
 internal sealed class WebhookOutbox : IAsyncDisposable
 {
@@ -27,13 +27,15 @@ internal sealed class WebhookOutbox : IAsyncDisposable
         _connection = _insert.Parameter("connection");
         _key = _insert.Parameter("key");
         _run = _insert.Parameter("run");
+        _run.DbType = System.Data.DbType.Int64;
         _event = _insert.Parameter("event");
         _url = _insert.Parameter("url");
         _body = _insert.Parameter("body");
         _now = _insert.Parameter("now");
     }
 
-    public async Task AddAsync(long runId, IReadOnlyList<OutboxWebhook> webhooks, long now, CancellationToken cancellationToken)
+    /// <param name="runId">The run the webhooks report; null for auth webhooks.</param>
+    public async Task AddAsync(long? runId, IReadOnlyList<OutboxWebhook> webhooks, long now, CancellationToken cancellationToken)
     {
         foreach (var webhook in webhooks)
         {
@@ -41,7 +43,7 @@ internal sealed class WebhookOutbox : IAsyncDisposable
             _connectionRow.Value = webhook.ConnectionRowId;
             _connection.Value = webhook.ConnectionId;
             _key.Value = webhook.ProviderConfigKey;
-            _run.Value = runId;
+            _run.Value = runId is { } id ? id : DBNull.Value;
             _event.Value = webhook.Event;
             _url.Value = webhook.Url;
             _body.Value = webhook.Body;

@@ -48,6 +48,7 @@ public sealed class EnvironmentIsolationTests
         // The connect flow's browser routes: a connect session token names the environment, no secret key (ConnectFlowTests).
         ("/", "get"), ("/connect/session", "get"), ("/connect/session", "delete"), ("/oauth/connect/{providerConfigKey}", "get"),
         ("/oauth/callback", "get"), ("/api-auth/api-key/{providerConfigKey}", "post"), ("/api-auth/basic/{providerConfigKey}", "post"),
+        ("/oauth2/auth/{providerConfigKey}", "post"),
     ];
 
     [Theory]

@@ -147,7 +147,7 @@ public sealed class OpenApiTests
     private static readonly string[] PublicPaths =
     [
         "/health", "/openapi.json", "/", "/connect/session", "/oauth/connect/{providerConfigKey}", "/oauth/callback",
-        "/api-auth/api-key/{providerConfigKey}", "/api-auth/basic/{providerConfigKey}",
+        "/api-auth/api-key/{providerConfigKey}", "/api-auth/basic/{providerConfigKey}", "/oauth2/auth/{providerConfigKey}",
     ];
 
     private const string DocumentHeaderBearer = "bearerAuth";

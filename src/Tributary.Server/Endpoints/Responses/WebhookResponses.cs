@@ -20,7 +20,7 @@ internal static class WebhookResponses
 
     public static WebhookDeliveryResponse From(WebhookDelivery delivery) => new(
         delivery.Id.ToString(CultureInfo.InvariantCulture),
-        delivery.RunId.ToString(CultureInfo.InvariantCulture),
+        delivery.RunId?.ToString(CultureInfo.InvariantCulture),
         delivery.ConnectionId,
         delivery.ProviderConfigKey,
         delivery.Event,
