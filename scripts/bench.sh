@@ -62,6 +62,12 @@ fi
 dotnet build "$root/bench/Tributary.Bench.Host" -c "$configuration" -p:ArtifactsPath="$artifacts" -nologo -v:q >&2
 dotnet build "$root/bench/Tributary.Bench" -c "$configuration" -p:ArtifactsPath="$artifacts" -nologo -v:q >&2
 
+# B16 drives Nango's Node client (bench/node, lockfile committed): installed once, when node and npm are here.
+# Without them B16 is reported missing with the reason, as any figure whose step failed.
+if [[ ! -d $root/bench/node/node_modules ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+  (cd "$root/bench/node" && npm ci --no-audit --no-fund >&2)
+fi
+
 url=$given_url
 if [[ -n $pg_pid ]]; then
   if ! wait "$pg_pid"; then

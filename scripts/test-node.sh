@@ -38,7 +38,17 @@ fi
 # 2. Fixture config, a free port and a fresh secret key.
 work="$(mktemp -d "${TMPDIR:-/tmp}/tributary-node.XXXXXX")"
 mkdir -p "$work/data"
+# node-fake-oauth: the provider of suites/proxy.test.js, whose fake (node:http, started by that suite on a port of
+# its own) is named per connection through connection_config.fake_host.
 cat >"$work/tributary.yaml" <<'YAML'
+providers:
+  node-fake-oauth:
+    auth_mode: OAUTH2
+    authorization_url: http://${connectionConfig.fake_host}/oauth/authorize
+    token_url: http://${connectionConfig.fake_host}/oauth/token
+    proxy:
+      base_url: http://${connectionConfig.fake_host}/api
+
 integrations:
   node-demo:
     provider: sample-data

@@ -2,10 +2,10 @@ namespace Tributary.Bench.Functions;
 
 /// <summary>
 /// The sync functions the benchmark suite (<c>bench/Tributary.Bench</c>) drives: a no-op, a no-op that keeps its
-/// worker slot for a while, and a record writer with exact control over which records change.
+/// worker slot for a while, a record writer with exact control over which records change, and an HTTP caller.
 /// </summary>
 /// <remarks>
-/// They reach no provider. The only I/O besides the records cache is an optional UDP datagram to a loopback
+/// They reach no provider (<c>bench-http</c> calls the bench's loopback fake API). The only I/O besides the records cache is an optional UDP datagram to a loopback
 /// port named in the metadata (<c>probe_port</c>), sent on the function's first line: the benchmark takes its
 /// trigger-to-start latency from it without adding a database write to the path it measures.
 /// </remarks>
@@ -17,5 +17,7 @@ public static class BenchSyncFunctions
         [BenchNoopSyncFunction.Name] = typeof(BenchNoopSyncFunction),
         [BenchHoldSyncFunction.Name] = typeof(BenchHoldSyncFunction),
         [BenchRecordsSyncFunction.Name] = typeof(BenchRecordsSyncFunction),
+        [BenchHttpSyncFunction.Name] = typeof(BenchHttpSyncFunction),
+        [BenchPagedSyncFunction.Name] = typeof(BenchPagedSyncFunction),
     };
 }

@@ -19,16 +19,26 @@ internal sealed record BenchOptions(
     /// <summary><c>--only B5</c>: the fresh records ingest and its baselines, without the rest of the suite.</summary>
     public const string IngestOnly = "B5";
 
+    /// <summary><c>--only B13</c>: the declarative sync against its hand-written C# twin, without the rest of the suite.</summary>
+    public const string DeclarativeOnly = "B13";
+
+    /// <summary>The other scenarios <c>--only</c> runs alone (each with what it needs first): webhooks, proxy, Node client.</summary>
+    public static readonly IReadOnlyList<string> OtherOnly = ["B14", "B15", "B16"];
+
     public const string Usage = """
         usage: tributary-bench [--quick|--medium|--full] [--database sqlite|postgres|both] [--postgres-url CONN]
                                [--tributary PATH/tributary-bench-host.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
-                               [--command "how this run was started, for docs/benchmarks.md"] [--only B10|B5]
+                               [--command "how this run was started, for docs/benchmarks.md"] [--only B10|B5|B13|B14|B15|B16]
           --quick       small sizes; checks that every figure is produced (exit 1 when one is missing)
           --full        the sizes of issue 5 (1,000,000 records, 10,000 fan-out connections, 100,000 schedules)
           --postgres-url an empty PostgreSQL to use; without it the bench starts one with scripts/postgres.sh
           --only B10    only the scheduler figures (fan-out connections, then the burst, idle tick and baseline);
                         the other figures are not produced, so it cannot be combined with --write-docs
           --only B5     only the fresh ingest (the records connection, one records worker, B5 and its baselines)
+          --only B13    only the declarative rest: sync against the same sync written in C# (one records worker)
+          --only B14    the fan-out (B3, B4), then B14: the same fan-out with sync webhooks to a loopback receiver
+          --only B15    the proxy and SyncContext.Http against a loopback fake API
+          --only B16    B5's ingest, B12, then @nangohq/node's listRecords (needs node and bench/node/node_modules)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -75,9 +85,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--only":
                     only = Next();
-                    if (only != SchedulerOnly && only != IngestOnly)
+                    if (only != SchedulerOnly && only != IngestOnly && only != DeclarativeOnly && !OtherOnly.Contains(only))
                     {
-                        throw new ArgumentException($"--only accepts {SchedulerOnly} or {IngestOnly}; got '{only}'.");
+                        throw new ArgumentException($"--only accepts {SchedulerOnly}, {IngestOnly}, {DeclarativeOnly}, {string.Join(", ", OtherOnly)}; got '{only}'.");
                     }
 
                     break;

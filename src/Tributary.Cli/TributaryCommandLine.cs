@@ -22,6 +22,7 @@ public static class TributaryCommandLine
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(DeployCommand.Create(configureServices));
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(DryRunCommand.Create(configureServices));
 
         // Verbs that talk to a running server, one file per verb group (Verbs/).
         root.Subcommands.Add(TriggerCommand.Create());

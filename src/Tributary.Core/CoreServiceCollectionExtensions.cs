@@ -36,12 +36,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(new CredentialProtector(encryptionKey));
         services.AddSingleton<WorkSignal>();
+        services.AddSingleton<SchedulerSignal>();
         services.AddSingleton<SchedulerBurst>();
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<ProviderCatalogue>();
         services.AddSingleton<TokenClient>();
         services.AddSingleton<ConnectionCredentials>();
         services.AddSingleton<ProviderHttpClientFactory>();
+        services.AddSingleton<DryRun.DryRunTargets>();
         services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<SyncWorker>();

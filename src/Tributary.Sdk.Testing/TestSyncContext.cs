@@ -66,6 +66,9 @@ public sealed class TestSyncContext : SyncContext
     /// <summary>The connection's metadata; <see cref="Metadata"/> hands out copies. Replace or edit it between runs.</summary>
     public JsonObject StoredMetadata { get; set; }
 
+    /// <summary>The connection's config; <see cref="ConnectionConfig"/> hands out copies.</summary>
+    public JsonObject StoredConnectionConfig { get; set; } = [];
+
     /// <summary>What <see cref="LastSyncDate"/> reports.</summary>
     public DateTimeOffset? StoredLastSyncDate { get; set; }
 
@@ -125,6 +128,9 @@ public sealed class TestSyncContext : SyncContext
 
     /// <inheritdoc />
     public override JsonObject Metadata => (JsonObject)StoredMetadata.DeepClone();
+
+    /// <inheritdoc />
+    public override JsonObject ConnectionConfig => (JsonObject)StoredConnectionConfig.DeepClone();
 
     /// <inheritdoc />
     public override HttpClient Http => _http.Value;

@@ -44,6 +44,12 @@ public abstract class SyncContext
     /// <summary>The connection's metadata (a copy; changing it changes nothing stored).</summary>
     public abstract JsonObject Metadata { get; }
 
+    /// <summary>
+    /// The connection's config (Nango's <c>connection_config</c>: a Salesforce instance URL, a Zendesk subdomain…), a
+    /// copy; empty when the connection has none. A declarative <c>rest:</c> sync reads <c>${connectionConfig.x}</c> here.
+    /// </summary>
+    public virtual JsonObject ConnectionConfig => [];
+
     /// <summary>An HTTP client for the provider, with the connection's credentials applied.</summary>
     public abstract HttpClient Http { get; }
 

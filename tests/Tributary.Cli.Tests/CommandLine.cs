@@ -18,6 +18,16 @@ internal static class CommandLine
     public static Task<CommandRun> RunAsync(CancellationToken cancellationToken, params string[] args) =>
         RunAsync(new StringWriter(), new StringWriter(), cancellationToken, args);
 
+    /// <summary>Runs <paramref name="args"/> on <paramref name="root"/> (a host's command line, with its own functions).</summary>
+    public static async Task<CommandRun> RunAsync(RootCommand root, CancellationToken cancellationToken, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        var exitCode = await root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        return new CommandRun(exitCode, output.ToString(), error.ToString());
+    }
+
     /// <param name="output">Where stdout goes; a server verb writes to it from another thread, so pass a synchronised writer.</param>
     public static async Task<CommandRun> RunAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken, params string[] args)
     {

@@ -13,6 +13,20 @@ public abstract class ApiKeyStoreContract
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task FindEnvironment_FindsAnExistingOne_AndCreatesNothingForAnUnknownName()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var staging = await h.ApiKeys.EnsureEnvironmentAsync("staging", Token);
+
+        var found = await h.ApiKeys.FindEnvironmentAsync("staging", Token);
+        var missing = await h.ApiKeys.FindEnvironmentAsync("prod", Token);
+
+        Assert.Equal(staging, found);
+        Assert.Null(missing);
+        Assert.Null(await h.ApiKeys.FindEnvironmentAsync("prod", Token)); // the first look-up did not create it
+    }
+
+    [Fact]
     public async Task KeepConfigured_ANewConfiguredKey_RevokesThePreviousConfiguredKeyOnly()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -5,7 +5,10 @@ using Tributary.Testing;
 
 namespace Tributary.Storage.Tests;
 
-/// <summary>Cross-process wake-ups: another process's worker hears a publish; the publisher does not hear itself.</summary>
+/// <summary>
+/// Cross-process wake-ups: another process's worker hears a publish of queued runs and its scheduler a publish of
+/// started schedules; the publisher does not hear itself.
+/// </summary>
 [Trait("Category", "Postgres")]
 public sealed class PostgresRunWakeupsTests
 {
@@ -17,8 +20,10 @@ public sealed class PostgresRunWakeupsTests
         await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token);
         using var signalA = new WorkSignal();
         using var signalB = new WorkSignal();
-        using var a = new PostgresRunWakeups(database.Database, signalA, TimeProvider.System, NullLogger<PostgresRunWakeups>.Instance);
-        using var b = new PostgresRunWakeups(database.Database, signalB, TimeProvider.System, NullLogger<PostgresRunWakeups>.Instance);
+        using var schedulerA = new SchedulerSignal();
+        using var schedulerB = new SchedulerSignal();
+        using var a = new PostgresRunWakeups(database.Database, signalA, schedulerA, TimeProvider.System, NullLogger<PostgresRunWakeups>.Instance);
+        using var b = new PostgresRunWakeups(database.Database, signalB, schedulerB, TimeProvider.System, NullLogger<PostgresRunWakeups>.Instance);
         await a.StartAsync(Token);
         await b.StartAsync(Token);
         try
@@ -33,6 +38,14 @@ public sealed class PostgresRunWakeupsTests
 
             Assert.True(await signalB.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System, Token), "the other process was not woken");
             Assert.False(await signalA.WaitAsync(TimeSpan.FromMilliseconds(500), TimeProvider.System, Token), "the publisher woke itself");
+            Assert.False(await schedulerB.WaitAsync(TimeSpan.FromMilliseconds(200), TimeProvider.System, Token), "queued runs woke a scheduler");
+
+            // Started schedules wake the other process's scheduler, not its worker (and not the publisher).
+            await a.PublishSchedulesAsync(Token);
+
+            Assert.True(await schedulerB.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System, Token), "the other scheduler was not woken");
+            Assert.False(await signalB.WaitAsync(TimeSpan.FromMilliseconds(300), TimeProvider.System, Token), "started schedules woke a worker");
+            Assert.False(await schedulerA.WaitAsync(TimeSpan.FromMilliseconds(300), TimeProvider.System, Token), "the publisher woke its own scheduler");
         }
         finally
         {

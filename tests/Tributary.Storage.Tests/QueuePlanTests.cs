@@ -63,6 +63,45 @@ public sealed class QueuePlanTests
         Assert.DoesNotContain("runs_by_sync", plan, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task SchedulerDueRead_WalksTheDueIndexInOrder_WithoutSortingTiedSchedules(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        var connection = await h.CreateConnectionAsync("burst", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+
+        // What a mass start leaves behind: 20,000 started schedules that share one next_due_at. With the due index
+        // on next_due_at alone, a batch had to read every tied row and sort them by id to keep the first 1,000.
+        var series = dialect == TestDialect.Postgres
+            ? "generate_series(1, 20000) AS n(i)"
+            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n) AS n";
+        await using (var many = db.Command($"""
+            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
+            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
+            FROM syncs s, {series} WHERE s.id = @sync
+            """).With("sync", sync.Id))
+        {
+            await many.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var analyze = db.Command("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlRunQueueStore.DueSqlForPlan).With("now", 0L).With("limit", 1000L);
+
+        var plan = string.Join("\n", await PlanAsync(command));
+
+        Assert.Contains("syncs_due", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand command)
     {
         var plan = new List<string>();

@@ -24,6 +24,9 @@ internal sealed class StaticPageServer : IAsyncDisposable
 
     public Uri Page { get; }
 
+    /// <summary>The server's root, as a client's host.</summary>
+    public Uri Root => new(Page, "/");
+
     public static async Task<StaticPageServer> StartAsync(byte[] page, CancellationToken cancellationToken)
     {
         var port = FreePort();
@@ -31,12 +34,17 @@ internal sealed class StaticPageServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        app.MapGet("/page", (HttpContext http) =>
+        Task Answer(HttpContext http)
         {
             http.Response.ContentType = "application/json; charset=utf-8";
             http.Response.ContentLength = page.Length;
             return http.Response.Body.WriteAsync(page, http.RequestAborted).AsTask();
-        });
+        }
+
+        app.MapGet("/page", Answer);
+
+        // Where a Nango client asks for records (B16 points @nangohq/node's host here): the same page on every call.
+        app.MapGet("/records", Answer);
         await app.StartAsync(cancellationToken);
         return new StaticPageServer(app, new Uri($"http://127.0.0.1:{port}/page"));
     }

@@ -63,6 +63,10 @@ internal sealed class BenchApi : IDisposable
             ["syncs"] = new JsonArray([.. syncs.Select(s => (JsonNode)JsonValue.Create(s))]),
         }, cancellationToken);
 
+    /// <summary><c>PATCH /environment/webhook-settings</c> (B14 turns webhooks on, then off again).</summary>
+    public Task<JsonNode> PatchWebhookSettingsAsync(JsonObject settings, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Patch, "environment/webhook-settings", settings, cancellationToken);
+
     public Task<JsonNode> GetRunAsync(string runId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"runs/{runId}", null, cancellationToken);
 
@@ -120,6 +124,23 @@ internal sealed class BenchApi : IDisposable
         using var response = await _http.GetAsync(uri, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         response.EnsureSuccessStatusCode();
+        return body;
+    }
+
+    /// <summary><c>GET /proxy/{endpoint}</c> to <paramref name="baseUrl"/> (<c>Base-Url-Override</c>), the answer read to its end (B15).</summary>
+    public async Task<byte[]> ProxyGetAsync(string integration, string connectionId, Uri baseUrl, string endpoint, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "proxy/" + endpoint);
+        request.Headers.Add("Connection-Id", connectionId);
+        request.Headers.Add("Provider-Config-Key", integration);
+        request.Headers.Add("Base-Url-Override", baseUrl.AbsoluteUri);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"GET /proxy/{endpoint} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+        }
+
         return body;
     }
 

@@ -153,6 +153,29 @@ internal static class DocsWriter
           of 1,000, each record a `JsonObject`) against raw `HttpClient` GETs of the same endpoint (bytes, `next_cursor`
           scanned), same server and run, raw and client alternated twice, the better pass of each. Heap: the bench
           process's managed heap sampled on each page, peak over the whole read against peak over its first tenth.
+        - **B13** — a declarative `rest:` sync (offset pagination, pages of 1,000) reads N items of the fake providers'
+          offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
+          written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
+          best of each, items over each run's own start-to-finish time.
+        - **B14** — webhooks (issue 12): after B4, `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in
+          the bench process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`;
+          the fan-out is triggered again and a fresh worker of B4's shape drains it. Delivered: distinct bodies received
+          whose `tributaryRunId` is a run of that batch (repeats and other runs' webhooks are counted in the note, not in
+          the figure), which must equal the batch's run count (one webhook per no-op run). Rate: POSTs ÷ (last − first
+          received) at the receiver; baseline: the same bodies POSTed from the bench process by 16 loops (the delivery
+          workers' default concurrency) to the same receiver, measured the same way. Drain: B4's measure on this batch,
+          against B4 of the same run. Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
+        - **B15** — provider calls (issue 10) against a fake API in the bench process (bare Kestrel answering `GET /items`
+          with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
+          (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are
+          the proxy's p50 and p99 minus the direct call's. `SyncContext.Http`: a `bench-http` run makes N GETs of the fake
+          through `context.Http` (4 in flight, every answer read); rate = N ÷ (finish − attempt start); baseline: a bare
+          `HttpClient` in the bench process making the same N GETs with the same concurrency.
+        - **B16** — Nango's Node client (issue 14): `bench/node/list-records.mjs` (`@nangohq/node` 0.71.10, installed by
+          `scripts/bench.sh` with `npm ci`) pages the B5 dataset with `listRecords`; node times its own paging loop. At
+          `limit=1000` every page, in records/s, next to B12's client in records/s; at `limit=100` up to 2,000 pages, in
+          pages/s, next to the same script paging a bare Kestrel server that answers a pre-built page of the same bytes.
+          Without `node` (or `bench/node/node_modules`) the figure is missing and the step's failure says why.
         - Single measured pass per figure (latency figures are percentiles over many samples). Expect ±15% between
           runs on a shared machine; the ratios move less than the absolute numbers.
 

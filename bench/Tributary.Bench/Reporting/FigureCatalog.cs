@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tributary.Bench.Scenarios;
 
 namespace Tributary.Bench.Reporting;
 
@@ -49,7 +50,16 @@ internal static class FigureCatalog
     public static readonly FigureSpec B11Small = new("B11.peak_small", p => $"B11 worker peak RSS after one run saving {N(p.SmallRecords)} records", "MB", Target.None, "—");
     public static readonly FigureSpec B11Large = new("B11.peak_large", p => $"B11 the same worker's peak RSS after it also saved {N(p.Records)} records in one run", "MB", Target.AtMostTimesBaseline(1.25), "peak after the small run");
     public static readonly FigureSpec B12Client = new("B12.client", p => $"B12 Tributary.Client reading {N(p.Records)} records as IAsyncEnumerable, pages of 1,000", "pages/s", Target.AtLeastShareOfBaseline(0.9), "raw HttpClient paging of the same endpoint");
+    public static readonly FigureSpec B13Declarative = new("B13.declarative", p => $"B13 declarative rest: sync of {N(DeclarativeScenario.Items(p))} items from a fake offset-paged API", "records/s", Target.AtLeastShareOfBaseline(0.8), "the hand-written C# function reading the same API, same run");
     public static readonly FigureSpec B12Heap = new("B12.heap", p => "B12 the client's managed heap, peak over the whole read", "MB", Target.AtMostTimesBaseline(1.5), "peak over the first tenth of the pages");
+    public static readonly FigureSpec B14Delivered = new("B14.delivered", p => "B14 the B4 fan-out again with on_sync_completion_always: sync webhooks delivered, counted at the receiver", "webhooks", Target.EqualsBaseline(), "expected: one per run of the fan-out");
+    public static readonly FigureSpec B14Rate = new("B14.rate", p => "B14 webhook delivery rate, first to last POST received", "webhooks/s", Target.AtLeastShareOfBaseline(0.5), "bare POSTs of the same bodies, same receiver, one process, same concurrency (16)");
+    public static readonly FigureSpec B14Drain = new("B14.drain", p => $"B14 draining the {N(p.FanoutConnections)} no-op runs with webhooks on (fresh worker, 200 slots)", "runs/s", Target.AtLeastShareOfBaseline(0.9), "B4 of this run (webhooks off)");
+    public static readonly FigureSpec B15ProxyP50 = new("B15.proxy_p50", p => "B15 GET /proxy/… to a loopback fake API: p50 added over calling the fake directly", "ms", Target.AtMost(1, "ms"), "direct call, same client, p50");
+    public static readonly FigureSpec B15ProxyP99 = new("B15.proxy_p99", p => "B15 same: p99 added", "ms", Target.AtMost(5, "ms"), "direct call, same client, p99");
+    public static readonly FigureSpec B15ContextHttp = new("B15.context_http", p => "B15 a run's GETs through SyncContext.Http to the fake", "requests/s", Target.AtLeastShareOfBaseline(0.8), "bare HttpClient, same GETs and concurrency, bench process");
+    public static readonly FigureSpec B16NodeLimit1000 = new("B16.node_limit1000", p => $"B16 @nangohq/node listRecords paging {N(p.Records)} records, limit=1000", "records/s", Target.None, "B12's Tributary.Client, same dataset (records/s)");
+    public static readonly FigureSpec B16NodeLimit100 = new("B16.node_limit100", p => "B16 @nangohq/node listRecords, limit=100", "pages/s", Target.None, "the same node client against bare Kestrel answering a pre-built page of the same bytes");
 
     public static IReadOnlyList<FigureSpec> All { get; } =
     [
@@ -57,7 +67,8 @@ internal static class FigureCatalog
         B5Ingest, B5Minimal, B6Resave, B6Rewritten, B7Resave, B7Cursor, B8Single, B8Raw, B8SingleLimit, B8Page1000,
         B8ConcurrentP99, B8P99Ratio, B8Concurrent,
         B9Small, B9Medium, B9Large, B9Growth, B10Idle, B10IdleCpu, B10Burst, B10Batch,
-        B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large, B12Client, B12Heap,
+        B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large, B12Client, B12Heap, B13Declarative,
+        B14Delivered, B14Rate, B14Drain, B15ProxyP50, B15ProxyP99, B15ContextHttp, B16NodeLimit1000, B16NodeLimit100,
     ];
 
     private static string N(int value) => value.ToString("#,0", CultureInfo.InvariantCulture);

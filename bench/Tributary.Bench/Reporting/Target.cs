@@ -24,6 +24,12 @@ internal sealed record Target(string Text, Func<double, double?, bool>? Check, F
         (_, ratio) => ratio <= times,
         (_, ratio) => ratio is { } r ? $"{Format(r)}× baseline, {Format(r / times)}× the limit" : "no baseline");
 
+    /// <summary>A count that must equal its baseline (the expected count), neither fewer nor more.</summary>
+    public static Target EqualsBaseline() => new(
+        "= baseline (expected)",
+        (_, ratio) => ratio == 1,
+        (value, ratio) => ratio is { } r ? $"{Format(value)}, {Format(Math.Abs(r - 1) * 100)}% {(r < 1 ? "short of" : "over")} the expected count" : "no expected count");
+
     public static Target AtLeastOrShare(double floor, string unit, double share) => new(
         $"≥ {Format(floor)} {unit} or ≥ {share * 100:0}% of baseline",
         (value, ratio) => value >= floor || ratio >= share,

@@ -11,11 +11,13 @@ internal static class BenchNames
     public const string Records = "records";
     public const string Hold = "hold";
     public const string Noop = "noop";
+    public const string Http = "http";
     public const string ItemModel = "Item";
     public const string LatencyConnection = "lat";
     public const string RecordsConnection = "rec";
     public const string SmallConnection = "small";
     public const string BaselineConnection = "base";
+    public const string HttpConnection = "http";
 
     public static string Load(int index) => "load-" + index.ToString("000", CultureInfo.InvariantCulture);
 
@@ -38,6 +40,7 @@ internal static class BenchNames
         AppendSync(writer, Probe, "bench-noop", "Probe");
         AppendSync(writer, Records, "bench-records", ItemModel);
         AppendSync(writer, Hold, "bench-hold", "Probe");
+        AppendSync(writer, Http, "bench-http", "Probe");
         writer.AppendLine($"  {Fanout}:");
         writer.AppendLine("    provider: bench");
         writer.AppendLine("    syncs:");
@@ -46,6 +49,7 @@ internal static class BenchNames
             AppendSync(writer, sync, "bench-noop", "Probe");
         }
 
+        DeclarativeScenario.AppendConfig(writer);
         return writer.ToString();
     }
 

@@ -15,7 +15,7 @@ namespace Tributary.Bench.Scenarios;
 ///    queue baselines (they need a queue nobody else claims from); then an idle server for its CPU.
 /// A failing step is logged and the suite goes on; its figures are then missing, which the quick profile reports.
 /// </summary>
-internal sealed class DatabaseRun
+internal sealed partial class DatabaseRun
 {
     private readonly BenchContext _context;
     private readonly List<string> _failures = [];
@@ -35,9 +35,20 @@ internal sealed class DatabaseRun
             return;
         }
 
+        if (_context.Options.Only == BenchOptions.DeclarativeOnly)
+        {
+            await DeclarativeOnlyAsync(cancellationToken);
+            return;
+        }
+
         if (_context.Options.Only == BenchOptions.IngestOnly)
         {
             await IngestOnlyAsync(cancellationToken);
+            return;
+        }
+
+        if (await NewFiguresOnlyAsync(cancellationToken))
+        {
             return;
         }
 
@@ -68,11 +79,13 @@ internal sealed class DatabaseRun
         using var api = _context.Api(apiServer);
         string? batchId = null;
         await StepAsync("B3", async () => batchId = await FanoutScenario.TriggerAsync(_context, api, cancellationToken), cancellationToken);
-        await using (var worker = await _context.StartServerAsync("worker", Math.Max(200, _context.Profile.HoldHigh + 16), "worker-drain", cancellationToken))
+        await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken))
         {
             await StepAsync("B4", () => FanoutScenario.DrainAsync(_context, batchId ?? throw new InvalidOperationException("B3 did not run."), cancellationToken), cancellationToken);
             await StepAsync("B11 concurrent", () => MemoryScenario.ConcurrentRunsAsync(_context, api, worker, cancellationToken), cancellationToken);
         }
+
+        await StepAsync("B14", () => WebhooksAsync(api, cancellationToken), cancellationToken);
 
         // One fresh worker for the records: its peak RSS (a high-water mark) after the small run, then after the big one.
         await using (var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken))
@@ -94,8 +107,12 @@ internal sealed class DatabaseRun
             }, cancellationToken);
             await StepAsync("B8", async () => lastCursor = await ReadScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
             await StepAsync("B12", () => ClientReadScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
+            await StepAsync("B15", () => ProxyScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
+            await StepAsync("B16", () => NodeClientScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
             await StepAsync("B6", () => RecordsScenario.UnchangedAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
             await StepAsync("B7", () => RecordsScenario.TenPercentAsync(_context, api, Required(lastCursor), cancellationToken), cancellationToken);
+
+            await StepAsync("B13", () => DeclarativeScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
 
             // The same worker's scheduler queues the burst while its 16 slots drain runs, as a production worker would.
             await StepAsync("B10 burst", () => SchedulerScenario.BurstAsync(_context, api, cancellationToken), cancellationToken);
@@ -110,6 +127,15 @@ internal sealed class DatabaseRun
         await Setup.CreateRecordsConnectionsAsync(_context, api, cancellationToken);
         await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
         await StepAsync("B5", () => RecordsScenario.FreshAsync(_context, api, cancellationToken), cancellationToken);
+    }
+
+    /// <summary><c>--only B13</c>: the declarative sync against its hand-written twin, on a records worker.</summary>
+    private async Task DeclarativeOnlyAsync(CancellationToken cancellationToken)
+    {
+        await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
+        using var api = _context.Api(apiServer);
+        await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
+        await StepAsync("B13", () => DeclarativeScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>--only B10</c>: the fan-out connections, then B10 as the full suite measures it (same worker shape).</summary>

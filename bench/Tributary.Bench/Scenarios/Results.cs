@@ -15,6 +15,9 @@ internal sealed class Results
 
     public void SetBaseline(FigureSpec spec, double baseline) => _baselines[spec.Name] = baseline;
 
+    /// <summary>A figure measured earlier in this run, as the baseline of a later one (B14 against B4).</summary>
+    public double? Value(FigureSpec spec) => _values.TryGetValue(spec.Name, out var entry) ? entry.Value : null;
+
     public void EmitTo(FigureSink sink, string database)
     {
         foreach (var spec in FigureCatalog.All)

@@ -8,7 +8,8 @@ namespace Tributary.Cli.Verbs;
 
 /// <summary>
 /// Follows runs until each is over: a live line (state, records per model, elapsed) on a terminal, one line per change
-/// of state elsewhere, then the final table or JSON. The exit code says whether every run succeeded.
+/// of state or counts elsewhere (a pipe, a CI log: at most one per poll), then the final table or JSON. The exit code
+/// says whether every run succeeded.
 /// </summary>
 internal static class RunFollower
 {
@@ -95,13 +96,15 @@ internal static class RunFollower
     {
         foreach (var run in runs)
         {
-            if (printed.TryGetValue(run.Id, out var state) && state == run.State)
+            // A run's counts are saved with each batch it writes, so a running run's line grows as it goes.
+            var progress = $"{run.State}: {RunView.Counts(run.Result)}";
+            if (printed.TryGetValue(run.Id, out var last) && last == progress)
             {
                 continue;
             }
 
-            printed[run.Id] = run.State;
-            var line = $"run {run.Id} {run.State}: {RunView.Counts(run.Result)} ({RunView.Seconds(TimeProvider.System.GetElapsedTime(started))})";
+            printed[run.Id] = progress;
+            var line = $"run {run.Id} {progress} ({RunView.Seconds(TimeProvider.System.GetElapsedTime(started))})";
 
             // With --json the progress goes to stderr, so stdout stays one JSON document.
             if (call.Json)

@@ -12,7 +12,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
     private static readonly string[] RootKeys = ["functions", "integrations", "providers"];
     private static readonly string[] IntegrationKeys =
         ["provider", "display_name", "base_url", "client_id", "client_secret_env", "client_secret_file", "scopes", "syncs"];
-    private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes"];
+    private static readonly string[] SyncKeys = ["function", "models", "frequency", "auto_start", "sync_type", "track_deletes", "rest"];
 
     private static readonly string[] OAuthClientKeys = ["client_secret_env", "client_secret_file", "scopes"];
 
@@ -122,7 +122,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         var displayName = fields.OptionalString("display_name");
         var baseUrl = ReadBaseUrl(fields);
         var oauthClient = ReadOAuthClient(fields);
-        var syncs = fields.Find("syncs") is { } syncsEntry ? ReadSyncs(syncsEntry) : [];
+        var syncs = fields.Find("syncs") is { } syncsEntry ? ReadEach(syncsEntry, e => ReadSync(e, entry.Key)) : [];
         return provider is null ? null : new IntegrationConfig(entry.Key, provider, displayName, baseUrl, syncs) { OAuthClient = oauthClient };
     }
 
@@ -206,9 +206,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         return text;
     }
 
-    private List<SyncConfigDefinition> ReadSyncs(ConfigEntry entry) => ReadEach(entry, ReadSync);
-
-    private SyncConfigDefinition? ReadSync(ConfigEntry entry)
+    private SyncConfigDefinition? ReadSync(ConfigEntry entry, string integrationKey)
     {
         if (ConfigNames.CheckSyncName(entry.Key) is { } problem)
         {
@@ -221,11 +219,18 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
         }
 
         var fields = MappingFields.Read(mapping, entry.Path, entry.KeyLine, SyncKeys, errors);
-        var function = fields.RequiredString("function");
+        // Read first, so that a sync missing everything reports function, models, frequency in that order.
+        var function = fields.Find("rest") is null ? fields.RequiredString("function") : null;
         var models = ReadModels(fields);
         var (frequency, interval) = ReadFrequency(fields);
         var autoStart = fields.Boolean("auto_start", defaultValue: true);
         var syncType = ReadSyncType(fields);
+        RestSyncDefinition? rest = null;
+        if (fields.Find("rest") is { } restEntry)
+        {
+            (function, rest) = ReadRest(fields, restEntry, models, syncType, integrationKey, entry.Key);
+        }
+
         var trackDeletes = fields.Boolean("track_deletes", defaultValue: false);
 
         // Nango's deploy validation refuses this combination; an incremental run never sees every
@@ -238,16 +243,34 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
                 "Track deletes is not supported for incremental syncs (set sync_type: full, or remove track_deletes)");
         }
 
-        if (function is null || models is null || frequency is null || autoStart is null || syncType is null || trackDeletes is null)
+        if (function is null || (rest is null && fields.Find("rest") is not null) || models is null || frequency is null || autoStart is null || syncType is null || trackDeletes is null)
         {
             return null;
         }
 
         return new SyncConfigDefinition(entry.Key, function, models, frequency, interval, autoStart.Value, syncType.Value, trackDeletes.Value)
         {
-            FunctionLine = fields.LineOf("function"),
-            FunctionPath = fields.PathOf("function"),
+            FunctionLine = fields.LineOf(rest is null ? "function" : "rest"),
+            FunctionPath = fields.PathOf(rest is null ? "function" : "rest"),
+            Rest = rest,
         };
+    }
+
+    /// <summary>
+    /// A sync runs a function or a <c>rest:</c> block, never both. A <c>rest:</c> sync gets the function name
+    /// <c>rest:integration/sync</c>, which <see cref="Declarative.DeclarativeFunctions"/> registers.
+    /// </summary>
+    private (string? Function, RestSyncDefinition? Block) ReadRest(
+        MappingFields fields, ConfigEntry restEntry, List<string>? models, SyncType? syncType, string integrationKey, string syncName)
+    {
+        if (fields.Find("function") is not null)
+        {
+            errors.Add(fields.LineOf("function"), fields.PathOf("function"), "give function or rest, not both (rest: runs without a function)");
+            return (null, null);
+        }
+
+        var rest = new RestBlockReader(errors).Read(restEntry, models, syncType);
+        return (Declarative.DeclarativeFunctions.NameOf(integrationKey, syncName), rest);
     }
 
     private List<string>? ReadModels(MappingFields fields)

@@ -78,6 +78,11 @@ internal sealed class EngineSyncContext : SyncContext
 
     public override string ConnectionId => _target.Connection.ConnectionId;
 
+    /// <summary>The connection's config (Nango's <c>connection_config</c>) as the credentials carry it.</summary>
+    internal JsonObject StoredConnectionConfig { get; init; } = [];
+
+    public override JsonObject ConnectionConfig => (JsonObject)StoredConnectionConfig.DeepClone();
+
     public override string ProviderConfigKey => _target.Connection.ProviderConfigKey;
 
     public override string Provider => _target.Connection.Provider;

@@ -42,6 +42,16 @@ public sealed class ProviderHttpClientFactory : IDisposable
     }
 
     /// <summary>
+    /// A run's handler chain on its own, for a caller that puts its own client or handlers around it (a dryrun wraps it
+    /// in the function's test context with a call log and a response recorder); the caller disposes it.
+    /// </summary>
+    public HttpMessageHandler CreateHandler(FreshCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        return BuildChain(credentials, ProviderRetryOptions.Runs, null, null);
+    }
+
+    /// <summary>
     /// The proxy's pipeline for one call: the same chain as a run's (no run log), as an invoker that hands the answer
     /// back as soon as its headers arrive, so the body streams. Retries only when the request asks
     /// (<see cref="ProviderRetryHandler.RetriesOption"/>); the response must be disposed by the caller.

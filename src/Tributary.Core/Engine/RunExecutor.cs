@@ -301,7 +301,10 @@ public sealed class RunExecutor
         log.UseScrubber(SecretScrubber.FromCredentials(credentials.Credentials.ToJsonString()));
         using var http = _httpClients.Create(credentials, target.Integration.BaseUrl, log, _metrics);
         var functionLogger = new RunLogLogger(log, _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}"));
-        var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken, log, _metrics, credentials.Provider?.Proxy.Paginate);
+        var context = new EngineSyncContext(target, _records, _checkpoints, counts, http, functionLogger, _timeProvider, cancellationToken, log, _metrics, credentials.Provider?.Proxy.Paginate)
+        {
+            StoredConnectionConfig = credentials.ConnectionConfig,
+        };
         log.Info($"Running function {target.Config.Function} for sync {target.Sync.Name} ({target.Sync.Variant}) of connection {target.Connection.ConnectionId}.");
         await using (var scope = _scopes.CreateAsyncScope())
         {

@@ -3,18 +3,21 @@ using Tributary.Core.Ports;
 namespace Tributary.Core.Engine;
 
 /// <summary>
-/// Wakes workers after runs were queued (or a connection's syncs became due): this process's idle workers through
-/// <see cref="WorkSignal"/>, and those of other processes sharing the database through <see cref="IRunWakeups"/>.
-/// Call it after the queueing transaction committed, so a woken worker finds the runs.
+/// Wakes workers after runs were queued (or a connection's syncs became due), and schedulers after schedules were
+/// started: this process's through <see cref="WorkSignal"/> and <see cref="SchedulerSignal"/>, those of other
+/// processes sharing the database through <see cref="IRunWakeups"/>. Call it after the transaction committed, so a
+/// woken worker or scheduler finds what it was woken for.
 /// </summary>
 public sealed class RunWakeups
 {
     private readonly WorkSignal _signal;
+    private readonly SchedulerSignal _scheduler;
     private readonly IRunWakeups _others;
 
-    public RunWakeups(WorkSignal signal, IRunWakeups others)
+    public RunWakeups(WorkSignal signal, SchedulerSignal scheduler, IRunWakeups others)
     {
         _signal = signal;
+        _scheduler = scheduler;
         _others = others;
     }
 
@@ -22,5 +25,12 @@ public sealed class RunWakeups
     {
         _signal.Notify();
         await _others.PublishAsync(cancellationToken);
+    }
+
+    /// <summary>Schedules were started: the scheduler queues the due ones now rather than at its next tick.</summary>
+    public async Task WakeSchedulersAsync(CancellationToken cancellationToken)
+    {
+        _scheduler.Notify();
+        await _others.PublishSchedulesAsync(cancellationToken);
     }
 }

@@ -26,6 +26,13 @@ public sealed class SyncFunctionRegistry
         _functions[name] = new RegisteredFunction(name, type, models, assemblyFile);
     }
 
+    /// <summary>Registers a function built by <paramref name="factory"/> for each run, e.g. a <c>rest:</c> sync's executor.</summary>
+    public void Register(string name, IReadOnlyList<string> models, Func<IServiceProvider, ISyncFunction> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _functions[name] = new RegisteredFunction(name, typeof(ISyncFunction), models, null) { Factory = factory };
+    }
+
     public void Register(Type type)
     {
         var attribute = type.GetCustomAttribute<SyncFunctionAttribute>()
@@ -44,7 +51,7 @@ public sealed class SyncFunctionRegistry
             throw new InvalidOperationException($"No sync function named '{name}' is registered. Known: {string.Join(", ", _functions.Keys.Order(StringComparer.Ordinal))}.");
         }
 
-        return (ISyncFunction)ActivatorUtilities.CreateInstance(services, function.Type);
+        return function.Factory is { } factory ? factory(services) : (ISyncFunction)ActivatorUtilities.CreateInstance(services, function.Type);
     }
 }
 
@@ -53,6 +60,9 @@ public sealed class SyncFunctionRegistry
 /// <param name="AssemblyFile">The assembly file it was loaded from by path (<c>functions:</c>), or null.</param>
 public sealed record RegisteredFunction(string Name, Type Type, IReadOnlyList<string> Models, string? AssemblyFile)
 {
+    /// <summary>Builds the function instead of <see cref="Type"/>'s constructor, when set (a <c>rest:</c> sync).</summary>
+    public Func<IServiceProvider, ISyncFunction>? Factory { get; init; }
+
     /// <summary>How errors name where the function comes from.</summary>
-    public string Origin => AssemblyFile ?? Type.Assembly.GetName().Name ?? Type.FullName ?? Name;
+    public string Origin => Factory is not null ? "rest:" : AssemblyFile ?? Type.Assembly.GetName().Name ?? Type.FullName ?? Name;
 }

@@ -5,23 +5,26 @@ using Tributary.Core.Ports;
 namespace Tributary.Core.Engine;
 
 /// <summary>
-/// Turns due schedules into queued runs, a bounded batch per transaction, on a fixed tick. After an outage all
-/// due schedules fire once (missed slots are skipped, never replayed).
+/// Turns due schedules into queued runs, a bounded batch per transaction, every tick interval and at once when
+/// schedules are started (<see cref="SchedulerSignal"/>). After an outage all due schedules fire once (missed slots
+/// are skipped, never replayed).
 /// </summary>
 public sealed class SyncScheduler
 {
     private readonly IRunQueueStore _runs;
     private readonly RunWakeups _wakeups;
     private readonly SchedulerBurst _burst;
+    private readonly SchedulerSignal _signal;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncScheduler> _logger;
 
-    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, SchedulerBurst burst, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
+    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, SchedulerBurst burst, SchedulerSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
     {
         _runs = runs;
         _wakeups = wakeups;
         _burst = burst;
+        _signal = signal;
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -63,8 +66,9 @@ public sealed class SyncScheduler
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.SchedulerInterval, _timeProvider);
-        do
+        // The next tick comes an interval after this one ended, or at once when schedules are started. Each tick
+        // reads what is due now, so a poke during a tick costs one extra (usually empty) tick, never a missed one.
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -74,19 +78,19 @@ public sealed class SyncScheduler
             {
                 _logger.LogWarning(ex, "Scheduler tick failed; the next tick retries.");
             }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            try
+            {
+                await _signal.WaitAsync(_options.SchedulerInterval, _timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 }

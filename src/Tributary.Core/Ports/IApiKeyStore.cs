@@ -7,6 +7,9 @@ public interface IApiKeyStore
 {
     Task<EnvironmentInfo> EnsureEnvironmentAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>The environment of this name, or null; a read only (a dryrun must not create one).</summary>
+    Task<EnvironmentInfo?> FindEnvironmentAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>The live (not revoked) key with this SHA-256 hash, with the hash as stored, or null.</summary>
     Task<StoredApiKey?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken);
 

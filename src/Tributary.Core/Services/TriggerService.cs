@@ -89,7 +89,8 @@ public sealed class TriggerService
         }
         else
         {
-            await _wakeups.WakeAsync(cancellationToken);
+            // Started schedules whose slot is past are due now: the scheduler queues them without waiting a tick.
+            await _wakeups.WakeSchedulersAsync(cancellationToken);
         }
 
         return changed;

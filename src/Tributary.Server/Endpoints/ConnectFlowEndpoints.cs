@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Connect;
+using Tributary.Core.Errors;
 using Tributary.Core.Providers;
 using Tributary.Server.Connect;
 using Tributary.Server.Http;
@@ -45,20 +46,49 @@ internal static class ConnectFlowEndpoints
 
     private static async Task OAuthConnectAsync(HttpContext context)
     {
-        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        var query = context.Request.Query;
+        var key = (string)context.Request.RouteValues["providerConfigKey"]!;
+        var webSocketClientId = One(query, "ws_client_id");
+        var (session, authError) = await ConnectSessionAuth.TryAuthenticateAsync(context);
+        if (session is null)
         {
+            await FailOAuthConnectAsync(context, webSocketClientId, key, authError!);
             return;
         }
 
-        var query = context.Request.Query;
-        var start = new OAuthStart(
-            ConnectUrls.Callback(context),
-            Bracketed(query, "params"),
-            Bracketed(query, "authorization_params"),
-            query["ws_client_id"] is { Count: 1 } ws ? ws.ToString() : null);
-        var key = (string)context.Request.RouteValues["providerConfigKey"]!;
-        var url = await context.RequestServices.GetRequiredService<ConnectFlowService>().StartOAuthAsync(session, key, start, context.RequestAborted);
+        var start = new OAuthStart(ConnectUrls.Callback(context), Bracketed(query, "params"), Bracketed(query, "authorization_params"), webSocketClientId);
+        Uri url;
+        try
+        {
+            url = await context.RequestServices.GetRequiredService<ConnectFlowService>().StartOAuthAsync(session, key, start, context.RequestAborted);
+        }
+        catch (TributaryException ex) when (webSocketClientId is not null)
+        {
+            await FailOAuthConnectAsync(context, webSocketClientId, key, ApiErrorMapping.ToApiError(ex));
+            return;
+        }
+
         context.Response.Redirect(url.AbsoluteUri);
+    }
+
+    /// <summary>
+    /// A flow that cannot start. Called without <c>ws_client_id</c> (a plain HTTP client), the JSON error as everywhere.
+    /// From <c>@nangohq/frontend</c>'s popup, as Nango does: the error goes to the SDK's WebSocket, so its promise
+    /// rejects instead of waiting forever, and the popup shows the error page.
+    /// </summary>
+    private static async Task FailOAuthConnectAsync(HttpContext context, string? webSocketClientId, string key, ApiError error)
+    {
+        if (webSocketClientId is null)
+        {
+            await JsonResponses.ErrorAsync(context, error);
+            return;
+        }
+
+        var message = WebSocketErrors.From(key, null, error.Code, error.TopLevelMessage);
+        await context.RequestServices.GetRequiredService<ConnectWebSockets>().NotifyAsync(webSocketClientId, message, context.RequestAborted);
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(CallbackPage.Render(error.Code), context.RequestAborted);
     }
 
     private static async Task OAuthCallbackAsync(HttpContext context)
@@ -66,22 +96,20 @@ internal static class ConnectFlowEndpoints
         var query = context.Request.Query;
         var callback = new OAuthCallback(One(query, "state"), One(query, "code"), One(query, "error"), One(query, "error_description"), ConnectUrls.Callback(context));
         var outcome = await context.RequestServices.GetRequiredService<ConnectFlowService>().CompleteOAuthAsync(callback, context.RequestAborted);
-        var message = outcome.Success
-            ? new JsonObject
+        var message = outcome switch
+        {
+            { Success: true } => new JsonObject
             {
                 ["message_type"] = "success",
                 ["provider_config_key"] = outcome.ProviderConfigKey,
                 ["connection_id"] = outcome.ConnectionId,
                 ["is_pending"] = false,
-            }
-            : new JsonObject
-            {
-                ["message_type"] = "error",
-                ["provider_config_key"] = outcome.ProviderConfigKey,
-                ["connection_id"] = outcome.ConnectionId,
-                ["error_type"] = outcome.ErrorType,
-                ["error_desc"] = outcome.ErrorDescription,
-            };
+            },
+            // A known state without a code: the provider sent the user back with an error (consent denied, say).
+            { ProviderConfigKey: not null } when string.IsNullOrEmpty(callback.Code) =>
+                WebSocketErrors.ProviderSentNoCode(outcome.ProviderConfigKey, outcome.ConnectionId, callback.Error, callback.ErrorDescription),
+            _ => WebSocketErrors.From(outcome.ProviderConfigKey, outcome.ConnectionId, outcome.ErrorType!, outcome.ErrorDescription ?? outcome.ErrorType!),
+        };
         await context.RequestServices.GetRequiredService<ConnectWebSockets>().NotifyAsync(outcome.WebSocketClientId, message, context.RequestAborted);
         context.Response.StatusCode = outcome.Success ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
         context.Response.ContentType = "text/html; charset=utf-8";

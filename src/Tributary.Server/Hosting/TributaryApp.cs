@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Configuration;
+using Tributary.Core.Declarative;
 using Tributary.Core.Engine;
-using Tributary.Core.Providers;
 using Tributary.Core.Records;
 using Tributary.Core.Services;
 using Tributary.Core.Webhooks;
@@ -103,9 +103,9 @@ public static class TributaryApp
             // before the database is touched, that every sync's function resolves and lists its models.
             config = File.Exists(options.ConfigPath) ? ConfigLoader.LoadFile(options.ConfigPath) : ConfigLoader.Demo;
             var loaded = FunctionAssemblyLoader.RegisterAll(config, registry);
-            // Every role needs the file's providers, not only the roles that deploy: a worker refreshes tokens and
-            // builds request URLs from them (before this, a worker-only process failed every run of a yaml provider).
-            app.Services.GetRequiredService<ProviderCatalogue>().Use(config.Providers);
+            DeclarativeFunctions.RegisterAll(config, registry);
+            // A worker-only process never deploys, yet its runs need the file's providers (base URL, headers).
+            app.Services.GetRequiredService<Tributary.Core.Providers.ProviderCatalogue>().Use(config.Providers);
             if (options.Role.ServesApi())
             {
                 FunctionCheck.ThrowIfInvalid(config, registry, loaded.Errors, loaded.Unloaded);

@@ -11,7 +11,11 @@ internal static class ConnectionTargetParser
 {
     private const string ProviderConfigKeyKey = "provider_config_key";
 
-    private static readonly string[] GetKeys = [ProviderConfigKeyKey, "refresh_token", "force_refresh"];
+    // refresh_github_app_jwt_token: @nangohq/node's getConnection always sends it (false by default). It is checked as
+    // Nango checks it, and changes nothing: no auth mode here has a GitHub App JWT to refresh.
+    private const string GitHubAppJwtKey = "refresh_github_app_jwt_token";
+
+    private static readonly string[] GetKeys = [ProviderConfigKeyKey, "refresh_token", "force_refresh", GitHubAppJwtKey];
 
     private static readonly string[] DeleteKeys = [ProviderConfigKeyKey];
 
@@ -22,6 +26,7 @@ internal static class ConnectionTargetParser
         var providerConfigKey = QueryFields.ReadString(input, ProviderConfigKeyKey, required: true, StringRule.ProviderConfigKey, issues);
         var refreshToken = QueryFields.ReadStringBool(input, "refresh_token", issues);
         var forceRefresh = QueryFields.ReadStringBool(input, "force_refresh", issues);
+        _ = QueryFields.ReadStringBool(input, GitHubAppJwtKey, issues);
         QueryFields.RejectUnknownKeys(input, GetKeys, issues);
         if (!issues.IsEmpty || providerConfigKey is null)
         {

@@ -8,8 +8,8 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>
-/// Cross-process wake-ups on PostgreSQL: NOTIFY after a commit that queued runs, LISTEN on one dedicated
-/// connection per process that pokes the local <see cref="WorkSignal"/>. A lost notification costs at most one
+/// Cross-process wake-ups on PostgreSQL: NOTIFY after a commit that queued runs (or started schedules), LISTEN on
+/// one dedicated connection per process that pokes the local <see cref="WorkSignal"/> (or <see cref="SchedulerSignal"/>). A lost notification costs at most one
 /// poll interval, never a run: workers still poll.
 /// </summary>
 /// <remarks>
@@ -19,25 +19,32 @@ namespace Tributary.Storage.Stores;
 internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
 {
     internal const string Channel = "tributary_runs";
+    internal const string SchedulesChannel = "tributary_schedules";
     private readonly Database _database;
     private readonly WorkSignal _signal;
+    private readonly SchedulerSignal _scheduler;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostgresRunWakeups> _logger;
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
-    public PostgresRunWakeups(Database database, WorkSignal signal, TimeProvider timeProvider, ILogger<PostgresRunWakeups> logger)
+    public PostgresRunWakeups(Database database, WorkSignal signal, SchedulerSignal scheduler, TimeProvider timeProvider, ILogger<PostgresRunWakeups> logger)
     {
         _database = database;
         _signal = signal;
+        _scheduler = scheduler;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    public async Task PublishAsync(CancellationToken cancellationToken)
+    public Task PublishAsync(CancellationToken cancellationToken) => NotifyAsync(Channel, cancellationToken);
+
+    public Task PublishSchedulesAsync(CancellationToken cancellationToken) => NotifyAsync(SchedulesChannel, cancellationToken);
+
+    private async Task NotifyAsync(string channel, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command("SELECT pg_notify(@channel, @instance)")
-            .With("channel", Channel).With("instance", _instance);
+            .With("channel", channel).With("instance", _instance);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -50,12 +57,21 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
                 await using var connection = (NpgsqlConnection)await _database.OpenAsync(stoppingToken);
                 connection.Notification += (_, notification) =>
                 {
-                    if (!string.Equals(notification.Payload, _instance, StringComparison.Ordinal))
+                    if (string.Equals(notification.Payload, _instance, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+
+                    if (string.Equals(notification.Channel, SchedulesChannel, StringComparison.Ordinal))
+                    {
+                        _scheduler.Notify();
+                    }
+                    else
                     {
                         _signal.Notify();
                     }
                 };
-                await using (var listen = connection.Command($"LISTEN {Channel}"))
+                await using (var listen = connection.Command($"LISTEN {Channel}; LISTEN {SchedulesChannel}"))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -89,4 +105,6 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
 internal sealed class NoRunWakeups : IRunWakeups
 {
     public Task PublishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task PublishSchedulesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -33,6 +33,14 @@ internal sealed class SqlApiKeyStore : IApiKeyStore
         return new EnvironmentInfo(await select.ScalarInt64Async(cancellationToken), name);
     }
 
+    public async Task<EnvironmentInfo?> FindEnvironmentAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var select = connection.Command("SELECT id FROM environments WHERE name = @name").With("name", name);
+        var id = await select.ExecuteScalarAsync(cancellationToken);
+        return id is null or DBNull ? null : new EnvironmentInfo(Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture), name);
+    }
+
     public async Task<StoredApiKey?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -281,6 +281,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// <summary>One scheduler batch (<see cref="SqlDialect.SchedulerBatch"/>): queue the due runs and advance their schedules.</summary>
     internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(DueSql, InsertDueSql, AdvanceDueSql);
 
+    /// <summary>The due read of a scheduler batch: what a plan test explains.</summary>
+    internal const string DueSqlForPlan = DueSql;
+
     /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
     internal static string EnqueueDueInsertSql() => $"WITH due AS ({DueSql}) {InsertDueSql}";
 

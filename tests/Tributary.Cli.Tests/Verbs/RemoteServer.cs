@@ -34,10 +34,14 @@ public sealed class RemoteServer : IAsyncLifetime
             token);
         await CreateAsync(client, SlowConnection, new JsonObject { ["records"] = 10, ["batch_size"] = 1, ["delay_ms_per_batch"] = 60_000 }, token);
         await CreateAsync(client, FailingConnection, new JsonObject { ["records"] = 10, ["batch_size"] = 2, ["fail_after_batches"] = 1 }, token);
+        await CreateAsync(client, SteadyConnection, new JsonObject { ["records"] = 5, ["batch_size"] = 1, ["delay_ms_per_batch"] = 700 }, token);
     }
 
     /// <summary>A connection whose runs take minutes (one record a minute): they stay running until cancelled.</summary>
     public const string SlowConnection = "slow";
+
+    /// <summary>A connection whose runs write one record every 0.7 s: a few seconds of visible progress.</summary>
+    public const string SteadyConnection = "steady";
 
     /// <summary>A connection whose runs fail after their first batch (sample-data's injected failure).</summary>
     public const string FailingConnection = "broken";

@@ -24,6 +24,23 @@ public sealed class TriggerWaitTests : IClassFixture<RemoteServer>
     }
 
     [Fact]
+    public async Task Wait_ARunningRun_PrintsItsCountsAsTheyGrow()
+    {
+        var run = await _server.RunAsync("trigger", "demo", "deals", "--connection", RemoteServer.SteadyConnection, "--wait");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+
+        // The progress lines while the run was running, in order: its Deal count grows with each batch it saved.
+        var added = System.Text.RegularExpressions.Regex.Matches(run.Output, @"run \d+ running: Deal \+(\d+) ~\d+ -\d+ \(\d+\.\d s\)")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(added.Count >= 2, $"expected at least two progress lines while running:\n{run.Output}");
+        Assert.Equal(added.Order().ToList(), added);
+        Assert.True(added[^1] > added[0], $"the counts did not grow:\n{run.Output}");
+        Assert.Matches(@"run \d+ succeeded: Deal \+5 ~0 -0", run.Output);
+    }
+
+    [Fact]
     public async Task Wait_Json_PrintsTheFinalRunsOnStdoutAndProgressOnStderr()
     {
         var run = await _server.RunAsync("trigger", "demo", "deals", "--connection", "acme", "--wait", "--json");

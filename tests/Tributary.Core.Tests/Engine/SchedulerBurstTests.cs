@@ -107,10 +107,12 @@ public sealed class SchedulerBurstTests
     }
 
     private static SyncScheduler Scheduler(ScriptedRunQueue queue, SchedulerBurst burst) =>
-        new(queue, new RunWakeups(new WorkSignal(), new NoWakeups()), burst, new EngineOptions(), new FakeTimeProvider(), NullLogger<SyncScheduler>.Instance);
+        new(queue, new RunWakeups(new WorkSignal(), new SchedulerSignal(), new NoWakeups()), burst, new SchedulerSignal(), new EngineOptions(), new FakeTimeProvider(), NullLogger<SyncScheduler>.Instance);
 
     private sealed class NoWakeups : IRunWakeups
     {
         public Task PublishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task PublishSchedulesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

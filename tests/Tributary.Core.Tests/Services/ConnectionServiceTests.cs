@@ -63,7 +63,7 @@ public sealed class ConnectionServiceTests
             new CredentialProtector(new byte[32]),
             null!, // credentials without expires_at or connection_config: nothing for the credential store
             null!,
-            new RunWakeups(signal, others),
+            new RunWakeups(signal, new SchedulerSignal(), others),
             new RunCancellations(),
             new FakeTimeProvider());
         return (service, signal, others, stores);
@@ -78,6 +78,8 @@ public sealed class ConnectionServiceTests
             Published++;
             return Task.CompletedTask;
         }
+
+        public Task PublishSchedulesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>One integration <c>demo</c>; connection creation succeeds unless <c>duplicate</c>. Nothing else is used.</summary>

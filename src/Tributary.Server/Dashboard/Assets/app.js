@@ -29,26 +29,39 @@ function parseHash() {
   return { name: parts[0] ?? 'connections', args: parts.slice(1), params: new URLSearchParams(search ?? '') };
 }
 
+// Each render mounts its view into a fresh element. A view still loading when the user navigates on finishes into
+// its own element, which the next render has already taken out of the page: a slow screen can never append itself
+// below the one the user went to (a test once saw the connections table appear on a connection's page).
+let generation = 0;
+
 async function render() {
   if (stop) {
     stop();
     stop = null;
   }
+  const current = ++generation;
   const { name, args, params } = parseHash();
   for (const link of document.querySelectorAll('#nav a')) {
     link.classList.toggle('active', link.getAttribute('href') === `#/${name}` || link.getAttribute('href') === `#/${name}s`);
   }
   const view = routes[name];
   clear(main);
+  const root = h('div', { class: 'view' });
+  main.append(root);
   if (!view) {
-    main.append(h('p', { class: 'notice notice-error' }, 'No such page.'));
+    root.append(h('p', { class: 'notice notice-error' }, 'No such page.'));
     return;
   }
   main.dataset.view = name;
   try {
-    stop = (await view(main, args, params)) ?? null;
+    const stopView = (await view(root, args, params)) ?? null;
+    if (current === generation) {
+      stop = stopView;
+    } else if (stopView) {
+      stopView(); // navigated away while it loaded: its polling must not start
+    }
   } catch (error) {
-    main.append(h('p', { class: 'notice notice-error', role: 'alert' }, error.message));
+    root.append(h('p', { class: 'notice notice-error', role: 'alert' }, error.message));
   }
 }
 

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tributary.Sdk;
+
+namespace Tributary.Bench.Functions;
+
+/// <summary>
+/// Makes <c>requests</c> GETs of <c>http_url</c> through <see cref="SyncContext.Http"/> — the provider pipeline a real
+/// sync's calls go through (credentials, retries, one run-log line and one metric per call) — with
+/// <c>concurrency</c> calls in flight, reading every answer to its end. Saves nothing.
+/// </summary>
+/// <remarks>
+/// The bench makes the same calls with a bare <see cref="HttpClient"/> from its own process and compares the rates
+/// (issue 10); the URL is absolute, so the provider's base URL plays no part.
+/// </remarks>
+[SyncFunction(Name)]
+public sealed class BenchHttpSyncFunction : ISyncFunction
+{
+    public const string Name = "bench-http";
+
+    public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(context);
+        var metadata = context.Metadata;
+        BenchProbe.Send(metadata, context.RunId, started);
+        var requests = BenchMetadata.ReadInt(metadata, "requests", 100, 1, 10_000_000);
+        var concurrency = BenchMetadata.ReadInt(metadata, "concurrency", 1, 1, 256);
+        var url = metadata["http_url"] is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            && Uri.TryCreate(value.GetValue<string>(), UriKind.Absolute, out var parsed)
+                ? parsed
+                : throw new ArgumentException("Metadata 'http_url' must be an absolute URL.");
+        var next = -1;
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            // Each worker takes the next request number until all are taken: bounded by the count.
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                using var response = await context.Http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+        });
+        await Task.WhenAll(workers);
+    }
+}

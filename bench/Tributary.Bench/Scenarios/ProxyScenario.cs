@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Tributary.Bench.Baselines;
+using Tributary.Bench.Infrastructure;
+using Tributary.Bench.Reporting;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Bench.Scenarios;
+
+/// <summary>
+/// B15 (issue 10): what Tributary's provider pipeline adds to a call of a provider API, against a fake API on loopback
+/// (<see cref="FakeApiServer"/>). The proxy: the bench's client calls <c>GET /proxy/items</c> (the <c>base</c>
+/// connection, <c>Base-Url-Override</c> to the fake) and the fake directly, alternately, one call at a time; the
+/// figure is the difference of the percentiles. <c>SyncContext.Http</c>: a <c>bench-http</c> run makes N GETs of the
+/// fake with a few in flight; its rate (N ÷ the attempt's duration) against a bare <see cref="HttpClient"/> making the
+/// same GETs with the same concurrency from the bench process.
+/// </summary>
+internal static class ProxyScenario
+{
+    private const int Warmup = 50;
+    private const int Concurrency = 4;
+
+    public static async Task RunAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
+    {
+        await using var fake = await FakeApiServer.StartAsync(cancellationToken);
+        await ProxyAsync(context, api, fake, cancellationToken);
+        await ContextHttpAsync(context, api, fake, cancellationToken);
+    }
+
+    private static int Samples(BenchProfile profile) => profile.Name switch
+    {
+        "quick" => 200,
+        "medium" => 2_000,
+        _ => 5_000,
+    };
+
+    private static int Requests(BenchProfile profile) => profile.Name switch
+    {
+        "quick" => 500,
+        "medium" => 10_000,
+        _ => 20_000,
+    };
+
+    private static async Task ProxyAsync(BenchContext context, BenchApi api, FakeApiServer fake, CancellationToken cancellationToken)
+    {
+        var samples = Samples(context.Profile);
+        var direct = new List<double>(samples);
+        var proxied = new List<double>(samples);
+        for (var i = 0; i < Warmup + samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await api.GetBytesAsync(fake.Items, cancellationToken);
+            var directMs = Stats.MillisecondsSince(started);
+            started = Stopwatch.GetTimestamp();
+            await api.ProxyGetAsync(BenchNames.Bench, BenchNames.BaselineConnection, fake.BaseUrl, "items", cancellationToken);
+            var proxiedMs = Stats.MillisecondsSince(started);
+            if (i >= Warmup)
+            {
+                direct.Add(directMs);
+                proxied.Add(proxiedMs);
+            }
+        }
+
+        var note = $"{samples:N0} calls each, alternated; proxy p50 {Stats.Percentile(proxied, 50):0.000} ms, p99 {Stats.Percentile(proxied, 99):0.000} ms";
+        var results = context.Results;
+        results.Set(FigureCatalog.B15ProxyP50, Stats.Percentile(proxied, 50) - Stats.Percentile(direct, 50), samples, note);
+        results.SetBaseline(FigureCatalog.B15ProxyP50, Stats.Percentile(direct, 50));
+        results.Set(FigureCatalog.B15ProxyP99, Stats.Percentile(proxied, 99) - Stats.Percentile(direct, 99), samples, note);
+        results.SetBaseline(FigureCatalog.B15ProxyP99, Stats.Percentile(direct, 99));
+        context.Info($"B15 proxy: direct p50 {Stats.Percentile(direct, 50):0.000} ms p99 {Stats.Percentile(direct, 99):0.000} ms; {note}");
+    }
+
+    private static async Task ContextHttpAsync(BenchContext context, BenchApi api, FakeApiServer fake, CancellationToken cancellationToken)
+    {
+        var requests = Requests(context.Profile);
+        await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.HttpConnection, new JsonObject
+        {
+            ["http_url"] = fake.Items.AbsoluteUri,
+            ["requests"] = requests,
+            ["concurrency"] = Concurrency,
+        }, cancellationToken);
+        var before = fake.Requests;
+        var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Http], BenchNames.HttpConnection, cancellationToken);
+        var runId = (string)response["runs"]![0]!["run_id"]!;
+        var run = await api.WaitForRunAsync(runId, TimeSpan.FromMinutes(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500), cancellationToken);
+        if ((string?)run["state"] != "succeeded")
+        {
+            throw new InvalidOperationException($"bench-http run {runId} ended {(string?)run["state"]}: {(string?)run["error"]}");
+        }
+
+        var reached = fake.Requests - before;
+        if (reached != requests)
+        {
+            throw new InvalidOperationException($"The fake API answered {reached:N0} calls of the run; it made {requests:N0}.");
+        }
+
+        double seconds;
+        await using (var connection = await context.OpenAsync(cancellationToken))
+        {
+            await using var command = connection.RawCommand("SELECT attempt_started_at, finished_at FROM runs WHERE id = @id")
+                .With("id", long.Parse(runId, CultureInfo.InvariantCulture));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            seconds = (reader.GetInt64(1) - reader.GetInt64(0)) / 1e6;
+        }
+
+        var rate = requests / seconds;
+        var bare = await BareAsync(fake.Items, requests, cancellationToken);
+        context.Results.Set(FigureCatalog.B15ContextHttp, rate, 1, $"{requests:N0} GETs, {Concurrency} in flight; attempt {seconds:0.00} s");
+        context.Results.SetBaseline(FigureCatalog.B15ContextHttp, bare);
+        context.Info($"B15 SyncContext.Http: {rate:N0} requests/s; bare HttpClient {bare:N0} requests/s ({rate / bare * 100:0}%)");
+    }
+
+    /// <summary>The same GETs and concurrency from a bare client in the bench process, after a short warm-up.</summary>
+    private static async Task<double> BareAsync(Uri url, int requests, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(20) };
+        await LoopAsync(http, url, Warmup, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        await LoopAsync(http, url, requests, cancellationToken);
+        return requests / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static async Task LoopAsync(HttpClient http, Uri url, int requests, CancellationToken cancellationToken)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tributary.Bench.Baselines;
+using Tributary.Bench.Infrastructure;
+using Tributary.Bench.Reporting;
+using Tributary.Storage.Sql;
+
+namespace Tributary.Bench.Scenarios;
+
+/// <summary>
+/// B14 (issue 12): B4's fan-out again with <c>on_sync_completion_always</c> on and a loopback receiver as the primary
+/// URL — one sync webhook per no-op run. Delivered = distinct bodies of this batch's runs received (exactly the
+/// runs of the fan-out, no more, no fewer); the delivery rate from the first to the last POST received, against the
+/// same bodies posted bare from the bench process with the worker's delivery concurrency; and the drain rate of a
+/// fresh worker of B4's shape against B4 without webhooks.
+/// </summary>
+internal static class WebhookScenario
+{
+    private const string Inbox = "hook";
+    private const string BareInbox = "bare";
+
+    /// <summary>The delivery workers' concurrency per process (<c>WebhookOptions.Concurrency</c>'s default), for the baseline.</summary>
+    private const int DeliveryConcurrency = 16;
+
+    /// <summary>Turns webhooks on and queues the fan-out again (the API process; no worker runs yet). Returns the batch id.</summary>
+    public static async Task<string> TriggerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, CancellationToken cancellationToken)
+    {
+        await api.PatchWebhookSettingsAsync(new JsonObject
+        {
+            ["primary_url"] = receiver.Url(Inbox).AbsoluteUri,
+            ["on_sync_completion_always"] = true,
+        }, cancellationToken);
+        var response = await api.TriggerAsync(BenchNames.Fanout, [BenchNames.Noop], null, cancellationToken);
+        return (string?)response["batch_id"] ?? throw new InvalidOperationException("The fan-out answer has no batch_id.");
+    }
+
+    /// <summary>With the worker started: the drain, the deliveries, then webhooks off again and the bare baseline.</summary>
+    public static async Task MeasureAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, string batchId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var expected = context.Profile.FanoutConnections;
+            var (drain, seconds, succeeded) = await FanoutScenario.MeasureDrainAsync(context, batchId, cancellationToken);
+            context.Results.Set(FigureCatalog.B14Drain, drain, 1, $"{succeeded:N0} of {expected:N0} succeeded; first start to last finish {seconds:0.00} s");
+            if (context.Results.Value(FigureCatalog.B4Drain) is { } withoutWebhooks)
+            {
+                context.Results.SetBaseline(FigureCatalog.B14Drain, withoutWebhooks);
+            }
+
+            await WaitForDeliveriesAsync(context, batchId, cancellationToken);
+            var inbox = receiver.InboxOf(Inbox);
+            var runIds = await BatchRunIdsAsync(context, batchId, cancellationToken);
+            var bodies = inbox.Bodies;
+            var distinct = bodies.Distinct(StringComparer.Ordinal).ToList();
+            var ofBatch = distinct.Count(body => RunIdOf(body) is { } id && runIds.Contains(id));
+            var outbox = await OutboxStatesAsync(context, cancellationToken);
+            var note = $"{bodies.Count:N0} POSTs received, {bodies.Count - distinct.Count:N0} repeated, {distinct.Count - ofBatch:N0} of other runs; outbox {outbox}";
+            context.Results.Set(FigureCatalog.B14Delivered, ofBatch, 1, note);
+            context.Results.SetBaseline(FigureCatalog.B14Delivered, expected);
+            context.Info($"B14 drain with webhooks {drain:N0} runs/s (B4 {context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN:N0}); delivered {ofBatch:N0} of {expected:N0}; {note}");
+
+            var rate = inbox.Rate;
+            var bare = await BarePostsAsync(receiver, distinct, cancellationToken);
+            // Deliveries start with the first completed run: while the drain lasts, the runs set the pace, not the senders.
+            var deliverySeconds = bodies.Count > 1 ? (bodies.Count - 1) / rate : 0;
+            context.Results.Set(FigureCatalog.B14Rate, rate, bodies.Count, $"{bodies.Count:N0} deliveries by one worker process over {deliverySeconds:0.00} s; the drain took {seconds:0.00} s of it");
+            context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
+            context.Info($"B14 delivery rate {rate:N0}/s; bare POSTs of the same {distinct.Count:N0} bodies {bare:N0}/s");
+        }
+        finally
+        {
+            // The rest of the suite runs without webhooks, as it did before B14 existed.
+            await api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Until no delivery is pending (delivered or dead), bounded in time.</summary>
+    private static async Task WaitForDeliveriesAsync(BenchContext context, string batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.OpenAsync(cancellationToken);
+        var limit = TimeSpan.FromSeconds(60 + context.Profile.FanoutConnections / 20.0);
+        var waited = Stopwatch.GetTimestamp();
+        while (await connection.QueryLongAsync(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending' AND run_id IN (SELECT id FROM runs WHERE batch_id = @b)",
+            cancellationToken,
+            ("b", batchId)) > 0)
+        {
+            if (Stopwatch.GetElapsedTime(waited) > limit)
+            {
+                throw new TimeoutException($"The fan-out's webhooks were not delivered within {limit.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken);
+        }
+    }
+
+    private static async Task<HashSet<string>> BatchRunIdsAsync(BenchContext context, string batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.OpenAsync(cancellationToken);
+        var ids = await connection.QueryStringsAsync("SELECT CAST(id AS TEXT) FROM runs WHERE batch_id = @b", cancellationToken, ("b", batchId));
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task<string> OutboxStatesAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.OpenAsync(cancellationToken);
+        var parts = new List<string>();
+        foreach (var state in new[] { "delivered", "pending", "dead" })
+        {
+            var count = await connection.QueryLongAsync("SELECT COUNT(*) FROM webhook_deliveries WHERE state = @s", cancellationToken, ("s", state));
+            parts.Add($"{state} {count:N0}");
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The run id a sync webhook carries (<c>tributaryRunId</c>), or null.</summary>
+    private static string? RunIdOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["tributaryRunId"] is JsonValue value
+                ? value.GetValueKind() == JsonValueKind.Number ? value.ToJsonString() : value.GetValue<string>()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The same bodies POSTed by <see cref="DeliveryConcurrency"/> loops of one bare client; the receiver's first-to-last rate.</summary>
+    private static async Task<double> BarePostsAsync(WebhookReceiver receiver, List<string> bodies, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(20) };
+        var url = receiver.Url(BareInbox);
+        var queue = new ConcurrentQueue<string>(bodies);
+        var loops = Enumerable.Range(0, DeliveryConcurrency).Select(async _ =>
+        {
+            while (queue.TryDequeue(out var body))
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync(url, content, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+        });
+        await Task.WhenAll(loops);
+        var inbox = receiver.InboxOf(BareInbox);
+        if (inbox.Count != bodies.Count)
+        {
+            throw new InvalidOperationException($"The receiver counted {inbox.Count} bare POSTs; {bodies.Count} were sent.");
+        }
+
+        return inbox.Rate;
+    }
+}
