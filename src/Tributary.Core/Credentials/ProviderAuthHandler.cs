@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Tributary.Core.Logs;
 
 namespace Tributary.Core.Credentials;
 
@@ -16,13 +17,16 @@ public sealed class ProviderAuthHandler : DelegatingHandler
 {
     private readonly ConnectionCredentials _source;
     private readonly ILogger _logger;
+    private readonly RunLog? _runLog;
     private FreshCredentials _current;
 
-    public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger)
+    /// <param name="runLog">The run's log, which must learn every token the run obtains; null for the proxy.</param>
+    public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger, RunLog? runLog = null)
     {
         _source = source;
         _current = initial;
         _logger = logger;
+        _runLog = runLog;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -43,6 +47,9 @@ public sealed class ProviderAuthHandler : DelegatingHandler
             return response; // Nothing new to try: the 401 stands.
         }
 
+        // Before anything can log the new token (this retry's request line, the function with its response):
+        // the run's scrubber knew only the credentials the run started with.
+        _runLog?.AddSecrets(SecretScrubber.FromCredentials(fresh.Credentials.ToJsonString()));
         Volatile.Write(ref _current, fresh);
         _logger.LogInformation("The provider refused the access token with 401; retrying once with refreshed credentials.");
         response.Dispose();

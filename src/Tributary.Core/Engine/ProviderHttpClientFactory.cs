@@ -70,7 +70,7 @@ public sealed class ProviderHttpClientFactory : IDisposable
         HttpMessageHandler chain = new SharedHandler(_shared);
         chain = new ProviderCallHandler(chain, log, metrics);
         chain = new ProviderRetryHandler(chain, credentials.Provider?.Proxy.Retry, retries, _timeProvider);
-        chain = new ProviderAuthHandler(_credentials, credentials, _logger) { InnerHandler = chain };
+        chain = new ProviderAuthHandler(_credentials, credentials, _logger, log) { InnerHandler = chain };
         return chain;
     }
 

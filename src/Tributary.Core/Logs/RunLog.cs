@@ -86,6 +86,21 @@ public sealed class RunLog
     /// <summary>From now on, lines are scrubbed of these secrets (known once the connection's credentials are decrypted).</summary>
     public void UseScrubber(SecretScrubber scrubber) => _scrubber = scrubber;
 
+    /// <summary>
+    /// From now on, lines are also scrubbed of these secrets: the tokens a refresh brought mid-run. The earlier ones
+    /// stay registered, since the function may still hold (and log) the token it was given first.
+    /// </summary>
+    public void AddSecrets(SecretScrubber more)
+    {
+        lock (_gate)
+        {
+            _scrubber = _scrubber.Merge(more);
+        }
+    }
+
+    /// <summary>The text with every secret this run knows replaced, for a copy of a line that goes elsewhere (the process's log).</summary>
+    public string Scrub(string text) => _scrubber.Scrub(text);
+
     public void Info(string message) => Write(RunLogLevels.Info, RunLogSources.Engine, message);
 
     public void Warn(string message) => Write(RunLogLevels.Warn, RunLogSources.Engine, message);

@@ -4,8 +4,12 @@ namespace Tributary.Core.Logs;
 
 /// <summary>
 /// The function's <c>context.Logger</c>: each line goes to the run's log (source <c>function</c>) and to the
-/// process's own logger, as before.
+/// process's own logger, both scrubbed of the connection's secrets.
 /// </summary>
+/// <remarks>
+/// The process's copy is the formatted text, scrubbed, rather than the function's structured state: a function that
+/// logs its Authorization header must not put the token on the server's stdout any more than in the run's log.
+/// </remarks>
 internal sealed class RunLogLogger : ILogger
 {
     private readonly RunLog _log;
@@ -39,7 +43,8 @@ internal sealed class RunLogLogger : ILogger
 
         if (_inner.IsEnabled(logLevel))
         {
-            _inner.Log(logLevel, eventId, state, exception, formatter);
+            var scrubbed = _log.Scrub(formatter(state, null));
+            _inner.Log(logLevel, eventId, scrubbed, exception, static (text, _) => text);
         }
     }
 

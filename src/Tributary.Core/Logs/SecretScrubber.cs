@@ -48,6 +48,13 @@ public sealed class SecretScrubber
         return new SecretScrubber(secrets);
     }
 
+    /// <summary>A scrubber that replaces the secrets of both: a run learns new ones when its token is refreshed mid-run.</summary>
+    public SecretScrubber Merge(SecretScrubber other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new SecretScrubber(_secrets.Concat(other._secrets));
+    }
+
     public string Scrub(string text)
     {
         foreach (var secret in _secrets)

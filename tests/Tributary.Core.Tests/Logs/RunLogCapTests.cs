@@ -71,6 +71,20 @@ public sealed class RunLogCapTests
     }
 
     [Fact]
+    public async Task TokensAddedMidRun_AreScrubbedFromThenOn_AndTheFirstOnesStillAre()
+    {
+        await using var harness = await Harness.StartAsync(RunLogOptions.Default);
+        var log = await harness.Logs.OpenAsync(3, SecretScrubber.FromCredentials("""{"type":"OAUTH2","access_token":"at-first-111","refresh_token":"rt-first-222"}"""), Ct);
+
+        log.AddSecrets(SecretScrubber.FromCredentials("""{"type":"OAUTH2","access_token":"at-second-333","refresh_token":"rt-second-444"}"""));
+        log.Info("old at-first-111 rt-first-222, new at-second-333 rt-second-444");
+        await log.FlushAsync();
+
+        Assert.Equal("old [redacted] [redacted], new [redacted] [redacted]", Assert.Single(harness.Store.Messages(3)));
+        Assert.Equal("Bearer [redacted]", log.Scrub("Bearer at-second-333"));
+    }
+
+    [Fact]
     public void BasicCredentials_AreScrubbedAlsoAsTheirAuthorizationHeader()
     {
         var scrubber = SecretScrubber.FromCredentials("""{"type":"BASIC","username":"someone","password":"pa55word!"}""");

@@ -108,6 +108,12 @@ public sealed class FakeOAuthServer : FakeApi
         return Tokens.Issue(clientId, scope, lifetime ?? AccessTokenLifetime, withRefreshToken);
     }
 
+    /// <summary>
+    /// Every access and refresh token this server issued (flows, refreshes, <see cref="IssueTokens"/>), live or not:
+    /// what a test greps logs and answers for.
+    /// </summary>
+    public IReadOnlyList<string> IssuedTokens => Tokens.Issued;
+
     /// <summary>Whether the fake APIs accept this access token now.</summary>
     public bool IsAccessTokenValid(string accessToken) => Tokens.Check(accessToken, out _) == TokenCheck.Valid;
 

@@ -20,17 +20,23 @@ internal sealed class TokenStore(TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, AccessGrant> _access = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RefreshGrant> _refresh = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _issued = new();
+
+    /// <summary>Every access and refresh token ever issued, revoked and expired ones included, oldest first.</summary>
+    public IReadOnlyList<string> Issued => [.. _issued];
 
     public FakeTokenSet Issue(string clientId, string scope, TimeSpan lifetime, bool withRefreshToken)
     {
         var accessToken = NewToken("fake_at_");
         var expiresAt = timeProvider.GetUtcNow() + lifetime;
         _access[accessToken] = new AccessGrant(clientId, scope, expiresAt);
+        _issued.Enqueue(accessToken);
         string? refreshToken = null;
         if (withRefreshToken)
         {
             refreshToken = NewToken("fake_rt_");
             _refresh[refreshToken] = new RefreshGrant(clientId, scope);
+            _issued.Enqueue(refreshToken);
         }
 
         return new FakeTokenSet(accessToken, refreshToken, expiresAt, scope);
