@@ -170,7 +170,8 @@ internal static class DocsWriter
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are
           the proxy's p50 and p99 minus the direct call's. `SyncContext.Http`: a `bench-http` run makes N GETs of the fake
           through `context.Http` (4 in flight, every answer read); rate = N ÷ (finish − attempt start); baseline: a bare
-          `HttpClient` in the bench process making the same N GETs with the same concurrency.
+          `HttpClient` in the bench process making the same N GETs with the same concurrency; two rounds alternated, the
+          best of each side (the worker's first provider calls pay for its cold HTTP stack).
         - **B16** — Nango's Node client (issue 14): `bench/node/list-records.mjs` (`@nangohq/node` 0.71.10, installed by
           `scripts/bench.sh` with `npm ci`) pages the B5 dataset with `listRecords`; node times its own paging loop. At
           `limit=1000` every page, in records/s, next to B12's client in records/s; at `limit=100` up to 2,000 pages, in

@@ -80,6 +80,29 @@ internal static class ProxyScenario
             ["requests"] = requests,
             ["concurrency"] = Concurrency,
         }, cancellationToken);
+        // Two rounds, alternated, the best of each side: the bare client's process has made HTTP calls all along, while
+        // the worker's first provider calls pay for its cold HTTP stack and JIT (the first GETs of a fresh worker take
+        // ~30 ms each); one round against a warm baseline measured the warm-up, not the pipeline.
+        double rate = 0, bare = 0, seconds = 0;
+        for (var round = 0; round < 2; round++)
+        {
+            var (roundSeconds, roundRate) = await EngineRoundAsync(context, api, fake, requests, cancellationToken);
+            if (roundRate > rate)
+            {
+                (rate, seconds) = (roundRate, roundSeconds);
+            }
+
+            bare = Math.Max(bare, await BareAsync(fake.Items, requests, cancellationToken));
+        }
+
+        context.Results.Set(FigureCatalog.B15ContextHttp, rate, 2, $"{requests:N0} GETs, {Concurrency} in flight; best attempt {seconds:0.00} s of 2 rounds");
+        context.Results.SetBaseline(FigureCatalog.B15ContextHttp, bare);
+        context.Info($"B15 SyncContext.Http: {rate:N0} requests/s; bare HttpClient {bare:N0} requests/s ({rate / bare * 100:0}%)");
+    }
+
+    /// <summary>One bench-http run: its attempt's duration and its GETs per second over it.</summary>
+    private static async Task<(double Seconds, double Rate)> EngineRoundAsync(BenchContext context, BenchApi api, FakeApiServer fake, int requests, CancellationToken cancellationToken)
+    {
         var before = fake.Requests;
         var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Http], BenchNames.HttpConnection, cancellationToken);
         var runId = (string)response["runs"]![0]!["run_id"]!;
@@ -95,21 +118,13 @@ internal static class ProxyScenario
             throw new InvalidOperationException($"The fake API answered {reached:N0} calls of the run; it made {requests:N0}.");
         }
 
-        double seconds;
-        await using (var connection = await context.OpenAsync(cancellationToken))
-        {
-            await using var command = connection.RawCommand("SELECT attempt_started_at, finished_at FROM runs WHERE id = @id")
-                .With("id", long.Parse(runId, CultureInfo.InvariantCulture));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            seconds = (reader.GetInt64(1) - reader.GetInt64(0)) / 1e6;
-        }
-
-        var rate = requests / seconds;
-        var bare = await BareAsync(fake.Items, requests, cancellationToken);
-        context.Results.Set(FigureCatalog.B15ContextHttp, rate, 1, $"{requests:N0} GETs, {Concurrency} in flight; attempt {seconds:0.00} s");
-        context.Results.SetBaseline(FigureCatalog.B15ContextHttp, bare);
-        context.Info($"B15 SyncContext.Http: {rate:N0} requests/s; bare HttpClient {bare:N0} requests/s ({rate / bare * 100:0}%)");
+        await using var connection = await context.OpenAsync(cancellationToken);
+        await using var command = connection.RawCommand("SELECT attempt_started_at, finished_at FROM runs WHERE id = @id")
+            .With("id", long.Parse(runId, CultureInfo.InvariantCulture));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var seconds = (reader.GetInt64(1) - reader.GetInt64(0)) / 1e6;
+        return (seconds, requests / seconds);
     }
 
     /// <summary>The same GETs and concurrency from a bare client in the bench process, after a short warm-up.</summary>
