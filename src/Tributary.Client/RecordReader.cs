@@ -12,8 +12,9 @@ namespace Tributary.Client;
 /// so an interrupted read continues without repeats.
 /// </summary>
 /// <remarks>
-/// Each record is a <see cref="JsonObject"/> over the page's parsed JSON: its fields are materialised only when read,
-/// so a consumer that forwards or filters records pays for the parse once, not for a node per field.
+/// Each record is a <see cref="JsonObject"/> over its own parsed copy (the page is parsed once into pooled buffers and
+/// each record copied out): its fields are materialised only when read, so a consumer that forwards or filters
+/// records pays for the parse once, not for a node per field, and a record it keeps holds only itself.
 /// </remarks>
 public sealed class RecordReader : IAsyncEnumerable<JsonObject>
 {
