@@ -87,24 +87,8 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
 
     /// <summary>Reads every entry of a mapping with <paramref name="read"/>, keeping those that are valid.</summary>
     private List<T> ReadEach<T>(ConfigEntry entry, Func<ConfigEntry, T?> read)
-        where T : class
-    {
-        var items = new List<T>();
-        if (AsMapping(entry) is not { } mapping)
-        {
-            return items;
-        }
-
-        foreach (var itemEntry in MappingEntries.Read(mapping, entry.Path, errors))
-        {
-            if (read(itemEntry) is { } item)
-            {
-                items.Add(item);
-            }
-        }
-
-        return items;
-    }
+        where T : class =>
+        MappingEntries.ReadEach(AsMapping(entry), entry.Path, errors, read);
 
     private IntegrationConfig? ReadIntegration(ConfigEntry entry)
     {

@@ -33,4 +33,28 @@ internal static class MappingEntries
 
         return entries;
     }
+
+    /// <summary>
+    /// Reads every entry of <paramref name="mapping"/> (null when the value was not a mapping, already reported) with
+    /// <paramref name="read"/>, keeping those it reads; the others reported their own errors.
+    /// </summary>
+    public static List<T> ReadEach<T>(YamlTreeMapping? mapping, string path, ConfigErrorSink errors, Func<ConfigEntry, T?> read)
+        where T : class
+    {
+        var items = new List<T>();
+        if (mapping is null)
+        {
+            return items;
+        }
+
+        foreach (var entry in Read(mapping, path, errors))
+        {
+            if (read(entry) is { } item)
+            {
+                items.Add(item);
+            }
+        }
+
+        return items;
+    }
 }

@@ -35,24 +35,8 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
     private static readonly string[] ConnectionConfigKeys =
         ["type", "title", "description", "pattern", "format", "optional", "order", "automated", "prefix", "suffix", "default_value", "example", "doc_section", "hidden"];
 
-    public List<ProviderDefinition> ReadAll(ConfigEntry entry)
-    {
-        var providers = new List<ProviderDefinition>();
-        if (Mapping(entry) is not { } mapping)
-        {
-            return providers;
-        }
-
-        foreach (var item in MappingEntries.Read(mapping, entry.Path, errors))
-        {
-            if (ReadOne(item) is { } provider)
-            {
-                providers.Add(provider);
-            }
-        }
-
-        return providers;
-    }
+    public List<ProviderDefinition> ReadAll(ConfigEntry entry) =>
+        MappingEntries.ReadEach(Mapping(entry), entry.Path, errors, ReadOne);
 
     private ProviderDefinition? ReadOne(ConfigEntry entry)
     {
