@@ -18,13 +18,13 @@ public sealed class ProviderAuthHandler : DelegatingHandler
     private readonly ConnectionCredentials _source;
     private readonly ILogger _logger;
     private readonly RunLog? _runLog;
-    private FreshCredentials _current;
+    private Applied _current;
 
     /// <param name="runLog">The run's log, which must learn every token the run obtains; null for the proxy.</param>
     public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger, RunLog? runLog = null)
     {
         _source = source;
-        _current = initial;
+        _current = new Applied(initial, CredentialApplier.Compute(initial));
         _logger = logger;
         _runLog = runLog;
     }
@@ -32,9 +32,10 @@ public sealed class ProviderAuthHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var credentials = Volatile.Read(ref _current);
+        // What to add is computed once per set of credentials (a run's thousands of requests share it), not per request.
+        var (credentials, applied) = Volatile.Read(ref _current);
         var originalUri = request.RequestUri;
-        var added = CredentialApplier.Compute(credentials).ApplyTo(request);
+        var added = applied.ApplyTo(request);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized || credentials.AccessToken is not { } sent || !IsReplayable(request.Content))
         {
@@ -50,7 +51,8 @@ public sealed class ProviderAuthHandler : DelegatingHandler
         // Before anything can log the new token (this retry's request line, the function with its response):
         // the run's scrubber knew only the credentials the run started with.
         _runLog?.AddSecrets(SecretScrubber.FromCredentials(fresh.Credentials.ToJsonString()));
-        Volatile.Write(ref _current, fresh);
+        var freshApplied = new Applied(fresh, CredentialApplier.Compute(fresh));
+        Volatile.Write(ref _current, freshApplied);
         _logger.LogInformation("The provider refused the access token with 401; retrying once with refreshed credentials.");
         response.Dispose();
         foreach (var name in added)
@@ -59,9 +61,12 @@ public sealed class ProviderAuthHandler : DelegatingHandler
         }
 
         request.RequestUri = originalUri;
-        CredentialApplier.Compute(fresh).ApplyTo(request);
+        freshApplied.Headers.ApplyTo(request);
         return await base.SendAsync(request, cancellationToken);
     }
+
+    /// <summary>Credentials and what they add to a request, swapped together when a 401 brings new ones.</summary>
+    private sealed record Applied(FreshCredentials Credentials, AppliedCredentials Headers);
 
     private static bool IsReplayable(HttpContent? content) =>
         content is null or ByteArrayContent or ReadOnlyMemoryContent;
