@@ -20,6 +20,7 @@ public sealed class RecordReader : IAsyncEnumerable<JsonObject>
 {
     private readonly ApiTransport _api;
     private readonly RecordRequest _request;
+    private readonly PageBuffer _buffer = new();
     private string? _cursor;
     private JsonElement? _last;
 
@@ -107,11 +108,12 @@ public sealed class RecordReader : IAsyncEnumerable<JsonObject>
         await ApiTransport.EnsureSuccessAsync(response, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
 
-        // The page is parsed into pooled buffers that go back to the pool at once; each record is copied out on its own
-        // (a ~1 KB copy each, short-lived). Holding the page's own bytes instead allocated a megabyte-sized array per
-        // page on the large-object heap, collected only by full collections, and a record kept by the consumer kept its
-        // whole page alive.
-        using var document = await JsonDocument.ParseAsync(body, default, cancellationToken);
+        // The page is read into the reader's one buffer and parsed over it; each record is copied out on its own (a ~1 KB
+        // copy each, short-lived). Holding the page's own bytes instead allocated a megabyte-sized array per page on the
+        // large-object heap, collected only by full collections, and a record kept by the consumer kept its whole page
+        // alive.
+        var bytes = await _buffer.ReadAllAsync(body, cancellationToken);
+        using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
         var array = root.GetProperty("records");
         var records = new JsonElement[array.GetArrayLength()];
