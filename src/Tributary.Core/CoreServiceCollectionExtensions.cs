@@ -41,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RunCancellations>();
         services.AddSingleton<ProviderCatalogue>();
         services.AddSingleton<TokenClient>();
+        services.AddSingleton<ConnectionChanges>();
         services.AddSingleton<ConnectionCredentials>();
         services.AddSingleton<ProviderHttpClientFactory>();
         services.AddSingleton<DryRun.DryRunTargets>();
@@ -59,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<Connect.ConnectSessionService>();
         services.AddSingleton<Connect.ConnectFlowService>();
+        services.AddSingleton<ProxyTargets>();
         services.AddSingleton<ProxyService>();
         services.AddSingleton<VariantService>();
         services.AddSingleton<FrequencyService>();

@@ -36,6 +36,7 @@ public sealed class ConnectFlowService
     private readonly IWebhookStore _webhookStore;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ConnectFlowService> _logger;
+    private readonly ConnectionChanges _changes;
 
     public ConnectFlowService(
         IConnectSessionStore store,
@@ -50,8 +51,10 @@ public sealed class ConnectFlowService
         AuthWebhooks authWebhooks,
         IWebhookStore webhookStore,
         TimeProvider timeProvider,
-        ILogger<ConnectFlowService> logger)
+        ILogger<ConnectFlowService> logger,
+        ConnectionChanges changes)
     {
+        _changes = changes;
         _store = store;
         _integrations = integrations;
         _connections = connections;
@@ -352,6 +355,7 @@ public sealed class ConnectFlowService
         var webhooks = await _authWebhooks.OverrideAsync(overridden, cancellationToken);
         await _credentialStore.OverrideAsync(
             existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), webhooks, cancellationToken);
+        _changes.Changed();
         _authWebhooks.Committed(webhooks.Count > 0);
         return true;
     }

@@ -44,6 +44,7 @@ public sealed class ConnectionCredentials : IDisposable
     private readonly IWebhookStore _webhookStore;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ConnectionCredentials> _logger;
+    private readonly ConnectionChanges _changes;
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _gates = new();
     private readonly string _owner = $"refresh-{Guid.NewGuid():N}";
 
@@ -57,8 +58,10 @@ public sealed class ConnectionCredentials : IDisposable
         IConnectionStore connections,
         IWebhookStore webhookStore,
         TimeProvider timeProvider,
-        ILogger<ConnectionCredentials> logger)
+        ILogger<ConnectionCredentials> logger,
+        ConnectionChanges changes)
     {
+        _changes = changes;
         _store = store;
         _clients = clients;
         _catalogue = catalogue;
@@ -98,6 +101,16 @@ public sealed class ConnectionCredentials : IDisposable
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether credentials read earlier (the proxy's cache) are within their refresh buffer now: the caller then goes
+    /// through <see cref="GetAsync"/>, which refreshes (or fails fast in the cooldown after a failed refresh).
+    /// </summary>
+    public bool IsDueForRefresh(FreshCredentials current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return IsRefreshable(current) && IsExpiring(current);
     }
 
     public void Dispose()
@@ -143,6 +156,7 @@ public sealed class ConnectionCredentials : IDisposable
             var expiresAt = TokenExpiry.Read(refreshed["expires_at"]);
             await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, cancellationToken);
             released = true;
+            _changes.Changed();
             _logger.LogInformation(
                 "Refreshed the credentials of connection {ConnectionId} ({ProviderConfigKey}); they expire at {ExpiresAt}.",
                 current.Stored.ConnectionId,
@@ -157,6 +171,7 @@ public sealed class ConnectionCredentials : IDisposable
             var webhooks = current.Stored.Refresh.Attempts == 0 ? await RefreshFailedWebhooksAsync(current, ex.Message) : [];
             var written = await _store.RecordFailureAsync(id, _owner, ex.Message, Now, webhooks, CancellationToken.None);
             released = true;
+            _changes.Changed();
             _authWebhooks.Committed(written);
             _logger.LogWarning(
                 "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
@@ -268,13 +283,7 @@ public sealed class ConnectionCredentials : IDisposable
 
     private bool NeedsRefresh(FreshCredentials current, CredentialDemand demand, string? seenToken)
     {
-        var refreshable = current.Type switch
-        {
-            "OAUTH2" => current.RefreshToken is not null,
-            "OAUTH2_CC" => true,
-            _ => false,
-        };
-        if (!refreshable)
+        if (!IsRefreshable(current))
         {
             return false;
         }
@@ -294,6 +303,13 @@ public sealed class ConnectionCredentials : IDisposable
 
         return wanted;
     }
+
+    private static bool IsRefreshable(FreshCredentials current) => current.Type switch
+    {
+        "OAUTH2" => current.RefreshToken is not null,
+        "OAUTH2_CC" => true,
+        _ => false,
+    };
 
     private bool IsExpiring(FreshCredentials current)
     {

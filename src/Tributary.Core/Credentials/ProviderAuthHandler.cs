@@ -21,10 +21,11 @@ public sealed class ProviderAuthHandler : DelegatingHandler
     private Applied _current;
 
     /// <param name="runLog">The run's log, which must learn every token the run obtains; null for the proxy.</param>
-    public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger, RunLog? runLog = null)
+    /// <param name="initialApplied">What <paramref name="initial"/> adds to a request, when the caller computed it already (the proxy's cache).</param>
+    public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger, RunLog? runLog = null, AppliedCredentials? initialApplied = null)
     {
         _source = source;
-        _current = new Applied(initial, CredentialApplier.Compute(initial));
+        _current = new Applied(initial, initialApplied ?? CredentialApplier.Compute(initial));
         _logger = logger;
         _runLog = runLog;
     }

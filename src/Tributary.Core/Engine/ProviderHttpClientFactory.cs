@@ -56,21 +56,22 @@ public sealed class ProviderHttpClientFactory : IDisposable
     /// back as soon as its headers arrive, so the body streams. Retries only when the request asks
     /// (<see cref="ProviderRetryHandler.RetriesOption"/>); the response must be disposed by the caller.
     /// </summary>
-    public HttpMessageInvoker CreateInvoker(FreshCredentials credentials, TributaryMetrics? metrics = null)
+    /// <param name="applied">What the credentials add to a request, when the caller has it already (the proxy keeps it with the credentials).</param>
+    public HttpMessageInvoker CreateInvoker(FreshCredentials credentials, TributaryMetrics? metrics = null, AppliedCredentials? applied = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return new HttpMessageInvoker(BuildChain(credentials, ProviderRetryOptions.Proxy, null, metrics), disposeHandler: true);
+        return new HttpMessageInvoker(BuildChain(credentials, ProviderRetryOptions.Proxy, null, metrics, applied), disposeHandler: true);
     }
 
     public void Dispose() => _shared.Dispose();
 
     /// <summary>The run's handlers, innermost first; the first one added is the last to see a request.</summary>
-    private HttpMessageHandler BuildChain(FreshCredentials credentials, ProviderRetryOptions retries, RunLog? log, TributaryMetrics? metrics)
+    private HttpMessageHandler BuildChain(FreshCredentials credentials, ProviderRetryOptions retries, RunLog? log, TributaryMetrics? metrics, AppliedCredentials? applied = null)
     {
         HttpMessageHandler chain = new SharedHandler(_shared);
         chain = new ProviderCallHandler(chain, log, metrics);
         chain = new ProviderRetryHandler(chain, credentials.Provider?.Proxy.Retry, retries, _timeProvider);
-        chain = new ProviderAuthHandler(_credentials, credentials, _logger, log) { InnerHandler = chain };
+        chain = new ProviderAuthHandler(_credentials, credentials, _logger, log, applied) { InnerHandler = chain };
         return chain;
     }
 

@@ -19,6 +19,7 @@ public sealed class ConnectionService
     private readonly RunWakeups _wakeups;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
+    private readonly ConnectionChanges _changes;
 
     public ConnectionService(
         IIntegrationStore integrations,
@@ -28,8 +29,10 @@ public sealed class ConnectionService
         ConnectionCredentials credentials,
         RunWakeups wakeups,
         RunCancellations cancellations,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ConnectionChanges changes)
     {
+        _changes = changes;
         _integrations = integrations;
         _connections = connections;
         _protector = protector;
@@ -156,6 +159,7 @@ public sealed class ConnectionService
     {
         var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
         var syncIds = await _connections.DeleteAsync(connection.Id, Micros.Now(_timeProvider), cancellationToken) ?? [];
+        _changes.Changed();
         foreach (var syncId in syncIds)
         {
             _cancellations.CancelSync(syncId);

@@ -15,14 +15,17 @@ public sealed class IntegrationService
     private readonly CredentialProtector _protector;
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
+    private readonly ConnectionChanges _changes;
 
     public IntegrationService(
         IIntegrationStore integrations,
         IOAuthClientStore clients,
         CredentialProtector protector,
         RunCancellations cancellations,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ConnectionChanges changes)
     {
+        _changes = changes;
         _integrations = integrations;
         _clients = clients;
         _protector = protector;
@@ -101,6 +104,7 @@ public sealed class IntegrationService
     {
         var integration = await FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
         var syncIds = await _integrations.DeleteAsync(integration.Id, Micros.Now(_timeProvider), cancellationToken);
+        _changes.Changed();
         foreach (var syncId in syncIds)
         {
             _cancellations.CancelSync(syncId);

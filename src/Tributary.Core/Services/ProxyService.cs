@@ -17,19 +17,45 @@ public sealed class ProxyService
     private readonly IConnectionStore _connections;
     private readonly ConnectionCredentials _credentials;
     private readonly ProviderHttpClientFactory _pipelines;
+    private readonly ProxyTargets _targets;
 
-    public ProxyService(IIntegrationStore integrations, IConnectionStore connections, ConnectionCredentials credentials, ProviderHttpClientFactory pipelines)
+    public ProxyService(IIntegrationStore integrations, IConnectionStore connections, ConnectionCredentials credentials, ProviderHttpClientFactory pipelines, ProxyTargets targets)
     {
         _integrations = integrations;
         _connections = connections;
         _credentials = credentials;
         _pipelines = pipelines;
+        _targets = targets;
     }
 
     /// <param name="endpoint">The path and query after <c>/proxy</c>.</param>
     /// <param name="baseUrlOverride">The <c>Base-Url-Override</c> header; null or empty for the provider's.</param>
     public async Task<ProxyCall> OpenAsync(Tenant tenant, string providerConfigKey, string connectionId, string endpoint, string? baseUrlOverride, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var target = _targets.TryGet(tenant.EnvironmentId, providerConfigKey, connectionId, out var kept) && !_credentials.IsDueForRefresh(kept.Credentials)
+            ? kept
+            : await ResolveAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        var credentials = target.Credentials;
+        var baseUrl = string.IsNullOrEmpty(baseUrlOverride)
+            ? CredentialApplier.BaseUrl(credentials, target.Integration.BaseUrl)
+            : Uri.TryCreate(baseUrlOverride, UriKind.Absolute, out var given) && given.Scheme is "http" or "https" ? given
+            : throw new InvalidInputException("invalid_base_url_override", "Base-Url-Override must be an absolute http(s) URL.", new JsonObject());
+        if (baseUrl is null)
+        {
+            throw new InvalidInputException(
+                "missing_api_url",
+                $"The provider of integration '{providerConfigKey}' has no API base URL: set the integration's base_url or send Base-Url-Override.",
+                new JsonObject());
+        }
+
+        return new ProxyCall(Join(baseUrl, endpoint), _pipelines.CreateInvoker(credentials, applied: target.Applied));
+    }
+
+    /// <summary>The integration, connection and fresh credentials from the database (three reads), kept for the next calls.</summary>
+    private async Task<ProxyTarget> ResolveAsync(Tenant tenant, string providerConfigKey, string connectionId, CancellationToken cancellationToken)
+    {
+        var generation = _targets.Generation;
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
             ?? throw new NotFoundException("unknown_provider_config", $"Provider config '{providerConfigKey}' not found.", new JsonObject());
         var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
@@ -45,19 +71,33 @@ public sealed class ProxyService
             throw new InvalidInputException("server_error", $"Failed to get connection credentials: '{ex.Message}'", new JsonObject());
         }
 
-        var baseUrl = string.IsNullOrEmpty(baseUrlOverride)
-            ? CredentialApplier.BaseUrl(credentials, integration.BaseUrl)
-            : Uri.TryCreate(baseUrlOverride, UriKind.Absolute, out var given) && given.Scheme is "http" or "https" ? given
-            : throw new InvalidInputException("invalid_base_url_override", "Base-Url-Override must be an absolute http(s) URL.", new JsonObject());
-        if (baseUrl is null)
-        {
-            throw new InvalidInputException(
-                "missing_api_url",
-                $"The provider of integration '{providerConfigKey}' has no API base URL: set the integration's base_url or send Base-Url-Override.",
-                new JsonObject());
-        }
+        // Concurrent calls share a kept target and only read it: every lazily parsed JSON node is built here, first.
+        Materialize(credentials.Credentials);
+        Materialize(credentials.ConnectionConfig);
+        var target = new ProxyTarget(integration, connection, credentials, CredentialApplier.Compute(credentials));
+        _targets.Keep(tenant.EnvironmentId, providerConfigKey, connectionId, target, generation);
+        return target;
+    }
 
-        return new ProxyCall(Join(baseUrl, endpoint), _pipelines.CreateInvoker(credentials));
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Materialize(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Materialize(item);
+                }
+
+                break;
+        }
     }
 
     /// <summary>Nango's join: base without its trailing <c>/</c>, endpoint without its leading <c>/</c>, a base the endpoint repeats cut.</summary>

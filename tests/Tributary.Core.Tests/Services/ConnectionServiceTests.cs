@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using Tributary.Core.Credentials;
 using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Errors;
@@ -65,7 +66,8 @@ public sealed class ConnectionServiceTests
             null!,
             new RunWakeups(signal, new SchedulerSignal(), others),
             new RunCancellations(),
-            new FakeTimeProvider());
+            new FakeTimeProvider(),
+            new ConnectionChanges());
         return (service, signal, others, stores);
     }
 

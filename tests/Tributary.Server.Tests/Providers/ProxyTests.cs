@@ -143,6 +143,44 @@ public sealed class ProxyTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task ADeletedConnection_IsUnknownToTheProxyAtOnce_AndItsReimportsTokenIsUsedAtOnce(TestDialect dialect)
+    {
+        // The proxy keeps a resolved connection for a second (ProxyTargets); a delete in this process must not wait for it.
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes);
+        var first = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "c1", "gh", first, TimeProvider.System.GetUtcNow().AddHours(1));
+        using var http = Client(server);
+        using (var warm = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "c1"), Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        using (var deleted = await http.DeleteAsync("connections/c1?provider_config_key=gh", Token))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync(Token));
+        }
+
+        using (var gone = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "c1"), Token))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, gone.StatusCode);
+            Assert.Contains("unknown_connection", await gone.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        }
+
+        var second = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "c1", "gh", second, TimeProvider.System.GetUtcNow().AddHours(1));
+        using (var again = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "c1"), Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        Assert.Equal($"Bearer {second.AccessToken}", fakes.GitHub.Requests.For(FakeEndpoints.GitHubIssues)[^1].Header("authorization"));
+        Assert.Equal(2, fakes.GitHub.Requests.For(FakeEndpoints.GitHubIssues).Count);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task BadCalls_AreAnsweredInNangosShape(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
