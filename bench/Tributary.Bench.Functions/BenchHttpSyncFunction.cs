@@ -11,13 +11,21 @@ namespace Tributary.Bench.Functions;
 /// <c>concurrency</c> calls in flight, reading every answer to its end. Saves nothing.
 /// </summary>
 /// <remarks>
-/// The bench makes the same calls with a bare <see cref="HttpClient"/> from its own process and compares the rates
-/// (issue 10); the URL is absolute, so the provider's base URL plays no part.
+/// With <c>bare: true</c> the run makes the same calls with a bare <see cref="HttpClient"/> of its own instead: the
+/// baseline of issue 10's figure, measured in the same worker process, so that both sides pay the same for a second
+/// process's share of the cores and differ only by the pipeline. The URL is absolute, so the provider's base URL plays
+/// no part.
 /// </remarks>
 [SyncFunction(Name)]
 public sealed class BenchHttpSyncFunction : ISyncFunction
 {
     public const string Name = "bench-http";
+
+    /// <summary>One client for the bare runs of this process, as a caller who manages their own would keep it.</summary>
+    private static readonly HttpClient Bare = new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    {
+        Timeout = TimeSpan.FromSeconds(20),
+    };
 
     public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
@@ -31,13 +39,14 @@ public sealed class BenchHttpSyncFunction : ISyncFunction
             && Uri.TryCreate(value.GetValue<string>(), UriKind.Absolute, out var parsed)
                 ? parsed
                 : throw new ArgumentException("Metadata 'http_url' must be an absolute URL.");
+        var http = metadata["bare"] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True ? Bare : context.Http;
         var next = -1;
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
             // Each worker takes the next request number until all are taken: bounded by the count.
             while (Interlocked.Increment(ref next) < requests)
             {
-                using var response = await context.Http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseContentRead, cancellationToken);
                 response.EnsureSuccessStatusCode();
             }
         });

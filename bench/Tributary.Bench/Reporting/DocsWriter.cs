@@ -169,10 +169,13 @@ internal static class DocsWriter
           with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are
           the proxy's p50 and p99 minus the direct call's. `SyncContext.Http`: a `bench-http` run makes N GETs of the fake
-          through `context.Http` (4 in flight, every answer read); rate = N ÷ (finish − attempt start); baseline: a bare
-          `HttpClient` in the bench process making the same N GETs with the same concurrency; two rounds alternated, the
-          best of each side, after two untimed warm-up runs of the worker (a fresh worker's pipeline code is still being
-          tiered up by the JIT; the best of its first two runs — the figure before 2026-12-05 — is in the note).
+          through `context.Http` (4 in flight, every answer read); rate = N ÷ (finish − attempt start); baseline: a run
+          of the same function in the same worker making the same N GETs with the same concurrency through a bare
+          `HttpClient` of its own (`bare: true`), timed the same way; two rounds alternated, the best of each side, after
+          two untimed warm-up runs of each (a fresh worker's pipeline code is still being tiered up by the JIT; the best of
+          its first two runs is in the note). Until 2026-12-05 the baseline was a bare client in the bench process: it is
+          in the note too, but it measures a second process's share of the two cores as well as the pipeline (a bare
+          client inside the worker reached 69–90% of it).
         - **B16** — Nango's Node client (issue 14): `bench/node/list-records.mjs` (`@nangohq/node` 0.71.10, installed by
           `scripts/bench.sh` with `npm ci`) pages the B5 dataset with `listRecords`; node times its own paging loop. At
           `limit=1000` every page, in records/s, next to B12's client in records/s; at `limit=100` up to 2,000 pages, in

@@ -57,7 +57,7 @@ internal static class FigureCatalog
     public static readonly FigureSpec B14Drain = new("B14.drain", p => $"B14 draining the {N(p.FanoutConnections)} no-op runs with webhooks on (fresh worker, 200 slots)", "runs/s", Target.AtLeastShareOfBaseline(0.9), "B4 of this run (webhooks off)");
     public static readonly FigureSpec B15ProxyP50 = new("B15.proxy_p50", p => "B15 GET /proxy/… to a loopback fake API: p50 added over calling the fake directly", "ms", Target.AtMost(1, "ms"), "direct call, same client, p50");
     public static readonly FigureSpec B15ProxyP99 = new("B15.proxy_p99", p => "B15 same: p99 added", "ms", Target.AtMost(5, "ms"), "direct call, same client, p99");
-    public static readonly FigureSpec B15ContextHttp = new("B15.context_http", p => "B15 a run's GETs through SyncContext.Http to the fake", "requests/s", Target.AtLeastShareOfBaseline(0.8), "bare HttpClient, same GETs and concurrency, bench process");
+    public static readonly FigureSpec B15ContextHttp = new("B15.context_http", p => "B15 a run's GETs through SyncContext.Http to the fake", "requests/s", Target.AtLeastShareOfBaseline(0.8), "bare HttpClient, same GETs and concurrency, same worker");
     public static readonly FigureSpec B16NodeLimit1000 = new("B16.node_limit1000", p => $"B16 @nangohq/node listRecords paging {N(p.Records)} records, limit=1000", "records/s", Target.None, "B12's Tributary.Client, same dataset (records/s)");
     public static readonly FigureSpec B16NodeLimit100 = new("B16.node_limit100", p => "B16 @nangohq/node listRecords, limit=100", "pages/s", Target.None, "the same node client against bare Kestrel answering a pre-built page of the same bytes");
 

@@ -18,6 +18,7 @@ internal static class BenchNames
     public const string SmallConnection = "small";
     public const string BaselineConnection = "base";
     public const string HttpConnection = "http";
+    public const string BareHttpConnection = "http-bare";
 
     public static string Load(int index) => "load-" + index.ToString("000", CultureInfo.InvariantCulture);
 
