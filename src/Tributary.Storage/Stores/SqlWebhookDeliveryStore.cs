@@ -15,6 +15,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
 
     private readonly Database _database;
     private readonly string _claimSql;
+    private readonly string _deliveredSql;
 
     public SqlWebhookDeliveryStore(Database database)
     {
@@ -36,6 +37,17 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 LIMIT @max
                 {database.Dialect.SkipLocked})
             RETURNING id, attempts, environment_id, url, body, window_started_at
+            """;
+
+        // One statement for a whole batch of answers (PostgreSQL: one round trip over unnest; SQLite: one prepared
+        // statement stepped per row, in one transaction). Each row still carries its own lease check.
+        var d = database.Dialect;
+        _deliveredSql = $"""
+            UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = {d.Row("s")}, last_error = NULL,
+                lease_owner = NULL, lease_expires_at = NULL
+            {d.UpdateFromRows("i", "a", "s")}
+            WHERE id = {d.Row("i")} AND lease_owner = @owner AND attempts = {d.Row("a")} AND state = '{Pending}'
+            RETURNING id
             """;
     }
 
@@ -69,6 +81,44 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 lease_owner = NULL, lease_expires_at = NULL
             WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
             """).With("now", now).With("status", status).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<long>> MarkDeliveredManyAsync(IReadOnlyList<DeliveredAttempt> delivered, long now, CancellationToken cancellationToken)
+    {
+        var recorded = new List<long>(delivered.Count);
+        if (delivered.Count == 0)
+        {
+            return recorded;
+        }
+
+        // One worker records only its own claims; a batch of another owner's would be a caller's bug.
+        var owner = delivered[0].Lease.Owner;
+        if (delivered.Any(a => !string.Equals(a.Lease.Owner, owner, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("Every delivery of a batch must be claimed by the same owner.", nameof(delivered));
+        }
+
+        var batch = new RowBatch(delivered.Count)
+            .Shared("now", now)
+            .Shared("owner", owner)
+            .Int64("i", i => delivered[i].Lease.Id)
+            .Int64("a", i => delivered[i].Lease.Attempt)
+            .Int64("s", i => delivered[i].Status);
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
+        await _database.Dialect.ExecuteRowsAsync(writer.Connection, transaction, _deliveredSql, batch, recorded.Add, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return recorded;
+    }
+
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command($"""
+            UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            """).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
