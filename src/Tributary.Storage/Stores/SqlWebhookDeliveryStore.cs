@@ -6,6 +6,12 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>The webhook outbox's deliveries on SQLite and PostgreSQL; see <see cref="IWebhookDeliveryStore"/>.</summary>
+/// <remarks>
+/// Claims and delivered marks commit without waiting for a log flush (<see cref="SqlDialect.RelaxCommitBeforeBeginAsync"/>):
+/// delivery is at least once already, and a crash can only lose a suffix of commits — a lost claim leaves its
+/// delivery claimable again, a lost delivered mark sends it again, in its connection's order. The flush each waited
+/// for was most of a delivery's cost. The outbox rows themselves are written durably, with the completion they report.
+/// </remarks>
 internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
 {
     private const string Pending = DeliveryStates.Pending;
@@ -53,19 +59,29 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
 
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
+        var dialect = _database.Dialect;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
-        await using var command = writer.Connection.Command(_claimSql)
-            .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedDelivery>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using (await dialect.RelaxCommitBeforeBeginAsync(writer.Connection, cancellationToken))
         {
-            claimed.Add(new ClaimedDelivery(
-                new DeliveryLease(reader.GetInt64(0), owner, Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
-                reader.GetInt64(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetInt64(5)));
+            await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
+            await dialect.RelaxCommitInTransactionAsync(writer.Connection, transaction, cancellationToken);
+            await using (var command = writer.Connection.Command(_claimSql, transaction)
+                .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max))
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    claimed.Add(new ClaimedDelivery(
+                        new DeliveryLease(reader.GetInt64(0), owner, Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
+                        reader.GetInt64(2),
+                        reader.GetString(3),
+                        reader.GetString(4),
+                        reader.GetInt64(5)));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
         // Oldest first, whatever order RETURNING gave them in.
@@ -105,10 +121,16 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
             .Int64("i", i => delivered[i].Lease.Id)
             .Int64("a", i => delivered[i].Lease.Attempt)
             .Int64("s", i => delivered[i].Status);
+        var dialect = _database.Dialect;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
-        await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
-        await _database.Dialect.ExecuteRowsAsync(writer.Connection, transaction, _deliveredSql, batch, recorded.Add, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using (await dialect.RelaxCommitBeforeBeginAsync(writer.Connection, cancellationToken))
+        {
+            await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
+            await dialect.RelaxCommitInTransactionAsync(writer.Connection, transaction, cancellationToken);
+            await dialect.ExecuteRowsAsync(writer.Connection, transaction, _deliveredSql, batch, recorded.Add, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return recorded;
     }
 
