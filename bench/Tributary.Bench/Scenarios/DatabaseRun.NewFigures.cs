@@ -85,7 +85,10 @@ internal sealed partial class DatabaseRun
             double bare;
             await using (var sender = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-delivery", cancellationToken))
             {
+                var cpu = sender.CpuTime();
+                var wall = System.Diagnostics.Stopwatch.GetTimestamp();
                 bare = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
+                _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the bare baseline's end)");
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
