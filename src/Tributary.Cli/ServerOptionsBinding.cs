@@ -84,6 +84,8 @@ internal sealed class ServerOptionsBinding
                 Env(WebhookOptions.TimeoutSetting),
                 (int)WebhookOptions.Default.Timeout.TotalSeconds,
                 "must be a whole number of seconds")),
+            Concurrency = WholeNumber(WebhookOptions.ConcurrencySetting, Env(WebhookOptions.ConcurrencySetting), WebhookOptions.Default.Concurrency, "must be a whole number"),
+            ClaimBatch = WholeNumber(WebhookOptions.ClaimBatchSetting, Env(WebhookOptions.ClaimBatchSetting), WebhookOptions.Default.ClaimBatch, "must be a whole number"),
         },
     };
 

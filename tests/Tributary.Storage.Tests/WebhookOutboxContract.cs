@@ -118,6 +118,56 @@ public abstract class WebhookOutboxContract
     }
 
     [Fact]
+    public async Task MarkDeliveredMany_RecordsABatchInOneWrite_ButNoDeliveryWhoseLeaseIsStale()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        var c2 = await h.CreateConnectionAsync("c2", Token);
+        var c3 = await h.CreateConnectionAsync("c3", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1"), Webhook(c1, "1b")]);
+        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "2")]);
+        await CompleteWithAsync(h, c3, "deals", [Webhook(c3, "3")]);
+        var claimed = await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token);
+        Assert.Equal(["1", "2", "3"], claimed.Select(d => d.Body));
+
+        // The third one's attempt is not the one claimed (as after a takeover): it is left out, the others are written.
+        var stale = claimed[2].Lease with { Attempt = claimed[2].Lease.Attempt + 1 };
+        var recorded = await deliveries.MarkDeliveredManyAsync(
+            [new DeliveredAttempt(claimed[0].Lease, 200), new DeliveredAttempt(claimed[1].Lease, 204), new DeliveredAttempt(stale, 200)],
+            h.Now + 5,
+            Token);
+
+        Assert.Equal([claimed[0].Lease.Id, claimed[1].Lease.Id], recorded.Order());
+        var rows = await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, null, null, 10), Token);
+        Assert.Equal((DeliveryStates.Delivered, 200, (long?)(h.Now + 5)), rows.Single(r => r.Id == claimed[0].Lease.Id) is var a ? (a.State, a.LastStatus, a.DeliveredAt) : default);
+        Assert.Equal((DeliveryStates.Delivered, 204), rows.Single(r => r.Id == claimed[1].Lease.Id) is var b ? (b.State, b.LastStatus) : default);
+        Assert.Equal(DeliveryStates.Pending, rows.Single(r => r.Id == claimed[2].Lease.Id).State);
+        Assert.Empty(await deliveries.MarkDeliveredManyAsync([], h.Now, Token));
+
+        // The first one's connection may go on now: its next delivery is claimable.
+        Assert.Equal("1b", Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token)).Body);
+    }
+
+    [Fact]
+    public async Task Release_HandsAClaimBackUnsent_WithoutCountingItsAttempt()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
+        var claimed = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+
+        Assert.False(await deliveries.ReleaseAsync(claimed.Lease with { Owner = "other" }, Token));
+        Assert.True(await deliveries.ReleaseAsync(claimed.Lease, Token));
+        Assert.False(await deliveries.MarkDeliveredAsync(claimed.Lease, 200, h.Now, Token));
+
+        // Due again at once (long before the lease would have expired), and still its first attempt.
+        var again = Assert.Single(await deliveries.ClaimAsync("w2", 10, h.Now, Lease, Token));
+        Assert.Equal((claimed.Lease.Id, 1), (again.Lease.Id, again.Lease.Attempt));
+    }
+
+    [Fact]
     public async Task Settings_DefaultToNangos_PatchOnlyTheFieldsGiven_AndTheFirstSigningKeyWins()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -26,8 +26,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedWebhook> _accepted = new();
     private readonly CancellationTokenSource _hanging = new();
     private WebApplication? _app;
+    private readonly ConcurrentDictionary<string, int> _inFlightByConnection = new(StringComparer.Ordinal);
     private int _attempts;
     private int _acceptedCount;
+    private int _inFlight;
+    private int _maxInFlight;
+    private int _maxInFlightOfOneConnection;
 
     private WebhookReceiver(int port)
     {
@@ -47,6 +51,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int AcceptedCount => Volatile.Read(ref _acceptedCount);
 
     public IReadOnlyList<ReceivedWebhook> Accepted => [.. _accepted];
+
+    /// <summary>How long an accepting answer takes (default none): makes concurrent POSTs overlap.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The most accepted POSTs in progress at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>The most accepted POSTs of one connection (the body's <c>connectionId</c>) in progress at once.</summary>
+    public int MaxInFlightOfOneConnection => Volatile.Read(ref _maxInFlightOfOneConnection);
 
     /// <summary>Records bodies and headers of accepted webhooks (off for a count-only benchmark).</summary>
     public bool Keep { get; set; } = true;
@@ -113,6 +126,22 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
+        var connection = ConnectionOf(body);
+        Raise(ref _maxInFlight, Interlocked.Increment(ref _inFlight));
+        Raise(ref _maxInFlightOfOneConnection, _inFlightByConnection.AddOrUpdate(connection, 1, (_, n) => n + 1));
+        try
+        {
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, TimeProvider.System, context.RequestAborted);
+            }
+        }
+        finally
+        {
+            _inFlightByConnection.AddOrUpdate(connection, 0, (_, n) => n - 1);
+            Interlocked.Decrement(ref _inFlight);
+        }
+
         if (Keep)
         {
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
@@ -121,5 +150,32 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         Interlocked.Increment(ref _acceptedCount);
         context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static void Raise(ref int max, int value)
+    {
+        var seen = Volatile.Read(ref max);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref max, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    private static string ConnectionOf(string body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["connectionId"]?.GetValue<string>() ?? string.Empty;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return string.Empty;
+        }
     }
 }

@@ -68,6 +68,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     {
         private readonly Lock _gate = new();
         private readonly List<string> _bodies = [];
+        private readonly List<long> _times = [];
         private long _first;
         private long _last;
 
@@ -106,6 +107,20 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
         }
 
+        /// <summary>POSTs per second over the second half of them (a sender's steady pace, past its start).</summary>
+        public double SecondHalfRate
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    var middle = _times.Count / 2;
+                    var seconds = _times.Count > 3 ? Stopwatch.GetElapsedTime(_times[middle], _last).TotalSeconds : 0;
+                    return seconds > 0 ? (_times.Count - 1 - middle) / seconds : double.NaN;
+                }
+            }
+        }
+
         public void Add(string body, long at)
         {
             lock (_gate)
@@ -116,6 +131,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 }
 
                 _bodies.Add(body);
+                _times.Add(at);
                 _last = at;
             }
         }

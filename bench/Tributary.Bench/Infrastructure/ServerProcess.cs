@@ -34,7 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(ServerLaunch launch, string role, int workerSlots, string label, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(ServerLaunch launch, string role, int workerSlots, string label, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -63,6 +63,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         // The per-environment rate limit (60,000/min by default) would cap the read benchmarks at 1,000 requests/s;
         // B8 measures the engine, so the limit is off, as the issue allows.
         info.Environment["TRIBUTARY_RATE_LIMIT_PER_MINUTE"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         Directory.CreateDirectory(launch.LogDir);
         var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(launch.LogDir, $"{label}.log"), append: true) { AutoFlush = true });
         var process = new Process { StartInfo = info };

@@ -159,12 +159,16 @@ internal static class DocsWriter
           best of each, items over each run's own start-to-finish time.
         - **B14** — webhooks (issue 12): after B4, `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in
           the bench process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`;
-          the fan-out is triggered again and a fresh worker of B4's shape drains it. Delivered: distinct bodies received
-          whose `tributaryRunId` is a run of that batch (repeats and other runs' webhooks are counted in the note, not in
-          the figure), which must equal the batch's run count (one webhook per no-op run). Rate: POSTs ÷ (last − first
-          received) at the receiver; baseline: the same bodies POSTed from the bench process by 16 loops (the delivery
-          workers' default concurrency) to the same receiver, measured the same way. Drain: B4's measure on this batch,
-          against B4 of the same run. Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
+          the fan-out is triggered again and a fresh worker of B4's shape with `TRIBUTARY_WEBHOOK_CONCURRENCY=0` drains it:
+          every completion writes its outbox row, none is sent. Drain: B4's measure on this batch, against B4 of the same
+          run. That worker stops; a fresh worker with the default delivery settings starts and delivers the full outbox.
+          Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
+          webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
+          no-op run). Rate: POSTs ÷ (last − first received) at the receiver — delivery alone, not paced by the drain;
+          baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
+          to the same receiver, measured the same way. Context (no target): the old shape, another fan-out drained by a
+          fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
+          POST, set by the drain's pace). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
         - **B15** — provider calls (issue 10) against a fake API in the bench process (bare Kestrel answering `GET /items`
           with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are

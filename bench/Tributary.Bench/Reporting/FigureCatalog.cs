@@ -53,8 +53,10 @@ internal static class FigureCatalog
     public static readonly FigureSpec B13Declarative = new("B13.declarative", p => $"B13 declarative rest: sync of {N(DeclarativeScenario.Items(p))} items from a fake offset-paged API", "records/s", Target.AtLeastShareOfBaseline(0.8), "the hand-written C# function reading the same API, same run");
     public static readonly FigureSpec B12Heap = new("B12.heap", p => "B12 the client's managed heap, peak over the whole read", "MB", Target.AtMostTimesBaseline(1.5), "peak over the first tenth of the pages");
     public static readonly FigureSpec B14Delivered = new("B14.delivered", p => "B14 the B4 fan-out again with on_sync_completion_always: sync webhooks delivered, counted at the receiver", "webhooks", Target.EqualsBaseline(), "expected: one per run of the fan-out");
-    public static readonly FigureSpec B14Rate = new("B14.rate", p => "B14 webhook delivery rate, first to last POST received", "webhooks/s", Target.AtLeastShareOfBaseline(0.5), "bare POSTs of the same bodies, same receiver, one process, same concurrency (16)");
-    public static readonly FigureSpec B14Drain = new("B14.drain", p => $"B14 draining the {N(p.FanoutConnections)} no-op runs with webhooks on (fresh worker, 200 slots)", "runs/s", Target.AtLeastShareOfBaseline(0.9), "B4 of this run (webhooks off)");
+    public static readonly FigureSpec B14Rate = new("B14.rate", p => "B14 webhook delivery rate: the outbox full, a fresh worker delivers it, first to last POST received", "webhooks/s", Target.AtLeastShareOfBaseline(0.5), "bare POSTs of the same bodies, same receiver, one process, same concurrency (16)");
+    public static readonly FigureSpec B14Drain = new("B14.drain", p => $"B14 draining the {N(p.FanoutConnections)} no-op runs with webhooks on, outbox rows written, delivery deferred (fresh worker, 200 slots)", "runs/s", Target.AtLeastShareOfBaseline(0.9), "B4 of this run (webhooks off)");
+    public static readonly FigureSpec B14RatePaced = new("B14.rate_paced", p => "B14 context: delivery rate while the same worker drains the runs that write them, first to last POST (paced by the drain)", "webhooks/s", Target.None, "bare POSTs, as B14.rate");
+    public static readonly FigureSpec B14DrainLive = new("B14.drain_live", p => "B14 context: the same drain with delivery running beside it in the worker", "runs/s", Target.None, "B4 of this run (webhooks off)");
     public static readonly FigureSpec B15ProxyP50 = new("B15.proxy_p50", p => "B15 GET /proxy/… to a loopback fake API: p50 added over calling the fake directly", "ms", Target.AtMost(1, "ms"), "direct call, same client, p50");
     public static readonly FigureSpec B15ProxyP99 = new("B15.proxy_p99", p => "B15 same: p99 added", "ms", Target.AtMost(5, "ms"), "direct call, same client, p99");
     public static readonly FigureSpec B15ContextHttp = new("B15.context_http", p => "B15 a run's GETs through SyncContext.Http to the fake", "requests/s", Target.AtLeastShareOfBaseline(0.8), "bare HttpClient, same GETs and concurrency, same worker");
@@ -68,7 +70,7 @@ internal static class FigureCatalog
         B8ConcurrentP99, B8P99Ratio, B8Concurrent,
         B9Small, B9Medium, B9Large, B9Growth, B10Idle, B10IdleCpu, B10Burst, B10Batch,
         B11Idle, B11Mid, B11High, B11PerRun, B11Small, B11Large, B12Client, B12Heap, B13Declarative,
-        B14Delivered, B14Rate, B14Drain, B15ProxyP50, B15ProxyP99, B15ContextHttp, B16NodeLimit1000, B16NodeLimit100,
+        B14Delivered, B14Rate, B14Drain, B14RatePaced, B14DrainLive, B15ProxyP50, B15ProxyP99, B15ContextHttp, B16NodeLimit1000, B16NodeLimit100,
     ];
 
     private static string N(int value) => value.ToString("#,0", CultureInfo.InvariantCulture);

@@ -35,10 +35,11 @@ internal sealed class BenchContext : IAsyncDisposable
 
     public Results Results { get; } = new();
 
-    public Task<ServerProcess> StartServerAsync(string role, int workerSlots, string label, CancellationToken cancellationToken)
+    /// <param name="environment">Variables the process gets on top of the bench's own (B14 turns delivery off with one).</param>
+    public Task<ServerProcess> StartServerAsync(string role, int workerSlots, string label, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         Log.Info($"[{DatabaseName}] starting {label} (role {role}, {workerSlots} worker slots)");
-        return ServerProcess.StartAsync(Launch, role, workerSlots, $"{DatabaseName}-{label}", cancellationToken);
+        return ServerProcess.StartAsync(Launch, role, workerSlots, $"{DatabaseName}-{label}", cancellationToken, environment);
     }
 
     public BenchApi Api(ServerProcess server) => new(server.BaseUrl, Launch.SecretKey);

@@ -1,5 +1,7 @@
 using Tributary.Bench.Baselines;
 using Tributary.Bench.Infrastructure;
+using Tributary.Bench.Reporting;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Bench.Scenarios;
 
@@ -57,7 +59,11 @@ internal sealed partial class DatabaseRun
     /// <summary>B4's worker shape: the drain with webhooks compares against it.</summary>
     private int DrainSlots => Math.Max(200, _context.Profile.HoldHigh + 16);
 
-    /// <summary>B14 on a fresh worker of B4's shape, after B4 (whose rate is its baseline).</summary>
+    /// <summary>
+    /// B14 on fresh workers of B4's shape, after B4 (whose rate is its baseline): the drain with delivery off in its
+    /// worker (the outbox fills), then a fresh worker delivers the full outbox; then, as context, the old shape (a
+    /// worker drains another fan-out and delivers its webhooks at the same time).
+    /// </summary>
     private async Task WebhooksAsync(BenchApi api, CancellationToken cancellationToken)
     {
         // Runs a stopped worker handed back (B11's holds) must not run, nor report, here.
@@ -67,8 +73,35 @@ internal sealed partial class DatabaseRun
         }
 
         await using var receiver = await WebhookReceiver.StartAsync(cancellationToken);
-        var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, cancellationToken);
-        await using var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks", cancellationToken);
-        await WebhookScenario.MeasureAsync(_context, api, receiver, batchId, cancellationToken);
+        try
+        {
+            var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
+            var deferred = new Dictionary<string, string> { [WebhookOptions.ConcurrencySetting] = "0" };
+            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-deferred", cancellationToken, deferred))
+            {
+                await WebhookScenario.MeasureDrainAsync(_context, batchId, FigureCatalog.B14Drain, cancellationToken);
+            }
+
+            double bare;
+            await using (var sender = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-delivery", cancellationToken))
+            {
+                var cpu = sender.CpuTime();
+                var wall = System.Diagnostics.Stopwatch.GetTimestamp();
+                bare = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
+                _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the bare baseline's end)");
+            }
+
+            var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
+            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-live", cancellationToken))
+            {
+                await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, cancellationToken);
+                await WebhookScenario.MeasurePacedAsync(_context, receiver, liveBatchId, bare, cancellationToken);
+            }
+        }
+        finally
+        {
+            // The rest of the suite runs without webhooks, as it did before B14 existed.
+            await api.PatchWebhookSettingsAsync(new System.Text.Json.Nodes.JsonObject { ["primary_url"] = string.Empty }, CancellationToken.None);
+        }
     }
 }

@@ -13,69 +13,84 @@ namespace Tributary.Bench.Scenarios;
 
 /// <summary>
 /// B14 (issue 12): B4's fan-out again with <c>on_sync_completion_always</c> on and a loopback receiver as the primary
-/// URL — one sync webhook per no-op run. Delivered = distinct bodies of this batch's runs received (exactly the
-/// runs of the fan-out, no more, no fewer); the delivery rate from the first to the last POST received, against the
-/// same bodies posted bare from the bench process with the worker's delivery concurrency; and the drain rate of a
-/// fresh worker of B4's shape against B4 without webhooks.
+/// URL — one sync webhook per no-op run. First the drain, by a worker that writes the outbox rows with each
+/// completion but sends none (<c>TRIBUTARY_WEBHOOK_CONCURRENCY=0</c>), against B4 without webhooks; then a fresh
+/// worker delivers the full outbox: delivered = distinct bodies of this batch's runs received (exactly the runs of
+/// the fan-out, no more, no fewer), the rate from the first to the last POST received, against the same bodies
+/// posted bare from the bench process with the worker's delivery concurrency, measured the same way. Then, as
+/// context, the old shape: another fan-out drained while the same worker delivers (drain and paced rate).
 /// </summary>
 internal static class WebhookScenario
 {
-    private const string Inbox = "hook";
+    public const string Inbox = "hook";
+    public const string LiveInbox = "hook-live";
     private const string BareInbox = "bare";
 
     /// <summary>The delivery workers' concurrency per process (<c>WebhookOptions.Concurrency</c>'s default), for the baseline.</summary>
     private const int DeliveryConcurrency = 16;
 
-    /// <summary>Turns webhooks on and queues the fan-out again (the API process; no worker runs yet). Returns the batch id.</summary>
-    public static async Task<string> TriggerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, CancellationToken cancellationToken)
+    /// <summary>Turns webhooks on (to <paramref name="inbox"/>) and queues the fan-out again (the API process; no worker runs yet). Returns the batch id.</summary>
+    public static async Task<string> TriggerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, string inbox, CancellationToken cancellationToken)
     {
         await api.PatchWebhookSettingsAsync(new JsonObject
         {
-            ["primary_url"] = receiver.Url(Inbox).AbsoluteUri,
+            ["primary_url"] = receiver.Url(inbox).AbsoluteUri,
             ["on_sync_completion_always"] = true,
         }, cancellationToken);
         var response = await api.TriggerAsync(BenchNames.Fanout, [BenchNames.Noop], null, cancellationToken);
         return (string?)response["batch_id"] ?? throw new InvalidOperationException("The fan-out answer has no batch_id.");
     }
 
-    /// <summary>With the worker started: the drain, the deliveries, then webhooks off again and the bare baseline.</summary>
-    public static async Task MeasureAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, string batchId, CancellationToken cancellationToken)
+    /// <summary>B4's measure of this batch's drain, as <paramref name="figure"/>, against B4.</summary>
+    public static async Task MeasureDrainAsync(BenchContext context, string batchId, FigureSpec figure, CancellationToken cancellationToken)
     {
-        try
+        var expected = context.Profile.FanoutConnections;
+        var (drain, seconds, succeeded) = await FanoutScenario.MeasureDrainAsync(context, batchId, cancellationToken);
+        context.Results.Set(figure, drain, 1, $"{succeeded:N0} of {expected:N0} succeeded; first start to last finish {seconds:0.00} s");
+        if (context.Results.Value(FigureCatalog.B4Drain) is { } withoutWebhooks)
         {
-            var expected = context.Profile.FanoutConnections;
-            var (drain, seconds, succeeded) = await FanoutScenario.MeasureDrainAsync(context, batchId, cancellationToken);
-            context.Results.Set(FigureCatalog.B14Drain, drain, 1, $"{succeeded:N0} of {expected:N0} succeeded; first start to last finish {seconds:0.00} s");
-            if (context.Results.Value(FigureCatalog.B4Drain) is { } withoutWebhooks)
-            {
-                context.Results.SetBaseline(FigureCatalog.B14Drain, withoutWebhooks);
-            }
-
-            await WaitForDeliveriesAsync(context, batchId, cancellationToken);
-            var inbox = receiver.InboxOf(Inbox);
-            var runIds = await BatchRunIdsAsync(context, batchId, cancellationToken);
-            var bodies = inbox.Bodies;
-            var distinct = bodies.Distinct(StringComparer.Ordinal).ToList();
-            var ofBatch = distinct.Count(body => RunIdOf(body) is { } id && runIds.Contains(id));
-            var outbox = await OutboxStatesAsync(context, cancellationToken);
-            var note = $"{bodies.Count:N0} POSTs received, {bodies.Count - distinct.Count:N0} repeated, {distinct.Count - ofBatch:N0} of other runs; outbox {outbox}";
-            context.Results.Set(FigureCatalog.B14Delivered, ofBatch, 1, note);
-            context.Results.SetBaseline(FigureCatalog.B14Delivered, expected);
-            context.Info($"B14 drain with webhooks {drain:N0} runs/s (B4 {context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN:N0}); delivered {ofBatch:N0} of {expected:N0}; {note}");
-
-            var rate = inbox.Rate;
-            var bare = await BarePostsAsync(receiver, distinct, cancellationToken);
-            // Deliveries start with the first completed run: while the drain lasts, the runs set the pace, not the senders.
-            var deliverySeconds = bodies.Count > 1 ? (bodies.Count - 1) / rate : 0;
-            context.Results.Set(FigureCatalog.B14Rate, rate, bodies.Count, $"{bodies.Count:N0} deliveries by one worker process over {deliverySeconds:0.00} s; the drain took {seconds:0.00} s of it");
-            context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
-            context.Info($"B14 delivery rate {rate:N0}/s; bare POSTs of the same {distinct.Count:N0} bodies {bare:N0}/s");
+            context.Results.SetBaseline(figure, withoutWebhooks);
         }
-        finally
-        {
-            // The rest of the suite runs without webhooks, as it did before B14 existed.
-            await api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, CancellationToken.None);
-        }
+
+        context.Info($"{figure.Name} {drain:N0} runs/s (B4 {context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN:N0})");
+    }
+
+    /// <summary>With the outbox full and a delivery worker started: every delivery, the rate, then the bare baseline (returned).</summary>
+    public static async Task<double> MeasureDeliveryAsync(BenchContext context, WebhookReceiver receiver, string batchId, CancellationToken cancellationToken)
+    {
+        var expected = context.Profile.FanoutConnections;
+        await WaitForDeliveriesAsync(context, batchId, cancellationToken);
+        var inbox = receiver.InboxOf(Inbox);
+        var runIds = await BatchRunIdsAsync(context, batchId, cancellationToken);
+        var bodies = inbox.Bodies;
+        var distinct = bodies.Distinct(StringComparer.Ordinal).ToList();
+        var ofBatch = distinct.Count(body => RunIdOf(body) is { } id && runIds.Contains(id));
+        var outbox = await OutboxStatesAsync(context, cancellationToken);
+        var note = $"{bodies.Count:N0} POSTs received, {bodies.Count - distinct.Count:N0} repeated, {distinct.Count - ofBatch:N0} of other runs; outbox {outbox}";
+        context.Results.Set(FigureCatalog.B14Delivered, ofBatch, 1, note);
+        context.Results.SetBaseline(FigureCatalog.B14Delivered, expected);
+        context.Info($"B14 delivered {ofBatch:N0} of {expected:N0}; {note}");
+
+        var rate = inbox.Rate;
+        var bare = await BarePostsAsync(receiver, distinct, cancellationToken);
+        var deliverySeconds = bodies.Count > 1 ? (bodies.Count - 1) / rate : 0;
+        context.Results.Set(FigureCatalog.B14Rate, rate, bodies.Count, $"{bodies.Count:N0} deliveries of a full outbox by one fresh worker process over {deliverySeconds:0.00} s");
+        context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
+        context.Info($"B14 delivery rate {rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s); bare POSTs of the same {distinct.Count:N0} bodies {bare:N0}/s (second half {receiver.InboxOf(BareInbox).SecondHalfRate:N0}/s)");
+        return bare;
+    }
+
+    /// <summary>Context: the deliveries of a batch drained while they were sent, first to last POST (the drain sets the pace).</summary>
+    public static async Task MeasurePacedAsync(BenchContext context, WebhookReceiver receiver, string batchId, double bare, CancellationToken cancellationToken)
+    {
+        await WaitForDeliveriesAsync(context, batchId, cancellationToken);
+        var inbox = receiver.InboxOf(LiveInbox);
+        var rate = inbox.Rate;
+        var deliverySeconds = inbox.Count > 1 ? (inbox.Count - 1) / rate : 0;
+        context.Results.Set(FigureCatalog.B14RatePaced, rate, inbox.Count, $"{inbox.Count:N0} deliveries over {deliverySeconds:0.00} s, starting with the first completed run");
+        context.Results.SetBaseline(FigureCatalog.B14RatePaced, bare);
+
+        context.Info($"B14 paced delivery rate (old shape) {rate:N0}/s over {deliverySeconds:0.00} s");
     }
 
     /// <summary>Until no delivery is pending (delivered or dead), bounded in time.</summary>

@@ -17,6 +17,18 @@ public interface IWebhookDeliveryStore
     /// <summary>Marks a claimed delivery delivered; false when its lease was taken over (nothing written).</summary>
     Task<bool> MarkDeliveredAsync(DeliveryLease lease, int status, long now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks many claimed deliveries delivered in one write and returns the ids it recorded (a delivery whose lease
+    /// was taken over is left out and nothing is written for it).
+    /// </summary>
+    Task<IReadOnlyList<long>> MarkDeliveredManyAsync(IReadOnlyList<DeliveredAttempt> delivered, long now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands a claimed delivery back unsent: no lease, and the attempt the claim counted is given back (nothing was
+    /// posted). False when its lease was taken over.
+    /// </summary>
+    Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken);
+
     /// <summary>Records a failed attempt: the delivery is retried at <paramref name="nextAttemptAt"/>, or dead when that is null.</summary>
     Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken);
 
@@ -41,6 +53,9 @@ public interface IWebhookDeliveryStore
 
 /// <summary>A claim of one delivery: every write of the attempt carries it and is refused once it is stale.</summary>
 public sealed record DeliveryLease(long Id, string Owner, int Attempt);
+
+/// <summary>An attempt the receiver accepted, with its answer's status, to record with others in one write.</summary>
+public sealed record DeliveredAttempt(DeliveryLease Lease, int Status);
 
 public sealed record ClaimedDelivery(
     DeliveryLease Lease,

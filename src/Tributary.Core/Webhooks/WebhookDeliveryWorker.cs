@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tributary.Core.Domain;
@@ -8,14 +9,19 @@ using Tributary.Core.Telemetry;
 namespace Tributary.Core.Webhooks;
 
 /// <summary>
-/// Sends the outbox's deliveries from every process that runs workers: claims due deliveries under a lease (the
-/// database's clock where hosts share it, as for runs), sends up to <see cref="WebhookOptions.Concurrency"/> at once,
-/// and records each attempt — delivered, retried later with exponential backoff and jitter, or dead once the retry
-/// window has passed or the receiver refused the body.
+/// Sends the outbox's deliveries from every process that runs workers, as a pipeline: one loop claims due
+/// deliveries in batches of up to <see cref="WebhookOptions.ClaimBatch"/> with one statement each (under a lease, on
+/// the database's clock where hosts share it, as for runs); <see cref="WebhookOptions.Concurrency"/> senders post them
+/// in parallel; one recorder writes the answers back, every delivered one of a batch in one statement — delivered,
+/// retried later with exponential backoff and jitter, or dead once the retry window has passed or the receiver
+/// refused the body.
 /// </summary>
 /// <remarks>
 /// At least once: a process that dies after the POST but before recording it leaves the lease to expire, and the
-/// delivery is sent again. Receivers tell repeats apart by <c>tributaryRunId</c> and the model.
+/// delivery is sent again. Receivers tell repeats apart by <c>tributaryRunId</c> and the model. Per-connection order
+/// holds with parallel senders because a claim only takes the oldest pending delivery of each connection and URL:
+/// two deliveries of one connection are never in flight at once. A claimed delivery that waited so long behind slow
+/// receivers that its lease could expire during its POST is handed back unsent (its attempt is not counted).
 /// </remarks>
 public sealed class WebhookDeliveryWorker : BackgroundService
 {
@@ -30,8 +36,11 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly TributaryMetrics _metrics;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private readonly HashSet<Task> _sending = [];
-    private readonly object _gate = new();
+    private readonly Channel<Queued> _toSend = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<Answer> _answers = Channel.CreateUnbounded<Answer>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Claimed and not yet recorded (queued, posting, or waiting for the recorder).</summary>
+    private int _outstanding;
 
     public WebhookDeliveryWorker(
         IWebhookDeliveryStore deliveries,
@@ -59,9 +68,15 @@ public sealed class WebhookDeliveryWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Deliveries go where runs are executed: an API-only process sends none.
+        // Deliveries go where runs are executed: an API-only process sends none, nor one told to send none.
         if (!_engine.RunWorkers)
         {
+            return;
+        }
+
+        if (_options.Concurrency == 0)
+        {
+            _logger.LogInformation("Webhook delivery is off in this process ({Setting}=0): other worker processes send the webhooks it writes.", WebhookOptions.ConcurrencySetting);
             return;
         }
 
@@ -77,127 +92,175 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             _logger.LogWarning(ex, "Looking for webhook deliveries of dead processes failed; they are sent when their lease expires.");
         }
 
+        var senders = Enumerable.Range(0, _options.Concurrency)
+            .Select(_ => Task.Run(() => SendLoopAsync(stoppingToken), CancellationToken.None))
+            .ToArray();
+        var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var free = _options.Concurrency - SendingCount;
-                var claimedAll = false;
-                if (free > 0)
-                {
-                    try
-                    {
-                        var leaseMicros = Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
-                        var claimed = await _deliveries.ClaimAsync(_owner, free, Micros.Now(_timeProvider), leaseMicros, stoppingToken);
-                        foreach (var delivery in claimed)
-                        {
-                            Start(delivery, stoppingToken);
-                        }
-
-                        claimedAll = claimed.Count == free;
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        _logger.LogWarning(ex, "Claiming webhook deliveries failed; retrying after the poll interval.");
-                    }
-                }
-
-                if (!claimedAll)
-                {
-                    await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken);
-                }
-            }
+            await ClaimLoopAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: deliveries in flight record themselves below.
+            // Stopping: what is queued is handed back, what is in flight records itself.
         }
-
-        Task[] sending;
-        lock (_gate)
+        finally
         {
-            sending = [.. _sending];
+            _toSend.Writer.TryComplete();
+            await Task.WhenAll(senders);
+            _answers.Writer.TryComplete();
+            await recorder;
         }
-
-        await Task.WhenAll(sending);
     }
 
-    private int SendingCount
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
-        get
+        var batch = _options.ClaimBatch;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            lock (_gate)
+            var claimedAll = false;
+            var outstanding = Volatile.Read(ref _outstanding);
+
+            // Claim again once half the last claims are recorded: the next batch is ready before the senders run dry.
+            if (outstanding <= batch / 2)
             {
-                return _sending.Count;
+                var want = batch - outstanding;
+                try
+                {
+                    var leaseMicros = Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
+                    var claimed = await _deliveries.ClaimAsync(_owner, want, Micros.Now(_timeProvider), leaseMicros, stoppingToken);
+                    Interlocked.Add(ref _outstanding, claimed.Count);
+                    var at = _timeProvider.GetTimestamp();
+                    foreach (var delivery in claimed)
+                    {
+                        _toSend.Writer.TryWrite(new Queued(delivery, at));
+                    }
+
+                    claimedAll = claimed.Count == want;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Claiming webhook deliveries failed; retrying after the poll interval.");
+                }
+            }
+
+            if (!claimedAll)
+            {
+                await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken);
             }
         }
     }
 
-    private void Start(ClaimedDelivery delivery, CancellationToken stoppingToken)
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
-        var task = Task.Run(() => DeliverAsync(delivery, stoppingToken), CancellationToken.None);
-        lock (_gate)
+        await foreach (var queued in _toSend.Reader.ReadAllAsync(CancellationToken.None))
         {
-            _sending.Add(task);
+            var answer = stoppingToken.IsCancellationRequested || LeaseTooShortToSend(queued)
+                ? new Answer(queued.Delivery, null, RetryNow: false)
+                : await SendAsync(queued.Delivery, stoppingToken);
+            _answers.Writer.TryWrite(answer);
         }
-
-        task.ContinueWith(
-            finished =>
-            {
-                lock (_gate)
-                {
-                    _sending.Remove(finished);
-                }
-
-                _signal.Notify();
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
 
-    private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
+    /// <summary>
+    /// Whether the claim waited so long that its lease could run out during a POST that uses its whole timeout (with
+    /// 5 s for recording): then another process may claim it while we post, and it would be sent twice at once.
+    /// </summary>
+    private bool LeaseTooShortToSend(Queued queued) =>
+        _timeProvider.GetElapsedTime(queued.ClaimedAt) > _options.LeaseDuration - _options.Timeout - TimeSpan.FromSeconds(5);
+
+    private async Task<Answer> SendAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
     {
         try
         {
             var key = await _keys.GetCachedAsync(delivery.EnvironmentId, stoppingToken);
-            var result = await _sender.SendAsync(delivery.Url, delivery.Body, key, stoppingToken);
-            await RecordAsync(delivery, result);
+            return new Answer(delivery, await _sender.SendAsync(delivery.Url, delivery.Body, key, stoppingToken), RetryNow: false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down mid-send: due again now, for this process after a restart or for another one.
-            await RecordAsync(delivery, new SendResult(SendOutcome.Retry, null, "Interrupted by a shutdown."), retryNow: true);
+            return new Answer(delivery, new SendResult(SendOutcome.Retry, null, "Interrupted by a shutdown."), RetryNow: true);
         }
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Webhook delivery {Id} failed before it was sent.", delivery.Lease.Id);
-            await RecordAsync(delivery, new SendResult(SendOutcome.Retry, null, $"{ex.GetType().Name}: {ex.Message}"));
+            return new Answer(delivery, new SendResult(SendOutcome.Retry, null, $"{ex.GetType().Name}: {ex.Message}"), RetryNow: false);
         }
     }
 
-    private async Task RecordAsync(ClaimedDelivery delivery, SendResult result, bool retryNow = false)
+    /// <summary>Records the answers as they come, every delivered one that is waiting in one write.</summary>
+    private async Task RecordLoopAsync()
     {
+        var delivered = new List<Answer>();
+        var others = new List<Answer>();
+        while (await _answers.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            delivered.Clear();
+            others.Clear();
+            while (delivered.Count + others.Count < _options.ClaimBatch && _answers.Reader.TryRead(out var answer))
+            {
+                (answer.Result?.Outcome == SendOutcome.Delivered ? delivered : others).Add(answer);
+            }
+
+            await RecordDeliveredAsync(delivered);
+            foreach (var other in others)
+            {
+                await RecordOtherAsync(other);
+            }
+
+            Interlocked.Add(ref _outstanding, -(delivered.Count + others.Count));
+
+            // Room to claim again, and the next delivery of each recorded connection may go now.
+            _signal.Notify();
+        }
+    }
+
+    private async Task RecordDeliveredAsync(List<Answer> delivered)
+    {
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+
         var now = Micros.Now(_timeProvider);
         try
         {
-            if (result.Outcome == SendOutcome.Delivered)
+            var attempts = delivered.Select(a => new DeliveredAttempt(a.Delivery.Lease, a.Result!.Status ?? 0)).ToList();
+            var recorded = (await _deliveries.MarkDeliveredManyAsync(attempts, now, CancellationToken.None)).ToHashSet();
+            foreach (var answer in delivered)
             {
-                if (await _deliveries.MarkDeliveredAsync(delivery.Lease, result.Status ?? 0, now, CancellationToken.None))
+                if (recorded.Contains(answer.Delivery.Lease.Id))
                 {
                     _metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", "delivered"));
 
                     // From the commit (or the manual retry) that made it due to the answer that delivered it.
-                    _metrics.WebhookLatency.Record(Math.Max(0, now - delivery.WindowStartedAt) / 1_000_000.0);
+                    _metrics.WebhookLatency.Record(Math.Max(0, now - answer.Delivery.WindowStartedAt) / 1_000_000.0);
                 }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not recorded: the leases expire and the deliveries are attempted again.
+            _logger.LogWarning(ex, "Recording {Count} delivered webhooks failed; they are attempted again when their lease expires.", delivered.Count);
+        }
+    }
 
+    private async Task RecordOtherAsync(Answer answer)
+    {
+        var delivery = answer.Delivery;
+        try
+        {
+            if (answer.Result is not { } result)
+            {
+                await _deliveries.ReleaseAsync(delivery.Lease, CancellationToken.None);
                 return;
             }
 
+            var now = Micros.Now(_timeProvider);
             long? next = null;
             if (result.Outcome == SendOutcome.Retry)
             {
-                var delay = retryNow ? TimeSpan.Zero : Backoff.Delay(delivery.Lease.Attempt, _options.FirstRetry, _options.MaxRetryDelay);
+                var delay = answer.RetryNow ? TimeSpan.Zero : Backoff.Delay(delivery.Lease.Attempt, _options.FirstRetry, _options.MaxRetryDelay);
                 var candidate = now + Micros.From(DateTimeOffset.UnixEpoch + delay);
                 var windowEnds = delivery.WindowStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.RetryFor);
                 next = candidate <= windowEnds ? candidate : null;
@@ -221,4 +284,10 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             _logger.LogWarning(ex, "Recording webhook delivery {Id} failed; it is attempted again when its lease expires.", delivery.Lease.Id);
         }
     }
+
+    /// <summary>A claimed delivery waiting for a sender, with the time it was claimed (this process's clock).</summary>
+    private sealed record Queued(ClaimedDelivery Delivery, long ClaimedAt);
+
+    /// <summary>A sender's answer for the recorder; no result: handed back unsent.</summary>
+    private sealed record Answer(ClaimedDelivery Delivery, SendResult? Result, bool RetryNow);
 }

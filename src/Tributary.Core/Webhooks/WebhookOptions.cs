@@ -15,6 +15,12 @@ public sealed record WebhookOptions
     /// <summary>The variable that sets <see cref="Timeout"/> in seconds.</summary>
     public const string TimeoutSetting = "TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS";
 
+    /// <summary>The variable that sets <see cref="Concurrency"/>.</summary>
+    public const string ConcurrencySetting = "TRIBUTARY_WEBHOOK_CONCURRENCY";
+
+    /// <summary>The variable that sets <see cref="ClaimBatch"/>.</summary>
+    public const string ClaimBatchSetting = "TRIBUTARY_WEBHOOK_CLAIM_BATCH";
+
     public static WebhookOptions Default { get; } = new();
 
     /// <summary>How long a delivery is retried before it is dead (default 24 h).</summary>
@@ -29,8 +35,17 @@ public sealed record WebhookOptions
     /// <summary>The longest wait between two attempts (Nango's cap, 10 min).</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Deliveries one process sends at once.</summary>
+    /// <summary>
+    /// POSTs one process has in flight at once (default 16). 0: this process sends no webhooks (it still writes
+    /// them with its runs' completions; another worker process delivers them).
+    /// </summary>
     public int Concurrency { get; init; } = 16;
+
+    /// <summary>
+    /// The most deliveries one claim statement takes (default 256). A process holds at most this many claimed and
+    /// not yet recorded, and claims again when half of them are done; answers are recorded in batches too.
+    /// </summary>
+    public int ClaimBatch { get; init; } = 256;
 
     /// <summary>The fallback poll when no completion of this process woke the workers.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);

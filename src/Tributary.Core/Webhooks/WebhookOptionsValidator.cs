@@ -25,9 +25,14 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:FirstRetry: must be more than zero and at most Webhooks:MaxRetryDelay; got {Seconds(options.FirstRetry)} s and {Seconds(options.MaxRetryDelay)} s.");
         }
 
-        if (options.Concurrency is < 1 or > 256)
+        if (options.Concurrency is < 0 or > 256)
         {
-            failures.Add($"Webhooks:Concurrency: must be from 1 to 256; got {options.Concurrency}.");
+            failures.Add($"{WebhookOptions.ConcurrencySetting} (Webhooks:Concurrency): must be from 0 (send none from this process) to 256; got {options.Concurrency}.");
+        }
+
+        if (options.ClaimBatch is < 1 or > 10_000)
+        {
+            failures.Add($"{WebhookOptions.ClaimBatchSetting} (Webhooks:ClaimBatch): must be from 1 to 10000; got {options.ClaimBatch}.");
         }
 
         if (options.PollInterval <= TimeSpan.Zero)

@@ -360,7 +360,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token");
         await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
         DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
-        await using var outbox = new WebhookOutbox(connection, transaction);
+        await using var outbox = new WebhookOutbox(connection, transaction, _dialect);
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
@@ -383,10 +383,11 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             // The outbox rows commit with the completion they report; a refused completion writes none.
             if (completed[i] && completion.Webhooks is { Count: > 0 } webhooks)
             {
-                await outbox.AddAsync(completion.Fence.RunId, webhooks, completion.Now, cancellationToken);
+                outbox.Add(completion.Fence.RunId, webhooks, completion.Now);
             }
         }
 
+        await outbox.FlushAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return completed;
     }

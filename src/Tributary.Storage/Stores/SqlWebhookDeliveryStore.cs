@@ -6,6 +6,12 @@ using Tributary.Storage.Sql;
 namespace Tributary.Storage.Stores;
 
 /// <summary>The webhook outbox's deliveries on SQLite and PostgreSQL; see <see cref="IWebhookDeliveryStore"/>.</summary>
+/// <remarks>
+/// Claims and delivered marks commit without waiting for a log flush (<see cref="SqlDialect.RelaxCommitBeforeBeginAsync"/>):
+/// delivery is at least once already, and a crash can only lose a suffix of commits — a lost claim leaves its
+/// delivery claimable again, a lost delivered mark sends it again, in its connection's order. The flush each waited
+/// for was most of a delivery's cost. The outbox rows themselves are written durably, with the completion they report.
+/// </remarks>
 internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
 {
     private const string Pending = DeliveryStates.Pending;
@@ -15,6 +21,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
 
     private readonly Database _database;
     private readonly string _claimSql;
+    private readonly string _deliveredSql;
 
     public SqlWebhookDeliveryStore(Database database)
     {
@@ -37,23 +44,44 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 {database.Dialect.SkipLocked})
             RETURNING id, attempts, environment_id, url, body, window_started_at
             """;
+
+        // One statement for a whole batch of answers (PostgreSQL: one round trip over unnest; SQLite: one prepared
+        // statement stepped per row, in one transaction). Each row still carries its own lease check.
+        var d = database.Dialect;
+        _deliveredSql = $"""
+            UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = {d.Row("s")}, last_error = NULL,
+                lease_owner = NULL, lease_expires_at = NULL
+            {d.UpdateFromRows("i", "a", "s")}
+            WHERE id = {d.Row("i")} AND lease_owner = @owner AND attempts = {d.Row("a")} AND state = '{Pending}'
+            RETURNING id
+            """;
     }
 
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
+        var dialect = _database.Dialect;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
-        await using var command = writer.Connection.Command(_claimSql)
-            .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claimed = new List<ClaimedDelivery>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using (await dialect.RelaxCommitBeforeBeginAsync(writer.Connection, cancellationToken))
         {
-            claimed.Add(new ClaimedDelivery(
-                new DeliveryLease(reader.GetInt64(0), owner, Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
-                reader.GetInt64(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetInt64(5)));
+            await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
+            await dialect.RelaxCommitInTransactionAsync(writer.Connection, transaction, cancellationToken);
+            await using (var command = writer.Connection.Command(_claimSql, transaction)
+                .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max))
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    claimed.Add(new ClaimedDelivery(
+                        new DeliveryLease(reader.GetInt64(0), owner, Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)),
+                        reader.GetInt64(2),
+                        reader.GetString(3),
+                        reader.GetString(4),
+                        reader.GetInt64(5)));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
         // Oldest first, whatever order RETURNING gave them in.
@@ -69,6 +97,50 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 lease_owner = NULL, lease_expires_at = NULL
             WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
             """).With("now", now).With("status", status).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<long>> MarkDeliveredManyAsync(IReadOnlyList<DeliveredAttempt> delivered, long now, CancellationToken cancellationToken)
+    {
+        var recorded = new List<long>(delivered.Count);
+        if (delivered.Count == 0)
+        {
+            return recorded;
+        }
+
+        // One worker records only its own claims; a batch of another owner's would be a caller's bug.
+        var owner = delivered[0].Lease.Owner;
+        if (delivered.Any(a => !string.Equals(a.Lease.Owner, owner, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("Every delivery of a batch must be claimed by the same owner.", nameof(delivered));
+        }
+
+        var batch = new RowBatch(delivered.Count)
+            .Shared("now", now)
+            .Shared("owner", owner)
+            .Int64("i", i => delivered[i].Lease.Id)
+            .Int64("a", i => delivered[i].Lease.Attempt)
+            .Int64("s", i => delivered[i].Status);
+        var dialect = _database.Dialect;
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using (await dialect.RelaxCommitBeforeBeginAsync(writer.Connection, cancellationToken))
+        {
+            await using var transaction = await _database.BeginWriteAsync(writer.Connection, cancellationToken);
+            await dialect.RelaxCommitInTransactionAsync(writer.Connection, transaction, cancellationToken);
+            await dialect.ExecuteRowsAsync(writer.Connection, transaction, _deliveredSql, batch, recorded.Add, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return recorded;
+    }
+
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command($"""
+            UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            """).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

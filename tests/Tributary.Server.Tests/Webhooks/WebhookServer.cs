@@ -7,7 +7,7 @@ namespace Tributary.Server.Tests.Webhooks;
 /// <summary>A test server with short webhook timings, a receiver, and the calls the webhook tests share.</summary>
 internal static class WebhookServer
 {
-    public static Task<TestServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken, TimeSpan? retryFor = null, TimeSpan? timeout = null) =>
+    public static Task<TestServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken, TimeSpan? retryFor = null, TimeSpan? timeout = null, int concurrency = 16) =>
         TestServer.StartAsync(
             dialect,
             cancellationToken,
@@ -18,6 +18,7 @@ internal static class WebhookServer
                 PollInterval = TimeSpan.FromMilliseconds(100),
                 RetryFor = retryFor ?? TimeSpan.FromMinutes(5),
                 Timeout = timeout ?? TimeSpan.FromSeconds(5),
+                Concurrency = concurrency,
             });
 
     /// <summary>Points the environment's webhooks at <paramref name="url"/> and returns the signing key.</summary>
