@@ -29,20 +29,37 @@ public sealed class SchedulerIdleTickTests
     }
 
     [Fact]
+    public async Task ABatchOnPostgres_IsTwoTransactionsAtOnce_NeitherOver1000Runs_AndNoScheduleTwice()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        await ManySchedulesDueAsync(h, db, 2500);
+
+        Assert.Equal(1000, await h.Runs.EnqueueDueAsync(h.Now, 1000, Token));
+
+        // Two transactions (two xmin values) share the batch; together they queue 1,000 distinct syncs.
+        await using var split = db.Command(
+            "SELECT runs.xmin::text, COUNT(*) FROM runs WHERE trigger_source = 'schedule' GROUP BY runs.xmin::text");
+        var perTransaction = new List<long>();
+        await using (var reader = await split.ExecuteReaderAsync(Token))
+        {
+            while (await reader.ReadAsync(Token))
+            {
+                perTransaction.Add(reader.GetInt64(1));
+            }
+        }
+
+        Assert.Equal([500L, 500L], perTransaction);
+        await using var distinct = db.Command("SELECT COUNT(DISTINCT sync_id) FROM runs WHERE trigger_source = 'schedule'");
+        Assert.Equal(1000L, await distinct.ExecuteScalarAsync(Token));
+    }
+
+    [Fact]
     public async Task AfterABurst_TheUpkeepLeavesTheDueIndexWithoutDeadEntries_OnPostgres()
     {
         await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
-        var connection = await h.CreateConnectionAsync("burst", Token);
-        var sync = await h.SyncAsync(connection, "deals", Token);
         await using var db = await h.Database.Database.OpenAsync(Token);
-        await using (var many = db.Command("""
-            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
-            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
-            FROM syncs s, generate_series(1, 2500) AS n(i) WHERE s.id = @sync
-            """).With("sync", sync.Id))
-        {
-            await many.ExecuteNonQueryAsync(Token);
-        }
+        await ManySchedulesDueAsync(h, db, 2500);
 
         // The burst: three batches advance every schedule (the harness's own started sync too), each leaving its old
         // version in the due index.
@@ -75,5 +92,18 @@ public sealed class SchedulerIdleTickTests
         var text = string.Join("\n", plan);
         Assert.Contains("syncs_due", text, StringComparison.Ordinal);
         Assert.Contains("Heap Fetches: 0", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Adds <paramref name="count"/> STARTED schedules, all due (PostgreSQL), beside the harness's own.</summary>
+    private static async Task ManySchedulesDueAsync(StoreHarness h, System.Data.Common.DbConnection db, int count)
+    {
+        var connection = await h.CreateConnectionAsync("burst", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await using var many = db.Command("""
+            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
+            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
+            FROM syncs s, generate_series(1, @count) AS n(i) WHERE s.id = @sync
+            """).With("sync", sync.Id).With("count", count);
+        await many.ExecuteNonQueryAsync(Token);
     }
 }
