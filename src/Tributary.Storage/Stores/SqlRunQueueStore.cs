@@ -308,16 +308,35 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     /// The insert of <see cref="EnqueueDueAsync"/>: a run for each due sync that has none queued or running.
     /// </summary>
     /// <remarks>
-    /// One NOT EXISTS per state, so each is a lookup in its partial unique index (one row per sync at most). A
-    /// single <c>state IN (queued, running)</c> made PostgreSQL scan every run ever recorded for each batch,
-    /// and SQLite walk each sync's whole run history: a burst of 100,000 schedules took a second per 1,000.
+    /// <para>
+    /// One lookup per state, each in its partial unique index (one row per sync at most). A single
+    /// <c>state IN (queued, running)</c> made PostgreSQL scan every run ever recorded for each batch, and SQLite walk
+    /// each sync's whole run history: a burst of 100,000 schedules took a second per 1,000.
+    /// </para>
+    /// <para>
+    /// PostgreSQL: the queued check is the insert's own conflict check on <c>runs_one_queued</c>
+    /// (<c>ON CONFLICT … DO NOTHING</c>), not a <c>NOT EXISTS</c>. The planner turned the <c>NOT EXISTS</c> into an
+    /// anti-join shaped by the statistics, and statistics taken while no run was queued (after a drain, before a mass
+    /// start) made it read the whole queued index once per due schedule — quadratic during a burst, as each batch
+    /// queues 1,000 more: one batch took 11.8 s with 20,000 runs queued (a scalar subquery instead picked the other
+    /// index of queued runs, <c>runs_claimable</c>, and filtered it the same way). The conflict check is always a
+    /// lookup by key in that index, whatever the statistics. The running check stays a <c>NOT EXISTS</c>: at most one
+    /// running run per worker slot, so even its worst plan reads a few entries.
+    /// </para>
     /// </remarks>
-    private const string InsertDueSql = $"""
-        INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
-        SELECT due.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM due
-        WHERE NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = due.id AND q.state = '{SqlStates.Queued}')
-          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = due.id AND r.state = '{SqlStates.Running}')
-        """;
+    private static string InsertDueSql(SqlDialect dialect) => dialect.IsPostgres
+        ? $"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT due.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM due
+            WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = due.id AND r.state = '{SqlStates.Running}')
+            ON CONFLICT (sync_id) WHERE state = '{SqlStates.Queued}' DO NOTHING
+            """
+        : $"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT due.id, '{SqlStates.Queued}', '{SqlStates.ScheduleSource}', 'scheduler', 0, 0, 0, 0, 0, @now FROM due
+            WHERE NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = due.id AND q.state = '{SqlStates.Queued}')
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sync_id = due.id AND r.state = '{SqlStates.Running}')
+            """;
 
     /// <summary>The next slot on the grid anchored at the schedule's start: no drift, and missed slots are skipped.</summary>
     private const string AdvanceDueSql = """
@@ -327,13 +346,13 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         """;
 
     /// <summary>One scheduler batch (<see cref="SqlDialect.SchedulerBatch"/>): queue the due runs and advance their schedules.</summary>
-    internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(LockingDueSql(database.Dialect), InsertDueSql, AdvanceDueSql);
+    internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(LockingDueSql(database.Dialect), InsertDueSql(database.Dialect), AdvanceDueSql);
 
     /// <summary>The due read of a scheduler batch: what a plan test explains.</summary>
     internal const string DueSqlForPlan = DueSql;
 
     /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
-    internal static string EnqueueDueInsertSql() => $"WITH due AS ({DueSql}) {InsertDueSql}";
+    internal static string EnqueueDueInsertSql(SqlDialect dialect) => $"WITH due AS ({DueSql}) {InsertDueSql(dialect)}";
 
     /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
     /// <remarks>
