@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IConnectionStore>(sp => new SqlConnectionStore(database, sp.GetRequiredService<IIntegrationStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISyncStore>(_ => new SqlSyncStore(database));
         services.AddSingleton<IRunQueueStore>(sp => new SqlRunQueueStore(database, sp.GetService<IEndedRunWebhooks>()));
+        services.AddSingleton<ISchedulerUpkeep>(_ => new SqlSchedulerUpkeep(database));
         services.AddSingleton<IRunHistoryStore>(sp => new SqlRunHistoryStore(database, sp.GetService<IEndedRunWebhooks>()));
         services.AddSingleton<IRecordStore>(_ => new SqlRecordStore(database, recordsCipher));
         services.AddSingleton<ICheckpointStore>(_ => new SqlCheckpointStore(database));

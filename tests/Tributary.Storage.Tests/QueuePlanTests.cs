@@ -52,7 +52,7 @@ public sealed class QueuePlanTests
         }
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
-        await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql())
+        await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql(h.Database.Database.Dialect))
             .With("now", 0L).With("limit", 1000L);
 
         var plan = string.Join("\n", await PlanAsync(command));
@@ -99,6 +99,107 @@ public sealed class QueuePlanTests
 
         Assert.Contains("syncs_due", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Sort", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task SchedulerInsert_LooksUpEachSyncInTheQueuedIndex_EvenWhenTheStatisticsSayNoRunIsQueued(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        var connection = await h.CreateConnectionAsync("stale", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        var series = dialect == TestDialect.Postgres
+            ? "generate_series(1, 5000) AS n(i)"
+            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n) AS n";
+        await using (var many = db.Command($"""
+            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
+            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
+            FROM syncs s, {series} WHERE s.id = @sync;
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT id, 'cancelled', 'schedule', 'scheduler', 0, 0, 0, 1, 1, 0 FROM syncs
+            """).With("sync", sync.Id))
+        {
+            await many.ExecuteNonQueryAsync(Token);
+        }
+
+        // Statistics from a moment with no run queued (after a drain), then a burst's first batches queue thousands.
+        await using (var analyze = db.Command("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var queue = db.Command("""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            SELECT id, 'queued', 'schedule', 'scheduler', 0, 0, 0, 0, 0, 0 FROM syncs
+            """))
+        {
+            await queue.ExecuteNonQueryAsync(Token);
+        }
+
+        var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql(h.Database.Database.Dialect)).With("now", 0L).With("limit", 1000L);
+
+        var plan = await PlanAsync(command);
+
+        // Each due sync is one index lookup (PostgreSQL: the insert's conflict check); the anti-join read the whole
+        // queued index per due sync instead.
+        if (dialect == TestDialect.Postgres)
+        {
+            Assert.Contains(plan, step => step.Contains("Conflict Arbiter Indexes: runs_one_queued", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("Join Filter", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("runs_claimable", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(plan, step => step.Contains("USING", StringComparison.Ordinal) && step.Contains("runs_one_queued (sync_id=?)", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task SchedulerIdleRead_UsesTheDueIndex_EvenWhenTheStatisticsSayEveryScheduleIsDue(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        var connection = await h.CreateConnectionAsync("stale", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+
+        // What a mass start leaves for the planner: statistics taken while 20,000 started schedules were all due, then
+        // a burst that advanced every one of them. PostgreSQL then expected the first due row at once and read the
+        // whole table to find none, on every idle tick until the next ANALYZE.
+        var series = dialect == TestDialect.Postgres
+            ? "generate_series(1, 20000) AS n(i)"
+            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n) AS n";
+        await using (var many = db.Command($"""
+            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
+            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
+            FROM syncs s, {series} WHERE s.id = @sync
+            """).With("sync", sync.Id))
+        {
+            await many.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var analyze = db.Command("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var advance = db.Command("UPDATE syncs SET next_due_at = 9000000000000000"))
+        {
+            await advance.ExecuteNonQueryAsync(Token);
+        }
+
+        var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlRunQueueStore.AnyDueSql).With("now", 1000L);
+
+        var plan = string.Join("\n", await PlanAsync(command));
+
+        Assert.Contains("syncs_due", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 

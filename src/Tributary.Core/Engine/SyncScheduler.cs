@@ -14,16 +14,26 @@ public sealed class SyncScheduler
     private readonly IRunQueueStore _runs;
     private readonly RunWakeups _wakeups;
     private readonly SchedulerBurst _burst;
+    private readonly ISchedulerUpkeep _upkeep;
     private readonly SchedulerSignal _signal;
     private readonly EngineOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncScheduler> _logger;
 
-    public SyncScheduler(IRunQueueStore runs, RunWakeups wakeups, SchedulerBurst burst, SchedulerSignal signal, EngineOptions options, TimeProvider timeProvider, ILogger<SyncScheduler> logger)
+    public SyncScheduler(
+        IRunQueueStore runs,
+        RunWakeups wakeups,
+        SchedulerBurst burst,
+        ISchedulerUpkeep upkeep,
+        SchedulerSignal signal,
+        EngineOptions options,
+        TimeProvider timeProvider,
+        ILogger<SyncScheduler> logger)
     {
         _runs = runs;
         _wakeups = wakeups;
         _burst = burst;
+        _upkeep = upkeep;
         _signal = signal;
         _options = options;
         _timeProvider = timeProvider;
@@ -33,11 +43,14 @@ public sealed class SyncScheduler
     /// <summary>One tick: queues every due schedule, in batches. Returns how many schedules were processed.</summary>
     /// <remarks>
     /// A tick whose first batch is full has a backlog (an outage, a mass start): this process's worker holds its
-    /// claims until the tick ends (<see cref="SchedulerBurst"/>), so the batches do not queue behind them.
+    /// claims until the tick ends (<see cref="SchedulerBurst"/>), so the batches do not queue behind them; once the
+    /// backlog is queued and the worker released, the database is tidied (<see cref="ISchedulerUpkeep"/>) so the idle
+    /// ticks after the burst stay cheap.
     /// </remarks>
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
         var total = 0;
+        var backlog = false;
         try
         {
             while (true)
@@ -51,9 +64,10 @@ public sealed class SyncScheduler
                         await _wakeups.WakeAsync(cancellationToken);
                     }
 
-                    return total;
+                    break;
                 }
 
+                backlog = true;
                 _burst.Begin();
                 await _wakeups.WakeAsync(cancellationToken);
             }
@@ -61,6 +75,26 @@ public sealed class SyncScheduler
         finally
         {
             _burst.End();
+        }
+
+        if (backlog)
+        {
+            await AfterBurstAsync(cancellationToken);
+        }
+
+        return total;
+    }
+
+    private async Task AfterBurstAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _upkeep.AfterBurstAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The runs are queued; a skipped tidy-up only costs idle ticks until the database's own maintenance.
+            _logger.LogWarning(ex, "Tidying the schedules after a burst failed; the burst's runs are queued.");
         }
     }
 

@@ -106,8 +106,54 @@ public sealed class SchedulerBurstTests
         Assert.False(burst.InProgress);
     }
 
-    private static SyncScheduler Scheduler(ScriptedRunQueue queue, SchedulerBurst burst) =>
-        new(queue, new RunWakeups(new WorkSignal(), new SchedulerSignal(), new NoWakeups()), burst, new SchedulerSignal(), new EngineOptions(), new FakeTimeProvider(), NullLogger<SyncScheduler>.Instance);
+    [Fact]
+    public async Task ATickWithABacklog_TidiesTheDatabaseOnce_AfterReleasingTheWorker()
+    {
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        var queue = new ScriptedRunQueue();
+        var answers = new Queue<int>([1000, 1000, 7]);
+        queue.EnqueueDue = _ => answers.Dequeue();
+        var heldDuringUpkeep = new List<bool>();
+        var upkeep = new CountingUpkeep { OnCall = () => heldDuringUpkeep.Add(burst.InProgress) };
+
+        Assert.Equal(2007, await Scheduler(queue, burst, upkeep).TickAsync(Token));
+
+        // Once per burst, not per batch, and with the worker already claiming again.
+        Assert.Equal(1, upkeep.Calls);
+        Assert.Equal([false], heldDuringUpkeep);
+    }
+
+    [Fact]
+    public async Task AnOrdinaryTick_DoesNotTidy()
+    {
+        var queue = new ScriptedRunQueue { EnqueueDue = _ => 999 };
+        var upkeep = new CountingUpkeep();
+
+        Assert.Equal(999, await Scheduler(queue, new SchedulerBurst(new FakeTimeProvider()), upkeep).TickAsync(Token));
+        Assert.Equal(0, upkeep.Calls);
+    }
+
+    [Fact]
+    public async Task AFailedTidyUp_DoesNotFailTheTick()
+    {
+        var answers = new Queue<int>([1000, 3]);
+        var queue = new ScriptedRunQueue { EnqueueDue = _ => answers.Dequeue() };
+        var upkeep = new CountingUpkeep { OnCall = () => throw new InvalidOperationException("permission denied to vacuum syncs") };
+
+        Assert.Equal(1003, await Scheduler(queue, new SchedulerBurst(new FakeTimeProvider()), upkeep).TickAsync(Token));
+        Assert.Equal(1, upkeep.Calls);
+    }
+
+    private static SyncScheduler Scheduler(ScriptedRunQueue queue, SchedulerBurst burst, ISchedulerUpkeep? upkeep = null) =>
+        new(
+            queue,
+            new RunWakeups(new WorkSignal(), new SchedulerSignal(), new NoWakeups()),
+            burst,
+            upkeep ?? new CountingUpkeep(),
+            new SchedulerSignal(),
+            new EngineOptions(),
+            new FakeTimeProvider(),
+            NullLogger<SyncScheduler>.Instance);
 
     private sealed class NoWakeups : IRunWakeups
     {

@@ -67,6 +67,7 @@ public sealed class SchedulerWakeTests
             queue,
             new RunWakeups(new WorkSignal(), signal, new NoWakeups()),
             new SchedulerBurst(time),
+            new CountingUpkeep(),
             signal,
             new EngineOptions(),
             time,
