@@ -31,6 +31,37 @@ public abstract class SyncStoreContract
     }
 
     [Fact]
+    public async Task StartSchedulesOfIntegration_StartsTheNamedSyncsOfEveryConnection_InOneStatement_OrSaysNoneMatched()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var first = await h.CreateConnectionAsync("c1", Token);
+        var second = await h.CreateConnectionAsync("c2", Token);
+        var syncs = new[]
+        {
+            await h.SyncAsync(first, "contacts", Token), await h.SyncAsync(first, "deals", Token),
+            await h.SyncAsync(second, "contacts", Token), await h.SyncAsync(second, "deals", Token),
+        };
+        await h.Syncs.SetScheduleStateAsync([.. syncs.Select(s => s.Id)], paused: true, h.Now, Token);
+
+        var contacts = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], Token);
+        var again = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], Token);
+        var unknownName = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["no-such-sync"], Token);
+        var unknownIntegration = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId + 1000, null, Token);
+
+        Assert.Equal((2, 0), (contacts, again));
+        Assert.Null(unknownName);
+        Assert.Null(unknownIntegration);
+        foreach (var connection in new[] { first, second })
+        {
+            Assert.Equal(ScheduleState.Started, (await h.SyncAsync(connection, "contacts", Token)).ScheduleState);
+            Assert.Equal(ScheduleState.Paused, (await h.SyncAsync(connection, "deals", Token)).ScheduleState);
+        }
+
+        Assert.Equal(2, await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, Token));
+        Assert.Equal(ScheduleState.Started, (await h.SyncAsync(second, "deals", Token)).ScheduleState);
+    }
+
+    [Fact]
     public async Task GetSyncTarget_LoadsTheSyncWithItsConnectionIntegrationAndConfig_OrNothingOnceTheConnectionIsGone()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -23,6 +23,12 @@ public interface ISyncStore
     /// </summary>
     Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts the schedules of every enabled sync of an integration (only those named in <paramref name="names"/> when
+    /// given) in one statement, without reading them first; how many changed, or null when no sync matched.
+    /// </summary>
+    Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<string>? names, CancellationToken cancellationToken);
+
     /// <summary>Sets (or with null clears) the frequency override and moves the due time to the first grid point ≥ now.</summary>
     Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken);
 }

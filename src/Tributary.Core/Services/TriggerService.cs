@@ -77,6 +77,19 @@ public sealed class TriggerService
     /// <summary>Pauses (cancelling queued and running runs) or starts the schedules of the targets.</summary>
     public async Task<int> SetScheduleStateAsync(Tenant tenant, SyncCommand command, bool paused, CancellationToken cancellationToken)
     {
+        if (!paused && command.ConnectionId is null)
+        {
+            // A whole integration: one statement, not every sync read first (100,000 schedules after an outage, B10).
+            // Same rules as the targets' resolution: named syncs by name, none matching is Nango's error.
+            var integration = await _integrations.GetAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
+                ?? throw NangoErrors.UnknownProviderConfig();
+            var names = command.Syncs.Count == 0 ? null : command.Syncs.Select(s => s.Name).ToList();
+            var started = await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, cancellationToken)
+                ?? throw NangoErrors.NoSyncsFound();
+            await _wakeups.WakeSchedulersAsync(cancellationToken);
+            return started;
+        }
+
         var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
         var ids = targets.Select(t => t.Id).ToList();
         var changed = await _syncs.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);

@@ -8,6 +8,10 @@ namespace Tributary.Storage.Stores;
 /// <remarks>
 /// Appends are one statement over the whole batch (<see cref="RowBatch"/>: unnest on PostgreSQL, one prepared
 /// statement stepped per row on SQLite) in one transaction, as a bulk write: a log never delays a claim or a trigger.
+/// They commit without waiting for the disk (<see cref="SqlDialect.RelaxCommitBeforeBeginAsync"/>): a run's lines are
+/// written before its completion, whose durable commit flushes the log past them, so a run that recorded how it ended
+/// has its lines on disk; a power loss (not a killed process) can lose only the lines of the last moment before it. The
+/// flush of every append was 3% of a busy run's worker CPU in B15 (perf, 2026-12-05) and a wait per batch on PostgreSQL.
 /// </remarks>
 internal sealed class SqlRunLogStore : IRunLogStore
 {
@@ -62,9 +66,14 @@ internal sealed class SqlRunLogStore : IRunLogStore
             .Int64("z", i => lines[i].Size);
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await _database.Dialect.ExecuteRowsAsync(connection, transaction, _appendSql, batch, static _ => { }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var dialect = _database.Dialect;
+        await using (await dialect.RelaxCommitBeforeBeginAsync(connection, cancellationToken))
+        {
+            await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+            await dialect.RelaxCommitInTransactionAsync(connection, transaction, cancellationToken);
+            await dialect.ExecuteRowsAsync(connection, transaction, _appendSql, batch, static _ => { }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     public async Task TrimAsync(long runId, long maxLines, long maxBytes, CancellationToken cancellationToken)
