@@ -65,7 +65,7 @@ internal static class SchedulerScenario
             ("first", first),
             ("last", last));
         var seconds = (last - sent) / 1e6;
-        var note = $"{transactions} transactions; first to last enqueue {(last - first) / 1e6:0.00} s ({startedDuring:N0} runs started meanwhile), the rest is the start request and the wait for the next 1 s tick";
+        var note = $"{transactions} transactions; first to last enqueue {(last - first) / 1e6:0.00} s ({startedDuring:N0} runs started meanwhile), the rest is the start request and the scheduler's wake-up";
         context.Results.Set(FigureCatalog.B10Burst, seconds, 1, note);
         context.Results.Set(FigureCatalog.B10Batch, largest, (int)transactions);
         context.Info($"B10 burst: {expected:N0} runs queued {seconds:0.00} s after the start ({note}); largest transaction {largest}");
