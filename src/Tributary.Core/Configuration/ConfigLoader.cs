@@ -46,17 +46,7 @@ public static class ConfigLoader
         ArgumentNullException.ThrowIfNull(yamlText);
         ArgumentNullException.ThrowIfNull(sourceName);
 
-        IReadOnlyList<YamlTreeNode> documents;
-        try
-        {
-            documents = YamlTreeReader.ReadDocuments(yamlText);
-        }
-        catch (YamlException exception)
-        {
-            // Past a syntax error the structure is unknown, so this is the one problem worth reporting.
-            throw new ConfigException([new ConfigError(sourceName, (int)exception.Start.Line, "", $"invalid YAML: {exception.Message}")]);
-        }
-
+        var documents = ReadDocuments(yamlText, sourceName);
         var errors = new ConfigErrorSink(sourceName);
         var config = new ConfigReader(errors).Read(documents);
         return errors.HasErrors ? throw errors.ToException() : config with { SourceName = sourceName };
@@ -67,16 +57,7 @@ public static class ConfigLoader
     public static IReadOnlyList<Providers.ProviderDefinition> ParseProviders(string yamlText, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
-        IReadOnlyList<YamlTreeNode> documents;
-        try
-        {
-            documents = YamlTreeReader.ReadDocuments(yamlText);
-        }
-        catch (YamlException exception)
-        {
-            throw new ConfigException([new ConfigError(sourceName, (int)exception.Start.Line, "", $"invalid YAML: {exception.Message}")]);
-        }
-
+        var documents = ReadDocuments(yamlText, sourceName);
         var errors = new ConfigErrorSink(sourceName);
         if (documents.Count != 1 || documents[0] is not YamlTreeMapping root)
         {
@@ -89,4 +70,18 @@ public static class ConfigLoader
     }
 
     private static ConfigException FileProblem(string path, string message) => new([new ConfigError(path, 0, "", message)]);
+
+    /// <summary>The YAML documents of the text; a syntax error is the whole answer, since past it the structure is
+    /// unknown and nothing else is worth reporting.</summary>
+    private static IReadOnlyList<YamlTreeNode> ReadDocuments(string yamlText, string sourceName)
+    {
+        try
+        {
+            return YamlTreeReader.ReadDocuments(yamlText);
+        }
+        catch (YamlException exception)
+        {
+            throw new ConfigException([new ConfigError(sourceName, (int)exception.Start.Line, "", $"invalid YAML: {exception.Message}")]);
+        }
+    }
 }

@@ -88,7 +88,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
     /// <summary>Reads every entry of a mapping with <paramref name="read"/>, keeping those that are valid.</summary>
     private List<T> ReadEach<T>(ConfigEntry entry, Func<ConfigEntry, T?> read)
         where T : class =>
-        MappingEntries.ReadEach(AsMapping(entry), entry.Path, errors, read);
+        MappingEntries.ReadEach(entry.AsMapping(errors), entry.Path, errors, read);
 
     private IntegrationConfig? ReadIntegration(ConfigEntry entry)
     {
@@ -97,7 +97,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
             errors.Add(entry.KeyLine, entry.Path, problem);
         }
 
-        if (AsMapping(entry) is not { } mapping)
+        if (entry.AsMapping(errors) is not { } mapping)
         {
             return null;
         }
@@ -198,7 +198,7 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
             errors.Add(entry.KeyLine, entry.Path, problem);
         }
 
-        if (AsMapping(entry) is not { } mapping)
+        if (entry.AsMapping(errors) is not { } mapping)
         {
             return null;
         }
@@ -356,22 +356,5 @@ internal sealed class ConfigReader(ConfigErrorSink errors)
                 errors.Add(entry.Value.Line, entry.Path, "expected incremental or full");
                 return null;
         }
-    }
-
-    /// <summary>The entry's mapping; a key written without a value counts as an empty mapping.</summary>
-    private YamlTreeMapping? AsMapping(ConfigEntry entry)
-    {
-        if (entry.IsEmpty)
-        {
-            return new YamlTreeMapping(entry.KeyLine, []);
-        }
-
-        if (entry.Value is YamlTreeMapping mapping)
-        {
-            return mapping;
-        }
-
-        errors.Add(entry.Value.Line, entry.Path, "expected a mapping");
-        return null;
     }
 }

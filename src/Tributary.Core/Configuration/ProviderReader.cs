@@ -36,7 +36,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
         ["type", "title", "description", "pattern", "format", "optional", "order", "automated", "prefix", "suffix", "default_value", "example", "doc_section", "hidden"];
 
     public List<ProviderDefinition> ReadAll(ConfigEntry entry) =>
-        MappingEntries.ReadEach(Mapping(entry), entry.Path, errors, ReadOne);
+        MappingEntries.ReadEach(entry.AsMapping(errors), entry.Path, errors, ReadOne);
 
     private ProviderDefinition? ReadOne(ConfigEntry entry)
     {
@@ -45,7 +45,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
             errors.Add(entry.KeyLine, entry.Path, problem.Replace("integration", "provider", StringComparison.Ordinal));
         }
 
-        if (Mapping(entry) is not { } mapping)
+        if (entry.AsMapping(errors) is not { } mapping)
         {
             return null;
         }
@@ -241,14 +241,14 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
     private Dictionary<string, ConnectionConfigField> ReadConnectionConfig(ConfigEntry? entry)
     {
         var result = new Dictionary<string, ConnectionConfigField>(StringComparer.Ordinal);
-        if (entry is null || Mapping(entry) is not { } mapping)
+        if (entry is null || entry.AsMapping(errors) is not { } mapping)
         {
             return result;
         }
 
         foreach (var field in MappingEntries.Read(mapping, entry.Path, errors))
         {
-            if (Mapping(field) is not { } body)
+            if (field.AsMapping(errors) is not { } body)
             {
                 continue;
             }
@@ -266,7 +266,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
 
     private ProviderProxy ReadProxy(ConfigEntry entry)
     {
-        if (Mapping(entry) is not { } mapping)
+        if (entry.AsMapping(errors) is not { } mapping)
         {
             return ProviderProxy.Empty;
         }
@@ -284,7 +284,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
 
     private ProviderRetry? ReadRetry(ConfigEntry entry)
     {
-        if (Mapping(entry) is not { } mapping)
+        if (entry.AsMapping(errors) is not { } mapping)
         {
             return null;
         }
@@ -313,7 +313,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
     private Dictionary<string, string> StringMap(ConfigEntry? entry)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (entry is null || Mapping(entry) is not { } mapping)
+        if (entry is null || entry.AsMapping(errors) is not { } mapping)
         {
             return result;
         }
@@ -363,21 +363,5 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
         }
 
         return result;
-    }
-
-    private YamlTreeMapping? Mapping(ConfigEntry entry)
-    {
-        if (entry.IsEmpty)
-        {
-            return new YamlTreeMapping(entry.KeyLine, []);
-        }
-
-        if (entry.Value is YamlTreeMapping mapping)
-        {
-            return mapping;
-        }
-
-        errors.Add(entry.Value.Line, entry.Path, "expected a mapping");
-        return null;
     }
 }
