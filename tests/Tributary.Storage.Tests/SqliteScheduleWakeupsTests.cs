@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tributary.Core.Ports;
 using Tributary.Core.Engine;
 using Tributary.Storage.Sql;
 using Tributary.Storage.Stores;
@@ -18,11 +22,18 @@ public sealed class SqliteScheduleWakeupsTests
     public async Task PublishSchedules_WakesTheSchedulerOfAnotherProcessOnTheSameFile()
     {
         await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
-        using var schedulerApi = new SchedulerSignal();
-        using var schedulerWorker = new SchedulerSignal();
-        using var api = new SqliteScheduleWakeups(database.Database, schedulerApi, TimeProvider.System, NullLogger<SqliteScheduleWakeups>.Instance);
-        using var worker = new SqliteScheduleWakeups(database.Database, schedulerWorker, TimeProvider.System, NullLogger<SqliteScheduleWakeups>.Instance);
-        await worker.StartAsync(Token);
+
+        // Two "processes" as the server builds them: storage registered for the same SQLite file, each its own signal.
+        await using var apiProcess = Process(database.Database);
+        await using var workerProcess = Process(database.Database);
+        var api = apiProcess.GetRequiredService<IRunWakeups>();
+        var schedulerWorker = workerProcess.GetRequiredService<SchedulerSignal>();
+        var hosted = workerProcess.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(Token);
+        }
+
         try
         {
             // The watch is set up in the background: publish until it is in place, then once more, measured.
@@ -59,7 +70,10 @@ public sealed class SqliteScheduleWakeupsTests
         }
         finally
         {
-            await worker.StopAsync(CancellationToken.None);
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
         }
     }
 
@@ -86,4 +100,13 @@ public sealed class SqliteScheduleWakeupsTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
         }
     }
+
+    private static ServiceProvider Process(Database database) =>
+        new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton<WorkSignal>()
+            .AddSingleton<SchedulerSignal>()
+            .AddTributaryStorage(database)
+            .BuildServiceProvider();
 }
