@@ -15,12 +15,14 @@ internal sealed partial class SqlSyncStore
     /// half of the start request's time); each UPDATE names its rows by the same filter the read used.
     /// </para>
     /// <para>
-    /// In chunks of <see cref="StartChunk"/> syncs (the constructor's <c>startChunk</c>) in id order, each committed on its own, and
+    /// On PostgreSQL in chunks of <see cref="StartChunk"/> syncs (the constructor's <c>startChunk</c>) in id order, each committed on its own, and
     /// <paramref name="firstChunkStarted"/> called once after the first chunk that started something: the scheduler
     /// queues the first schedules while the rest are being started, instead of after one statement over all of
     /// them (on PostgreSQL 100,000 non-HOT row updates, each inserting into every index of <c>syncs</c>: about 2 s
     /// on a quiet 2-core host, which B10 counted in full before its first batch). A start that fails part-way
     /// leaves the earlier chunks started and answers an error; starting is idempotent, so a retry starts the rest.
+    /// SQLite starts all in one transaction: with one writer, chunks would only alternate with the scheduler's
+    /// batches through the busy handler's back-off, with no second core's work to gain.
     /// </para>
     /// </remarks>
     public async Task<int?> StartSchedulesOfIntegrationAsync(

@@ -13,11 +13,14 @@ internal sealed partial class SqlSyncStore : ISyncStore
     private readonly string _setScheduleSql;
     private readonly int _startChunk;
 
-    /// <param name="startChunk">Schedules per transaction of a whole integration's start (tests make it small).</param>
-    public SqlSyncStore(Database database, int startChunk = StartChunk)
+    /// <param name="startChunk">
+    /// Schedules per transaction of a whole integration's start; by default <see cref="StartChunk"/> on PostgreSQL
+    /// and all in one on SQLite (tests make it small on both).
+    /// </param>
+    public SqlSyncStore(Database database, int? startChunk = null)
     {
         _database = database;
-        _startChunk = startChunk;
+        _startChunk = startChunk ?? (database.Dialect.IsPostgres ? StartChunk : int.MaxValue);
         _pauseCancelSql = $"""
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
             WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}
