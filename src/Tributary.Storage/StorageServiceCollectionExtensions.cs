@@ -41,7 +41,9 @@ public static class StorageServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IRunWakeups, NoRunWakeups>();
+            services.AddSingleton<SqliteScheduleWakeups>();
+            services.AddSingleton<IRunWakeups>(sp => sp.GetRequiredService<SqliteScheduleWakeups>());
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteScheduleWakeups>());
         }
 
         return services;

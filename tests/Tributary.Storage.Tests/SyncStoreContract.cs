@@ -1,5 +1,6 @@
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
+using Tributary.Storage.Stores;
 using Tributary.Testing;
 
 namespace Tributary.Storage.Tests;
@@ -43,10 +44,10 @@ public abstract class SyncStoreContract
         };
         await h.Syncs.SetScheduleStateAsync([.. syncs.Select(s => s.Id)], paused: true, h.Now, Token);
 
-        var contacts = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], Token);
-        var again = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], Token);
-        var unknownName = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["no-such-sync"], Token);
-        var unknownIntegration = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId + 1000, null, Token);
+        var contacts = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], NoWake, Token);
+        var again = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], NoWake, Token);
+        var unknownName = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["no-such-sync"], NoWake, Token);
+        var unknownIntegration = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId + 1000, null, NoWake, Token);
 
         Assert.Equal((2, 0), (contacts, again));
         Assert.Null(unknownName);
@@ -57,9 +58,60 @@ public abstract class SyncStoreContract
             Assert.Equal(ScheduleState.Paused, (await h.SyncAsync(connection, "deals", Token)).ScheduleState);
         }
 
-        Assert.Equal(2, await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, Token));
+        Assert.Equal(2, await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, NoWake, Token));
         Assert.Equal(ScheduleState.Started, (await h.SyncAsync(second, "deals", Token)).ScheduleState);
     }
+
+    [Fact]
+    public async Task StartSchedulesOfIntegration_CommitsInChunks_AndCallsBackOnceTheFirstChunkIsVisible()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connections = new[]
+        {
+            await h.CreateConnectionAsync("c1", Token), await h.CreateConnectionAsync("c2", Token), await h.CreateConnectionAsync("c3", Token),
+        };
+        var all = new List<SyncRow>();
+        foreach (var connection in connections)
+        {
+            all.AddRange(await h.Syncs.GetSyncsAsync(connection.Id, Token));
+        }
+
+        await h.Syncs.SetScheduleStateAsync([.. all.Select(s => s.Id)], paused: true, h.Now, Token);
+        var chunked = new SqlSyncStore(h.Database.Database, startChunk: 2);
+
+        // Another reader, at the moment of the callback, sees the first chunk started and nothing more: it was
+        // committed on its own (the scheduler can queue it), the others not yet.
+        var seenAtCallback = new List<int>();
+        async Task CountStartedAsync(CancellationToken token)
+        {
+            var started = 0;
+            foreach (var connection in connections)
+            {
+                started += (await h.Syncs.GetSyncsAsync(connection.Id, token)).Count(s => s.ScheduleState == ScheduleState.Started);
+            }
+
+            seenAtCallback.Add(started);
+        }
+
+        var changed = await chunked.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, CountStartedAsync, Token);
+
+        Assert.Equal(all.Count, changed);
+        Assert.Equal([2], seenAtCallback);
+        foreach (var connection in connections)
+        {
+            Assert.All(await h.Syncs.GetSyncsAsync(connection.Id, Token), s => Assert.Equal(ScheduleState.Started, s.ScheduleState));
+        }
+
+        // Chunks of already started syncs change nothing and call nothing back; the walk still reaches the end.
+        await h.Syncs.SetScheduleStateAsync([all[^1].Id], paused: true, h.Now, Token);
+        seenAtCallback.Clear();
+        Assert.Equal(1, await chunked.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, CountStartedAsync, Token));
+        Assert.Equal([all.Count], seenAtCallback);
+        Assert.Equal(0, await chunked.StartSchedulesOfIntegrationAsync(h.IntegrationId, null, CountStartedAsync, Token));
+        Assert.Single(seenAtCallback);
+    }
+
+    private static Task NoWake(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [Fact]
     public async Task GetSyncTarget_LoadsTheSyncWithItsConnectionIntegrationAndConfig_OrNothingOnceTheConnectionIsGone()

@@ -29,8 +29,10 @@ internal static class SchedulerScenario
         var waited = Stopwatch.GetTimestamp();
         var limit = TimeSpan.FromSeconds(60 + expected / 1000.0);
         // A due schedule is advanced in the transaction that queues its run, so "nothing due" means "all queued".
-        // The poll reads the due index (cheap, and shrinking); the figure itself comes from the runs' timestamps.
-        while (await DueSchedulesAsync(connection, sent, cancellationToken) > 0)
+        // The poll asks whether any is due (one index entry), not how many: a COUNT walked up to 100,000 entries of
+        // the due index ten times a second, CPU taken from the burst it measures on two cores (and, on SQLite, a read
+        // snapshot held across the scheduler's commits). The figure itself comes from the runs' timestamps.
+        while (await AnyDueAsync(connection, sent, cancellationToken))
         {
             if (Stopwatch.GetElapsedTime(waited) > limit)
             {
@@ -190,9 +192,11 @@ internal static class SchedulerScenario
             ? command.WithArray("ids", ids.ToArray(), NpgsqlDbType.Text)
             : command.With("ids", JsonSerializer.Serialize(ids));
 
-    private static Task<long> DueSchedulesAsync(DbConnection connection, long now, CancellationToken cancellationToken) =>
-        connection.QueryLongAsync(
-            "SELECT COUNT(*) FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now", cancellationToken, ("now", now));
+    private static async Task<bool> AnyDueAsync(DbConnection connection, long now, CancellationToken cancellationToken) =>
+        await connection.QueryLongAsync(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM syncs WHERE schedule_state = 'STARTED' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT 1) AS due",
+            cancellationToken,
+            ("now", now)) > 0;
 
     private static Task<long> CountScheduledAsync(DbConnection connection, long since, CancellationToken cancellationToken) =>
         connection.QueryLongAsync(

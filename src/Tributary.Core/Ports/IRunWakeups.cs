@@ -2,7 +2,7 @@ namespace Tributary.Core.Ports;
 
 /// <summary>
 /// Tells other processes sharing the database that there is work, after the transaction that made it committed
-/// (PostgreSQL NOTIFY). In-process workers and schedulers are woken by <see cref="Engine.WorkSignal"/> and
+/// (PostgreSQL NOTIFY; on SQLite a watched file, for started schedules only). In-process workers and schedulers are woken by <see cref="Engine.WorkSignal"/> and
 /// <see cref="Engine.SchedulerSignal"/> directly.
 /// </summary>
 public interface IRunWakeups

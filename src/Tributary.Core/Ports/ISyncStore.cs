@@ -25,9 +25,15 @@ public interface ISyncStore
 
     /// <summary>
     /// Starts the schedules of every enabled sync of an integration (only those named in <paramref name="names"/> when
-    /// given) in one statement, without reading them first; how many changed, or null when no sync matched.
+    /// given), set-based, without reading them first; how many changed, or null when no sync matched. Large starts
+    /// commit in chunks: <paramref name="firstChunkStarted"/> runs once, after the first chunk that started something
+    /// committed, so that the scheduler can begin while the rest are started.
     /// </summary>
-    Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<string>? names, CancellationToken cancellationToken);
+    Task<int?> StartSchedulesOfIntegrationAsync(
+        long integrationId,
+        IReadOnlyList<string>? names,
+        Func<CancellationToken, Task> firstChunkStarted,
+        CancellationToken cancellationToken);
 
     /// <summary>Sets (or with null clears) the frequency override and moves the due time to the first grid point ≥ now.</summary>
     Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken);

@@ -84,7 +84,9 @@ public sealed class TriggerService
             var integration = await _integrations.GetAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
                 ?? throw NangoErrors.UnknownProviderConfig();
             var names = command.Syncs.Count == 0 ? null : command.Syncs.Select(s => s.Name).ToList();
-            var started = await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, cancellationToken)
+            // The scheduler is woken after the first chunk is committed (it queues those while the rest are started)
+            // and again at the end, for whatever a tick that caught up with the start did not see.
+            var started = await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, _wakeups.WakeSchedulersAsync, cancellationToken)
                 ?? throw NangoErrors.NoSyncsFound();
             await _wakeups.WakeSchedulersAsync(cancellationToken);
             return started;

@@ -36,7 +36,8 @@ public sealed partial class SqlDialect
 
     /// <summary>
     /// Whether other processes can share the database and need a wake-up when runs are queued (PostgreSQL's
-    /// NOTIFY); SQLite has one process, whose in-process signal is all there is.
+    /// NOTIFY). On SQLite other processes hear only started schedules, through a watched file
+    /// (<see cref="Stores.SqliteScheduleWakeups"/>); their workers poll.
     /// </summary>
     public bool NotifiesOtherProcesses => IsPostgres;
 

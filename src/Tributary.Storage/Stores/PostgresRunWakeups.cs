@@ -100,11 +100,3 @@ internal sealed class PostgresRunWakeups : BackgroundService, IRunWakeups
         }
     }
 }
-
-/// <summary>SQLite has one process: the in-process signal is all there is.</summary>
-internal sealed class NoRunWakeups : IRunWakeups
-{
-    public Task PublishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task PublishSchedulesAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

@@ -11,10 +11,16 @@ internal sealed partial class SqlSyncStore : ISyncStore
     private readonly Database _database;
     private readonly string _pauseCancelSql;
     private readonly string _setScheduleSql;
+    private readonly int _startChunk;
 
-    public SqlSyncStore(Database database)
+    /// <param name="startChunk">
+    /// Schedules per transaction of a whole integration's start; by default <see cref="StartChunk"/> on PostgreSQL
+    /// and all in one on SQLite (tests make it small on both).
+    /// </param>
+    public SqlSyncStore(Database database, int? startChunk = null)
     {
         _database = database;
+        _startChunk = startChunk ?? (database.Dialect.IsPostgres ? StartChunk : int.MaxValue);
         _pauseCancelSql = $"""
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
             WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}
@@ -105,46 +111,6 @@ internal sealed partial class SqlSyncStore : ISyncStore
         var changed = await update.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return changed;
-    }
-
-    public async Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<string>? names, CancellationToken cancellationToken)
-    {
-        // Set-based: starting 100,000 schedules read every row into the server and sent 100,000 ids back (B10: about
-        // half of the start request's time); the UPDATE names them by the same filter the read used.
-        var filter = names is { Count: > 0 } ? " AND " + _database.Dialect.InList("s.name", "names") : string.Empty;
-        var matching = $"""
-            SELECT s.id FROM syncs s
-            JOIN connections c ON c.id = s.connection_id
-            JOIN sync_configs sc ON sc.id = s.sync_config_id
-            WHERE c.integration_id = @integration AND sc.enabled = 1{filter}
-            """;
-        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
-        var connection = writer.Connection;
-        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await using var any = WithIntegration(connection.Command(matching + "\nLIMIT 1", transaction), integrationId, names);
-        if (await any.ExecuteScalarAsync(cancellationToken) is null)
-        {
-            return null;
-        }
-
-        await using var update = WithIntegration(
-            connection.Command($"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND id IN ({matching})", transaction),
-            integrationId,
-            names).With("state", SqlStates.Text(ScheduleState.Started));
-        var changed = await update.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return changed;
-    }
-
-    private DbCommand WithIntegration(DbCommand command, long integrationId, IReadOnlyList<string>? names)
-    {
-        command.With("integration", integrationId);
-        if (names is { Count: > 0 })
-        {
-            command.WithList(_database.Dialect, "names", names.Distinct(StringComparer.Ordinal).ToList());
-        }
-
-        return command;
     }
 
     public async Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken)
