@@ -184,22 +184,32 @@ internal sealed partial class SqlRecordStore : IRecordStore
             }
         }
 
-        var batch = Target(new RowBatch(records.Count), write)
-            .Shared("guard", write.GuardSeq ?? -1L)
-            .Shared("first", firstSeq)
-            .Text("e", i => records[i].ExternalId)
-            .Int64("s", i => firstSeq + i);
+        Func<int, string> hash, payload;
         if (_cipher is { } cipher)
         {
-            batch.Text("h", i => cipher.StoredHash(records[i].Hash))
-                .Text("p", i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId));
+            hash = i => cipher.StoredHash(records[i].Hash);
+            payload = i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId);
         }
         else
         {
             // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
-            batch.Text("h", i => records[i].Hash).Text("p", i => records[i].PayloadJson);
+            hash = i => records[i].Hash;
+            payload = i => records[i].PayloadJson;
         }
 
+        if (_dialect.IsPostgres)
+        {
+            await StagedUpsertAsync(connection, transaction, write, records, hash, payload, firstSeq, Count, cancellationToken);
+            return (added, updated);
+        }
+
+        var batch = Target(new RowBatch(records.Count), write)
+            .Shared("guard", write.GuardSeq ?? -1L)
+            .Shared("first", firstSeq)
+            .Text("e", i => records[i].ExternalId)
+            .Int64("s", i => firstSeq + i)
+            .Text("h", hash)
+            .Text("p", payload);
         await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
         return (added, updated);
     }
