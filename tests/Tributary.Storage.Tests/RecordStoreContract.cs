@@ -47,6 +47,51 @@ public abstract class RecordStoreContract
         Assert.Equal(3, (await h.Records.CountLiveAsync(connection, ["Deal"], Token))["Deal"]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Upsert_ProbingStoredHashesFirst_GivesTheSameCountsPositionsAndPayloads(bool probe)
+    {
+        var (h, connection, write) = await SetUpAsync(Dialect);
+        await using var _ = h;
+        write = write with { ProbeUnchanged = probe };
+        await h.Records.UpsertAsync(write, [Record("kept", "1"), Record("changed", "1"), Record("deleted", "1"), Record("pruned", "1")], Token);
+        await h.Records.DeleteAsync(write, ["deleted"], Token);
+        var pruned = (await ReadAllAsync(h, connection)).Single(r => r.ExternalId == "pruned");
+        await h.Records.PruneAsync(connection, "Deal", pruned.Seq, 100, h.Now, Token);
+        var before = (await ReadAllAsync(h, connection)).ToDictionary(r => r.ExternalId, r => r.Seq);
+
+        var result = await h.Records.UpsertAsync(
+            write, [Record("kept", "1"), Record("changed", "2"), Record("deleted", "1"), Record("pruned", "1"), Record("new", "1")], Token);
+        var after = await ReadAllAsync(h, connection);
+
+        // Saved again with the same content: a deleted record comes back as added; a pruned one gets its payload back
+        // in place, counted unchanged; a live unchanged one is left alone.
+        Assert.Equal(new BatchResult(2, 1, 0, 2), result);
+        Assert.Equal(["kept", "pruned", "changed", "deleted", "new"], after.Select(r => r.ExternalId));
+        Assert.Equal(before["kept"], after[0].Seq);
+        Assert.Equal(before["pruned"], after[1].Seq);
+        Assert.Contains("\"name\":\"1\"", after[1].PayloadJson, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"2\"", after[2].PayloadJson, StringComparison.Ordinal);
+        Assert.Equal(5, (await h.Records.CountLiveAsync(connection, ["Deal"], Token))["Deal"]);
+    }
+
+    [Fact]
+    public async Task Upsert_ABatchWithNothingNew_ReservesNoPositions()
+    {
+        var (h, connection, write) = await SetUpAsync(Dialect);
+        await using var _ = h;
+        await h.Records.UpsertAsync(write, [Record("a", "1"), Record("b", "1")], Token);
+        var last = (await ReadAllAsync(h, connection)).Max(r => r.Seq);
+
+        var unchanged = await h.Records.UpsertAsync(write, [Record("a", "1"), Record("b", "1")], Token);
+        await h.Records.UpsertAsync(write, [Record("c", "1")], Token);
+
+        // The next record written takes the very next position: the unchanged batch wrote nothing, not even a reservation.
+        Assert.Equal(new BatchResult(0, 0, 0, 2), unchanged);
+        Assert.Equal(last + 1, (await ReadAllAsync(h, connection)).Single(r => r.ExternalId == "c").Seq);
+    }
+
     [Fact]
     public async Task Delete_SoftDeletesKeepingPayload_AndSavingAgainBringsItBackAsAdded()
     {

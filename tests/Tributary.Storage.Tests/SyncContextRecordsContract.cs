@@ -31,6 +31,27 @@ public abstract class SyncContextRecordsContract
     }
 
     [Fact]
+    public async Task BatchSave_ReadsStoredHashesFirstOnlyWhileBatchesHaveUnchangedRecords()
+    {
+        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
+        var (store, recorder) = UpsertProbeRecorder.Wrap(t.H.Records);
+        var context = t.Context(await t.StartRunAsync("deals", Token), records: store);
+
+        var fresh = await context.BatchSaveAsync([Deal("a", "1"), Deal("b", "1")], "Deal", Token);
+        var stillFresh = await context.BatchSaveAsync([Deal("c", "1")], "Deal", Token);
+        var resaved = await context.BatchSaveAsync([Deal("a", "1"), Deal("b", "2")], "Deal", Token);
+        var again = await context.BatchSaveAsync([Deal("a", "1"), Deal("c", "1")], "Deal", Token);
+
+        // The first batch reads; one with nothing unchanged (a fresh ingest) switches the read off for the next
+        // batch, and one that found an unchanged record switches it back on. The counts never depend on it.
+        Assert.Equal([true, false, false, true], recorder.Probes);
+        Assert.Equal(new BatchResult(2, 0, 0, 0), fresh);
+        Assert.Equal(new BatchResult(1, 0, 0, 0), stillFresh);
+        Assert.Equal(new BatchResult(0, 1, 0, 1), resaved);
+        Assert.Equal(new BatchResult(0, 0, 0, 2), again);
+    }
+
+    [Fact]
     public async Task BatchSave_RecordWithoutId_FailsNamingModelAndIndexAndWritesNothing()
     {
         await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);

@@ -119,14 +119,35 @@ internal sealed partial class DatabaseRun
         }
     }
 
-    /// <summary><c>--only B5</c>: the records connection, then B5 as the full suite measures it (same worker shape).</summary>
+    /// <summary>
+    /// <c>--only B5</c>: the records connections, then B11's two peaks, B5, B6 and B7 as the full suite measures them
+    /// (same worker shape, same order of runs on it; B6 and B7 take the previous cursor from one paging of the dataset
+    /// instead of B8's reads).
+    /// </summary>
     private async Task IngestOnlyAsync(CancellationToken cancellationToken)
     {
         await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
         using var api = _context.Api(apiServer);
         await Setup.CreateRecordsConnectionsAsync(_context, api, cancellationToken);
         await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
-        await StepAsync("B5", () => RecordsScenario.FreshAsync(_context, api, cancellationToken), cancellationToken);
+        await StepAsync("B11 small", async () =>
+        {
+            var peak = await MemoryScenario.PeakOfRecordsRunAsync(_context, api, worker, BenchNames.SmallConnection, cancellationToken);
+            _context.Results.SetBaseline(FigureCatalog.B11Large, peak);
+            _context.Results.Set(FigureCatalog.B11Small, peak, 1);
+            _context.Info($"B11 peak RSS after a {_context.Profile.SmallRecords:N0}-record run: {peak:0} MB");
+        }, cancellationToken);
+        await StepAsync("B5", async () =>
+        {
+            await RecordsScenario.FreshAsync(_context, api, cancellationToken);
+            var peak = worker.PeakRssBytes() / (1024.0 * 1024);
+            _context.Results.Set(FigureCatalog.B11Large, peak, 1);
+            _context.Info($"B11 peak RSS after a {_context.Profile.Records:N0}-record run: {peak:0} MB");
+        }, cancellationToken);
+        var lastCursor = await RecordPages.LastCursorAsync(api, BenchNames.RecordsConnection, cancellationToken)
+            ?? throw new InvalidOperationException("B5 left the records dataset empty.");
+        await StepAsync("B6", () => RecordsScenario.UnchangedAsync(_context, api, lastCursor, cancellationToken), cancellationToken);
+        await StepAsync("B7", () => RecordsScenario.TenPercentAsync(_context, api, lastCursor, cancellationToken), cancellationToken);
     }
 
     /// <summary><c>--only B13</c>: the declarative sync against its hand-written twin, on a records worker.</summary>

@@ -51,4 +51,20 @@ internal static class RecordPages
             }
         }
     }
+
+    /// <summary>The cursor of the dataset's last record (null when it is empty), paging it from the start.</summary>
+    public static async Task<string?> LastCursorAsync(BenchApi api, string connectionId, CancellationToken cancellationToken)
+    {
+        string? cursor = null, last = null;
+        while (true)
+        {
+            var page = await api.GetRecordsPageAsync(BenchNames.Bench, connectionId, BenchNames.ItemModel, 1000, cursor, cancellationToken);
+            last = LastRecordCursor(page) ?? last;
+            cursor = NextCursor(page);
+            if (cursor is null)
+            {
+                return last;
+            }
+        }
+    }
 }

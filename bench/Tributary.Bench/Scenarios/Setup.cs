@@ -54,10 +54,11 @@ internal static class Setup
         context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
     }
 
-    /// <summary>Only the records connection and the raw baseline's target (B5 alone needs nothing else).</summary>
+    /// <summary>Only the records connections and the raw baseline's target (B5–B7 and B11's peaks need nothing else).</summary>
     public static async Task CreateRecordsConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
     {
         await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.RecordsConnection, RecordsMetadata(context.Profile.Records, context.Probe.Port), cancellationToken);
+        await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.SmallConnection, RecordsMetadata(context.Profile.SmallRecords, context.Probe.Port), cancellationToken);
         await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.BaselineConnection, [], cancellationToken);
     }
 

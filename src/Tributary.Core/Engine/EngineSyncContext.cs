@@ -41,6 +41,10 @@ internal sealed class EngineSyncContext : SyncContext
     private readonly TributaryMetrics? _metrics;
     private readonly ProviderPaginate? _paginate;
     private readonly Dictionary<string, long?> _mergeGuards = new(StringComparer.Ordinal);
+
+    // Models whose last batchSave had no unchanged record (a fresh ingest): the next one skips the store's read of
+    // stored hashes, which would find nothing. One batch with unchanged records turns the read back on.
+    private readonly HashSet<string> _freshModels = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
     private bool _checkpointFromKnown;
@@ -122,7 +126,17 @@ internal sealed class EngineSyncContext : SyncContext
 
         var batch = RecordPreparer.Prepare(records, model);
         LogDuplicates(model, batch.Duplicates);
-        var result = await _records.UpsertAsync(await WriteAsync(model, cancellationToken), batch.Records, cancellationToken);
+        var write = await WriteAsync(model, cancellationToken) with { ProbeUnchanged = !_freshModels.Contains(model) };
+        var result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
+        if (result.Unchanged == 0)
+        {
+            _freshModels.Add(model);
+        }
+        else
+        {
+            _freshModels.Remove(model);
+        }
+
         _counts.Apply(model, result);
         Saved("batchSave", model, records.Count, result);
         return result;

@@ -80,6 +80,9 @@ public sealed record LivePayload(string? PayloadJson, string Hash);
 /// Where a batch goes and whose lease it carries. <see cref="ResultAfter"/> gives the run's counts after this
 /// batch. <see cref="MarkSeen"/> marks unchanged records seen by this run (deletion detection is open);
 /// <see cref="GuardSeq"/> (<c>ignore_if_modified_after</c>) skips records another run changed after that position.
+/// <see cref="ProbeUnchanged"/> lets an upsert first read the stored hashes of the batch's ids and leave the rows that
+/// match out of the write (the same outcome, without binding or writing their payloads); worth it when the previous
+/// batch had unchanged records, a wasted read when every record is new.
 /// </summary>
 public sealed record RecordWrite(
     RunFence Fence,
@@ -88,7 +91,8 @@ public sealed record RecordWrite(
     long Now,
     Func<BatchResult, string> ResultAfter,
     bool MarkSeen = false,
-    long? GuardSeq = null);
+    long? GuardSeq = null,
+    bool ProbeUnchanged = true);
 
 /// <summary>One batch of deletion detection: the ids deleted, where the scan stopped, and whether more may remain.</summary>
 public sealed record UnseenDeletion(IReadOnlyList<string> DeletedIds, string LastScanned, bool HasMore);

@@ -99,6 +99,46 @@ public sealed partial class SqlDialect
         return changed;
     }
 
+    /// <summary>
+    /// Which rows of <paramref name="batch"/> <paramref name="sql"/> finds: on PostgreSQL one query over the rows
+    /// <c>WITH ORDINALITY</c> that returns the 1-based position of each row found (see <see cref="RowsWithOrdinal"/>);
+    /// on SQLite the query runs per row and a row is found when it returns anything.
+    /// </summary>
+    internal async Task<bool[]> ExecuteRowsFoundAsync(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch, CancellationToken cancellationToken)
+    {
+        var found = new bool[batch.Count];
+        if (IsPostgres)
+        {
+            await using var command = UnnestCommand(connection, transaction, sql, batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetInt64(0) - 1] = true;
+            }
+
+            return found;
+        }
+
+        using var statement = RowStatement(connection, sql, batch, out var columns);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            BindRow(statement, batch, columns, i);
+            found[i] = statement.ExecuteScalarInt64() is not null;
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The rows of an <see cref="ExecuteRowsFoundAsync"/> query with their 1-based position as <c>u.i</c>: a FROM item on
+    /// PostgreSQL; nothing on SQLite, whose query runs once per row (select a constant there).
+    /// </summary>
+    public string RowsWithOrdinal(params string[] columns) =>
+        IsPostgres
+            ? $"unnest({string.Join(", ", columns.Select(c => "@" + c))}) WITH ORDINALITY AS u({string.Join(", ", columns)}, i)"
+            : string.Empty;
+
     private static string Unnest(string[] columns)
     {
         var names = string.Join(", ", columns);

@@ -51,6 +51,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
 
     // Built once: these run for every batch of every run.
     private readonly string _upsertSql;
+    private readonly string _unchangedSql;
     private readonly string _updateSql;
     private readonly string _softDeleteSql;
     private readonly string _softDeleteUnseenSql;
@@ -69,6 +70,16 @@ internal sealed partial class SqlRecordStore : IRecordStore
             {d.InsertRows($"@c, @m, {d.Row("e")}, {d.Row("h")}, {d.Row("p")}, {d.Row("s")}, {d.Row("s")}, @now, @now, @run, @run", "e", "h", "p", "s")}
             {UpsertSet}
             """;
+        _unchangedSql = d.IsPostgres
+            ? $"""
+                SELECT u.i FROM {d.RowsWithOrdinal("e", "h")}
+                JOIN records ON records.connection_id = @c AND records.model = @m AND records.external_id = u.e
+                WHERE records.data_hash = u.h AND records.deleted_at IS NULL AND records.pruned_at IS NULL
+                """
+            : """
+                SELECT 1 FROM records
+                WHERE connection_id = @c AND model = @m AND external_id = @e AND data_hash = @h AND deleted_at IS NULL AND pruned_at IS NULL
+                """;
         _updateSql = $"""
             UPDATE records SET data_hash = {d.Row("h")}, payload = {d.Row("p")}, seq = {d.Row("s")}, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
             {d.UpdateFromRows("e", "h", "p", "s", "x")}
@@ -94,47 +105,114 @@ internal sealed partial class SqlRecordStore : IRecordStore
         {d.ReturningChanged("records.external_id")}
         """;
 
-    public Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken) =>
-        InBatchAsync(write, records.Count, async (connection, transaction, firstSeq) =>
+    /// <remarks>
+    /// With <see cref="RecordWrite.ProbeUnchanged"/> the batch first reads which of its records are stored live with the
+    /// same hash (one read, inside the fenced transaction) and upserts only the others: exactly the rows the upsert's
+    /// WHERE would have left alone, so counts, positions and the cursor do not change — but unchanged payloads are
+    /// neither bound nor compared, and a batch with nothing new reserves no positions and writes no record.
+    /// </remarks>
+    public async Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
         {
-            int added = 0, updated = 0;
-            void Count(long outcome)
-            {
-                if (outcome == Added)
-                {
-                    added++;
-                }
-                else if (outcome == Updated)
-                {
-                    updated++;
-                }
-            }
+            return BatchResult.Empty;
+        }
 
-            var batch = Target(new RowBatch(records.Count), write)
-                .Shared("guard", write.GuardSeq ?? -1L)
-                .Shared("first", firstSeq)
-                .Text("e", i => records[i].ExternalId)
-                .Int64("s", i => firstSeq + i);
-            if (_cipher is { } cipher)
-            {
-                batch.Text("h", i => cipher.StoredHash(records[i].Hash))
-                    .Text("p", i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId));
-            }
-            else
-            {
-                // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
-                batch.Text("h", i => records[i].Hash).Text("p", i => records[i].PayloadJson);
-            }
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
+        var (added, updated) = pending.Count == 0 ? (0, 0) : await UpsertRowsAsync(connection, transaction, write, pending, cancellationToken);
+        if (write.MarkSeen)
+        {
+            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
+        }
 
-            await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
-            if (write.MarkSeen)
-            {
-                await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
-            }
+        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
+        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        return result;
+    }
 
-            return new BatchResult(added, updated, 0, records.Count - added - updated);
-        },
-        cancellationToken);
+    /// <summary>The records not stored live with the same content, in batch order (<paramref name="records"/> itself when none is).</summary>
+    private async Task<IReadOnlyList<PreparedRecord>> WithoutUnchangedAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    {
+        var batch = new RowBatch(records.Count)
+            .Shared("c", write.ConnectionDbId).Shared("m", write.Model)
+            .Text("e", i => records[i].ExternalId);
+        if (_cipher is { } cipher)
+        {
+            batch.Text("h", i => cipher.StoredHash(records[i].Hash));
+        }
+        else
+        {
+            batch.Text("h", i => records[i].Hash);
+        }
+
+        var unchanged = await _dialect.ExecuteRowsFoundAsync(connection, transaction, _unchangedSql, batch, cancellationToken);
+        if (Array.IndexOf(unchanged, true) < 0)
+        {
+            return records;
+        }
+
+        var pending = new List<PreparedRecord>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (!unchanged[i])
+            {
+                pending.Add(records[i]);
+            }
+        }
+
+        return pending;
+    }
+
+    /// <summary>Reserves positions for <paramref name="records"/> and upserts them; returns how many were added and updated.</summary>
+    private async Task<(int Added, int Updated)> UpsertRowsAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    {
+        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
+        int added = 0, updated = 0;
+        void Count(long outcome)
+        {
+            if (outcome == Added)
+            {
+                added++;
+            }
+            else if (outcome == Updated)
+            {
+                updated++;
+            }
+        }
+
+        Func<int, string> hash, payload;
+        if (_cipher is { } cipher)
+        {
+            hash = i => cipher.StoredHash(records[i].Hash);
+            payload = i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId);
+        }
+        else
+        {
+            // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
+            hash = i => records[i].Hash;
+            payload = i => records[i].PayloadJson;
+        }
+
+        if (_dialect.IsPostgres)
+        {
+            await StagedUpsertAsync(connection, transaction, write, records, hash, payload, firstSeq, Count, cancellationToken);
+            return (added, updated);
+        }
+
+        var batch = Target(new RowBatch(records.Count), write)
+            .Shared("guard", write.GuardSeq ?? -1L)
+            .Shared("first", firstSeq)
+            .Text("e", i => records[i].ExternalId)
+            .Int64("s", i => firstSeq + i)
+            .Text("h", hash)
+            .Text("p", payload);
+        await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
+        return (added, updated);
+    }
 
     public async Task<IReadOnlyList<string>> UpdateAsync(RecordWrite write, IReadOnlyList<RecordUpdate> records, CancellationToken cancellationToken)
     {

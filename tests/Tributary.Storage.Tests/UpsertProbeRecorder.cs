@@ -1,0 +1,38 @@
+using System.Reflection;
+using Tributary.Core.Ports;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>An <see cref="IRecordStore"/> that forwards every call to a real store and notes each upsert's <see cref="RecordWrite.ProbeUnchanged"/>.</summary>
+public class UpsertProbeRecorder : DispatchProxy
+{
+    private IRecordStore? _inner;
+
+    public List<bool> Probes { get; } = [];
+
+    public static (IRecordStore Store, UpsertProbeRecorder Recorder) Wrap(IRecordStore inner)
+    {
+        var store = Create<IRecordStore, UpsertProbeRecorder>();
+        var recorder = (UpsertProbeRecorder)(object)store;
+        recorder._inner = inner;
+        return (store, recorder);
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(IRecordStore.UpsertAsync) && args?[0] is RecordWrite write)
+        {
+            Probes.Add(write.ProbeUnchanged);
+        }
+
+        try
+        {
+            return targetMethod.Invoke(_inner, args);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            throw ex.InnerException;
+        }
+    }
+}
