@@ -19,57 +19,42 @@ public sealed partial class SqlDialect
         : $"WITH due AS ({due}) {insert};\nWITH due AS ({due}) {advance}";
 
     /// <summary>
-    /// Lets the scheduler's batch transactions commit without waiting for the disk: SQLite's <c>synchronous=NORMAL</c>
-    /// on <paramref name="connection"/> until the result is disposed (call before BEGIN), PostgreSQL's asynchronous
-    /// commit through <see cref="RelaxCommitInTransactionAsync"/> (call inside the transaction).
+    /// Whether two write transactions of one process can do useful work at the same time: PostgreSQL's backends run
+    /// side by side on both cores (the scheduler splits a batch in two, each half with <see cref="SkipLocked"/>);
+    /// SQLite has one writer at a time, so a second transaction would only wait.
+    /// </summary>
+    public bool WritersRunSideBySide => IsPostgres;
+
+    /// <summary>
+    /// Schedules per transaction when a whole integration is started. PostgreSQL: 5,000, so the scheduler queues runs
+    /// while the rest are started (one UPDATE of 100,000 syncs wrote 600,000 WAL records and took 3.6 s, every row a
+    /// new version in all four indexes). SQLite: all in one, since its one writer gains nothing from chunks and would
+    /// take turns with the scheduler's batches through the busy handler's back-off.
+    /// </summary>
+    public int ScheduleStartChunk => IsPostgres ? 5_000 : int.MaxValue;
+
+    /// <summary>
+    /// What the scheduler runs once after a burst to leave the due index clean and its statistics true
+    /// (<c>SqlSchedulerUpkeep</c>): <c>VACUUM (ANALYZE) syncs</c> on PostgreSQL; nothing (null) on SQLite, whose update
+    /// replaces index entries in place.
+    /// </summary>
+    public string? TidySchedulesAfterBurstSql => IsPostgres ? "VACUUM (ANALYZE) syncs" : null;
+
+    /// <summary>
+    /// The part of a queued-run insert's <c>WHERE</c> that skips a sync with a run queued already, on SQLite a
+    /// <c>NOT EXISTS</c> lookup in <c>runs_one_queued</c>. PostgreSQL: nothing here, see <see cref="UnlessQueuedConflict"/>.
+    /// </summary>
+    public string UnlessQueuedFilter(string syncId) =>
+        IsPostgres ? string.Empty : $"AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = {syncId} AND q.state = '{SqlStates.Queued}')";
+
+    /// <summary>
+    /// PostgreSQL's form of <see cref="UnlessQueuedFilter"/>: the insert's own conflict check on <c>runs_one_queued</c>.
     /// </summary>
     /// <remarks>
-    /// <para>
-    /// Why: a burst after an outage is a hundred commits in a row, and each waited for a flush of the log (~10 ms on
-    /// this machine's disk) behind the flushes of the worker's claims and completions; that wait, not the statement,
-    /// was most of a batch's time while a worker drained.
-    /// </para>
-    /// <para>
-    /// Why it is safe: a batch queues its runs and advances their schedules in one transaction, so a crash can only
-    /// lose whole batches, and a lost batch leaves its schedules due: the next tick queues them again (never twice:
-    /// the runs and the advance are lost together). Any later durable commit (a claim of one of those runs) flushes
-    /// the log up to and past the batch first, so nothing durable ever depends on a lost batch. SQLite in WAL mode
-    /// with NORMAL stays consistent after a crash and loses at most the last commits after a power loss.
-    /// </para>
-    /// <para>
-    /// PostgreSQL: <c>SET LOCAL</c>, inside the transaction (it ends with it). SQLite: the pragma cannot change inside a
-    /// transaction, so it is set before BEGIN; disposing sets the connection's usual FULL again.
-    /// </para>
+    /// The planner turned a <c>NOT EXISTS</c> into an anti-join shaped by the statistics, and statistics taken while no
+    /// run was queued made it read the whole queued index once per due schedule (quadratic during a burst); the
+    /// conflict check is always a lookup by key, whatever the statistics (<c>QueuePlanTests</c>). SQLite keeps the
+    /// <c>NOT EXISTS</c>.
     /// </remarks>
-    public async Task<IAsyncDisposable> RelaxCommitBeforeBeginAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        if (IsPostgres)
-        {
-            return NoLock.Instance;
-        }
-
-        await using var relax = connection.Command("PRAGMA synchronous=NORMAL");
-        await relax.ExecuteNonQueryAsync(cancellationToken);
-        return new SqliteFullSync(connection);
-    }
-
-    /// <summary>The PostgreSQL half of <see cref="RelaxCommitBeforeBeginAsync"/>: asynchronous commit for this transaction only.</summary>
-    public async Task RelaxCommitInTransactionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        if (IsPostgres)
-        {
-            await using var local = connection.Command("SET LOCAL synchronous_commit = off", transaction);
-            await local.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>Puts SQLite's usual <c>synchronous=FULL</c> back on a pooled connection.</summary>
-    private sealed class SqliteFullSync(DbConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await using var restore = connection.Command("PRAGMA synchronous=FULL");
-            await restore.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
+    public string UnlessQueuedConflict => IsPostgres ? $"ON CONFLICT (sync_id) WHERE state = '{SqlStates.Queued}' DO NOTHING" : string.Empty;
 }

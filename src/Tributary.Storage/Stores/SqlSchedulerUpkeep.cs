@@ -28,14 +28,14 @@ internal sealed class SqlSchedulerUpkeep : ISchedulerUpkeep
     /// </remarks>
     public async Task AfterBurstAsync(CancellationToken cancellationToken)
     {
-        if (!_database.Dialect.IsPostgres)
+        if (_database.Dialect.TidySchedulesAfterBurstSql is not { } tidy)
         {
             return;
         }
 
         // VACUUM cannot run inside a transaction: a plain connection, no write slot (it blocks no writer).
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var vacuum = connection.Command("VACUUM (ANALYZE) syncs");
+        await using var vacuum = connection.Command(tidy);
         await vacuum.ExecuteNonQueryAsync(cancellationToken);
     }
 }

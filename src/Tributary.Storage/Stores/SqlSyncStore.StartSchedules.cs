@@ -6,16 +6,13 @@ namespace Tributary.Storage.Stores;
 
 internal sealed partial class SqlSyncStore
 {
-    /// <summary>How many schedules one transaction of a whole integration's start changes at most.</summary>
-    internal const int StartChunk = 5000;
-
     /// <remarks>
     /// <para>
     /// Set-based: starting 100,000 schedules read every row into the server and sent 100,000 ids back (B10: about
     /// half of the start request's time); each UPDATE names its rows by the same filter the read used.
     /// </para>
     /// <para>
-    /// On PostgreSQL in chunks of <see cref="StartChunk"/> syncs (the constructor's <c>startChunk</c>) in id order, each committed on its own, and
+    /// On PostgreSQL in chunks of <see cref="SqlDialect.ScheduleStartChunk"/> syncs (the constructor's <c>startChunk</c>) in id order, each committed on its own, and
     /// <paramref name="firstChunkStarted"/> called once after the first chunk that started something: the scheduler
     /// queues the first schedules while the rest are being started, instead of after one statement over all of
     /// them (on PostgreSQL 100,000 non-HOT row updates, each inserting into every index of <c>syncs</c>: about 2 s

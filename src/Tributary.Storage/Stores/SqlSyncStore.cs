@@ -14,13 +14,13 @@ internal sealed partial class SqlSyncStore : ISyncStore
     private readonly int _startChunk;
 
     /// <param name="startChunk">
-    /// Schedules per transaction of a whole integration's start; by default <see cref="StartChunk"/> on PostgreSQL
-    /// and all in one on SQLite (tests make it small on both).
+    /// Schedules per transaction of a whole integration's start; by default the dialect's
+    /// <see cref="SqlDialect.ScheduleStartChunk"/> (tests make it small on both).
     /// </param>
     public SqlSyncStore(Database database, int? startChunk = null)
     {
         _database = database;
-        _startChunk = startChunk ?? (database.Dialect.IsPostgres ? StartChunk : int.MaxValue);
+        _startChunk = startChunk ?? database.Dialect.ScheduleStartChunk;
         _pauseCancelSql = $"""
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
             WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}

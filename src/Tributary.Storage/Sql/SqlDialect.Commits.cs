@@ -1,0 +1,63 @@
+using System.Data.Common;
+
+namespace Tributary.Storage.Sql;
+
+public sealed partial class SqlDialect
+{
+    /// <summary>
+    /// Lets a write whose loss a later durable commit makes harmless commit without waiting for the disk (the
+    /// scheduler's batches, here as the example below; run-log appends and webhook claims and marks give their own
+    /// reasons where they call it): SQLite's <c>synchronous=NORMAL</c>
+    /// on <paramref name="connection"/> until the result is disposed (call before BEGIN), PostgreSQL's asynchronous
+    /// commit through <see cref="RelaxCommitInTransactionAsync"/> (call inside the transaction).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Why: a burst after an outage is a hundred commits in a row, and each waited for a flush of the log (~10 ms on
+    /// this machine's disk) behind the flushes of the worker's claims and completions; that wait, not the statement,
+    /// was most of a batch's time while a worker drained.
+    /// </para>
+    /// <para>
+    /// Why it is safe: a batch queues its runs and advances their schedules in one transaction, so a crash can only
+    /// lose whole batches, and a lost batch leaves its schedules due: the next tick queues them again (never twice:
+    /// the runs and the advance are lost together). Any later durable commit (a claim of one of those runs) flushes
+    /// the log up to and past the batch first, so nothing durable ever depends on a lost batch. SQLite in WAL mode
+    /// with NORMAL stays consistent after a crash and loses at most the last commits after a power loss.
+    /// </para>
+    /// <para>
+    /// PostgreSQL: <c>SET LOCAL</c>, inside the transaction (it ends with it). SQLite: the pragma cannot change inside a
+    /// transaction, so it is set before BEGIN; disposing sets the connection's usual FULL again.
+    /// </para>
+    /// </remarks>
+    public async Task<IAsyncDisposable> RelaxCommitBeforeBeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return NoLock.Instance;
+        }
+
+        await using var relax = connection.Command("PRAGMA synchronous=NORMAL");
+        await relax.ExecuteNonQueryAsync(cancellationToken);
+        return new SqliteFullSync(connection);
+    }
+
+    /// <summary>The PostgreSQL half of <see cref="RelaxCommitBeforeBeginAsync"/>: asynchronous commit for this transaction only.</summary>
+    public async Task RelaxCommitInTransactionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            await using var local = connection.Command("SET LOCAL synchronous_commit = off", transaction);
+            await local.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Puts SQLite's usual <c>synchronous=FULL</c> back on a pooled connection.</summary>
+    private sealed class SqliteFullSync(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using var restore = connection.Command("PRAGMA synchronous=FULL");
+            await restore.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}
