@@ -25,7 +25,7 @@ public sealed class RecordsService
     {
         ArgumentNullException.ThrowIfNull(query);
         var connectionDbId = await ReadTargetAsync(tenant, providerConfigKey, connectionId, cancellationToken);
-        return await _records.ReadPageAsync(query with { ConnectionDbId = connectionDbId }, cancellationToken);
+        return await _records.ReadPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId) }, cancellationToken);
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ public sealed class RecordsService
     {
         ArgumentNullException.ThrowIfNull(query);
         var connectionDbId = await ReadTargetAsync(tenant, providerConfigKey, connectionId, cancellationToken);
-        return _records.StreamPageAsync(query with { ConnectionDbId = connectionDbId }, cancellationToken);
+        return _records.StreamPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId) }, cancellationToken);
     }
 
     /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>.</summary>

@@ -103,6 +103,11 @@ internal sealed partial class SqlRecordStore
             statement.Bind("modified", modified);
         }
 
+        if (query.Owner is { } owner)
+        {
+            statement.Bind("env", owner.EnvironmentId).Bind("pck", owner.ProviderConfigKey).Bind("cid", owner.ConnectionId);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -163,13 +168,27 @@ internal sealed partial class SqlRecordStore
             command.WithList(_dialect, "ids", query.Ids);
         }
 
+        if (query.Owner is { } owner)
+        {
+            command.With("env", owner.EnvironmentId).With("pck", owner.ProviderConfigKey).With("cid", owner.ConnectionId);
+        }
+
         return command;
     }
 
-    /// <summary>The keyset query's text: parameters @c, @m, @limit, and @after, @modified, @ids when the query has them.</summary>
+    /// <summary>The keyset query's text: parameters @c, @m, @limit, and @after, @modified, @ids, @env/@pck/@cid when the query has them.</summary>
     private string PageSql(RecordPageQuery query, string payload)
     {
         var conditions = new List<string> { "connection_id = @c", "model = @m" };
+        if (query.Owner is not null)
+        {
+            // Not correlated with the row: both databases check it once per statement, by primary and unique keys.
+            conditions.Add("""
+                EXISTS (SELECT 1 FROM connections oc JOIN integrations oi ON oi.id = oc.integration_id
+                WHERE oc.id = @c AND oc.environment_id = @env AND oc.connection_id = @cid AND oi.unique_key = @pck)
+                """);
+        }
+
         if (query.AfterSeq is not null)
         {
             conditions.Add("seq > @after");
