@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<VariantService>();
         services.AddSingleton<FrequencyService>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<RecordConnections>();
         services.AddSingleton<RecordsService>();
         services.AddSingleton<IdempotencyService>();
         // Before the engine: hosted services stop in reverse order, so the writer outlives the runs' last lines.

@@ -56,6 +56,32 @@ public abstract class ConnectionStoreContract
         Assert.Empty(await h.Integrations.GetSyncConfigsAsync(h.IntegrationId, Token));
     }
 
+    [Fact]
+    public async Task RecordsPage_WithAnOwnerTheIdNoLongerBelongsTo_ReadsNothing()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        await StartWithDataAsync(h, connection);
+        var query = new RecordPageQuery(connection.Id, "Deal", null, null, RecordFilter.None, [], 10);
+
+        async Task<int> CountAsync(RecordPageOwner owner)
+        {
+            var rows = 0;
+            await foreach (var _ in h.Records.StreamPageAsync(query with { Owner = owner }, Token))
+            {
+                rows++;
+            }
+
+            return rows;
+        }
+
+        Assert.Equal(1, await CountAsync(new RecordPageOwner(h.EnvironmentId, "demo", "c1")));
+        Assert.Equal(0, await CountAsync(new RecordPageOwner(h.EnvironmentId, "demo", "c2")));
+        Assert.Equal(0, await CountAsync(new RecordPageOwner(h.EnvironmentId + 1, "demo", "c1")));
+        Assert.Equal(0, await CountAsync(new RecordPageOwner(h.EnvironmentId, "other", "c1")));
+        Assert.Empty((await h.Records.ReadPageAsync(query with { Owner = new RecordPageOwner(h.EnvironmentId, "demo", "c2") }, Token)).Records);
+    }
+
     /// <summary>Claims a run of the connection's deals sync that saved a checkpoint and wrote a record.</summary>
     private static async Task<(ClaimedRun Run, RunFence Fence)> StartWithDataAsync(StoreHarness h, Tributary.Core.Domain.Connection connection)
     {

@@ -29,6 +29,18 @@ public sealed class PostgresPoolSizeTests
         Assert.True(database.MaxPoolSize < 100, "two processes must fit PostgreSQL's default max_connections of 100");
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresReadBufferSize)]
+    [InlineData("postgres://u:p@127.0.0.1/t", Database.DefaultPostgresReadBufferSize)]
+    [InlineData("Host=127.0.0.1;Database=t;Read Buffer Size=16384", 16384)]
+    [InlineData("postgres://u:p@127.0.0.1/t?ReadBufferSize=4096", 4096)]
+    public async Task Postgres_ReadBuffer_HoldsARecordsPageUnlessTheOperatorSetsIt(string connectionString, int expected)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        Assert.Equal(expected, database.ReadBufferSize);
+    }
+
     [Fact]
     public async Task Postgres_PoolOfTwo_AThirdOpenWaitsInsteadOfOpeningMore()
     {

@@ -20,28 +20,38 @@ internal sealed class StaticPageServer : IAsyncDisposable
     {
         _app = app;
         Page = page;
+        LargePage = new Uri(page, "/page/large");
     }
 
     public Uri Page { get; }
 
+    /// <summary>The second pre-built page given to <see cref="StartAsync(byte[], byte[], CancellationToken)"/> (B8's page of 1,000 records).</summary>
+    public Uri LargePage { get; }
+
     /// <summary>The server's root, as a client's host.</summary>
     public Uri Root => new(Page, "/");
 
-    public static async Task<StaticPageServer> StartAsync(byte[] page, CancellationToken cancellationToken)
+    public static Task<StaticPageServer> StartAsync(byte[] page, CancellationToken cancellationToken) =>
+        StartAsync(page, page, cancellationToken);
+
+    /// <summary>Serves <paramref name="page"/> at <see cref="Page"/> and <paramref name="largePage"/> at <see cref="LargePage"/>, the same way.</summary>
+    public static async Task<StaticPageServer> StartAsync(byte[] page, byte[] largePage, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        Task Answer(HttpContext http)
+        static Task Write(HttpContext http, byte[] body)
         {
             http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.ContentLength = page.Length;
-            return http.Response.Body.WriteAsync(page, http.RequestAborted).AsTask();
+            http.Response.ContentLength = body.Length;
+            return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
         }
 
+        Task Answer(HttpContext http) => Write(http, page);
         app.MapGet("/page", Answer);
+        app.MapGet("/page/large", http => Write(http, largePage));
 
         // Where a Nango client asks for records (B16 points @nangohq/node's host here): the same page on every call.
         app.MapGet("/records", Answer);

@@ -138,6 +138,10 @@ internal static class DocsWriter
         - **B8** — one client pages `GET /records?limit=100` through the whole dataset with the cursor; then N readers
           page concurrently for a fixed time. Baseline: a bare Kestrel endpoint in the bench process running the same
           keyset query on the same rows (no auth, no validation, cursor only in the metadata), same client.
+          `B8.single_vs_static` and `B8.limit1000` bind against the real limit of one reader, who reads a page from the
+          database and then serves it: raw keyset read of the payload bytes (no HTTP) plus a bare Kestrel answering the
+          server's own page of the same size (100, resp. 1,000 records) to the same client, composed as 1 / (1/raw + 1/static);
+          the note shows the ratio to each part.
         - **B9** — with no server running, the engine's own run store (`IRunQueueStore.ClaimAsync`, the worker's code) claims
           one run at a time at each backlog size, interleaved with the bare LIMIT-first claim; every claimed run is
           replaced (untimed) by a new queued run so the backlog holds. PostgreSQL is vacuumed before each level.

@@ -8,7 +8,7 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>B14 (webhooks, issue 12), B15 (proxy and SyncContext.Http, issue 10) and B16 (the Node client, issue 14).</summary>
 internal sealed partial class DatabaseRun
 {
-    /// <summary><c>--only B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
+    /// <summary><c>--only B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
     private async Task<bool> NewFiguresOnlyAsync(CancellationToken cancellationToken)
     {
         switch (_context.Options.Only)
@@ -26,6 +26,17 @@ internal sealed partial class DatabaseRun
                 }
 
                 await StepAsync("B14", () => WebhooksAsync(api, cancellationToken), cancellationToken);
+                return true;
+            }
+
+            case "B8":
+            {
+                await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
+                using var api = _context.Api(apiServer);
+                await Setup.CreateRecordsConnectionsAsync(_context, api, cancellationToken);
+                await using var worker = await _context.StartServerAsync("worker", 16, "worker-records", cancellationToken);
+                await StepAsync("B5", () => RecordsScenario.FreshAsync(_context, api, cancellationToken), cancellationToken);
+                await StepAsync("B8", () => ReadScenario.RunAsync(_context, api, cancellationToken), cancellationToken);
                 return true;
             }
 

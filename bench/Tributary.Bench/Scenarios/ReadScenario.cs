@@ -29,20 +29,37 @@ internal static class ReadScenario
         context.Results.Set(FigureCatalog.B8Raw, rawPages / rawSeconds, rawPages);
         context.Info($"B8 one reader: server {pages / seconds:N0} pages/s ({pages} of {expectedPages}), bare {barePages / bareSeconds:N0}, raw {rawPages / rawSeconds:N0}");
 
-        // The real limits (issue 14): the same client fetching the server's own first page from a bare Kestrel, and
-        // pages of 1,000 against the raw read of their payload bytes.
+        // The real limits (issue 14). One reader reads each page from the database AND serves it over HTTP, one after
+        // the other, so the limit of a page is the sum of the two costs: the raw keyset read of its payload bytes plus
+        // a bare Kestrel answering the server's own page of the same size to the same client. The binding baseline is
+        // that composite, 1 / (1/raw + 1/static); the ratios to each part stay in the figure's note.
         var firstPage = await api.GetRecordsPageAsync(BenchNames.Bench, BenchNames.RecordsConnection, BenchNames.ItemModel, Limit, null, cancellationToken);
-        await using var staticPage = await StaticPageServer.StartAsync(firstPage, cancellationToken);
-        var (staticPages, staticSeconds) = await PageStaticAsync(api, staticPage, pages, context.Profile.PhaseBudget, cancellationToken);
-        context.Results.Set(FigureCatalog.B8SingleLimit, pages / seconds, pages, $"pre-built page of {firstPage.Length:N0} bytes");
-        context.Results.SetBaseline(FigureCatalog.B8SingleLimit, staticPages / staticSeconds);
+        var firstPage1000 = await api.GetRecordsPageAsync(BenchNames.Bench, BenchNames.RecordsConnection, BenchNames.ItemModel, 1000, null, cancellationToken);
+        await using var staticPage = await StaticPageServer.StartAsync(firstPage, firstPage1000, cancellationToken);
+        var (staticPages, staticSeconds) = await PageStaticAsync(api, staticPage.Page, pages, context.Profile.PhaseBudget, cancellationToken);
+        var single = pages / seconds;
+        var raw = rawPages / rawSeconds;
+        var served = staticPages / staticSeconds;
+        var limit100 = Composite(raw, served);
+        context.Results.Set(FigureCatalog.B8SingleLimit, single, pages,
+            $"pre-built page of {firstPage.Length:N0} bytes; real limit = raw read + static serve: {limit100:N0} pages/s; "
+            + $"raw keyset {raw:N0} pages/s ({single / raw:P0}), static page {served:N0} pages/s ({single / served:P0})");
+        context.Results.SetBaseline(FigureCatalog.B8SingleLimit, limit100);
+
         var (records1000, seconds1000) = await RecordsPerSecondAsync(api, 1000, context.Profile.PhaseBudget, cancellationToken);
         var (rawPages1000, rawSeconds1000) = await BareRecordsEndpoint.RawKeysetAsync(
             context.Database, connectionId, BenchNames.ItemModel, 1000, context.Profile.PhaseBudget, cancellationToken);
         var rawRecords1000 = Math.Min(rawPages1000 * 1000.0, context.Profile.Records) / rawSeconds1000;
-        context.Results.Set(FigureCatalog.B8Page1000, records1000 / seconds1000, 1, $"{records1000:N0} records in {seconds1000:0.0} s");
-        context.Results.SetBaseline(FigureCatalog.B8Page1000, rawRecords1000);
-        context.Info($"B8 real limits: static page {staticPages / staticSeconds:N0} pages/s; limit=1000 {records1000 / seconds1000:N0} records/s, raw bytes {rawRecords1000:N0} records/s");
+        var pages1000 = (int)Math.Max(1, records1000 / 1000);
+        var (staticPages1000, staticSeconds1000) = await PageStaticAsync(api, staticPage.LargePage, pages1000, context.Profile.PhaseBudget, cancellationToken);
+        var servedRecords1000 = staticPages1000 * 1000.0 / staticSeconds1000;
+        var limit1000 = Composite(rawRecords1000, servedRecords1000);
+        var rate1000 = records1000 / seconds1000;
+        context.Results.Set(FigureCatalog.B8Page1000, rate1000, 1,
+            $"{records1000:N0} records in {seconds1000:0.0} s; real limit = raw read + static serve: {limit1000:N0} records/s; "
+            + $"raw keyset {rawRecords1000:N0} records/s ({rate1000 / rawRecords1000:P0}), static page of {firstPage1000.Length:N0} bytes {servedRecords1000:N0} records/s ({rate1000 / servedRecords1000:P0})");
+        context.Results.SetBaseline(FigureCatalog.B8Page1000, limit1000);
+        context.Info($"B8 real limits: static page {served:N0} pages/s, composite {limit100:N0}; limit=1000 {rate1000:N0} records/s, raw bytes {rawRecords1000:N0} records/s, static page {servedRecords1000:N0} records/s, composite {limit1000:N0}");
 
         var readers = context.Profile.ConcurrentReaders;
         var duration = context.Profile.ConcurrentReadDuration;
@@ -112,14 +129,17 @@ internal static class ReadScenario
         return (pages, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>Fetches the pre-built page as many times as the server's pass had pages, for at most <paramref name="budget"/>.</summary>
-    private static async Task<(int Pages, double Seconds)> PageStaticAsync(BenchApi api, StaticPageServer page, int count, TimeSpan budget, CancellationToken cancellationToken)
+    /// <summary>The rate of doing two things one after the other, each at its own rate: the read, then the serve.</summary>
+    private static double Composite(double first, double second) => 1 / ((1 / first) + (1 / second));
+
+    /// <summary>Fetches a pre-built page as many times as the server's pass had pages, for at most <paramref name="budget"/>.</summary>
+    private static async Task<(int Pages, double Seconds)> PageStaticAsync(BenchApi api, Uri page, int count, TimeSpan budget, CancellationToken cancellationToken)
     {
         var pages = 0;
         var started = Stopwatch.GetTimestamp();
         while (pages < count && Stopwatch.GetElapsedTime(started) < budget)
         {
-            await api.GetBytesAsync(page.Page, cancellationToken);
+            await api.GetBytesAsync(page, cancellationToken);
             pages++;
         }
 

@@ -116,7 +116,18 @@ public sealed record RecordPageQuery(
     long? ModifiedAfter,
     RecordFilter Filter,
     IReadOnlyList<string> Ids,
-    int Limit);
+    int Limit)
+{
+    /// <summary>
+    /// When set, the page has rows only while <see cref="ConnectionDbId"/> is still this connection: a database id kept
+    /// in a cache (<c>RecordConnections</c>) that a delete and a re-create in another process have since given to
+    /// another connection (SQLite reuses the highest row id) reads nothing rather than someone else's records.
+    /// </summary>
+    public RecordPageOwner? Owner { get; init; }
+}
+
+/// <summary>Who a records page's connection id must still belong to (see <see cref="RecordPageQuery.Owner"/>).</summary>
+public sealed record RecordPageOwner(long EnvironmentId, string ProviderConfigKey, string ConnectionId);
 
 /// <summary>A stored record; <see cref="PayloadJson"/> is empty when the record is pruned.</summary>
 public sealed record StoredRecord(

@@ -9,12 +9,14 @@ public sealed class RecordsService
 {
     private readonly IConnectionStore _connections;
     private readonly IRecordStore _records;
+    private readonly RecordConnections _readTargets;
     private readonly TimeProvider _timeProvider;
 
-    public RecordsService(IConnectionStore connections, IRecordStore records, TimeProvider timeProvider)
+    public RecordsService(IConnectionStore connections, IRecordStore records, RecordConnections readTargets, TimeProvider timeProvider)
     {
         _connections = connections;
         _records = records;
+        _readTargets = readTargets;
         _timeProvider = timeProvider;
     }
 
@@ -22,8 +24,8 @@ public sealed class RecordsService
     public async Task<RecordPage> ReadPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
-        return await _records.ReadPageAsync(query with { ConnectionDbId = connection.Id }, cancellationToken);
+        var connectionDbId = await ReadTargetAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        return await _records.ReadPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId) }, cancellationToken);
     }
 
     /// <summary>
@@ -33,8 +35,8 @@ public sealed class RecordsService
     public async Task<IAsyncEnumerable<RecordPageRow>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
-        return _records.StreamPageAsync(query with { ConnectionDbId = connection.Id }, cancellationToken);
+        var connectionDbId = await ReadTargetAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        return _records.StreamPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId) }, cancellationToken);
     }
 
     /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>.</summary>
@@ -42,6 +44,20 @@ public sealed class RecordsService
     {
         var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
         return await _records.PruneAsync(connection.Id, model, untilSeq, limit, Micros.Now(_timeProvider), cancellationToken);
+    }
+
+    /// <summary>The connection's database id for a read, from <see cref="RecordConnections"/> while it is fresh.</summary>
+    private async ValueTask<long> ReadTargetAsync(Tenant tenant, string providerConfigKey, string connectionId, CancellationToken cancellationToken)
+    {
+        if (_readTargets.TryGet(tenant.EnvironmentId, providerConfigKey, connectionId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = _readTargets.Generation;
+        var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        _readTargets.Keep(tenant.EnvironmentId, providerConfigKey, connectionId, connection.Id, generation);
+        return connection.Id;
     }
 
     private async Task<Connection> FindConnectionAsync(Tenant tenant, string providerConfigKey, string connectionId, CancellationToken cancellationToken) =>

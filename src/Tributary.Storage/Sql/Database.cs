@@ -88,6 +88,18 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The PostgreSQL pool's maximum size (the operator's <c>Maximum Pool Size</c>, else the default); null on SQLite.</summary>
     public int? MaxPoolSize { get; private init; }
 
+    /// <summary>
+    /// Npgsql's read buffer when the connection string sets no <c>Read Buffer Size</c> (Npgsql's own is 8 KB). A
+    /// <c>GET /records</c> page of 100 ~1 KB records is ~120 KB: with 8 KB the streamed page took ~15 socket reads, each
+    /// an asynchronous wait and a thread-pool hop that, on a busy two-core machine, queued for a core while PostgreSQL
+    /// sat blocked on its full socket (its log showed 4.5 ms to execute a 0.2 ms query). Most pages now arrive in one
+    /// or two reads. Costs 128 KB per pooled connection (6.4 MB for the default pool).
+    /// </summary>
+    public const int DefaultPostgresReadBufferSize = 128 * 1024;
+
+    /// <summary>The PostgreSQL read buffer (the operator's <c>Read Buffer Size</c>, else the default); null on SQLite.</summary>
+    public int? ReadBufferSize { get; private init; }
+
     public static Database Postgres(string connectionString)
     {
         var npgsqlConnectionString = ToNpgsqlConnectionString(connectionString);
@@ -96,6 +108,11 @@ public sealed class Database : IAsyncDisposable
         {
             // The operator's setting always wins; the default only replaces Npgsql's (100, all of a default server).
             builder.MaxPoolSize = DefaultPostgresPoolSize;
+        }
+
+        if (!SetsSetting(npgsqlConnectionString, "ReadBufferSize"))
+        {
+            builder.ReadBufferSize = DefaultPostgresReadBufferSize;
         }
 
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
@@ -107,18 +124,21 @@ public sealed class Database : IAsyncDisposable
             WriteGate.Shared(DefaultPostgresBulkWriters))
         {
             MaxPoolSize = builder.MaxPoolSize,
+            ReadBufferSize = builder.ReadBufferSize,
         };
     }
 
     /// <summary>Whether the connection string names the pool's maximum size under any of Npgsql's spellings.</summary>
-    private static bool SetsMaxPoolSize(string connectionString)
+    private static bool SetsMaxPoolSize(string connectionString) =>
+        SetsSetting(connectionString, "MaximumPoolSize") || SetsSetting(connectionString, "MaxPoolSize");
+
+    /// <summary>Whether the connection string names <paramref name="compactName"/> (spaces and case ignored).</summary>
+    private static bool SetsSetting(string connectionString, string compactName)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys;
         foreach (string key in keys)
         {
-            var compact = key.Replace(" ", string.Empty, StringComparison.Ordinal);
-            if (compact.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-                || compact.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+            if (key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals(compactName, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 
@@ -40,11 +41,18 @@ internal sealed partial class SqlRecordStore
     }
 
     /// <remarks>
-    /// The hot path of <c>GET /records</c>: the payload column comes as bytes (<see cref="SqlDialect.Utf8Bytes"/>) and is
-    /// copied into one pooled buffer that every row reuses — no UTF-16 string, no transcoding, no allocation per row
-    /// beyond the external id. An encrypted payload (or any that is not plain JSON) takes the string path.
+    /// The hot path of <c>GET /records</c>: the payload comes as bytes and is copied into one pooled buffer that every
+    /// row reuses — no UTF-16 string, no transcoding, no allocation per row beyond the external id. On SQLite the page
+    /// is read on the native statement (<see cref="SqlitePageStatement"/>); an <c>ids</c> filter (a JSON list parameter)
+    /// and PostgreSQL go through the command, the payload as <see cref="SqlDialect.Utf8Bytes"/>. An encrypted payload
+    /// (or any that is not plain JSON) takes the string path.
     /// </remarks>
-    public async IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken) =>
+        _dialect.IsPostgres || query.Ids.Count > 0
+            ? StreamWithCommandAsync(query, cancellationToken)
+            : StreamOnSqliteAsync(query, cancellationToken);
+
+    private async IAsyncEnumerable<RecordPageRow> StreamWithCommandAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
@@ -63,15 +71,9 @@ internal sealed partial class SqlRecordStore
                 }
 
                 var read = length == 0 ? 0 : (int)reader.GetBytes(1, 0, buffer, 0, length);
-                ReadOnlyMemory<byte> payload = buffer.AsMemory(0, read);
-                if (read > 0 && (_cipher is not null || buffer[0] != (byte)'{'))
-                {
-                    payload = Encoding.UTF8.GetBytes(Unprotect(Encoding.UTF8.GetString(buffer, 0, read), query.ConnectionDbId, query.Model, externalId));
-                }
-
                 yield return new RecordPageRow(
                     externalId,
-                    payload,
+                    Plain(buffer, read, query, externalId),
                     reader.GetInt64(2),
                     reader.GetInt64(3),
                     reader.GetInt64(4),
@@ -86,10 +88,107 @@ internal sealed partial class SqlRecordStore
         }
     }
 
+    private async IAsyncEnumerable<RecordPageRow> StreamOnSqliteAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        using var statement = SqlitePageStatement.Prepare((SqliteConnection)connection, PageSql(query, "payload"));
+        statement.Bind("c", query.ConnectionDbId).Bind("m", query.Model).Bind("limit", (long)query.Limit + 1);
+        if (query.AfterSeq is { } after)
+        {
+            statement.Bind("after", after);
+        }
+
+        if (query.ModifiedAfter is { } modified)
+        {
+            statement.Bind("modified", modified);
+        }
+
+        if (query.Owner is { } owner)
+        {
+            statement.Bind("env", owner.EnvironmentId).Bind("pck", owner.ProviderConfigKey).Bind("cid", owner.ConnectionId);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (statement.Step())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = statement.Bytes(1);
+                if (stored.Length > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(stored.Length);
+                }
+
+                stored.CopyTo(buffer);
+                var externalId = statement.Text(0);
+                yield return new RecordPageRow(
+                    externalId,
+                    Plain(buffer, stored.Length, query, externalId),
+                    statement.Int64(2),
+                    statement.Int64(3),
+                    statement.Int64(4),
+                    statement.Int64(5),
+                    statement.NullableInt64(6),
+                    statement.NullableInt64(7));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The stored payload's JSON as UTF-8: the buffer itself, unless it is encrypted (or otherwise not plain JSON).</summary>
+    private ReadOnlyMemory<byte> Plain(byte[] buffer, int length, RecordPageQuery query, string externalId) =>
+        length > 0 && (_cipher is not null || buffer[0] != (byte)'{')
+            ? Encoding.UTF8.GetBytes(Unprotect(Encoding.UTF8.GetString(buffer, 0, length), query.ConnectionDbId, query.Model, externalId))
+            : buffer.AsMemory(0, length);
+
     /// <summary>The keyset query of a records page, reading the payload as <paramref name="payload"/>.</summary>
     private DbCommand PageCommand(DbConnection connection, RecordPageQuery query, string payload)
     {
+        var command = connection.Command(PageSql(query, payload))
+            .With("c", query.ConnectionDbId)
+            .With("m", query.Model)
+            .With("limit", (long)query.Limit + 1);
+        if (query.AfterSeq is { } after)
+        {
+            command.With("after", after);
+        }
+
+        if (query.ModifiedAfter is { } modified)
+        {
+            command.With("modified", modified);
+        }
+
+        if (query.Ids.Count > 0)
+        {
+            command.WithList(_dialect, "ids", query.Ids);
+        }
+
+        if (query.Owner is { } owner)
+        {
+            command.With("env", owner.EnvironmentId).With("pck", owner.ProviderConfigKey).With("cid", owner.ConnectionId);
+        }
+
+        return command;
+    }
+
+    /// <summary>The keyset query's text: parameters @c, @m, @limit, and @after, @modified, @ids, @env/@pck/@cid when the query has them.</summary>
+    private string PageSql(RecordPageQuery query, string payload)
+    {
         var conditions = new List<string> { "connection_id = @c", "model = @m" };
+        if (query.Owner is not null)
+        {
+            // Not correlated with the row: both databases check it once per statement, by primary and unique keys.
+            conditions.Add("""
+                EXISTS (SELECT 1 FROM connections oc JOIN integrations oi ON oi.id = oc.integration_id
+                WHERE oc.id = @c AND oc.environment_id = @env AND oc.connection_id = @cid AND oi.unique_key = @pck)
+                """);
+        }
+
         if (query.AfterSeq is not null)
         {
             conditions.Add("seq > @after");
@@ -128,32 +227,12 @@ internal sealed partial class SqlRecordStore
             conditions.Add(_dialect.InList("external_id", "ids"));
         }
 
-        var sql = $"""
+        return $"""
             SELECT external_id, {payload}, seq, added_seq, created_at, updated_at, deleted_at, pruned_at FROM records
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY seq
             LIMIT @limit
             """;
-        var command = connection.Command(sql)
-            .With("c", query.ConnectionDbId)
-            .With("m", query.Model)
-            .With("limit", (long)query.Limit + 1);
-        if (query.AfterSeq is { } after)
-        {
-            command.With("after", after);
-        }
-
-        if (query.ModifiedAfter is { } modified)
-        {
-            command.With("modified", modified);
-        }
-
-        if (query.Ids.Count > 0)
-        {
-            command.WithList(_dialect, "ids", query.Ids);
-        }
-
-        return command;
     }
 
     public async Task<IReadOnlyDictionary<string, LivePayload>> GetLivePayloadsAsync(long connectionDbId, string model, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)

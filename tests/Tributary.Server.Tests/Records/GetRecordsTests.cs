@@ -189,6 +189,21 @@ public sealed class GetRecordsTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task GetRecords_RightAfterTheConnectionIsDeleted_IsUnknownConnection_NotACachedEmptyPage(TestDialect dialect)
+    {
+        await using var s = await RecordsServer.StartAsync(dialect, Token);
+        await s.RunAsync((c, ct) => c.BatchSaveAsync([Ticket("a", "1")], "Ticket", ct), Token);
+        Assert.Single((await s.GetAsync("records?model=Ticket", Token))!["records"]!.AsArray()); // the connection is now cached for reads
+
+        await s.Server.Client.SendAsync(HttpMethod.Delete, "connections/acme?provider_config_key=demo", null, null, Token);
+        var gone = await Assert.ThrowsAsync<TributaryApiException>(() => s.GetAsync("records?model=Ticket", Token));
+
+        Assert.Equal((400, "unknown_connection"), (gone.Status, gone.Code));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task GetRecords_DeletedThenSavedAgain_IsAddedWithANewFirstSeenAt(TestDialect dialect)
     {
         await using var s = await RecordsServer.StartAsync(dialect, Token);
