@@ -70,16 +70,11 @@ internal sealed partial class SqlRecordStore : IRecordStore
             {d.InsertRows($"@c, @m, {d.Row("e")}, {d.Row("h")}, {d.Row("p")}, {d.Row("s")}, {d.Row("s")}, @now, @now, @run, @run", "e", "h", "p", "s")}
             {UpsertSet}
             """;
-        _unchangedSql = d.IsPostgres
-            ? $"""
-                SELECT u.i FROM {d.RowsWithOrdinal("e", "h")}
-                JOIN records ON records.connection_id = @c AND records.model = @m AND records.external_id = u.e
-                WHERE records.data_hash = u.h AND records.deleted_at IS NULL AND records.pruned_at IS NULL
-                """
-            : """
-                SELECT 1 FROM records
-                WHERE connection_id = @c AND model = @m AND external_id = @e AND data_hash = @h AND deleted_at IS NULL AND pruned_at IS NULL
-                """;
+        _unchangedSql = d.SelectFoundRows(
+            "records",
+            $"records.connection_id = @c AND records.model = @m AND records.external_id = {d.Row("e")} AND records.data_hash = {d.Row("h")} AND records.deleted_at IS NULL AND records.pruned_at IS NULL",
+            "e",
+            "h");
         _updateSql = $"""
             UPDATE records SET data_hash = {d.Row("h")}, payload = {d.Row("p")}, seq = {d.Row("s")}, updated_at = @now, pruned_at = NULL, run_id = @run, seen_run = @run
             {d.UpdateFromRows("e", "h", "p", "s", "x")}
@@ -197,7 +192,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
             payload = i => records[i].PayloadJson;
         }
 
-        if (_dialect.IsPostgres)
+        if (_dialect.LoadsBatchesByCopy)
         {
             await StagedUpsertAsync(connection, transaction, write, records, hash, payload, firstSeq, Count, cancellationToken);
             return (added, updated);

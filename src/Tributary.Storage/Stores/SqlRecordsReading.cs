@@ -48,9 +48,9 @@ internal sealed partial class SqlRecordStore
     /// (or any that is not plain JSON) takes the string path.
     /// </remarks>
     public IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken) =>
-        _dialect.IsPostgres || query.Ids.Count > 0
-            ? StreamWithCommandAsync(query, cancellationToken)
-            : StreamOnSqliteAsync(query, cancellationToken);
+        _dialect.ReadsPagesOnNativeStatement && query.Ids.Count == 0
+            ? StreamOnSqliteAsync(query, cancellationToken)
+            : StreamWithCommandAsync(query, cancellationToken);
 
     private async IAsyncEnumerable<RecordPageRow> StreamWithCommandAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Tributary.Storage.Stores;
+namespace Tributary.Storage.Sql;
 
 /// <summary>
 /// A records page read straight on the SQLite handle: each step's payload is a span over SQLite's own copy of the
