@@ -17,6 +17,14 @@ namespace Tributary.Core.Webhooks;
 /// refused the body.
 /// </summary>
 /// <remarks>
+/// The claim loop keeps <see cref="RunwayBatches"/> batches queued ahead of the senders, whatever the recorder has
+/// still to write: the senders never wait for a claim or a record. It used to claim again only once half of what it
+/// held was recorded, so each batch waited for a record and then a claim, two statements in a row; on a loaded
+/// database (tens of milliseconds a statement) the senders stood idle between batches and delivered at a tenth of
+/// the receiver's rate. Claimed and not yet recorded stays bounded (<see cref="MaxOutstandingBatches"/>) in case
+/// the recorder cannot write.
+/// </remarks>
+/// <remarks>
 /// At least once: a process that dies after the POST but before recording it leaves the lease to expire, and the
 /// delivery is sent again. Receivers tell repeats apart by <c>tributaryRunId</c> and the model. Per-connection order
 /// holds with parallel senders because a claim only takes the oldest pending delivery of each connection and URL:
@@ -39,8 +47,17 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly Channel<Queued> _toSend = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Answer> _answers = Channel.CreateUnbounded<Answer>(new UnboundedChannelOptions { SingleReader = true });
 
+    /// <summary>Claimed batches the senders may have waiting: enough to cover a claim statement on a busy database.</summary>
+    internal const int RunwayBatches = 4;
+
+    /// <summary>Claimed and not yet recorded, in batches, past which the loop waits for the recorder.</summary>
+    internal const int MaxOutstandingBatches = 8;
+
     /// <summary>Claimed and not yet recorded (queued, posting, or waiting for the recorder).</summary>
     private int _outstanding;
+
+    /// <summary>Claimed and not yet taken by a sender.</summary>
+    private int _queued;
 
     public WebhookDeliveryWorker(
         IWebhookDeliveryStore deliveries,
@@ -120,16 +137,18 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         {
             var claimedAll = false;
             var outstanding = Volatile.Read(ref _outstanding);
+            var room = (MaxOutstandingBatches * batch) - outstanding;
 
-            // Claim again once half the last claims are recorded: the next batch is ready before the senders run dry.
-            if (outstanding <= batch / 2)
+            // Claim while less than the runway is queued: the next batches are ready before the senders run dry.
+            if (Volatile.Read(ref _queued) < RunwayBatches * batch && room > 0)
             {
-                var want = batch - outstanding;
+                var want = Math.Min(batch, room);
                 try
                 {
                     var leaseMicros = Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
                     var claimed = await _deliveries.ClaimAsync(_owner, want, Micros.Now(_timeProvider), leaseMicros, stoppingToken);
                     Interlocked.Add(ref _outstanding, claimed.Count);
+                    Interlocked.Add(ref _queued, claimed.Count);
                     var at = _timeProvider.GetTimestamp();
                     foreach (var delivery in claimed)
                     {
@@ -153,8 +172,15 @@ public sealed class WebhookDeliveryWorker : BackgroundService
 
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
+        var runway = RunwayBatches * _options.ClaimBatch;
         await foreach (var queued in _toSend.Reader.ReadAllAsync(CancellationToken.None))
         {
+            // Below the runway now: wake the claim loop (once, at the crossing) rather than at the next record.
+            if (Interlocked.Decrement(ref _queued) == runway - 1)
+            {
+                _signal.Notify();
+            }
+
             var answer = stoppingToken.IsCancellationRequested || LeaseTooShortToSend(queued)
                 ? new Answer(queued.Delivery, null, RetryNow: false)
                 : await SendAsync(queued.Delivery, stoppingToken);

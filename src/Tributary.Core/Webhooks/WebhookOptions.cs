@@ -42,8 +42,8 @@ public sealed record WebhookOptions
     public int Concurrency { get; init; } = 16;
 
     /// <summary>
-    /// The most deliveries one claim statement takes (default 256). A process holds at most this many claimed and
-    /// not yet recorded, and claims again when half of them are done; answers are recorded in batches too.
+    /// The most deliveries one claim statement takes (default 256). A process keeps up to four such batches claimed
+    /// ahead of its senders and at most eight claimed and not yet recorded; answers are recorded in batches too.
     /// </summary>
     public int ClaimBatch { get; init; } = 256;
 

@@ -26,11 +26,37 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     public SqlWebhookDeliveryStore(Database database)
     {
         _database = database;
-        var leaseNow = database.Dialect.LeaseNowMicros;
+        _claimSql = ClaimSql(database.Dialect);
+        _deliveredSql = DeliveredSql(database.Dialect);
+    }
 
-        // A delivery is claimable when it is due, no live lease holds it, and it is the oldest pending delivery of
-        // its connection and URL: deliveries of one connection reach a receiver in the order their runs completed.
-        _claimSql = $"""
+    /// <summary>
+    /// The lease-fenced updates' state check: pending, written so that PostgreSQL cannot prove it implies the partial
+    /// indexes' <c>state = 'pending'</c>. The row is found by its id in the primary key; with <c>state = 'pending'</c>
+    /// the planner could read it through a partial index instead, and statistics taken while nothing was pending
+    /// (an outbox's usual state) made it read every pending row per statement — a hash of the whole outbox for each
+    /// batch of delivered marks once a fan-out had filled it.
+    /// </summary>
+    private const string StillPending = $"state NOT IN ('{DeliveryStates.Delivered}', '{DeliveryStates.Dead}')";
+
+    /// <summary>
+    /// The claim: up to <c>@max</c> due deliveries with no live lease, each the oldest pending delivery of its
+    /// connection and URL, so that deliveries of one connection reach a receiver in the order their runs completed.
+    /// </summary>
+    /// <remarks>
+    /// PostgreSQL: statistics taken while nothing was pending (an outbox's usual state) make every path through the
+    /// two partial indexes look free, and the planner then read the whole pending index once per candidate — as an
+    /// anti-join (1.9 s per claim of 256 with 10,000 pending, <c>EXPLAIN (ANALYZE)</c> on the medium benchmark's
+    /// database; 9 ms with one lookup per candidate), or as a subquery walking <c>webhook_deliveries_due</c>. So the
+    /// check is a subquery the planner keeps as one (<c>OFFSET 0</c>), asking for the order of
+    /// <c>webhook_deliveries_pending</c> (any other index would need a sort): one index lookup per candidate,
+    /// whatever the statistics say.
+    /// </remarks>
+    internal static string ClaimSql(SqlDialect dialect)
+    {
+        var leaseNow = dialect.LeaseNowMicros;
+        var lookup = dialect.IsPostgres ? "ORDER BY e.connection_row_id, e.url, e.id LIMIT 1 OFFSET 0" : string.Empty;
+        return $"""
             UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = {leaseNow} + @lease, attempts = attempts + 1
             WHERE id IN (
                 SELECT d.id FROM webhook_deliveries d
@@ -38,24 +64,26 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                   AND (d.lease_expires_at IS NULL OR d.lease_expires_at < {leaseNow})
                   AND NOT EXISTS (
                       SELECT 1 FROM webhook_deliveries e
-                      WHERE e.state = '{Pending}' AND e.connection_row_id = d.connection_row_id AND e.url = d.url AND e.id < d.id)
+                      WHERE e.state = '{Pending}' AND e.connection_row_id = d.connection_row_id AND e.url = d.url AND e.id < d.id
+                      {lookup})
                 ORDER BY d.next_attempt_at, d.id
                 LIMIT @max
-                {database.Dialect.SkipLocked})
+                {dialect.SkipLocked})
             RETURNING id, attempts, environment_id, url, body, window_started_at
             """;
-
-        // One statement for a whole batch of answers (PostgreSQL: one round trip over unnest; SQLite: one prepared
-        // statement stepped per row, in one transaction). Each row still carries its own lease check.
-        var d = database.Dialect;
-        _deliveredSql = $"""
-            UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = {d.Row("s")}, last_error = NULL,
-                lease_owner = NULL, lease_expires_at = NULL
-            {d.UpdateFromRows("i", "a", "s")}
-            WHERE id = {d.Row("i")} AND lease_owner = @owner AND attempts = {d.Row("a")} AND state = '{Pending}'
-            RETURNING id
-            """;
     }
+
+    /// <summary>
+    /// The delivered marks of a batch in one statement (PostgreSQL: one round trip over unnest; SQLite: one prepared
+    /// statement stepped per row, in one transaction). Each row still carries its own lease check.
+    /// </summary>
+    internal static string DeliveredSql(SqlDialect d) => $"""
+        UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = {d.Row("s")}, last_error = NULL,
+            lease_owner = NULL, lease_expires_at = NULL
+        {d.UpdateFromRows("i", "a", "s")}
+        WHERE id = {d.Row("i")} AND lease_owner = @owner AND attempts = {d.Row("a")} AND {StillPending}
+        RETURNING id
+        """;
 
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
     {
@@ -95,7 +123,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         await using var command = writer.Connection.Command($"""
             UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = @status, last_error = NULL,
                 lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND {StillPending}
             """).With("now", now).With("status", status).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -139,7 +167,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         await using var command = writer.Connection.Command($"""
             UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
-            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND {StillPending}
             """).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -153,7 +181,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 state = CASE WHEN @next IS NULL THEN '{DeliveryStates.Dead}' ELSE '{Pending}' END,
                 next_attempt_at = COALESCE(@next, next_attempt_at), last_status = @status, last_error = @error,
                 lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND state = '{Pending}'
+            WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND {StillPending}
             """).WithNullable(dialect, "next", nextAttemptAt).WithNullable(dialect, "status", (long?)status).With("error", failure)
             .With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;

@@ -43,6 +43,36 @@ public sealed class WebhookPipelineTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task Claims_RunAheadOfTheSenders_SoEverySenderPostsEvenWhenOneClaimTakesLessThanTheConcurrency(TestDialect dialect)
+    {
+        await using var receiver = await WebhookReceiver.CreateAsync(listening: true, Token);
+        receiver.Delay = TimeSpan.FromMilliseconds(300);
+
+        // One delivery per claim: a worker that claimed again only once its claims were recorded had one POST in
+        // flight at a time; claimed ahead, its four senders all post.
+        await using var server = await WebhookServer.StartAsync(dialect, Token, concurrency: 4, claimBatch: 1);
+        await server.UseReceiverAsync(receiver.Url, Token);
+        var runs = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            await server.CreateConnectionAsync($"acme{i}", new JsonObject { ["records"] = 1 }, Token);
+            runs.Add(await server.TriggerAsync($"acme{i}", "contacts", Token));
+        }
+
+        foreach (var runId in runs)
+        {
+            await server.WaitForRunAsync(runId, Token);
+            await server.WaitForDeliveriesAsync(runId, "delivered", 3, TimeSpan.FromSeconds(60), Token);
+        }
+
+        Assert.Equal(18, receiver.AcceptedCount);
+        Assert.Equal(4, receiver.MaxInFlight);
+        Assert.Equal(1, receiver.MaxInFlightOfOneConnection);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task ConcurrencyZero_WritesTheWebhooks_ButSendsNone(TestDialect dialect)
     {
         await using var receiver = await WebhookReceiver.CreateAsync(listening: true, Token);

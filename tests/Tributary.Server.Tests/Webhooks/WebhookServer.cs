@@ -7,7 +7,7 @@ namespace Tributary.Server.Tests.Webhooks;
 /// <summary>A test server with short webhook timings, a receiver, and the calls the webhook tests share.</summary>
 internal static class WebhookServer
 {
-    public static Task<TestServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken, TimeSpan? retryFor = null, TimeSpan? timeout = null, int concurrency = 16) =>
+    public static Task<TestServer> StartAsync(TestDialect dialect, CancellationToken cancellationToken, TimeSpan? retryFor = null, TimeSpan? timeout = null, int concurrency = 16, int claimBatch = 256) =>
         TestServer.StartAsync(
             dialect,
             cancellationToken,
@@ -19,6 +19,7 @@ internal static class WebhookServer
                 RetryFor = retryFor ?? TimeSpan.FromMinutes(5),
                 Timeout = timeout ?? TimeSpan.FromSeconds(5),
                 Concurrency = concurrency,
+                ClaimBatch = claimBatch,
             });
 
     /// <summary>Points the environment's webhooks at <paramref name="url"/> and returns the signing key.</summary>

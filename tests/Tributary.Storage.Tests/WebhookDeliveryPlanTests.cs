@@ -1,0 +1,120 @@
+using Tributary.Storage.Sql;
+using Tributary.Storage.Stores;
+using Tributary.Testing;
+
+namespace Tributary.Storage.Tests;
+
+/// <summary>
+/// The delivery worker's statements must cost the same per delivery with the outbox full as with it empty, whatever
+/// the statistics say: an outbox is usually empty (statistics say nothing is pending), then a fan-out fills it.
+/// </summary>
+public sealed class WebhookDeliveryPlanTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Claim_LooksUpEachCandidatesConnectionInThePendingIndex_EvenWhenTheStatisticsSayNothingIsPending(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        await FillTheOutboxBehindStaleStatisticsAsync(db, dialect);
+
+        var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlWebhookDeliveryStore.ClaimSql(h.Database.Database.Dialect))
+            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L);
+
+        var plan = await PlanAsync(command);
+
+        // One index lookup per candidate; the anti-join read the whole pending index per candidate and filtered it.
+        if (dialect == TestDialect.Postgres)
+        {
+            Assert.DoesNotContain(plan, step => step.Contains("Anti Join", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("Join Filter", StringComparison.Ordinal));
+            Assert.True(plan.Any(step => step.Contains("Index Cond: ((connection_row_id = d.connection_row_id)", StringComparison.Ordinal)), string.Join("\n", plan));
+        }
+        else
+        {
+            Assert.Contains(plan, step => step.Contains("webhook_deliveries_pending (connection_row_id=? AND url=? AND id<?)", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task DeliveredMarks_FindEachRowByItsId_EvenWhenTheStatisticsSayNothingIsPending(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        await FillTheOutboxBehindStaleStatisticsAsync(db, dialect);
+
+        var postgres = dialect == TestDialect.Postgres;
+        var explain = postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
+        await using var command = db.Command(explain + SqlWebhookDeliveryStore.DeliveredSql(h.Database.Database.Dialect))
+            .With("now", 1L).With("owner", "plan");
+        if (postgres)
+        {
+            // What a recorder's batch binds: the ids, attempts and statuses of the delivered answers.
+            var ids = Enumerable.Range(1, 20).Select(i => (long)i).ToArray();
+            command.With("i", ids).With("a", ids.Select(_ => 1L).ToArray()).With("s", ids.Select(_ => 200L).ToArray());
+        }
+        else
+        {
+            command.With("i", 1L).With("a", 1L).With("s", 200L);
+        }
+
+        var plan = await PlanAsync(command);
+
+        // Through a partial index, the planner hashed every pending row for each batch of marks.
+        if (postgres)
+        {
+            Assert.Contains(plan, step => step.Contains("webhook_deliveries_pkey", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("webhook_deliveries_pending", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("webhook_deliveries_due", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(plan, step => step.Contains("USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// 5,000 deliveries analyzed while all were delivered, then all pending again under one worker's lease (a fan-out
+    /// filled the outbox and the worker claimed it): what the planner sees after a quiet period.
+    /// </summary>
+    private static async Task FillTheOutboxBehindStaleStatisticsAsync(System.Data.Common.DbConnection db, TestDialect dialect)
+    {
+        var series = dialect == TestDialect.Postgres
+            ? "generate_series(1, 5000) AS n(i)"
+            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n) AS n";
+        await using (var many = db.Command($"""
+            INSERT INTO webhook_deliveries (environment_id, connection_row_id, connection_id, provider_config_key, run_id, event, url, body,
+                state, attempts, next_attempt_at, window_started_at, created_at, delivered_at, last_status)
+            SELECT 1, n.i, 'c' || n.i, 'p', n.i, 'sync', 'http://127.0.0.1:1/hook', 'body', 'delivered', 1, n.i, n.i, n.i, n.i, 200 FROM {series}
+            """))
+        {
+            await many.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var analyze = db.Command("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        await using var pending = db.Command("UPDATE webhook_deliveries SET state = 'pending', lease_owner = 'plan', delivered_at = NULL");
+        await pending.ExecuteNonQueryAsync(Token);
+    }
+
+    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand command)
+    {
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        while (await reader.ReadAsync(Token))
+        {
+            plan.Add(reader.GetString(reader.FieldCount - 1));
+        }
+
+        return plan;
+    }
+}
