@@ -65,6 +65,14 @@ public sealed partial class SqlDialect
     /// </summary>
     public string IndexedBy(string index) => IsPostgres ? string.Empty : $"INDEXED BY {index}";
 
+    /// <summary>
+    /// Ends an existence subquery so that PostgreSQL keeps it a subquery and reads it as one lookup in the index whose
+    /// order is <paramref name="indexOrder"/> (<c>ORDER BY … LIMIT 1 OFFSET 0</c>), whatever the statistics say; a
+    /// planner misled by statistics taken while a table was empty otherwise turns it into a join that reads the whole
+    /// index per row. SQLite does not plan existence checks from statistics: nothing.
+    /// </summary>
+    public string AsOneIndexLookup(string indexOrder) => IsPostgres ? $"ORDER BY {indexOrder} LIMIT 1 OFFSET 0" : string.Empty;
+
     /// <summary>Begins a write transaction: IMMEDIATE on SQLite (the write lock at once), READ COMMITTED on PostgreSQL.</summary>
     public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     internal static string ClaimSql(SqlDialect dialect)
     {
         var leaseNow = dialect.LeaseNowMicros;
-        var lookup = dialect.IsPostgres ? "ORDER BY e.connection_row_id, e.url, e.id LIMIT 1 OFFSET 0" : string.Empty;
+        var lookup = dialect.AsOneIndexLookup("e.connection_row_id, e.url, e.id");
         return $"""
             UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = {leaseNow} + @lease, attempts = attempts + 1
             WHERE id IN (
