@@ -94,6 +94,26 @@ internal sealed class ServerProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP) until <see cref="ResumeAsync"/>: it keeps its state, warm code and connections
+    /// but does nothing meanwhile (B14 fills the outbox past a delivery worker that has already delivered once).
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused process go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException($"Could not send {signal} to {Label}.");
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     public async Task StopAsync()
     {
         if (_process.HasExited)

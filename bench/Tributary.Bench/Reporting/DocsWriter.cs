@@ -168,8 +168,10 @@ internal static class DocsWriter
           run. That worker stops; a fresh worker with the default delivery settings starts and delivers the full outbox.
           Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
-          no-op run). Rate: POSTs ÷ (last − first received) at the receiver — delivery alone, not paced by the drain;
-          baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
+          no-op run). Rate: that worker is then paused (SIGSTOP) while a second deferred worker drains the next fan-out,
+          and resumed: POSTs of that second full outbox ÷ (last − first received) at the receiver — delivery alone, not
+          paced by the drain, by a worker whose code the first outbox tiered up (a fresh process's first second is
+          mostly the JIT; its rate on the first outbox is in the note); baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
           to the same receiver, measured the same way. Context (no target): the old shape, another fan-out drained by a
           fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
           POST, set by the drain's pace). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.

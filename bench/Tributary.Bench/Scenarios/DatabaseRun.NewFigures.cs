@@ -72,7 +72,8 @@ internal sealed partial class DatabaseRun
 
     /// <summary>
     /// B14 on fresh workers of B4's shape, after B4 (whose rate is its baseline): the drain with delivery off in its
-    /// worker (the outbox fills), then a fresh worker delivers the full outbox; then, as context, the old shape (a
+    /// worker (the outbox fills), then a fresh worker delivers the full outbox, and delivers a second one warm (paused
+    /// while it fills); then, as context, the old shape (a
     /// worker drains another fan-out and delivers its webhooks at the same time).
     /// </summary>
     private async Task WebhooksAsync(BenchApi api, CancellationToken cancellationToken)
@@ -98,8 +99,25 @@ internal sealed partial class DatabaseRun
             {
                 var cpu = sender.CpuTime();
                 var wall = System.Diagnostics.Stopwatch.GetTimestamp();
-                bare = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
+                (bare, var fresh) = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
                 _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the bare baseline's end)");
+
+                // The same worker, warm, meets a second full outbox: paused while a deferred worker drains the next
+                // fan-out (it claims no run and sends nothing meanwhile), then resumed.
+                await sender.PauseAsync();
+                string warmBatchId;
+                try
+                {
+                    warmBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.WarmInbox, cancellationToken);
+                    await using var refill = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-refill", cancellationToken, deferred);
+                    await FanoutScenario.MeasureDrainAsync(_context, warmBatchId, cancellationToken);
+                }
+                finally
+                {
+                    await sender.ResumeAsync();
+                }
+
+                await WebhookScenario.MeasureWarmDeliveryAsync(_context, receiver, warmBatchId, bare, fresh, cancellationToken);
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
