@@ -42,7 +42,39 @@ internal sealed class ServeInProcess : IAsyncDisposable
     }
 
     /// <summary>Starts serve on <paramref name="dataDir"/> and waits until <c>/health</c> answers.</summary>
+    /// <remarks>
+    /// The port is picked free and then bound by serve, so another test can take it in between: a start that fails
+    /// only because the address is in use is tried again on a new port (three tries).
+    /// </remarks>
     public static async Task<ServeInProcess> StartAsync(string dataDir, string configPath, CancellationToken cancellationToken, params string[] extraArgs)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(dataDir, configPath, extraArgs, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < 3 && IsAddressInUse(ex))
+            {
+                // Lost the port to another test; take another.
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<ServeInProcess> StartOnFreePortAsync(string dataDir, string configPath, string[] extraArgs, CancellationToken cancellationToken)
     {
         var port = TestServer.FreePort();
         var output = new StringBuilder();
@@ -51,33 +83,41 @@ internal sealed class ServeInProcess : IAsyncDisposable
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = Task.Run(() => CommandLine.RunAsync(writer, writer, stop.Token, args), CancellationToken.None);
         var server = new ServeInProcess(stop, run, output, port, dataDir);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.TrueAsync(
-            async token =>
-            {
-                if (run.IsCompleted)
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            await Eventually.TrueAsync(
+                async token =>
                 {
-                    throw new InvalidOperationException($"serve ended before answering: {await run}");
-                }
+                    if (run.IsCompleted)
+                    {
+                        throw new InvalidOperationException($"serve ended before answering: {await run}");
+                    }
 
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(server.BaseUrl, "health"), token);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false; // Not listening yet.
-                }
-                catch (TaskCanceledException) when (!token.IsCancellationRequested)
-                {
-                    return false; // The probe's own 2 s timeout: a loaded machine, still starting.
-                }
-            },
-            TimeSpan.FromSeconds(30),
-            $"serve on port {port} to answer /health",
-            cancellationToken);
-        return server;
+                    try
+                    {
+                        using var response = await http.GetAsync(new Uri(server.BaseUrl, "health"), token);
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false; // Not listening yet.
+                    }
+                    catch (TaskCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        return false; // The probe's own 2 s timeout: a loaded machine, still starting.
+                    }
+                },
+                TimeSpan.FromSeconds(30),
+                $"serve on port {port} to answer /health",
+                cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public TributaryClient Client() => new(BaseUrl, SecretKey);
