@@ -170,8 +170,8 @@ internal static class DocsWriter
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
           no-op run). Rate: that worker is then paused (SIGSTOP) while a second deferred worker drains the next fan-out,
           and resumed: POSTs of that second full outbox ÷ (last − first received) at the receiver — delivery alone, not
-          paced by the drain, by a worker whose code the first outbox tiered up (a fresh process's first second is
-          mostly the JIT; its rate on the first outbox is in the note); baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
+          paced by the drain, by a worker whose code the first outbox tiered up (a fresh worker delivers on tier-0
+          code; its rate on the first outbox is in the note); baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
           to the same receiver, measured the same way. Context (no target): the old shape, another fan-out drained by a
           fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
           POST, set by the drain's pace). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.

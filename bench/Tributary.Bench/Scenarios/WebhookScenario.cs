@@ -18,9 +18,8 @@ namespace Tributary.Bench.Scenarios;
 /// worker delivers the full outbox: delivered = distinct bodies of this batch's runs received (exactly the runs of
 /// the fan-out, no more, no fewer). The rate: the delivery worker is paused (SIGSTOP) while another deferred worker
 /// drains a second fan-out, then resumed: first to last POST of that second full outbox, so the figure is a worker
-/// whose code has been tiered up, as any worker that has run for a minute (a fresh process's first second is mostly
-/// the JIT: perf showed libclrjit and the runtime at ~47% of its samples while it delivered); the fresh worker's rate
-/// stays in the note. The baseline: the same bodies posted bare from the bench process with the worker's delivery
+/// whose code has been tiered up, as any worker that has run for a minute (a fresh worker delivered on tier-0 code:
+/// perf showed its tier-1 recompiles after the outbox was empty); the fresh worker's rate stays in the note. The baseline: the same bodies posted bare from the bench process with the worker's delivery
 /// concurrency, measured the same way. Then, as context, the old shape: another fan-out drained while the same
 /// worker delivers (drain and paced rate).
 /// </summary>
