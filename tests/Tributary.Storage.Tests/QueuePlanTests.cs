@@ -20,7 +20,7 @@ public sealed class QueuePlanTests
         await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunQueueStore.ClaimSql(SqlDialect.Sqlite))
             .With("owner", "plan").With("lease", 0L).With("now", 0L).With("max", 1L);
 
-        var plan = await PlanAsync(command);
+        var plan = await PlanTestData.PlanAsync(command, Token);
 
         Assert.Contains(plan, step => step.StartsWith("SCAN q USING", StringComparison.Ordinal) && step.EndsWith("INDEX runs_claimable", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
@@ -40,22 +40,19 @@ public sealed class QueuePlanTests
         // A long finished history, so that PostgreSQL's planner knows the table is large and the states skewed.
         await using (var history = db.Command($"""
             INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
-            SELECT @sync, 'succeeded', 'schedule', 'scheduler', 0, 0, 0, 1, 1, 0 FROM {(dialect == TestDialect.Postgres ? "generate_series(1, 20000)" : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n)")}
+            SELECT @sync, 'succeeded', 'schedule', 'scheduler', 0, 0, 0, 1, 1, 0 FROM {PlanTestData.Series(dialect, 20_000)}
             """).With("sync", sync.Id))
         {
             await history.ExecuteNonQueryAsync(Token);
         }
 
-        await using (var analyze = db.Command("ANALYZE"))
-        {
-            await analyze.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AnalyzeAsync(db, Token);
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql(h.Database.Database.Dialect))
             .With("now", 0L).With("limit", 1000L);
 
-        var plan = string.Join("\n", await PlanAsync(command));
+        var plan = string.Join("\n", await PlanTestData.PlanAsync(command, Token));
 
         Assert.Contains("runs_one_queued", plan, StringComparison.Ordinal);
         Assert.Contains("runs_one_running", plan, StringComparison.Ordinal);
@@ -75,27 +72,13 @@ public sealed class QueuePlanTests
 
         // What a mass start leaves behind: 20,000 started schedules that share one next_due_at. With the due index
         // on next_due_at alone, a batch had to read every tied row and sort them by id to keep the first 1,000.
-        var series = dialect == TestDialect.Postgres
-            ? "generate_series(1, 20000) AS n(i)"
-            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n) AS n";
-        await using (var many = db.Command($"""
-            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
-            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
-            FROM syncs s, {series} WHERE s.id = @sync
-            """).With("sync", sync.Id))
-        {
-            await many.ExecuteNonQueryAsync(Token);
-        }
-
-        await using (var analyze = db.Command("ANALYZE"))
-        {
-            await analyze.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AddDueCopiesAsync(db, dialect, sync.Id, 20_000, Token);
+        await PlanTestData.AnalyzeAsync(db, Token);
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlRunQueueStore.DueSqlForPlan).With("now", 0L).With("limit", 1000L);
 
-        var plan = string.Join("\n", await PlanAsync(command));
+        var plan = string.Join("\n", await PlanTestData.PlanAsync(command, Token));
 
         Assert.Contains("syncs_due", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Sort", plan, StringComparison.Ordinal);
@@ -111,9 +94,7 @@ public sealed class QueuePlanTests
         var connection = await h.CreateConnectionAsync("stale", Token);
         var sync = await h.SyncAsync(connection, "deals", Token);
         await using var db = await h.Database.Database.OpenAsync(Token);
-        var series = dialect == TestDialect.Postgres
-            ? "generate_series(1, 5000) AS n(i)"
-            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n) AS n";
+        var series = PlanTestData.Series(dialect, 5000);
         await using (var many = db.Command($"""
             INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
             SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
@@ -126,10 +107,7 @@ public sealed class QueuePlanTests
         }
 
         // Statistics from a moment with no run queued (after a drain), then a burst's first batches queue thousands.
-        await using (var analyze = db.Command("ANALYZE"))
-        {
-            await analyze.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AnalyzeAsync(db, Token);
 
         await using (var queue = db.Command("""
             INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
@@ -142,7 +120,7 @@ public sealed class QueuePlanTests
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlRunQueueStore.EnqueueDueInsertSql(h.Database.Database.Dialect)).With("now", 0L).With("limit", 1000L);
 
-        var plan = await PlanAsync(command);
+        var plan = await PlanTestData.PlanAsync(command, Token);
 
         // Each due sync is one index lookup (PostgreSQL: the insert's conflict check); the anti-join read the whole
         // queued index per due sync instead.
@@ -171,22 +149,8 @@ public sealed class QueuePlanTests
         // What a mass start leaves for the planner: statistics taken while 20,000 started schedules were all due, then
         // a burst that advanced every one of them. PostgreSQL then expected the first due row at once and read the
         // whole table to find none, on every idle tick until the next ANALYZE.
-        var series = dialect == TestDialect.Postgres
-            ? "generate_series(1, 20000) AS n(i)"
-            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n) AS n";
-        await using (var many = db.Command($"""
-            INSERT INTO syncs (id, connection_id, sync_config_id, name, variant, frequency_override, frequency_ms, schedule_state, starts_at, next_due_at, last_sync_date, created_at)
-            SELECT s.id || '-' || n.i, s.connection_id, s.sync_config_id, s.name, 'v' || n.i, NULL, s.frequency_ms, 'STARTED', 0, 0, NULL, 0
-            FROM syncs s, {series} WHERE s.id = @sync
-            """).With("sync", sync.Id))
-        {
-            await many.ExecuteNonQueryAsync(Token);
-        }
-
-        await using (var analyze = db.Command("ANALYZE"))
-        {
-            await analyze.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AddDueCopiesAsync(db, dialect, sync.Id, 20_000, Token);
+        await PlanTestData.AnalyzeAsync(db, Token);
 
         await using (var advance = db.Command("UPDATE syncs SET next_due_at = 9000000000000000"))
         {
@@ -196,22 +160,10 @@ public sealed class QueuePlanTests
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlRunQueueStore.AnyDueSql).With("now", 1000L);
 
-        var plan = string.Join("\n", await PlanAsync(command));
+        var plan = string.Join("\n", await PlanTestData.PlanAsync(command, Token));
 
         Assert.Contains("syncs_due", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand command)
-    {
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(Token);
-        while (await reader.ReadAsync(Token))
-        {
-            plan.Add(reader.GetString(reader.FieldCount - 1));
-        }
-
-        return plan;
     }
 }

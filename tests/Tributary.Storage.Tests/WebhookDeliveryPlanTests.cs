@@ -25,7 +25,7 @@ public sealed class WebhookDeliveryPlanTests
         await using var command = db.Command(explain + SqlWebhookDeliveryStore.ClaimSql(h.Database.Database.Dialect))
             .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L);
 
-        var plan = await PlanAsync(command);
+        var plan = await PlanTestData.PlanAsync(command, Token);
 
         // One index lookup per candidate; the anti-join read the whole pending index per candidate and filtered it.
         if (dialect == TestDialect.Postgres)
@@ -64,7 +64,7 @@ public sealed class WebhookDeliveryPlanTests
             command.With("i", 1L).With("a", 1L).With("s", 200L);
         }
 
-        var plan = await PlanAsync(command);
+        var plan = await PlanTestData.PlanAsync(command, Token);
 
         // Through a partial index, the planner hashed every pending row for each batch of marks.
         if (postgres)
@@ -85,9 +85,7 @@ public sealed class WebhookDeliveryPlanTests
     /// </summary>
     private static async Task FillTheOutboxBehindStaleStatisticsAsync(System.Data.Common.DbConnection db, TestDialect dialect)
     {
-        var series = dialect == TestDialect.Postgres
-            ? "generate_series(1, 5000) AS n(i)"
-            : "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n) AS n";
+        var series = PlanTestData.Series(dialect, 5000);
         await using (var many = db.Command($"""
             INSERT INTO webhook_deliveries (environment_id, connection_row_id, connection_id, provider_config_key, run_id, event, url, body,
                 state, attempts, next_attempt_at, window_started_at, created_at, delivered_at, last_status)
@@ -97,24 +95,9 @@ public sealed class WebhookDeliveryPlanTests
             await many.ExecuteNonQueryAsync(Token);
         }
 
-        await using (var analyze = db.Command("ANALYZE"))
-        {
-            await analyze.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AnalyzeAsync(db, Token);
 
         await using var pending = db.Command("UPDATE webhook_deliveries SET state = 'pending', lease_owner = 'plan', delivered_at = NULL");
         await pending.ExecuteNonQueryAsync(Token);
-    }
-
-    private static async Task<List<string>> PlanAsync(System.Data.Common.DbCommand command)
-    {
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(Token);
-        while (await reader.ReadAsync(Token))
-        {
-            plan.Add(reader.GetString(reader.FieldCount - 1));
-        }
-
-        return plan;
     }
 }
