@@ -1,8 +1,6 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Core.Logs;
 using Tributary.Core.Ports;
-using Tributary.Core.Telemetry;
 
 namespace Tributary.Core.Tests.Logs;
 
@@ -14,7 +12,7 @@ public sealed class RunLogCapTests
     [Fact]
     public async Task ALogUnderItsCap_KeepsEveryLineInOrder()
     {
-        await using var harness = await Harness.StartAsync(RunLogOptions.Default);
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default, TimeProvider.System);
         var log = await harness.Logs.OpenAsync(1, SecretScrubber.None, Ct);
 
         for (var i = 0; i < 50; i++)
@@ -33,7 +31,7 @@ public sealed class RunLogCapTests
     public async Task ALogFarOverItsCap_StaysWithinItsLinesAndBytes_EvenAcrossAttempts(int attempts)
     {
         var options = RunLogOptions.Default with { MaxLinesPerRun = 100, MaxBytesPerRun = 4_000 };
-        await using var harness = await Harness.StartAsync(options);
+        await using var harness = await RunLogHarness.StartAsync(options, TimeProvider.System);
 
         for (var attempt = 0; attempt < attempts; attempt++)
         {
@@ -58,7 +56,7 @@ public sealed class RunLogCapTests
     [Fact]
     public async Task ALongLine_IsCutAndTheConnectionsSecretsAreScrubbed()
     {
-        await using var harness = await Harness.StartAsync(RunLogOptions.Default with { MaxLineChars = 100 });
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default with { MaxLineChars = 100 }, TimeProvider.System);
         var log = await harness.Logs.OpenAsync(2, SecretScrubber.FromCredentials("""{"type":"OAUTH2","access_token":"at-123456789","refresh_token":"rt-987654321"}"""), Ct);
 
         log.Info($"token at-123456789 and rt-987654321 {new string('y', 500)}");
@@ -73,7 +71,7 @@ public sealed class RunLogCapTests
     [Fact]
     public async Task TokensAddedMidRun_AreScrubbedFromThenOn_AndTheFirstOnesStillAre()
     {
-        await using var harness = await Harness.StartAsync(RunLogOptions.Default);
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default, TimeProvider.System);
         var log = await harness.Logs.OpenAsync(3, SecretScrubber.FromCredentials("""{"type":"OAUTH2","access_token":"at-first-111","refresh_token":"rt-first-222"}"""), Ct);
 
         log.AddSecrets(SecretScrubber.FromCredentials("""{"type":"OAUTH2","access_token":"at-second-333","refresh_token":"rt-second-444"}"""));
@@ -91,43 +89,6 @@ public sealed class RunLogCapTests
         var header = Convert.ToBase64String(Encoding.UTF8.GetBytes("someone:pa55word!"));
 
         Assert.Equal("Basic [redacted] for [redacted]", scrubber.Scrub($"Basic {header} for someone"));
-    }
-
-    private sealed class Harness : IAsyncDisposable
-    {
-        private readonly TributaryMetrics _metrics;
-
-        private Harness(RunLogOptions options)
-        {
-            _metrics = new TributaryMetrics(new NoQueue(), TimeProvider.System, NullLogger<TributaryMetrics>.Instance);
-            Writer = new RunLogWriter(Store, _metrics, TimeProvider.System, NullLogger<RunLogWriter>.Instance);
-            Logs = new RunLogs(Store, Writer, options, TimeProvider.System, NullLogger<RunLogs>.Instance);
-        }
-
-        public MemoryLogStore Store { get; } = new();
-
-        public RunLogWriter Writer { get; }
-
-        public RunLogs Logs { get; }
-
-        public static async Task<Harness> StartAsync(RunLogOptions options)
-        {
-            var harness = new Harness(options);
-            await harness.Writer.StartAsync(CancellationToken.None);
-            return harness;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Writer.StopAsync(CancellationToken.None);
-            Writer.Dispose();
-            _metrics.Dispose();
-        }
-    }
-
-    private sealed class NoQueue : IQueueStatsStore
-    {
-        public Task<QueueStats> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new QueueStats(0, 0, null));
     }
 
     /// <summary>Lines kept in memory, per run, in append order; counts appends to show batching.</summary>

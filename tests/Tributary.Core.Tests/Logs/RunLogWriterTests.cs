@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Core.Logs;
-using Tributary.Core.Ports;
-using Tributary.Core.Telemetry;
 
 namespace Tributary.Core.Tests.Logs;
 
@@ -14,7 +11,8 @@ public sealed class RunLogWriterTests
     [Fact]
     public async Task LinesArrivingOneByOne_AreStoredTogether_WhenTheRunFlushes()
     {
-        await using var harness = await Harness.StartAsync();
+        var time = new FakeTimeProvider();
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default, time);
         harness.Writer.TryWrite(Line(1, "first"));
         // Real time passes, the linger's (fake) time does not: without the linger the first line would be written now.
         await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, Ct);
@@ -34,11 +32,12 @@ public sealed class RunLogWriterTests
     [Fact]
     public async Task ALine_IsStoredOnceTheLingerHasPassed_WithoutAFlush()
     {
-        await using var harness = await Harness.StartAsync();
+        var time = new FakeTimeProvider();
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default, time);
         harness.Writer.TryWrite(Line(1, "alone"));
         await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, Ct);
 
-        harness.Time.Advance(RunLogWriter.Linger);
+        time.Advance(RunLogWriter.Linger);
 
         Assert.True(await EventuallyAsync(() => harness.Store.Messages(1).Count == 1));
     }
@@ -46,7 +45,8 @@ public sealed class RunLogWriterTests
     [Fact]
     public async Task AFullBatch_IsWrittenWithoutWaitingForTheLinger()
     {
-        await using var harness = await Harness.StartAsync();
+        var time = new FakeTimeProvider();
+        await using var harness = await RunLogHarness.StartAsync(RunLogOptions.Default, time);
         for (var i = 0; i < RunLogWriter.MaxBatch; i++)
         {
             harness.Writer.TryWrite(Line(1, $"line {i}"));
@@ -68,39 +68,4 @@ public sealed class RunLogWriterTests
         return condition();
     }
 
-    private sealed class Harness : IAsyncDisposable
-    {
-        private readonly TributaryMetrics _metrics;
-
-        private Harness()
-        {
-            _metrics = new TributaryMetrics(new NoQueue(), TimeProvider.System, NullLogger<TributaryMetrics>.Instance);
-            Writer = new RunLogWriter(Store, _metrics, Time, NullLogger<RunLogWriter>.Instance);
-        }
-
-        public FakeTimeProvider Time { get; } = new();
-
-        public RunLogCapTests.MemoryLogStore Store { get; } = new();
-
-        public RunLogWriter Writer { get; }
-
-        public static async Task<Harness> StartAsync()
-        {
-            var harness = new Harness();
-            await harness.Writer.StartAsync(CancellationToken.None);
-            return harness;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Writer.StopAsync(CancellationToken.None);
-            Writer.Dispose();
-            _metrics.Dispose();
-        }
-    }
-
-    private sealed class NoQueue : IQueueStatsStore
-    {
-        public Task<QueueStats> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new QueueStats(0, 0, null));
-    }
 }
