@@ -26,9 +26,7 @@ internal sealed class SqlitePageStatement : IDisposable
 
     public static SqlitePageStatement Prepare(SqliteConnection connection, string sql)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
-        SqliteException.ThrowExceptionForRC(rc, db);
+        var (db, statement) = SqliteRowStatement.PrepareNative(connection, sql);
         return new SqlitePageStatement(db, statement);
     }
 

@@ -26,10 +26,17 @@ internal sealed class SqliteRowStatement : IDisposable
 
     public static SqliteRowStatement Prepare(SqliteConnection connection, string sql)
     {
+        var (db, statement) = SqliteRowStatement.PrepareNative(connection, sql);
+        return new SqliteRowStatement(db, statement);
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> on the connection's native handle (also for <see cref="SqlitePageStatement"/>).</summary>
+    internal static (sqlite3 Db, sqlite3_stmt Statement) PrepareNative(SqliteConnection connection, string sql)
+    {
         var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
         SqliteException.ThrowExceptionForRC(rc, db);
-        return new SqliteRowStatement(db, statement);
+        return (db, statement);
     }
 
     /// <summary>The position of <c>@name</c> in the statement; throws if the statement has no such parameter.</summary>
