@@ -49,6 +49,29 @@ public sealed class SqliteRowStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_IsStoredAsTheSameCharacters_WhateverItsLength_AndTheEmptyStringIsNotNull()
+    {
+        // The first value is longer than the statement's starting buffer; the later ones reuse the grown buffer.
+        var values = new[] { new string('x', 5000) + "é✓😀", string.Empty, "short", "\u0000 \"quoted\"" };
+        using (var insert = SqliteRowStatement.Prepare(_connection, "INSERT INTO t (k, n) VALUES (@k, @n)"))
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                insert.Bind("k", values[i]).Bind("n", i).Execute();
+            }
+        }
+
+        await using var read = _connection.Command("SELECT k, typeof(k) FROM t ORDER BY n");
+        await using var reader = await read.ExecuteReaderAsync(Token);
+        foreach (var expected in values)
+        {
+            Assert.True(await reader.ReadAsync(Token));
+            Assert.Equal("text", reader.GetString(1));
+            Assert.Equal(expected, reader.GetString(0));
+        }
+    }
+
+    [Fact]
     public void AConstraintViolation_ThrowsSqlitesError_AndTheStatementStaysUsable()
     {
         using var insert = SqliteRowStatement.Prepare(_connection, "INSERT INTO t (k, n) VALUES (@k, @n)");
