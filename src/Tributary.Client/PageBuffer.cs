@@ -7,8 +7,9 @@ namespace Tributary.Client;
 /// <c>JsonDocument.ParseAsync</c> over the response stream rents a small buffer and doubles it, copying, until a
 /// ~1.2 MB page fits: about twice the page in copies on every page. Reading into an array that already has the size
 /// of the last page costs one copy, and the client's parse is CPU taken from the server on a shared machine (B12).
-/// The array lives as long as the reader; only one page is read at a time (the prefetch awaits the previous one),
-/// and records are copied out of the parse, so reusing it is safe.
+/// The array lives as long as the reader, which has two and alternates them: the next page is read into one while
+/// the page in the other is parsed, and a page's records are copied out by its parse before its buffer is read into
+/// again, so reusing them is safe.
 /// </remarks>
 internal sealed class PageBuffer
 {

@@ -6,8 +6,9 @@ using Tributary.Contracts;
 namespace Tributary.Client;
 
 /// <summary>
-/// The records of a model as one stream across pages. At most two pages are held (the one being handed out and the
-/// next, fetched meanwhile), so memory stays flat however many records there are. <see cref="Cursor"/> follows the
+/// The records of a model as one stream across pages. At most two pages are held (the records being handed out, and
+/// the next page's body, asked for as soon as the current page's bytes arrived and read into one of two reused
+/// buffers), so memory stays flat however many records there are. <see cref="Cursor"/> follows the
 /// enumeration: after any record it is the position to resume from (pass it as <see cref="RecordRequest.Cursor"/>),
 /// so an interrupted read continues without repeats.
 /// </summary>
@@ -20,7 +21,8 @@ public sealed class RecordReader : IAsyncEnumerable<JsonObject>
 {
     private readonly ApiTransport _api;
     private readonly RecordRequest _request;
-    private readonly PageBuffer _buffer = new();
+    private readonly PageBuffer[] _buffers = [new(), new()];
+    private int _nextBuffer;
     private string? _cursor;
     private JsonElement? _last;
 
@@ -57,18 +59,31 @@ public sealed class RecordReader : IAsyncEnumerable<JsonObject>
     private async IAsyncEnumerable<JsonObject> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<Page>? pending = FetchAsync(_request with { Cursor = Cursor }, prefetch.Token);
+        Task<ReadOnlyMemory<byte>>? pending = DownloadAsync(Cursor, prefetch.Token);
         try
         {
             while (pending is not null)
             {
-                var (records, next) = await pending;
+                var body = await pending;
                 pending = null;
                 Pages++;
-                if (next is not null && records.Length > 0)
+
+                // The body's tail names the next page: ask for it now, so the server serves it while this page is parsed
+                // (the parse is most of the client's own time per page, and it used to come before the next request).
+                string? guessed = null;
+                if (PageTail.TryReadNextCursor(body.Span, out var tail) && tail is not null)
                 {
-                    // The next page is on its way while this one is handed out: the server's time hides the consumer's.
-                    pending = FetchAsync(_request with { Cursor = next }, prefetch.Token);
+                    guessed = tail;
+                    pending = DownloadAsync(guessed, prefetch.Token);
+                }
+
+                var (records, next) = Parse(body);
+                var wanted = next is not null && records.Length > 0 ? next : null;
+                if (wanted != guessed)
+                {
+                    // The tail said otherwise than the parse (an empty page with a cursor stops the read): that page is not
+                    // wanted. Never expected from a well-formed page; handled so the records are right whatever happens.
+                    pending = await ReplaceAsync(pending, wanted, prefetch.Token);
                 }
 
                 foreach (var element in records)
@@ -89,30 +104,55 @@ public sealed class RecordReader : IAsyncEnumerable<JsonObject>
             {
                 // The consumer stopped early: the prefetched page is not wanted.
                 await prefetch.CancelAsync();
-                try
-                {
-                    await pending;
-                }
-                catch (OperationCanceledException)
-                {
-                    // Expected: we cancelled it.
-                }
+                await DiscardAsync(pending);
             }
         }
     }
 
-    private async Task<Page> FetchAsync(RecordRequest request, CancellationToken cancellationToken)
+    private async Task<Task<ReadOnlyMemory<byte>>?> ReplaceAsync(Task<ReadOnlyMemory<byte>>? unwanted, string? wanted, CancellationToken cancellationToken)
     {
-        using var message = ApiTransport.Build(HttpMethod.Get, request.Path(), null, new ConnectionHeaders(request.ConnectionId, request.ProviderConfigKey));
+        if (unwanted is not null)
+        {
+            await DiscardAsync(unwanted);
+        }
+
+        return wanted is null ? null : DownloadAsync(wanted, cancellationToken);
+    }
+
+    private static async Task DiscardAsync(Task<ReadOnlyMemory<byte>> unwanted)
+    {
+        try
+        {
+            await unwanted;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or TributaryApiException)
+        {
+            // Expected: the page was cancelled or failed, and nobody wants it.
+        }
+    }
+
+    /// <summary>
+    /// Reads one page's body into the next of the two page buffers: one holds the page being parsed while the other
+    /// receives the next, and a page's records are copied out of its buffer by the parse, before that buffer is reused.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> DownloadAsync(string? cursor, CancellationToken cancellationToken)
+    {
+        var buffer = _buffers[_nextBuffer];
+        _nextBuffer ^= 1;
+        using var message = ApiTransport.Build(HttpMethod.Get, (_request with { Cursor = cursor }).Path(), null, new ConnectionHeaders(_request.ConnectionId, _request.ProviderConfigKey));
         using var response = await _api.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await ApiTransport.EnsureSuccessAsync(response, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
 
-        // The page is read into the reader's one buffer and parsed over it; each record is copied out on its own (a ~1 KB
-        // copy each, short-lived). Holding the page's own bytes instead allocated a megabyte-sized array per page on the
+        // Read into a reused buffer and parsed over it; each record is copied out on its own (a ~1 KB copy each,
+        // short-lived). Holding the page's own bytes instead allocated a megabyte-sized array per page on the
         // large-object heap, collected only by full collections, and a record kept by the consumer kept its whole page
         // alive.
-        var bytes = await _buffer.ReadAllAsync(body, cancellationToken);
+        return await buffer.ReadAllAsync(body, cancellationToken);
+    }
+
+    private static Page Parse(ReadOnlyMemory<byte> bytes)
+    {
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
         var array = root.GetProperty("records");
