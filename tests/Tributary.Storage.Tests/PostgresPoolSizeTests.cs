@@ -41,6 +41,36 @@ public sealed class PostgresPoolSizeTests
         Assert.Equal(expected, database.ReadBufferSize);
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresAutoPrepare)]
+    [InlineData("postgres://u:p@127.0.0.1/t", Database.DefaultPostgresAutoPrepare)]
+    [InlineData("Host=127.0.0.1;Database=t;Max Auto Prepare=0", 0)]
+    [InlineData("postgres://u:p@127.0.0.1/t?MaxAutoPrepare=20", 20)]
+    public async Task Postgres_AutoPrepare_IsOnUnlessTheOperatorSetsIt(string connectionString, int expected)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        Assert.Equal(expected, database.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public async Task Postgres_AStatementRunRepeatedlyOnAConnection_IsPreparedThere()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var url = await TestPostgres.CreateDatabaseAsync(token);
+        await using var database = Database.Postgres(url);
+        await using var connection = await database.OpenAsync(token);
+        for (var i = 0; i < 6; i++)
+        {
+            await using var repeated = connection.Command("SELECT count(*) FROM pg_class WHERE relname = @n").With("n", "pg_type");
+            Assert.Equal(1L, await repeated.ExecuteScalarAsync(token));
+        }
+
+        // Without auto-prepare (Npgsql's default) every execution is parsed and planned again and nothing is listed here.
+        await using var prepared = connection.Command("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%relname = $1%'");
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync(token));
+    }
+
     [Fact]
     public async Task Postgres_PoolOfTwo_AThirdOpenWaitsInsteadOfOpeningMore()
     {

@@ -100,6 +100,20 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The PostgreSQL read buffer (the operator's <c>Read Buffer Size</c>, else the default); null on SQLite.</summary>
     public int? ReadBufferSize { get; private init; }
 
+    /// <summary>
+    /// How many statements each pooled PostgreSQL connection keeps prepared when the connection string sets no
+    /// <c>Max Auto Prepare</c> (Npgsql's own default, 0, prepares none). Npgsql prepares a statement on a connection
+    /// once it ran there five times (<c>Auto Prepare Min Usages</c>), so every hot statement is parsed and planned once
+    /// per connection instead of on every execution. Why: the <c>GET /records</c> page query (the keyset read with its
+    /// owner check) ran at ~500 executions/s unprepared and ~1,050/s prepared on the same PostgreSQL (pgbench,
+    /// extended against prepared protocol, one client, 8 s each, docs/architecture.md). The server process has a few
+    /// dozen distinct statements; 256 holds them all with room for the shapes a filter or list parameter adds.
+    /// </summary>
+    public const int DefaultPostgresAutoPrepare = 256;
+
+    /// <summary>The PostgreSQL auto-prepare limit (the operator's <c>Max Auto Prepare</c>, else the default); null on SQLite.</summary>
+    public int? MaxAutoPrepare { get; private init; }
+
     public static Database Postgres(string connectionString)
     {
         var npgsqlConnectionString = ToNpgsqlConnectionString(connectionString);
@@ -115,6 +129,11 @@ public sealed class Database : IAsyncDisposable
             builder.ReadBufferSize = DefaultPostgresReadBufferSize;
         }
 
+        if (!SetsSetting(npgsqlConnectionString, "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = DefaultPostgresAutoPrepare;
+        }
+
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new Database(
             SqlDialect.Postgres,
@@ -125,6 +144,7 @@ public sealed class Database : IAsyncDisposable
         {
             MaxPoolSize = builder.MaxPoolSize,
             ReadBufferSize = builder.ReadBufferSize,
+            MaxAutoPrepare = builder.MaxAutoPrepare,
         };
     }
 
