@@ -134,11 +134,12 @@ public sealed class VariantEndpointTests
         await CreateAsync(server.Client, "contacts", "v1");
         var runId = await TriggerVariantAsync(server.Client, "v1");
 
-        // The run must have written before the delete (400 records at 10 per 200 ms take about 8 s).
+        // The run must have written before the delete. sample-data writes the 400 companies first (40 batches of 10 at
+        // 200 ms: about 8 s), then the contacts counted here; on a loaded machine that took longer than 15 s.
         var written = await Eventually.ValueAsync(
             _ => CountRecordsAsync(server.Client),
             count => count >= 20,
-            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(60),
             "the v1 run to write its first two batches",
             Token);
         var beforeDelete = await server.Client.GetRunAsync(runId, Token);
