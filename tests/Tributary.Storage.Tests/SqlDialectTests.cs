@@ -48,6 +48,38 @@ public sealed class SqlDialectTests
 
     [Fact]
     [Trait("Category", "Postgres")]
+    public async Task RelaxedStatement_CommitsAsynchronouslyInItsOwnTransaction_AndLeavesTheConnectionDurable()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);
+        var dialect = database.Database.Dialect;
+        Assert.True(dialect.RelaxesStatementsInline);
+        await using var connection = await database.Database.OpenAsync(Token);
+        await using (var create = connection.Command("CREATE TABLE relaxed (setting TEXT NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync(Token);
+        }
+
+        // The statement sees the asynchronous commit (SET LOCAL outside a transaction would only warn and keep "on").
+        await using (var insert = connection.Command(dialect.RelaxedStatement("INSERT INTO relaxed SELECT current_setting('synchronous_commit') RETURNING setting")))
+        {
+            Assert.Equal("off", Convert.ToString(await insert.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Committed (another connection sees it), and the setting ended with its transaction.
+        await using (var other = await database.Database.OpenAsync(Token))
+        {
+            await using var count = other.Command("SELECT COUNT(*) FROM relaxed WHERE setting = 'off'");
+            Assert.Equal(1, await count.ScalarInt64Async(Token));
+        }
+
+        await using var show = connection.Command("SHOW synchronous_commit");
+        Assert.Equal("on", Convert.ToString(await show.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("SELECT 1", SqlDialect.Sqlite.RelaxedStatement("SELECT 1"));
+        Assert.False(SqlDialect.Sqlite.RelaxesStatementsInline);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
     public async Task SchedulerLock_IsHeldByOneTransactionAtATime()
     {
         await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);

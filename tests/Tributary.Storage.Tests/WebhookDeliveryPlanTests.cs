@@ -79,6 +79,43 @@ public sealed class WebhookDeliveryPlanTests
         }
     }
 
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task Claim_WritesEachClaimedRowOnItsOwnPage_WithoutNewIndexEntries()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
+        var database = h.Database.Database;
+        await using var db = await database.OpenAsync(Token);
+
+        // A fan-out's outbox: 600 pending deliveries of a few hundred bytes each, written as completions write them.
+        var series = PlanTestData.Series(TestDialect.Postgres, 600);
+        await using (var fill = db.Command($"""
+            INSERT INTO webhook_deliveries (environment_id, connection_row_id, connection_id, provider_config_key, run_id, event, url, body,
+                state, attempts, next_attempt_at, window_started_at, created_at)
+            SELECT 1, n.i, 'c' || n.i, 'p', n.i, 'sync', 'http://127.0.0.1:1/hook', repeat('x', 400), 'pending', 0, n.i, n.i, n.i FROM {series}
+            """))
+        {
+            await fill.ExecuteNonQueryAsync(Token);
+        }
+
+        // The claim's own transaction counts its updates, and which of them were HOT (no new index entry).
+        await using var transaction = await database.BeginWriteAsync(db, Token);
+        await using (var claim = db.Command(SqlWebhookDeliveryStore.ClaimSql(database.Dialect), transaction)
+            .With("owner", "w").With("lease", 60_000_000L).With("now", long.MaxValue / 2).With("max", 256L))
+        {
+            Assert.Equal(256, await claim.ExecuteNonQueryAsync(Token));
+        }
+
+        await using var counts = db.Command(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'webhook_deliveries'", transaction);
+        await using var reader = await counts.ExecuteReaderAsync(Token);
+        Assert.True(await reader.ReadAsync(Token));
+        Assert.Equal(256, reader.GetInt64(0));
+
+        // With full pages (fillfactor 100) all but a few were full updates: five index entries each.
+        Assert.Equal(256, reader.GetInt64(1));
+    }
+
     /// <summary>
     /// 5,000 deliveries analyzed while all were delivered, then all pending again under one worker's lease (a fan-out
     /// filled the outbox and the worker claimed it): what the planner sees after a quiet period.

@@ -34,7 +34,7 @@ public sealed partial class SqlDialect
     public string ReturningChanged(string key) => IsPostgres ? $"RETURNING {key}" : string.Empty;
 
     /// <summary>Runs <paramref name="sql"/> for every row of <paramref name="batch"/> and passes each returned value (its first column) to <paramref name="returned"/>.</summary>
-    internal async Task ExecuteRowsAsync(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch, Action<long> returned, CancellationToken cancellationToken)
+    internal async Task ExecuteRowsAsync(DbConnection connection, DbTransaction? transaction, string sql, RowBatch batch, Action<long> returned, CancellationToken cancellationToken)
     {
         if (IsPostgres)
         {
@@ -160,7 +160,7 @@ public sealed partial class SqlDialect
         return $"unnest({string.Join(", ", columns.Select(c => "@" + c))}) AS u({names})";
     }
 
-    private static NpgsqlCommand UnnestCommand(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch)
+    private static NpgsqlCommand UnnestCommand(DbConnection connection, DbTransaction? transaction, string sql, RowBatch batch)
     {
         var command = (NpgsqlCommand)connection.Command(sql, transaction);
         foreach (var (name, value) in batch.SharedValues)
