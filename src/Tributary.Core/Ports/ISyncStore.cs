@@ -26,13 +26,13 @@ public interface ISyncStore
     /// <summary>
     /// Starts the schedules of every enabled sync of an integration (only those named in <paramref name="names"/> when
     /// given), set-based, without reading them first; how many changed, or null when no sync matched. Large starts
-    /// commit in chunks: <paramref name="firstChunkStarted"/> runs once, after the first chunk that started something
-    /// committed, so that the scheduler can begin while the rest are started.
+    /// commit in chunks: <paramref name="chunkStarted"/> runs after each chunk that started something committed, so
+    /// that the scheduler can begin while the rest are started, and go on as each further chunk is committed.
     /// </summary>
     Task<int?> StartSchedulesOfIntegrationAsync(
         long integrationId,
         IReadOnlyList<string>? names,
-        Func<CancellationToken, Task> firstChunkStarted,
+        Func<CancellationToken, Task> chunkStarted,
         CancellationToken cancellationToken);
 
     /// <summary>Sets (or with null clears) the frequency override and moves the due time to the first grid point ≥ now.</summary>

@@ -84,12 +84,11 @@ public sealed class TriggerService
             var integration = await _integrations.GetAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
                 ?? throw NangoErrors.UnknownProviderConfig();
             var names = command.Syncs.Count == 0 ? null : command.Syncs.Select(s => s.Name).ToList();
-            // The scheduler is woken after the first chunk is committed (it queues those while the rest are started)
-            // and again at the end, for whatever a tick that caught up with the start did not see.
-            var started = await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, _wakeups.WakeSchedulersAsync, cancellationToken)
+            // The scheduler is woken after each chunk that started something is committed: it queues the first while
+            // the rest are started, and a tick that caught up with the start goes on with the next chunk. A start that
+            // changed nothing has nothing to wake it for.
+            return await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, _wakeups.WakeSchedulersAsync, cancellationToken)
                 ?? throw NangoErrors.NoSyncsFound();
-            await _wakeups.WakeSchedulersAsync(cancellationToken);
-            return started;
         }
 
         var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);

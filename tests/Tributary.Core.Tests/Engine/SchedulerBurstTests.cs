@@ -144,15 +144,119 @@ public sealed class SchedulerBurstTests
         Assert.Equal(1, upkeep.Calls);
     }
 
-    private static SyncScheduler Scheduler(ScriptedRunQueue queue, SchedulerBurst burst, ISchedulerUpkeep? upkeep = null) =>
+    [Fact]
+    public async Task ABacklogTickWokenByAStart_ThatCatchesUpWithIt_GoesOnWithTheNextChunk_WithTheWorkerHeldAndOneTidyUp()
+    {
+        // The start's first chunk woke the tick; its batches queue it faster than the start commits the next chunk, so
+        // the third batch finds nothing due. The next chunk's poke arrives while the tick waits for it.
+        var burst = new SchedulerBurst(new FakeTimeProvider());
+        var signal = new SchedulerSignal();
+        var time = new FakeTimeProvider();
+        var caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answers = new Queue<int>([1000, 1000, 0, 1000, 1000, 0]);
+        var heldDuringBatch = new List<bool>();
+        var queue = new ScriptedRunQueue
+        {
+            EnqueueDue = _ =>
+            {
+                heldDuringBatch.Add(burst.InProgress);
+                var answer = answers.Dequeue();
+                if (heldDuringBatch.Count == 3)
+                {
+                    caughtUp.SetResult();
+                }
+
+                return answer;
+            },
+        };
+        var heldDuringUpkeep = new List<bool>();
+        var upkeep = new CountingUpkeep { OnCall = () => heldDuringUpkeep.Add(burst.InProgress) };
+        var scheduler = Scheduler(queue, burst, upkeep, signal, time);
+
+        var tick = scheduler.TickAsync(wokenByStart: true, Token);
+        await caughtUp.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        Assert.True(burst.InProgress);
+        signal.Notify();
+
+        // After the second chunk the tick waits again; no poke comes (the start is over), so it ends after the wait.
+        await AdvanceUntilDoneAsync(time, tick);
+        Assert.Equal(4000, await tick);
+        Assert.Equal([false, true, true, true, true, true], heldDuringBatch);
+        Assert.Equal(1, upkeep.Calls);
+        Assert.Equal([false], heldDuringUpkeep);
+        Assert.False(burst.InProgress);
+    }
+
+    [Fact]
+    public async Task ABacklogTickWokenByAStart_GoesOnAtOnce_WhenTheNextChunkWasCommittedDuringItsBatches()
+    {
+        var signal = new SchedulerSignal();
+        var time = new FakeTimeProvider();
+        var answers = new Queue<int>([1000, 400, 1000, 0]);
+        var calls = 0;
+        var queue = new ScriptedRunQueue
+        {
+            EnqueueDue = _ =>
+            {
+                if (++calls == 2)
+                {
+                    signal.Notify(); // the start's next chunk, committed while this batch ran
+                }
+
+                return answers.Dequeue();
+            },
+        };
+        var scheduler = Scheduler(queue, new SchedulerBurst(new FakeTimeProvider()), signal: signal, time: time);
+
+        var tick = scheduler.TickAsync(wokenByStart: true, Token);
+        await AdvanceUntilDoneAsync(time, tick);
+
+        Assert.Equal(2400, await tick);
+        Assert.Equal(4, calls);
+    }
+
+    [Fact]
+    public async Task ABacklogTickOfTheInterval_DoesNotWaitForAStart()
+    {
+        // An outage found by the clock: nothing is being started, so the short batch ends the tick at once, even
+        // with a poke pending (that one is for the next tick). The fake clock never moves: a wait would hang.
+        var signal = new SchedulerSignal();
+        var answers = new Queue<int>([1000, 3]);
+        var queue = new ScriptedRunQueue { EnqueueDue = _ => answers.Dequeue() };
+        signal.Notify();
+
+        var tick = Scheduler(queue, new SchedulerBurst(new FakeTimeProvider()), signal: signal).TickAsync(wokenByStart: false, Token);
+
+        Assert.Equal(1003, await tick.WaitAsync(TimeSpan.FromSeconds(10), Token));
+        Assert.True(await signal.WaitAsync(TimeSpan.FromSeconds(1), new FakeTimeProvider(), Token));
+    }
+
+    /// <summary>Moves the fake clock on in small steps (bounded) until the tick has ended.</summary>
+    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider time, Task tick)
+    {
+        for (var i = 0; i < 200 && !tick.IsCompleted; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, Token);
+            time.Advance(SchedulerBurst.NextChunkWait / 10);
+        }
+
+        await tick.WaitAsync(TimeSpan.FromSeconds(10), Token);
+    }
+
+    private static SyncScheduler Scheduler(
+        ScriptedRunQueue queue,
+        SchedulerBurst burst,
+        ISchedulerUpkeep? upkeep = null,
+        SchedulerSignal? signal = null,
+        FakeTimeProvider? time = null) =>
         new(
             queue,
             new RunWakeups(new WorkSignal(), new SchedulerSignal(), new NoWakeups()),
             burst,
             upkeep ?? new CountingUpkeep(),
-            new SchedulerSignal(),
+            signal ?? new SchedulerSignal(),
             new EngineOptions(),
-            new FakeTimeProvider(),
+            time ?? new FakeTimeProvider(),
             NullLogger<SyncScheduler>.Instance);
 
     private sealed class NoWakeups : IRunWakeups
