@@ -13,6 +13,10 @@ internal sealed partial class DatabaseRun
     {
         switch (_context.Options.Only)
         {
+            case "B2":
+                await AllInOneAsync(cancellationToken);
+                return true;
+
             case "B14":
             {
                 await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);

@@ -107,6 +107,16 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The PostgreSQL bulk-write pool (see <see cref="Postgres"/>); null on SQLite and with a pool under 4.</summary>
     public int? BulkPoolSize { get; private init; }
 
+    /// <summary>
+    /// The bulk-write pool's write buffer when the connection string sets no <c>Write Buffer Size</c> (Npgsql's own is
+    /// 8 KB): a records batch sends ~1 MB (COPY rows or bound arrays), 128 socket writes — each an asynchronous flush
+    /// that may wait for a core on a busy machine — with 8 KB, 8 with 128 KB. Costs 128 KB per bulk connection.
+    /// </summary>
+    public const int DefaultPostgresBulkWriteBufferSize = 128 * 1024;
+
+    /// <summary>The bulk-write pool's write buffer (the operator's <c>Write Buffer Size</c>, else the default); null without that pool.</summary>
+    public int? BulkWriteBufferSize { get; private init; }
+
     /// <remarks>
     /// <para>
     /// Bulk writes (<see cref="WriteKind.Bulk"/>: record batches, purges, run-log appends and trims, retention) get a
@@ -162,6 +172,12 @@ public sealed class Database : IAsyncDisposable
             MinPoolSize = 0,
             NoResetOnClose = true,
         };
+        if (!SetsSetting(npgsqlConnectionString, "WriteBufferSize"))
+        {
+            bulk.WriteBufferSize = DefaultPostgresBulkWriteBufferSize;
+        }
+
+
         builder.MaxPoolSize = total - bulkSlots;
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
         return new Database(
@@ -174,6 +190,7 @@ public sealed class Database : IAsyncDisposable
         {
             MaxPoolSize = total,
             BulkPoolSize = bulkSlots,
+            BulkWriteBufferSize = bulk.WriteBufferSize,
             ReadBufferSize = builder.ReadBufferSize,
         };
     }
