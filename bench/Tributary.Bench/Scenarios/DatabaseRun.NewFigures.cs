@@ -8,13 +8,12 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>B14 (webhooks, issue 12), B15 (proxy and SyncContext.Http, issue 10) and B16 (the Node client, issue 14).</summary>
 internal sealed partial class DatabaseRun
 {
-    /// <summary><c>--only B1|B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
+    /// <summary><c>--only B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
     private async Task<bool> NewFiguresOnlyAsync(CancellationToken cancellationToken)
     {
         switch (_context.Options.Only)
         {
-            case "B1":
-                // The all-in-one server of the full suite: B1 idle, then B2 under the load syncs.
+            case "B2":
                 await AllInOneAsync(cancellationToken);
                 return true;
 

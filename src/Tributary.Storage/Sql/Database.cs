@@ -23,13 +23,16 @@ public sealed class Database : IAsyncDisposable
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, string> ConfiguredSqliteHandles = new();
 
     private readonly NpgsqlDataSource? _npgsql;
+    private readonly NpgsqlDataSource? _npgsqlBulk;
     private readonly string? _sqliteConnectionString;
 
-    private Database(SqlDialect dialect, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate)
+    private Database(
+        SqlDialect dialect, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate, NpgsqlDataSource? npgsqlBulk = null)
     {
         Dialect = dialect;
         Description = description;
         _npgsql = npgsql;
+        _npgsqlBulk = npgsqlBulk;
         _sqliteConnectionString = sqliteConnectionString;
         Gate = gate;
     }
@@ -80,7 +83,8 @@ public sealed class Database : IAsyncDisposable
     /// The PostgreSQL pool of one process when the connection string sets no <c>Maximum Pool Size</c>: half of
     /// PostgreSQL's default <c>max_connections</c> (100), so two processes fit a default server. A process holds a
     /// connection per running run statement (at most <c>--worker-slots</c>, 16 by default), per bulk write slot
-    /// (<see cref="DefaultPostgresBulkWriters"/>, inside the former), one LISTEN connection and one per API request
+    /// (<see cref="DefaultPostgresBulkWriters"/>, inside the former; a pool of their own carved out of this one, see
+    /// <see cref="Postgres"/>), one LISTEN connection and one per API request
     /// being served; a request that finds the pool empty waits for a connection rather than failing.
     /// </summary>
     public const int DefaultPostgresPoolSize = 50;
@@ -114,6 +118,40 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The PostgreSQL auto-prepare limit (the operator's <c>Max Auto Prepare</c>, else the default); null on SQLite.</summary>
     public int? MaxAutoPrepare { get; private init; }
 
+    /// <summary>The PostgreSQL bulk-write pool (see <see cref="Postgres"/>); null on SQLite and with a pool under 4.</summary>
+    public int? BulkPoolSize { get; private init; }
+
+    /// <summary>
+    /// The bulk-write pool's write buffer when the connection string sets no <c>Write Buffer Size</c> (Npgsql's own is
+    /// 8 KB): a records batch sends ~1 MB (COPY rows or bound arrays), 128 socket writes — each an asynchronous flush
+    /// that may wait for a core on a busy machine — with 8 KB, 8 with 128 KB. Costs 128 KB per bulk connection.
+    /// </summary>
+    public const int DefaultPostgresBulkWriteBufferSize = 128 * 1024;
+
+    /// <summary>The bulk-write pool's write buffer (the operator's <c>Write Buffer Size</c>, else the default); null without that pool.</summary>
+    public int? BulkWriteBufferSize { get; private init; }
+
+    /// <remarks>
+    /// <para>
+    /// Bulk writes (<see cref="WriteKind.Bulk"/>: record batches, purges, run-log appends and trims, retention) get a
+    /// pool of their own, sized to the write gate's bulk slots and carved out of <c>Maximum Pool Size</c> (the process
+    /// still holds at most that many connections), whose connections are not reset when they go back to it
+    /// (<c>No Reset On Close</c>). Why: Npgsql resets a pooled connection on its next use with <c>DISCARD ALL</c>,
+    /// which drops the session's temporary tables, so the records upsert's staging table
+    /// (<c>Stores/SqlRecordsStaging.cs</c>) was created and dropped for every batch — three to four catalog rows
+    /// inserted and deleted in <c>pg_class</c>, <c>pg_attribute</c>, <c>pg_type</c> and <c>pg_depend</c> per batch, the catalogs
+    /// bloating under ingest and every backend's plans for them going stale.
+    /// </para>
+    /// <para>
+    /// Why it is safe: the only session state a bulk write may leave is that staging table. Every bulk write runs
+    /// its statements in its own transaction, takes advisory locks only at transaction level
+    /// (<see cref="SqlDialect.TryLockForTransactionAsync"/>), changes settings only with <c>SET LOCAL</c>
+    /// (<see cref="SqlDialect.RelaxCommitInTransactionAsync"/>), never LISTENs, prepares nothing itself (Npgsql's auto-prepared
+    /// statements are its own, tracked per connection, and stay useful across uses) and leaves no cursor open; a transaction left open rolls back when its <c>DbTransaction</c> is disposed, and a broken connection
+    /// never goes back to a pool. Session-level locks, LISTEN and <c>SET</c> stay on the reset pool
+    /// (<see cref="OpenAsync"/>). A pool under 4 connections keeps one reset pool for everything.
+    /// </para>
+    /// </remarks>
     public static Database Postgres(string connectionString)
     {
         var npgsqlConnectionString = ToNpgsqlConnectionString(connectionString);
@@ -134,15 +172,44 @@ public sealed class Database : IAsyncDisposable
             builder.MaxAutoPrepare = DefaultPostgresAutoPrepare;
         }
 
-        var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        var total = builder.MaxPoolSize;
+        var description = $"postgres:{builder.Host}:{builder.Port}/{builder.Database}";
+        if (total < 4)
+        {
+            return new Database(SqlDialect.Postgres, description, new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(), null, WriteGate.Shared(DefaultPostgresBulkWriters))
+            {
+                MaxPoolSize = total,
+                ReadBufferSize = builder.ReadBufferSize,
+                MaxAutoPrepare = builder.MaxAutoPrepare,
+            };
+        }
+
+        // The gate admits exactly as many bulk writes as the bulk pool holds: a bulk write never waits for a connection.
+        var bulkSlots = Math.Min(DefaultPostgresBulkWriters, total / 2);
+        var bulk = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            MaxPoolSize = bulkSlots,
+            MinPoolSize = 0,
+            NoResetOnClose = true,
+        };
+        if (!SetsSetting(npgsqlConnectionString, "WriteBufferSize"))
+        {
+            bulk.WriteBufferSize = DefaultPostgresBulkWriteBufferSize;
+        }
+
+        builder.MaxPoolSize = total - bulkSlots;
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
         return new Database(
             SqlDialect.Postgres,
-            $"postgres:{builder.Host}:{builder.Port}/{builder.Database}",
-            source,
+            description,
+            new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(),
             null,
-            WriteGate.Shared(DefaultPostgresBulkWriters))
+            WriteGate.Shared(bulkSlots),
+            new NpgsqlDataSourceBuilder(bulk.ConnectionString).Build())
         {
-            MaxPoolSize = builder.MaxPoolSize,
+            MaxPoolSize = total,
+            BulkPoolSize = bulkSlots,
+            BulkWriteBufferSize = bulk.WriteBufferSize,
             ReadBufferSize = builder.ReadBufferSize,
             MaxAutoPrepare = builder.MaxAutoPrepare,
         };
@@ -263,7 +330,10 @@ public sealed class Database : IAsyncDisposable
         var slot = await Gate.EnterAsync(kind, cancellationToken);
         try
         {
-            return new WriteConnection(await OpenAsync(cancellationToken), slot);
+            var connection = kind == WriteKind.Bulk && _npgsqlBulk is { } bulk
+                ? await bulk.OpenConnectionAsync(cancellationToken)
+                : await OpenAsync(cancellationToken);
+            return new WriteConnection(connection, slot);
         }
         catch
         {
@@ -281,6 +351,10 @@ public sealed class Database : IAsyncDisposable
         if (_npgsql is not null)
         {
             await _npgsql.DisposeAsync();
+            if (_npgsqlBulk is not null)
+            {
+                await _npgsqlBulk.DisposeAsync();
+            }
         }
         else
         {

@@ -49,14 +49,22 @@ internal static class RunFencing
         }
     }
 
+    /// <summary>
+    /// <see cref="SaveResultAsync"/>'s statement, for a caller that sends it with others in one command (parameters
+    /// through <see cref="WithResult"/>).
+    /// </summary>
+    public const string SaveResultSql = "UPDATE runs SET result = @result, progress = progress + 1 WHERE id = @id AND lease_token = @token";
+
     /// <summary>The run's counts after a records write, and the write counted as the attempt's progress.</summary>
     public static async Task SaveResultAsync(DbConnection connection, DbTransaction transaction, RunFence fence, string resultJson, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(
-            "UPDATE runs SET result = @result, progress = progress + 1 WHERE id = @id AND lease_token = @token", transaction)
-            .With("result", resultJson).With("id", fence.RunId).With("token", fence.LeaseToken);
+        await using var command = WithResult(connection.Command(SaveResultSql, transaction), fence, resultJson);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Binds <see cref="SaveResultSql"/>'s parameters on <paramref name="command"/>.</summary>
+    public static DbCommand WithResult(DbCommand command, RunFence fence, string resultJson) =>
+        command.With("result", resultJson).With("id", fence.RunId).With("token", fence.LeaseToken);
 
     /// <summary>
     /// A locked fenced write that saves no result counted as the attempt's progress; <paramref name="extraSet"/>

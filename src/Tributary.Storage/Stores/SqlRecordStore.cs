@@ -38,6 +38,14 @@ internal sealed partial class SqlRecordStore : IRecordStore
         RETURNING CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END
         """;
 
+    private const string ReserveSql = """
+        INSERT INTO datasets (connection_id, model, last_seq, live_count) VALUES (@c, @m, @n, 0)
+        ON CONFLICT (connection_id, model) DO UPDATE SET last_seq = datasets.last_seq + excluded.last_seq
+        RETURNING last_seq
+        """;
+
+    private const string LiveCountSql = "UPDATE datasets SET live_count = live_count + @delta WHERE connection_id = @c AND model = @m";
+
     /// <summary><c>ignore_if_modified_after</c>: rows another run changed after the guard position are left alone.</summary>
     private const string Guard = "(@guard < 0 OR records.seq <= @guard OR records.run_id = @run)";
 
@@ -165,7 +173,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
     private async Task<(int Added, int Updated)> UpsertRowsAsync(
         DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
+        // The staging table is made sure of in the reservation's round trip (see SqlRecordsStaging.cs).
+        var firstSeq = await ReserveSequenceAsync(
+            connection, transaction, write, records.Count, cancellationToken, _dialect.LoadsBatchesByCopy ? CreateStageSql : null);
         int added = 0, updated = 0;
         void Count(long outcome)
         {
@@ -349,34 +359,52 @@ internal sealed partial class SqlRecordStore : IRecordStore
         batch.Shared("c", write.ConnectionDbId).Shared("m", write.Model).Shared("now", write.Now).Shared("run", write.Fence.RunId);
 
     /// <summary>Reserves <paramref name="count"/> sequence numbers; the row lock it takes is held to commit.</summary>
-    private static async Task<long> ReserveSequenceAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One statement (it was an <c>INSERT … DO NOTHING</c> to create the dataset row, then the <c>UPDATE</c>): a new
+    /// dataset's row is created holding the batch's positions, an existing one advanced; the same row lock either way.
+    /// Every statement of a batch is a round trip during which the batch holds the dataset's lock and its run's row.
+    /// </remarks>
+    /// <param name="before">A statement without parameters or rows sent in the same command, ahead of the reservation.</param>
+    private static async Task<long> ReserveSequenceAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken, string? before = null)
     {
-        await using (var ensure = connection.Command(
-            "INSERT INTO datasets (connection_id, model, last_seq, live_count) VALUES (@c, @m, 0, 0) ON CONFLICT (connection_id, model) DO NOTHING", transaction)
-            .With("c", write.ConnectionDbId).With("m", write.Model))
+        await using var reserve = connection.Command(before is null ? ReserveSql : $"{before};\n{ReserveSql}", transaction)
+            .With("n", (long)count).With("c", write.ConnectionDbId).With("m", write.Model);
+        if (before is null)
         {
-            await ensure.ExecuteNonQueryAsync(cancellationToken);
+            return await reserve.ScalarInt64Async(cancellationToken) - count + 1;
         }
 
-        await using var reserve = connection.Command(
-            "UPDATE datasets SET last_seq = last_seq + @n WHERE connection_id = @c AND model = @m RETURNING last_seq", transaction)
-            .With("n", (long)count).With("c", write.ConnectionDbId).With("m", write.Model);
-        var last = await reserve.ScalarInt64Async(cancellationToken);
-        return last - count + 1;
+        // The reservation's row is the only row of the command, whichever result set the provider reports it in.
+        long? last = null;
+        await using var reader = await reserve.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
+            {
+                last = reader.GetInt64(0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return (last ?? throw new InvalidOperationException("The sequence reservation returned no row.")) - count + 1;
     }
 
+    /// <summary>The live count and the run's counts in one command (one round trip), then the commit.</summary>
     private static async Task FinishAsync(DbConnection connection, DbTransaction transaction, RecordWrite write, BatchResult result, CancellationToken cancellationToken)
     {
         var delta = result.Added - result.Deleted;
-        if (delta != 0)
+        var sql = delta == 0 ? RunFencing.SaveResultSql : $"{LiveCountSql};\n{RunFencing.SaveResultSql}";
+        await using (var command = RunFencing.WithResult(connection.Command(sql, transaction), write.Fence, write.ResultAfter(result)))
         {
-            await using var count = connection.Command(
-                "UPDATE datasets SET live_count = live_count + @delta WHERE connection_id = @c AND model = @m", transaction)
-                .With("delta", (long)delta).With("c", write.ConnectionDbId).With("m", write.Model);
-            await count.ExecuteNonQueryAsync(cancellationToken);
+            if (delta != 0)
+            {
+                command.With("delta", (long)delta).With("c", write.ConnectionDbId).With("m", write.Model);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await RunFencing.SaveResultAsync(connection, transaction, write.Fence, write.ResultAfter(result), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

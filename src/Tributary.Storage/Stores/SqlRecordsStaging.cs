@@ -14,8 +14,12 @@ namespace Tributary.Storage.Stores;
 /// Why: binding 1,000 ~1 KB payloads as a text array and unnesting it server-side was the slowest part of a fresh
 /// ingest; COPY streams the rows in the wire's binary format and the server reads them without building an array
 /// (reference §3.1.3 measured it 35% faster than unnest for the same upsert). The staging table is a temporary table
-/// of the pooled connection, created on first use and emptied at every commit (<c>ON COMMIT DELETE ROWS</c>; a rollback
-/// discards its rows too), so it never holds more than the batch in flight and nothing else ever sees it.
+/// of the bulk-write connection, emptied at every commit (<c>ON COMMIT DELETE ROWS</c>; a rollback discards its rows
+/// too), so it never holds more than the batch in flight and nothing else ever sees it. It lives as long as the
+/// connection: bulk-write connections are not reset when they go back to their pool (<c>Sql/Database.cs</c>), so it
+/// is created once per connection, not once per batch — a reset pool's <c>DISCARD ALL</c> dropped it every time, and
+/// creating it again inserted and deleted ~30 catalog rows per batch. <see cref="CreateStageSql"/> runs in the
+/// reservation's round trip (<see cref="ReserveSequenceAsync"/>), a no-op once the table exists.
 /// </remarks>
 internal sealed partial class SqlRecordStore
 {
@@ -44,11 +48,6 @@ internal sealed partial class SqlRecordStore
         CancellationToken cancellationToken)
     {
         var postgres = (NpgsqlConnection)connection;
-        await using (var create = connection.Command(CreateStageSql, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
         await using (var import = await postgres.BeginBinaryImportAsync(CopyToStageSql, cancellationToken))
         {
             for (var i = 0; i < records.Count; i++)
