@@ -86,16 +86,6 @@ public sealed class PostgresBulkPoolTests
         Assert.Equal(database.BulkPoolSize, database.Gate.BulkSlots);
     }
 
-    [Theory]
-    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresBulkWriteBufferSize)]
-    [InlineData("Host=127.0.0.1;Database=t;Write Buffer Size=16384", 16384)]
-    public async Task Postgres_BulkPool_WritesABatchInFewSocketWritesUnlessTheOperatorSetsTheBuffer(string connectionString, int expected)
-    {
-        await using var database = Database.Postgres(connectionString);
-
-        Assert.Equal(expected, database.BulkWriteBufferSize);
-    }
-
     [Fact]
     public async Task Postgres_PoolUnderFour_KeepsOneResetPool()
     {

@@ -29,28 +29,30 @@ public sealed class PostgresPoolSizeTests
         Assert.True(database.MaxPoolSize < 100, "two processes must fit PostgreSQL's default max_connections of 100");
     }
 
+    /// <summary>Each connection setting the server defaults: the default without it, the operator's value with it.</summary>
     [Theory]
-    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresReadBufferSize)]
-    [InlineData("postgres://u:p@127.0.0.1/t", Database.DefaultPostgresReadBufferSize)]
-    [InlineData("Host=127.0.0.1;Database=t;Read Buffer Size=16384", 16384)]
-    [InlineData("postgres://u:p@127.0.0.1/t?ReadBufferSize=4096", 4096)]
-    public async Task Postgres_ReadBuffer_HoldsARecordsPageUnlessTheOperatorSetsIt(string connectionString, int expected)
+    [InlineData("read buffer", "Host=127.0.0.1;Database=t", Database.DefaultPostgresReadBufferSize)]
+    [InlineData("read buffer", "postgres://u:p@127.0.0.1/t", Database.DefaultPostgresReadBufferSize)]
+    [InlineData("read buffer", "Host=127.0.0.1;Database=t;Read Buffer Size=16384", 16384)]
+    [InlineData("read buffer", "postgres://u:p@127.0.0.1/t?ReadBufferSize=4096", 4096)]
+    [InlineData("auto-prepare", "Host=127.0.0.1;Database=t", Database.DefaultPostgresAutoPrepare)]
+    [InlineData("auto-prepare", "postgres://u:p@127.0.0.1/t", Database.DefaultPostgresAutoPrepare)]
+    [InlineData("auto-prepare", "Host=127.0.0.1;Database=t;Max Auto Prepare=0", 0)]
+    [InlineData("auto-prepare", "postgres://u:p@127.0.0.1/t?MaxAutoPrepare=20", 20)]
+    [InlineData("bulk write buffer", "Host=127.0.0.1;Database=t", Database.DefaultPostgresBulkWriteBufferSize)]
+    [InlineData("bulk write buffer", "Host=127.0.0.1;Database=t;Write Buffer Size=16384", 16384)]
+    public async Task Postgres_Setting_HasTheServersDefaultUnlessTheOperatorSetsIt(string setting, string connectionString, int expected)
     {
         await using var database = Database.Postgres(connectionString);
 
-        Assert.Equal(expected, database.ReadBufferSize);
-    }
-
-    [Theory]
-    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresAutoPrepare)]
-    [InlineData("postgres://u:p@127.0.0.1/t", Database.DefaultPostgresAutoPrepare)]
-    [InlineData("Host=127.0.0.1;Database=t;Max Auto Prepare=0", 0)]
-    [InlineData("postgres://u:p@127.0.0.1/t?MaxAutoPrepare=20", 20)]
-    public async Task Postgres_AutoPrepare_IsOnUnlessTheOperatorSetsIt(string connectionString, int expected)
-    {
-        await using var database = Database.Postgres(connectionString);
-
-        Assert.Equal(expected, database.MaxAutoPrepare);
+        var actual = setting switch
+        {
+            "read buffer" => database.ReadBufferSize,
+            "auto-prepare" => database.MaxAutoPrepare,
+            "bulk write buffer" => database.BulkWriteBufferSize,
+            _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, null),
+        };
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
