@@ -93,10 +93,7 @@ internal sealed partial class SqlRecordStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         using var statement = SqlitePageStatement.Prepare((SqliteConnection)connection, PageSql(query, "payload"));
         statement.Bind("c", query.ConnectionDbId).Bind("m", query.Model).Bind("limit", (long)query.Limit + 1);
-        if (query.AfterSeq is { } after)
-        {
-            statement.Bind("after", after);
-        }
+        statement.Bind("after", query.AfterSeq ?? NoCursor);
 
         if (query.ModifiedAfter is { } modified)
         {
@@ -147,16 +144,13 @@ internal sealed partial class SqlRecordStore
             : buffer.AsMemory(0, length);
 
     /// <summary>The keyset query of a records page, reading the payload as <paramref name="payload"/>.</summary>
-    private DbCommand PageCommand(DbConnection connection, RecordPageQuery query, string payload)
+    internal DbCommand PageCommand(DbConnection connection, RecordPageQuery query, string payload)
     {
         var command = connection.Command(PageSql(query, payload))
             .With("c", query.ConnectionDbId)
             .With("m", query.Model)
             .With("limit", (long)query.Limit + 1);
-        if (query.AfterSeq is { } after)
-        {
-            command.With("after", after);
-        }
+        command.With("after", query.AfterSeq ?? NoCursor);
 
         if (query.ModifiedAfter is { } modified)
         {
@@ -176,7 +170,10 @@ internal sealed partial class SqlRecordStore
         return command;
     }
 
-    /// <summary>The keyset query's text: parameters @c, @m, @limit, and @after, @modified, @ids, @env/@pck/@cid when the query has them.</summary>
+    /// <summary>The position before the first record: positions start at 1.</summary>
+    private const long NoCursor = 0;
+
+    /// <summary>The keyset query's text: parameters @c, @m, @limit, @after, and @modified, @ids, @env/@pck/@cid when the query has them.</summary>
     private string PageSql(RecordPageQuery query, string payload)
     {
         var conditions = new List<string> { "connection_id = @c", "model = @m" };
@@ -189,10 +186,11 @@ internal sealed partial class SqlRecordStore
                 """);
         }
 
-        if (query.AfterSeq is not null)
-        {
-            conditions.Add("seq > @after");
-        }
+        // Always a range on seq, also for a first page (after 0: positions start at 1). Without it, PostgreSQL plans a first
+        // page of a dataset it has no statistics for yet (right after a large ingest, before autovacuum's ANALYZE) as
+        // "the few rows of this connection and model, sorted": a bitmap scan of every row and a sort, 123 ms for 100,000
+        // rows against 0.2 ms by the seq index; 64 readers starting at once then held the pool for seconds.
+        conditions.Add("seq > @after");
 
         if (query.ModifiedAfter is not null)
         {
