@@ -195,15 +195,38 @@ function looksBusy(entry) {
     return false;
 }
 
+/**
+ * Whether Tributary's runs API lists a queued run of this sync. Nango's status item cannot show a run that is
+ * queued but not started (a trigger during a run queues such a follow-up), so a
+ * settle that only reads the status can end between the two runs and see the follow-up start under it.
+ */
+async function hasQueuedRun(connectionId, name, variant) {
+    const query = `provider_config_key=${encodeURIComponent(PCK)}&connection_id=${encodeURIComponent(connectionId)}` +
+        `&sync=${encodeURIComponent(name)}&variant=${encodeURIComponent(variant)}&state=queued&limit=1`;
+    const res = await api(`/runs?${query}`);
+    assert.equal(res.status, 200, `GET /runs answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.runs.length > 0;
+}
+
+/**
+ * Whether the sync's schedule is due, so a scheduled run is about to be queued. A new connection's auto_start sync
+ * is due at once: a trigger right after creating the connection can run and finish before the scheduler's tick
+ * queues that first scheduled run, which would otherwise start under a test that thought the sync settled.
+ */
+function scheduleIsDue(entry) {
+    return typeof entry.nextScheduledSyncAt === 'string' && Date.parse(entry.nextScheduledSyncAt) <= Date.now();
+}
+
 function brief(entry) {
     if (!entry) return 'no status entry for this sync';
-    const { status, latestExecutionStatus, finishedAt, recordCount } = entry;
-    return JSON.stringify({ status, latestExecutionStatus, finishedAt, recordCount });
+    const { status, latestExecutionStatus, finishedAt, nextScheduledSyncAt, recordCount } = entry;
+    return JSON.stringify({ status, latestExecutionStatus, finishedAt, nextScheduledSyncAt, recordCount });
 }
 
 /**
  * Waits until a sync is idle after a successful run that finished after `after` (epoch ms), and
- * stays so for one more poll (so a follow-up run that was queued behind it gets the chance to show).
+ * stays so for one more poll, with no run of it queued and its schedule not due (so a follow-up run queued behind it,
+ * or the first scheduled run of a new connection, gets the chance to show).
  * Returns the status entry.
  */
 export async function settle(nango, connectionId, name, { variant = 'base', after } = {}) {
@@ -218,7 +241,7 @@ export async function settle(nango, connectionId, name, { variant = 'base', afte
                 entry.latestExecutionStatus === 'SUCCESS' &&
                 typeof entry.finishedAt === 'string' &&
                 (after === undefined || Date.parse(entry.finishedAt) > after);
-            if (!done) {
+            if (!done || scheduleIsDue(entry) || (await hasQueuedRun(connectionId, name, variant))) {
                 candidate = undefined;
                 return undefined;
             }
