@@ -62,7 +62,8 @@ public sealed partial class RefreshSingleFlightTests
             Assert.Equal("failed", (string?)r!["state"]);
             Assert.Contains("invalid_grant", (string?)r["error"], StringComparison.Ordinal);
         });
-        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        var refusedRequests = fakes.OAuth.TokenRequestCount("refresh_token");
+        Assert.True(refusedRequests == 1, $"{refusedRequests} refresh requests, not 1; what each process logged about refreshing:\n{RefreshLines(api, first, second)}");
         var marked = await GetConnectionAsync(client, ConnectionId);
         var error = Assert.Single(marked["errors"]!.AsArray())!;
         Assert.Equal("auth", (string?)error["type"]);
@@ -149,6 +150,15 @@ public sealed partial class RefreshSingleFlightTests
 
         return processes;
     }
+
+    /// <summary>Every line the processes logged about refreshing credentials, to tell which one asked the provider twice.</summary>
+    private static string RefreshLines(params ServerProcess[] processes) =>
+        string.Join(
+            '\n',
+            processes.SelectMany((process, index) => process.Output
+                .Split('\n')
+                .Where(line => line.Contains("credentials of connection", StringComparison.Ordinal) || line.Contains("Connection refresh", StringComparison.Ordinal))
+                .Select(line => $"[{(index == 0 ? "api" : $"worker {index}")}] {line.Trim()}")));
 
     [GeneratedRegex("Probe ran in process (\\d+)")]
     private static partial Regex ProcessLine();
