@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tributary.Core.Ports;
 using Tributary.Core.Records;
 using Tributary.Sdk;
 
@@ -29,5 +30,97 @@ public sealed class RecordPreparerTests
             () => RecordPreparer.Prepare<JsonNode>([JsonNode.Parse("""{"id":"a"}""")!, JsonNode.Parse(second)!], "Deal"));
 
         Assert.Equal(message, error.Message);
+    }
+
+    /// <summary>A batch large enough to be normalised on several threads (Sdk <c>RecordRules.ParallelFrom</c>).</summary>
+    private const int Large = 1_000;
+
+    [Fact]
+    public void Prepare_ALargeBatch_GivesWhatEachRecordGivesAlone_InBatchOrder_WithTheSameDuplicates()
+    {
+        var records = Enumerable.Range(0, Large)
+            .Select(i => i % 3 == 0
+                ? new JsonObject { ["id"] = i % 250 == 0 ? 7 : i, ["v"] = i }
+                : new JsonObject { ["id"] = $"s{(i % 97 == 0 ? 1 : i)}", ["v"] = i, ["note"] = new string('x', i % 50) })
+            .ToList();
+
+        var batch = RecordPreparer.Prepare<JsonObject>(records, "Deal");
+
+        var expected = new List<PreparedRecord>();
+        var expectedDuplicates = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var alone = RecordPreparer.Prepare<JsonObject>([record], "Deal").Records[0];
+            if (seen.Add(alone.ExternalId))
+            {
+                expected.Add(alone);
+            }
+            else
+            {
+                expectedDuplicates.Add(alone.ExternalId);
+            }
+        }
+
+        Assert.NotEmpty(expectedDuplicates);
+        Assert.Equal(expected, batch.Records);
+        Assert.Equal(expectedDuplicates, batch.Duplicates);
+    }
+
+    [Fact]
+    public void Prepare_ALargeBatch_WithBadRecordsInSeveralPlaces_FailsNamingTheFirst()
+    {
+        var records = Enumerable.Range(0, Large).Select(i => (JsonNode)new JsonObject { ["id"] = $"r{i}" }).ToList();
+        records[900] = new JsonObject { ["name"] = "no id" };
+        records[300] = new JsonObject { ["id"] = true };
+        records[301] = new JsonObject { ["id"] = "" };
+
+        var error = Assert.Throws<InvalidRecordsException>(() => RecordPreparer.Prepare(records, "Deal"));
+
+        Assert.Equal("Record 300 of model 'Deal' has an id that is neither a string nor a number.", error.Message);
+    }
+
+    [Fact]
+    public void Prepare_ALargeBatch_ABadRecordBeforeOneThatCannotBeSerialized_FailsNamingTheBadRecord()
+    {
+        var records = Enumerable.Range(0, Large).Select(i => (object)new JsonObject { ["id"] = $"r{i}" }).ToList();
+        records[700] = new Unserializable();
+        records[10] = new JsonObject { ["name"] = "no id" };
+
+        var error = Assert.Throws<InvalidRecordsException>(() => RecordPreparer.Prepare(records, "Deal"));
+
+        Assert.Equal("Record 10 of model 'Deal' has no id field.", error.Message);
+    }
+
+    [Fact]
+    public void Prepare_ALargeBatch_ARecordThatCannotBeSerialized_BeforeABadOne_FailsWithItsOwnError()
+    {
+        var records = Enumerable.Range(0, Large).Select(i => (object)new JsonObject { ["id"] = $"r{i}" }).ToList();
+        records[10] = new Unserializable();
+        records[700] = new JsonObject { ["name"] = "no id" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => RecordPreparer.Prepare(records, "Deal"));
+
+        Assert.Equal(Unserializable.Message, error.Message);
+    }
+
+    [Fact]
+    public void Hash_IsTheFirst128BitsOfSha256InLowerHex_CallAfterCall()
+    {
+        foreach (var payload in new[] { """{"id":"a"}""", "", """{"id":"é","n":1}""", """{"id":"a"}""", new string('x', 5000) })
+        {
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload))[..16]);
+
+            Assert.Equal(expected, RecordPreparer.Hash(payload));
+        }
+    }
+
+    private sealed class Unserializable
+    {
+        public const string Message = "This record's getter throws.";
+
+        private readonly string _message = Message;
+
+        public string Id => throw new InvalidOperationException(_message);
     }
 }
