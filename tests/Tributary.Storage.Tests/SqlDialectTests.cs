@@ -59,7 +59,7 @@ public sealed class SqlDialectTests
             await create.ExecuteNonQueryAsync(Token);
         }
 
-        // The statement sees the asynchronous commit (SET LOCAL outside a transaction would only warn and keep "on").
+        // The statement sees the asynchronous commit.
         await using (var insert = connection.Command(dialect.RelaxedStatement("INSERT INTO relaxed SELECT current_setting('synchronous_commit') RETURNING setting")))
         {
             Assert.Equal("off", Convert.ToString(await insert.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
@@ -76,6 +76,81 @@ public sealed class SqlDialectTests
         Assert.Equal("on", Convert.ToString(await show.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("SELECT 1", SqlDialect.Sqlite.RelaxedStatement("SELECT 1"));
         Assert.False(SqlDialect.Sqlite.RelaxesStatementsInline);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task RelaxedStatement_RaisesNoWarning()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);
+        await using var connection = (Npgsql.NpgsqlConnection)await database.Database.OpenAsync(Token);
+        var notices = new List<string>();
+        connection.Notice += (_, e) => notices.Add($"{e.Notice.Severity}: {e.Notice.MessageText}");
+
+        // SET LOCAL outside a transaction block warned "SET LOCAL can only be used in transaction blocks" every time.
+        await using (var relaxed = connection.Command(database.Database.Dialect.RelaxedStatement("SELECT current_setting('synchronous_commit')")))
+        {
+            Assert.Equal("off", Convert.ToString(await relaxed.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Empty(notices);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task RelaxedStatement_ThatFails_CommitsNothing_AndTheNextUserOfItsPooledConnectionWorksNormally()
+    {
+        await using var created = await TestDatabase.CreateAsync(TestDialect.Postgres, Token, migrate: false);
+
+        // One pooled connection: the next user is the same backend.
+        await using var database = Database.Postgres($"{created.ConnectionString};Maximum Pool Size=1");
+        var dialect = database.Dialect;
+        int backend;
+        await using (var connection = await database.OpenAsync(Token))
+        {
+            await using (var create = connection.Command("CREATE TABLE relaxed (n INT NOT NULL)"))
+            {
+                await create.ExecuteNonQueryAsync(Token);
+            }
+
+            await using (var pid = connection.Command("SELECT pg_backend_pid()"))
+            {
+                backend = Convert.ToInt32(await pid.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // The second row fails the statement after the first was inserted.
+            await using var failing = connection.Command(dialect.RelaxedStatement("INSERT INTO relaxed SELECT 10 / x FROM (VALUES (1), (0)) AS v(x)"));
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => failing.ExecuteNonQueryAsync(Token));
+        }
+
+        await using (var next = await database.OpenAsync(Token))
+        {
+            await using (var pid = next.Command("SELECT pg_backend_pid()"))
+            {
+                Assert.Equal(backend, Convert.ToInt32(await pid.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            // Outside any transaction: a write commits on its own, seen by another connection, with the usual commit.
+            await using (var show = next.Command("SHOW synchronous_commit"))
+            {
+                Assert.Equal("on", Convert.ToString(await show.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await using (var insert = next.Command("INSERT INTO relaxed VALUES (7)"))
+            {
+                await insert.ExecuteNonQueryAsync(Token);
+            }
+        }
+
+        await using var other = new Npgsql.NpgsqlConnection(created.ConnectionString);
+        await other.OpenAsync(Token);
+        await using (var rows = other.Command("SELECT string_agg(n::text, ',') FROM relaxed"))
+        {
+            Assert.Equal("7", Convert.ToString(await rows.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await using var state = other.Command("SELECT state FROM pg_stat_activity WHERE pid = @pid").With("pid", backend);
+        Assert.Equal("idle", Convert.ToString(await state.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -58,18 +58,32 @@ public sealed partial class SqlDialect
     public bool RelaxesStatementsInline => IsPostgres;
 
     /// <summary>
-    /// PostgreSQL: one statement, <paramref name="sql"/>, preceded by <c>SET LOCAL synchronous_commit = off</c> in the
-    /// same command. Run without an explicit transaction, both go in one round trip and in one implicit transaction
-    /// (Npgsql sends a command's statements with one Sync, which ends it): the statement commits asynchronously, and the
-    /// setting ends with it. SQLite: <paramref name="sql"/> unchanged (use <see cref="RelaxCommitBeforeBeginAsync"/>).
+    /// PostgreSQL: one statement, <paramref name="sql"/>, in a transaction of its own that commits asynchronously,
+    /// all in one command: <c>BEGIN; SET LOCAL synchronous_commit = off; sql; COMMIT</c>. Npgsql sends a command's
+    /// statements with one Sync, so they go in one round trip; the setting ends with the transaction. Run it without
+    /// an explicit transaction (<see cref="RelaxesStatementsInline"/>). SQLite: <paramref name="sql"/> unchanged (use
+    /// <see cref="RelaxCommitBeforeBeginAsync"/>).
     /// </summary>
     /// <remarks>
-    /// Why: BEGIN with <c>SET LOCAL</c>, the statement and COMMIT were three round trips for one statement. The webhook
-    /// delivery worker claims and records in batches, one statement each, in a loop that waits for each: on a busy
-    /// two-core machine every round trip is a wake-up of the backend and of a thread-pool thread here, and the three
-    /// were most of a claim's time.
+    /// <para>
+    /// Why one command: BEGIN with <c>SET LOCAL</c>, the statement and COMMIT as three round trips were most of a
+    /// claim's time. The webhook delivery worker claims and records in batches, one statement each, in a loop that
+    /// waits for each: on a busy two-core machine every round trip is a wake-up of the backend and of a thread-pool
+    /// thread here.
+    /// </para>
+    /// <para>
+    /// Why the explicit BEGIN and COMMIT: without them the statements ran in the extended protocol's implicit
+    /// transaction (up to the Sync), which is not a transaction block, so PostgreSQL applied the <c>SET LOCAL</c> but
+    /// logged "SET LOCAL can only be used in transaction blocks" for every claim and every mark.
+    /// </para>
+    /// <para>
+    /// When the statement fails, PostgreSQL skips the COMMIT and the connection is left in the aborted transaction:
+    /// Npgsql rolls it back when the connection goes back to its pool (what every caller here does on an error), so
+    /// the next user of that connection finds it outside any transaction.
+    /// </para>
     /// </remarks>
-    public string RelaxedStatement(string sql) => IsPostgres ? $"SET LOCAL synchronous_commit = off;\n{sql}" : sql;
+    public string RelaxedStatement(string sql) =>
+        IsPostgres ? $"BEGIN;\nSET LOCAL synchronous_commit = off;\n{sql};\nCOMMIT" : sql;
 
     /// <summary>Puts SQLite's usual <c>synchronous=FULL</c> back on a pooled connection.</summary>
     private sealed class SqliteFullSync(DbConnection connection) : IAsyncDisposable
