@@ -44,7 +44,8 @@ internal sealed partial class SqlRecordStore
     /// The hot path of <c>GET /records</c>: the payload comes as bytes and is copied into one pooled buffer that every
     /// row reuses — no UTF-16 string, no transcoding, no allocation per row beyond the external id. On SQLite the page
     /// is read on the native statement (<see cref="SqlitePageStatement"/>); an <c>ids</c> filter (a JSON list parameter)
-    /// and PostgreSQL go through the command, the payload as <see cref="SqlDialect.Utf8Bytes"/>. An encrypted payload
+    /// and PostgreSQL go through the command, the payload as <see cref="SqlDialect.Utf8Bytes"/>; PostgreSQL's pages come
+    /// from the page pool (<see cref="Database.OpenPageReadAsync"/>: planned once per connection, no reset). An encrypted payload
     /// (or any that is not plain JSON) takes the string path.
     /// </remarks>
     public IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken) =>
@@ -54,7 +55,10 @@ internal sealed partial class SqlRecordStore
 
     private async IAsyncEnumerable<RecordPageRow> StreamWithCommandAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        // A page with an ids list keeps custom plans: the planner should see the list (Database.OpenPageReadAsync).
+        await using var connection = query.Ids.Count == 0
+            ? await _database.OpenPageReadAsync(cancellationToken)
+            : await _database.OpenAsync(cancellationToken);
         await using var command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
