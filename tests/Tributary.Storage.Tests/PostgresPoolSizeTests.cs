@@ -73,7 +73,8 @@ public sealed class PostgresPoolSizeTests
     [Theory]
     [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=7")]
     [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=3")]
-    public async Task Postgres_PoolUnderEight_HasNoPagePool(string connectionString)
+    [InlineData("Host=127.0.0.1;Database=t;Max Auto Prepare=0")]
+    public async Task Postgres_PoolUnderEight_OrWithoutAutoPrepare_HasNoPagePool(string connectionString)
     {
         await using var database = Database.Postgres(connectionString);
 

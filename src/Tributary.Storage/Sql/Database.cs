@@ -146,7 +146,7 @@ public sealed class Database : IAsyncDisposable
     /// </summary>
     public static int DefaultPostgresPageReaders => Math.Max(8, Environment.ProcessorCount * 8);
 
-    /// <summary>The records-page pool (see <see cref="OpenPageReadAsync"/>); null on SQLite and with a pool under 8.</summary>
+    /// <summary>The records-page pool (see <see cref="OpenPageReadAsync"/>); null on SQLite, with a pool under 8 and without auto-prepare.</summary>
     public int? PageReadPoolSize { get; private init; }
 
     /// <remarks>
@@ -204,7 +204,9 @@ public sealed class Database : IAsyncDisposable
 
         // The gate admits exactly as many bulk writes as the bulk pool holds: a bulk write never waits for a connection.
         var bulkSlots = Math.Min(DefaultPostgresBulkWriters, total / 2);
-        var pageSlots = total >= 8 ? Math.Min(DefaultPostgresPageReaders, (total - bulkSlots) / 2) : 0;
+        // Without auto-prepare (e.g. behind a transaction-mode pooler, which also refuses startup options) a generic plan
+        // would be made again for every page: pages then stay on the main pool.
+        var pageSlots = total >= 8 && builder.MaxAutoPrepare > 0 ? Math.Min(DefaultPostgresPageReaders, (total - bulkSlots) / 2) : 0;
         var bulk = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
         {
             MaxPoolSize = bulkSlots,
@@ -387,7 +389,7 @@ public sealed class Database : IAsyncDisposable
     /// every parameter value of the page query: <c>records_by_seq</c> gives the rows in <c>seq</c> order from
     /// <c>@after</c> and the scan stops at the limit, whatever the dataset's size or statistics
     /// (<c>RecordsPagePlanTests</c>); a page with an <c>ids</c> list stays on the main pool, where the planner sees the
-    /// list. SQLite and pools under 8 connections read pages on <see cref="OpenAsync"/>.
+    /// list. SQLite, pools under 8 connections and <c>Max Auto Prepare=0</c> read pages on <see cref="OpenAsync"/>.
     /// </para>
     /// </remarks>
     public async Task<DbConnection> OpenPageReadAsync(CancellationToken cancellationToken) =>
