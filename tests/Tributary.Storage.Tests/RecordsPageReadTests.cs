@@ -111,6 +111,33 @@ public sealed class RecordsPageReadTests
         Assert.Equal(0L, await ScalarOnPagePoolAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid() AND state LIKE 'idle in transaction%'"));
     }
 
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task Postgres_APageAfterItsIdleConnectionWasEndedByTheServer_IsReadOnANewOne()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        await FillAsync(h, connection.Id, 12);
+        var query = new RecordPageQuery(connection.Id, "Deal", null, null, RecordFilter.None, [], 5);
+        await DrainAsync(h, query);
+        var idle = await ScalarOnPagePoolAsync(h.Database.Database, "SELECT pg_backend_pid()");
+
+        // What a restart of PostgreSQL does to every connection sitting in the page pool meanwhile.
+        await using (var db = await h.Database.Database.OpenAsync(Token))
+        await using (var terminate = db.Command("SELECT pg_terminate_backend(@pid, 5000)").With("pid", (int)idle))
+        {
+            Assert.Equal(true, await terminate.ExecuteScalarAsync(Token));
+        }
+
+        var rows = new List<string>();
+        await foreach (var row in h.Records.StreamPageAsync(query, Token))
+        {
+            rows.Add(row.ExternalId);
+        }
+
+        Assert.Equal(["r01", "r02", "r03", "r04", "r05", "r06"], rows);
+    }
+
     [Theory]
     [Trait("Category", "Postgres")]
     [InlineData(false)]
