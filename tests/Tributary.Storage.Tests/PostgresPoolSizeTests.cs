@@ -55,6 +55,32 @@ public sealed class PostgresPoolSizeTests
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>The records-page pool is carved out of the maximum next to the bulk pool; small pools read pages on the main pool.</summary>
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t", Database.DefaultPostgresPoolSize)]
+    [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=8", 8)]
+    [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=200", 200)]
+    public async Task Postgres_PagePool_IsCarvedOutOfTheMaximum_LeavingHalfOfTheRestToTheMainPool(string connectionString, int total)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        var bulk = database.BulkPoolSize!.Value;
+        Assert.Equal(total, database.MaxPoolSize);
+        Assert.Equal(Math.Min(Database.DefaultPostgresPageReaders, (total - bulk) / 2), database.PageReadPoolSize);
+        Assert.True(total - bulk - database.PageReadPoolSize >= database.PageReadPoolSize, "the main pool keeps at least as many");
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=7")]
+    [InlineData("Host=127.0.0.1;Database=t;Maximum Pool Size=3")]
+    [InlineData("Host=127.0.0.1;Database=t;Max Auto Prepare=0")]
+    public async Task Postgres_PoolUnderEight_OrWithoutAutoPrepare_HasNoPagePool(string connectionString)
+    {
+        await using var database = Database.Postgres(connectionString);
+
+        Assert.Null(database.PageReadPoolSize);
+    }
+
     [Fact]
     public async Task Postgres_AStatementRunRepeatedlyOnAConnection_IsPreparedThere()
     {

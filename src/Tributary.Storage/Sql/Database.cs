@@ -24,15 +24,23 @@ public sealed class Database : IAsyncDisposable
 
     private readonly NpgsqlDataSource? _npgsql;
     private readonly NpgsqlDataSource? _npgsqlBulk;
+    private readonly NpgsqlDataSource? _npgsqlPages;
     private readonly string? _sqliteConnectionString;
 
     private Database(
-        SqlDialect dialect, string description, NpgsqlDataSource? npgsql, string? sqliteConnectionString, WriteGate gate, NpgsqlDataSource? npgsqlBulk = null)
+        SqlDialect dialect,
+        string description,
+        NpgsqlDataSource? npgsql,
+        string? sqliteConnectionString,
+        WriteGate gate,
+        NpgsqlDataSource? npgsqlBulk = null,
+        NpgsqlDataSource? npgsqlPages = null)
     {
         Dialect = dialect;
         Description = description;
         _npgsql = npgsql;
         _npgsqlBulk = npgsqlBulk;
+        _npgsqlPages = npgsqlPages;
         _sqliteConnectionString = sqliteConnectionString;
         Gate = gate;
     }
@@ -85,7 +93,7 @@ public sealed class Database : IAsyncDisposable
     /// connection per running run statement (at most <c>--worker-slots</c>, 16 by default), per bulk write slot
     /// (<see cref="DefaultPostgresBulkWriters"/>, inside the former; a pool of their own carved out of this one, see
     /// <see cref="Postgres"/>), one LISTEN connection and one per API request
-    /// being served; a request that finds the pool empty waits for a connection rather than failing.
+    /// being served (a records page from a pool of its own, also carved out of this one: <see cref="OpenPageReadAsync"/>); a request that finds the pool empty waits for a connection rather than failing.
     /// </summary>
     public const int DefaultPostgresPoolSize = 50;
 
@@ -130,6 +138,16 @@ public sealed class Database : IAsyncDisposable
 
     /// <summary>The bulk-write pool's write buffer (the operator's <c>Write Buffer Size</c>, else the default); null without that pool.</summary>
     public int? BulkWriteBufferSize { get; private init; }
+
+    /// <summary>
+    /// Records pages one process reads at once on PostgreSQL (<see cref="OpenPageReadAsync"/>): a page query holds its
+    /// connection while its rows stream to the client, so a few slow clients must not hold them all; more page queries
+    /// at once than this only queue for the cores inside PostgreSQL instead of in the pool.
+    /// </summary>
+    public static int DefaultPostgresPageReaders => Math.Max(8, Environment.ProcessorCount * 8);
+
+    /// <summary>The records-page pool (see <see cref="OpenPageReadAsync"/>); null on SQLite, with a pool under 8 and without auto-prepare.</summary>
+    public int? PageReadPoolSize { get; private init; }
 
     /// <remarks>
     /// <para>
@@ -186,6 +204,9 @@ public sealed class Database : IAsyncDisposable
 
         // The gate admits exactly as many bulk writes as the bulk pool holds: a bulk write never waits for a connection.
         var bulkSlots = Math.Min(DefaultPostgresBulkWriters, total / 2);
+        // Without auto-prepare (e.g. behind a transaction-mode pooler, which also refuses startup options) a generic plan
+        // would be made again for every page: pages then stay on the main pool.
+        var pageSlots = total >= 8 && builder.MaxAutoPrepare > 0 ? Math.Min(DefaultPostgresPageReaders, (total - bulkSlots) / 2) : 0;
         var bulk = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
         {
             MaxPoolSize = bulkSlots,
@@ -197,7 +218,8 @@ public sealed class Database : IAsyncDisposable
             bulk.WriteBufferSize = DefaultPostgresBulkWriteBufferSize;
         }
 
-        builder.MaxPoolSize = total - bulkSlots;
+        var pages = pageSlots == 0 ? null : PageReadConnectionString(builder, pageSlots);
+        builder.MaxPoolSize = total - bulkSlots - pageSlots;
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
         return new Database(
             SqlDialect.Postgres,
@@ -205,14 +227,34 @@ public sealed class Database : IAsyncDisposable
             new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(),
             null,
             WriteGate.Shared(bulkSlots),
-            new NpgsqlDataSourceBuilder(bulk.ConnectionString).Build())
+            new NpgsqlDataSourceBuilder(bulk.ConnectionString).Build(),
+            pages is null ? null : new NpgsqlDataSourceBuilder(pages).Build())
         {
             MaxPoolSize = total,
             BulkPoolSize = bulkSlots,
+            PageReadPoolSize = pageSlots == 0 ? null : pageSlots,
             BulkWriteBufferSize = bulk.WriteBufferSize,
             ReadBufferSize = builder.ReadBufferSize,
             MaxAutoPrepare = builder.MaxAutoPrepare,
         };
+    }
+
+    /// <summary>
+    /// The records-page pool: generic plans for every statement (<c>plan_cache_mode</c> as a startup option, the session's
+    /// own default) and no reset on close. See <see cref="OpenPageReadAsync"/> for why both are safe there.
+    /// </summary>
+    private static string PageReadConnectionString(NpgsqlConnectionStringBuilder main, int size)
+    {
+        var pages = new NpgsqlConnectionStringBuilder(main.ConnectionString)
+        {
+            MaxPoolSize = size,
+            MinPoolSize = 0,
+            NoResetOnClose = true,
+        };
+        pages.Options = string.IsNullOrWhiteSpace(pages.Options)
+            ? "-c plan_cache_mode=force_generic_plan"
+            : pages.Options + " -c plan_cache_mode=force_generic_plan";
+        return pages.ConnectionString;
     }
 
     /// <summary>Whether the connection string names the pool's maximum size under any of Npgsql's spellings.</summary>
@@ -324,6 +366,35 @@ public sealed class Database : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// A connection for one records page's keyset query (<c>SqlRecordStore.StreamPageAsync</c>, <c>GET /records</c>): on
+    /// PostgreSQL from a pool of its own, carved out of <c>Maximum Pool Size</c> like the bulk pool, whose statements are
+    /// planned once per connection (generic plans) and whose connections are not reset when they go back to it.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Why: PostgreSQL planned the auto-prepared page query on every execution. Its generic plan (the same walk of
+    /// <c>records_by_seq</c>) is costed with <c>LIMIT $n</c> taken as a tenth of the rows, so the plan cache kept choosing a
+    /// custom plan, and planning (the owner check's join and the range's selectivity) was about as long as running the
+    /// query. Npgsql's reset (seven statements: <c>RESET ALL</c>, <c>DISCARD TEMP</c>, …) ran before every page on top.
+    /// Measured on one connection paging 100 ~1 KB records, PostgreSQL's CPU per page was ~480 µs planned per page with
+    /// the reset and ~240 µs generic without it (docs/benchmarks.md notes, 2026-12-05 pgread).
+    /// </para>
+    /// <para>
+    /// Why it is safe: this pool runs only the page query — one autocommit <c>SELECT</c>, no transaction, no
+    /// <c>SET</c>, no temporary table, no lock, no <c>LISTEN</c>; its reader is disposed (and the rest of its rows
+    /// discarded) before the connection goes back, and a broken connection never does. So a reset would find nothing to
+    /// reset but Npgsql's own auto-prepared statements, which are meant to stay. <c>plan_cache_mode</c> is set in the
+    /// startup packet, so it is the session's default and not state a statement left. A generic plan is right for
+    /// every parameter value of the page query: <c>records_by_seq</c> gives the rows in <c>seq</c> order from
+    /// <c>@after</c> and the scan stops at the limit, whatever the dataset's size or statistics
+    /// (<c>RecordsPagePlanTests</c>); a page with an <c>ids</c> list stays on the main pool, where the planner sees the
+    /// list. SQLite, pools under 8 connections and <c>Max Auto Prepare=0</c> read pages on <see cref="OpenAsync"/>.
+    /// </para>
+    /// </remarks>
+    public async Task<DbConnection> OpenPageReadAsync(CancellationToken cancellationToken) =>
+        _npgsqlPages is { } pages ? await pages.OpenConnectionAsync(cancellationToken) : await OpenAsync(cancellationToken);
+
     /// <summary>Waits for a write slot of <paramref name="kind"/>, then opens a connection that holds it until disposed.</summary>
     public async Task<WriteConnection> OpenWriteAsync(WriteKind kind, CancellationToken cancellationToken)
     {
@@ -354,6 +425,11 @@ public sealed class Database : IAsyncDisposable
             if (_npgsqlBulk is not null)
             {
                 await _npgsqlBulk.DisposeAsync();
+            }
+
+            if (_npgsqlPages is not null)
+            {
+                await _npgsqlPages.DisposeAsync();
             }
         }
         else

@@ -98,11 +98,14 @@ public sealed partial class SqlDialect
         IsPostgres ? $"unnest(@{parameter}) AS l(value)" : $"json_each(@{parameter}) AS l";
 
     /// <summary>
-    /// A text column's stored UTF-8 bytes as a binary value, so a reader copies them with <c>GetBytes</c> into a buffer
-    /// it reuses instead of decoding a string (SQLite's cast is a relabel; PostgreSQL's <c>convert_to</c> is a copy).
+    /// A text column's stored UTF-8 bytes as a value a reader copies with <c>GetBytes</c> into a buffer it reuses instead
+    /// of decoding a string. SQLite's cast is a relabel. On PostgreSQL the column itself: Npgsql reads a text column in
+    /// binary format, which is its UTF-8 bytes (the connection's client encoding), and <c>GetBytes</c> copies them as
+    /// they came; <c>convert_to(column, 'UTF8')</c> made PostgreSQL validate and copy every value into a new
+    /// <c>bytea</c> first (~50 µs of its CPU per page of 100 ~1 KB records, a tenth of the page's).
     /// </summary>
     public string Utf8Bytes(string column) =>
-        IsPostgres ? $"convert_to({column}, 'UTF8')" : $"CAST({column} AS BLOB)";
+        IsPostgres ? column : $"CAST({column} AS BLOB)";
 
     /// <summary>A predicate <c>column IN list</c> over the list parameter <paramref name="parameter"/>.</summary>
     public string InList(string column, string parameter) =>

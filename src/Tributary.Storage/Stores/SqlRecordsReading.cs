@@ -44,7 +44,8 @@ internal sealed partial class SqlRecordStore
     /// The hot path of <c>GET /records</c>: the payload comes as bytes and is copied into one pooled buffer that every
     /// row reuses — no UTF-16 string, no transcoding, no allocation per row beyond the external id. On SQLite the page
     /// is read on the native statement (<see cref="SqlitePageStatement"/>); an <c>ids</c> filter (a JSON list parameter)
-    /// and PostgreSQL go through the command, the payload as <see cref="SqlDialect.Utf8Bytes"/>. An encrypted payload
+    /// and PostgreSQL go through the command, the payload as <see cref="SqlDialect.Utf8Bytes"/>; PostgreSQL's pages come
+    /// from the page pool (<see cref="Database.OpenPageReadAsync"/>: planned once per connection, no reset). An encrypted payload
     /// (or any that is not plain JSON) takes the string path.
     /// </remarks>
     public IAsyncEnumerable<RecordPageRow> StreamPageAsync(RecordPageQuery query, CancellationToken cancellationToken) =>
@@ -54,9 +55,10 @@ internal sealed partial class SqlRecordStore
 
     private async IAsyncEnumerable<RecordPageRow> StreamWithCommandAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var (connection, command, reader) = await ExecutePageAsync(query, cancellationToken);
+        await using var _ = connection;
+        await using var __ = command;
+        await using var ___ = reader;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -85,6 +87,53 @@ internal sealed partial class SqlRecordStore
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Runs the page query, once more on a new connection when the pooled one turns out closed by the server (a restart
+    /// or an administrator ended its session while it sat idle): no row was read yet, so the client cannot tell.
+    /// </summary>
+    /// <remarks>
+    /// The records-page pool's connections sit idle while other pools meet the outage (Npgsql clears a pool whose
+    /// connection broke, so the next open is new), and a page read was the first to find a stale one: a
+    /// <c>GET /records</c> answered 500 right after PostgreSQL came back. One retry is enough: the broken connection
+    /// cleared its pool.
+    /// </remarks>
+    private async Task<(DbConnection Connection, DbCommand Command, DbDataReader Reader)> ExecutePageAsync(RecordPageQuery query, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // A page with an ids list keeps custom plans: the planner should see the list (Database.OpenPageReadAsync).
+            var connection = query.Ids.Count == 0
+                ? await _database.OpenPageReadAsync(cancellationToken)
+                : await _database.OpenAsync(cancellationToken);
+            DbCommand? command = null;
+            try
+            {
+                command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
+                var reader = await command.ExecuteReaderAsync(cancellationToken);
+                return (connection, command, reader);
+            }
+            catch (DbException) when (attempt == 1 && connection.State != System.Data.ConnectionState.Open && !cancellationToken.IsCancellationRequested)
+            {
+                await DisposeAsync(command, connection);
+            }
+            catch
+            {
+                await DisposeAsync(command, connection);
+                throw;
+            }
+        }
+
+        static async Task DisposeAsync(DbCommand? command, DbConnection connection)
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
         }
     }
 
