@@ -23,6 +23,19 @@ internal static class PlanTestData
         await many.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Writes <paramref name="count"/> PostgreSQL records of model Deal for <paramref name="connectionId"/>, seq 1..count,
+    /// straight into the table (no statistics taken: the state right after an ingest).
+    /// </summary>
+    public static async Task AddPostgresDealsAsync(DbConnection db, long connectionId, int count, CancellationToken cancellationToken)
+    {
+        await using var fill = db.Command($"""
+            INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at)
+            SELECT @c, 'Deal', 'id-' || n.i, md5(n.i::text), repeat('x', 800), n.i, n.i, 0, 0 FROM {Series(TestDialect.Postgres, count)}
+            """).With("c", connectionId);
+        await fill.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Takes the planner's statistics now (the state a test then changes behind its back).</summary>
     public static async Task AnalyzeAsync(DbConnection db, CancellationToken cancellationToken)
     {

@@ -147,13 +147,7 @@ public sealed class RecordsPageReadTests
         await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
         var connection = await h.CreateConnectionAsync("c1", Token);
         await using var db = await h.Database.Database.OpenAsync(Token);
-        await using (var fill = db.Command($"""
-            INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at)
-            SELECT @c, 'Deal', 'id-' || n.i, md5(n.i::text), repeat('x', 800), n.i, n.i, 0, 0 FROM {PlanTestData.Series(TestDialect.Postgres, 20_000)}
-            """).With("c", connection.Id))
-        {
-            await fill.ExecuteNonQueryAsync(Token);
-        }
+        await PlanTestData.AddPostgresDealsAsync(db, connection.Id, 20_000, Token);
 
         if (analyzed)
         {
