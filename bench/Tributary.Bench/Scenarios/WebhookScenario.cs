@@ -137,9 +137,9 @@ internal static class WebhookScenario
     /// The batch's run ids are read once and the pending deliveries' run ids are matched here, not in SQL: the poll
     /// runs while the worker delivers, i.e. during the timed phase, and on PostgreSQL the join of the pending
     /// deliveries with the batch's runs was planned on statistics taken while nothing was pending and a batch id
-    /// unknown to them — a nested loop that read the whole pending index once per run of the batch, 11 s of one
-    /// core per poll (<c>pg_stat_statements</c> on a medium run: 4 calls, 45 s), competing with the worker on a
-    /// two-core machine for the whole delivery. Reading the pending rows' run ids is one scan, whatever the plan.
+    /// unknown to them: 47 ms per poll in one medium run, 11 s in another (<c>pg_stat_statements</c>: 4 calls,
+    /// 45 s), one of a two-core machine's cores for the whole delivery. Reading the pending rows' run ids is one
+    /// scan, whatever the plan.
     /// </remarks>
     private static async Task WaitForDeliveriesAsync(BenchContext context, string batchId, CancellationToken cancellationToken)
     {
