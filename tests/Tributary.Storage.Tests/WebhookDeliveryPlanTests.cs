@@ -81,6 +81,59 @@ public sealed class WebhookDeliveryPlanTests
 
     [Fact]
     [Trait("Category", "Postgres")]
+    public async Task Claim_AsTheStoreRunsIt_ReadsEachCandidatesConnectionInThePendingIndexOrder_AfterAFanOutOverDeliveredRows()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
+        var database = h.Database.Database;
+        await using var db = await database.OpenAsync(Token);
+
+        // B14's outbox: two fan-outs over the same 2,000 connections written pending and marked delivered (the partial
+        // indexes keep their entries until a vacuum), analyzed, then a third fan-out written pending.
+        var series = PlanTestData.Series(TestDialect.Postgres, 6000);
+        await using (var fill = db.Command($"""
+            INSERT INTO webhook_deliveries (environment_id, connection_row_id, connection_id, provider_config_key, run_id, event, url, body,
+                state, attempts, next_attempt_at, window_started_at, created_at)
+            SELECT 1, n.i % 2000, 'c' || (n.i % 2000), 'p', n.i, 'sync', 'http://127.0.0.1:1/hook', 'body', 'pending', 0, n.i, n.i, n.i
+            FROM {series} WHERE n.i <= 4000
+            """))
+        {
+            await fill.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var delivered = db.Command("UPDATE webhook_deliveries SET state = 'delivered', attempts = 1, delivered_at = 1, last_status = 200"))
+        {
+            await delivered.ExecuteNonQueryAsync(Token);
+        }
+
+        await PlanTestData.AnalyzeAsync(db, Token);
+        await using (var third = db.Command($"""
+            INSERT INTO webhook_deliveries (environment_id, connection_row_id, connection_id, provider_config_key, run_id, event, url, body,
+                state, attempts, next_attempt_at, window_started_at, created_at)
+            SELECT 1, n.i % 2000, 'c' || (n.i % 2000), 'p', n.i, 'sync', 'http://127.0.0.1:1/hook', 'body', 'pending', 0, n.i, n.i, n.i
+            FROM {series} WHERE n.i > 4000
+            """))
+        {
+            await third.ExecuteNonQueryAsync(Token);
+        }
+
+        // The claim's transaction as the store sends it: the planner setting first, then the claim.
+        await using var transaction = await database.BeginWriteAsync(db, Token);
+        await using (var setting = db.Command(database.Dialect.SortsAsLastResort, transaction))
+        {
+            await setting.ExecuteNonQueryAsync(Token);
+        }
+
+        await using var command = db.Command("EXPLAIN " + SqlWebhookDeliveryStore.ClaimSql(database.Dialect), transaction)
+            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L);
+        var plan = await PlanTestData.PlanAsync(command, Token);
+
+        // Without the setting: the lookup read webhook_deliveries_due and sorted it, every older pending row per candidate.
+        Assert.DoesNotContain(plan, step => step.Contains("Sort", StringComparison.Ordinal));
+        Assert.True(plan.Any(step => step.Contains("Index Cond: ((connection_row_id = d.connection_row_id)", StringComparison.Ordinal)), string.Join("\n", plan));
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
     public async Task Claim_WritesEachClaimedRowOnItsOwnPage_WithoutNewIndexEntries()
     {
         await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);

@@ -28,7 +28,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     public SqlWebhookDeliveryStore(Database database)
     {
         _database = database;
-        _claimSql = database.Dialect.RelaxedStatement(ClaimSql(database.Dialect));
+        _claimSql = database.Dialect.RelaxedStatement(database.Dialect.SortsAsLastResort + ClaimSql(database.Dialect));
         _deliveredSql = database.Dialect.RelaxedStatement(DeliveredSql(database.Dialect));
     }
 
@@ -52,7 +52,10 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     /// database; 9 ms with one lookup per candidate), or as a subquery walking <c>webhook_deliveries_due</c>. So the
     /// check is a subquery the planner keeps as one (<c>OFFSET 0</c>), asking for the order of
     /// <c>webhook_deliveries_pending</c> (any other index would need a sort): one index lookup per candidate,
-    /// whatever the statistics say.
+    /// whatever the statistics say. The store runs it after <see cref="SqlDialect.SortsAsLastResort"/>: with
+    /// statistics that call both partial indexes empty, the planner otherwise read that lookup from
+    /// <c>webhook_deliveries_due</c> and sorted it (its <c>ORDER BY</c> is only <c>e.id</c> once the equalities are
+    /// applied), every older pending row per candidate.
     /// </remarks>
     internal static string ClaimSql(SqlDialect dialect)
     {
