@@ -81,6 +81,59 @@ public sealed class PostgresRecordsBatchTests
         Assert.Equal(3L, await ScalarAsync(h, "SELECT count(*) FROM records"));
     }
 
+    [Fact]
+    public async Task UnchangedProbe_OfADatasetNotYetAnalysed_LooksEachIdUpByTheKey()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        await PlanTestData.AddPostgresDealsAsync(db, connection.Id, 20_000, Token);
+        var sql = h.Records.UnchangedProbeSql
+            .Replace("@c", "$1", StringComparison.Ordinal).Replace("@m", "$2", StringComparison.Ordinal)
+            .Replace("@e", "$3", StringComparison.Ordinal).Replace("@h", "$4", StringComparison.Ordinal);
+        await using (var prepare = db.Command($"SET plan_cache_mode = force_custom_plan; PREPARE probe (bigint, text, text[], text[]) AS {sql}"))
+        {
+            await prepare.ExecuteNonQueryAsync(Token);
+        }
+
+        var ids = "{" + string.Join(",", Enumerable.Range(1, 1_000).Select(i => $"\"d{i}\"")) + "}";
+        await using var explain = db.Command($"EXPLAIN EXECUTE probe ({connection.Id}, 'Deal', '{ids}', '{ids}')");
+        var plan = await PlanTestData.PlanAsync(explain, Token);
+
+        // The join's plan for 1,000 ids here was a hash join over the whole dataset (52 ms against 20,000 rows, once per
+        // batch: the PostgreSQL B6/B7 slowdown's shape); every plan must look each id up by the whole key.
+        Assert.Contains(plan, line => line.Contains("Index Cond", StringComparison.Ordinal) && line.Contains("external_id = u.e", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("Hash", StringComparison.Ordinal) || line.Contains("Join Filter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UnchangedProbe_IsPlannedForItsRowsOnEveryBatch_NeverByAKeptGenericPlan()
+    {
+        var (h, write) = await SetUpAsync();
+        await using var _ = h;
+        await h.Records.UpsertAsync(write with { ProbeUnchanged = false }, [Record("a", "1"), Record("b", "1")], Token);
+
+        // Npgsql prepares a statement after its fifth use; PostgreSQL then plans five custom plans and may keep a
+        // generic one, made on whatever statistics the table had then (an empty table: a scan of the dataset per id).
+        for (var i = 0; i < 14; i++)
+        {
+            Assert.Equal(2, (await h.Records.UpsertAsync(write, [Record("a", "1"), Record("b", "1")], Token)).Unchanged);
+        }
+
+        var plans = await TextOnBulkAsync(
+            h.Database.Database,
+            "SELECT coalesce(sum(generic_plans), 0) || '/' || coalesce(sum(custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE '%WITH ORDINALITY%'");
+        Assert.StartsWith("0/", plans, StringComparison.Ordinal);
+        Assert.NotEqual("0/0", plans);
+    }
+
+    private static async Task<string> TextOnBulkAsync(Database database, string sql)
+    {
+        await using var writer = await database.OpenWriteAsync(WriteKind.Bulk, Token);
+        await using var command = writer.Connection.Command(sql);
+        return (string)(await command.ExecuteScalarAsync(Token))!;
+    }
+
     private static async Task<(StoreHarness H, RecordWrite Write)> SetUpAsync()
     {
         var h = await StoreHarness.CreateAsync(TestDialect.Postgres, Token);

@@ -100,6 +100,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
         _emptyDatasetsSql = $"UPDATE datasets SET live_count = 0 WHERE connection_id = @c AND {d.InList("model", "models")}";
     }
 
+    /// <summary>The unchanged-record probe's statement (<see cref="RecordWrite.ProbeUnchanged"/>), for its plan tests.</summary>
+    internal string UnchangedProbeSql => _unchangedSql;
+
     /// <summary>Soft-deletes the batch's live rows that also match <paramref name="condition"/>; the last payload is kept.</summary>
     private static string SoftDeleteSql(SqlDialect d, string condition) => $"""
         UPDATE records SET deleted_at = @now, updated_at = @now, seq = {d.Row("s")}, run_id = @run
