@@ -227,7 +227,7 @@ public sealed class Database : IAsyncDisposable
             new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(),
             null,
             WriteGate.Shared(bulkSlots),
-            new NpgsqlDataSourceBuilder(bulk.ConnectionString).Build(),
+            BulkDataSource(bulk.ConnectionString),
             pages is null ? null : new NpgsqlDataSourceBuilder(pages).Build())
         {
             MaxPoolSize = total,
@@ -238,6 +238,26 @@ public sealed class Database : IAsyncDisposable
             MaxAutoPrepare = builder.MaxAutoPrepare,
         };
     }
+
+    /// <summary>
+    /// The bulk-write pool: every physical connection is given the records upsert's staging table when it is opened
+    /// (<c>Stores/SqlRecordsStaging.cs</c>), and keeps it, since this pool is not reset; a batch then sends no statement
+    /// to make sure of it.
+    /// </summary>
+    private static NpgsqlDataSource BulkDataSource(string connectionString) =>
+        new NpgsqlDataSourceBuilder(connectionString)
+            .UsePhysicalConnectionInitializer(
+                connection =>
+                {
+                    using var create = connection.Command(Stores.SqlRecordStore.CreateStageSql);
+                    create.ExecuteNonQuery();
+                },
+                async connection =>
+                {
+                    await using var create = connection.Command(Stores.SqlRecordStore.CreateStageSql);
+                    await create.ExecuteNonQueryAsync();
+                })
+            .Build();
 
     /// <summary>
     /// The records-page pool: generic plans for every statement (<c>plan_cache_mode</c> as a startup option, the session's

@@ -26,14 +26,29 @@ internal sealed class FencedWrite : IAsyncDisposable
     public DbTransaction Transaction { get; }
 
     /// <exception cref="Tributary.Sdk.LeaseLostException">The run no longer holds its lease; nothing was written.</exception>
-    public static async Task<FencedWrite> BeginAsync(Database database, RunFence fence, CancellationToken cancellationToken)
+    public static Task<FencedWrite> BeginAsync(Database database, RunFence fence, CancellationToken cancellationToken) =>
+        OpenAsync(database, fence, cancellationToken);
+
+    /// <summary>
+    /// The slot and the transaction without the lease check: the caller checks and locks the run itself in the
+    /// command of its first write, ahead of that write (PostgreSQL's records batch, <c>SqlRecordsStaging.cs</c>, saves
+    /// the round trip), and may only read or fill its session's staging table before it.
+    /// </summary>
+    public static Task<FencedWrite> BeginUncheckedAsync(Database database, CancellationToken cancellationToken) =>
+        OpenAsync(database, null, cancellationToken);
+
+    private static async Task<FencedWrite> OpenAsync(Database database, RunFence? fence, CancellationToken cancellationToken)
     {
         var writer = await database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         DbTransaction? transaction = null;
         try
         {
             transaction = await database.BeginWriteAsync(writer.Connection, cancellationToken);
-            await RunFencing.LockLeaseAsync(writer.Connection, transaction, database.Dialect, fence, cancellationToken);
+            if (fence is not null)
+            {
+                await RunFencing.LockLeaseAsync(writer.Connection, transaction, database.Dialect, fence, cancellationToken);
+            }
+
             return new FencedWrite(writer, transaction);
         }
         catch

@@ -40,14 +40,20 @@ internal static class RunFencing
     /// </summary>
     public static async Task LockLeaseAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, RunFence fence, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(
-            $"SELECT 1 FROM runs WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}' {dialect.ForNoKeyUpdate}", transaction)
+        await using var command = connection.Command($"{HoldsLeaseSql} {dialect.ForNoKeyUpdate}", transaction)
             .With("id", fence.RunId).With("token", fence.LeaseToken);
         if (await command.ExecuteScalarAsync(cancellationToken) is null)
         {
             throw LeaseLost(fence);
         }
     }
+
+    /// <summary>
+    /// The lease check's query (parameters <c>@id</c>, <c>@token</c>): one row while the run holds its lease. With the
+    /// dialect's row lock appended it is <see cref="LockLeaseAsync"/>; a caller that sends it with others in one command
+    /// binds the parameters itself.
+    /// </summary>
+    public const string HoldsLeaseSql = $"SELECT 1 FROM runs WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'";
 
     /// <summary>
     /// <see cref="SaveResultAsync"/>'s statement, for a caller that sends it with others in one command (parameters
@@ -78,6 +84,6 @@ internal static class RunFencing
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static LeaseLostException LeaseLost(RunFence fence) =>
+    public static LeaseLostException LeaseLost(RunFence fence) =>
         new($"Run {fence.RunId} no longer holds its lease (it was cancelled, reset or taken over); the write was refused.");
 }

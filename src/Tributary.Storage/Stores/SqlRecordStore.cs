@@ -100,6 +100,9 @@ internal sealed partial class SqlRecordStore : IRecordStore
         _emptyDatasetsSql = $"UPDATE datasets SET live_count = 0 WHERE connection_id = @c AND {d.InList("model", "models")}";
     }
 
+    /// <summary>The unchanged-record probe's statement (<see cref="RecordWrite.ProbeUnchanged"/>), for its plan tests.</summary>
+    internal string UnchangedProbeSql => _unchangedSql;
+
     /// <summary>Soft-deletes the batch's live rows that also match <paramref name="condition"/>; the last payload is kept.</summary>
     private static string SoftDeleteSql(SqlDialect d, string condition) => $"""
         UPDATE records SET deleted_at = @now, updated_at = @now, seq = {d.Row("s")}, run_id = @run
@@ -119,6 +122,11 @@ internal sealed partial class SqlRecordStore : IRecordStore
         if (records.Count == 0)
         {
             return BatchResult.Empty;
+        }
+
+        if (_dialect.LoadsBatchesByCopy)
+        {
+            return await StagedUpsertAsync(write, records, cancellationToken);
         }
 
         await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
@@ -173,9 +181,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
     private async Task<(int Added, int Updated)> UpsertRowsAsync(
         DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
-        // The staging table is made sure of in the reservation's round trip (see SqlRecordsStaging.cs).
-        var firstSeq = await ReserveSequenceAsync(
-            connection, transaction, write, records.Count, cancellationToken, _dialect.LoadsBatchesByCopy ? CreateStageSql : null);
+        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
         int added = 0, updated = 0;
         void Count(long outcome)
         {
@@ -200,12 +206,6 @@ internal sealed partial class SqlRecordStore : IRecordStore
             // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
             hash = i => records[i].Hash;
             payload = i => records[i].PayloadJson;
-        }
-
-        if (_dialect.LoadsBatchesByCopy)
-        {
-            await StagedUpsertAsync(connection, transaction, write, records, hash, payload, firstSeq, Count, cancellationToken);
-            return (added, updated);
         }
 
         var batch = Target(new RowBatch(records.Count), write)
@@ -364,30 +364,12 @@ internal sealed partial class SqlRecordStore : IRecordStore
     /// dataset's row is created holding the batch's positions, an existing one advanced; the same row lock either way.
     /// Every statement of a batch is a round trip during which the batch holds the dataset's lock and its run's row.
     /// </remarks>
-    /// <param name="before">A statement without parameters or rows sent in the same command, ahead of the reservation.</param>
     private static async Task<long> ReserveSequenceAsync(
-        DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken, string? before = null)
+        DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)
     {
-        await using var reserve = connection.Command(before is null ? ReserveSql : $"{before};\n{ReserveSql}", transaction)
+        await using var reserve = connection.Command(ReserveSql, transaction)
             .With("n", (long)count).With("c", write.ConnectionDbId).With("m", write.Model);
-        if (before is null)
-        {
-            return await reserve.ScalarInt64Async(cancellationToken) - count + 1;
-        }
-
-        // The reservation's row is the only row of the command, whichever result set the provider reports it in.
-        long? last = null;
-        await using var reader = await reserve.ExecuteReaderAsync(cancellationToken);
-        do
-        {
-            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
-            {
-                last = reader.GetInt64(0);
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken));
-
-        return (last ?? throw new InvalidOperationException("The sequence reservation returned no row.")) - count + 1;
+        return await reserve.ScalarInt64Async(cancellationToken) - count + 1;
     }
 
     /// <summary>The live count and the run's counts in one command (one round trip), then the commit.</summary>

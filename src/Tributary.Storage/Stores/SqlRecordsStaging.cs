@@ -2,73 +2,161 @@ using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 using Tributary.Core.Ports;
+using Tributary.Sdk;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Storage.Stores;
 
 /// <summary>
-/// PostgreSQL's records upsert: the batch's rows go to a session-local staging table by binary COPY, then one
-/// <c>INSERT … SELECT … ON CONFLICT</c> (the same statement as the unnest form, <see cref="UpsertSet"/>) moves them.
+/// PostgreSQL's records batch: the rows go to a session-local staging table by binary COPY, then one command checks
+/// the run's lease, reserves the batch's positions and upserts from the staging table (<see cref="UpsertSet"/>).
 /// </summary>
 /// <remarks>
-/// Why: binding 1,000 ~1 KB payloads as a text array and unnesting it server-side was the slowest part of a fresh
+/// <para>
+/// Why COPY: binding 1,000 ~1 KB payloads as a text array and unnesting it server-side was the slowest part of a fresh
 /// ingest; COPY streams the rows in the wire's binary format and the server reads them without building an array
 /// (reference §3.1.3 measured it 35% faster than unnest for the same upsert). The staging table is a temporary table
 /// of the bulk-write connection, emptied at every commit (<c>ON COMMIT DELETE ROWS</c>; a rollback discards its rows
 /// too), so it never holds more than the batch in flight and nothing else ever sees it. It lives as long as the
-/// connection: bulk-write connections are not reset when they go back to their pool (<c>Sql/Database.cs</c>), so it
-/// is created once per connection, not once per batch — a reset pool's <c>DISCARD ALL</c> dropped it every time, and
-/// creating it again inserted and deleted ~30 catalog rows per batch. <see cref="CreateStageSql"/> runs in the
-/// reservation's round trip (<see cref="ReserveSequenceAsync"/>), a no-op once the table exists.
+/// connection: bulk-write connections are not reset when they go back to their pool, and each is given the table
+/// when it is opened (<see cref="CreateStageSql"/>, <c>Sql/Database.cs</c>); a database without that pool (under 4
+/// connections, reset with <c>DISCARD ALL</c>) sends the <c>CREATE … IF NOT EXISTS</c> ahead of every COPY.
+/// </para>
+/// <para>
+/// Why one command after the COPY: a fresh batch was six round trips (lease check, reservation, COPY, upsert, counts,
+/// commit) against the minimal upsert's two, each a wait of the worker and of the server on a busy two-core machine.
+/// The staging rows carry their ordinal in the batch instead of a position, so the positions are reserved in the
+/// upsert's own statement (a data-modifying CTE on the dataset row) and the lease check rides in front of it in the
+/// same command: four round trips. The dataset's row lock, which serialises every batch of the dataset, is now taken
+/// after the COPY instead of before it. Nothing changes for the fencing: the lease is checked and the run row locked
+/// (<c>FOR NO KEY UPDATE</c>) before the reservation and the upsert, which write only while the run holds its lease
+/// (the reservation's <c>EXISTS</c>: the row locked by the statement before cannot change in between), so a batch of a
+/// run that lost its lease writes nothing, reserves nothing and fails with <see cref="LeaseLostException"/>; all that ran
+/// before the check is a read (the unchanged probe) and the staging table, which the rollback empties.
+/// </para>
 /// </remarks>
 internal sealed partial class SqlRecordStore
 {
-    private const string CreateStageSql = """
-        CREATE TEMP TABLE IF NOT EXISTS records_stage (e TEXT NOT NULL, h TEXT NOT NULL, p TEXT NOT NULL, s BIGINT NOT NULL)
+    /// <summary>The session's staging table; <c>o</c> is the row's ordinal in the batch (its position is first + o).</summary>
+    internal const string CreateStageSql = """
+        CREATE TEMP TABLE IF NOT EXISTS records_stage (e TEXT NOT NULL, h TEXT NOT NULL, p TEXT NOT NULL, o BIGINT NOT NULL)
         ON COMMIT DELETE ROWS
         """;
 
-    private const string CopyToStageSql = "COPY records_stage (e, h, p, s) FROM STDIN (FORMAT BINARY)";
+    private const string CopyToStageSql = "COPY records_stage (e, h, p, o) FROM STDIN (FORMAT BINARY)";
 
-    private const string UpsertFromStageSql = $"""
+    /// <summary>
+    /// The lease check (its row lock held to commit), then the reservation and the upsert in one statement. The
+    /// reservation returns the batch's first position as <c>r.first</c>; <see cref="UpsertSet"/>'s <c>@first</c> reads it.
+    /// </summary>
+    private static readonly string LeaseReserveUpsertSql = $"""
+        {RunFencing.HoldsLeaseSql} FOR NO KEY UPDATE;
+        WITH r AS (
+            INSERT INTO datasets (connection_id, model, last_seq, live_count)
+            SELECT @c, @m, @n, 0 WHERE EXISTS ({RunFencing.HoldsLeaseSql})
+            ON CONFLICT (connection_id, model) DO UPDATE SET last_seq = datasets.last_seq + excluded.last_seq
+            RETURNING last_seq - @n + 1 AS first)
         INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
-        SELECT @c, @m, u.e, u.h, u.p, u.s, u.s, @now, @now, @run, @run FROM records_stage AS u
-        {UpsertSet}
+        SELECT @c, @m, u.e, u.h, u.p, r.first + u.o, r.first + u.o, @now, @now, @run, @run FROM r, records_stage AS u
+        {UpsertSet.Replace("@first", "(SELECT first FROM r)", StringComparison.Ordinal)}
         """;
 
-    private static async Task StagedUpsertAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        RecordWrite write,
-        IReadOnlyList<PreparedRecord> records,
-        Func<int, string> hash,
-        Func<int, string> payload,
-        long firstSeq,
-        Action<long> returned,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// One records batch on PostgreSQL (see the remarks above): the unchanged probe when asked, the COPY and the
+    /// lease-reserve-upsert command for the rest, or only the lease check when nothing is left to write; then the
+    /// live count, the run's counts and the commit as on every database.
+    /// </summary>
+    private async Task<BatchResult> StagedUpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
-        var postgres = (NpgsqlConnection)connection;
-        await using (var import = await postgres.BeginBinaryImportAsync(CopyToStageSql, cancellationToken))
+        await using var fenced = await FencedWrite.BeginUncheckedAsync(_database, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
+        int added = 0, updated = 0;
+        if (pending.Count == 0)
         {
-            for (var i = 0; i < records.Count; i++)
+            await RunFencing.LockLeaseAsync(connection, transaction, _dialect, write.Fence, cancellationToken);
+        }
+        else
+        {
+            await CopyToStageAsync((NpgsqlConnection)connection, transaction, write, pending, cancellationToken);
+            (added, updated) = await UpsertFromStageAsync(connection, transaction, write, pending.Count, cancellationToken);
+        }
+
+        if (write.MarkSeen)
+        {
+            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
+        }
+
+        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
+        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        return result;
+    }
+
+    private async Task CopyToStageAsync(
+        NpgsqlConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    {
+        if (_database.BulkPoolSize is null)
+        {
+            // No bulk pool: this connection is reset on its way back to the pool, which drops the table.
+            await using var create = connection.Command(CreateStageSql, transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var cipher = _cipher;
+        await using var import = await connection.BeginBinaryImportAsync(CopyToStageSql, cancellationToken);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
+            if (cipher is null)
             {
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(records[i].ExternalId, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(hash(i), NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(payload(i), NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(firstSeq + i, NpgsqlDbType.Bigint, cancellationToken);
+                // The ingest hot path: the Sdk's plain hash and the payload as they are.
+                await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(record.PayloadJson, NpgsqlDbType.Text, cancellationToken);
+            }
+            else
+            {
+                await import.WriteAsync(cipher.StoredHash(record.Hash), NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(cipher.Encrypt(record.PayloadJson, write.ConnectionDbId, write.Model, record.ExternalId), NpgsqlDbType.Text, cancellationToken);
             }
 
-            await import.CompleteAsync(cancellationToken);
+            await import.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken);
         }
 
-        await using var upsert = connection.Command(UpsertFromStageSql, transaction)
-            .With("c", write.ConnectionDbId).With("m", write.Model).With("now", write.Now).With("run", write.Fence.RunId)
-            .With("guard", write.GuardSeq ?? -1L).With("first", firstSeq);
-        await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
+        await import.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Runs <see cref="LeaseReserveUpsertSql"/> over the <paramref name="count"/> staged rows; returns how many were added and updated.</summary>
+    /// <exception cref="LeaseLostException">The run no longer holds its lease; the command wrote nothing.</exception>
+    private static async Task<(int Added, int Updated)> UpsertFromStageAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(LeaseReserveUpsertSql, transaction)
+            .With("id", write.Fence.RunId).With("token", write.Fence.LeaseToken)
+            .With("c", write.ConnectionDbId).With("m", write.Model).With("n", (long)count)
+            .With("now", write.Now).With("run", write.Fence.RunId).With("guard", write.GuardSeq ?? -1L);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw RunFencing.LeaseLost(write.Fence);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        int added = 0, updated = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            returned(reader.GetInt64(0));
+            var outcome = reader.GetInt64(0);
+            if (outcome == Added)
+            {
+                added++;
+            }
+            else if (outcome == Updated)
+            {
+                updated++;
+            }
         }
+
+        return (added, updated);
     }
 }
