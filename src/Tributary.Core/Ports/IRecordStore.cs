@@ -72,9 +72,9 @@ public interface IRecordStore
 /// <remarks>
 /// A batchSave's records carry their payload as the UTF-8 the SDK serialized (half the memory of its text while the
 /// batch waits for its write, and what SQLite stores); <see cref="PayloadJson"/> decodes it once, when a store or a
-/// merge asks. Both forms are the same JSON.
+/// merge asks. Both forms are the same JSON, and records are equal by id, payload and hash whichever form they carry.
 /// </remarks>
-public sealed class PreparedRecord
+public sealed class PreparedRecord : IEquatable<PreparedRecord>
 {
     private byte[]? _payloadUtf8;
     private string? _payloadJson;
@@ -102,6 +102,18 @@ public sealed class PreparedRecord
 
     /// <summary>The payload's JSON as UTF-8 (encoded from <see cref="PayloadJson"/> on first use).</summary>
     public ReadOnlyMemory<byte> PayloadUtf8 => _payloadUtf8 ??= Encoding.UTF8.GetBytes(_payloadJson!);
+
+    public bool Equals(PreparedRecord? other) =>
+        other is not null
+        && string.Equals(ExternalId, other.ExternalId, StringComparison.Ordinal)
+        && string.Equals(Hash, other.Hash, StringComparison.Ordinal)
+        && PayloadUtf8.Span.SequenceEqual(other.PayloadUtf8.Span);
+
+    public override bool Equals(object? obj) => Equals(obj as PreparedRecord);
+
+    public override int GetHashCode() => HashCode.Combine(ExternalId, Hash);
+
+    public override string ToString() => $"PreparedRecord {{ ExternalId = {ExternalId}, PayloadJson = {PayloadJson}, Hash = {Hash} }}";
 }
 
 /// <summary>A merged record for <see cref="IRecordStore.UpdateAsync"/>, written only if the stored hash is still the one merged from.</summary>
