@@ -77,6 +77,24 @@ public abstract class RecordStoreContract
     }
 
     [Fact]
+    public async Task Upsert_ARecordPreparedAsUtf8_IsStoredAsTheSameJson_AndEqualsItsTextForm()
+    {
+        var (h, connection, write) = await SetUpAsync(Dialect);
+        await using var _ = h;
+        const string Json = "{\"id\":\"u\",\"name\":\"é✓😀 \\\"quoted\\\"\"}";
+        var asBytes = new PreparedRecord("u", System.Text.Encoding.UTF8.GetBytes(Json), "hash-u");
+        var asText = new PreparedRecord("u", Json, "hash-u");
+
+        var first = await h.Records.UpsertAsync(write, [asBytes], Token);
+        var again = await h.Records.UpsertAsync(write with { ProbeUnchanged = true }, [asText], Token);
+
+        Assert.Equal(asText, asBytes);
+        Assert.Equal(new BatchResult(1, 0, 0, 0), first);
+        Assert.Equal(new BatchResult(0, 0, 0, 1), again);
+        Assert.Equal(Json, (await ReadAllAsync(h, connection)).Single().PayloadJson);
+    }
+
+    [Fact]
     public async Task Upsert_ABatchWithNothingNew_ReservesNoPositions()
     {
         var (h, connection, write) = await SetUpAsync(Dialect);

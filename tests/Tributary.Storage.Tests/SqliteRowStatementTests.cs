@@ -72,6 +72,31 @@ public sealed class SqliteRowStatementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Utf8_IsStoredAsTheTextItEncodes_AndTheEmptySpanIsNotNull()
+    {
+        var values = new[] { new string('x', 5000) + "é✓😀", string.Empty, "{\"id\":\"a\"}" };
+        using (var insert = SqliteRowStatement.Prepare(_connection, "INSERT INTO t (k, n) VALUES (@k, @n)"))
+        {
+            int k = insert.Parameter("k"), n = insert.Parameter("n");
+            for (var i = 0; i < values.Length; i++)
+            {
+                insert.Bind(k, System.Text.Encoding.UTF8.GetBytes(values[i]).AsSpan());
+                insert.Bind(n, i);
+                insert.Execute();
+            }
+        }
+
+        await using var read = _connection.Command("SELECT k, typeof(k) FROM t ORDER BY n");
+        await using var reader = await read.ExecuteReaderAsync(Token);
+        foreach (var expected in values)
+        {
+            Assert.True(await reader.ReadAsync(Token));
+            Assert.Equal("text", reader.GetString(1));
+            Assert.Equal(expected, reader.GetString(0));
+        }
+    }
+
+    [Fact]
     public void AConstraintViolation_ThrowsSqlitesError_AndTheStatementStaysUsable()
     {
         using var insert = SqliteRowStatement.Prepare(_connection, "INSERT INTO t (k, n) VALUES (@k, @n)");

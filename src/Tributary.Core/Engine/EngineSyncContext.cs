@@ -382,7 +382,7 @@ internal sealed class EngineSyncContext : SyncContext
             // The stored hash may be keyed (payload encryption): compare like with like.
             if (_records.StoredHash(record.Hash) != current.Hash || current.PayloadJson is null)
             {
-                merged.Add(new RecordUpdate(new PreparedRecord(record.Id, record.PayloadJson, record.Hash), current.Hash));
+                merged.Add(new RecordUpdate(new PreparedRecord(record.Id, record.PayloadUtf8, record.Hash), current.Hash));
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Tributary.Sdk;
 
 namespace Tributary.Core.Ports;
@@ -68,7 +69,52 @@ public interface IRecordStore
 }
 
 /// <summary>One record ready to store: normalised payload (id as a string) and its content hash.</summary>
-public sealed record PreparedRecord(string ExternalId, string PayloadJson, string Hash);
+/// <remarks>
+/// A batchSave's records carry their payload as the UTF-8 the SDK serialized (half the memory of its text while the
+/// batch waits for its write, and what SQLite stores); <see cref="PayloadJson"/> decodes it once, when a store or a
+/// merge asks. Both forms are the same JSON, and records are equal by id, payload and hash whichever form they carry.
+/// </remarks>
+public sealed class PreparedRecord : IEquatable<PreparedRecord>
+{
+    private byte[]? _payloadUtf8;
+    private string? _payloadJson;
+
+    public PreparedRecord(string externalId, string payloadJson, string hash)
+    {
+        ExternalId = externalId;
+        _payloadJson = payloadJson;
+        Hash = hash;
+    }
+
+    public PreparedRecord(string externalId, byte[] payloadUtf8, string hash)
+    {
+        ExternalId = externalId;
+        _payloadUtf8 = payloadUtf8;
+        Hash = hash;
+    }
+
+    public string ExternalId { get; }
+
+    public string Hash { get; }
+
+    /// <summary>The payload's JSON text (decoded from <see cref="PayloadUtf8"/> on first use).</summary>
+    public string PayloadJson => _payloadJson ??= Encoding.UTF8.GetString(_payloadUtf8!);
+
+    /// <summary>The payload's JSON as UTF-8 (encoded from <see cref="PayloadJson"/> on first use).</summary>
+    public ReadOnlyMemory<byte> PayloadUtf8 => _payloadUtf8 ??= Encoding.UTF8.GetBytes(_payloadJson!);
+
+    public bool Equals(PreparedRecord? other) =>
+        other is not null
+        && string.Equals(ExternalId, other.ExternalId, StringComparison.Ordinal)
+        && string.Equals(Hash, other.Hash, StringComparison.Ordinal)
+        && PayloadUtf8.Span.SequenceEqual(other.PayloadUtf8.Span);
+
+    public override bool Equals(object? obj) => Equals(obj as PreparedRecord);
+
+    public override int GetHashCode() => HashCode.Combine(ExternalId, Hash);
+
+    public override string ToString() => $"PreparedRecord {{ ExternalId = {ExternalId}, PayloadJson = {PayloadJson}, Hash = {Hash} }}";
+}
 
 /// <summary>A merged record for <see cref="IRecordStore.UpdateAsync"/>, written only if the stored hash is still the one merged from.</summary>
 public sealed record RecordUpdate(PreparedRecord Record, string ExpectedHash);

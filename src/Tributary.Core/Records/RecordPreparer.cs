@@ -13,7 +13,7 @@ internal static class RecordPreparer
 
     public static PreparedBatch Prepare<T>(IReadOnlyList<T> records, string model)
     {
-        var batch = RecordRules.Prepare(records, model, static record => new PreparedRecord(record.Id, record.PayloadJson, record.Hash));
+        var batch = RecordRules.Prepare(records, model, static record => new PreparedRecord(record.Id, record.PayloadUtf8, record.Hash));
         return new PreparedBatch(batch.Records, batch.Duplicates);
     }
 

@@ -83,14 +83,14 @@ internal static partial class RecordRules
     {
         var normalized = new NormalizedRecord[records.Count];
         var buffer = new ArrayBufferWriter<byte>(2048);
+        using var writer = new Utf8JsonWriter(buffer);
         for (var index = 0; index < records.Count; index++)
         {
+            // One writer for the batch, reset per record: a writer per record was 3% of a records run's allocations.
             buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                JsonSerializer.Serialize(writer, records[index], Options);
-            }
-
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, records[index], Options);
+            writer.Flush();
             normalized[index] = Normalize(buffer.WrittenSpan, model, index);
         }
 
@@ -119,15 +119,18 @@ internal static partial class RecordRules
         {
             var batch = new SerializedBatch(records.Count);
             var scratch = new ArrayBufferWriter<byte>(2048);
+            using var writer = new Utf8JsonWriter(scratch);
             try
             {
                 for (var index = 0; index < records.Count; index++)
                 {
+                    // One writer for the batch, reset per record: a writer per record was 3% of a records run's allocations.
                     scratch.ResetWrittenCount();
+                    writer.Reset(scratch);
                     try
                     {
-                        using var writer = new Utf8JsonWriter(scratch);
                         JsonSerializer.Serialize(writer, records[index], Options);
+                        writer.Flush();
                     }
                     catch (Exception e)
                     {

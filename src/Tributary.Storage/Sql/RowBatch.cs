@@ -7,7 +7,7 @@ namespace Tributary.Storage.Sql;
 internal sealed class RowBatch
 {
     private readonly List<(string Name, object Value)> _shared = [];
-    private readonly List<(string Name, Func<int, string>? Text, Func<int, long>? Number)> _columns = [];
+    private readonly List<(string Name, Func<int, string>? Text, Func<int, long>? Number, Func<int, ReadOnlyMemory<byte>>? Utf8)> _columns = [];
 
     public RowBatch(int count)
     {
@@ -18,7 +18,7 @@ internal sealed class RowBatch
 
     internal IReadOnlyList<(string Name, object Value)> SharedValues => _shared;
 
-    internal IReadOnlyList<(string Name, Func<int, string>? Text, Func<int, long>? Number)> Columns => _columns;
+    internal IReadOnlyList<(string Name, Func<int, string>? Text, Func<int, long>? Number, Func<int, ReadOnlyMemory<byte>>? Utf8)> Columns => _columns;
 
     public RowBatch Shared(string name, long value)
     {
@@ -35,14 +35,21 @@ internal sealed class RowBatch
     /// <summary>A text column: <paramref name="value"/> gives row i's value.</summary>
     public RowBatch Text(string name, Func<int, string> value)
     {
-        _columns.Add((name, value, null));
+        _columns.Add((name, value, null, null));
+        return this;
+    }
+
+    /// <summary>A text column given as UTF-8: <paramref name="value"/> gives row i's value (SQLite binds the bytes as they are).</summary>
+    public RowBatch Utf8Text(string name, Func<int, ReadOnlyMemory<byte>> value)
+    {
+        _columns.Add((name, null, null, value));
         return this;
     }
 
     /// <summary>An integer column: <paramref name="value"/> gives row i's value.</summary>
     public RowBatch Int64(string name, Func<int, long> value)
     {
-        _columns.Add((name, null, value));
+        _columns.Add((name, null, value, null));
         return this;
     }
 

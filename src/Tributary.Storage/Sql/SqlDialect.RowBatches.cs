@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -194,8 +195,9 @@ public sealed partial class SqlDialect
             command.With(name, value);
         }
 
-        foreach (var (name, text, number) in batch.Columns)
+        foreach (var (name, given, number, utf8) in batch.Columns)
         {
+            var text = given ?? (utf8 is null ? null : i => Encoding.UTF8.GetString(utf8(i).Span));
             if (text is not null)
             {
                 var values = new string[batch.Count];
@@ -257,10 +259,14 @@ public sealed partial class SqlDialect
     {
         for (var c = 0; c < columns.Length; c++)
         {
-            var (_, text, number) = batch.Columns[c];
+            var (_, text, number, utf8) = batch.Columns[c];
             if (text is not null)
             {
                 statement.Bind(columns[c], text(row));
+            }
+            else if (utf8 is not null)
+            {
+                statement.Bind(columns[c], utf8(row).Span);
             }
             else
             {

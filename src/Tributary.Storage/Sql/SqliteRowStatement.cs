@@ -89,6 +89,19 @@ internal sealed class SqliteRowStatement : IDisposable
         Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length)));
     }
 
+    /// <summary>Binds text given as its UTF-8 bytes, as they are (SQLite copies them).</summary>
+    public void Bind(int index, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            // As for an empty string: an empty span would bind NULL.
+            Check(raw.sqlite3_bind_text(_statement, index, string.Empty));
+            return;
+        }
+
+        Check(raw.sqlite3_bind_text(_statement, index, utf8));
+    }
+
     /// <summary>Runs the statement for the values bound now and returns the rows it changed.</summary>
     public int Execute()
     {

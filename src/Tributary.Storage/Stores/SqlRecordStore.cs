@@ -213,8 +213,17 @@ internal sealed partial class SqlRecordStore : IRecordStore
             .Shared("first", firstSeq)
             .Text("e", i => records[i].ExternalId)
             .Int64("s", i => firstSeq + i)
-            .Text("h", hash)
-            .Text("p", payload);
+            .Text("h", hash);
+        if (_cipher is null)
+        {
+            // The payload as the SDK serialized it: SQLite stores that UTF-8, with no text decoded or encoded here.
+            batch.Utf8Text("p", i => records[i].PayloadUtf8);
+        }
+        else
+        {
+            batch.Text("p", payload);
+        }
+
         await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
         return (added, updated);
     }

@@ -105,6 +105,42 @@ public sealed class RecordPreparerTests
     }
 
     [Fact]
+    public void Prepare_KeepsEachPayloadAsTheSerializersUtf8_ANumericIdQuoted()
+    {
+        var item = new Item("é✓", new string('x', 300));
+        var batch = RecordPreparer.Prepare<object>([item, new JsonObject { ["id"] = 42, ["v"] = "ü" }], "Deal");
+
+        Assert.Equal(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(item, Web), batch.Records[0].PayloadUtf8.ToArray());
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("""{"id":"42","v":"\u00FC"}"""), batch.Records[1].PayloadUtf8.ToArray());
+        Assert.Equal("""{"id":"42","v":"\u00FC"}""", batch.Records[1].PayloadJson);
+        Assert.Equal(RecordPreparer.Hash(batch.Records[1].PayloadJson), batch.Records[1].Hash);
+    }
+
+    /// <summary>
+    /// A prepared batch waits for its write with every payload alive, so a run's collections promote it: as UTF-8 it
+    /// holds each payload once (as UTF-16 text it was twice its bytes, the largest part of a records run's memory, B11).
+    /// </summary>
+    [Fact]
+    public void Prepare_AllocatesAboutOncePerPayloadByte_NotTwice()
+    {
+        // Below the parallel threshold, so the whole preparation runs on this thread and is counted here.
+        var records = Enumerable.Range(0, 200).Select(i => new Item($"r{i}", new string((char)('a' + (i % 26)), 1000))).ToList();
+        RecordPreparer.Prepare(records, "Deal");
+        var payloadBytes = records.Sum(r => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(r, Web).Length);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var batch = RecordPreparer.Prepare(records, "Deal");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(200, batch.Records.Count);
+        Assert.True(allocated < payloadBytes * 1.5, $"{allocated:N0} bytes allocated for {payloadBytes:N0} bytes of payload");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private sealed record Item(string Id, string Text);
+
+    [Fact]
     public void Hash_IsTheFirst128BitsOfSha256InLowerHex_CallAfterCall()
     {
         foreach (var payload in new[] { """{"id":"a"}""", "", """{"id":"é","n":1}""", """{"id":"a"}""", new string('x', 5000) })
