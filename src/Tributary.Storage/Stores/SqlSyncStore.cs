@@ -66,34 +66,6 @@ internal sealed partial class SqlSyncStore : ISyncStore
         return rows.Where(r => wanted.Contains(new SyncIdentifier(r.Name, r.Variant))).ToList();
     }
 
-    public async Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken)
-    {
-        // Five result sets in one command: one round trip where a run's start used to make five (the last, the
-        // connection's credentials as the refresh path reads them, saves the run its own credentials read).
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT {SqlRows.SyncColumns} WHERE s.id = @id;
-            SELECT {SqlRows.ConnectionColumns} WHERE c.id = (SELECT connection_id FROM syncs WHERE id = @id);
-            SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE id = (
-                SELECT c.integration_id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE s.id = @id);
-            SELECT {SqlRows.SyncConfigColumns} WHERE id = (SELECT sync_config_id FROM syncs WHERE id = @id);
-            SELECT {SqlConnectionCredentialStore.Columns} WHERE c.id = (SELECT connection_id FROM syncs WHERE id = @id);
-            """).With("id", syncId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sync = await SqlRows.ReadFirstAsync(reader, SqlRows.Sync, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var owner = await SqlRows.ReadFirstAsync(reader, SqlRows.Connection, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var integration = await SqlRows.ReadFirstAsync(reader, SqlRows.Integration, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var config = await SqlRows.ReadFirstAsync(reader, SqlRows.SyncConfig, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var credentials = await reader.ReadAsync(cancellationToken) ? SqlConnectionCredentialStore.Read(reader) : null;
-        return sync is null || owner is null || integration is null || config is null
-            ? null
-            : new SyncTarget(sync, owner, integration, config) { Credentials = credentials };
-    }
-
     public async Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken)
     {
         if (syncIds.Count == 0)
