@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tributary.Core.Domain;
+using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 using Tributary.Storage.Stores;
@@ -78,6 +79,54 @@ public abstract class RunQueueStoreContract
 
         // The stale completion wrote nothing: not the last sync date of a successful run it claimed to be.
         Assert.Null((await h.SyncAsync(connection, "contacts", Token)).LastSyncDate);
+    }
+
+    [Fact]
+    public async Task CompleteMany_WritesTheRunsLastLogLinesInItsTransaction_AndNoneForAStaleCompletion()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var deals = await h.SyncAsync(connection, "deals", Token);
+        var contacts = await h.SyncAsync(connection, "contacts", Token);
+        await h.TriggerAsync(deals, Token);
+        var dealsRun = await h.ClaimOneAsync(Token);
+        await h.TriggerAsync(contacts, Token);
+        var contactsRun = await h.ClaimOneAsync(Token);
+        var logs = new SqlRunLogStore(h.Database.Database);
+        await logs.AppendAsync([new RunLogLine(dealsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "written earlier")], Token);
+
+        var completed = await h.Runs.CompleteManyAsync(
+            [
+                new RunCompletion(new RunFence(dealsRun.RunId, dealsRun.LeaseToken), deals.Id, true, "{}", null, h.Now, h.Now, null, [
+                    new RunLogLine(dealsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "Running"),
+                    new RunLogLine(dealsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "Succeeded: é"),
+                ]),
+                new RunCompletion(new RunFence(contactsRun.RunId, contactsRun.LeaseToken + 1), contacts.Id, true, "{}", null, h.Now, h.Now, null, [
+                    new RunLogLine(contactsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "stale"),
+                ]),
+            ],
+            Token);
+
+        Assert.Equal([true, false], completed);
+        Assert.Equal(["written earlier", "Running", "Succeeded: é"], (await logs.ReadAsync(dealsRun.RunId, 0, 10, Token)).Select(l => l.Message));
+        Assert.Equal(new RunLogUsage(3, "written earlier".Length + "Running".Length + "Succeeded: é".Length + 1), await logs.GetUsageAsync(dealsRun.RunId, Token));
+        Assert.Empty(await logs.ReadAsync(contactsRun.RunId, 0, 10, Token));
+    }
+
+    [Fact]
+    public async Task Claim_IsAFirstClaimOnlyOnTheRunsFirstClaim_NotAfterAHandBackGaveItsAttemptBack()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var sync = await h.SyncAsync(await h.CreateConnectionAsync("c1", Token), "deals", Token);
+        await h.TriggerAsync(sync, Token);
+
+        var first = await h.ClaimOneAsync(Token);
+        await h.Runs.ReleaseAsync(new RunFence(first.RunId, first.LeaseToken), h.Now, Token);
+        var again = await h.ClaimOneAsync(Token);
+
+        Assert.True(first.IsFirstClaim);
+        Assert.Equal((first.RunId, 1, 1), (again.RunId, first.Attempt, again.Attempt));
+        Assert.False(again.IsFirstClaim);
     }
 
     [Fact]

@@ -132,11 +132,30 @@ public abstract class SyncStoreContract
         Assert.Equal(h.IntegrationId, target.Integration.Id);
         Assert.Equal(sync.SyncConfigId, target.Config.Id);
         Assert.Equal("deals", target.Config.Name);
+
+        // The run's credentials come with its target, as the refresh path's own read gives them.
+        Assert.Equal(
+            await new SqlConnectionCredentialStore(h.Database.Database).GetAsync(connection.Id, Token),
+            target.Credentials,
+            StoredCredentialsComparer.Instance);
         Assert.Null(await h.Syncs.GetSyncTargetAsync("no-such-sync", Token));
 
         Assert.NotNull(await h.Connections.DeleteAsync(connection.Id, h.Now, Token));
         Assert.Null(await h.Syncs.GetSyncTargetAsync(sync.Id, Token));
     }
+}
+
+/// <summary>Equal stored credentials: the encrypted bytes compared by content.</summary>
+internal sealed class StoredCredentialsComparer : IEqualityComparer<StoredCredentials?>
+{
+    public static readonly StoredCredentialsComparer Instance = new();
+
+    public bool Equals(StoredCredentials? x, StoredCredentials? y) =>
+        x is null || y is null
+            ? x is null && y is null
+            : x.EncryptedCredentials.AsSpan().SequenceEqual(y.EncryptedCredentials) && x with { EncryptedCredentials = y.EncryptedCredentials } == y;
+
+    public int GetHashCode(StoredCredentials? obj) => obj?.ConnectionDbId.GetHashCode() ?? 0;
 }
 
 public sealed class SqliteSyncStoreTests : SyncStoreContract

@@ -78,7 +78,24 @@ public sealed class ConnectionCredentials : IDisposable
     public async Task<FreshCredentials> GetAsync(long connectionDbId, CredentialDemand demand, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(demand);
-        var first = await ReadAsync(connectionDbId, cancellationToken);
+        return await GetFromAsync(await ReadAsync(connectionDbId, cancellationToken), demand, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="GetAsync(long, CredentialDemand, CancellationToken)"/>, from credentials the caller has just read
+    /// (a run reads them with its target): no read when they need no refresh; a refresh re-reads them as usual.
+    /// </summary>
+    /// <exception cref="ConnectionRefreshException">A refresh was needed and failed (recorded on the connection).</exception>
+    public Task<FreshCredentials> GetAsync(StoredCredentials stored, CredentialDemand demand, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(demand);
+        return GetFromAsync(Open(stored), demand, cancellationToken);
+    }
+
+    private async Task<FreshCredentials> GetFromAsync(FreshCredentials first, CredentialDemand demand, CancellationToken cancellationToken)
+    {
+        var connectionDbId = first.Stored.ConnectionDbId;
         if (!NeedsRefresh(first, demand, first.AccessToken))
         {
             return first;
@@ -330,6 +347,11 @@ public sealed class ConnectionCredentials : IDisposable
     {
         var stored = await _store.GetAsync(connectionDbId, cancellationToken)
             ?? throw new InvalidOperationException($"Connection {connectionDbId} no longer exists.");
+        return Open(stored);
+    }
+
+    private FreshCredentials Open(StoredCredentials stored)
+    {
         var credentials = JsonNode.Parse(Decrypt(stored.EncryptedCredentials)) as JsonObject ?? [];
         var config = JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [];
         return new FreshCredentials(stored, credentials, config, _catalogue.Find(stored.Provider));

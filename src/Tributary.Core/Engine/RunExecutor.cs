@@ -19,8 +19,9 @@ namespace Tributary.Core.Engine;
 /// </summary>
 /// <remarks>
 /// Each attempt keeps its log (<see cref="RunLog"/>: claim, batches, checkpoints, hand-backs, the end and why) and is
-/// counted and traced (<see cref="TributaryMetrics"/>). The log is flushed before the run's final state is written,
-/// so whoever sees the run finished can read how it ended.
+/// counted and traced (<see cref="TributaryMetrics"/>). A success's last lines are written in its completion's
+/// transaction (<see cref="RunLog.SealAsync"/>) and other ends flush the log before their state is written, so whoever
+/// sees the run finished can read how it ended.
 /// Only the run's own errors fail it. A transient storage error (<see cref="ITransientErrors"/>) hands it back to
 /// the queue after a backoff, and a shutdown hands it back at once; neither uses up an attempt.
 /// </remarks>
@@ -269,7 +270,7 @@ public sealed class RunExecutor
 
         try
         {
-            return await _runLogs.OpenAsync(run.RunId, SecretScrubber.None, cancellationToken);
+            return await _runLogs.OpenAsync(run.RunId, SecretScrubber.None, cancellationToken, run.IsFirstClaim);
         }
         catch (OperationCanceledException)
         {
@@ -297,7 +298,9 @@ public sealed class RunExecutor
         attempt.Counts = counts;
         // Refreshed first when the token expires within the provider's buffer; a refresh failure fails the run with
         // what the provider answered, and the stored credentials stay for a later retry.
-        var credentials = await _credentials.GetAsync(target.Connection.Id, CredentialDemand.Fresh, cancellationToken);
+        var credentials = target.Credentials is { } stored
+            ? await _credentials.GetAsync(stored, CredentialDemand.Fresh, cancellationToken)
+            : await _credentials.GetAsync(target.Connection.Id, CredentialDemand.Fresh, cancellationToken);
         log.UseScrubber(SecretScrubber.FromCredentials(credentials.Credentials.ToJsonString()));
         using var http = _httpClients.Create(credentials, target.Integration.BaseUrl, log, _metrics);
         var functionLogger = new RunLogLogger(log, _loggerFactory.CreateLogger($"Tributary.Functions.{target.Config.Function}"));
@@ -316,11 +319,25 @@ public sealed class RunExecutor
         await context.FinishRunAsync(cancellationToken);
 
         log.Info($"Succeeded: {counts.ToJson()}");
-        await log.FlushAsync();
         var webhooks = await _webhooks.SucceededAsync(target, counts, context.CheckpointChange, Micros.Now(_timeProvider), cancellationToken);
-        var completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, webhooks, cancellationToken);
+
+        // The lines not yet written go in the completion's transaction: whoever sees the run finished reads how it
+        // ended, and a short run's log costs no write of its own. A completion that does not write them hands them on.
+        var lines = await log.SealAsync();
+        bool completed;
+        try
+        {
+            completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, webhooks, lines, cancellationToken);
+        }
+        catch
+        {
+            log.WriteLater(lines);
+            throw;
+        }
+
         if (!completed)
         {
+            log.WriteLater(lines);
             throw new LeaseLostException($"Run {run.RunId} finished after losing its lease; its completion was refused.");
         }
 
@@ -338,14 +355,14 @@ public sealed class RunExecutor
     /// <see cref="MaxCompletionRetries"/> the error goes up and the run is handed back.
     /// </remarks>
     private async Task<bool> CompleteWhileLeaseHoldsAsync(
-        ClaimedRun run, RunFence fence, RunCounts counts, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken)
+        ClaimedRun run, RunFence fence, RunCounts counts, IReadOnlyList<OutboxWebhook> webhooks, IReadOnlyList<RunLogLine> lines, CancellationToken cancellationToken)
     {
         for (var failures = 1; ; failures++)
         {
             try
             {
                 return await _completions.CompleteAsync(
-                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt, webhooks));
+                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt, webhooks, lines));
             }
             catch (Exception ex) when (_transient.IsTransient(ex) && !cancellationToken.IsCancellationRequested && failures <= MaxCompletionRetries)
             {
@@ -363,14 +380,15 @@ public sealed class RunExecutor
 
     private async Task<RunTarget> LoadAsync(ClaimedRun run, CancellationToken cancellationToken)
     {
-        var (sync, connection, integration, config) = await _syncs.GetSyncTargetAsync(run.SyncId, cancellationToken)
+        var loaded = await _syncs.GetSyncTargetAsync(run.SyncId, cancellationToken)
             ?? throw new InvalidOperationException($"Sync {run.SyncId} no longer exists (or its connection, integration or sync config is gone).");
+        var (sync, connection, integration, config) = loaded;
         if (!config.Enabled)
         {
             throw new InvalidOperationException($"Sync is disabled: the sync config '{config.Name}' is no longer deployed.");
         }
 
-        return new RunTarget(run, sync, connection, config, integration);
+        return new RunTarget(run, sync, connection, config, integration) { Credentials = loaded.Credentials };
     }
 
     /// <summary>The top frames of where the function threw (file and line when its symbols are there).</summary>

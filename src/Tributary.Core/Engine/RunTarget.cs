@@ -13,6 +13,9 @@ internal sealed record RunTarget(
 {
     public RunFence Fence => new(Run.RunId, Run.LeaseToken);
 
+    /// <summary>The connection's credentials, read with the target (<see cref="SyncTarget.Credentials"/>); null when not read.</summary>
+    public StoredCredentials? Credentials { get; init; }
+
     public string CheckpointKey => $"sync:{Sync.Name}:{Sync.Variant}";
 
     /// <summary>Nango's model full name: <c>Model</c> for the base variant, <c>Model::variant</c> otherwise.</summary>

@@ -28,8 +28,17 @@ public sealed class RunLogs
     public RunLogOptions Options => _options;
 
     /// <summary>The attempt's log; a log that cannot read its usage keeps nothing rather than fail the run.</summary>
-    public async Task<RunLog> OpenAsync(long runId, SecretScrubber scrubber, CancellationToken cancellationToken)
+    /// <param name="firstClaim">
+    /// The run's first claim (<see cref="ClaimedRun.IsFirstClaim"/>): no earlier attempt stored a line, so the usage is
+    /// nothing without a read — one statement less for every run that succeeds at its first attempt.
+    /// </param>
+    public async Task<RunLog> OpenAsync(long runId, SecretScrubber scrubber, CancellationToken cancellationToken, bool firstClaim = false)
     {
+        if (firstClaim)
+        {
+            return new RunLog(runId, default, _writer, _options, scrubber, _timeProvider);
+        }
+
         try
         {
             var used = await _store.GetUsageAsync(runId, cancellationToken);

@@ -88,12 +88,23 @@ public sealed record ClaimedRun(
     bool EmptyCacheDone,
     string TriggerSource,
     long AttemptStartedAt,
-    string? ResultJson);
+    string? ResultJson)
+{
+    /// <summary>
+    /// The run's first claim ever: a run is queued with lease token 0 and only a claim increments it (a hand-back
+    /// gives its attempt back, not its token), so token 1 means no earlier attempt ran — or wrote a log line.
+    /// </summary>
+    public bool IsFirstClaim => LeaseToken == 1;
+}
 
 /// <summary>Identifies a run's lease: every write of a run carries it and is refused once it is stale.</summary>
 public sealed record RunFence(long RunId, long LeaseToken);
 
 /// <param name="Webhooks">The webhooks reporting this completion: written to the outbox in its transaction, only if its lease held.</param>
+/// <param name="LogLines">
+/// The attempt's last log lines (<see cref="Tributary.Core.Logs.RunLog.SealAsync"/>): written in the completion's
+/// transaction, only if its lease held, so a short run's log costs no write transaction of its own.
+/// </param>
 public sealed record RunCompletion(
     RunFence Fence,
     string SyncId,
@@ -102,4 +113,5 @@ public sealed record RunCompletion(
     string? Error,
     long Now,
     long? LastSyncDate,
-    IReadOnlyList<Tributary.Core.Webhooks.OutboxWebhook>? Webhooks = null);
+    IReadOnlyList<Tributary.Core.Webhooks.OutboxWebhook>? Webhooks = null,
+    IReadOnlyList<Tributary.Core.Logs.RunLogLine>? LogLines = null);

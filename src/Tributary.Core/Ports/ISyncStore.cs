@@ -40,4 +40,11 @@ public interface ISyncStore
 }
 
 /// <summary>What a run syncs: the sync and everything it belongs to.</summary>
-public sealed record SyncTarget(SyncRow Sync, Connection Connection, Integration Integration, SyncConfig Config);
+public sealed record SyncTarget(SyncRow Sync, Connection Connection, Integration Integration, SyncConfig Config)
+{
+    /// <summary>
+    /// The connection's credentials as <see cref="Credentials.ConnectionCredentials"/> reads them, read with the target
+    /// so that a run needs no read of its own for them; null when the store does not read them.
+    /// </summary>
+    public StoredCredentials? Credentials { get; init; }
+}

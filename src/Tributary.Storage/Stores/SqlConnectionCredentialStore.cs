@@ -15,7 +15,8 @@ namespace Tributary.Storage.Stores;
 /// </remarks>
 internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
 {
-    private const string Columns = """
+    /// <summary>The columns <see cref="Read"/> reads, with their FROM clause (also read by a run's target load).</summary>
+    internal const string Columns = """
         c.id, c.integration_id, i.unique_key, c.connection_id, i.provider, i.base_url, c.credentials, c.connection_config,
         c.credentials_expires_at, c.last_refresh_success, c.last_refresh_failure, c.refresh_attempts, c.refresh_error
         FROM connections c JOIN integrations i ON i.id = c.integration_id
@@ -33,12 +34,12 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {Columns} WHERE c.id = @id").With("id", connectionDbId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
 
-        return new StoredCredentials(
+    /// <summary>The current row of a <see cref="Columns"/> query.</summary>
+    internal static StoredCredentials Read(System.Data.Common.DbDataReader reader) =>
+        new(
             reader.GetInt64(0),
             reader.GetInt64(1),
             reader.GetString(2),
@@ -49,7 +50,6 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
             reader.GetString(7),
             reader.GetNullableInt64(8),
             new RefreshStatus(reader.GetNullableInt64(9), reader.GetNullableInt64(10), (int)reader.GetInt64(11), reader.GetNullableString(12)));
-    }
 
     public Task SetConfigAndExpiryAsync(long connectionDbId, string connectionConfigJson, long? expiresAt, CancellationToken cancellationToken) =>
         ExecuteAsync(

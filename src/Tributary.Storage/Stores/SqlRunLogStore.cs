@@ -43,12 +43,24 @@ internal sealed class SqlRunLogStore : IRunLogStore
     public SqlRunLogStore(Database database)
     {
         _database = database;
-        var d = database.Dialect;
-        _appendSql = $"""
-            INSERT INTO run_logs (run_id, at, level, source, message, size)
-            {d.InsertRows($"{d.Row("r")}, {d.Row("a")}, {d.Row("l")}, {d.Row("s")}, {d.Row("m")}, {d.Row("z")}", "r", "a", "l", "s", "m", "z")}
-            """;
+        _appendSql = AppendSql(database.Dialect);
     }
+
+    /// <summary>The append statement over a <see cref="Rows"/> batch (also run by a run's completion, in its transaction).</summary>
+    internal static string AppendSql(SqlDialect d) => $"""
+        INSERT INTO run_logs (run_id, at, level, source, message, size)
+        {d.InsertRows($"{d.Row("r")}, {d.Row("a")}, {d.Row("l")}, {d.Row("s")}, {d.Row("m")}, {d.Row("z")}", "r", "a", "l", "s", "m", "z")}
+        """;
+
+    /// <summary>The rows of <see cref="AppendSql"/> for these lines.</summary>
+    internal static RowBatch Rows(IReadOnlyList<RunLogLine> lines) =>
+        new RowBatch(lines.Count)
+            .Int64("r", i => lines[i].RunId)
+            .Int64("a", i => lines[i].At)
+            .Text("l", i => lines[i].Level)
+            .Text("s", i => lines[i].Source)
+            .Text("m", i => lines[i].Message)
+            .Int64("z", i => lines[i].Size);
 
     public async Task AppendAsync(IReadOnlyList<RunLogLine> lines, CancellationToken cancellationToken)
     {
@@ -57,13 +69,7 @@ internal sealed class SqlRunLogStore : IRunLogStore
             return;
         }
 
-        var batch = new RowBatch(lines.Count)
-            .Int64("r", i => lines[i].RunId)
-            .Int64("a", i => lines[i].At)
-            .Text("l", i => lines[i].Level)
-            .Text("s", i => lines[i].Source)
-            .Text("m", i => lines[i].Message)
-            .Int64("z", i => lines[i].Size);
+        var batch = Rows(lines);
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         var connection = writer.Connection;
         var dialect = _database.Dialect;

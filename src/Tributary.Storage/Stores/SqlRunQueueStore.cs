@@ -84,6 +84,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     private readonly string _reapAllSql;
     private readonly string _reapOneSql;
     private readonly string _heartbeatSql;
+    private readonly string _logAppendSql;
 
     private readonly IEndedRunWebhooks? _endedRunWebhooks;
 
@@ -95,6 +96,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         _dialect = database.Dialect;
         _claimSql = ClaimSql(_dialect);
         _enqueueDueSql = EnqueueDueSql(database);
+        _logAppendSql = SqlRunLogStore.AppendSql(_dialect);
         _resetCancelSql = $"""
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL,
                 error = 'Cancelled: the sync was reset by a trigger'
@@ -422,6 +424,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
         DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
         await using var outbox = new WebhookOutbox(connection, transaction, _dialect);
+        List<Tributary.Core.Logs.RunLogLine>? logLines = null;
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
@@ -446,9 +449,20 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             {
                 outbox.Add(completion.Fence.RunId, webhooks, completion.Now);
             }
+
+            // So are the run's last log lines (see RunLog.SealAsync): durable with the state that says it ended.
+            if (completed[i] && completion.LogLines is { Count: > 0 } lines)
+            {
+                (logLines ??= []).AddRange(lines);
+            }
         }
 
         await outbox.FlushAsync(cancellationToken);
+        if (logLines is not null)
+        {
+            await _dialect.ExecuteRowsAsync(connection, transaction, _logAppendSql, SqlRunLogStore.Rows(logLines), static _ => { }, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return completed;
     }

@@ -66,30 +66,6 @@ internal sealed partial class SqlSyncStore : ISyncStore
         return rows.Where(r => wanted.Contains(new SyncIdentifier(r.Name, r.Variant))).ToList();
     }
 
-    public async Task<SyncTarget?> GetSyncTargetAsync(string syncId, CancellationToken cancellationToken)
-    {
-        // Four result sets in one command: one round trip where a run's start used to make four.
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT {SqlRows.SyncColumns} WHERE s.id = @id;
-            SELECT {SqlRows.ConnectionColumns} WHERE c.id = (SELECT connection_id FROM syncs WHERE id = @id);
-            SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE id = (
-                SELECT c.integration_id FROM syncs s JOIN connections c ON c.id = s.connection_id WHERE s.id = @id);
-            SELECT {SqlRows.SyncConfigColumns} WHERE id = (SELECT sync_config_id FROM syncs WHERE id = @id);
-            """).With("id", syncId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sync = await SqlRows.ReadFirstAsync(reader, SqlRows.Sync, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var owner = await SqlRows.ReadFirstAsync(reader, SqlRows.Connection, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var integration = await SqlRows.ReadFirstAsync(reader, SqlRows.Integration, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var config = await SqlRows.ReadFirstAsync(reader, SqlRows.SyncConfig, cancellationToken);
-        return sync is null || owner is null || integration is null || config is null
-            ? null
-            : new SyncTarget(sync, owner, integration, config);
-    }
-
     public async Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken)
     {
         if (syncIds.Count == 0)

@@ -129,10 +129,13 @@ public sealed class RunLogCapTests
             return Task.CompletedTask;
         }
 
+        public int UsageReads { get; private set; }
+
         public Task<RunLogUsage> GetUsageAsync(long runId, CancellationToken cancellationToken)
         {
             lock (_gate)
             {
+                UsageReads++;
                 var lines = _lines.Where(l => l.RunId == runId).ToList();
                 return Task.FromResult(new RunLogUsage(lines.Count, lines.Sum(l => (long)l.Size)));
             }
