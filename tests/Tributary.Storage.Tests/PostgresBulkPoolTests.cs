@@ -2,6 +2,7 @@ using Tributary.Core.Ports;
 using Tributary.Sdk;
 using Tributary.Storage.Sql;
 using Tributary.Testing;
+using static Tributary.Storage.Tests.StagingTestData;
 
 namespace Tributary.Storage.Tests;
 
@@ -13,12 +14,7 @@ namespace Tributary.Storage.Tests;
 [Trait("Category", "Postgres")]
 public sealed class PostgresBulkPoolTests
 {
-    private const string StageOid = "SELECT coalesce(to_regclass('pg_temp.records_stage')::oid::bigint, 0)";
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private static PreparedRecord Record(string id, string name) =>
-        new(id, $"{{\"id\":\"{id}\",\"name\":\"{name}\"}}", $"hash-{name}");
 
     [Fact]
     public async Task Upsert_NextBatch_FindsTheStagingTableOfTheLastOne()

@@ -3,6 +3,7 @@ using Tributary.Sdk;
 using Tributary.Storage.Sql;
 using Tributary.Storage.Stores;
 using Tributary.Testing;
+using static Tributary.Storage.Tests.StagingTestData;
 
 namespace Tributary.Storage.Tests;
 
@@ -15,12 +16,7 @@ namespace Tributary.Storage.Tests;
 [Trait("Category", "Postgres")]
 public sealed class PostgresRecordsBatchTests
 {
-    private const string StageOid = "SELECT coalesce(to_regclass('pg_temp.records_stage')::oid::bigint, 0)";
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private static PreparedRecord Record(string id, string name) =>
-        new(id, $"{{\"id\":\"{id}\",\"name\":\"{name}\"}}", $"hash-{name}");
 
     [Fact]
     public async Task ABulkConnection_HasTheStagingTable_BeforeItsFirstBatch()
