@@ -50,17 +50,24 @@ public abstract class RunQueueStoreContract
         Assert.Equal(followUp.RunId, next.RunId);
     }
 
-    [Fact]
-    public async Task CompleteMany_WritesEachRunWhoseLeaseHolds_InOneCall_AndNothingForAStaleOne()
+    /// <summary>Two syncs of one connection, each with a run triggered and claimed: what the completion tests complete.</summary>
+    private static async Task<(SyncRow Deals, ClaimedRun DealsRun, SyncRow Contacts, ClaimedRun ContactsRun)> ClaimDealsAndContactsAsync(StoreHarness h, Connection connection)
     {
-        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
-        var connection = await h.CreateConnectionAsync("c1", Token);
         var deals = await h.SyncAsync(connection, "deals", Token);
         var contacts = await h.SyncAsync(connection, "contacts", Token);
         await h.TriggerAsync(deals, Token);
         var dealsRun = await h.ClaimOneAsync(Token);
         await h.TriggerAsync(contacts, Token);
         var contactsRun = await h.ClaimOneAsync(Token);
+        return (deals, dealsRun, contacts, contactsRun);
+    }
+
+    [Fact]
+    public async Task CompleteMany_WritesEachRunWhoseLeaseHolds_InOneCall_AndNothingForAStaleOne()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var (deals, dealsRun, contacts, contactsRun) = await ClaimDealsAndContactsAsync(h, connection);
 
         var completed = await h.Runs.CompleteManyAsync(
             [
@@ -86,12 +93,7 @@ public abstract class RunQueueStoreContract
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);
         var connection = await h.CreateConnectionAsync("c1", Token);
-        var deals = await h.SyncAsync(connection, "deals", Token);
-        var contacts = await h.SyncAsync(connection, "contacts", Token);
-        await h.TriggerAsync(deals, Token);
-        var dealsRun = await h.ClaimOneAsync(Token);
-        await h.TriggerAsync(contacts, Token);
-        var contactsRun = await h.ClaimOneAsync(Token);
+        var (deals, dealsRun, contacts, contactsRun) = await ClaimDealsAndContactsAsync(h, connection);
         var logs = new SqlRunLogStore(h.Database.Database);
         await logs.AppendAsync([new RunLogLine(dealsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "written earlier")], Token);
 

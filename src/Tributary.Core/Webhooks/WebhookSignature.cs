@@ -11,7 +11,7 @@ namespace Tributary.Core.Webhooks;
 /// </summary>
 /// <remarks>
 /// The sender signs the UTF-8 bytes it posts (the byte overloads): the body is encoded once per delivery, not once
-/// for the content and once per signature, and the key's bytes are encoded once per key.
+/// for the content and once per signature, and the key once per delivery into a stack buffer shared by both.
 /// </remarks>
 public static class WebhookSignature
 {

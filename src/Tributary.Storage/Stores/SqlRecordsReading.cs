@@ -55,10 +55,8 @@ internal sealed partial class SqlRecordStore
 
     private async IAsyncEnumerable<RecordPageRow> StreamWithCommandAsync(RecordPageQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (connection, command, reader) = await ExecutePageAsync(query, cancellationToken);
-        await using var _ = connection;
-        await using var __ = command;
-        await using var ___ = reader;
+        await using var page = await ExecutePageAsync(query, cancellationToken);
+        var reader = page.Reader;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -100,7 +98,7 @@ internal sealed partial class SqlRecordStore
     /// <c>GET /records</c> answered 500 right after PostgreSQL came back. One retry is enough: the broken connection
     /// cleared its pool.
     /// </remarks>
-    private async Task<(DbConnection Connection, DbCommand Command, DbDataReader Reader)> ExecutePageAsync(RecordPageQuery query, CancellationToken cancellationToken)
+    private async Task<ExecutedPage> ExecutePageAsync(RecordPageQuery query, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -113,7 +111,7 @@ internal sealed partial class SqlRecordStore
             {
                 command = PageCommand(connection, query, _dialect.Utf8Bytes("payload"));
                 var reader = await command.ExecuteReaderAsync(cancellationToken);
-                return (connection, command, reader);
+                return new ExecutedPage(connection, command, reader);
             }
             catch (DbException) when (attempt == 1 && connection.State != System.Data.ConnectionState.Open && !cancellationToken.IsCancellationRequested)
             {
@@ -134,6 +132,17 @@ internal sealed partial class SqlRecordStore
             }
 
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>A page query's reader with the command and connection it holds, disposed reader first.</summary>
+    private sealed record ExecutedPage(DbConnection Connection, DbCommand Command, DbDataReader Reader) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Reader.DisposeAsync();
+            await Command.DisposeAsync();
+            await Connection.DisposeAsync();
         }
     }
 

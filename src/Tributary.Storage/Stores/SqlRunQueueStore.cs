@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Tributary.Core.Domain;
+using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 using Tributary.Storage.Sql;
 
@@ -424,7 +425,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
         DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
         await using var outbox = new WebhookOutbox(connection, transaction, _dialect);
-        List<Tributary.Core.Logs.RunLogLine>? logLines = null;
+        List<RunLogLine>? logLines = null;
         for (var i = 0; i < completions.Count; i++)
         {
             var completion = completions[i];
