@@ -9,29 +9,26 @@ namespace Tributary.Core.Engine;
 /// </summary>
 public abstract class AgeRetentionPass : PeriodicPass
 {
-    private readonly TimeSpan? _maxAge;
-    private readonly TimeSpan _interval;
-    private readonly int _batchSize;
-    private readonly int _maxBatchesPerPass;
+    private readonly AgeRetention _retention;
 
-    /// <param name="maxAge">Rows older than this go; null turns the pass off.</param>
-    /// <param name="maxBatchesPerPass">A pass stops after this many batches and the next tick goes on, so one
-    /// pass's time is bounded.</param>
-    protected AgeRetentionPass(TimeSpan? maxAge, TimeSpan interval, int batchSize, int maxBatchesPerPass, TimeProvider timeProvider, ILogger logger)
+    protected AgeRetentionPass(AgeRetention retention, TimeProvider timeProvider, ILogger logger)
         : base(timeProvider, logger)
     {
-        _maxAge = maxAge;
-        _interval = interval;
-        _batchSize = batchSize;
-        _maxBatchesPerPass = maxBatchesPerPass;
+        ArgumentNullException.ThrowIfNull(retention);
+        _retention = retention;
         TimeProvider = timeProvider;
     }
 
     protected TimeProvider TimeProvider { get; }
 
-    protected sealed override bool IsEnabled => _maxAge is not null;
+    /// <summary>Rows older than this go (for what <see cref="PeriodicPass.LogDone"/> says).</summary>
+    protected TimeSpan? MaxAge => _retention.MaxAge;
 
-    protected sealed override TimeSpan Interval => _interval;
+    protected sealed override string Name => _retention.Name;
+
+    protected sealed override bool IsEnabled => _retention.MaxAge is not null;
+
+    protected sealed override TimeSpan Interval => _retention.Interval;
 
     /// <summary>Handles up to <paramref name="size"/> rows older than <paramref name="beforeMicros"/> in one
     /// transaction; returns how many it handled.</summary>
@@ -40,12 +37,21 @@ public abstract class AgeRetentionPass : PeriodicPass
     /// <summary>Handles every expired row now, in batches; returns how many were handled.</summary>
     public sealed override Task<long> RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (_maxAge is not { } age)
+        if (_retention.MaxAge is not { } age)
         {
             return Task.FromResult(0L);
         }
 
         var before = Micros.From(TimeProvider.GetUtcNow() - age);
-        return InBatchesAsync((size, ct) => DeleteBatchAsync(before, size, ct), _batchSize, _maxBatchesPerPass, cancellationToken);
+        return InBatchesAsync((size, ct) => DeleteBatchAsync(before, size, ct), _retention.BatchSize, _retention.MaxBatchesPerPass, cancellationToken);
     }
 }
+
+/// <summary>What an <see cref="AgeRetentionPass"/> deletes and how fast.</summary>
+/// <param name="Name">The pass's name in log lines.</param>
+/// <param name="MaxAge">Rows older than this go; null turns the pass off.</param>
+/// <param name="Interval">Time between passes.</param>
+/// <param name="BatchSize">Rows per batch (one transaction each).</param>
+/// <param name="MaxBatchesPerPass">A pass stops after this many batches and the next tick goes on, so one pass's
+/// time is bounded.</param>
+public sealed record AgeRetention(string Name, TimeSpan? MaxAge, TimeSpan Interval, int BatchSize, int MaxBatchesPerPass);

@@ -19,6 +19,9 @@ public abstract class PeriodicPass : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>The pass's logger, for what <see cref="LogDone"/> says.</summary>
+    protected ILogger Logger => _logger;
+
     /// <summary>False when the pass is turned off: the service then does nothing at all.</summary>
     protected abstract bool IsEnabled { get; }
 

@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Connect;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Connect;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Server.Connect;

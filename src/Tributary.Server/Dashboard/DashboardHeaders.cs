@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Tributary.Server.Dashboard;
 
 /// <summary>The security headers of every dashboard answer: pages, files, session calls and API calls alike.</summary>

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Dashboard;
 
 /// <summary>

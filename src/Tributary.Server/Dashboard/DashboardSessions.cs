@@ -1,9 +1,5 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Tributary.Core.Domain;
 using Tributary.Core.Security;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Dashboard;
 

@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Tributary.Contracts;
-using Tributary.Core.Services;
-using Tributary.Server.Http;
-
 namespace Tributary.Server.Endpoints;
 
 /// <summary>

@@ -1,15 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Connect;
 using Tributary.Core.Errors;
 using Tributary.Core.Providers;
 using Tributary.Server.Connect;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 

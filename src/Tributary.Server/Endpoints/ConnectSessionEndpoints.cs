@@ -1,14 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
 using Tributary.Core.Connect;
-using Tributary.Core.Services;
 using Tributary.Server.Connect;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 

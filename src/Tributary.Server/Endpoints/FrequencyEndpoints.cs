@@ -1,12 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
-using Tributary.Core.Services;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Endpoints;
 
 /// <summary><c>PUT /sync/update-connection-frequency</c> (spec §2.3): a per-connection frequency override.</summary>

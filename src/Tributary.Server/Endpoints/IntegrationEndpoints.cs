@@ -1,16 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
 using Tributary.Core.Credentials;
 using Tributary.Core.Domain;
-using Tributary.Core.Services;
-using Tributary.Server.Endpoints.Responses;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 

@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Services;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Endpoints;
 
 /// <summary>Nango's <c>/proxy/*</c>: a call to the connection's provider API with its credentials injected.</summary>

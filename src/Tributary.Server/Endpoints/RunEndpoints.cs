@@ -1,14 +1,4 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
 using Tributary.Core.Ports;
-using Tributary.Core.Services;
-using Tributary.Server.Endpoints.Responses;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Endpoints;
 

@@ -1,12 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
-using Tributary.Core.Services;
-using Tributary.Server.Endpoints.Responses;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
 using CoreSyncIdentifier = Tributary.Core.Domain.SyncIdentifier;
 
 namespace Tributary.Server.Endpoints;

@@ -1,12 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Contracts;
-using Tributary.Core.Services;
-using Tributary.Server.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Endpoints;
 
 /// <summary><c>POST</c> and <c>DELETE /sync/{name}/variant/{variant}</c> (spec §2.4).</summary>

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Logging;
 using Tributary.Core.Configuration;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;
-using Tributary.Core.Services;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Server.Hosting;

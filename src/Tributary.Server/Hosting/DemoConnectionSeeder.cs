@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using Tributary.Core.Errors;
-using Tributary.Core.Services;
 
 namespace Tributary.Server.Hosting;
 

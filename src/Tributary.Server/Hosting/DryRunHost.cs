@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Tributary.Core;
 using Tributary.Core.Configuration;
 using Tributary.Core.Declarative;

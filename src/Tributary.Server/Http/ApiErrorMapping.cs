@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Tributary.Core.Errors;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

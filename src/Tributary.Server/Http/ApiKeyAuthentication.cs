@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http;
 using Tributary.Core.Domain;
 using Tributary.Core.Security;
-using Tributary.Core.Services;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

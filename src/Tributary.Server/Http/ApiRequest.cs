@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Core.Services;
 using Tributary.Server.Dashboard;
 
 namespace Tributary.Server.Http;

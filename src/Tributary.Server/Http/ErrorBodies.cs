@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tributary.Contracts;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

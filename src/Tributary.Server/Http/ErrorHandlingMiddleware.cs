@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Tributary.Core.Errors;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

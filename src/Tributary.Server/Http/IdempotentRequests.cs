@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Ports;
-using Tributary.Core.Services;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

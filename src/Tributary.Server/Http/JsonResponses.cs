@@ -1,9 +1,5 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
-using Tributary.Contracts;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Http;
 
 /// <summary>The first step of every handler with a body: read it, parse it, and answer the error when either fails.</summary>

@@ -1,10 +1,7 @@
 using System.IO.Compression;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tributary.Core.Credentials;
-using Tributary.Core.Services;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Tributary.Contracts;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Server.Http;

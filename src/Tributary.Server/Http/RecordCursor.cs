@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Tributary.Server.Validation;
 using CoreRecordCursor = Tributary.Core.Records.RecordCursor;
 
 namespace Tributary.Server.Http;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
-using System.Text.Json;
 using Tributary.Core.Ports;
 
 namespace Tributary.Server.Http;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 using Tributary.Core.Ports;
 
 namespace Tributary.Server.Http;

@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Tributary.Server.Validation;
 
 namespace Tributary.Server.Http;
 

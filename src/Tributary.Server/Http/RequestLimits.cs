@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Tributary.Server.Validation;
-
 namespace Tributary.Server.Http;
 
 /// <summary>The size a request body may have, and the answer when it is larger.</summary>

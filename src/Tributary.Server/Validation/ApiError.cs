@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tributary.Server.Http;
 
 namespace Tributary.Server.Validation;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>Factories for the error answers shared by the sync and records endpoints.</summary>

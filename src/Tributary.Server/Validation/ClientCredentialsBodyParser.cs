@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tributary.Core.Credentials;
 
 namespace Tributary.Server.Validation;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>zod-style readers for the members of a JSON object.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>The type names zod prints after "received" for values that came out of <c>JSON.parse</c>.</summary>

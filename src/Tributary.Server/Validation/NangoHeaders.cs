@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>The two headers Nango's sync and records endpoints read; <c>null</c> when the header is absent.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>The control headers of <c>/proxy</c> (reference §C.1), checked as Nango's zod schema checks them.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Tributary.Server.Validation;
 
 /// <summary>Validates the bodies of <c>POST /sync/pause</c> and <c>POST /sync/start</c> (spec §2.1).</summary>

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Tributary.Server.Http;
 
 namespace Tributary.Server.Endpoints.OpenApi;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
@@ -52,5 +51,5 @@ internal static class ConnectionResponses
             [],
             [],
             null)).ToList(),
-        hasMore ? RecordCursor.Encode(connections[^1].Id) : null);
+        hasMore ? Core.Records.RecordCursor.Encode(connections[^1].Id) : null);
 }

@@ -1,4 +1,3 @@
-using Tributary.Contracts;
 using Tributary.Core.Domain;
 
 namespace Tributary.Server.Endpoints.Responses;

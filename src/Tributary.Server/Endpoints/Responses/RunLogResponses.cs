@@ -1,7 +1,4 @@
-using System.Globalization;
-using Tributary.Contracts;
 using Tributary.Core.Domain;
-using Tributary.Core.Services;
 
 namespace Tributary.Server.Endpoints.Responses;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
-using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
-using Tributary.Core.Services;
 
 namespace Tributary.Server.Endpoints.Responses;
 

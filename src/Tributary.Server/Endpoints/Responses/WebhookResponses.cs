@@ -1,5 +1,3 @@
-using System.Globalization;
-using Tributary.Contracts;
 using Tributary.Core.Domain;
 using Tributary.Core.Webhooks;
 
