@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Storage.Sql;

@@ -1,9 +1,6 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Cli.Output;
 using Tributary.Core.Ports;
 using Tributary.Core.Services;
 using Tributary.Storage;

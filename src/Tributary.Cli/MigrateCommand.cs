@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Tributary.Core;
 using Tributary.Server.Hosting;
 using Tributary.Storage.Sql;

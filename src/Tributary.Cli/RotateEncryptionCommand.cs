@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using Tributary.Core.Ports;
 using Tributary.Core.Security;

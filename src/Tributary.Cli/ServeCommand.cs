@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tributary.Core.Engine;
 using Tributary.Server.Hosting;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Tributary.Cli.Remote;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Spectre.Console;
-using Tributary.Cli.Output;
 using Tributary.Client;
 
 namespace Tributary.Cli.Remote;

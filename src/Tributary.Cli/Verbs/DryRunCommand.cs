@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Tributary.Cli.Output;
 using Tributary.Core.Credentials;
 using Tributary.Core.DryRun;
 using Tributary.Core.Errors;

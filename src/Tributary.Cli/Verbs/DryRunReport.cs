@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using Tributary.Cli.Output;
 
 namespace Tributary.Cli.Verbs;
 

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
-using Tributary.Contracts;
-
 namespace Tributary.Cli.Verbs;
 
 /// <summary><c>tributary integrations</c>: the environment's integrations.</summary>

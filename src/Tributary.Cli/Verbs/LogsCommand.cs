@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Tributary.Cli.Remote;
-
 namespace Tributary.Cli.Verbs;
 
 /// <summary><c>tributary logs &lt;run&gt; [--follow]</c>: a run's log (GET /runs/{id}/logs), followed until the run ends.</summary>

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
 
 namespace Tributary.Cli.Verbs;
 

@@ -1,8 +1,5 @@
-using System.CommandLine;
 using Spectre.Console;
 using System.Text.Json.Nodes;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
 using Tributary.Client;
 
 namespace Tributary.Cli.Verbs;

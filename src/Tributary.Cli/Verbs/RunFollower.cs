@@ -1,8 +1,5 @@
 using Spectre.Console;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
 using Tributary.Client;
-using Tributary.Contracts;
 
 namespace Tributary.Cli.Verbs;
 

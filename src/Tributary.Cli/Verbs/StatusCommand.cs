@@ -1,8 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
-using Tributary.Contracts;
 
 namespace Tributary.Cli.Verbs;
 

@@ -1,9 +1,5 @@
-using System.CommandLine;
 using Spectre.Console;
-using Tributary.Cli.Output;
-using Tributary.Cli.Remote;
 using Tributary.Client;
-using Tributary.Contracts;
 
 namespace Tributary.Cli.Verbs;
 

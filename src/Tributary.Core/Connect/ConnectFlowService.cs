@@ -342,7 +342,10 @@ public sealed class ConnectFlowService
             var urlOverride = (string?)target.SessionBody?["webhook_url_override"];
             var created = new AuthFacts(tenant.EnvironmentId, environment, 0, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, urlOverride, target.SessionBody);
             var creation = await _authWebhooks.CreationAsync(created, cancellationToken);
-            await _connectionService.CreateAsync(tenant, target.ProviderConfigKey, target.ConnectionId, credentials, "{}", config, urlOverride, creation, cancellationToken);
+            await _connectionService.CreateAsync(
+                tenant,
+                new NewConnectionRequest(target.ProviderConfigKey, target.ConnectionId, credentials, "{}") { ConnectionConfig = config, WebhookUrlOverride = urlOverride, Webhooks = creation },
+                cancellationToken);
             _authWebhooks.Committed(creation.Count > 0);
             return false;
         }

@@ -45,47 +45,14 @@ public sealed class ConnectionService
 
     /// <summary>
     /// Creates the connection with one sync per enabled sync config (auto-starting ones are due at once, so every
-    /// process's workers are woken). The credentials are stored encrypted; <c>type</c> names their kind.
+    /// process's workers are woken). The credentials are stored encrypted; <c>type</c> names their kind. Auth
+    /// webhooks (<c>creation</c>) in <see cref="NewConnectionRequest.Webhooks"/> are written in its transaction.
     /// </summary>
-    public Task<Connection> CreateAsync(Tenant tenant, string providerConfigKey, string connectionId, JsonObject credentials, string metadataJson, CancellationToken cancellationToken) =>
-        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, null, cancellationToken);
-
-    /// <param name="connectionConfig">The connection's <c>connection_config</c> (interpolation inputs such as a subdomain); null for none.</param>
-    public Task<Connection> CreateAsync(
-        Tenant tenant,
-        string providerConfigKey,
-        string connectionId,
-        JsonObject credentials,
-        string metadataJson,
-        JsonObject? connectionConfig,
-        CancellationToken cancellationToken) =>
-        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, connectionConfig, null, cancellationToken);
-
-    /// <param name="webhookUrlOverride">Nango's <c>webhook_url_override</c> (an absolute http(s) URL); null for none.</param>
-    public Task<Connection> CreateAsync(
-        Tenant tenant,
-        string providerConfigKey,
-        string connectionId,
-        JsonObject credentials,
-        string metadataJson,
-        JsonObject? connectionConfig,
-        string? webhookUrlOverride,
-        CancellationToken cancellationToken) =>
-        CreateAsync(tenant, providerConfigKey, connectionId, credentials, metadataJson, connectionConfig, webhookUrlOverride, [], cancellationToken);
-
-    /// <param name="webhooks">Auth webhooks (<c>creation</c>) written with the connection, in its transaction.</param>
-    public async Task<Connection> CreateAsync(
-        Tenant tenant,
-        string providerConfigKey,
-        string connectionId,
-        JsonObject credentials,
-        string metadataJson,
-        JsonObject? connectionConfig,
-        string? webhookUrlOverride,
-        IReadOnlyList<Webhooks.OutboxWebhook> webhooks,
-        CancellationToken cancellationToken)
+    public async Task<Connection> CreateAsync(Tenant tenant, NewConnectionRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(request);
+        var (providerConfigKey, connectionId, credentials, metadataJson) = request;
+        var connectionConfig = request.ConnectionConfig;
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
             ?? throw NangoErrors.UnknownProviderConfig();
         var created = await _connections.CreateAsync(
@@ -98,8 +65,8 @@ public sealed class ConnectionService
                 metadataJson,
                 Micros.Now(_timeProvider))
             {
-                WebhookUrlOverride = webhookUrlOverride,
-                Webhooks = webhooks,
+                WebhookUrlOverride = request.WebhookUrlOverride,
+                Webhooks = request.Webhooks,
             },
             cancellationToken)
             ?? throw new ConflictException("duplicate_connection", $"A connection '{connectionId}' already exists for integration '{providerConfigKey}'.");

@@ -41,7 +41,10 @@ internal static class ConnectionEndpoints
         }
 
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .CreateAsync(tenant, request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson, request.ConnectionConfig, request.WebhookUrlOverride, context.RequestAborted);
+            .CreateAsync(
+                tenant,
+                new NewConnectionRequest(request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson) { ConnectionConfig = request.ConnectionConfig, WebhookUrlOverride = request.WebhookUrlOverride },
+                context.RequestAborted);
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status201Created,

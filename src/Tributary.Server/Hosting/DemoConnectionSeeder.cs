@@ -35,7 +35,7 @@ internal sealed class DemoConnectionSeeder
         try
         {
             var metadata = new JsonObject { ["records"] = 1000, ["change_rate"] = 0.1 };
-            await _connections.CreateAsync(tenant, Integration, ConnectionId, new JsonObject { ["type"] = "NONE" }, metadata.ToJsonString(), cancellationToken);
+            await _connections.CreateAsync(tenant, new NewConnectionRequest(Integration, ConnectionId, new JsonObject { ["type"] = "NONE" }, metadata.ToJsonString()), cancellationToken);
             _logger.LogInformation("No tributary.yaml and no connection yet: imported '{Connection}' of the '{Integration}' integration; its sync starts now.", ConnectionId, Integration);
         }
         catch (ConflictException)

@@ -21,7 +21,7 @@ public sealed class ConnectionServiceTests
     {
         var (service, signal, others, _) = Build(duplicate: false);
 
-        var created = await service.CreateAsync(Dev, "demo", "acme", new JsonObject { ["type"] = "NONE" }, "{}", Token);
+        var created = await service.CreateAsync(Dev, new NewConnectionRequest("demo", "acme", new JsonObject { ["type"] = "NONE" }, "{}"), Token);
 
         Assert.Equal("acme", created.ConnectionId);
         Assert.Equal(1, others.Published);
@@ -34,7 +34,7 @@ public sealed class ConnectionServiceTests
         var (service, signal, others, _) = Build(duplicate: true);
 
         var error = await Assert.ThrowsAsync<ConflictException>(() =>
-            service.CreateAsync(Dev, "demo", "acme", new JsonObject { ["type"] = "NONE" }, "{}", Token));
+            service.CreateAsync(Dev, new NewConnectionRequest("demo", "acme", new JsonObject { ["type"] = "NONE" }, "{}"), Token));
 
         Assert.Equal("duplicate_connection", error.Code);
         Assert.Equal(0, others.Published);
@@ -46,7 +46,7 @@ public sealed class ConnectionServiceTests
     {
         var (service, _, _, connections) = Build(duplicate: false);
 
-        await service.CreateAsync(Dev, "demo", "acme", new JsonObject { ["type"] = "API_KEY", ["apiKey"] = "sk_secret" }, "{}", Token);
+        await service.CreateAsync(Dev, new NewConnectionRequest("demo", "acme", new JsonObject { ["type"] = "API_KEY", ["apiKey"] = "sk_secret" }, "{}"), Token);
 
         var stored = Assert.Single(connections.Created);
         Assert.Equal("API_KEY", stored.CredentialsType);
