@@ -25,7 +25,12 @@ public sealed class PostgresRecordsAppendTests
         // The bulk connection's staging table refuses every row from now on (the pool hands the same connection back).
         await ExecuteOnBulkAsync(h.Database.Database, "ALTER TABLE records_stage ADD CONSTRAINT refuse_all CHECK (false) NOT VALID");
 
-        var appended = await h.Records.UpsertAsync(write with { ProbeUnchanged = false, ExpectNew = true }, [Record("a", "1"), Record("b", "1"), Record("c", "é✓")], Token);
+        var progress = await ScalarAsync(h, $"SELECT progress FROM runs WHERE id = {write.Fence.RunId}");
+
+        var appended = await h.Records.UpsertAsync(
+            write with { ProbeUnchanged = false, ExpectNew = true, ResultAfter = r => $"{{\"added\":{r.Added}}}" },
+            [Record("a", "1"), Record("b", "1"), Record("c", "é✓")],
+            Token);
         var staged = await Assert.ThrowsAsync<PostgresException>(() => h.Records.UpsertAsync(write with { ProbeUnchanged = false }, [Record("d", "1")], Token));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, staged.SqlState);
@@ -40,6 +45,8 @@ public sealed class PostgresRecordsAppendTests
         Assert.Equal("{\"id\":\"c\",\"name\":\"é✓\"}", await TextAsync(h, "SELECT payload FROM records WHERE external_id = 'c'"));
         Assert.Equal(3L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
         Assert.Equal(3L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
+        Assert.Equal("{\"added\":3}", await TextAsync(h, $"SELECT result FROM runs WHERE id = {write.Fence.RunId}"));
+        Assert.Equal(progress + 1, await ScalarAsync(h, $"SELECT progress FROM runs WHERE id = {write.Fence.RunId}"));
     }
 
     [Fact]
@@ -69,11 +76,14 @@ public sealed class PostgresRecordsAppendTests
         await using var _ = h;
         await h.Records.UpsertAsync(write, [Record("a", "1")], Token);
         await ExecuteAsync(h, $"UPDATE runs SET lease_token = lease_token + 1 WHERE id = {write.Fence.RunId}");
+        var run = await TextAsync(h, $"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}");
 
         await Assert.ThrowsAsync<LeaseLostException>(() => h.Records.UpsertAsync(write with { ProbeUnchanged = false, ExpectNew = true }, [Record("b", "1"), Record("c", "1")], Token));
 
         Assert.Equal("a:1", await TextAsync(h, "SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
         Assert.Equal(1L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
+        Assert.Equal(1L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
+        Assert.Equal(run, await TextAsync(h, $"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}"));
     }
 
     private static async Task<(StoreHarness H, RecordWrite Write)> SetUpAsync()

@@ -61,13 +61,18 @@ internal sealed partial class SqlRecordStore
         {UpsertSet.Replace("@first", "(SELECT first FROM r)", StringComparison.Ordinal)}
         """;
 
-    /// <summary>The lease check (its row lock held to commit), then the reservation of <c>@n</c> positions, written only while the run holds its lease.</summary>
-    private static readonly string LeaseReserveSql = $"""
+    /// <summary>
+    /// An append's whole bookkeeping ahead of its rows, which it knows before writing them (every record added): the
+    /// lease check (its row lock held to commit), the reservation of <c>@n</c> positions with the live count raised by
+    /// <c>@n</c> (written only while the run holds its lease), and the run's counts (<see cref="RunFencing.SaveResultSql"/>).
+    /// </summary>
+    private static readonly string LeaseReserveCountSql = $"""
         {RunFencing.HoldsLeaseSql} FOR NO KEY UPDATE;
         INSERT INTO datasets (connection_id, model, last_seq, live_count)
-        SELECT @c, @m, @n, 0 WHERE EXISTS ({RunFencing.HoldsLeaseSql})
-        ON CONFLICT (connection_id, model) DO UPDATE SET last_seq = datasets.last_seq + excluded.last_seq
-        RETURNING last_seq - @n + 1
+        SELECT @c, @m, @n, @n WHERE EXISTS ({RunFencing.HoldsLeaseSql})
+        ON CONFLICT (connection_id, model) DO UPDATE SET last_seq = datasets.last_seq + excluded.last_seq, live_count = datasets.live_count + excluded.live_count
+        RETURNING last_seq - @n + 1;
+        {RunFencing.SaveResultSql}
         """;
 
     /// <summary>A batch of new records straight into the table: the columns the upsert gives a new row, in its order.</summary>
@@ -114,11 +119,12 @@ internal sealed partial class SqlRecordStore
     }
 
     /// <summary>
-    /// A fresh ingest's batch (<see cref="RecordWrite.ExpectNew"/>) as an append: the lease check and the reservation in
-    /// one command, then the rows by COPY straight into <c>records</c> at the reserved positions in batch order, then
-    /// the counts and the commit. Null when an id of the batch is already stored (the table's unique key refuses the
-    /// COPY): the transaction is rolled back whole — no position reserved, no row left, the run row untouched — and the
-    /// caller upserts the batch as any other.
+    /// A fresh ingest's batch (<see cref="RecordWrite.ExpectNew"/>) as an append: one command with the lease check, the
+    /// reservation, the live count and the run's counts (all known before the rows are written: every record added),
+    /// then the rows by COPY straight into <c>records</c> at the reserved positions in batch order, then the commit.
+    /// Null when an id of the batch is already stored (the table's unique key refuses the COPY): the transaction is
+    /// rolled back whole — no position reserved, no count changed, no row left — and the caller upserts the batch as
+    /// any other.
     /// </summary>
     /// <remarks>
     /// Why: on a fresh ingest every row is new, and the upsert from the staging table wrote each payload twice (into the
@@ -127,15 +133,17 @@ internal sealed partial class SqlRecordStore
     /// written a page at a time, one WAL record per page): a psql measure of 20 batches of 1,000 ~1 KB rows took the
     /// server 12.5 ms of CPU a batch against 19.5–22 ms for the staged upsert, and 6% less WAL. A new row is exactly
     /// what the upsert would have inserted (same columns and values; <c>deleted_at</c> and <c>pruned_at</c> null), all
-    /// of them counted added. The guess costs one rolled-back COPY when it is wrong (the first batch of a run that moves
-    /// from new ids to stored ones): <see cref="RecordWrite.ExpectNew"/> holds only after a batch that added every record.
+    /// of them counted added, and none needs marking seen (each is written seen by this run). Four round trips instead
+    /// of five. The guess costs one rolled-back COPY when it is wrong (the first batch of a run that moves from new ids
+    /// to stored ones): <see cref="RecordWrite.ExpectNew"/> holds only after a batch that added every record.
     /// </remarks>
     /// <exception cref="LeaseLostException">The run no longer holds its lease; nothing was written.</exception>
     private async Task<BatchResult?> TryAppendAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
+        var result = new BatchResult(records.Count, 0, 0, 0);
         await using var fenced = await FencedWrite.BeginUncheckedAsync(_database, cancellationToken);
         var (connection, transaction) = (fenced.Connection, fenced.Transaction);
-        var firstSeq = await LeaseReserveAsync(connection, transaction, write, records.Count, cancellationToken);
+        var firstSeq = await LeaseReserveCountAsync(connection, transaction, write, result, cancellationToken);
         try
         {
             await CopyToRecordsAsync((NpgsqlConnection)connection, write, records, firstSeq, cancellationToken);
@@ -146,24 +154,17 @@ internal sealed partial class SqlRecordStore
             return null;
         }
 
-        if (write.MarkSeen)
-        {
-            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
-        }
-
-        var result = new BatchResult(records.Count, 0, 0, 0);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
-    /// <summary>Runs <see cref="LeaseReserveSql"/>; returns the first of the <paramref name="count"/> positions reserved.</summary>
+    /// <summary>Runs <see cref="LeaseReserveCountSql"/> for <paramref name="result"/>; returns the first of the positions reserved.</summary>
     /// <exception cref="LeaseLostException">The run no longer holds its lease; the command wrote nothing.</exception>
-    private static async Task<long> LeaseReserveAsync(
-        DbConnection connection, DbTransaction transaction, RecordWrite write, int count, CancellationToken cancellationToken)
+    private static async Task<long> LeaseReserveCountAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, BatchResult result, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command(LeaseReserveSql, transaction)
-            .With("id", write.Fence.RunId).With("token", write.Fence.LeaseToken)
-            .With("c", write.ConnectionDbId).With("m", write.Model).With("n", (long)count);
+        await using var command = RunFencing.WithResult(connection.Command(LeaseReserveCountSql, transaction), write.Fence, write.ResultAfter(result))
+            .With("c", write.ConnectionDbId).With("m", write.Model).With("n", (long)result.Added);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
