@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tributary.Core.Ports;
+using Tributary.Sdk;
 using Tributary.Storage.Stores;
 using Tributary.Testing;
 
@@ -51,6 +52,28 @@ public abstract class RecordsEncryptionContract
             () => new SqlRecordStore(t.Database, new RecordsPayloadCipher(KeyB)).ReadPageAsync(
                 new RecordPageQuery(t.Connection.Id, Model, null, null, RecordFilter.None, ["secret"], 10), Token));
         Assert.Contains(RecordsPayloadCipher.EnvironmentVariable, wrongKey.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Encryption_OfABatchExpectedNew_StoresCiphertextBoundToItsRow_AndItsKeyedHash()
+    {
+        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
+        var run = await t.StartRunAsync("tickets", Token);
+        var encrypted = new SqlRecordStore(t.Database, new RecordsPayloadCipher(KeyA));
+
+        var result = await encrypted.UpsertAsync(
+            t.Write(run, Model) with { ProbeUnchanged = false, ExpectNew = true }, [Record("s1", "confidential"), Record("s2", "secret")], Token);
+        var raw = await t.RawPayloadAsync(Model, "s1", Token);
+        var read = (await encrypted.ReadPageAsync(new RecordPageQuery(t.Connection.Id, Model, null, null, RecordFilter.None, [], 10), Token)).Records;
+        var resaved = await encrypted.UpsertAsync(t.Write(run, Model), [Record("s1", "confidential"), Record("s2", "secret")], Token);
+
+        // PostgreSQL appends this batch by COPY: the same ciphertext and keyed hash the upsert writes, so the same
+        // records saved again are found unchanged.
+        Assert.Equal(new BatchResult(2, 0, 0, 0), result);
+        Assert.StartsWith("enc2:", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("confidential", raw, StringComparison.Ordinal);
+        Assert.Equal([Record("s1", "confidential").PayloadJson, Record("s2", "secret").PayloadJson], read.Select(r => r.PayloadJson));
+        Assert.Equal(new BatchResult(0, 0, 0, 2), resaved);
     }
 
     [Fact]

@@ -52,6 +52,33 @@ public abstract class SyncContextRecordsContract
     }
 
     [Fact]
+    public async Task BatchSave_ExpectsNewRecordsOnlyAfterABatchThatAddedEveryRecord_AndCountsAlikeWhenTheyAreNot()
+    {
+        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
+        var (store, recorder) = UpsertProbeRecorder.Wrap(t.H.Records);
+        var context = t.Context(await t.StartRunAsync("deals", Token), records: store);
+
+        var first = await context.BatchSaveAsync([Deal("a", "1"), Deal("b", "1")], "Deal", Token);
+        var fresh = await context.BatchSaveAsync([Deal("c", "1")], "Deal", Token);
+        var notNew = await context.BatchSaveAsync([Deal("d", "1"), Deal("b", "2"), Deal("a", "1")], "Deal", Token);
+        var after = await context.BatchSaveAsync([Deal("e", "1")], "Deal", Token);
+
+        // The first batch knows nothing; one that added every record makes the next expected new; the third was
+        // expected new but holds stored ids (PostgreSQL tries its append, finds them and upserts): counted as any
+        // upsert, and the batch after it is not expected new.
+        Assert.Equal([false, true, true, false], recorder.ExpectedNew);
+        Assert.Equal(new BatchResult(2, 0, 0, 0), first);
+        Assert.Equal(new BatchResult(1, 0, 0, 0), fresh);
+        Assert.Equal(new BatchResult(1, 1, 0, 1), notNew);
+        Assert.Equal(new BatchResult(1, 0, 0, 0), after);
+        var stored = await t.ReadAllAsync("Deal", Token);
+        // Cursor order: the third batch's block follows c's position (a rolled-back append reserved nothing), d and b
+        // in batch order, a unchanged where it was.
+        Assert.Equal(["a", "c", "d", "b", "e"], stored.Select(r => r.ExternalId));
+        Assert.Contains("\"2\"", stored.Single(r => r.ExternalId == "b").PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BatchSave_RecordWithoutId_FailsNamingModelAndIndexAndWritesNothing()
     {
         await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);

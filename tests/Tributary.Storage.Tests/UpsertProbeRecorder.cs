@@ -3,12 +3,17 @@ using Tributary.Core.Ports;
 
 namespace Tributary.Storage.Tests;
 
-/// <summary>An <see cref="IRecordStore"/> that forwards every call to a real store and notes each upsert's <see cref="RecordWrite.ProbeUnchanged"/>.</summary>
+/// <summary>
+/// An <see cref="IRecordStore"/> that forwards every call to a real store and notes each upsert's
+/// <see cref="RecordWrite.ProbeUnchanged"/> and <see cref="RecordWrite.ExpectNew"/>.
+/// </summary>
 public class UpsertProbeRecorder : DispatchProxy
 {
     private IRecordStore? _inner;
 
     public List<bool> Probes { get; } = [];
+
+    public List<bool> ExpectedNew { get; } = [];
 
     public static (IRecordStore Store, UpsertProbeRecorder Recorder) Wrap(IRecordStore inner)
     {
@@ -24,6 +29,7 @@ public class UpsertProbeRecorder : DispatchProxy
         if (targetMethod.Name == nameof(IRecordStore.UpsertAsync) && args?[0] is RecordWrite write)
         {
             Probes.Add(write.ProbeUnchanged);
+            ExpectedNew.Add(write.ExpectNew);
         }
 
         try

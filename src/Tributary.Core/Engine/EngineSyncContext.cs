@@ -45,6 +45,10 @@ internal sealed class EngineSyncContext : SyncContext
     // Models whose last batchSave had no unchanged record (a fresh ingest): the next one skips the store's read of
     // stored hashes, which would find nothing. One batch with unchanged records turns the read back on.
     private readonly HashSet<string> _freshModels = new(StringComparer.Ordinal);
+
+    // Models whose last batchSave added every record (nothing of it was stored before): the next batch is written as
+    // new (RecordWrite.ExpectNew) — a store that can insert it more cheaply than it upserts tries that first.
+    private readonly HashSet<string> _newModels = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
     private bool _checkpointFromKnown;
@@ -126,7 +130,11 @@ internal sealed class EngineSyncContext : SyncContext
 
         var batch = RecordPreparer.Prepare(records, model);
         LogDuplicates(model, batch.Duplicates);
-        var write = await WriteAsync(model, cancellationToken) with { ProbeUnchanged = !_freshModels.Contains(model) };
+        var write = await WriteAsync(model, cancellationToken) with
+        {
+            ProbeUnchanged = !_freshModels.Contains(model),
+            ExpectNew = _newModels.Contains(model),
+        };
         var result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
         if (result.Unchanged == 0)
         {
@@ -135,6 +143,15 @@ internal sealed class EngineSyncContext : SyncContext
         else
         {
             _freshModels.Remove(model);
+        }
+
+        if (result.Added == batch.Records.Count)
+        {
+            _newModels.Add(model);
+        }
+        else
+        {
+            _newModels.Remove(model);
         }
 
         _counts.Apply(model, result);

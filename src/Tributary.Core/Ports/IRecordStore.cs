@@ -128,7 +128,10 @@ public sealed record LivePayload(string? PayloadJson, string Hash);
 /// <see cref="GuardSeq"/> (<c>ignore_if_modified_after</c>) skips records another run changed after that position.
 /// <see cref="ProbeUnchanged"/> lets an upsert first read the stored hashes of the batch's ids and leave the rows that
 /// match out of the write (the same outcome, without binding or writing their payloads); worth it when the previous
-/// batch had unchanged records, a wasted read when every record is new.
+/// batch had unchanged records, a wasted read when every record is new. <see cref="ExpectNew"/> says the previous batch
+/// of this model in this run added every record it wrote (a fresh ingest): a store may then try a plain insert of the
+/// whole batch first and must fall back to the upsert, with nothing of the attempt left, when any id is already stored
+/// (the outcome is the same either way; only the cost differs).
 /// </summary>
 public sealed record RecordWrite(
     RunFence Fence,
@@ -138,7 +141,8 @@ public sealed record RecordWrite(
     Func<BatchResult, string> ResultAfter,
     bool MarkSeen = false,
     long? GuardSeq = null,
-    bool ProbeUnchanged = true);
+    bool ProbeUnchanged = true,
+    bool ExpectNew = false);
 
 /// <summary>One batch of deletion detection: the ids deleted, where the scan stopped, and whether more may remain.</summary>
 public sealed record UnseenDeletion(IReadOnlyList<string> DeletedIds, string LastScanned, bool HasMore);

@@ -62,12 +62,38 @@ internal sealed partial class SqlRecordStore
         """;
 
     /// <summary>
-    /// One records batch on PostgreSQL (see the remarks above): the unchanged probe when asked, the COPY and the
-    /// lease-reserve-upsert command for the rest, or only the lease check when nothing is left to write; then the
-    /// live count, the run's counts and the commit as on every database.
+    /// An append's whole bookkeeping ahead of its rows, which it knows before writing them (every record added): the
+    /// lease check (its row lock held to commit), the reservation of <c>@n</c> positions with the live count raised by
+    /// <c>@n</c> (written only while the run holds its lease), and the run's counts (<see cref="RunFencing.SaveResultSql"/>).
+    /// </summary>
+    private static readonly string LeaseReserveCountSql = $"""
+        {RunFencing.HoldsLeaseSql} FOR NO KEY UPDATE;
+        INSERT INTO datasets (connection_id, model, last_seq, live_count)
+        SELECT @c, @m, @n, @n WHERE EXISTS ({RunFencing.HoldsLeaseSql})
+        ON CONFLICT (connection_id, model) DO UPDATE SET last_seq = datasets.last_seq + excluded.last_seq, live_count = datasets.live_count + excluded.live_count
+        RETURNING last_seq - @n + 1;
+        {RunFencing.SaveResultSql}
+        """;
+
+    /// <summary>A batch of new records straight into the table: the columns the upsert gives a new row, in its order.</summary>
+    private const string CopyToRecordsSql = """
+        COPY records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>
+    /// One records batch on PostgreSQL (see the remarks above): a batch expected new is first tried as a plain COPY
+    /// into <c>records</c> (<see cref="TryAppendAsync"/>); otherwise, or when that finds a stored id, the unchanged
+    /// probe when asked, the COPY and the lease-reserve-upsert command for the rest, or only the lease check when
+    /// nothing is left to write; then the live count, the run's counts and the commit as on every database.
     /// </summary>
     private async Task<BatchResult> StagedUpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
+        if (write.ExpectNew && await TryAppendAsync(write, records, cancellationToken) is { } appended)
+        {
+            return appended;
+        }
+
         await using var fenced = await FencedWrite.BeginUncheckedAsync(_database, cancellationToken);
         var (connection, transaction) = (fenced.Connection, fenced.Transaction);
         var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
@@ -92,6 +118,108 @@ internal sealed partial class SqlRecordStore
         return result;
     }
 
+    /// <summary>
+    /// A fresh ingest's batch (<see cref="RecordWrite.ExpectNew"/>) as an append: one command with the lease check, the
+    /// reservation, the live count and the run's counts (all known before the rows are written: every record added),
+    /// then the rows by COPY straight into <c>records</c> at the reserved positions in batch order, then the commit.
+    /// Null when an id of the batch is already stored (the table's unique key refuses the COPY): the transaction is
+    /// rolled back whole — no position reserved, no count changed, no row left — and the caller upserts the batch as
+    /// any other.
+    /// </summary>
+    /// <remarks>
+    /// Why: on a fresh ingest every row is new, and the upsert from the staging table wrote each payload twice (into the
+    /// staging table, then into <c>records</c>), went through <c>ON CONFLICT</c>'s speculative insertion row by row and
+    /// emptied the staging file at every commit. A COPY into the table is PostgreSQL's bulk insert (rows buffered and
+    /// written a page at a time, one WAL record per page): a psql measure of 20 batches of 1,000 ~1 KB rows took the
+    /// server 12.5 ms of CPU a batch against 19.5–22 ms for the staged upsert, and 6% less WAL. A new row is exactly
+    /// what the upsert would have inserted (same columns and values; <c>deleted_at</c> and <c>pruned_at</c> null), all
+    /// of them counted added, and none needs marking seen (each is written seen by this run). Four round trips instead
+    /// of five. The guess costs one rolled-back COPY when it is wrong (the first batch of a run that moves from new ids
+    /// to stored ones): <see cref="RecordWrite.ExpectNew"/> holds only after a batch that added every record.
+    /// </remarks>
+    /// <exception cref="LeaseLostException">The run no longer holds its lease; nothing was written.</exception>
+    private async Task<BatchResult?> TryAppendAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    {
+        var result = new BatchResult(records.Count, 0, 0, 0);
+        await using var fenced = await FencedWrite.BeginUncheckedAsync(_database, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        var firstSeq = await LeaseReserveCountAsync(connection, transaction, write, result, cancellationToken);
+        try
+        {
+            await CopyToRecordsAsync((NpgsqlConnection)connection, write, records, firstSeq, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // An id of the batch is stored already: disposing the write rolls the whole attempt back.
+            return null;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Runs <see cref="LeaseReserveCountSql"/> for <paramref name="result"/>; returns the first of the positions reserved.</summary>
+    /// <exception cref="LeaseLostException">The run no longer holds its lease; the command wrote nothing.</exception>
+    private static async Task<long> LeaseReserveCountAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, BatchResult result, CancellationToken cancellationToken)
+    {
+        await using var command = RunFencing.WithResult(connection.Command(LeaseReserveCountSql, transaction), write.Fence, write.ResultAfter(result))
+            .With("c", write.ConnectionDbId).With("m", write.Model).With("n", (long)result.Added);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw RunFencing.LeaseLost(write.Fence);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw RunFencing.LeaseLost(write.Fence);
+        }
+
+        return reader.GetInt64(0);
+    }
+
+    private async Task CopyToRecordsAsync(
+        NpgsqlConnection connection, RecordWrite write, IReadOnlyList<PreparedRecord> records, long firstSeq, CancellationToken cancellationToken)
+    {
+        var cipher = _cipher;
+        var (connectionDbId, model, now, run) = (write.ConnectionDbId, write.Model, write.Now, write.Fence.RunId);
+        await using var import = await connection.BeginBinaryImportAsync(CopyToRecordsSql, cancellationToken);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var seq = firstSeq + i;
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(connectionDbId, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(model, NpgsqlDbType.Text, cancellationToken);
+            await import.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
+            if (cipher is null)
+            {
+                await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(record.PayloadUtf8, NpgsqlDbType.Text, cancellationToken);
+            }
+            else
+            {
+                await import.WriteAsync(cipher.StoredHash(record.Hash), NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(cipher.Encrypt(record.PayloadJson, connectionDbId, model, record.ExternalId), NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await import.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(now, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(now, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(run, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(run, NpgsqlDbType.Bigint, cancellationToken);
+        }
+
+        var written = await import.CompleteAsync(cancellationToken);
+        if (written != (ulong)records.Count)
+        {
+            throw new InvalidOperationException($"The COPY of {records.Count} records wrote {written} rows.");
+        }
+    }
+
     private async Task CopyToStageAsync(
         NpgsqlConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
     {
@@ -111,9 +239,11 @@ internal sealed partial class SqlRecordStore
             await import.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
             if (cipher is null)
             {
-                // The ingest hot path: the Sdk's plain hash and the payload as they are.
+                // The ingest hot path: the Sdk's plain hash and the payload's UTF-8 as the Sdk serialized it. Text's
+                // binary wire format is its UTF-8, so the bytes go out as they are: decoding them into a string here
+                // (PayloadJson) only for Npgsql to encode it back was two passes and a 2 KB string per ~1 KB record.
                 await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(record.PayloadJson, NpgsqlDbType.Text, cancellationToken);
+                await import.WriteAsync(record.PayloadUtf8, NpgsqlDbType.Text, cancellationToken);
             }
             else
             {
