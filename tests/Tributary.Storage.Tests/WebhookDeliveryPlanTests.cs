@@ -23,7 +23,8 @@ public sealed class WebhookDeliveryPlanTests
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
         await using var command = db.Command(explain + SqlWebhookDeliveryStore.ClaimSql(h.Database.Database.Dialect))
-            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L);
+            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L)
+            .With("after_at", long.MinValue).With("after_id", long.MinValue);
 
         var plan = await PlanTestData.PlanAsync(command, Token);
 
@@ -37,6 +38,43 @@ public sealed class WebhookDeliveryPlanTests
         else
         {
             Assert.Contains(plan, step => step.Contains("webhook_deliveries_pending (connection_row_id=? AND url=? AND id<?)", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Claim_AfterACursor_StartsItsWalkOfTheDueIndexAtTheCursor(TestDialect dialect)
+    {
+        await using var h = await StoreHarness.CreateAsync(dialect, Token);
+        var database = h.Database.Database;
+        await using var db = await database.OpenAsync(Token);
+        await FillTheOutboxBehindStaleStatisticsAsync(db, dialect);
+
+        var postgres = dialect == TestDialect.Postgres;
+        await using var transaction = await database.BeginWriteAsync(db, Token);
+        if (postgres)
+        {
+            await using var setting = db.Command(database.Dialect.SortsAsLastResort, transaction);
+            await setting.ExecuteNonQueryAsync(Token);
+        }
+
+        await using var command = db.Command((postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + SqlWebhookDeliveryStore.ClaimSql(database.Dialect), transaction)
+            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L)
+            .With("after_at", 4000L).With("after_id", 4000L);
+        var plan = await PlanTestData.PlanAsync(command, Token);
+
+        // Not from the first due delivery, past every one this worker holds: the cursor bounds the index scan itself.
+        if (postgres)
+        {
+            Assert.True(
+                plan.Any(step => step.Contains("Index Cond: ((next_attempt_at <= ", StringComparison.Ordinal)
+                    && step.Contains("AND (ROW(next_attempt_at, id) > ROW('4000'::bigint, '4000'::bigint))", StringComparison.Ordinal)),
+                string.Join("\n", plan));
+        }
+        else
+        {
+            Assert.Contains(plan, step => step.Contains("SEARCH d USING INDEX webhook_deliveries_due (next_attempt_at>? AND next_attempt_at<?)", StringComparison.Ordinal));
         }
     }
 
@@ -124,7 +162,8 @@ public sealed class WebhookDeliveryPlanTests
         }
 
         await using var command = db.Command("EXPLAIN " + SqlWebhookDeliveryStore.ClaimSql(database.Dialect), transaction)
-            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L);
+            .With("owner", "plan").With("lease", 0L).With("now", long.MaxValue / 2).With("max", 256L)
+            .With("after_at", long.MinValue).With("after_id", long.MinValue);
         var plan = await PlanTestData.PlanAsync(command, Token);
 
         // Without the setting: the lookup read webhook_deliveries_due and sorted it, every older pending row per candidate.
@@ -154,7 +193,8 @@ public sealed class WebhookDeliveryPlanTests
         // The claim's own transaction counts its updates, and which of them were HOT (no new index entry).
         await using var transaction = await database.BeginWriteAsync(db, Token);
         await using (var claim = db.Command(SqlWebhookDeliveryStore.ClaimSql(database.Dialect), transaction)
-            .With("owner", "w").With("lease", 60_000_000L).With("now", long.MaxValue / 2).With("max", 256L))
+            .With("owner", "w").With("lease", 60_000_000L).With("now", long.MaxValue / 2).With("max", 256L)
+            .With("after_at", long.MinValue).With("after_id", long.MinValue))
         {
             Assert.Equal(256, await claim.ExecuteNonQueryAsync(Token));
         }

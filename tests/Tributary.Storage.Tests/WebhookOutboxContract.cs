@@ -168,6 +168,39 @@ public abstract class WebhookOutboxContract
     }
 
     [Fact]
+    public async Task Claim_AfterACursor_TakesOnlyLaterDeliveries_AndAClaimFromTheStartTakesTheOnesLeftBehindIt()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        var c2 = await h.CreateConnectionAsync("c2", Token);
+        var c3 = await h.CreateConnectionAsync("c3", Token);
+        var c4 = await h.CreateConnectionAsync("c4", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
+        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "2")]);
+        await CompleteWithAsync(h, c3, "deals", [Webhook(c3, "3")]);
+        await CompleteWithAsync(h, c4, "deals", [Webhook(c4, "4")]);
+
+        // "1" under a long lease, then "2" after it under a lease that runs out at once, then "3" after that.
+        var one = Assert.Single(await deliveries.ClaimAsync("w", 1, h.Now, Lease, ClaimCursor.Start, Token));
+        var two = Assert.Single(await deliveries.ClaimAsync("w", 1, h.Now, 1, one.Position, Token));
+        var three = Assert.Single(await deliveries.ClaimAsync("w", 1, h.Now, Lease, two.Position, Token));
+        Assert.Equal(["1", "2", "3"], new[] { one.Body, two.Body, three.Body });
+
+        // "1" handed back unsent and "3" failed, to be retried later: behind and past the cursor after "3".
+        Assert.True(await deliveries.ReleaseAsync(one.Lease, Token));
+        Assert.True(await deliveries.MarkFailedAsync(three.Lease, 500, "HTTP 500", h.Now + 5, Token));
+        var later = h.Now + 10;
+        var past = await deliveries.ClaimAsync("w2", 10, later, Lease, three.Position, Token);
+        Assert.Equal(["3", "4"], past.Select(d => d.Body));
+
+        // The cursor skipped "1" and "2" (its lease expired); a claim from the start takes both, "2" on a new attempt.
+        var behind = await deliveries.ClaimAsync("w2", 10, later, Lease, ClaimCursor.Start, Token);
+        Assert.Equal([("1", 1), ("2", 2)], behind.Select(d => (d.Body, d.Lease.Attempt)));
+        Assert.Empty(await deliveries.ClaimAsync("w3", 10, later, Lease, ClaimCursor.Start, Token));
+    }
+
+    [Fact]
     public async Task Settings_DefaultToNangos_PatchOnlyTheFieldsGiven_AndTheFirstSigningKeyWins()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -12,7 +12,16 @@ public interface IWebhookDeliveryStore
     /// Claims up to <paramref name="max"/> due pending deliveries, each the oldest pending one of its connection and
     /// URL (per-connection order), leased for <paramref name="leaseMicros"/> on the database's clock where hosts share it.
     /// </summary>
-    Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
+        ClaimAsync(owner, max, now, leaseMicros, ClaimCursor.Start, cancellationToken);
+
+    /// <summary>
+    /// The claim, considering only deliveries past <paramref name="after"/> in the due order (next attempt, then id):
+    /// a worker that claimed a full batch goes on from its last delivery instead of reading again past the ones it
+    /// holds. A delivery behind the cursor (handed back, its lease expired, or committed late) waits for a claim
+    /// from <see cref="ClaimCursor.Start"/>.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, ClaimCursor after, CancellationToken cancellationToken);
 
     /// <summary>Marks a claimed delivery delivered; false when its lease was taken over (nothing written).</summary>
     Task<bool> MarkDeliveredAsync(DeliveryLease lease, int status, long now, CancellationToken cancellationToken);
@@ -57,12 +66,28 @@ public sealed record DeliveryLease(long Id, string Owner, int Attempt);
 /// <summary>An attempt the receiver accepted, with its answer's status, to record with others in one write.</summary>
 public sealed record DeliveredAttempt(DeliveryLease Lease, int Status);
 
+/// <param name="NextAttemptAt">When it was due: with its id, its place in the claim order (<see cref="ClaimCursor"/>).</param>
 public sealed record ClaimedDelivery(
     DeliveryLease Lease,
     long EnvironmentId,
     string Url,
     string Body,
-    long WindowStartedAt);
+    long WindowStartedAt,
+    long NextAttemptAt)
+{
+    /// <summary>A cursor just past this delivery in the claim order.</summary>
+    public ClaimCursor Position => new(NextAttemptAt, Lease.Id);
+}
+
+/// <summary>A place in the claims' order, <c>(next_attempt_at, id)</c>: a claim after it takes only later deliveries.</summary>
+public readonly record struct ClaimCursor(long NextAttemptAt, long Id)
+{
+    /// <summary>Before every delivery: a claim from the start of the due order.</summary>
+    public static ClaimCursor Start { get; } = new(long.MinValue, long.MinValue);
+
+    public static ClaimCursor Max(ClaimCursor a, ClaimCursor b) =>
+        (a.NextAttemptAt, a.Id).CompareTo((b.NextAttemptAt, b.Id)) >= 0 ? a : b;
+}
 
 /// <param name="BeforeId">Only deliveries with a smaller id (the page cursor).</param>
 public sealed record DeliveryFilter(string? State, long? RunId, string? ConnectionId, long? BeforeId, int Limit);

@@ -11,7 +11,8 @@ namespace Tributary.Core.Webhooks;
 /// <summary>
 /// Sends the outbox's deliveries from every process that runs workers, as a pipeline: one loop claims due
 /// deliveries in batches of up to <see cref="WebhookOptions.ClaimBatch"/> with one statement each (under a lease, on
-/// the database's clock where hosts share it, as for runs); <see cref="WebhookOptions.Concurrency"/> senders post them
+/// the database's clock where hosts share it, as for runs; each going on after the last full one, see
+/// <see cref="DeliveryClaimCursor"/>); <see cref="WebhookOptions.Concurrency"/> senders post them
 /// in parallel; one recorder writes the answers back, every delivered one of a batch in one statement — delivered,
 /// retried later with exponential backoff and jitter, or dead once the retry window has passed or the receiver
 /// refused the body.
@@ -133,6 +134,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
         var batch = _options.ClaimBatch;
+        var cursor = new DeliveryClaimCursor(_timeProvider, _options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimedAll = false;
@@ -146,7 +148,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 try
                 {
                     var leaseMicros = Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
-                    var claimed = await _deliveries.ClaimAsync(_owner, want, Micros.Now(_timeProvider), leaseMicros, stoppingToken);
+                    var claimed = await _deliveries.ClaimAsync(_owner, want, Micros.Now(_timeProvider), leaseMicros, cursor.Next(), stoppingToken);
+                    cursor.Claimed(claimed, want);
                     Interlocked.Add(ref _outstanding, claimed.Count);
                     Interlocked.Add(ref _queued, claimed.Count);
                     var at = _timeProvider.GetTimestamp();
@@ -159,6 +162,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    cursor.Reset();
                     _logger.LogWarning(ex, "Claiming webhook deliveries failed; retrying after the poll interval.");
                 }
             }

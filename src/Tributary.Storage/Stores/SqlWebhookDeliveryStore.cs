@@ -56,6 +56,12 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     /// statistics that call both partial indexes empty, the planner otherwise read that lookup from
     /// <c>webhook_deliveries_due</c> and sorted it (its <c>ORDER BY</c> is only <c>e.id</c> once the equalities are
     /// applied), every older pending row per candidate.
+    /// <para>
+    /// The walk starts after <c>(@after_at, @after_id)</c> in <c>webhook_deliveries_due</c>'s order (a row-value
+    /// bound of the index scan on both databases; <see cref="ClaimCursor.Start"/> is before every row): a worker
+    /// that claimed a full batch goes on from its last delivery instead of reading again past the leases it holds and
+    /// past the index entries of deliveries recorded since the last vacuum (see <c>DeliveryClaimCursor</c>).
+    /// </para>
     /// </remarks>
     internal static string ClaimSql(SqlDialect dialect)
     {
@@ -66,6 +72,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
             WHERE id IN (
                 SELECT d.id FROM webhook_deliveries d
                 WHERE d.state = '{Pending}' AND d.next_attempt_at <= @now
+                  AND (d.next_attempt_at, d.id) > (@after_at, @after_id)
                   AND (d.lease_expires_at IS NULL OR d.lease_expires_at < {leaseNow})
                   AND NOT EXISTS (
                       SELECT 1 FROM webhook_deliveries e
@@ -74,7 +81,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                 ORDER BY d.next_attempt_at, d.id
                 LIMIT @max
                 {dialect.SkipLocked})
-            RETURNING id, attempts, environment_id, url, body, window_started_at
+            RETURNING id, attempts, environment_id, url, body, window_started_at, next_attempt_at
             """;
     }
 
@@ -90,14 +97,18 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         RETURNING id
         """;
 
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
+        ClaimAsync(owner, max, now, leaseMicros, ClaimCursor.Start, cancellationToken);
+
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, ClaimCursor after, CancellationToken cancellationToken)
     {
         var claimed = new List<ClaimedDelivery>();
         await RunRelaxedAsync(
             async (connection, transaction) =>
             {
                 await using var command = connection.Command(_claimSql, transaction)
-                    .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max);
+                    .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max)
+                    .With("after_at", after.NextAttemptAt).With("after_id", after.Id);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -106,7 +117,8 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                         reader.GetInt64(2),
                         reader.GetString(3),
                         reader.GetString(4),
-                        reader.GetInt64(5)));
+                        reader.GetInt64(5),
+                        reader.GetInt64(6)));
                 }
             },
             cancellationToken);
