@@ -9,6 +9,9 @@ namespace Tributary.Storage.Sql;
 /// <remarks>A non-nullable getter throws on NULL, as <see cref="DbDataReader"/>'s do.</remarks>
 internal interface ISqlRow
 {
+    /// <summary>The position of the column named <paramref name="name"/> in the result.</summary>
+    int GetOrdinal(string name);
+
     long GetInt64(int column);
 
     string GetString(int column);
@@ -24,6 +27,8 @@ internal interface ISqlRow
 /// <summary>A data reader's current row as an <see cref="ISqlRow"/>.</summary>
 internal sealed class DataReaderRow(DbDataReader reader) : ISqlRow
 {
+    public int GetOrdinal(string name) => reader.GetOrdinal(name);
+
     public long GetInt64(int column) => reader.GetInt64(column);
 
     public string GetString(int column) => reader.GetString(column);

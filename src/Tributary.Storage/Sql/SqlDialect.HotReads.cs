@@ -11,8 +11,24 @@ namespace Tributary.Storage.Sql;
 public sealed partial class SqlDialect
 {
     /// <summary>
-    /// Runs <paramref name="sql"/> with <paramref name="arguments"/> (text, integers or null) and reads every row it
-    /// returns with <paramref name="read"/>, by position.
+    /// As <see cref="ReadHotAsync{T}(DbConnection, DbTransaction?, string, IReadOnlyList{ValueTuple{string, object?}}, Func{ISqlRow, T}, CancellationToken)"/>,
+    /// with a reader that finds its columns by name once (<paramref name="columns"/>, on the first row).
+    /// </summary>
+    internal Task<List<T>> ReadHotAsync<T>(
+        DbConnection connection,
+        DbTransaction? transaction,
+        string sql,
+        IReadOnlyList<(string Name, object? Value)> arguments,
+        Func<ISqlRow, Func<ISqlRow, T>> columns,
+        CancellationToken cancellationToken)
+    {
+        Func<ISqlRow, T>? read = null;
+        return ReadHotAsync(connection, transaction, sql, arguments, row => (read ??= columns(row))(row), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with <paramref name="arguments"/> (text, integers or null; a null is bound as text)
+    /// and reads every row it returns with <paramref name="read"/>.
     /// </summary>
     internal async Task<List<T>> ReadHotAsync<T>(
         DbConnection connection,
@@ -28,7 +44,14 @@ public sealed partial class SqlDialect
             await using var command = connection.Command(sql, transaction);
             foreach (var (name, value) in arguments)
             {
-                command.With(name, value);
+                if (value is null)
+                {
+                    BindNullable(command, name, (string?)null);
+                }
+                else
+                {
+                    command.With(name, value);
+                }
             }
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -18,6 +18,9 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly SqliteStatementCache? _cache;
 
+    /// <summary>The result's column names, read once per prepared statement (they do not change while it lives).</summary>
+    private string[]? _names;
+
     private SqliteCachedStatement(sqlite3 db, sqlite3_stmt statement, string sql, SqliteStatementCache? cache)
     {
         _db = db;
@@ -68,6 +71,15 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
         return false;
     }
 
+    /// <summary>The position of the column named <paramref name="name"/> (case-insensitive, as the data reader's).</summary>
+    public int GetOrdinal(string name)
+    {
+        _names ??= ColumnNames();
+        var index = Array.FindIndex(_names, n => string.Equals(n, name, StringComparison.Ordinal));
+        index = index >= 0 ? index : Array.FindIndex(_names, n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return index >= 0 ? index : throw new ArgumentOutOfRangeException(nameof(name), name, "The statement returns no such column.");
+    }
+
     public long GetInt64(int column) => IsNull(column)
         ? throw NullColumn(column)
         : raw.sqlite3_column_int64(_statement, column);
@@ -100,6 +112,17 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
 
     /// <summary>Finalizes SQLite's statement (its cache's connection is closing).</summary>
     internal void Close() => _statement.Dispose();
+
+    private string[] ColumnNames()
+    {
+        var names = new string[raw.sqlite3_column_count(_statement)];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = raw.sqlite3_column_name(_statement, i).utf8_to_string();
+        }
+
+        return names;
+    }
 
     private bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
