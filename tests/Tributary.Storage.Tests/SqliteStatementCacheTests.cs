@@ -133,6 +133,34 @@ public sealed class SqliteStatementCacheTests : IAsyncLifetime
         Assert.Equal(SqliteStatementCache.Capacity, SqliteStatementCache.Of(sqlite).Kept);
     }
 
+    [Fact]
+    public async Task ARunsAndATriggersReads_ArePreparedOncePerNativeConnection_WhateverHowOftenTheyRun()
+    {
+        await using var h = await StoreHarness.CreateAsync(Tributary.Testing.TestDialect.Sqlite, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var sync = await h.SyncAsync(connection, "deals", Token);
+
+        // One native connection from here on: the reads below run one after another on it.
+        await using (var first = await h.Database.Database.OpenAsync(Token))
+        {
+            SqliteConnection.ClearPool((SqliteConnection)first);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(sync.Id, (await h.Syncs.GetSyncTargetAsync(sync.Id, Token))!.Sync.Id);
+            Assert.Equal(h.IntegrationId, (await h.Integrations.GetAsync(h.EnvironmentId, "demo", Token))!.Id);
+            Assert.Equal(connection.Id, (await h.Connections.GetAsync(h.EnvironmentId, "c1", null, Token))!.Id);
+            Assert.Equal(connection.Id, (await h.Connections.GetAsync(h.EnvironmentId, "c1", "demo", Token))!.Id);
+            Assert.Contains(sync.Id, (await h.Syncs.GetSyncsAsync(connection.Id, Token)).Select(s => s.Id));
+        }
+
+        await using var open = await h.Database.Database.OpenAsync(Token);
+        var cache = SqliteStatementCache.Of((SqliteConnection)open);
+        Assert.Equal(4, cache.Kept);
+        Assert.Equal(4, cache.Preparations);
+    }
+
     private static Task<List<(string, long?, string)>> ReadAsync(System.Data.Common.DbConnection connection, string key) =>
         SqlDialect.Sqlite.ReadHotAsync(
             connection, null, ReadSql, [("k", key)], row => (row.GetString(0), row.GetNullableInt64(1), Convert.ToHexString(row.GetBytes(2))), Token);
