@@ -75,8 +75,11 @@ internal sealed class SqliteStatementCache : IDisposable
 
         foreach (var (db, cache) in closed ?? [])
         {
-            Caches.Remove(db);
-            cache.Dispose();
+            // Two new connections may sweep at once: the one that removes the entry finalizes its statements.
+            if (Caches.Remove(db))
+            {
+                cache.Dispose();
+            }
         }
     }
 
