@@ -458,6 +458,9 @@ public sealed class Database : IAsyncDisposable
             // pool closes other databases' idle connections under their feet).
             using var connection = new SqliteConnection(_sqliteConnectionString);
             SqliteConnection.ClearPool(connection);
+
+            // The released native connections stay open until their kept statements are finalized.
+            SqliteStatementCache.ReleaseClosed();
         }
     }
 }

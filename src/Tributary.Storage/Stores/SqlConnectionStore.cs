@@ -60,14 +60,23 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
 
     public async Task<Connection?> GetAsync(long environmentId, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
     {
+        // A hot read: every trigger and most API requests resolve their connection.
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT {SqlRows.ConnectionColumns}
-            WHERE c.environment_id = @env AND c.connection_id = @cid AND (@pck IS NULL OR i.unique_key = @pck)
-            ORDER BY c.id LIMIT 1
-            """).With("env", environmentId).With("cid", connectionId).WithNullable(_database.Dialect, "pck", providerConfigKey);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.Connection, cancellationToken);
+        var rows = await _database.Dialect.ReadHotAsync(
+            connection,
+            null,
+            ByConnectionIdSql,
+            [("env", environmentId), ("cid", connectionId), ("pck", providerConfigKey)],
+            SqlRows.ConnectionReader,
+            cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
+
+    private const string ByConnectionIdSql = $"""
+        SELECT {SqlRows.ConnectionColumns}
+        WHERE c.environment_id = @env AND c.connection_id = @cid AND (@pck IS NULL OR i.unique_key = @pck)
+        ORDER BY c.id LIMIT 1
+        """;
 
     public async Task<Connection?> GetByIdAsync(long connectionDbId, CancellationToken cancellationToken)
     {

@@ -16,12 +16,16 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
 
     public async Task<Integration?> GetAsync(long environmentId, string uniqueKey, CancellationToken cancellationToken)
     {
+        // A hot read: every trigger and most API requests resolve their integration first.
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE environment_id = @env AND unique_key = @key
-            """).With("env", environmentId).With("key", uniqueKey);
-        return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
+        var rows = await _database.Dialect.ReadHotAsync(
+            connection, null, ByKeySql, [("env", environmentId), ("key", uniqueKey)], SqlRows.IntegrationReader, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
+
+    private const string ByKeySql = $"""
+        SELECT {SqlRows.IntegrationColumns} FROM integrations WHERE environment_id = @env AND unique_key = @key
+        """;
 
     public async Task<IReadOnlyList<Integration>> ListAsync(long environmentId, CancellationToken cancellationToken)
     {

@@ -46,7 +46,10 @@ internal static class SqlRows
         JOIN integrations i ON i.id = c.integration_id
         """;
 
-    public static RowReader<Integration> Integration(DbDataReader reader)
+    public static RowReader<Integration> Integration(DbDataReader reader) => OnReader(reader, IntegrationReader);
+
+    /// <summary>The integration reader of a result, its columns found by name once.</summary>
+    public static Func<ISqlRow, Integration> IntegrationReader(ISqlRow reader)
     {
         int id = reader.GetOrdinal("id"), environment = reader.GetOrdinal("environment_id"), key = reader.GetOrdinal("unique_key"),
             provider = reader.GetOrdinal("provider"), display = reader.GetOrdinal("display_name"), baseUrl = reader.GetOrdinal("base_url"),
@@ -62,7 +65,10 @@ internal static class SqlRows
             row.GetInt64(updated));
     }
 
-    public static RowReader<SyncConfig> SyncConfig(DbDataReader reader)
+    public static RowReader<SyncConfig> SyncConfig(DbDataReader reader) => OnReader(reader, SyncConfigReader);
+
+    /// <summary>The sync config reader of a result, its columns found by name once.</summary>
+    public static Func<ISqlRow, SyncConfig> SyncConfigReader(ISqlRow reader)
     {
         int id = reader.GetOrdinal("id"), integration = reader.GetOrdinal("integration_id"), name = reader.GetOrdinal("name"),
             function = reader.GetOrdinal("function_name"), models = reader.GetOrdinal("models"), frequency = reader.GetOrdinal("frequency"),
@@ -82,7 +88,10 @@ internal static class SqlRows
             row.GetInt64(enabled) != 0);
     }
 
-    public static RowReader<Connection> Connection(DbDataReader reader)
+    public static RowReader<Connection> Connection(DbDataReader reader) => OnReader(reader, ConnectionReader);
+
+    /// <summary>The connection reader of a result, its columns found by name once.</summary>
+    public static Func<ISqlRow, Connection> ConnectionReader(ISqlRow reader)
     {
         int id = reader.GetOrdinal("id"), environment = reader.GetOrdinal("environment_id"), integration = reader.GetOrdinal("integration_id"),
             key = reader.GetOrdinal("unique_key"), provider = reader.GetOrdinal("provider"), connectionId = reader.GetOrdinal("connection_id"),
@@ -97,7 +106,7 @@ internal static class SqlRows
             row.GetString(provider),
             row.GetString(connectionId),
             row.GetString(credentialsType),
-            (byte[])row.GetValue(credentials),
+            row.GetBytes(credentials),
             row.GetString(metadata),
             row.GetInt64(created),
             row.GetInt64(updated))
@@ -106,7 +115,10 @@ internal static class SqlRows
         };
     }
 
-    public static RowReader<SyncRow> Sync(DbDataReader reader)
+    public static RowReader<SyncRow> Sync(DbDataReader reader) => OnReader(reader, SyncReader);
+
+    /// <summary>The sync reader of a result, its columns found by name once.</summary>
+    public static Func<ISqlRow, SyncRow> SyncReader(ISqlRow reader)
     {
         int id = reader.GetOrdinal("id"), connectionDbId = reader.GetOrdinal("connection_db_id"), connectionId = reader.GetOrdinal("connection_id"),
             config = reader.GetOrdinal("sync_config_id"), name = reader.GetOrdinal("name"), variant = reader.GetOrdinal("variant"),
@@ -131,7 +143,10 @@ internal static class SqlRows
         };
     }
 
-    public static RowReader<RunRow> Run(DbDataReader reader)
+    public static RowReader<RunRow> Run(DbDataReader reader) => OnReader(reader, RunReader);
+
+    /// <summary>The run reader of a result, its columns found by name once.</summary>
+    public static Func<ISqlRow, RunRow> RunReader(ISqlRow reader)
     {
         int id = reader.GetOrdinal("id"), syncId = reader.GetOrdinal("sync_id"), syncName = reader.GetOrdinal("sync_name"),
             variant = reader.GetOrdinal("variant"), connectionId = reader.GetOrdinal("connection_id"), key = reader.GetOrdinal("unique_key"),
@@ -191,6 +206,14 @@ internal static class SqlRows
     public static async Task<T?> ReadFirstAsync<T>(DbDataReader reader, Func<DbDataReader, RowReader<T>> columns, CancellationToken cancellationToken)
         where T : class =>
         await reader.ReadAsync(cancellationToken) ? columns(reader)(reader) : null;
+
+    /// <summary>A reader of <see cref="ISqlRow"/> rows over a data reader's rows.</summary>
+    private static RowReader<T> OnReader<T>(DbDataReader reader, Func<ISqlRow, Func<ISqlRow, T>> columns)
+    {
+        var row = new DataReaderRow(reader);
+        var read = columns(row);
+        return _ => read(row);
+    }
 
     private static List<string> ParseModels(string json) =>
         JsonSerializer.Deserialize(json, SqlJson.Default.ListString) ?? [];

@@ -378,11 +378,13 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         List<ClaimedRun> claimed;
         try
         {
-            await using (var command = connection.Command(_claimSql, transaction)
-                .With("owner", owner).With("lease", leaseMicros).With("now", now).With("max", (long)max))
-            {
-                claimed = await SqlRows.ReadAllAsync(command, ReadClaim, cancellationToken);
-            }
+            claimed = await _dialect.ReadHotAsync(
+                connection,
+                transaction,
+                _claimSql,
+                [("owner", owner), ("lease", leaseMicros), ("now", now), ("max", (long)max)],
+                ReadClaim,
+                cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
         }
@@ -597,22 +599,16 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static RowReader<ClaimedRun> ReadClaim(DbDataReader reader)
-    {
-        int id = reader.GetOrdinal("id"), token = reader.GetOrdinal("lease_token"), syncId = reader.GetOrdinal("sync_id"),
-            attempt = reader.GetOrdinal("attempt"), reset = reader.GetOrdinal("reset"), emptyCache = reader.GetOrdinal("empty_cache"),
-            emptyCacheDone = reader.GetOrdinal("empty_cache_done"), source = reader.GetOrdinal("trigger_source"),
-            started = reader.GetOrdinal("attempt_started_at"), result = reader.GetOrdinal("result");
-        return row => new ClaimedRun(
-            row.GetInt64(id),
-            row.GetInt64(token),
-            row.GetString(syncId),
-            (int)row.GetInt64(attempt),
-            row.GetInt64(reset) != 0,
-            row.GetInt64(emptyCache) != 0,
-            row.GetInt64(emptyCacheDone) != 0,
-            row.GetString(source),
-            row.GetInt64(started),
-            row.GetNullableString(result));
-    }
+    /// <summary>A claimed run, its columns in <see cref="ClaimColumns"/>'s order.</summary>
+    private static ClaimedRun ReadClaim(ISqlRow row) => new(
+        row.GetInt64(0),
+        row.GetInt64(1),
+        row.GetString(2),
+        (int)row.GetInt64(3),
+        row.GetInt64(4) != 0,
+        row.GetInt64(5) != 0,
+        row.GetInt64(6) != 0,
+        row.GetString(7),
+        row.GetInt64(8),
+        row.GetNullableString(9));
 }

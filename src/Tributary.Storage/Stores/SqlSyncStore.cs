@@ -30,11 +30,13 @@ internal sealed partial class SqlSyncStore : ISyncStore
 
     public async Task<IReadOnlyList<SyncRow>> GetSyncsAsync(long connectionDbId, CancellationToken cancellationToken)
     {
+        // A hot read: every trigger of a connection resolves its syncs here.
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {SqlRows.SyncColumns} WHERE s.connection_id = @c AND sc.enabled = 1 ORDER BY s.name, s.variant")
-            .With("c", connectionDbId);
-        return await SqlRows.ReadAllAsync(command, SqlRows.Sync, cancellationToken);
+        return await _database.Dialect.ReadHotAsync(connection, null, SyncsOfConnectionSql, [("c", connectionDbId)], SqlRows.SyncReader, cancellationToken);
     }
+
+    private const string SyncsOfConnectionSql =
+        $"SELECT {SqlRows.SyncColumns} WHERE s.connection_id = @c AND sc.enabled = 1 ORDER BY s.name, s.variant";
 
     public async Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, int? limit, CancellationToken cancellationToken)
     {
