@@ -133,9 +133,11 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
         var batch = _options.ClaimBatch;
+        var poll = new IdlePoll(_options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimedAll = false;
+            var foundNothing = false;
             var outstanding = Volatile.Read(ref _outstanding);
             var room = (MaxOutstandingBatches * batch) - outstanding;
 
@@ -156,6 +158,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                     }
 
                     claimedAll = claimed.Count == want;
+                    foundNothing = claimed.Count == 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -163,9 +166,14 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 }
             }
 
-            if (!claimedAll)
+            if (claimedAll)
             {
-                await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken);
+                poll.After(foundNothing: false, woken: false);
+            }
+            else
+            {
+                var woken = await _signal.WaitAsync(poll.Wait, _timeProvider, stoppingToken);
+                poll.After(foundNothing, woken);
             }
         }
     }
