@@ -135,9 +135,11 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     {
         var batch = _options.ClaimBatch;
         var cursor = new DeliveryClaimCursor(_timeProvider, _options.PollInterval);
+        var poll = new IdlePoll(_options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimedAll = false;
+            var foundNothing = false;
             var outstanding = Volatile.Read(ref _outstanding);
             var room = (MaxOutstandingBatches * batch) - outstanding;
 
@@ -159,6 +161,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                     }
 
                     claimedAll = claimed.Count == want;
+                    foundNothing = claimed.Count == 0;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -167,9 +170,14 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 }
             }
 
-            if (!claimedAll)
+            if (claimedAll)
             {
-                await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken);
+                poll.After(foundNothing: false, woken: false);
+            }
+            else
+            {
+                var woken = await _signal.WaitAsync(poll.Wait, _timeProvider, stoppingToken);
+                poll.After(foundNothing, woken);
             }
         }
     }

@@ -47,7 +47,10 @@ public sealed record WebhookOptions
     /// </summary>
     public int ClaimBatch { get; init; } = 256;
 
-    /// <summary>The fallback poll when no completion of this process woke the workers.</summary>
+    /// <summary>
+    /// The fallback poll when no completion of this process woke the workers; while claims find nothing it stretches
+    /// to four times this (<see cref="IdlePoll"/>), and work of this process brings it back at once.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>

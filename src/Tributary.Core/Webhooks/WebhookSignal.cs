@@ -4,7 +4,7 @@ namespace Tributary.Core.Webhooks;
 
 /// <summary>
 /// Wakes this process's delivery workers when a completion wrote deliveries, a delivery finished (the next one of
-/// its connection may go now) or one was retried by hand. Deliveries written by other processes are found by the poll.
+/// its connection may go now) or one was retried by hand. Deliveries written by other processes are found by the poll (<see cref="IdlePoll"/>).
 /// </summary>
 public sealed class WebhookSignal : IDisposable
 {

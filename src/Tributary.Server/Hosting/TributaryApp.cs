@@ -77,7 +77,12 @@ public static class TributaryApp
         services.AddSingleton<DashboardAssets>();
         services.AddSingleton<DemoConnectionSeeder>();
         services.AddSyncFunction<SampleDataSyncFunction>(SampleDataSyncFunction.Name);
-        services.AddTributaryOpenApi();
+        if (options.Role.ServesApi())
+        {
+            // Only a process that serves the API document builds it: registering the generator loads MVC's API
+            // explorer and the OpenAPI model (~2.5 MB resident in a worker that serves /health alone, issue 8's B11).
+            services.AddTributaryOpenApi();
+        }
         configureServices?.Invoke(services);
 
         var app = builder.Build();

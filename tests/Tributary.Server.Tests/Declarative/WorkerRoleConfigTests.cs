@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Engine;
 using Tributary.Core.Providers;
@@ -49,5 +50,25 @@ public sealed class WorkerRoleConfigTests
 
         Assert.NotNull(worker.Services.GetRequiredService<ProviderCatalogue>().Find("acme"));
         Assert.Equal("rest:", worker.Services.GetRequiredService<SyncFunctionRegistry>().Find("rest:acme/items")?.Origin);
+    }
+
+    [Fact]
+    public async Task WorkerRole_LeavesOutTheApiDocumentsGenerator_WhichOnlyTheApiRolesServe()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var database = Path.Combine(Directory.CreateTempSubdirectory("tributary-worker-").FullName, "data");
+        await using (var api = await TestServer.StartAsync(TestDialect.Sqlite, token, Config, options: o => o.DataDir = database))
+        {
+            Assert.NotNull(api.Services.GetService<IApiDescriptionGroupCollectionProvider>());
+        }
+
+        // The generator pulls MVC's API explorer and the OpenAPI model into the process (issue 8's B11: a worker's RSS).
+        await using var worker = await TestServer.StartAsync(TestDialect.Sqlite, token, Config, options: o =>
+        {
+            o.DataDir = database;
+            o.Role = ServerRole.Worker;
+        });
+
+        Assert.Null(worker.Services.GetService<IApiDescriptionGroupCollectionProvider>());
     }
 }
