@@ -121,9 +121,7 @@ internal sealed class EngineSyncContext : SyncContext
 
     public override async Task<BatchResult> BatchSaveAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        EnsureDeclared(model);
-        if (records.Count == 0)
+        if (IsEmptyBatch(records, model))
         {
             return BatchResult.Empty;
         }
@@ -161,9 +159,7 @@ internal sealed class EngineSyncContext : SyncContext
 
     public override async Task<BatchResult> BatchUpdateAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        EnsureDeclared(model);
-        if (records.Count == 0)
+        if (IsEmptyBatch(records, model))
         {
             return BatchResult.Empty;
         }
@@ -198,9 +194,7 @@ internal sealed class EngineSyncContext : SyncContext
 
     public override async Task<BatchResult> BatchDeleteAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        EnsureDeclared(model);
-        if (records.Count == 0)
+        if (IsEmptyBatch(records, model))
         {
             return BatchResult.Empty;
         }
@@ -462,6 +456,14 @@ internal sealed class EngineSyncContext : SyncContext
     }
 
     private void LogDuplicates(string model, IReadOnlyList<string> duplicates) => SyncContextRules.LogDuplicates(Logger, model, duplicates);
+
+    /// <summary>Checks a batch call's arguments (the model declared, the list given); true when there is nothing to write.</summary>
+    private bool IsEmptyBatch<T>(IReadOnlyList<T> records, string model)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        EnsureDeclared(model);
+        return records.Count == 0;
+    }
 
     private void EnsureDeclared(string model) => SyncContextRules.EnsureDeclared(_target.Config.Models, model);
 }

@@ -59,17 +59,7 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
     }
 
     /// <summary>Moves to the next row; false once the statement is done (a write's changes are made by then).</summary>
-    public bool Step()
-    {
-        var rc = raw.sqlite3_step(_statement);
-        if (rc == raw.SQLITE_ROW)
-        {
-            return true;
-        }
-
-        Check(rc, raw.SQLITE_DONE);
-        return false;
-    }
+    public bool Step() => SqliteNative.Step(_db, _statement);
 
     /// <summary>The position of the column named <paramref name="name"/> (case-insensitive, as the data reader's).</summary>
     public int GetOrdinal(string name)
@@ -129,18 +119,7 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
     private InvalidOperationException NullColumn(int column) =>
         new($"Column {column} ({raw.sqlite3_column_name(_statement, column).utf8_to_string()}) is NULL.");
 
-    private int Parameter(string name)
-    {
-        var index = raw.sqlite3_bind_parameter_index(_statement, "@" + name);
-        return index > 0 ? index : throw new ArgumentException($"The statement has no parameter @{name}.", nameof(name));
-    }
+    private int Parameter(string name) => SqliteNative.Parameter(_statement, name);
 
-    private void Check(int rc, int expected = raw.SQLITE_OK)
-    {
-        if (rc != expected)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-            throw new SqliteException($"SQLite returned {rc} where {expected} was expected.", rc);
-        }
-    }
+    private void Check(int rc, int expected = raw.SQLITE_OK) => SqliteNative.Check(_db, rc, expected);
 }

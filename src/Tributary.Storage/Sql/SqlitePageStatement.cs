@@ -43,17 +43,7 @@ internal sealed class SqlitePageStatement : IDisposable
     }
 
     /// <summary>Moves to the next row; false once the statement is done.</summary>
-    public bool Step()
-    {
-        var rc = raw.sqlite3_step(_statement);
-        if (rc == raw.SQLITE_ROW)
-        {
-            return true;
-        }
-
-        Check(rc, raw.SQLITE_DONE);
-        return false;
-    }
+    public bool Step() => SqliteNative.Step(_db, _statement);
 
     /// <summary>The column's bytes as stored (a TEXT column's UTF-8), valid until the next step.</summary>
     public ReadOnlySpan<byte> Bytes(int column) => raw.sqlite3_column_blob(_statement, column);
@@ -67,18 +57,7 @@ internal sealed class SqlitePageStatement : IDisposable
 
     public void Dispose() => _statement.Dispose();
 
-    private int Parameter(string name)
-    {
-        var index = raw.sqlite3_bind_parameter_index(_statement, "@" + name);
-        return index > 0 ? index : throw new ArgumentException($"The statement has no parameter @{name}.", nameof(name));
-    }
+    private int Parameter(string name) => SqliteNative.Parameter(_statement, name);
 
-    private void Check(int rc, int expected = raw.SQLITE_OK)
-    {
-        if (rc != expected)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-            throw new SqliteException($"SQLite returned {rc} where {expected} was expected.", rc);
-        }
-    }
+    private void Check(int rc, int expected = raw.SQLITE_OK) => SqliteNative.Check(_db, rc, expected);
 }

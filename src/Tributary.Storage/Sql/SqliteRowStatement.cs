@@ -50,11 +50,7 @@ internal sealed class SqliteRowStatement : IDisposable
     }
 
     /// <summary>The position of <c>@name</c> in the statement; throws if the statement has no such parameter.</summary>
-    public int Parameter(string name)
-    {
-        var index = raw.sqlite3_bind_parameter_index(_statement, "@" + name);
-        return index > 0 ? index : throw new ArgumentException($"The statement has no parameter @{name}.", nameof(name));
-    }
+    public int Parameter(string name) => SqliteNative.Parameter(_statement, name);
 
     public SqliteRowStatement Bind(string name, long value)
     {
@@ -144,12 +140,5 @@ internal sealed class SqliteRowStatement : IDisposable
 
     public void Dispose() => _statement.Dispose();
 
-    private void Check(int rc, int expected = raw.SQLITE_OK)
-    {
-        if (rc != expected)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-            throw new SqliteException($"SQLite returned {rc} where {expected} was expected.", rc);
-        }
-    }
+    private void Check(int rc, int expected = raw.SQLITE_OK) => SqliteNative.Check(_db, rc, expected);
 }
