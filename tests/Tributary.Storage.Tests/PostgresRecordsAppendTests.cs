@@ -25,7 +25,7 @@ public sealed class PostgresRecordsAppendTests
         // The bulk connection's staging table refuses every row from now on (the pool hands the same connection back).
         await ExecuteOnBulkAsync(h.Database.Database, "ALTER TABLE records_stage ADD CONSTRAINT refuse_all CHECK (false) NOT VALID");
 
-        var progress = await ScalarAsync(h, $"SELECT progress FROM runs WHERE id = {write.Fence.RunId}");
+        var progress = await h.ScalarSqlAsync($"SELECT progress FROM runs WHERE id = {write.Fence.RunId}");
 
         var appended = await h.Records.UpsertAsync(
             write with { ProbeUnchanged = false, ExpectNew = true, ResultAfter = r => $"{{\"added\":{r.Added}}}" },
@@ -38,15 +38,15 @@ public sealed class PostgresRecordsAppendTests
         var run = write.Fence.RunId;
         Assert.Equal(
             $"a:1:1:hash-1:{h.Now}:{h.Now}:{run}:{run}:--,b:2:2:hash-1:{h.Now}:{h.Now}:{run}:{run}:--,c:3:3:hash-é✓:{h.Now}:{h.Now}:{run}:{run}:--",
-            await TextAsync(h, """
+            await h.TextSqlAsync("""
                 SELECT string_agg(concat_ws(':', external_id, seq, added_seq, data_hash, created_at, updated_at, run_id, seen_run,
                     coalesce(deleted_at::text, '-') || coalesce(pruned_at::text, '-')), ',' ORDER BY external_id) FROM records
                 """));
-        Assert.Equal("{\"id\":\"c\",\"name\":\"é✓\"}", await TextAsync(h, "SELECT payload FROM records WHERE external_id = 'c'"));
-        Assert.Equal(3L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
-        Assert.Equal(3L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
-        Assert.Equal("{\"added\":3}", await TextAsync(h, $"SELECT result FROM runs WHERE id = {write.Fence.RunId}"));
-        Assert.Equal(progress + 1, await ScalarAsync(h, $"SELECT progress FROM runs WHERE id = {write.Fence.RunId}"));
+        Assert.Equal("{\"id\":\"c\",\"name\":\"é✓\"}", await h.TextSqlAsync("SELECT payload FROM records WHERE external_id = 'c'"));
+        Assert.Equal(3L, await h.ScalarSqlAsync("SELECT last_seq FROM datasets"));
+        Assert.Equal(3L, await h.ScalarSqlAsync("SELECT live_count FROM datasets"));
+        Assert.Equal("{\"added\":3}", await h.TextSqlAsync($"SELECT result FROM runs WHERE id = {write.Fence.RunId}"));
+        Assert.Equal(progress + 1, await h.ScalarSqlAsync($"SELECT progress FROM runs WHERE id = {write.Fence.RunId}"));
     }
 
     [Fact]
@@ -63,10 +63,10 @@ public sealed class PostgresRecordsAppendTests
         // The upsert's outcome: d added, b updated, a unchanged, the deleted c back (counted added); one block of four
         // positions after the delete's 4 (5..8 in batch order; a keeps 1), the rolled-back attempt's reservation gone.
         Assert.Equal(new BatchResult(2, 1, 0, 1), result);
-        Assert.Equal("a:1,b:6,c:8,d:5", await TextAsync(h, "SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
-        Assert.Equal(8L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
-        Assert.Equal(4L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
-        Assert.Equal(4L, await ScalarAsync(h, "SELECT count(*) FROM records"));
+        Assert.Equal("a:1,b:6,c:8,d:5", await h.TextSqlAsync("SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
+        Assert.Equal(8L, await h.ScalarSqlAsync("SELECT last_seq FROM datasets"));
+        Assert.Equal(4L, await h.ScalarSqlAsync("SELECT live_count FROM datasets"));
+        Assert.Equal(4L, await h.ScalarSqlAsync("SELECT count(*) FROM records"));
     }
 
     [Fact]
@@ -75,15 +75,15 @@ public sealed class PostgresRecordsAppendTests
         var (h, write) = await SetUpAsync();
         await using var _ = h;
         await h.Records.UpsertAsync(write, [Record("a", "1")], Token);
-        await ExecuteAsync(h, $"UPDATE runs SET lease_token = lease_token + 1 WHERE id = {write.Fence.RunId}");
-        var run = await TextAsync(h, $"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}");
+        await h.ExecuteSqlAsync($"UPDATE runs SET lease_token = lease_token + 1 WHERE id = {write.Fence.RunId}");
+        var run = await h.TextSqlAsync($"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}");
 
         await Assert.ThrowsAsync<LeaseLostException>(() => h.Records.UpsertAsync(write with { ProbeUnchanged = false, ExpectNew = true }, [Record("b", "1"), Record("c", "1")], Token));
 
-        Assert.Equal("a:1", await TextAsync(h, "SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
-        Assert.Equal(1L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
-        Assert.Equal(1L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
-        Assert.Equal(run, await TextAsync(h, $"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}"));
+        Assert.Equal("a:1", await h.TextSqlAsync("SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
+        Assert.Equal(1L, await h.ScalarSqlAsync("SELECT last_seq FROM datasets"));
+        Assert.Equal(1L, await h.ScalarSqlAsync("SELECT live_count FROM datasets"));
+        Assert.Equal(run, await h.TextSqlAsync($"SELECT result || '/' || progress FROM runs WHERE id = {write.Fence.RunId}"));
     }
 
     private static async Task<(StoreHarness H, RecordWrite Write)> SetUpAsync()
@@ -101,26 +101,5 @@ public sealed class PostgresRecordsAppendTests
         await using var writer = await database.OpenWriteAsync(WriteKind.Bulk, Token);
         await using var command = writer.Connection.Command(sql);
         await command.ExecuteNonQueryAsync(Token);
-    }
-
-    private static async Task ExecuteAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        await command.ExecuteNonQueryAsync(Token);
-    }
-
-    private static async Task<long> ScalarAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> TextAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        return (string)(await command.ExecuteScalarAsync(Token))!;
     }
 }

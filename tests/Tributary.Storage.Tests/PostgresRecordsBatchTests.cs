@@ -41,9 +41,9 @@ public sealed class PostgresRecordsBatchTests
         Assert.Equal(new BatchResult(3, 0, 0, 0), first);
         Assert.Equal(new BatchResult(1, 1, 0, 1), second);
         // Three positions, then three more reserved: b and d take the second block's 5 and 6 in batch order, c keeps 3.
-        Assert.Equal("a:1,b:5,c:3,d:6", await TextAsync(h, "SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
-        Assert.Equal(6L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
-        Assert.Equal(4L, await ScalarAsync(h, "SELECT live_count FROM datasets"));
+        Assert.Equal("a:1,b:5,c:3,d:6", await h.TextSqlAsync("SELECT string_agg(external_id || ':' || seq, ',' ORDER BY external_id) FROM records"));
+        Assert.Equal(6L, await h.ScalarSqlAsync("SELECT last_seq FROM datasets"));
+        Assert.Equal(4L, await h.ScalarSqlAsync("SELECT live_count FROM datasets"));
     }
 
     [Fact]
@@ -52,13 +52,13 @@ public sealed class PostgresRecordsBatchTests
         var (h, write) = await SetUpAsync();
         await using var _ = h;
         await h.Records.UpsertAsync(write, [Record("a", "1")], Token);
-        await ExecuteAsync(h, $"UPDATE runs SET lease_token = lease_token + 1 WHERE id = {write.Fence.RunId}");
+        await h.ExecuteSqlAsync($"UPDATE runs SET lease_token = lease_token + 1 WHERE id = {write.Fence.RunId}");
 
         await Assert.ThrowsAsync<LeaseLostException>(() => h.Records.UpsertAsync(write with { ProbeUnchanged = false }, [Record("a", "2"), Record("b", "1")], Token));
         await Assert.ThrowsAsync<LeaseLostException>(() => h.Records.UpsertAsync(write, [Record("a", "1")], Token));
 
-        Assert.Equal("a:1:hash-1", await TextAsync(h, "SELECT string_agg(external_id || ':' || seq || ':' || data_hash, ',' ORDER BY external_id) FROM records"));
-        Assert.Equal(1L, await ScalarAsync(h, "SELECT last_seq FROM datasets"));
+        Assert.Equal("a:1:hash-1", await h.TextSqlAsync("SELECT string_agg(external_id || ':' || seq || ':' || data_hash, ',' ORDER BY external_id) FROM records"));
+        Assert.Equal(1L, await h.ScalarSqlAsync("SELECT last_seq FROM datasets"));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class PostgresRecordsBatchTests
 
         Assert.Null(small.BulkPoolSize);
         Assert.Equal(new BatchResult(1, 1, 0, 0), second);
-        Assert.Equal(3L, await ScalarAsync(h, "SELECT count(*) FROM records"));
+        Assert.Equal(3L, await h.ScalarSqlAsync("SELECT count(*) FROM records"));
     }
 
     [Fact]
@@ -138,26 +138,5 @@ public sealed class PostgresRecordsBatchTests
         await h.TriggerAsync(sync, Token);
         var run = await h.ClaimOneAsync(Token);
         return (h, new RecordWrite(new RunFence(run.RunId, run.LeaseToken), connection.Id, "Deal", h.Now, _ => "{}"));
-    }
-
-    private static async Task ExecuteAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        await command.ExecuteNonQueryAsync(Token);
-    }
-
-    private static async Task<long> ScalarAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(Token), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> TextAsync(StoreHarness h, string sql)
-    {
-        await using var db = await h.Database.Database.OpenAsync(Token);
-        await using var command = db.Command(sql);
-        return (string)(await command.ExecuteScalarAsync(Token))!;
     }
 }

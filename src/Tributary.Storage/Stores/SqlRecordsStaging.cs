@@ -194,16 +194,7 @@ internal sealed partial class SqlRecordStore
             await import.WriteAsync(connectionDbId, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(model, NpgsqlDbType.Text, cancellationToken);
             await import.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
-            if (cipher is null)
-            {
-                await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(record.PayloadUtf8, NpgsqlDbType.Text, cancellationToken);
-            }
-            else
-            {
-                await import.WriteAsync(cipher.StoredHash(record.Hash), NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(cipher.Encrypt(record.PayloadJson, connectionDbId, model, record.ExternalId), NpgsqlDbType.Text, cancellationToken);
-            }
+            await WriteHashAndPayloadAsync(import, record, connectionDbId, model, cipher, cancellationToken);
 
             await import.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
@@ -237,19 +228,7 @@ internal sealed partial class SqlRecordStore
             var record = records[i];
             await import.StartRowAsync(cancellationToken);
             await import.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
-            if (cipher is null)
-            {
-                // The ingest hot path: the Sdk's plain hash and the payload's UTF-8 as the Sdk serialized it. Text's
-                // binary wire format is its UTF-8, so the bytes go out as they are: decoding them into a string here
-                // (PayloadJson) only for Npgsql to encode it back was two passes and a 2 KB string per ~1 KB record.
-                await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(record.PayloadUtf8, NpgsqlDbType.Text, cancellationToken);
-            }
-            else
-            {
-                await import.WriteAsync(cipher.StoredHash(record.Hash), NpgsqlDbType.Text, cancellationToken);
-                await import.WriteAsync(cipher.Encrypt(record.PayloadJson, write.ConnectionDbId, write.Model, record.ExternalId), NpgsqlDbType.Text, cancellationToken);
-            }
+            await WriteHashAndPayloadAsync(import, record, write.ConnectionDbId, write.Model, cipher, cancellationToken);
 
             await import.WriteAsync((long)i, NpgsqlDbType.Bigint, cancellationToken);
         }
@@ -288,5 +267,24 @@ internal sealed partial class SqlRecordStore
         }
 
         return (added, updated);
+    }
+
+    /// <summary>A row's hash and payload columns, as both COPYs (into the table and into the stage) write them.</summary>
+    private static async Task WriteHashAndPayloadAsync(
+        NpgsqlBinaryImporter import, PreparedRecord record, long connectionDbId, string model, RecordsPayloadCipher? cipher, CancellationToken cancellationToken)
+    {
+        if (cipher is null)
+        {
+            // The ingest hot path: the Sdk's plain hash and the payload's UTF-8 as the Sdk serialized it. Text's
+            // binary wire format is its UTF-8, so the bytes go out as they are: decoding them into a string here
+            // (PayloadJson) only for Npgsql to encode it back was two passes and a 2 KB string per ~1 KB record.
+            await import.WriteAsync(record.Hash, NpgsqlDbType.Text, cancellationToken);
+            await import.WriteAsync(record.PayloadUtf8, NpgsqlDbType.Text, cancellationToken);
+        }
+        else
+        {
+            await import.WriteAsync(cipher.StoredHash(record.Hash), NpgsqlDbType.Text, cancellationToken);
+            await import.WriteAsync(cipher.Encrypt(record.PayloadJson, connectionDbId, model, record.ExternalId), NpgsqlDbType.Text, cancellationToken);
+        }
     }
 }
