@@ -1,0 +1,44 @@
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace Tributary.Core.Engine;
+
+/// <summary>Gives the memory a process no longer uses back to the operating system (see <see cref="WorkerRest"/>).</summary>
+internal static class ProcessMemory
+{
+    private static bool _trimUnavailable;
+
+    /// <summary>
+    /// A full, compacting, decommitting collection (<see cref="GCCollectionMode.Aggressive"/>), then on Linux with glibc
+    /// <c>malloc_trim(0)</c>, which returns the free pages of every malloc arena (freed native memory otherwise stays
+    /// resident in them).
+    /// </summary>
+    public static void Release()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        TrimNativeHeap();
+    }
+
+    private static void TrimNativeHeap()
+    {
+        if (_trimUnavailable || !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0); // 1 if memory was released, 0 if there was none to release: either is fine
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no malloc_trim): nothing to trim with.
+            _trimUnavailable = true;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MallocTrim(nuint pad);
+}
