@@ -6,15 +6,29 @@ namespace Tributary.Core.Engine;
 /// <summary>Gives the memory a process no longer uses back to the operating system (see <see cref="WorkerRest"/>).</summary>
 internal static class ProcessMemory
 {
+    private static readonly Lock Gate = new();
     private static bool _trimUnavailable;
+    private static long? _releasedAt;
 
     /// <summary>
     /// A full, compacting, decommitting collection (<see cref="GCCollectionMode.Aggressive"/>), then on Linux with glibc
     /// <c>malloc_trim(0)</c>, which returns the free pages of every malloc arena (freed native memory otherwise stays
-    /// resident in them).
+    /// resident in them). At most once per <see cref="WorkerRest.Spacing"/> in a process, however many engines it hosts
+    /// (tests run many servers in one process).
     /// </summary>
     public static void Release()
     {
+        lock (Gate)
+        {
+            var now = TimeProvider.System.GetTimestamp();
+            if (_releasedAt is { } last && TimeProvider.System.GetElapsedTime(last, now) < WorkerRest.Spacing)
+            {
+                return;
+            }
+
+            _releasedAt = now;
+        }
+
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         TrimNativeHeap();
