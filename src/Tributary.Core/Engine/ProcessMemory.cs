@@ -16,14 +16,15 @@ internal static class ProcessMemory
     /// resident in them). At most once per <see cref="WorkerRest.Spacing"/> in a process, however many engines it hosts
     /// (tests run many servers in one process).
     /// </summary>
-    public static void Release()
+    /// <returns>Whether it released; false when the process released less than <see cref="WorkerRest.Spacing"/> ago.</returns>
+    public static bool Release()
     {
         lock (Gate)
         {
             var now = TimeProvider.System.GetTimestamp();
             if (_releasedAt is { } last && TimeProvider.System.GetElapsedTime(last, now) < WorkerRest.Spacing)
             {
-                return;
+                return false;
             }
 
             _releasedAt = now;
@@ -32,6 +33,7 @@ internal static class ProcessMemory
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         TrimNativeHeap();
+        return true;
     }
 
     private static void TrimNativeHeap()

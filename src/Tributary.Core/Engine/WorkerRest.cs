@@ -27,7 +27,7 @@ public sealed class WorkerRest
     private bool _workedSinceRelease;
 
     public WorkerRest(TimeProvider timeProvider)
-        : this(timeProvider, ProcessMemory.Release)
+        : this(timeProvider, () => ProcessMemory.Release())
     {
     }
 
