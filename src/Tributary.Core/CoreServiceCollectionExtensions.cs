@@ -47,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DryRun.DryRunTargets>();
         services.AddSingleton<RunCompletions>();
         services.AddSingleton<RunExecutor>();
+        services.AddSingleton<WorkerRest>();
         services.AddSingleton<SyncWorker>();
         services.AddSingleton<SyncScheduler>();
         services.AddSingleton<LeaseReaper>();

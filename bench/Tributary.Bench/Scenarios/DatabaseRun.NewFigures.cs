@@ -8,7 +8,7 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>B14 (webhooks, issue 12), B15 (proxy and SyncContext.Http, issue 10) and B16 (the Node client, issue 14).</summary>
 internal sealed partial class DatabaseRun
 {
-    /// <summary><c>--only B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
+    /// <summary><c>--only B2|B4|B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
     private async Task<bool> NewFiguresOnlyAsync(CancellationToken cancellationToken)
     {
         switch (_context.Options.Only)
@@ -16,6 +16,21 @@ internal sealed partial class DatabaseRun
             case "B2":
                 await AllInOneAsync(cancellationToken);
                 return true;
+
+            case "B4":
+            {
+                // B11's resting RSS is sampled on the worker that has just drained the fan-out, as in the full suite.
+                await using var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken);
+                using var api = _context.Api(apiServer);
+                await Setup.CreateFanoutConnectionsAsync(_context, api, cancellationToken);
+                await Setup.CreateHoldConnectionsAsync(_context, api, cancellationToken);
+                await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.LatencyConnection, [], cancellationToken); // B3 warms up on it
+                var batchId = await FanoutScenario.TriggerAsync(_context, api, cancellationToken);
+                await using var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken);
+                await StepAsync("B4", () => FanoutScenario.DrainAsync(_context, batchId, cancellationToken), cancellationToken);
+                await StepAsync("B11 concurrent", () => MemoryScenario.ConcurrentRunsAsync(_context, api, worker, cancellationToken), cancellationToken);
+                return true;
+            }
 
             case "B14":
             {

@@ -54,6 +54,16 @@ internal static class Setup
         context.Info($"created {total:N0} connections ({profile.Schedules:N0} fan-out syncs) in {seconds:0.0} s ({total / seconds:N0}/s)");
     }
 
+    /// <summary>Only the connections of B11's hold runs (<c>--only B4</c>: B11's figures after the drain).</summary>
+    public static async Task CreateHoldConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
+    {
+        var hold = new JsonObject { ["probe_port"] = context.Probe.Port, ["hold_ms"] = HoldMilliseconds(context.Profile) };
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, context.Profile.HoldHigh),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.HoldConnection(i), (JsonObject)hold.DeepClone(), token));
+    }
+
     /// <summary>Only the records connections and the raw baseline's target (B5–B7 and B11's peaks need nothing else).</summary>
     public static async Task CreateRecordsConnectionsAsync(BenchContext context, BenchApi api, CancellationToken cancellationToken)
     {

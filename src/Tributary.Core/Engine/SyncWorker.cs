@@ -15,14 +15,16 @@ public sealed class SyncWorker
     private readonly WorkSignal _signal;
     private readonly SchedulerBurst _burst;
     private readonly EngineOptions _options;
+    private readonly WorkerRest _rest;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SyncWorker> _logger;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly HashSet<Task> _running = [];
     private readonly object _gate = new();
 
-    public SyncWorker(IRunQueueStore runs, RunExecutor executor, WorkSignal signal, SchedulerBurst burst, EngineOptions options, TimeProvider timeProvider, ILogger<SyncWorker> logger)
+    public SyncWorker(IRunQueueStore runs, RunExecutor executor, WorkSignal signal, SchedulerBurst burst, EngineOptions options, WorkerRest rest, TimeProvider timeProvider, ILogger<SyncWorker> logger)
     {
+        _rest = rest;
         _runs = runs;
         _executor = executor;
         _signal = signal;
@@ -54,6 +56,7 @@ public sealed class SyncWorker
                 await _burst.WaitAsync(stoppingToken);
                 var free = _options.WorkerSlots - RunningCount;
                 var claimedAll = false;
+                var claimedCount = 0;
                 if (free > 0)
                 {
                     try
@@ -65,6 +68,7 @@ public sealed class SyncWorker
                             Start(run, runsStopping.Token);
                         }
 
+                        claimedCount = claimed.Count;
                         claimedAll = claimed.Count == free;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,6 +77,8 @@ public sealed class SyncWorker
                     }
                 }
 
+                // Gone quiet after work: the memory the work grew goes back (bounded, see WorkerRest).
+                _rest.Observe(claimedCount, RunningCount);
                 if (!claimedAll)
                 {
                     await _signal.WaitAsync(_options.PollInterval, _timeProvider, stoppingToken);

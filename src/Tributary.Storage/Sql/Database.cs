@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -18,9 +17,6 @@ public sealed class Database : IAsyncDisposable
 {
     private const string SqlitePragmas =
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-8192;";
-
-    /// <summary>Native SQLite connections that have had <see cref="SqlitePragmas"/> run; entries go with their handles.</summary>
-    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, string> ConfiguredSqliteHandles = new();
 
     private readonly NpgsqlDataSource? _npgsql;
     private readonly NpgsqlDataSource? _npgsqlBulk;
@@ -374,13 +370,13 @@ public sealed class Database : IAsyncDisposable
 
         // The settings belong to the native connection, which the pool keeps across opens: set them once per handle
         // (five statements on every open were a measurable share of a one-row read).
-        var handle = connection.Handle!;
-        if (!ConfiguredSqliteHandles.TryGetValue(handle, out _))
+        var state = SqliteHandleState.Of(connection);
+        if (!state.Configured)
         {
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = SqlitePragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
-            ConfiguredSqliteHandles.AddOrUpdate(handle, SqlitePragmas);
+            state.Configured = true;
         }
 
         return connection;
@@ -460,7 +456,7 @@ public sealed class Database : IAsyncDisposable
             SqliteConnection.ClearPool(connection);
 
             // The released native connections stay open until their kept statements are finalized.
-            SqliteStatementCache.ReleaseClosed();
+            SqliteHandleState.ReleaseClosed();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -16,11 +15,8 @@ namespace Tributary.Storage.Sql;
 /// while B4 drained 10,000 no-op runs (docs/benchmarks.md, sqliteruns and runs8).
 /// </para>
 /// <para>
-/// Lifetime: the caches are kept by native handle in a weak table. The pool releases a handle with
-/// <c>sqlite3_close_v2</c>, which leaves the connection open (a "zombie") until its last statement is finalized; so
-/// the statements of released handles are finalized on the next cache creation and when a <see cref="Database"/> is
-/// disposed (<see cref="ReleaseClosed"/>), and by their finalizers at the latest. (The handle's own "extra" slot, which
-/// it disposes with itself, is taken: SQLitePCL keeps its hook handles there.)
+/// Lifetime: the cache is part of its native connection's <see cref="SqliteHandleState"/>, which finalizes it once the pool
+/// has released that connection.
 /// Safety: a pooled native connection serves one open connection at a time, and a kept statement is lent to one
 /// caller at a time; asked for SQL that is lent out already (a nested read), the cache prepares a one-off.
 /// </para>
@@ -30,14 +26,11 @@ internal sealed class SqliteStatementCache : IDisposable
     /// <summary>Enough for every hot statement of the stores; SQL beyond it runs as a one-off (no cache grows without bound).</summary>
     internal const int Capacity = 16;
 
-    /// <summary>Each native connection's cache; an entry goes when its handle is released or collected.</summary>
-    private static readonly ConditionalWeakTable<sqlite3, SqliteStatementCache> Caches = new();
-
     private readonly sqlite3 _db;
     private readonly List<SqliteCachedStatement> _kept = [];
     private bool _disposed;
 
-    private SqliteStatementCache(sqlite3 db) => _db = db;
+    internal SqliteStatementCache(sqlite3 db) => _db = db;
 
     /// <summary>Statements this connection prepared for the cache's callers (kept and one-off): for tests and diagnostics.</summary>
     internal int Preparations { get; private set; }
@@ -45,43 +38,8 @@ internal sealed class SqliteStatementCache : IDisposable
     /// <summary>How many statements the cache keeps now.</summary>
     internal int Kept => _kept.Count;
 
-    /// <summary>The cache of <paramref name="connection"/>'s native connection, created on first use.</summary>
-    public static SqliteStatementCache Of(SqliteConnection connection)
-    {
-        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        if (Caches.TryGetValue(db, out var cache))
-        {
-            return cache;
-        }
-
-        // A new native connection is rare (the pool keeps them): the moment to let the released ones close for good.
-        ReleaseClosed();
-        cache = new SqliteStatementCache(db);
-        Caches.AddOrUpdate(db, cache);
-        return cache;
-    }
-
-    /// <summary>Finalizes the kept statements of every native connection the pool has released, so it closes now.</summary>
-    public static void ReleaseClosed()
-    {
-        List<KeyValuePair<sqlite3, SqliteStatementCache>>? closed = null;
-        foreach (var entry in Caches)
-        {
-            if (entry.Key.IsClosed)
-            {
-                (closed ??= []).Add(entry);
-            }
-        }
-
-        foreach (var (db, cache) in closed ?? [])
-        {
-            // Two new connections may sweep at once: the one that removes the entry finalizes its statements.
-            if (Caches.Remove(db))
-            {
-                cache.Dispose();
-            }
-        }
-    }
+    /// <summary>The cache of <paramref name="connection"/>'s native connection.</summary>
+    public static SqliteStatementCache Of(SqliteConnection connection) => SqliteHandleState.Of(connection).Statements;
 
     /// <summary>Lends <paramref name="sql"/> prepared on <paramref name="connection"/>; dispose it to hand it back.</summary>
     public static SqliteCachedStatement Rent(SqliteConnection connection, string sql) => Of(connection).Rent(sql);
