@@ -42,6 +42,10 @@ internal sealed partial class SqlSyncStore
             JOIN sync_configs sc ON sc.id = s.sync_config_id
             WHERE c.integration_id = @integration AND sc.enabled = 1{filter}
             """;
+        if (_startChunk == int.MaxValue)
+        {
+            return await StartInOneTransactionAsync(integrationId, names, matching, chunkStarted, cancellationToken);
+        }
 
         // Every chunk's last id, read once before the first chunk: the matching syncs numbered in id order, every
         // chunk-th one and the last. The walk then updates one range of the primary key per chunk. Reading one chunk's
@@ -97,6 +101,70 @@ internal sealed partial class SqlSyncStore
 
         return changed;
     }
+
+    /// <summary>
+    /// The start of a whole integration in one transaction (SQLite, <see cref="SqlDialect.ScheduleStartChunk"/> of
+    /// <see cref="int.MaxValue"/>): no chunk bounds to read, and the syncs reached through the integration's connections.
+    /// </summary>
+    /// <remarks>
+    /// Why: the chunked walk's shape cost SQLite most of B10's start. Its bound read (one pass of the join, numbered)
+    /// served no purpose with one chunk, and the update named its rows by <c>id</c>, a random UUID: SQLite looked each
+    /// sync up through the <c>id</c> index, so 100,000 rows were visited in an order unrelated to where they are
+    /// stored, and a page cache of 8 MB re-read the table's pages over and over. A connection's syncs are created
+    /// together, so reaching them through <c>(connection_id, name, variant)</c> visits the table in the order it was
+    /// written. Measured on a copy of the full suite's database (100,000 schedules, <c>sqlite3</c>, CPU time): the
+    /// bound read 0.45 s and the update 1.2 s before, the update 0.2 s now. Which syncs start, and the answer when none
+    /// matches, are unchanged.
+    /// </remarks>
+    private async Task<int?> StartInOneTransactionAsync(
+        long integrationId,
+        IReadOnlyList<string>? names,
+        string matching,
+        Func<CancellationToken, Task> chunkStarted,
+        CancellationToken cancellationToken)
+    {
+        int changed;
+        await using (var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken))
+        {
+            var connection = writer.Connection;
+            await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+            await using (var update = WithIntegration(connection.Command(StartAllSql(_database.Dialect, names is { Count: > 0 }), transaction), integrationId, names)
+                .With("state", SqlStates.Text(ScheduleState.Started)))
+            {
+                changed = await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (changed == 0)
+            {
+                // Nothing changed: every matching sync was started already, or none matches (Nango's error).
+                await using var any = WithIntegration(connection.Command($"{matching} LIMIT 1", transaction), integrationId, names);
+                if (await any.ExecuteScalarAsync(cancellationToken) is null)
+                {
+                    return null;
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (changed > 0)
+        {
+            await chunkStarted(cancellationToken);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The one-transaction start (<see cref="StartInOneTransactionAsync"/>): every sync of the integration's connections
+    /// whose config is enabled, optionally only the <c>names</c> list; what a plan test explains.
+    /// </summary>
+    internal static string StartAllSql(SqlDialect dialect, bool named) => $"""
+        UPDATE syncs SET schedule_state = @state
+        WHERE schedule_state <> @state
+          AND connection_id IN (SELECT c.id FROM connections c WHERE c.integration_id = @integration)
+          AND sync_config_id IN (SELECT sc.id FROM sync_configs sc WHERE sc.enabled = 1){(named ? " AND " + dialect.InList("name", "names") : string.Empty)}
+        """;
 
     private DbCommand WithIntegration(DbCommand command, long integrationId, IReadOnlyList<string>? names)
     {
