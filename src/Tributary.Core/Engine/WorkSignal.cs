@@ -12,13 +12,22 @@ public sealed class WorkSignal : IDisposable
 
     public void Notify()
     {
+        // Already signalled (the common case while workers are busy: every finished run and every completion with
+        // webhooks notifies): nothing to add. Release on a full semaphore throws, and an exception per notification
+        // cost a deferred-delivery worker a SemaphoreFullException for every run it completed (B14.drain's profile).
+        // A waiter taking the signal right after this check was woken after our work was visible, as a collapsed poke is.
+        if (_semaphore.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _semaphore.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: the waiting worker will claim everything that is queued.
+            // Signalled by another thread since the check above: the waiting worker will claim everything that is queued.
         }
     }
 

@@ -39,6 +39,55 @@ public sealed class SyncWebhookPayloadsTests
             body);
     }
 
+    public static TheoryData<string, string, string, bool, string?> SuccessCases => new()
+    {
+        { "acme", "Contact", "schedule", false, null },
+        { "quote\"back\\slash", "Ünïcode 😀", "api", true, """{"z":[1,{"b":2,"a":null}],"a":"x\"\n\u0001","é":true}""" },
+        { "ctl\u0001\t\r\n\b\f", "lone\ud800x\udc00", "retry", true, """{}""" },
+        { "line\u2028sep", "", "schedule", false, """{"big":12345678901234567890,"f":1.5e3,"neg":-0}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SuccessCases))]
+    public void Success_WrittenDirectly_IsByteForByteTheSortedSerializationOfNangosBody(
+        string connectionId, string model, string trigger, bool incremental, string? checkpointTo)
+    {
+        var to = checkpointTo is null ? null : JsonNode.Parse(checkpointTo)!.AsObject();
+        var run = Run with
+        {
+            ConnectionId = connectionId,
+            TriggerSource = trigger,
+            PreviousLastSyncDate = incremental ? Start - 1 : null,
+            Checkpoints = to is null ? null : new CheckpointChange(incremental ? new JsonObject { ["y"] = "old", ["b"] = 1 } : null, to),
+        };
+        var counts = new ModelCounts { Added = int.MaxValue, Updated = 0, Deleted = 7 };
+
+        // The body as a tree of Nango's fields, sorted by SortedJson: what Success wrote before it wrote directly.
+        var tree = new JsonObject
+        {
+            ["from"] = "nango",
+            ["type"] = "sync",
+            ["connectionId"] = run.ConnectionId,
+            ["providerConfigKey"] = run.ProviderConfigKey,
+            ["syncName"] = run.SyncName,
+            ["syncVariant"] = run.SyncVariant,
+            ["model"] = model,
+            ["syncType"] = incremental ? "INCREMENTAL" : "INITIAL",
+            ["success"] = true,
+            ["tributaryRunId"] = "4812",
+            ["tributaryTrigger"] = trigger,
+            ["responseResults"] = new JsonObject { ["added"] = counts.Added, ["updated"] = counts.Updated, ["deleted"] = counts.Deleted },
+            ["modifiedAfter"] = "2026-01-02T03:04:05.678Z",
+            ["queryTimeStamp"] = "2026-01-02T03:04:05.678Z",
+        };
+        if (run.Checkpoints is { } checkpoints)
+        {
+            tree["checkpoints"] = new JsonObject { ["from"] = checkpoints.From?.DeepClone(), ["to"] = checkpoints.To?.DeepClone() };
+        }
+
+        Assert.Equal(SortedJson.Serialize(tree), SyncWebhookPayloads.Success(run, model, counts));
+    }
+
     [Fact]
     public void Failure_JoinsTheModels_AndStartsAtThePreviousLastSyncDate()
     {
