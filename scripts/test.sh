@@ -28,7 +28,8 @@ command -v chromium || (apt-get update && apt-get install -y chromium)
 
 status=0
 step ".NET tests (SQLite and PostgreSQL, browser tests in headless Chromium)"
-dotnet test Tributary.slnx --no-build 2>&1 | tee "$logs/dotnet.log" || status=1
+# TRIBUTARY_TEST_LOG_DIR: in-process test servers append their error logs there (server-errors.log).
+TRIBUTARY_TEST_LOG_DIR="$logs" dotnet test Tributary.slnx --no-build 2>&1 | tee "$logs/dotnet.log" || status=1
 
 step "@nangohq/node compatibility suite on SQLite"
 "$repo/scripts/test-node.sh" 2>&1 | tee "$logs/node-sqlite.log" || status=1
@@ -56,7 +57,15 @@ for log in "$logs"/node-*.log; do
 done
 # The failures by name at the very end, where a truncated CI log still shows them.
 failures="$( { grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" || true; grep -hE '^\s*✖ ' "$logs"/node-*.log || true; } | sort -u | head -20)"
-if [[ -n $failures ]]; then echo "failed:"; echo "$failures"; fi
+if [[ -n $failures ]]; then
+  echo "failed:"; echo "$failures"
+  # Each failed .NET test's first error message, and what its servers logged as errors (test servers are quiet).
+  while read -r name; do
+    echo "-- $name"
+    grep -F -A2 "Failed $name" "$logs/dotnet.log" | grep -vF -e "Failed $name" -e "Error Message:" | head -1 | cut -c1-600 || true
+    if [[ -f "$logs/server-errors.log" ]]; then grep -F "[$name :" "$logs/server-errors.log" | head -3 | cut -c1-1500 || true; fi
+  done < <(grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" | sed -E 's/^\s+Failed //; s/ \[[^]]*\]$//' | sort -u | head -5)
+fi
 echo "took $(( $(date +%s) - started ))s; logs in $logs"
 echo "dashboard screenshots in $repo/artifacts/screenshots"
 echo "tests: $passed passed, $failed failed"

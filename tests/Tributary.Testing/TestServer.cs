@@ -95,7 +95,13 @@ public sealed class TestServer : IAsyncDisposable
         };
         engine?.Invoke(engineOptions);
         options?.Invoke(serverOptions);
-        var app = await TributaryApp.BuildAsync(serverOptions, engineOptions, services, cancellationToken);
+        var errorLog = ServerErrorLog.FromEnvironment($"{Xunit.TestContext.Current.Test?.TestDisplayName ?? "no test"} :{port}");
+        Action<IServiceCollection>? configure = errorLog is null ? services : s =>
+        {
+            s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(errorLog);
+            services?.Invoke(s);
+        };
+        var app = await TributaryApp.BuildAsync(serverOptions, engineOptions, configure, cancellationToken);
         await app.StartAsync(cancellationToken);
         return new TestServer(app, new Uri($"http://127.0.0.1:{port}/"), secretKey, directory, databaseUrl);
     }
