@@ -83,9 +83,12 @@ public static class TributaryApp
             // explorer and the OpenAPI model (~2.5 MB resident in a worker that serves /health alone, issue 8's B11).
             services.AddTributaryOpenApi();
         }
+        // Created by the container (a factory, not an instance), so the container disposes it: the app owns its database.
+        services.AddSingleton(_ => new DatabaseOwnership(database));
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DatabaseOwnership>();
         var registry = app.Services.GetRequiredService<SyncFunctionRegistry>();
         foreach (var registration in app.Services.GetServices<SyncFunctionRegistration>())
         {
