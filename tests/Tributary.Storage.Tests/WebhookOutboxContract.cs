@@ -85,9 +85,10 @@ public abstract class WebhookOutboxContract
         var dead = Assert.Single(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(DeliveryStates.Dead, null, "c1", null, 10), Token));
         Assert.Equal((1, "refused", (long?)null), (dead.Attempts, dead.LastError, dead.NextAttemptAt));
         Assert.Empty(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
-        Assert.False(await deliveries.RetryAsync(h.EnvironmentId + 1, dead.Id, h.Now, Token));
+        Assert.Null(await deliveries.RetryAsync(h.EnvironmentId + 1, dead.Id, h.Now, Token));
 
-        Assert.True(await deliveries.RetryAsync(h.EnvironmentId, dead.Id, h.Now, Token));
+        var retried = await deliveries.RetryAsync(h.EnvironmentId, dead.Id, h.Now, Token);
+        Assert.Equal((dead.Id, DeliveryStates.Pending, 1, (long?)h.Now), (retried!.Id, retried.State, retried.Attempts, retried.NextAttemptAt));
         var again = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
         Assert.Equal((dead.Id, h.Now), (again.Lease.Id, again.WindowStartedAt));
     }

@@ -56,8 +56,11 @@ public interface IWebhookDeliveryStore
     /// <summary>One delivery of an environment, or null.</summary>
     Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken);
 
-    /// <summary>Makes a delivered or dead delivery pending again, due now, with a fresh retry window; false when it is unknown.</summary>
-    Task<bool> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes a delivered or dead delivery pending again, due now, with a fresh retry window, and returns it as this
+    /// change left it (a worker may deliver it a moment later; the answer is what the retry did); null when it is unknown.
+    /// </summary>
+    Task<WebhookDelivery?> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken);
 }
 
 /// <summary>A claim of one delivery: every write of the attempt carries it and is refused once it is stale.</summary>

@@ -118,13 +118,11 @@ public sealed class WebhookService
     /// <summary>Sends a delivery again (delivered or dead ones too), with a fresh retry window; answers it after the change.</summary>
     public async Task<WebhookDelivery> RetryDeliveryAsync(Tenant tenant, long id, CancellationToken cancellationToken)
     {
-        if (!await _deliveries.RetryAsync(tenant.EnvironmentId, id, Micros.Now(_timeProvider), cancellationToken))
-        {
-            throw UnknownDelivery();
-        }
-
+        // Answered as the retry left it, not read again: a worker woken by the signal may have delivered it meanwhile.
+        var retried = await _deliveries.RetryAsync(tenant.EnvironmentId, id, Micros.Now(_timeProvider), cancellationToken)
+            ?? throw UnknownDelivery();
         _signal.Notify();
-        return await _deliveries.GetAsync(tenant.EnvironmentId, id, cancellationToken) ?? throw UnknownDelivery();
+        return retried;
     }
 
     /// <summary>The answer to a delivery id that is unknown, of another environment, or not an id at all.</summary>

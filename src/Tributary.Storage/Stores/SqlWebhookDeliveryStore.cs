@@ -267,14 +267,16 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     }
 
     /// <remarks>A pending delivery held by a worker keeps its lease: the retry only makes it due now, never sent twice at once.</remarks>
-    public async Task<bool> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken)
+    public async Task<WebhookDelivery?> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         await using var command = writer.Connection.Command($"""
             UPDATE webhook_deliveries SET state = '{Pending}', next_attempt_at = @now, window_started_at = @now
             WHERE environment_id = @env AND id = @id
+            RETURNING {ListColumns}
             """).With("now", now).With("env", environmentId).With("id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var rows = await ReadAsync(command, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     private static async Task<IReadOnlyList<WebhookDelivery>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
