@@ -16,17 +16,24 @@ internal sealed partial class SqlRunHistoryStore
             return 0;
         }
 
-        // runs_finished (0005) finds the oldest finished runs; runs_by_sync answers "is there a later started run".
-        await using var delete = connection.Command($"""
-            DELETE FROM runs WHERE id IN (
-                SELECT r.id FROM runs r
-                WHERE r.state IN ('{SqlStates.Succeeded}', '{SqlStates.Failed}', '{SqlStates.Cancelled}') AND r.finished_at < @before
-                  AND EXISTS (SELECT 1 FROM runs l WHERE l.sync_id = r.sync_id AND l.id > r.id AND l.state <> '{SqlStates.Queued}')
-                ORDER BY r.finished_at
-                LIMIT @limit)
-            """, transaction).With("before", finishedBefore).With("limit", (long)limit);
+        await using var delete = connection.Command(DeleteFinishedSql, transaction).With("before", finishedBefore).With("limit", (long)limit);
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }
+
+    /// <summary>One batch of <see cref="DeleteFinishedRunsAsync"/> (also planned by a test).</summary>
+    /// <remarks>
+    /// runs_finished finds the oldest finished runs; runs_by_sync answers "is there a later started run". Its predicate
+    /// is <c>finished_at IS NOT NULL</c> on SQLite (migration 0024): the <c>finished_at &lt; @before</c> here is what lets
+    /// SQLite use it, so that comparison must stay.
+    /// </remarks>
+    internal const string DeleteFinishedSql = $"""
+        DELETE FROM runs WHERE id IN (
+            SELECT r.id FROM runs r
+            WHERE r.state IN ('{SqlStates.Succeeded}', '{SqlStates.Failed}', '{SqlStates.Cancelled}') AND r.finished_at < @before
+              AND EXISTS (SELECT 1 FROM runs l WHERE l.sync_id = r.sync_id AND l.id > r.id AND l.state <> '{SqlStates.Queued}')
+            ORDER BY r.finished_at
+            LIMIT @limit)
+        """;
 }
