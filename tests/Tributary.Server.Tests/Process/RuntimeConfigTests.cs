@@ -18,4 +18,15 @@ public sealed class RuntimeConfigTests
         // DATAS is what keeps Server GC small; it is on unless explicitly switched off.
         Assert.NotEqual(0, (int?)properties?["System.GC.DynamicAdaptationMode"] ?? 1);
     }
+
+    [Fact]
+    public void Tributary_RunsWithoutTieredPgo_SoHotCodeReachesItsOptimisedTierWithoutAnInstrumentedOne()
+    {
+        var config = Path.ChangeExtension(ServerProcess.CliPath, ".runtimeconfig.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        var properties = json["runtimeOptions"]?["configProperties"];
+
+        // Absent means on (the runtime's default): the setting must be written, and false (docs/benchmarks.md, B14.rate).
+        Assert.False((bool?)properties?["System.Runtime.TieredPGO"] ?? true, $"{config} leaves tiered PGO on.");
+    }
 }
