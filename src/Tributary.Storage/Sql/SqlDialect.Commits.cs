@@ -49,9 +49,10 @@ public sealed partial class SqlDialect
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Why: a claim is one short UPDATE, and on SQLite its commit's flush of the log was most of its time (B9, a claim
-    /// with 1,000 to 50,000 queued: 0.3 ms on a quiet disk and 1-2 ms while other processes write, against 0.3 ms
-    /// without the flush at the same moments) — time the one writer's lock is held, so every other write waited too.
+    /// Why: a claim is one short UPDATE, and on SQLite its commit's flush of the log could be most of its time (B9 with
+    /// 1,000 to 50,000 queued: a p50 of ~4 ms for the claim and the bare one alike while other processes wrote to the
+    /// disk, 0.2-0.5 ms without the flush in the same minutes) — time the one writer's lock is held, so every other
+    /// write waited too (docs/benchmarks.md, claim8).
     /// </para>
     /// <para>
     /// Why it is safe on SQLite: every process of a SQLite database runs on its one host, and in WAL mode a process
