@@ -24,14 +24,14 @@ internal sealed record BenchOptions(
 
     /// <summary>
     /// The other scenarios <c>--only</c> runs alone (each with what it needs first): B1 and B2 (the full suite's first
-    /// phase as it is), the fan-out's drain with B11's resting worker, reads, webhooks, proxy, Node client.
+    /// phase as it is), the fan-out's drain with B11's resting worker, reads, the claim, webhooks, proxy, Node client.
     /// </summary>
-    public static readonly IReadOnlyList<string> OtherOnly = ["B2", "B4", "B8", "B14", "B15", "B16"];
+    public static readonly IReadOnlyList<string> OtherOnly = ["B2", "B4", "B8", "B9", "B14", "B15", "B16"];
 
     public const string Usage = """
         usage: tributary-bench [--quick|--medium|--full] [--database sqlite|postgres|both] [--postgres-url CONN]
                                [--tributary PATH/tributary-bench-host.dll] [--repo DIR] [--work-dir DIR] [--keep] [--write-docs]
-                               [--command "how this run was started, for docs/benchmarks.md"] [--only B2|B4|B10|B5|B8|B13|B14|B15|B16]
+                               [--command "how this run was started, for docs/benchmarks.md"] [--only B2|B4|B9|B10|B5|B8|B13|B14|B15|B16]
           --quick       small sizes; checks that every figure is produced (exit 1 when one is missing)
           --full        the sizes of issue 5 (1,000,000 records, 10,000 fan-out connections, 100,000 schedules)
           --postgres-url an empty PostgreSQL to use; without it the bench starts one with scripts/postgres.sh
@@ -40,6 +40,7 @@ internal sealed record BenchOptions(
                         the other figures are not produced, so it cannot be combined with --write-docs
           --only B4     the fan-out (B3, B4), then B11's resting and holding worker RSS on the drained worker
           --only B5     only the fresh ingest (the records connection, one records worker, B5 and its baselines)
+          --only B9     the suite's connections (one API server), then B9's claims with no server running
           --only B8     B5's ingest (the dataset to read), then B8: GET /records with one reader, limit=1000, 64 readers
           --only B13    only the declarative rest: sync against the same sync written in C# (one records worker)
           --only B14    the fan-out (B3, B4), then B14: the same fan-out with sync webhooks to a loopback receiver

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Tributary.Core.Domain;
 using Tributary.Core.Logs;
 using Tributary.Core.Ports;
@@ -252,6 +255,67 @@ public abstract class RunQueueStoreContract
         Assert.Equal(1, await h.Runs.EnqueueDueAsync(h.Now, 100, Token));
         await using var writer = await database.OpenWriteAsync(WriteKind.Control, Token);
         Assert.Equal(Dialect == TestDialect.Postgres ? "on" : "2", await DurabilityAsync(writer.Connection, null));
+    }
+
+    [Fact]
+    public async Task Claim_CommitsWithoutWaitingForTheDisk_OnSqliteOnly_AndLeavesItsConnectionDurable()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        await h.TriggerAsync(await h.SyncAsync(await h.CreateConnectionAsync("c1", Token), "deals", Token), Token);
+        var database = h.Database.Database;
+        if (Dialect == TestDialect.Postgres)
+        {
+            // A claim lost with the database would hand its lease token out twice (see the dialect): it stays durable.
+            await using var connection = await database.OpenAsync(Token);
+            await using (await database.Dialect.RelaxClaimCommitBeforeBeginAsync(connection, Token))
+            {
+                await using var transaction = await database.Dialect.BeginWriteAsync(connection, Token);
+                Assert.Equal("on", await DurabilityAsync(connection, transaction));
+            }
+
+            await h.ClaimOneAsync(Token);
+            return;
+        }
+
+        // Every native connection the pool can hand the claim reports the statements it runs.
+        var statements = new ConcurrentQueue<(int Handle, string Sql)>();
+        var opened = new List<DbConnection>();
+        for (var i = 0; i < 16; i++)
+        {
+            opened.Add(await database.OpenAsync(Token));
+        }
+
+        var handles = opened.Select(c => ((SqliteConnection)c).Handle!).ToList();
+        for (var i = 0; i < handles.Count; i++)
+        {
+            var index = i;
+            SQLitePCL.raw.sqlite3_trace(handles[i], (_, sql) => statements.Enqueue((index, sql.utf8_to_string().Trim())), null);
+        }
+
+        foreach (var connection in opened)
+        {
+            await connection.DisposeAsync();
+        }
+
+        try
+        {
+            await h.ClaimOneAsync(Token);
+        }
+        finally
+        {
+            foreach (var handle in handles)
+            {
+                SQLitePCL.raw.sqlite3_trace(handle, (SQLitePCL.strdelegate_trace?)null, null);
+            }
+        }
+
+        // SQLite: NORMAL for the claim's transaction only, FULL again before the connection goes back to the pool.
+        var claim = Assert.Single(statements, s => s.Sql.StartsWith("UPDATE runs SET state = 'running'", StringComparison.Ordinal));
+        Assert.Equal(
+            ["PRAGMA synchronous=NORMAL", "BEGIN IMMEDIATE;", claim.Sql, "COMMIT;", "PRAGMA synchronous=FULL"],
+            statements.Where(s => s.Handle == claim.Handle).Select(s => s.Sql));
+        await using var reopened = await database.OpenAsync(Token);
+        Assert.Equal("2", await DurabilityAsync(reopened, null));
     }
 
     private async Task<string> DurabilityAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)

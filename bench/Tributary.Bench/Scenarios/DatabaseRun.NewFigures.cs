@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tributary.Bench.Baselines;
 using Tributary.Bench.Infrastructure;
 using Tributary.Bench.Reporting;
+using Tributary.Core.Ports;
 using Tributary.Core.Webhooks;
 
 namespace Tributary.Bench.Scenarios;
@@ -8,7 +10,7 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>B14 (webhooks, issue 12), B15 (proxy and SyncContext.Http, issue 10) and B16 (the Node client, issue 14).</summary>
 internal sealed partial class DatabaseRun
 {
-    /// <summary><c>--only B2|B4|B8|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
+    /// <summary><c>--only B2|B4|B8|B9|B14|B15|B16</c>: what the figure needs first, then the figure. False for any other run.</summary>
     private async Task<bool> NewFiguresOnlyAsync(CancellationToken cancellationToken)
     {
         switch (_context.Options.Only)
@@ -29,6 +31,22 @@ internal sealed partial class DatabaseRun
                 await using var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken);
                 await StepAsync("B4", () => FanoutScenario.DrainAsync(_context, batchId, cancellationToken), cancellationToken);
                 await StepAsync("B11 concurrent", () => MemoryScenario.ConcurrentRunsAsync(_context, api, worker, cancellationToken), cancellationToken);
+                return true;
+            }
+
+            case "B9":
+            {
+                // The suite's connections only, so that the claims run on a database no other phase has written to
+                // (the full suite's B9 follows a dozen phases, whose files and log the claims then share).
+                await using (var apiServer = await _context.StartServerAsync("api", 1, "api", cancellationToken))
+                {
+                    using var api = _context.Api(apiServer);
+                    await Setup.CreateConnectionsAsync(_context, api, cancellationToken);
+                }
+
+                await using var stores = QueueScenario.EngineStores(_context);
+                var runs = stores.GetRequiredService<IRunQueueStore>();
+                await StepAsync("B9", () => QueueScenario.RunAsync(_context, runs, cancellationToken), cancellationToken);
                 return true;
             }
 

@@ -374,6 +374,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
+
+        // SQLite: the claim commits without waiting for the disk; the dialect says why that is safe there and not on PostgreSQL.
+        await using var relaxed = await _dialect.RelaxClaimCommitBeforeBeginAsync(connection, cancellationToken);
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         List<ClaimedRun> claimed;
         try
