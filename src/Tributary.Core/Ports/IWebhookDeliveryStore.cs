@@ -53,9 +53,6 @@ public interface IWebhookDeliveryStore
     /// <summary>Deliveries of an environment, newest first, filtered and paged by id.</summary>
     Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken);
 
-    /// <summary>One delivery of an environment, or null.</summary>
-    Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken);
-
     /// <summary>
     /// Makes a delivered or dead delivery pending again, due now, with a fresh retry window, and returns it as this
     /// change left it (a worker may deliver it a moment later; the answer is what the retry did); null when it is unknown.

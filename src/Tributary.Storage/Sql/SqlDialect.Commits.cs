@@ -39,7 +39,7 @@ public sealed partial class SqlDialect
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        RunKept(connection, SqliteNormalSync);
+        RunKept(connection, SqliteNormalSyncSql);
         return Task.FromResult<IAsyncDisposable>(new SqliteFullSync(connection));
     }
 
@@ -115,7 +115,7 @@ public sealed partial class SqlDialect
     public string RelaxedStatement(string sql) =>
         IsPostgres ? $"BEGIN;\nSET LOCAL synchronous_commit = off;\n{sql};\nCOMMIT" : sql;
 
-    private const string SqliteNormalSync = "PRAGMA synchronous=NORMAL";
+    private const string SqliteNormalSyncSql = "PRAGMA synchronous=NORMAL";
 
     private const string SqliteFullSyncSql = "PRAGMA synchronous=FULL";
 

@@ -257,15 +257,6 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         return await ReadAsync(command, cancellationToken);
     }
 
-    public async Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {ListColumns} FROM webhook_deliveries WHERE environment_id = @env AND id = @id")
-            .With("env", environmentId).With("id", id);
-        var rows = await ReadAsync(command, cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
     /// <remarks>A pending delivery held by a worker keeps its lease: the retry only makes it due now, never sent twice at once.</remarks>
     public async Task<WebhookDelivery?> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken)
     {

@@ -50,6 +50,7 @@ public sealed class WebhookServiceRetryTests
             return Task.FromResult<WebhookDelivery?>(retried);
         }
 
+        /// <summary>The delivery as a read after the retry sees it (what the service must not answer with).</summary>
         public Task<WebhookDelivery?> GetAsync(long environmentId, long id, CancellationToken cancellationToken) =>
             Task.FromResult<WebhookDelivery?>(environmentId == 1 && id == 7 ? _row : null);
 
