@@ -69,6 +69,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         private readonly Lock _gate = new();
         private readonly List<string> _bodies = [];
         private readonly List<long> _times = [];
+        private readonly List<long> _gcPauses = [];
         private long _first;
         private long _last;
 
@@ -121,6 +122,49 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             }
         }
 
+        /// <summary>
+        /// When the POSTs came: counts per <paramref name="bin"/> from the first one, and every gap between two POSTs
+        /// longer than <paramref name="gap"/> (its offset from the first POST and its length, in ms), so a stall in the
+        /// middle of a delivery shows apart from a slow pace. The first POST's time is the machine's monotonic clock
+        /// (<see cref="Stopwatch.GetTimestamp"/>, shared with the server processes on Linux), to line it up with their traces.
+        /// </summary>
+        public string Timeline(TimeSpan bin, TimeSpan gap)
+        {
+            long[] times;
+            long[] pauses;
+            lock (_gate)
+            {
+                times = [.. _times];
+                pauses = [.. _gcPauses];
+            }
+
+            // Each POST's time is taken before the lock: two may be stored out of order.
+            Array.Sort(times, pauses);
+
+            if (times.Length < 2)
+            {
+                return "fewer than two POSTs";
+            }
+
+            var first = times[0];
+            var span = Stopwatch.GetElapsedTime(first, times[^1]);
+            var counts = new int[(int)(span / bin) + 1];
+            var gaps = new List<string>();
+            for (var i = 0; i < times.Length; i++)
+            {
+                counts[(int)(Stopwatch.GetElapsedTime(first, times[i]) / bin)]++;
+                if (i > 0 && Stopwatch.GetElapsedTime(times[i - 1], times[i]) is var between && between > gap)
+                {
+                    var paused = TimeSpan.FromTicks(pauses[i] - pauses[i - 1]);
+                    gaps.Add(FormattableString.Invariant($"{Stopwatch.GetElapsedTime(first, times[i - 1]).TotalMilliseconds:0}+{between.TotalMilliseconds:0}(receiver GC {paused.TotalMilliseconds:0})"));
+                }
+            }
+
+            var wallClock = TimeProvider.System.GetUtcNow() - Stopwatch.GetElapsedTime(first);
+            return FormattableString.Invariant(
+                $"first POST at {wallClock:HH:mm:ss.fff} UTC, {first * 1_000_000_000.0 / Stopwatch.Frequency:0} ns (monotonic), last +{span.TotalMilliseconds:0} ms; the receiver's process paused for GC {TimeSpan.FromTicks(pauses[^1] - pauses[0]).TotalMilliseconds:0} ms meanwhile; per {bin.TotalMilliseconds:0} ms: {string.Join(' ', counts)}; gaps > {gap.TotalMilliseconds:0} ms (at+ms): {(gaps.Count == 0 ? "none" : string.Join(' ', gaps))}");
+        }
+
         public void Add(string body, long at)
         {
             lock (_gate)
@@ -132,6 +176,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
                 _bodies.Add(body);
                 _times.Add(at);
+                _gcPauses.Add(GC.GetTotalPauseDuration().Ticks);
                 _last = at;
             }
         }

@@ -34,6 +34,11 @@ internal static class WebhookScenario
     public const string WarmOnceInbox = "hook-warm-once";
     private const string BareInbox = "bare";
 
+    /// <summary>The timelines' bins and the gaps they list (a 100 ms stall is a tenth of a warm outbox's time).</summary>
+    private static readonly TimeSpan TimelineBin = TimeSpan.FromMilliseconds(20);
+
+    private static readonly TimeSpan TimelineGap = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The delivery workers' concurrency per process (<c>WebhookOptions.Concurrency</c>'s default), for the baseline.</summary>
     private const int DeliveryConcurrency = 16;
 
@@ -95,6 +100,7 @@ internal static class WebhookScenario
         var received = receiver.InboxOf(inbox);
         await WaitForDeliveriesAsync(context, received, batchId, cancellationToken);
         context.Info($"B14 delivery rate, worker warm after one outbox: {received.Rate:N0}/s (second half {received.SecondHalfRate:N0}/s)");
+        context.Info($"B14 timeline, worker warm after one outbox: {received.Timeline(TimelineBin, TimelineGap)}");
         return received.Rate;
     }
 
@@ -117,6 +123,8 @@ internal static class WebhookScenario
             $"{inbox.Count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before; the second, by the same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({onceShare:P0}); the first, fresh: {fresh:N0} webhooks/s ({freshShare:P0})");
         context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
         context.Info($"B14 delivery rate, warm worker: {rate:N0}/s over {deliverySeconds:0.00} s (second half {inbox.SecondHalfRate:N0}/s); after one outbox {warmOnce:N0}/s; fresh {fresh:N0}/s; bare {bare:N0}/s");
+        context.Info($"B14 timeline, warm worker: {inbox.Timeline(TimelineBin, TimelineGap)}");
+        context.Info($"B14 timeline, bare POSTs: {receiver.InboxOf(BareInbox).Timeline(TimelineBin, TimelineGap)}");
     }
 
     /// <summary>Context: the deliveries of a batch drained while they were sent, first to last POST (the drain sets the pace).</summary>
