@@ -88,6 +88,8 @@ public static class TributaryApp
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+
+        // A singleton is disposed with its container only once it was created: created now, it closes the database with the app.
         app.Services.GetRequiredService<DatabaseOwnership>();
         var registry = app.Services.GetRequiredService<SyncFunctionRegistry>();
         foreach (var registration in app.Services.GetServices<SyncFunctionRegistration>())

@@ -9,9 +9,7 @@ public sealed class RuntimeConfigTests
     [Fact]
     public void Tributary_RunsServerGcWithDatas_SoItsHeapFollowsTheLiveData()
     {
-        var config = Path.ChangeExtension(ServerProcess.CliPath, ".runtimeconfig.json");
-        var json = JsonNode.Parse(File.ReadAllText(config))!;
-        var properties = json["runtimeOptions"]?["configProperties"];
+        var (config, properties) = ShippedConfigProperties();
 
         Assert.True((bool?)properties?["System.GC.Server"] ?? false, $"{config} does not select Server GC (docs/benchmarks.md, B11).");
 
@@ -22,11 +20,17 @@ public sealed class RuntimeConfigTests
     [Fact]
     public void Tributary_RunsWithoutTieredPgo_SoHotCodeReachesItsOptimisedTierWithoutAnInstrumentedOne()
     {
-        var config = Path.ChangeExtension(ServerProcess.CliPath, ".runtimeconfig.json");
-        var json = JsonNode.Parse(File.ReadAllText(config))!;
-        var properties = json["runtimeOptions"]?["configProperties"];
+        var (config, properties) = ShippedConfigProperties();
 
         // Absent means on (the runtime's default): the setting must be written, and false (docs/benchmarks.md, B14.rate).
         Assert.False((bool?)properties?["System.Runtime.TieredPGO"] ?? true, $"{config} leaves tiered PGO on.");
+    }
+
+    /// <summary>The built `tributary` binary's runtimeconfig file and its <c>configProperties</c> (null when it has none).</summary>
+    private static (string Path, JsonNode? Properties) ShippedConfigProperties()
+    {
+        var config = Path.ChangeExtension(ServerProcess.CliPath, ".runtimeconfig.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        return (config, json["runtimeOptions"]?["configProperties"]);
     }
 }
