@@ -132,11 +132,12 @@ internal sealed partial class DatabaseRun
             }
 
             double bare;
+            IReadOnlyList<string> bodies;
             await using (var sender = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-delivery", cancellationToken))
             {
                 var cpu = sender.CpuTime();
                 var wall = System.Diagnostics.Stopwatch.GetTimestamp();
-                (bare, var fresh) = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
+                (bare, var fresh, bodies) = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
                 _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the bare baseline's end)");
 
                 // The same worker meets a second and then a third full outbox, paused while a deferred worker drains
@@ -146,7 +147,7 @@ internal sealed partial class DatabaseRun
                 var warmOnceBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
                 var warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, cancellationToken);
                 var warmBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
-                await WebhookScenario.MeasureWarmDeliveryAsync(_context, receiver, warmBatchId, bare, fresh, warmOnce, cancellationToken);
+                await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
