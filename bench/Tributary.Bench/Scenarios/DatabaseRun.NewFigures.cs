@@ -144,10 +144,10 @@ internal sealed partial class DatabaseRun
                 // each next fan-out (it claims no run and sends nothing meanwhile), then resumed. The second is the
                 // measure before 2026-12-05 16:10, printed in the note: its worker was still tiering its code up (see
                 // WebhookScenario); B14.rate is the third.
-                var warmOnceBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
+                var (warmOnceBatchId, _) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
                 var warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, cancellationToken);
-                var warmBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
-                await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
+                var (warmBatchId, atResume) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
+                await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, sender, atResume, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
@@ -166,9 +166,9 @@ internal sealed partial class DatabaseRun
 
     /// <summary>
     /// Pauses <paramref name="sender"/>, fills the outbox with a fan-out whose webhooks go to <paramref name="inbox"/>
-    /// (drained by a deferred worker), resumes it; returns the fan-out's batch id.
+    /// (drained by a deferred worker), resumes it; returns the fan-out's batch id and the CPU split just before the resume.
     /// </summary>
-    private async Task<string> RefillWhilePausedAsync(
+    private async Task<(string BatchId, CpuSplit AtResume)> RefillWhilePausedAsync(
         BenchApi api,
         WebhookReceiver receiver,
         ServerProcess sender,
@@ -177,16 +177,26 @@ internal sealed partial class DatabaseRun
         CancellationToken cancellationToken)
     {
         await sender.PauseAsync();
+        var resumed = false;
         try
         {
             var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, inbox, cancellationToken);
-            await using var refill = await _context.StartServerAsync("worker", DrainSlots, $"worker-webhooks-refill-{inbox}", cancellationToken, deferred);
-            await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
-            return batchId;
+            await using (var refill = await _context.StartServerAsync("worker", DrainSlots, $"worker-webhooks-refill-{inbox}", cancellationToken, deferred))
+            {
+                await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
+            }
+
+            var atResume = CpuSplit.Take(sender);
+            await sender.ResumeAsync();
+            resumed = true;
+            return (batchId, atResume);
         }
         finally
         {
-            await sender.ResumeAsync();
+            if (!resumed)
+            {
+                await sender.ResumeAsync();
+            }
         }
     }
 }

@@ -117,6 +117,8 @@ internal static class WebhookScenario
         BenchContext context,
         BenchApi api,
         WebhookReceiver receiver,
+        ServerProcess sender,
+        CpuSplit atResume,
         string batchId,
         (double FromBench, IReadOnlyList<string> Bodies) bare,
         double fresh,
@@ -125,6 +127,7 @@ internal static class WebhookScenario
     {
         var inbox = receiver.InboxOf(WarmInbox);
         await WaitForDeliveriesAsync(context, inbox, batchId, cancellationToken);
+        var cpu = CpuSplit.Take(sender) - atResume;
         var rate = inbox.Rate;
         var count = inbox.Count;
         var timeline = inbox.Timeline(TimelineBin, TimelineGap);
@@ -139,6 +142,7 @@ internal static class WebhookScenario
                 + $"the second outbox, same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({Share(warmOnce, fromWorker)}); the first, fresh: {fresh:N0} webhooks/s ({Share(fresh, fromWorker)})");
         context.Results.SetBaseline(FigureCatalog.B14Rate, fromWorker);
         context.Info($"B14 delivery rate, warm worker: {rate:N0}/s over {deliverySeconds:0.00} s; bare POSTs from the same worker {fromWorker:N0}/s ({Share(rate, fromWorker)}), from the bench process {bare.FromBench:N0}/s ({Share(rate, bare.FromBench)}); after one outbox {warmOnce:N0}/s; fresh {fresh:N0}/s");
+        context.Info($"B14 CPU per delivery of the warm outbox, resume to the wait's end: {cpu.PerItem(count, "worker")}");
         context.Info($"B14 timeline, warm worker: {timeline}");
         context.Info($"B14 timeline, bare POSTs from the bench process: {receiver.InboxOf(BareInbox).Timeline(TimelineBin, TimelineGap)}");
     }
