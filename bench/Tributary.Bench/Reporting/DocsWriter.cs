@@ -177,7 +177,7 @@ internal static class DocsWriter
           concurrency), measured the same way, the best of two runs (webhooks off meanwhile). The same bodies POSTed
           from the bench process (the baseline before 2026-12-06) are in the note. Context (no target): the old shape, another fan-out drained by a
           fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
-          POST, set by the drain's pace). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
+          POST, set by the drain's pace, against B14.rate's baseline). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
         - **B15** — provider calls (issue 10) against a fake API in the bench process (bare Kestrel answering `GET /items`
           with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are

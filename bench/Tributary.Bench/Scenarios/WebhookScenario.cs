@@ -112,8 +112,9 @@ internal static class WebhookScenario
     /// B14.rate: a third full outbox, delivered by the worker that delivered the first two (paused while each filled),
     /// first to last POST, against the same bodies POSTed bare by that worker (<see cref="BareFromWorkerAsync"/>); the
     /// second outbox's rate, the fresh worker's rate of the first and the bare POSTs from the bench process go in the note.
+    /// Returns that baseline.
     /// </summary>
-    public static async Task MeasureWarmDeliveryAsync(
+    public static async Task<double> MeasureWarmDeliveryAsync(
         BenchContext context,
         BenchApi api,
         WebhookReceiver receiver,
@@ -145,6 +146,7 @@ internal static class WebhookScenario
         context.Info($"B14 CPU per delivery of the warm outbox, resume to the wait's end: {cpu.PerItem(count, "worker")}");
         context.Info($"B14 timeline, warm worker: {timeline}");
         context.Info($"B14 timeline, bare POSTs from the bench process: {receiver.InboxOf(BareInbox).Timeline(TimelineBin, TimelineGap)}");
+        return fromWorker;
     }
 
     /// <summary>
