@@ -169,12 +169,15 @@ internal static class DocsWriter
           Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
           no-op run). Rate: that worker is then paused (SIGSTOP) while a second deferred worker drains the next fan-out,
-          and resumed: POSTs of that second full outbox ÷ (last − first received) at the receiver — delivery alone, not
-          paced by the drain, by a worker whose code the first outbox tiered up (a fresh worker delivers on tier-0
-          code; its rate on the first outbox is in the note); baseline: the same bodies POSTed from the bench process by 16 loops (the delivery workers' default concurrency)
-          to the same receiver, measured the same way. Context (no target): the old shape, another fan-out drained by a
+          and resumed, twice: POSTs of the third full outbox ÷ (last − first received) at the receiver — delivery alone,
+          not paced by the drain, by a worker whose code the first two outboxes tiered up (a fresh worker delivers on
+          tier-0 code; its rate on the first outbox and the second outbox's are in the note); baseline, as the issue
+          words it, "bare HTTP posts to the same receiver from the same process": the first outbox's bodies POSTed by a
+          `bench-post` run of that same worker with a bare `HttpClient` and 16 loops (the delivery workers' default
+          concurrency), measured the same way, the best of two runs (webhooks off meanwhile). The same bodies POSTed
+          from the bench process (the baseline before 2026-12-06) are in the note. Context (no target): the old shape, another fan-out drained by a
           fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
-          POST, set by the drain's pace). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
+          POST, set by the drain's pace, against B14.rate's baseline). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
         - **B15** — provider calls (issue 10) against a fake API in the bench process (bare Kestrel answering `GET /items`
           with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are

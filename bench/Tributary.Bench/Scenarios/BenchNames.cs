@@ -12,6 +12,7 @@ internal static class BenchNames
     public const string Hold = "hold";
     public const string Noop = "noop";
     public const string Http = "http";
+    public const string Post = "post";
     public const string ItemModel = "Item";
     public const string LatencyConnection = "lat";
     public const string RecordsConnection = "rec";
@@ -19,6 +20,7 @@ internal static class BenchNames
     public const string BaselineConnection = "base";
     public const string HttpConnection = "http";
     public const string BareHttpConnection = "http-bare";
+    public const string BarePostConnection = "post-bare";
 
     public static string Load(int index) => "load-" + index.ToString("000", CultureInfo.InvariantCulture);
 
@@ -42,6 +44,7 @@ internal static class BenchNames
         AppendSync(writer, Records, "bench-records", ItemModel);
         AppendSync(writer, Hold, "bench-hold", "Probe");
         AppendSync(writer, Http, "bench-http", "Probe");
+        AppendSync(writer, Post, "bench-post", "Probe");
         writer.AppendLine($"  {Fanout}:");
         writer.AppendLine("    provider: bench");
         writer.AppendLine("    syncs:");

@@ -131,29 +131,30 @@ internal sealed partial class DatabaseRun
                 await WebhookScenario.MeasureDrainAsync(_context, batchId, FigureCatalog.B14Drain, cancellationToken);
             }
 
-            double bare;
+            double bare, bareFromWorker;
+            IReadOnlyList<string> bodies;
             await using (var sender = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-delivery", cancellationToken))
             {
                 var cpu = sender.CpuTime();
                 var wall = System.Diagnostics.Stopwatch.GetTimestamp();
-                (bare, var fresh) = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
-                _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the bare baseline's end)");
+                (bare, var fresh, bodies) = await WebhookScenario.MeasureDeliveryAsync(_context, receiver, batchId, cancellationToken);
+                _context.Info($"B14 delivery worker: {(sender.CpuTime() - cpu).TotalSeconds:0.00} s CPU over {System.Diagnostics.Stopwatch.GetElapsedTime(wall).TotalSeconds:0.00} s (start to the end of the bench process's bare POSTs)");
 
                 // The same worker meets a second and then a third full outbox, paused while a deferred worker drains
                 // each next fan-out (it claims no run and sends nothing meanwhile), then resumed. The second is the
                 // measure before 2026-12-05 16:10, printed in the note: its worker was still tiering its code up (see
                 // WebhookScenario); B14.rate is the third.
-                var warmOnceBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
+                var (warmOnceBatchId, _) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
                 var warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, cancellationToken);
-                var warmBatchId = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
-                await WebhookScenario.MeasureWarmDeliveryAsync(_context, receiver, warmBatchId, bare, fresh, warmOnce, cancellationToken);
+                var (warmBatchId, atResume) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
+                bareFromWorker = await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, sender, atResume, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-live", cancellationToken))
             {
                 await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, cancellationToken);
-                await WebhookScenario.MeasurePacedAsync(_context, receiver, liveBatchId, bare, cancellationToken);
+                await WebhookScenario.MeasurePacedAsync(_context, receiver, liveBatchId, bareFromWorker, cancellationToken);
             }
         }
         finally
@@ -165,9 +166,9 @@ internal sealed partial class DatabaseRun
 
     /// <summary>
     /// Pauses <paramref name="sender"/>, fills the outbox with a fan-out whose webhooks go to <paramref name="inbox"/>
-    /// (drained by a deferred worker), resumes it; returns the fan-out's batch id.
+    /// (drained by a deferred worker), resumes it; returns the fan-out's batch id and the CPU split just before the resume.
     /// </summary>
-    private async Task<string> RefillWhilePausedAsync(
+    private async Task<(string BatchId, CpuSplit AtResume)> RefillWhilePausedAsync(
         BenchApi api,
         WebhookReceiver receiver,
         ServerProcess sender,
@@ -176,16 +177,26 @@ internal sealed partial class DatabaseRun
         CancellationToken cancellationToken)
     {
         await sender.PauseAsync();
+        var resumed = false;
         try
         {
             var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, inbox, cancellationToken);
-            await using var refill = await _context.StartServerAsync("worker", DrainSlots, $"worker-webhooks-refill-{inbox}", cancellationToken, deferred);
-            await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
-            return batchId;
+            await using (var refill = await _context.StartServerAsync("worker", DrainSlots, $"worker-webhooks-refill-{inbox}", cancellationToken, deferred))
+            {
+                await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
+            }
+
+            var atResume = CpuSplit.Take(sender);
+            await sender.ResumeAsync();
+            resumed = true;
+            return (batchId, atResume);
         }
         finally
         {
-            await sender.ResumeAsync();
+            if (!resumed)
+            {
+                await sender.ResumeAsync();
+            }
         }
     }
 }

@@ -33,6 +33,10 @@ internal static class WebhookScenario
     public const string WarmInbox = "hook-warm";
     public const string WarmOnceInbox = "hook-warm-once";
     private const string BareInbox = "bare";
+    private const string BareWorkerInbox = "bare-worker";
+
+    /// <summary>Runs of the bare baseline in the delivery worker; the best counts (its first POSTs warm its client).</summary>
+    private const int BareRounds = 2;
 
     /// <summary>The timelines' bins and the gaps they list (a 100 ms stall is a tenth of a warm outbox's time).</summary>
     private static readonly TimeSpan TimelineBin = TimeSpan.FromMilliseconds(20);
@@ -72,7 +76,7 @@ internal static class WebhookScenario
     /// With the outbox full and a fresh delivery worker started: every delivery (B14.delivered), then the bare baseline;
     /// returns the baseline and the fresh worker's rate.
     /// </summary>
-    public static async Task<(double Bare, double Fresh)> MeasureDeliveryAsync(BenchContext context, WebhookReceiver receiver, string batchId, CancellationToken cancellationToken)
+    public static async Task<(double Bare, double Fresh, IReadOnlyList<string> Bodies)> MeasureDeliveryAsync(BenchContext context, WebhookReceiver receiver, string batchId, CancellationToken cancellationToken)
     {
         var expected = context.Profile.FanoutConnections;
         var inbox = receiver.InboxOf(Inbox);
@@ -90,8 +94,8 @@ internal static class WebhookScenario
         var rate = inbox.Rate;
         var bare = await BarePostsAsync(receiver, distinct, cancellationToken);
         var deliverySeconds = bodies.Count > 1 ? (bodies.Count - 1) / rate : 0;
-        context.Info($"B14 fresh worker's delivery rate {rate:N0}/s over {deliverySeconds:0.00} s (second half {inbox.SecondHalfRate:N0}/s); bare POSTs of the same {distinct.Count:N0} bodies {bare:N0}/s (second half {receiver.InboxOf(BareInbox).SecondHalfRate:N0}/s)");
-        return (bare, rate);
+        context.Info($"B14 fresh worker's delivery rate {rate:N0}/s over {deliverySeconds:0.00} s (second half {inbox.SecondHalfRate:N0}/s); bare POSTs of the same {distinct.Count:N0} bodies from the bench process {bare:N0}/s (second half {receiver.InboxOf(BareInbox).SecondHalfRate:N0}/s)");
+        return (bare, rate, distinct);
     }
 
     /// <summary>The rate (first to last POST) at which <paramref name="inbox"/> received this batch's deliveries, once none is pending.</summary>
@@ -106,26 +110,94 @@ internal static class WebhookScenario
 
     /// <summary>
     /// B14.rate: a third full outbox, delivered by the worker that delivered the first two (paused while each filled),
-    /// first to last POST; the second outbox's rate and the fresh worker's rate of the first go in the note.
+    /// first to last POST, against the same bodies POSTed bare by that worker (<see cref="BareFromWorkerAsync"/>); the
+    /// second outbox's rate, the fresh worker's rate of the first and the bare POSTs from the bench process go in the note.
+    /// Returns that baseline.
     /// </summary>
-    public static async Task MeasureWarmDeliveryAsync(BenchContext context, WebhookReceiver receiver, string batchId, double bare, double fresh, double warmOnce, CancellationToken cancellationToken)
+    public static async Task<double> MeasureWarmDeliveryAsync(
+        BenchContext context,
+        BenchApi api,
+        WebhookReceiver receiver,
+        ServerProcess sender,
+        CpuSplit atResume,
+        string batchId,
+        (double FromBench, IReadOnlyList<string> Bodies) bare,
+        double fresh,
+        double warmOnce,
+        CancellationToken cancellationToken)
     {
         var inbox = receiver.InboxOf(WarmInbox);
         await WaitForDeliveriesAsync(context, inbox, batchId, cancellationToken);
+        var cpu = CpuSplit.Take(sender) - atResume;
         var rate = inbox.Rate;
-        var deliverySeconds = inbox.Count > 1 ? (inbox.Count - 1) / rate : 0;
-        var freshShare = bare > 0 ? fresh / bare : double.NaN;
-        var onceShare = bare > 0 ? warmOnce / bare : double.NaN;
+        var count = inbox.Count;
+        var timeline = inbox.Timeline(TimelineBin, TimelineGap);
+        var deliverySeconds = count > 1 ? (count - 1) / rate : 0;
+        var fromWorker = await BareFromWorkerAsync(context, api, receiver, bare.Bodies, cancellationToken);
         context.Results.Set(
             FigureCatalog.B14Rate,
             rate,
-            inbox.Count,
-            $"{inbox.Count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before; the second, by the same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({onceShare:P0}); the first, fresh: {fresh:N0} webhooks/s ({freshShare:P0})");
-        context.Results.SetBaseline(FigureCatalog.B14Rate, bare);
-        context.Info($"B14 delivery rate, warm worker: {rate:N0}/s over {deliverySeconds:0.00} s (second half {inbox.SecondHalfRate:N0}/s); after one outbox {warmOnce:N0}/s; fresh {fresh:N0}/s; bare {bare:N0}/s");
-        context.Info($"B14 timeline, warm worker: {inbox.Timeline(TimelineBin, TimelineGap)}");
-        context.Info($"B14 timeline, bare POSTs: {receiver.InboxOf(BareInbox).Timeline(TimelineBin, TimelineGap)}");
+            count,
+            $"{count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before; "
+                + $"the bare baseline is that worker's best of {BareRounds} runs posting the same bodies; from the bench process they went at {bare.FromBench:N0}/s ({Share(rate, bare.FromBench)}); "
+                + $"the second outbox, same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({Share(warmOnce, fromWorker)}); the first, fresh: {fresh:N0} webhooks/s ({Share(fresh, fromWorker)})");
+        context.Results.SetBaseline(FigureCatalog.B14Rate, fromWorker);
+        context.Info($"B14 delivery rate, warm worker: {rate:N0}/s over {deliverySeconds:0.00} s; bare POSTs from the same worker {fromWorker:N0}/s ({Share(rate, fromWorker)}), from the bench process {bare.FromBench:N0}/s ({Share(rate, bare.FromBench)}); after one outbox {warmOnce:N0}/s; fresh {fresh:N0}/s");
+        context.Info($"B14 CPU per delivery of the warm outbox, resume to the wait's end: {cpu.PerItem(count, "worker")}");
+        context.Info($"B14 timeline, warm worker: {timeline}");
+        context.Info($"B14 timeline, bare POSTs from the bench process: {receiver.InboxOf(BareInbox).Timeline(TimelineBin, TimelineGap)}");
+        return fromWorker;
     }
+
+    /// <summary>
+    /// The baseline "bare HTTP posts to the same receiver from the same process" (issue 12): the bodies of the first
+    /// outbox, written to a file, POSTed by a <c>bench-post</c> run of the delivery worker — the only worker then, so
+    /// it runs there — with a bare client and the delivery's concurrency, <see cref="BareRounds"/> times, each to an
+    /// inbox of its own; the best first-to-last rate. Both sides pay the same for the worker's share of the two cores,
+    /// its runtime settings and its loopback sockets, and differ only by the outbox. Webhooks are off meanwhile, so the
+    /// runs themselves write none.
+    /// </summary>
+    private static async Task<double> BareFromWorkerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
+    {
+        await api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, cancellationToken);
+        var file = Path.Combine(context.Options.WorkDir, $"b14-bodies-{context.DatabaseName}.jsonl");
+        await File.WriteAllLinesAsync(file, bodies, cancellationToken);
+        var best = 0.0;
+        for (var round = 1; round <= BareRounds; round++)
+        {
+            var name = $"{BareWorkerInbox}-{round}";
+            var metadata = new JsonObject
+            {
+                ["http_url"] = receiver.Url(name).AbsoluteUri,
+                ["bodies_file"] = file,
+                ["concurrency"] = DeliveryConcurrency,
+            };
+            if (round == 1)
+            {
+                await api.CreateConnectionAsync(BenchNames.Bench, BenchNames.BarePostConnection, metadata, cancellationToken);
+            }
+            else
+            {
+                await api.PatchMetadataAsync(BenchNames.Bench, BenchNames.BarePostConnection, metadata, cancellationToken);
+            }
+
+            var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Post], BenchNames.BarePostConnection, cancellationToken);
+            var runId = (string)response["runs"]![0]!["run_id"]!;
+            var run = await api.WaitForRunAsync(runId, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(250), cancellationToken);
+            var inbox = receiver.InboxOf(name);
+            if ((string?)run["state"] != "succeeded" || inbox.Count != bodies.Count)
+            {
+                throw new InvalidOperationException($"bench-post run {runId} ended {(string?)run["state"]} ({(string?)run["error"]}); the receiver counted {inbox.Count:N0} of {bodies.Count:N0} POSTs.");
+            }
+
+            context.Info($"B14 bare POSTs from the delivery worker, round {round}: {inbox.Rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s); timeline: {inbox.Timeline(TimelineBin, TimelineGap)}");
+            best = Math.Max(best, inbox.Rate);
+        }
+
+        return best;
+    }
+
+    private static string Share(double rate, double baseline) => baseline > 0 ? (rate / baseline).ToString("P0", CultureInfo.InvariantCulture) : "n/a";
 
     /// <summary>Context: the deliveries of a batch drained while they were sent, first to last POST (the drain sets the pace).</summary>
     public static async Task MeasurePacedAsync(BenchContext context, WebhookReceiver receiver, string batchId, double bare, CancellationToken cancellationToken)
