@@ -49,7 +49,7 @@ public sealed class SyncWebhookPayloadsTests
 
     [Theory]
     [MemberData(nameof(SuccessCases))]
-    public void Success_WrittenDirectly_IsByteForByteTheSortedSerializationOfNangosBody(
+    public void Success_OfAnyNamesAndCheckpoints_IsByteForByteTheSortedSerializationOfNangosFields(
         string connectionId, string model, string trigger, bool incremental, string? checkpointTo)
     {
         var to = checkpointTo is null ? null : JsonNode.Parse(checkpointTo)!.AsObject();
@@ -62,7 +62,8 @@ public sealed class SyncWebhookPayloadsTests
         };
         var counts = new ModelCounts { Added = int.MaxValue, Updated = 0, Deleted = 7 };
 
-        // The body as a tree of Nango's fields, sorted by SortedJson: what Success wrote before it wrote directly.
+        // Nango's fields as a tree of their own, sorted by SortedJson: Success must add no field, drop none and escape
+        // the awkward names and checkpoints (quotes, control characters, lone surrogates, U+2028, big numbers) as it does.
         var tree = new JsonObject
         {
             ["from"] = "nango",
