@@ -11,7 +11,7 @@ namespace Tributary.Bench.Functions;
 /// <c>concurrency</c> calls in flight, reading every answer to its end. Saves nothing.
 /// </summary>
 /// <remarks>
-/// With <c>bare: true</c> the run makes the same calls with a bare <see cref="HttpClient"/> of its own instead: the
+/// With <c>bare: true</c> the run makes the same calls with a bare <see cref="HttpClient"/> (<see cref="BenchBareHttp.Client"/>) instead: the
 /// baseline of issue 10's figure, measured in the same worker process, so that both sides pay the same for a second
 /// process's share of the cores and differ only by the pipeline. The URL is absolute, so the provider's base URL plays
 /// no part.
@@ -21,12 +21,6 @@ public sealed class BenchHttpSyncFunction : ISyncFunction
 {
     public const string Name = "bench-http";
 
-    /// <summary>One client for the bare runs of this process, as a caller who manages their own would keep it.</summary>
-    private static readonly HttpClient Bare = new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-    {
-        Timeout = TimeSpan.FromSeconds(20),
-    };
-
     public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -35,11 +29,8 @@ public sealed class BenchHttpSyncFunction : ISyncFunction
         BenchProbe.Send(metadata, context.RunId, started);
         var requests = BenchMetadata.ReadInt(metadata, "requests", 100, 1, 10_000_000);
         var concurrency = BenchMetadata.ReadInt(metadata, "concurrency", 1, 1, 256);
-        var url = metadata["http_url"] is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            && Uri.TryCreate(value.GetValue<string>(), UriKind.Absolute, out var parsed)
-                ? parsed
-                : throw new ArgumentException("Metadata 'http_url' must be an absolute URL.");
-        var http = metadata["bare"] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True ? Bare : context.Http;
+        var url = BenchMetadata.ReadAbsoluteUrl(metadata, "http_url");
+        var http = metadata["bare"] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True ? BenchBareHttp.Client : context.Http;
         var next = -1;
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {

@@ -26,4 +26,14 @@ internal static class BenchMetadata
 
         return (int)value;
     }
+
+    /// <summary>The text under <paramref name="key"/>, or null when it is missing or not a string.</summary>
+    public static string? ReadString(JsonObject metadata, string key) =>
+        metadata[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    /// <summary>The absolute URL under <paramref name="key"/>; anything else is the run's error.</summary>
+    public static Uri ReadAbsoluteUrl(JsonObject metadata, string key) =>
+        ReadString(metadata, key) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var url)
+            ? url
+            : throw new ArgumentException($"Metadata '{key}' must be an absolute URL.");
 }

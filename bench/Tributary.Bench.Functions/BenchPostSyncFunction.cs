@@ -1,13 +1,11 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Tributary.Sdk;
 
 namespace Tributary.Bench.Functions;
 
 /// <summary>
 /// POSTs every line of <c>bodies_file</c> (one JSON body a line) to <c>http_url</c> with a bare
-/// <see cref="HttpClient"/> of its own, <c>concurrency</c> POSTs in flight, each answer read to its end. Saves nothing.
+/// <see cref="HttpClient"/> (<see cref="BenchBareHttp.Client"/>), <c>concurrency</c> POSTs in flight, each answer read to its end. Saves nothing.
 /// </summary>
 /// <remarks>
 /// The baseline of issue 12's delivery rate (B14.rate): "bare HTTP posts to the same receiver from the same process".
@@ -20,21 +18,13 @@ public sealed class BenchPostSyncFunction : ISyncFunction
 {
     public const string Name = "bench-post";
 
-    /// <summary>One client for this process's runs, as a caller who manages their own would keep it.</summary>
-    private static readonly HttpClient Bare = new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-    {
-        Timeout = TimeSpan.FromSeconds(20),
-    };
-
     public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var metadata = context.Metadata;
         var concurrency = BenchMetadata.ReadInt(metadata, "concurrency", 1, 1, 256);
-        var url = ReadString(metadata, "http_url") is { } text && Uri.TryCreate(text, UriKind.Absolute, out var parsed)
-            ? parsed
-            : throw new ArgumentException("Metadata 'http_url' must be an absolute URL.");
-        var file = ReadString(metadata, "bodies_file") ?? throw new ArgumentException("Metadata 'bodies_file' must name a file.");
+        var url = BenchMetadata.ReadAbsoluteUrl(metadata, "http_url");
+        var file = BenchMetadata.ReadString(metadata, "bodies_file") ?? throw new ArgumentException("Metadata 'bodies_file' must name a file.");
         var bodies = await File.ReadAllLinesAsync(file, Encoding.UTF8, cancellationToken);
         var next = -1;
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
@@ -44,13 +34,10 @@ public sealed class BenchPostSyncFunction : ISyncFunction
             while ((index = Interlocked.Increment(ref next)) < bodies.Length)
             {
                 using var content = new StringContent(bodies[index], Encoding.UTF8, "application/json");
-                using var response = await Bare.PostAsync(url, content, cancellationToken);
+                using var response = await BenchBareHttp.Client.PostAsync(url, content, cancellationToken);
                 response.EnsureSuccessStatusCode();
             }
         });
         await Task.WhenAll(workers);
     }
-
-    private static string? ReadString(JsonObject metadata, string key) =>
-        metadata[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 }
