@@ -161,11 +161,12 @@ internal static class DocsWriter
           offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
           written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
           best of each, items over each run's own start-to-finish time.
-        - **B14** — webhooks (issue 12): after B4, `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in
-          the bench process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`;
-          the fan-out is triggered again and a fresh worker of B4's shape with `TRIBUTARY_WEBHOOK_CONCURRENCY=0` drains it:
-          every completion writes its outbox row, none is sent. Drain: B4's measure on this batch, against B4 of the same
-          run. That worker stops; a fresh worker with the default delivery settings starts and delivers the full outbox.
+        - **B14** — webhooks (issue 12): first B4's drain again, webhooks off, on a fresh worker of B4's shape (the drains'
+          baseline, taken at the same moment; B4 itself ran minutes earlier). Then `PATCH /environment/webhook-settings`
+          sets `primary_url` to a receiver in the bench process (Kestrel on loopback, answers 200 at once, keeps every
+          body) and `on_sync_completion_always`; the fan-out is triggered again and a fresh worker of B4's shape with
+          `TRIBUTARY_WEBHOOK_CONCURRENCY=0` drains it: every completion writes its outbox row, none is sent. Drain: B4's
+          measure on this batch, against that baseline (B4 of the run in the note). That worker stops; a fresh worker with the default delivery settings starts and delivers the full outbox.
           Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
           no-op run). Rate: that worker is then paused (SIGSTOP) while a second deferred worker drains the next fan-out,

@@ -124,11 +124,16 @@ internal sealed partial class DatabaseRun
         await using var receiver = await WebhookReceiver.StartAsync(cancellationToken);
         try
         {
+            var withoutWebhooks = await WebhookScenario.MeasurePlainDrainAsync(
+                _context,
+                api,
+                async () => await _context.StartServerAsync("worker", DrainSlots, "worker-drain-plain", cancellationToken),
+                cancellationToken);
             var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
             var deferred = new Dictionary<string, string> { [WebhookOptions.ConcurrencySetting] = "0" };
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-deferred", cancellationToken, deferred))
             {
-                await WebhookScenario.MeasureDrainAsync(_context, batchId, FigureCatalog.B14Drain, cancellationToken);
+                await WebhookScenario.MeasureDrainAsync(_context, batchId, FigureCatalog.B14Drain, withoutWebhooks, cancellationToken);
             }
 
             double bare, bareFromWorker;
@@ -153,7 +158,7 @@ internal sealed partial class DatabaseRun
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-live", cancellationToken))
             {
-                await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, cancellationToken);
+                await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, withoutWebhooks, cancellationToken);
                 await WebhookScenario.MeasurePacedAsync(_context, receiver, liveBatchId, bareFromWorker, cancellationToken);
             }
         }
