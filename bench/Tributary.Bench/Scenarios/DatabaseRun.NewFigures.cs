@@ -124,11 +124,13 @@ internal sealed partial class DatabaseRun
         await using var receiver = await WebhookReceiver.StartAsync(cancellationToken);
         try
         {
-            var withoutWebhooks = await WebhookScenario.MeasurePlainDrainAsync(
-                _context,
-                api,
-                async () => await _context.StartServerAsync("worker", DrainSlots, "worker-drain-plain", cancellationToken),
-                cancellationToken);
+            double withoutWebhooks;
+            var plainBatchId = await WebhookScenario.TriggerWithoutWebhooksAsync(api, cancellationToken);
+            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain-plain", cancellationToken))
+            {
+                withoutWebhooks = await WebhookScenario.MeasurePlainDrainAsync(_context, plainBatchId, cancellationToken);
+            }
+
             var batchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
             var deferred = new Dictionary<string, string> { [WebhookOptions.ConcurrencySetting] = "0" };
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-deferred", cancellationToken, deferred))
@@ -165,7 +167,7 @@ internal sealed partial class DatabaseRun
         finally
         {
             // The rest of the suite runs without webhooks, as it did before B14 existed.
-            await api.PatchWebhookSettingsAsync(new System.Text.Json.Nodes.JsonObject { ["primary_url"] = string.Empty }, CancellationToken.None);
+            await WebhookScenario.WebhooksOffAsync(api, CancellationToken.None);
         }
     }
 

@@ -14,7 +14,8 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>
 /// B14 (issue 12): B4's fan-out again with <c>on_sync_completion_always</c> on and a loopback receiver as the primary
 /// URL — one sync webhook per no-op run. First the drain, by a worker that writes the outbox rows with each
-/// completion but sends none (<c>TRIBUTARY_WEBHOOK_CONCURRENCY=0</c>), against B4 without webhooks; then a fresh
+/// completion but sends none (<c>TRIBUTARY_WEBHOOK_CONCURRENCY=0</c>), against the same drain without webhooks just
+/// before it (<see cref="MeasurePlainDrainAsync"/>); then a fresh
 /// worker delivers the full outbox: delivered = distinct bodies of this batch's runs received (exactly the runs of
 /// the fan-out, no more, no fewer). The rate: the delivery worker is paused (SIGSTOP) while another deferred worker
 /// drains a second fan-out, then resumed, and the same again with a third: first to last POST of that third full
@@ -23,7 +24,8 @@ namespace Tributary.Bench.Scenarios;
 /// enough: during the second one the worker's tiered-compilation thread still took 67–73% of its CPU and compiled
 /// ~930 methods (tiered PGO's instrumented tier, and the per-batch methods, called ~40 times an outbox); the second
 /// outbox's rate (the measure before 2026-12-05 16:10) and the fresh worker's stay in the note. The baseline: the same
-/// bodies posted bare from the bench process with the worker's delivery concurrency, measured the same way. Then, as
+/// bodies posted bare by that worker with its delivery concurrency, measured the same way
+/// (<see cref="BareFromWorkerAsync"/>); posted from the bench process, they are in the note. Then, as
 /// context, the old shape: another fan-out drained while the same worker delivers (drain and paced rate).
 /// </summary>
 internal static class WebhookScenario
@@ -54,22 +56,34 @@ internal static class WebhookScenario
             ["primary_url"] = receiver.Url(inbox).AbsoluteUri,
             ["on_sync_completion_always"] = true,
         }, cancellationToken);
+        return await QueueFanoutAsync(api, cancellationToken);
+    }
+
+    /// <summary>Turns webhooks off and queues the fan-out again (no worker runs yet), for <see cref="MeasurePlainDrainAsync"/>. Returns the batch id.</summary>
+    public static async Task<string> TriggerWithoutWebhooksAsync(BenchApi api, CancellationToken cancellationToken)
+    {
+        await WebhooksOffAsync(api, cancellationToken);
+        return await QueueFanoutAsync(api, cancellationToken);
+    }
+
+    /// <summary>No webhook is written for what completes from now on (an empty primary URL).</summary>
+    public static Task WebhooksOffAsync(BenchApi api, CancellationToken cancellationToken) =>
+        api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, cancellationToken);
+
+    private static async Task<string> QueueFanoutAsync(BenchApi api, CancellationToken cancellationToken)
+    {
         var response = await api.TriggerAsync(BenchNames.Fanout, [BenchNames.Noop], null, cancellationToken);
         return (string?)response["batch_id"] ?? throw new InvalidOperationException("The fan-out answer has no batch_id.");
     }
 
     /// <summary>
-    /// B4's drain again, webhooks off, on a fresh worker of B4's shape, right before the drains with webhooks: their
+    /// B4's drain again (a batch of <see cref="TriggerWithoutWebhooksAsync"/>, drained by a fresh worker of B4's shape), right before the drains with webhooks: their
     /// baseline. B4 itself ran minutes earlier, before B11's holds and on a smaller runs table, and on PostgreSQL it
     /// moved 1,333–1,735 runs/s between runs of unchanged code while the drain with webhooks moved less (2026-12-06):
     /// a baseline taken at another moment measured the moment, not the webhooks.
     /// </summary>
-    public static async Task<double> MeasurePlainDrainAsync(BenchContext context, BenchApi api, Func<Task<IAsyncDisposable>> startWorker, CancellationToken cancellationToken)
+    public static async Task<double> MeasurePlainDrainAsync(BenchContext context, string batchId, CancellationToken cancellationToken)
     {
-        await api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, cancellationToken);
-        var response = await api.TriggerAsync(BenchNames.Fanout, [BenchNames.Noop], null, cancellationToken);
-        var batchId = (string?)response["batch_id"] ?? throw new InvalidOperationException("The fan-out answer has no batch_id.");
-        await using var worker = await startWorker();
         var (drain, seconds, succeeded) = await FanoutScenario.MeasureDrainAsync(context, batchId, cancellationToken);
         context.Info($"B14 baseline: B4's drain again, webhooks off, {drain:N0} runs/s ({seconds:0.00} s, {succeeded:N0} succeeded; B4 earlier in the run {context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN:N0})");
         return drain;
@@ -173,7 +187,7 @@ internal static class WebhookScenario
     /// </summary>
     private static async Task<double> BareFromWorkerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
     {
-        await api.PatchWebhookSettingsAsync(new JsonObject { ["primary_url"] = string.Empty }, cancellationToken);
+        await WebhooksOffAsync(api, cancellationToken);
         var file = Path.Combine(context.Options.WorkDir, $"b14-bodies-{context.DatabaseName}.jsonl");
         await File.WriteAllLinesAsync(file, bodies, cancellationToken);
         var best = 0.0;
