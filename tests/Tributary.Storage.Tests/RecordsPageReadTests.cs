@@ -82,6 +82,26 @@ public sealed class RecordsPageReadTests
     }
 
     [Fact]
+    public async Task Sqlite_PageQuery_IsCompiledOncePerNativeConnection_NotOnEveryPage()
+    {
+        await using var h = await StoreHarness.CreateAsync(TestDialect.Sqlite, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        await FillAsync(h, connection.Id, 30);
+        var query = new RecordPageQuery(connection.Id, "Deal", null, null, RecordFilter.None, [], 3) with { Owner = new(h.EnvironmentId, "demo", "c1") };
+        for (long after = 0; after < 24; after += 3)
+        {
+            await DrainAsync(h, query with { AfterSeq = after, Limit = (int)(3 + (after % 2)) });
+        }
+
+        // Sequential reads share one pooled native connection; its kept page statement served every page above.
+        await using var db = await h.Database.Database.OpenAsync(Token);
+        var page = Assert.Single(
+            SqliteStatementCache.Of((Microsoft.Data.Sqlite.SqliteConnection)db).KeptStatements,
+            s => s.Sql.Contains("FROM records", StringComparison.Ordinal) && s.Sql.Contains("ORDER BY seq", StringComparison.Ordinal));
+        Assert.Equal(0, page.Reprepares);
+    }
+
+    [Fact]
     [Trait("Category", "Postgres")]
     public async Task Postgres_PageReads_LeaveNoSessionState_OnTheirUnresetConnection()
     {

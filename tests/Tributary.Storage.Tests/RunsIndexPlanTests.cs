@@ -43,7 +43,7 @@ public sealed partial class RunsIndexPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(TestDialect.Sqlite, Token);
         await using var connection = await database.Database.OpenAsync(Token);
-        await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunHistoryStore.DeleteFinishedSql)
+        await using var command = connection.Command("EXPLAIN QUERY PLAN " + SqlRunHistoryStore.DeleteFinishedSql(SqlDialect.Sqlite))
             .With("before", 0L).With("limit", 1000L);
 
         var plan = await PlanTestData.PlanAsync(command, Token);

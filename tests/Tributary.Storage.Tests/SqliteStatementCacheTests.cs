@@ -48,6 +48,40 @@ public sealed class SqliteStatementCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABoundLimit_WrittenByTheDialect_IsCompiledOnce_WhileABareOneIsCompiledAgainOnEveryUse()
+    {
+        await using var connection = await _database.OpenAsync(Token);
+        var sqlite = (SqliteConnection)connection;
+        var dialect = _database.Dialect;
+
+        // SQLite plans with a bare LIMIT parameter's value, so binding it (or clearing the bindings) discards the plan:
+        // each of the four uses compiled it again, the first one too (prepared, then bound).
+        Assert.Equal(4, ReadLimited(sqlite, "SELECT k FROM t ORDER BY k LIMIT @n"));
+        Assert.Equal(0, ReadLimited(sqlite, $"SELECT k FROM t ORDER BY k {dialect.Limit("n")}"));
+    }
+
+    /// <summary>Reads the table four times with limits 1, 2, 1, 2 through one kept statement: how often SQLite compiled it again.</summary>
+    private static int ReadLimited(SqliteConnection connection, string sql)
+    {
+        SqliteCachedStatement? kept = null;
+        foreach (var limit in new long[] { 1, 2, 1, 2 })
+        {
+            using var statement = SqliteStatementCache.Rent(connection, sql).Bind("n", limit);
+            var rows = 0;
+            while (statement.Step())
+            {
+                rows++;
+            }
+
+            Assert.Equal(limit, rows);
+            Assert.True(kept is null || ReferenceEquals(kept, statement), "the cache lent another statement");
+            kept = statement;
+        }
+
+        return kept!.Reprepares;
+    }
+
+    [Fact]
     public async Task NullsAndEmptyBlobs_ReadAsTheDataReaderReadsThem_AndANonNullableGetterThrowsOnNull()
     {
         await using var connection = await _database.OpenAsync(Token);

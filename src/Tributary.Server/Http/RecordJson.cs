@@ -74,8 +74,37 @@ internal static class RecordJson
         return written;
     }
 
+    /// <summary>The last timestamp this thread formatted, and its bytes (see <see cref="Timestamp"/>).</summary>
+    [ThreadStatic]
+    private static long t_lastMicros;
+
+    [ThreadStatic]
+    private static byte[]? t_lastTimestamp;
+
     /// <summary>Nango's timestamp form (<c>Micros.ToNangoString</c>): <c>yyyy-MM-ddTHH:mm:ss.ffffff+00:00</c>.</summary>
+    /// <remarks>
+    /// A page's records mostly share their timestamps (a batch is saved at one moment, and a record never changed has
+    /// the same first-seen and last-modified time), so the last one formatted on this thread is copied instead of
+    /// formatted again: formatting was 4% of the server's CPU at 1,000 records a page.
+    /// </remarks>
     public static int Timestamp(long micros, Span<byte> destination)
+    {
+        if (t_lastTimestamp is { } last && t_lastMicros == micros)
+        {
+            last.CopyTo(destination);
+            return TimestampBytes;
+        }
+
+        Format(micros, destination);
+        t_lastTimestamp ??= new byte[TimestampBytes];
+        destination[..TimestampBytes].CopyTo(t_lastTimestamp);
+        t_lastMicros = micros;
+        return TimestampBytes;
+    }
+
+    private const int TimestampBytes = 32;
+
+    private static void Format(long micros, Span<byte> destination)
     {
         var time = DateTime.UnixEpoch.AddTicks(micros * 10);
         time.Deconstruct(out var date, out var clock);
@@ -94,7 +123,6 @@ internal static class RecordJson
         destination[19] = (byte)'.';
         Digits((int)(time.Ticks % TimeSpan.TicksPerSecond / 10), 6, destination[20..]);
         "+00:00"u8.CopyTo(destination[26..]);
-        return 32;
     }
 
     private static int NullableTimestamp(long? micros, Span<byte> destination)

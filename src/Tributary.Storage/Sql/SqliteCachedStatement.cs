@@ -35,6 +35,12 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
     /// <summary>Whether a caller holds it now (only ever set for a kept statement).</summary>
     internal bool Lent { get; set; }
 
+    /// <summary>How often SQLite compiled the statement again since it was prepared (<c>SQLITE_STMTSTATUS_REPREPARE</c>): for tests.</summary>
+    internal int Reprepares => raw.sqlite3_stmt_status(_statement, StatementReprepares, 0);
+
+    /// <summary><c>SQLITE_STMTSTATUS_REPREPARE</c>, which SQLitePCLRaw does not name.</summary>
+    private const int StatementReprepares = 5;
+
     /// <summary>Whether SQLite's statement is finalized (after its connection closed, or a one-off's use).</summary>
     internal bool IsFinalized => _statement.IsClosed;
 
@@ -78,6 +84,15 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
         ? throw NullColumn(column)
         : raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
+    /// <summary>
+    /// A NOT NULL column's integer, read without asking its type first: one native call instead of two, for the
+    /// records page's per-row reads (five columns of every row of a 1,000-row page).
+    /// </summary>
+    public long GetNotNullInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>A NOT NULL column's text, read without asking its type first (see <see cref="GetNotNullInt64"/>).</summary>
+    public string GetNotNullString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
     public long? GetNullableInt64(int column) => IsNull(column) ? null : raw.sqlite3_column_int64(_statement, column);
 
     public string? GetNullableString(int column) => IsNull(column) ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
@@ -85,6 +100,15 @@ internal sealed class SqliteCachedStatement : ISqlRow, IDisposable
     public byte[] GetBytes(int column) => IsNull(column)
         ? throw NullColumn(column)
         : raw.sqlite3_column_blob(_statement, column).ToArray();
+
+    /// <summary>The column's bytes as stored (a TEXT column's UTF-8, empty for NULL), valid until the next step.</summary>
+    /// <remarks>
+    /// The records page's payload read: a span over SQLite's own copy of the row, so a row costs one copy into the
+    /// caller's buffer. <see cref="Microsoft.Data.Sqlite.SqliteDataReader.GetBytes"/> answers every call with a new
+    /// stream, after three native look-ups of the column's database, table and origin names and a copy into a new array;
+    /// asked twice per row (length, then bytes), that was 12% of the server's CPU at 100 records a page.
+    /// </remarks>
+    public ReadOnlySpan<byte> GetSpan(int column) => raw.sqlite3_column_blob(_statement, column);
 
     /// <summary>Hands the statement back to its cache (reset, bindings cleared), or finalizes a one-off.</summary>
     public void Dispose()

@@ -4,8 +4,8 @@ using SQLitePCL;
 namespace Tributary.Storage.Sql;
 
 /// <summary>
-/// What the three statements kept on SQLite's native handle (<see cref="SqliteRowStatement"/>,
-/// <see cref="SqlitePageStatement"/>, <see cref="SqliteCachedStatement"/>) do alike: find a named parameter, turn a
+/// What the two statements kept on SQLite's native handle (<see cref="SqliteRowStatement"/>,
+/// <see cref="SqliteCachedStatement"/>) do alike: find a named parameter, turn a
 /// return code into Microsoft.Data.Sqlite's exception, step to the next row.
 /// </summary>
 internal static class SqliteNative

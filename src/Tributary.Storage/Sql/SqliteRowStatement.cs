@@ -40,8 +40,8 @@ internal sealed class SqliteRowStatement : IDisposable
         return new SqliteRowStatement(db, statement);
     }
 
-    /// <summary>Prepares <paramref name="sql"/> on the connection's native handle (also for <see cref="SqlitePageStatement"/>).</summary>
-    internal static (sqlite3 Db, sqlite3_stmt Statement) PrepareNative(SqliteConnection connection, string sql)
+    /// <summary>Prepares <paramref name="sql"/> on the connection's native handle.</summary>
+    private static (sqlite3 Db, sqlite3_stmt Statement) PrepareNative(SqliteConnection connection, string sql)
     {
         var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);

@@ -38,6 +38,9 @@ internal sealed class SqliteStatementCache : IDisposable
     /// <summary>How many statements the cache keeps now.</summary>
     internal int Kept => _kept.Count;
 
+    /// <summary>The statements the cache keeps now: for tests.</summary>
+    internal IReadOnlyList<SqliteCachedStatement> KeptStatements => _kept;
+
     /// <summary>The cache of <paramref name="connection"/>'s native connection.</summary>
     public static SqliteStatementCache Of(SqliteConnection connection) => SqliteHandleState.Of(connection).Statements;
 

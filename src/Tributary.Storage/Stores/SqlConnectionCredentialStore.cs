@@ -150,10 +150,10 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
     public async Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("""
+        await using var command = connection.Command($"""
             SELECT id FROM connections
             WHERE credentials_expires_at IS NOT NULL AND credentials_expires_at < @before AND refresh_attempts < @max
-            ORDER BY credentials_expires_at LIMIT @limit
+            ORDER BY credentials_expires_at {_database.Dialect.Limit("limit")}
             """).With("before", before).With("max", maxAttempts).With("limit", limit);
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

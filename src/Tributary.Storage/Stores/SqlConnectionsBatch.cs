@@ -32,7 +32,7 @@ internal sealed partial class SqlConnectionStore
             SELECT {SqlRows.ConnectionColumns}
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY c.id
-            LIMIT @limit
+            {_database.Dialect.Limit("limit")}
             """).With("env", environmentId).With("limit", (long)filter.Limit + 1);
         if (filter.ConnectionId is { } connectionId)
         {

@@ -23,7 +23,7 @@ internal sealed partial class SqlRecordStore
             SELECT external_id FROM records
             WHERE connection_id = @c AND model = @m AND external_id > @after AND deleted_at IS NULL AND {Unseen}
             ORDER BY external_id
-            LIMIT @limit
+            {_dialect.Limit("limit")}
             """, transaction)
             .With("c", write.ConnectionDbId).With("m", write.Model).With("after", afterExternalId).With("since", seenSince).With("limit", (long)limit))
         {
@@ -59,7 +59,7 @@ internal sealed partial class SqlRecordStore
                 SELECT id FROM records
                 WHERE connection_id = @c AND model = @m AND seq <= @until AND pruned_at IS NULL
                 ORDER BY seq
-                LIMIT @limit)
+                {_dialect.Limit("limit")})
               AND seq <= @until AND pruned_at IS NULL
             RETURNING seq
             """;
@@ -90,7 +90,7 @@ internal sealed partial class SqlRecordStore
         // updated_at would cost every write.
         var sql = $"""
             UPDATE records SET {PruneSet}
-            WHERE id IN (SELECT id FROM records WHERE pruned_at IS NULL AND updated_at < @before LIMIT @limit)
+            WHERE id IN (SELECT id FROM records WHERE pruned_at IS NULL AND updated_at < @before {_dialect.Limit("limit")})
               AND pruned_at IS NULL AND updated_at < @before
             """;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);

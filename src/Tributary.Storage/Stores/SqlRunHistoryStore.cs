@@ -16,7 +16,7 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
         """;
 
     private const string GetSql = $"SELECT {SqlRows.RunColumns} WHERE r.id = @id AND c.environment_id = @env";
-    private const string ListSql = $"""
+    private static string ListSql(SqlDialect dialect) => $"""
         SELECT {SqlRows.RunColumns}
         WHERE c.environment_id = @env
           AND (@pck IS NULL OR i.unique_key = @pck)
@@ -27,19 +27,23 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
           AND (@batch IS NULL OR r.batch_id = @batch)
           AND (@before IS NULL OR r.id < @before)
         ORDER BY r.id DESC
-        LIMIT @limit
+        {dialect.Limit("limit")}
         """;
 
     private readonly Database _database;
     private readonly string _latestSql;
 
     private readonly IEndedRunWebhooks? _endedRunWebhooks;
+    private readonly string _listSql;
+    private readonly string _deleteFinishedSql;
 
     /// <param name="endedRunWebhooks">The failure webhooks of runs cancelled while running, written in the cancellation's transaction; none when null.</param>
     public SqlRunHistoryStore(Database database, IEndedRunWebhooks? endedRunWebhooks = null)
     {
         _endedRunWebhooks = endedRunWebhooks;
         _database = database;
+        _listSql = ListSql(database.Dialect);
+        _deleteFinishedSql = DeleteFinishedSql(database.Dialect);
 
         // A queued run has not started: like Nango's jobs (created at start), status reports started runs.
         _latestSql = $"""
@@ -71,7 +75,7 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
 
         var dialect = _database.Dialect;
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(ListSql)
+        await using var command = connection.Command(_listSql)
             .With("env", environmentId)
             .WithNullable(dialect, "pck", filter.ProviderConfigKey)
             .WithNullable(dialect, "cid", filter.ConnectionId)

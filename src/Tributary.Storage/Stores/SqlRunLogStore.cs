@@ -17,15 +17,15 @@ internal sealed class SqlRunLogStore : IRunLogStore
 {
     private const string UsageSql = "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM run_logs WHERE run_id = @run";
 
-    private const string ReadSql = """
+    private static string ReadSql(SqlDialect d) => $"""
         SELECT id, at, level, source, message FROM run_logs
         WHERE run_id = @run AND id > @after
         ORDER BY id
-        LIMIT @limit
+        {d.Limit("limit")}
         """;
 
-    private const string DeleteSql = """
-        DELETE FROM run_logs WHERE id IN (SELECT id FROM run_logs WHERE at < @before ORDER BY at LIMIT @limit)
+    private static string DeleteSql(SqlDialect d) => $"""
+        DELETE FROM run_logs WHERE id IN (SELECT id FROM run_logs WHERE at < @before ORDER BY at {d.Limit("limit")})
         """;
 
     // Window functions (SQLite 3.25+, PostgreSQL): the running count and size of the run's lines in log order.
@@ -39,11 +39,15 @@ internal sealed class SqlRunLogStore : IRunLogStore
 
     private readonly Database _database;
     private readonly string _appendSql;
+    private readonly string _readSql;
+    private readonly string _deleteSql;
 
     public SqlRunLogStore(Database database)
     {
         _database = database;
         _appendSql = AppendSql(database.Dialect);
+        _readSql = ReadSql(database.Dialect);
+        _deleteSql = DeleteSql(database.Dialect);
     }
 
     /// <summary>The append statement over a <see cref="Rows"/> batch (also run by a run's completion, in its transaction).</summary>
@@ -104,7 +108,7 @@ internal sealed class SqlRunLogStore : IRunLogStore
     public async Task<IReadOnlyList<StoredRunLogLine>> ReadAsync(long runId, long afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(ReadSql).With("run", runId).With("after", afterId).With("limit", (long)limit);
+        await using var command = connection.Command(_readSql).With("run", runId).With("after", afterId).With("limit", (long)limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var lines = new List<StoredRunLogLine>();
         while (await reader.ReadAsync(cancellationToken))
@@ -120,7 +124,7 @@ internal sealed class SqlRunLogStore : IRunLogStore
         await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        await using var delete = connection.Command(DeleteSql, transaction).With("before", before).With("limit", (long)limit);
+        await using var delete = connection.Command(_deleteSql, transaction).With("before", before).With("limit", (long)limit);
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return deleted;

@@ -129,7 +129,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             """;
 
         var expired = $"state = '{SqlStates.Running}' AND lease_expires_at <= {_dialect.LeaseNowMicros}";
-        _reapSelectSql = $"SELECT id FROM runs WHERE {expired} ORDER BY lease_expires_at LIMIT @limit {_dialect.SkipLocked}";
+        _reapSelectSql = $"SELECT id FROM runs WHERE {expired} ORDER BY lease_expires_at {_dialect.Limit("limit")} {_dialect.SkipLocked}";
         _reapAllSql = $"""
             UPDATE runs SET {ReapSetSql}
             WHERE {expired} AND id IN ({_reapSelectSql})
@@ -301,11 +301,11 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         $"SELECT 1 FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT 1";
 
     /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree).</summary>
-    private const string DueSql =
-        $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT @limit";
+    private static string DueSql(SqlDialect dialect) =>
+        $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id {dialect.Limit("limit")}";
 
     /// <summary>The due read of a batch: on PostgreSQL it locks its rows and skips those a concurrent batch took.</summary>
-    private static string LockingDueSql(SqlDialect dialect) => $"{DueSql} {dialect.SkipLocked}";
+    private static string LockingDueSql(SqlDialect dialect) => $"{DueSql(dialect)} {dialect.SkipLocked}";
 
     /// <summary>
     /// The insert of <see cref="EnqueueDueAsync"/>: a run for each due sync that has none queued or running.
@@ -346,10 +346,10 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(LockingDueSql(database.Dialect), InsertDueSql(database.Dialect), AdvanceDueSql);
 
     /// <summary>The due read of a scheduler batch: what a plan test explains.</summary>
-    internal const string DueSqlForPlan = DueSql;
+    internal static string DueSqlForPlan(SqlDialect dialect) => DueSql(dialect);
 
     /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
-    internal static string EnqueueDueInsertSql(SqlDialect dialect) => $"WITH due AS ({DueSql}) {InsertDueSql(dialect)}";
+    internal static string EnqueueDueInsertSql(SqlDialect dialect) => $"WITH due AS ({DueSql(dialect)}) {InsertDueSql(dialect)}";
 
     /// <summary>The claim statement of <see cref="ClaimAsync"/> (also planned by the benchmark and a test).</summary>
     /// <remarks>
@@ -365,7 +365,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             WHERE q.state = '{SqlStates.Queued}'
               AND NOT EXISTS (SELECT 1 FROM runs x WHERE x.sync_id = q.sync_id AND x.state = '{SqlStates.Running}')
             ORDER BY q.id
-            LIMIT @max
+            {dialect.Limit("max")}
             {dialect.SkipLocked})
         RETURNING {ClaimColumns}
         """;

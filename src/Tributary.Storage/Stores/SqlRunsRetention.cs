@@ -16,7 +16,7 @@ internal sealed partial class SqlRunHistoryStore
             return 0;
         }
 
-        await using var delete = connection.Command(DeleteFinishedSql, transaction).With("before", finishedBefore).With("limit", (long)limit);
+        await using var delete = connection.Command(_deleteFinishedSql, transaction).With("before", finishedBefore).With("limit", (long)limit);
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return deleted;
@@ -28,12 +28,12 @@ internal sealed partial class SqlRunHistoryStore
     /// is <c>finished_at IS NOT NULL</c> on SQLite (migration 0024): the <c>finished_at &lt; @before</c> here is what lets
     /// SQLite use it, so that comparison must stay.
     /// </remarks>
-    internal const string DeleteFinishedSql = $"""
+    internal static string DeleteFinishedSql(SqlDialect dialect) => $"""
         DELETE FROM runs WHERE id IN (
             SELECT r.id FROM runs r
             WHERE r.state IN ('{SqlStates.Succeeded}', '{SqlStates.Failed}', '{SqlStates.Cancelled}') AND r.finished_at < @before
               AND EXISTS (SELECT 1 FROM runs l WHERE l.sync_id = r.sync_id AND l.id > r.id AND l.state <> '{SqlStates.Queued}')
             ORDER BY r.finished_at
-            LIMIT @limit)
+            {dialect.Limit("limit")})
         """;
 }

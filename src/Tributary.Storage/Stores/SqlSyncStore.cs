@@ -42,7 +42,7 @@ internal sealed partial class SqlSyncStore : ISyncStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         var filter = only is { Count: > 0 } ? " AND " + _database.Dialect.InList("s.name", "names") : string.Empty;
-        var bound = limit is null ? string.Empty : "\nLIMIT @limit";
+        var bound = limit is null ? string.Empty : "\n" + _database.Dialect.Limit("limit");
         await using var command = connection.Command($"""
             SELECT {SqlRows.SyncColumns}
             WHERE c.integration_id = @integration AND sc.enabled = 1{filter}

@@ -79,7 +79,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
                       WHERE e.state = '{Pending}' AND e.connection_row_id = d.connection_row_id AND e.url = d.url AND e.id < d.id
                       {lookup})
                 ORDER BY d.next_attempt_at, d.id
-                LIMIT @max
+                {dialect.Limit("max")}
                 {dialect.SkipLocked})
             RETURNING id, attempts, environment_id, url, body, window_started_at, next_attempt_at
             """;
@@ -251,7 +251,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
             WHERE environment_id = @env AND (@state IS NULL OR state = @state) AND (@run IS NULL OR run_id = @run)
               AND (@connection IS NULL OR connection_id = @connection) AND (@before IS NULL OR id < @before)
             ORDER BY id DESC
-            LIMIT @limit
+            {dialect.Limit("limit")}
             """).With("env", environmentId).WithNullable(dialect, "state", filter.State).WithNullable(dialect, "run", filter.RunId)
             .WithNullable(dialect, "connection", filter.ConnectionId).WithNullable(dialect, "before", filter.BeforeId).With("limit", (long)filter.Limit);
         return await ReadAsync(command, cancellationToken);

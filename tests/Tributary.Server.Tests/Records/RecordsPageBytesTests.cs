@@ -68,6 +68,20 @@ public sealed class RecordsPageBytesTests
     }
 
     [Fact]
+    public void Timestamp_RepeatedAndAlternating_IsEachTimeMicrosToNangoString()
+    {
+        // The last timestamp formatted is copied when asked again: a repeat, a change and a change back must all be right,
+        // into a destination that held something else.
+        var destination = new byte[32];
+        foreach (var micros in new long[] { 5, 5, 1_700_000_000_000_001, 1_700_000_000_000_001, 5, 0, 0, 1_700_000_000_000_001 })
+        {
+            Array.Fill(destination, (byte)'x');
+            Assert.Equal(32, RecordJson.Timestamp(micros, destination));
+            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination));
+        }
+    }
+
+    [Fact]
     public void EncodeCursor_AnySeq_IsTheCursor()
     {
         var random = new Random(14);
