@@ -76,7 +76,7 @@ public sealed class QueuePlanTests
         await PlanTestData.AnalyzeAsync(db, Token);
 
         var explain = dialect == TestDialect.Postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ";
-        await using var command = db.Command(explain + SqlRunQueueStore.DueSqlForPlan(h.Database.Database.Dialect)).With("now", 0L).With("limit", 1000L);
+        await using var command = db.Command(explain + SqlRunQueueStore.DueSql(h.Database.Database.Dialect)).With("now", 0L).With("limit", 1000L);
 
         var plan = string.Join("\n", await PlanTestData.PlanAsync(command, Token));
 

@@ -300,8 +300,8 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     internal const string AnyDueSql =
         $"SELECT 1 FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id LIMIT 1";
 
-    /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree).</summary>
-    private static string DueSql(SqlDialect dialect) =>
+    /// <summary>The due STARTED schedules of one batch, oldest first (the id breaks ties, so that repeats agree); also explained by a plan test.</summary>
+    internal static string DueSql(SqlDialect dialect) =>
         $"SELECT id FROM syncs WHERE schedule_state = '{SqlStates.Started}' AND next_due_at <= @now ORDER BY next_due_at, id {dialect.Limit("limit")}";
 
     /// <summary>The due read of a batch: on PostgreSQL it locks its rows and skips those a concurrent batch took.</summary>
@@ -344,9 +344,6 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
 
     /// <summary>One scheduler batch (<see cref="SqlDialect.SchedulerBatch"/>): queue the due runs and advance their schedules.</summary>
     internal static string EnqueueDueSql(Database database) => database.Dialect.SchedulerBatch(LockingDueSql(database.Dialect), InsertDueSql(database.Dialect), AdvanceDueSql);
-
-    /// <summary>The due read of a scheduler batch: what a plan test explains.</summary>
-    internal static string DueSqlForPlan(SqlDialect dialect) => DueSql(dialect);
 
     /// <summary>The insert of a scheduler batch alone, with its <c>due</c> set: what the plan test explains.</summary>
     internal static string EnqueueDueInsertSql(SqlDialect dialect) => $"WITH due AS ({DueSql(dialect)}) {InsertDueSql(dialect)}";
