@@ -62,7 +62,12 @@ if [[ -n $failures ]]; then
   # Each failed .NET test's first error message, and what its servers logged as errors (test servers are quiet).
   while read -r name; do
     echo "-- $name"
-    grep -F -A2 "Failed $name" "$logs/dotnet.log" | grep -vF -e "Failed $name" -e "Error Message:" | head -1 | cut -c1-600 || true
+    # The whole message (an assertion's expected and actual lines too) and the first frame with a line number.
+    awk -v name="Failed $name" '
+      index($0, name) && !seen { on = 1; seen = 1; next }
+      on && /^  Stack Trace:/ { on = 0; trace = 1; next }
+      on && !/^  Error Message:/ && shown < 8 { print; shown++ }
+      trace && / in .*:line [0-9]+/ { print; exit }' "$logs/dotnet.log" | cut -c1-600 || true
     if [[ -f "$logs/server-errors.log" ]]; then grep -F "[$name :" "$logs/server-errors.log" | head -3 | cut -c1-1500 || true; fi
   done < <(grep -hE '^\s+Failed [A-Za-z]' "$logs/dotnet.log" | sed -E 's/^\s+Failed //; s/ \[[^]]*\]$//' | sort -u | head -5)
 fi

@@ -162,14 +162,27 @@ public sealed class ConnectionCredentials : IDisposable
         var released = false;
         try
         {
-            // Double check under the lease: the previous holder may have just stored fresh tokens.
+            // Double check under the lease: the previous holder may have just stored fresh tokens, or just recorded a
+            // failure. The cooldown that failure starts is thrown from here, outside the catch below: it is that
+            // holder's failure, already counted, and recording it again would count one refusal twice.
             current = await ReadAsync(id, cancellationToken);
             if (!NeedsRefresh(current, demand, seenToken))
             {
                 return current;
             }
 
-            var refreshed = await RequestTokensAsync(current, cancellationToken);
+            JsonObject refreshed;
+            try
+            {
+                refreshed = await RequestTokensAsync(current, cancellationToken);
+            }
+            catch (ConnectionRefreshException ex)
+            {
+                await RecordFailureAsync(current, ex.Message);
+                released = true;
+                throw;
+            }
+
             var expiresAt = TokenExpiry.Read(refreshed["expires_at"]);
             await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, cancellationToken);
             released = true;
@@ -181,22 +194,6 @@ public sealed class ConnectionCredentials : IDisposable
                 expiresAt is { } at ? Micros.ToIsoString(at) : "no stated time");
             return current with { Credentials = refreshed, Stored = current.Stored with { ExpiresAt = expiresAt, Refresh = RefreshStatus.None } };
         }
-        catch (ConnectionRefreshException ex)
-        {
-            // The refresh auth webhook goes out once per failure streak: only the failure that starts one (the store
-            // checks the count in the same statement) writes it, with the failure, in one transaction.
-            var webhooks = current.Stored.Refresh.Attempts == 0 ? await RefreshFailedWebhooksAsync(current, ex.Message) : [];
-            var written = await _store.RecordFailureAsync(id, _owner, ex.Message, Now, webhooks, CancellationToken.None);
-            released = true;
-            _changes.Changed();
-            _authWebhooks.Committed(written);
-            _logger.LogWarning(
-                "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
-                current.Stored.ConnectionId,
-                current.Stored.ProviderConfigKey,
-                ex.Message);
-            throw;
-        }
         finally
         {
             if (!released)
@@ -204,6 +201,22 @@ public sealed class ConnectionCredentials : IDisposable
                 await _store.ReleaseLeaseAsync(id, _owner, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>Records the provider's refusal on the connection (which releases the lease) and logs it.</summary>
+    private async Task RecordFailureAsync(FreshCredentials current, string failure)
+    {
+        // The refresh auth webhook goes out once per failure streak: only the failure that starts one (the store
+        // checks the count in the same statement) writes it, with the failure, in one transaction.
+        var webhooks = current.Stored.Refresh.Attempts == 0 ? await RefreshFailedWebhooksAsync(current, failure) : [];
+        var written = await _store.RecordFailureAsync(current.Stored.ConnectionDbId, _owner, failure, Now, webhooks, CancellationToken.None);
+        _changes.Changed();
+        _authWebhooks.Committed(written);
+        _logger.LogWarning(
+            "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
+            current.Stored.ConnectionId,
+            current.Stored.ProviderConfigKey,
+            failure);
     }
 
     private async Task<IReadOnlyList<OutboxWebhook>> RefreshFailedWebhooksAsync(FreshCredentials current, string error)

@@ -85,6 +85,36 @@ public sealed class TokenRefreshTests
         Assert.Equal("succeeded", (string?)third["state"]);
     }
 
+    /// <summary>
+    /// The race two worker processes hit under load: a caller reads expired credentials, another process's refresh
+    /// fails and releases the lease, the caller then takes it. Its double check finds the cooldown that failure
+    /// started; that is the other process's failure, already counted once, not a second one.
+    /// </summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AFailureAnotherProcessRecords_BetweenAReadAndTheLease_FailsTheRunFast_AndIsCountedOnce(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        var race = new FailureElsewhereBeforeLease();
+        await using var server = await StartAsync(dialect, fakes, race: race);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "raced", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        race.Arm("invalid_grant (recorded by the other process)");
+
+        var run = await server.WaitForRunAsync(await server.TriggerAsync("raced", "issues", Token, integration: "gh"), Token);
+
+        Assert.Equal(1, race.Fired);
+        Assert.Equal("failed", (string?)run["state"]);
+        Assert.Contains("failed less than 30 s ago: invalid_grant (recorded by the other process)", (string?)run["error"], StringComparison.Ordinal);
+        Assert.Equal(0, fakes.OAuth.TokenRequestCount("refresh_token"));
+        var marked = await GetConnectionAsync(server, "raced", "");
+        var error = Assert.Single(marked["errors"]!.AsArray())!;
+        Assert.Equal(1, (int)error["attempts"]!);
+        Assert.Equal("invalid_grant (recorded by the other process)", (string?)error["message"]);
+        Assert.Equal(tokens.AccessToken, (string?)marked["credentials"]!["access_token"]);
+    }
+
     [Fact]
     public async Task HundredConcurrentReads_OnTwoServersSharingOnePostgresDatabase_CauseOneTokenRequest()
     {
@@ -143,7 +173,8 @@ public sealed class TokenRefreshTests
         string? databaseUrl = null,
         string? encryptionKey = null,
         string? secretKey = null,
-        CapturedLogs? logs = null)
+        CapturedLogs? logs = null,
+        FailureElsewhereBeforeLease? race = null)
     {
         FakeOAuthApp.ExposeSecret();
         var config = $"""
@@ -177,6 +208,8 @@ public sealed class TokenRefreshTests
                 {
                     s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
                 }
+
+                race?.Wrap(s);
             },
             databaseUrl: databaseUrl,
             options: o =>
