@@ -146,6 +146,9 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if (_process.HasExited)
                 {
+                    // HasExited can be true before the output handlers have seen the last lines (the reason it
+                    // exited); WaitForExitAsync also waits for both redirected streams to end.
+                    await _process.WaitForExitAsync(token);
                     throw new InvalidOperationException($"tributary exited with {_process.ExitCode}:\n{Output}");
                 }
 
