@@ -23,7 +23,8 @@ namespace Tributary.Core.Credentials;
 /// old refresh token stays until the new one is committed. If the process dies between the provider's answer and
 /// that commit, the new tokens are lost; a provider that revoked the old refresh token on use then refuses the next
 /// refresh (invalid_grant), the failure is recorded on the connection, and the end user must reconnect. No order of
-/// writes avoids this: the new refresh token exists only in the provider's answer.</para>
+/// writes avoids this: the new refresh token exists only in the provider's answer. A cancelled caller is not such a
+/// loss: from the token request on, the refresh runs to its stored end whatever the caller's token says.</para>
 /// </remarks>
 public sealed class ConnectionCredentials : IDisposable
 {
@@ -171,10 +172,15 @@ public sealed class ConnectionCredentials : IDisposable
                 return current;
             }
 
+            // From the token request on, the caller's cancellation (a cancelled or paused run, a shutdown, a proxy
+            // client gone) no longer stops the refresh: a provider that rotates refresh tokens revokes the old one as
+            // it answers, so an answer not stored would leave the connection with a dead refresh token. The token
+            // request's own timeout (TokenClient) bounds the wait.
+            cancellationToken.ThrowIfCancellationRequested();
             JsonObject refreshed;
             try
             {
-                refreshed = await RequestTokensAsync(current, cancellationToken);
+                refreshed = await RequestTokensAsync(current, CancellationToken.None);
             }
             catch (ConnectionRefreshException ex)
             {
@@ -184,7 +190,7 @@ public sealed class ConnectionCredentials : IDisposable
             }
 
             var expiresAt = TokenExpiry.Read(refreshed["expires_at"]);
-            await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, cancellationToken);
+            await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, CancellationToken.None);
             released = true;
             _changes.Changed();
             _logger.LogInformation(

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core;
+using Tributary.Core.Domain;
 using Tributary.FakeProviders;
 using Tributary.Testing;
 
@@ -96,23 +97,66 @@ public sealed class TokenRefreshTests
     public async Task AFailureAnotherProcessRecords_BetweenAReadAndTheLease_FailsTheRunFast_AndIsCountedOnce(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
-        var race = new FailureElsewhereBeforeLease();
-        await using var server = await StartAsync(dialect, fakes, race: race);
+        var store = new CredentialStoreInterposer();
+        await using var server = await StartAsync(dialect, fakes, store: store);
         var tokens = fakes.OAuth.IssueTokens();
         await ImportAsync(server, "raced", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
-        race.Arm("invalid_grant (recorded by the other process)");
+        const string failure = "invalid_grant (recorded by the other process)";
+        store.BeforeNextLease((real, connection) =>
+            real.RecordFailureAsync(connection, "refresh-other-process", failure, Micros.Now(TimeProvider.System), [], Token));
 
         var run = await server.WaitForRunAsync(await server.TriggerAsync("raced", "issues", Token, integration: "gh"), Token);
 
-        Assert.Equal(1, race.Fired);
+        Assert.Equal(1, store.Fired);
         Assert.Equal("failed", (string?)run["state"]);
-        Assert.Contains("failed less than 30 s ago: invalid_grant (recorded by the other process)", (string?)run["error"], StringComparison.Ordinal);
+        Assert.Contains($"failed less than 30 s ago: {failure}", (string?)run["error"], StringComparison.Ordinal);
         Assert.Equal(0, fakes.OAuth.TokenRequestCount("refresh_token"));
         var marked = await GetConnectionAsync(server, "raced", "");
         var error = Assert.Single(marked["errors"]!.AsArray())!;
         Assert.Equal(1, (int)error["attempts"]!);
-        Assert.Equal("invalid_grant (recorded by the other process)", (string?)error["message"]);
+        Assert.Equal(failure, (string?)error["message"]);
         Assert.Equal(tokens.AccessToken, (string?)marked["credentials"]!["access_token"]);
+    }
+
+    /// <summary>
+    /// A run cancelled after the provider answered its refresh but before the answer was stored: the provider has
+    /// already revoked the old refresh token (it rotates them), so the new tokens must be stored all the same.
+    /// </summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task ARunCancelledWhileItsRefreshIsAnswered_StillStoresTheRotatedTokens(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        var store = new CredentialStoreInterposer();
+        await using var server = await StartAsync(dialect, fakes, store: store);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "cancelled", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        var runId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeNextSaveRefreshed(async saveToken =>
+        {
+            // The cancel lands between the provider's answer and the save; the save then runs with whatever token
+            // the refresh gave it, once that token has seen the cancel (if it can see one at all).
+            await server.Client.SendAsync(HttpMethod.Post, $"runs/{await runId.Task.WaitAsync(Token)}/cancel", null, null, Token);
+            if (saveToken.CanBeCanceled)
+            {
+                await Eventually.TrueAsync(_ => Task.FromResult(saveToken.IsCancellationRequested), TimeSpan.FromSeconds(10), "the run's token to be cancelled", Token);
+            }
+        });
+
+        var triggered = await server.TriggerAsync("cancelled", "issues", Token, integration: "gh");
+        runId.SetResult(triggered);
+        var run = await server.WaitForRunAsync(triggered, Token);
+
+        Assert.Equal(1, store.Fired);
+        Assert.Equal("cancelled", (string?)run["state"]);
+        Assert.False(fakes.OAuth.IsRefreshTokenValid(tokens.RefreshToken!)); // the provider rotated it on use
+        var connection = await GetConnectionAsync(server, "cancelled", "&refresh_token=true");
+        var stored = (string)connection["credentials"]!["refresh_token"]!;
+        Assert.True(fakes.OAuth.IsRefreshTokenValid(stored), "the stored refresh token is the revoked one: the rotated tokens were lost");
+        Assert.True(fakes.OAuth.IsAccessTokenValid((string)connection["credentials"]!["access_token"]!));
+        Assert.Empty(connection["errors"]!.AsArray());
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token")); // the run's; reading the connection needed none
     }
 
     [Fact]
@@ -174,7 +218,7 @@ public sealed class TokenRefreshTests
         string? encryptionKey = null,
         string? secretKey = null,
         CapturedLogs? logs = null,
-        FailureElsewhereBeforeLease? race = null)
+        CredentialStoreInterposer? store = null)
     {
         FakeOAuthApp.ExposeSecret();
         var config = $"""
@@ -209,7 +253,7 @@ public sealed class TokenRefreshTests
                     s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
                 }
 
-                race?.Wrap(s);
+                store?.Wrap(s);
             },
             databaseUrl: databaseUrl,
             options: o =>
