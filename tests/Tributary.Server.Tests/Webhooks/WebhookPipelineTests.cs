@@ -21,12 +21,7 @@ public sealed class WebhookPipelineTests
         receiver.Delay = TimeSpan.FromMilliseconds(300);
         await using var server = await WebhookServer.StartAsync(dialect, Token, concurrency: 4);
         await server.UseReceiverAsync(receiver.Url, Token);
-        var runs = new List<string>();
-        for (var i = 0; i < 6; i++)
-        {
-            await server.CreateConnectionAsync($"acme{i}", new JsonObject { ["records"] = 1 }, Token);
-            runs.Add(await server.TriggerAsync($"acme{i}", "contacts", Token));
-        }
+        var runs = await SixRunsAtOnceAsync(server);
 
         foreach (var runId in runs)
         {
@@ -52,12 +47,7 @@ public sealed class WebhookPipelineTests
         // flight at a time; claimed ahead, its four senders all post.
         await using var server = await WebhookServer.StartAsync(dialect, Token, concurrency: 4, claimBatch: 1);
         await server.UseReceiverAsync(receiver.Url, Token);
-        var runs = new List<string>();
-        for (var i = 0; i < 6; i++)
-        {
-            await server.CreateConnectionAsync($"acme{i}", new JsonObject { ["records"] = 1 }, Token);
-            runs.Add(await server.TriggerAsync($"acme{i}", "contacts", Token));
-        }
+        var runs = await SixRunsAtOnceAsync(server);
 
         foreach (var runId in runs)
         {
@@ -89,5 +79,25 @@ public sealed class WebhookPipelineTests
         Assert.Equal(0, receiver.Attempts);
         Assert.All(await server.DeliveriesAsync($"?run_id={runId}", Token), d => Assert.Equal(("pending", 0), ((string?)d!["state"], (int)d["attempts"]!)));
         Assert.Equal(3, pending.Count);
+    }
+
+    /// <summary>
+    /// Six connections, then one run of each triggered back to back: their webhooks are written within moments of
+    /// each other, so four connections' POSTs can overlap even on a slow machine (a connection's three take ~0.9 s).
+    /// </summary>
+    private static async Task<List<string>> SixRunsAtOnceAsync(TestServer server)
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await server.CreateConnectionAsync($"acme{i}", new JsonObject { ["records"] = 1 }, Token);
+        }
+
+        var runs = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            runs.Add(await server.TriggerAsync($"acme{i}", "contacts", Token));
+        }
+
+        return runs;
     }
 }
