@@ -184,13 +184,30 @@ public sealed class ConnectionCredentials : IDisposable
             }
             catch (ConnectionRefreshException ex)
             {
-                await RecordFailureAsync(current, ex.Message);
-                released = true;
-                throw;
+                if (await RecordFailureAsync(current, ex.Message))
+                {
+                    released = true;
+                    throw;
+                }
+
+                // Re-authorized while the provider refused the grant that reconnect replaced: not this connection's
+                // failure any more, and its new credentials are what the caller wants.
+                return await ReadAsync(id, CancellationToken.None);
             }
 
             var expiresAt = TokenExpiry.Read(refreshed["expires_at"]);
-            await _store.SaveRefreshedAsync(id, _owner, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, CancellationToken.None);
+            var saved = await _store.SaveRefreshedAsync(
+                id, _owner, current.Stored.Refresh.LastSuccess, _protector.Protect(refreshed.ToJsonString()), expiresAt, Now, CancellationToken.None);
+            if (!saved)
+            {
+                // Re-authorized during the token request: the reconnect's grant is newer than these tokens.
+                _logger.LogInformation(
+                    "Connection {ConnectionId} ({ProviderConfigKey}) was re-authorized while its credentials were refreshed; the refresh's tokens were not stored.",
+                    current.Stored.ConnectionId,
+                    current.Stored.ProviderConfigKey);
+                return await ReadAsync(id, CancellationToken.None);
+            }
+
             released = true;
             _changes.Changed();
             _logger.LogInformation(
@@ -209,20 +226,30 @@ public sealed class ConnectionCredentials : IDisposable
         }
     }
 
-    /// <summary>Records the provider's refusal on the connection (which releases the lease) and logs it.</summary>
-    private async Task RecordFailureAsync(FreshCredentials current, string failure)
+    /// <summary>
+    /// Records the provider's refusal on the connection (which releases the lease) and logs it; false when the
+    /// connection was re-authorized since it was read (nothing recorded, the lease still held).
+    /// </summary>
+    private async Task<bool> RecordFailureAsync(FreshCredentials current, string failure)
     {
         // The refresh auth webhook goes out once per failure streak: only the failure that starts one (the store
         // checks the count in the same statement) writes it, with the failure, in one transaction.
         var webhooks = current.Stored.Refresh.Attempts == 0 ? await RefreshFailedWebhooksAsync(current, failure) : [];
-        var written = await _store.RecordFailureAsync(current.Stored.ConnectionDbId, _owner, failure, Now, webhooks, CancellationToken.None);
+        var recorded = await _store.RecordFailureAsync(
+            current.Stored.ConnectionDbId, _owner, current.Stored.Refresh.LastSuccess, failure, Now, webhooks, CancellationToken.None);
+        if (recorded == RecordedFailure.Superseded)
+        {
+            return false;
+        }
+
         _changes.Changed();
-        _authWebhooks.Committed(written);
+        _authWebhooks.Committed(recorded == RecordedFailure.CountedWithWebhooks);
         _logger.LogWarning(
             "Refreshing the credentials of connection {ConnectionId} ({ProviderConfigKey}) failed: {Failure}",
             current.Stored.ConnectionId,
             current.Stored.ProviderConfigKey,
             failure);
+        return true;
     }
 
     private async Task<IReadOnlyList<OutboxWebhook>> RefreshFailedWebhooksAsync(FreshCredentials current, string error)

@@ -20,15 +20,23 @@ public interface IConnectionCredentialStore
     /// Stores refreshed credentials in one statement (the new refresh token and the access token together), clears
     /// the refresh error and attempt count, stamps the success and releases the lease if <paramref name="owner"/> holds it.
     /// </summary>
-    Task SaveRefreshedAsync(long connectionDbId, string owner, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken);
+    /// <param name="lastSuccessRead">
+    /// The connection's <see cref="RefreshStatus.LastSuccess"/> as the refresh read it under the lease. The tokens are
+    /// stored only while it is unchanged: a re-authorization (<see cref="OverrideAsync"/>) that landed during the token
+    /// request stamps it, and its new grant must not be overwritten by tokens of the grant it replaced.
+    /// </param>
+    /// <returns>False when a re-authorization came first: nothing was written and the lease is still held.</returns>
+    Task<bool> SaveRefreshedAsync(long connectionDbId, string owner, long? lastSuccessRead, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records a failed refresh (credentials untouched), counts the attempt and releases the lease. When this is the
     /// first failure of a streak (no failure counted since the last success or override), <paramref name="firstFailureWebhooks"/>
-    /// are added to the outbox in the same transaction; answers whether they were.
+    /// are added to the outbox in the same transaction. Nothing is recorded when the connection was re-authorized
+    /// since the refresh read it (<paramref name="lastSuccessRead"/> changed, as for <see cref="SaveRefreshedAsync"/>):
+    /// the refusal was of the replaced grant.
     /// </summary>
-    Task<bool> RecordFailureAsync(
-        long connectionDbId, string owner, string failure, long now, IReadOnlyList<Webhooks.OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken);
+    Task<RecordedFailure> RecordFailureAsync(
+        long connectionDbId, string owner, long? lastSuccessRead, string failure, long now, IReadOnlyList<Webhooks.OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken);
 
     /// <summary>
     /// A re-authorization: replaces the credentials, config and expiry, resets the refresh bookkeeping (as a success)
@@ -60,4 +68,17 @@ public sealed record StoredCredentials(
 public sealed record RefreshStatus(long? LastSuccess, long? LastFailure, int Attempts, string? Error)
 {
     public static readonly RefreshStatus None = new(null, null, 0, null);
+}
+
+/// <summary>What <see cref="IConnectionCredentialStore.RecordFailureAsync"/> did.</summary>
+public enum RecordedFailure
+{
+    /// <summary>The connection was re-authorized since the refresh read it: nothing written, the lease still held.</summary>
+    Superseded,
+
+    /// <summary>Counted on the connection; the lease released.</summary>
+    Counted,
+
+    /// <summary>Counted as the first of a streak, with its webhooks in the outbox; the lease released.</summary>
+    CountedWithWebhooks,
 }

@@ -73,22 +73,24 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
             cancellationToken);
 
     // Written whoever holds the lease now: these are the newest tokens the provider issued, and with rotating
-    // refresh tokens the previous refresh token may already be dead.
-    public Task SaveRefreshedAsync(long connectionDbId, string owner, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken) =>
-        ExecuteAsync(
+    // refresh tokens the previous refresh token may already be dead. Only a re-authorization since the read (its
+    // stamp on last_refresh_success; -1 stands for none in both dialects) wins over them: its grant is newer still.
+    public async Task<bool> SaveRefreshedAsync(
+        long connectionDbId, string owner, long? lastSuccessRead, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
             """
             UPDATE connections SET credentials = @credentials, credentials_expires_at = @expires, updated_at = @now,
                 last_refresh_success = @now, last_refresh_failure = NULL, refresh_attempts = 0, refresh_error = NULL,
                 refresh_lease_owner = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_owner END,
                 refresh_lease_until = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_until END
-            WHERE id = @id
+            WHERE id = @id AND COALESCE(last_refresh_success, -1) = @seen
             """,
             command => command.WithBytes("credentials", encryptedCredentials).WithNullable(_database.Dialect, "expires", expiresAt)
-                .With("now", now).With("owner", owner).With("id", connectionDbId),
-            cancellationToken);
+                .With("now", now).With("owner", owner).With("id", connectionDbId).With("seen", lastSuccessRead ?? -1),
+            cancellationToken) == 1;
 
-    public async Task<bool> RecordFailureAsync(
-        long connectionDbId, string owner, string failure, long now, IReadOnlyList<OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken)
+    public async Task<RecordedFailure> RecordFailureAsync(
+        long connectionDbId, string owner, long? lastSuccessRead, string failure, long now, IReadOnlyList<OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
@@ -99,16 +101,21 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
             UPDATE connections SET last_refresh_failure = @now, refresh_attempts = refresh_attempts + 1, refresh_error = @error,
                 refresh_lease_owner = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_owner END,
                 refresh_lease_until = CASE WHEN refresh_lease_owner = @owner THEN NULL ELSE refresh_lease_until END
-            WHERE id = @id
+            WHERE id = @id AND COALESCE(last_refresh_success, -1) = @seen
             RETURNING refresh_attempts
             """,
-            transaction).With("now", now).With("error", failure).With("owner", owner).With("id", connectionDbId))
+            transaction).With("now", now).With("error", failure).With("owner", owner).With("id", connectionDbId).With("seen", lastSuccessRead ?? -1))
         {
             attempts = await update.ExecuteScalarAsync(cancellationToken);
         }
 
+        if (attempts is null)
+        {
+            return RecordedFailure.Superseded;
+        }
+
         // The count is read in the statement that raised it, so of two processes failing at once only one sees 1.
-        var first = attempts is not null && Convert.ToInt64(attempts, System.Globalization.CultureInfo.InvariantCulture) == 1;
+        var first = Convert.ToInt64(attempts, System.Globalization.CultureInfo.InvariantCulture) == 1;
         var written = first && firstFailureWebhooks.Count > 0;
         if (written)
         {
@@ -117,7 +124,7 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return written;
+        return written ? RecordedFailure.CountedWithWebhooks : RecordedFailure.Counted;
     }
 
     public async Task OverrideAsync(

@@ -6,23 +6,27 @@ namespace Tributary.Server.Tests.Providers;
 
 /// <summary>
 /// Puts the test between the refresh path and the server's real credential store: a one-shot step armed by the test
-/// runs just before the next lease request or the next save of refreshed tokens, to place another process's action
-/// (or a cancellation) exactly inside the refresh.
+/// runs just before the next lease request, save of refreshed tokens or recorded failure, to place another process's
+/// action (or a cancellation) exactly inside the refresh. A step gets the real store, the connection's row id and the
+/// token the refresh passed to the store.
 /// </summary>
 public sealed class CredentialStoreInterposer
 {
-    private Func<IConnectionCredentialStore, long, Task>? _beforeLease;
-    private Func<CancellationToken, Task>? _beforeSaveRefreshed;
+    private InterposedStep? _beforeLease;
+    private InterposedStep? _beforeSaveRefreshed;
+    private InterposedStep? _beforeRecordFailure;
     private int _fired;
 
     /// <summary>How many armed steps have run.</summary>
     public int Fired => Volatile.Read(ref _fired);
 
-    /// <summary>Before the next lease request: <paramref name="step"/> gets the real store and the connection's row id.</summary>
-    public void BeforeNextLease(Func<IConnectionCredentialStore, long, Task> step) => Volatile.Write(ref _beforeLease, step);
+    public delegate Task InterposedStep(IConnectionCredentialStore real, long connectionDbId, CancellationToken refreshToken);
 
-    /// <summary>Before the next save of refreshed tokens: <paramref name="step"/> gets the token the save is given.</summary>
-    public void BeforeNextSaveRefreshed(Func<CancellationToken, Task> step) => Volatile.Write(ref _beforeSaveRefreshed, step);
+    public void BeforeNextLease(InterposedStep step) => Volatile.Write(ref _beforeLease, step);
+
+    public void BeforeNextSaveRefreshed(InterposedStep step) => Volatile.Write(ref _beforeSaveRefreshed, step);
+
+    public void BeforeNextRecordFailure(InterposedStep step) => Volatile.Write(ref _beforeRecordFailure, step);
 
     /// <summary>Replaces the server's credential store with the real one behind this interposer.</summary>
     public void Wrap(IServiceCollection services)
@@ -35,24 +39,22 @@ public sealed class CredentialStoreInterposer
     {
         public async Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long until, CancellationToken cancellationToken)
         {
-            if (Interlocked.Exchange(ref interposer._beforeLease, null) is { } step)
-            {
-                await step(inner, connectionDbId);
-                Interlocked.Increment(ref interposer._fired);
-            }
-
+            await RunAsync(ref interposer._beforeLease, connectionDbId, cancellationToken);
             return await inner.TryLeaseAsync(connectionDbId, owner, now, until, cancellationToken);
         }
 
-        public async Task SaveRefreshedAsync(long connectionDbId, string owner, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken)
+        public async Task<bool> SaveRefreshedAsync(
+            long connectionDbId, string owner, long? lastSuccessRead, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken)
         {
-            if (Interlocked.Exchange(ref interposer._beforeSaveRefreshed, null) is { } step)
-            {
-                await step(cancellationToken);
-                Interlocked.Increment(ref interposer._fired);
-            }
+            await RunAsync(ref interposer._beforeSaveRefreshed, connectionDbId, cancellationToken);
+            return await inner.SaveRefreshedAsync(connectionDbId, owner, lastSuccessRead, encryptedCredentials, expiresAt, now, cancellationToken);
+        }
 
-            await inner.SaveRefreshedAsync(connectionDbId, owner, encryptedCredentials, expiresAt, now, cancellationToken);
+        public async Task<RecordedFailure> RecordFailureAsync(
+            long connectionDbId, string owner, long? lastSuccessRead, string failure, long now, IReadOnlyList<OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken)
+        {
+            await RunAsync(ref interposer._beforeRecordFailure, connectionDbId, cancellationToken);
+            return await inner.RecordFailureAsync(connectionDbId, owner, lastSuccessRead, failure, now, firstFailureWebhooks, cancellationToken);
         }
 
         public Task<StoredCredentials?> GetAsync(long connectionDbId, CancellationToken cancellationToken) =>
@@ -64,15 +66,21 @@ public sealed class CredentialStoreInterposer
         public Task ReleaseLeaseAsync(long connectionDbId, string owner, CancellationToken cancellationToken) =>
             inner.ReleaseLeaseAsync(connectionDbId, owner, cancellationToken);
 
-        public Task<bool> RecordFailureAsync(
-            long connectionDbId, string owner, string failure, long now, IReadOnlyList<OutboxWebhook> firstFailureWebhooks, CancellationToken cancellationToken) =>
-            inner.RecordFailureAsync(connectionDbId, owner, failure, now, firstFailureWebhooks, cancellationToken);
-
         public Task OverrideAsync(
             long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken) =>
             inner.OverrideAsync(connectionDbId, connectionConfigJson, encryptedCredentials, expiresAt, now, webhooks, cancellationToken);
 
         public Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken) =>
             inner.ListExpiringAsync(before, maxAttempts, limit, cancellationToken);
+
+        // A ref to the armed field: the step runs once, whichever call takes it first.
+        private Task RunAsync(ref InterposedStep? armed, long connectionDbId, CancellationToken cancellationToken) =>
+            Interlocked.Exchange(ref armed, null) is { } step ? RunStepAsync(step, connectionDbId, cancellationToken) : Task.CompletedTask;
+
+        private async Task RunStepAsync(InterposedStep step, long connectionDbId, CancellationToken cancellationToken)
+        {
+            await step(inner, connectionDbId, cancellationToken);
+            Interlocked.Increment(ref interposer._fired);
+        }
     }
 }

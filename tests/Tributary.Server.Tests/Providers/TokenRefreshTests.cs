@@ -102,8 +102,11 @@ public sealed class TokenRefreshTests
         var tokens = fakes.OAuth.IssueTokens();
         await ImportAsync(server, "raced", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
         const string failure = "invalid_grant (recorded by the other process)";
-        store.BeforeNextLease((real, connection) =>
-            real.RecordFailureAsync(connection, "refresh-other-process", failure, Micros.Now(TimeProvider.System), [], Token));
+        store.BeforeNextLease(async (real, connection, _) =>
+        {
+            var read = await real.GetAsync(connection, Token);
+            await real.RecordFailureAsync(connection, "refresh-other-process", read!.Refresh.LastSuccess, failure, Micros.Now(TimeProvider.System), [], Token);
+        });
 
         var run = await server.WaitForRunAsync(await server.TriggerAsync("raced", "issues", Token, integration: "gh"), Token);
 
@@ -133,7 +136,7 @@ public sealed class TokenRefreshTests
         var tokens = fakes.OAuth.IssueTokens();
         await ImportAsync(server, "cancelled", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
         var runId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.BeforeNextSaveRefreshed(async saveToken =>
+        store.BeforeNextSaveRefreshed(async (_, _, saveToken) =>
         {
             // The cancel lands between the provider's answer and the save; the save then runs with whatever token
             // the refresh gave it, once that token has seen the cancel (if it can see one at all).
@@ -158,6 +161,77 @@ public sealed class TokenRefreshTests
         Assert.Empty(connection["errors"]!.AsArray());
         Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token")); // the run's; reading the connection needed none
     }
+
+    /// <summary>
+    /// The end user reconnects while a refresh of the old grant is out: the provider's answer (new tokens of the old
+    /// grant) must not overwrite the reconnect's, and the run goes on with the reconnect's.
+    /// </summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AReconnectDuringTheTokenRequest_KeepsTheReconnectsGrant(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        var store = new CredentialStoreInterposer();
+        await using var server = await StartAsync(dialect, fakes, store: store);
+        await ImportAsync(server, "reconnected", fakes.OAuth.IssueTokens(), TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        var reconnect = fakes.OAuth.IssueTokens();
+        store.BeforeNextSaveRefreshed(ReconnectStep(server, reconnect));
+
+        var run = await server.WaitForRunAsync(await server.TriggerAsync("reconnected", "issues", Token, integration: "gh"), Token);
+
+        Assert.Equal(1, store.Fired);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        Assert.Equal("succeeded", (string?)run["state"]);
+        var connection = await GetConnectionAsync(server, "reconnected", "&refresh_token=true");
+        Assert.Equal(reconnect.AccessToken, (string?)connection["credentials"]!["access_token"]);
+        Assert.Equal(reconnect.RefreshToken, (string?)connection["credentials"]!["refresh_token"]);
+        Assert.Empty(connection["errors"]!.AsArray());
+    }
+
+    /// <summary>
+    /// The end user reconnects because refreshing fails, while one more refresh of the old grant is being refused:
+    /// that refusal is the old grant's, so the reconnected connection carries no error and the run uses the new grant.
+    /// </summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AReconnectWhileTheOldGrantIsRefused_LeavesTheReconnectedConnectionWithoutAnError(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        var store = new CredentialStoreInterposer();
+        await using var server = await StartAsync(dialect, fakes, store: store);
+        await ImportAsync(server, "reconnected", fakes.OAuth.IssueTokens(), TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        var reconnect = fakes.OAuth.IssueTokens();
+        fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
+        store.BeforeNextRecordFailure(ReconnectStep(server, reconnect));
+
+        var run = await server.WaitForRunAsync(await server.TriggerAsync("reconnected", "issues", Token, integration: "gh"), Token);
+
+        Assert.Equal(1, store.Fired);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        Assert.True((string?)run["state"] == "succeeded", (string?)run["error"]);
+        var connection = await GetConnectionAsync(server, "reconnected", "");
+        Assert.Empty(connection["errors"]!.AsArray());
+        Assert.Equal(reconnect.AccessToken, (string?)connection["credentials"]!["access_token"]);
+    }
+
+    /// <summary>A reconnect's store write (what the connect flow's override does), made by the test inside the refresh.</summary>
+    private static CredentialStoreInterposer.InterposedStep ReconnectStep(TestServer server, FakeTokenSet tokens) => async (real, connection, _) =>
+    {
+        var expiresAt = TimeProvider.System.GetUtcNow().AddHours(1);
+        var credentials = new JsonObject
+        {
+            ["type"] = "OAUTH2",
+            ["access_token"] = tokens.AccessToken,
+            ["refresh_token"] = tokens.RefreshToken,
+            ["expires_at"] = Micros.ToIsoString(Micros.From(expiresAt)),
+        };
+        var stored = await real.GetAsync(connection, Token);
+        var protector = server.Services.GetRequiredService<Tributary.Core.Security.CredentialProtector>();
+        await real.OverrideAsync(
+            connection, stored!.ConnectionConfigJson, protector.Protect(credentials.ToJsonString()), Micros.From(expiresAt), Micros.Now(TimeProvider.System), [], Token);
+    };
 
     [Fact]
     public async Task HundredConcurrentReads_OnTwoServersSharingOnePostgresDatabase_CauseOneTokenRequest()
