@@ -66,7 +66,7 @@ public abstract class AuthWebhookOutboxContract
         var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
         var connection = await h.CreateConnectionAsync("c1", Token);
         var read = (await credentials.GetAsync(connection.Id, Token))!.Refresh.LastSuccess;
-        Assert.True(await credentials.TryLeaseAsync(connection.Id, "p1", h.Now, h.Now + 60_000_000, Token));
+        Assert.True(await credentials.TryLeaseAsync(connection.Id, "p1", h.Now, 60_000_000, Token));
 
         // The reconnect lands while p1's token request is out.
         await credentials.OverrideAsync(connection.Id, "{}", [9, 9], h.Now + 1, h.Now + 5, [], Token);
@@ -79,12 +79,12 @@ public abstract class AuthWebhookOutboxContract
         Assert.Equal([9, 9], stored!.EncryptedCredentials);
         Assert.Equal((0, (string?)null, (long?)(h.Now + 5)), (stored.Refresh.Attempts, stored.Refresh.Error, stored.Refresh.LastSuccess));
         Assert.Empty(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, "c1", null, 100), Token));
-        Assert.False(await credentials.TryLeaseAsync(connection.Id, "p2", h.Now + 10, h.Now + 60_000_000, Token));
+        Assert.False(await credentials.TryLeaseAsync(connection.Id, "p2", h.Now + 10, 60_000_000, Token));
 
         // Read again after the override, the same refresh stores its tokens.
         Assert.True(await credentials.SaveRefreshedAsync(connection.Id, "p1", h.Now + 5, [1, 2, 3], null, h.Now + 20, Token));
         Assert.Equal([1, 2, 3], (await credentials.GetAsync(connection.Id, Token))!.EncryptedCredentials);
-        Assert.True(await credentials.TryLeaseAsync(connection.Id, "p2", h.Now + 20, h.Now + 60_000_000, Token));
+        Assert.True(await credentials.TryLeaseAsync(connection.Id, "p2", h.Now + 20, 60_000_000, Token));
     }
 
     private static OutboxWebhook Webhook(Connection connection, string body) => new(

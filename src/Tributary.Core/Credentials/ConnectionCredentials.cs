@@ -143,7 +143,7 @@ public sealed class ConnectionCredentials : IDisposable
     {
         var id = current.Stored.ConnectionDbId;
         var waitUntil = _timeProvider.GetUtcNow() + LeaseWait;
-        while (!await _store.TryLeaseAsync(id, _owner, Now, Now + Micros.From(DateTimeOffset.UnixEpoch + LeaseDuration), cancellationToken))
+        while (!await _store.TryLeaseAsync(id, _owner, Now, Micros.From(DateTimeOffset.UnixEpoch + LeaseDuration), cancellationToken))
         {
             // Another process is refreshing: wait for its result rather than calling the provider too.
             await Task.Delay(LeasePoll, _timeProvider, cancellationToken);

@@ -11,8 +11,13 @@ public interface IConnectionCredentialStore
     /// <summary>Sets the connection's config and the expiry of its current credentials (after an import).</summary>
     Task SetConfigAndExpiryAsync(long connectionDbId, string connectionConfigJson, long? expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>Takes the refresh lease when it is free or expired; false when another owner holds it.</summary>
-    Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long until, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes the refresh lease for <paramref name="leaseMicros"/> when it is free or expired; false when another owner
+    /// holds it. Expiry is read on the database's clock where processes on several hosts share it (PostgreSQL), as
+    /// the run queue's leases are, so a host whose clock runs ahead cannot take a lease still held; SQLite's processes
+    /// share one host and its clock, <paramref name="now"/>.
+    /// </summary>
+    Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long leaseMicros, CancellationToken cancellationToken);
 
     Task ReleaseLeaseAsync(long connectionDbId, string owner, CancellationToken cancellationToken);
 

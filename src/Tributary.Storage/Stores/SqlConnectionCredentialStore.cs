@@ -23,10 +23,16 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
         """;
 
     private readonly Database _database;
+    private readonly string _tryLeaseSql;
 
     public SqlConnectionCredentialStore(Database database)
     {
         _database = database;
+        var now = database.Dialect.LeaseNowMicros;
+        _tryLeaseSql = $"""
+            UPDATE connections SET refresh_lease_owner = @owner, refresh_lease_until = {now} + @lease
+            WHERE id = @id AND (refresh_lease_owner IS NULL OR refresh_lease_until < {now} OR refresh_lease_owner = @owner)
+            """;
     }
 
     public async Task<StoredCredentials?> GetAsync(long connectionDbId, CancellationToken cancellationToken)
@@ -57,13 +63,10 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
             command => command.With("config", connectionConfigJson).WithNullable(_database.Dialect, "expires", expiresAt).With("id", connectionDbId),
             cancellationToken);
 
-    public async Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long until, CancellationToken cancellationToken) =>
+    public async Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long leaseMicros, CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            """
-            UPDATE connections SET refresh_lease_owner = @owner, refresh_lease_until = @until
-            WHERE id = @id AND (refresh_lease_owner IS NULL OR refresh_lease_until < @now OR refresh_lease_owner = @owner)
-            """,
-            command => command.With("owner", owner).With("until", until).With("id", connectionDbId).With("now", now),
+            _tryLeaseSql,
+            command => command.With("owner", owner).With("lease", leaseMicros).With("id", connectionDbId).With("now", now),
             cancellationToken) == 1;
 
     public Task ReleaseLeaseAsync(long connectionDbId, string owner, CancellationToken cancellationToken) =>

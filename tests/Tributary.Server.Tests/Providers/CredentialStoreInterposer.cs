@@ -37,10 +37,10 @@ public sealed class CredentialStoreInterposer
 
     private sealed class Store(IConnectionCredentialStore inner, CredentialStoreInterposer interposer) : IConnectionCredentialStore
     {
-        public async Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long until, CancellationToken cancellationToken)
+        public async Task<bool> TryLeaseAsync(long connectionDbId, string owner, long now, long leaseMicros, CancellationToken cancellationToken)
         {
             await RunAsync(ref interposer._beforeLease, connectionDbId, cancellationToken);
-            return await inner.TryLeaseAsync(connectionDbId, owner, now, until, cancellationToken);
+            return await inner.TryLeaseAsync(connectionDbId, owner, now, leaseMicros, cancellationToken);
         }
 
         public async Task<bool> SaveRefreshedAsync(
