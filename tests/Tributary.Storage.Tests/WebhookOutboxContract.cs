@@ -60,7 +60,7 @@ public abstract class WebhookOutboxContract
         Assert.Empty(await deliveries.ClaimAsync("w2", 10, h.Now, Lease, Token));
 
         // A retry scheduled later keeps the next one of its connection waiting: order over speed.
-        Assert.True(await deliveries.MarkFailedAsync(first[0].Lease, 500, "HTTP 500", h.Now + 60_000_000, Token));
+        Assert.Equal(DeliveryStates.Pending, await deliveries.MarkFailedAsync(first[0].Lease, first[0].WindowStartedAt, 500, "HTTP 500", h.Now + 60_000_000, Token));
         Assert.Empty(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
 
         var retried = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now + 61_000_000, Lease, Token));
@@ -81,7 +81,7 @@ public abstract class WebhookOutboxContract
         await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
         var claimed = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
 
-        Assert.True(await deliveries.MarkFailedAsync(claimed.Lease, null, "refused", null, Token));
+        Assert.Equal(DeliveryStates.Dead, await deliveries.MarkFailedAsync(claimed.Lease, claimed.WindowStartedAt, null, "refused", null, Token));
         var dead = Assert.Single(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(DeliveryStates.Dead, null, "c1", null, 10), Token));
         Assert.Equal((1, "refused", (long?)null), (dead.Attempts, dead.LastError, dead.NextAttemptAt));
         Assert.Empty(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
@@ -91,6 +91,32 @@ public abstract class WebhookOutboxContract
         Assert.Equal((dead.Id, DeliveryStates.Pending, 1, (long?)h.Now), (retried!.Id, retried.State, retried.Attempts, retried.NextAttemptAt));
         var again = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
         Assert.Equal((dead.Id, h.Now), (again.Lease.Id, again.WindowStartedAt));
+    }
+
+    /// <summary>
+    /// A manual retry while an attempt is out, near the end of its window: the worker's verdict (dead, or a later
+    /// backoff) was taken in the old window, so the delivery stays pending and due when the retry made it due.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MarkFailed_AfterAManualRetryOpenedANewWindow_LeavesItPendingAndDueAtTheRetrysTime(bool workerSaysDead)
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
+        var claimed = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+
+        Assert.NotNull(await deliveries.RetryAsync(h.EnvironmentId, claimed.Lease.Id, h.Now + 5, Token));
+        var written = await deliveries.MarkFailedAsync(
+            claimed.Lease, claimed.WindowStartedAt, 500, "HTTP 500", workerSaysDead ? null : h.Now + 60_000_000, Token);
+
+        Assert.Equal(DeliveryStates.Pending, written);
+        var row = Assert.Single(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, "c1", null, 10), Token));
+        Assert.Equal((DeliveryStates.Pending, (long?)(h.Now + 5), "HTTP 500"), (row.State, row.NextAttemptAt, row.LastError));
+        var again = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now + 5, Lease, Token));
+        Assert.Equal((claimed.Lease.Id, 2, h.Now + 5), (again.Lease.Id, again.Lease.Attempt, again.WindowStartedAt));
     }
 
     [Fact]
@@ -190,7 +216,7 @@ public abstract class WebhookOutboxContract
 
         // "1" handed back unsent and "3" failed, to be retried later: behind and past the cursor after "3".
         Assert.True(await deliveries.ReleaseAsync(one.Lease, Token));
-        Assert.True(await deliveries.MarkFailedAsync(three.Lease, 500, "HTTP 500", h.Now + 5, Token));
+        Assert.Equal(DeliveryStates.Pending, await deliveries.MarkFailedAsync(three.Lease, three.WindowStartedAt, 500, "HTTP 500", h.Now + 5, Token));
         var later = h.Now + 10;
         var past = await deliveries.ClaimAsync("w2", 10, later, Lease, three.Position, Token);
         Assert.Equal(["3", "4"], past.Select(d => d.Body));

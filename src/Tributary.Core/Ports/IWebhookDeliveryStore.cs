@@ -38,8 +38,14 @@ public interface IWebhookDeliveryStore
     /// </summary>
     Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed attempt: the delivery is retried at <paramref name="nextAttemptAt"/>, or dead when that is null.</summary>
-    Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a failed attempt: the delivery is retried at <paramref name="nextAttemptAt"/>, or dead when that is null.
+    /// Both were decided in the retry window that began at <paramref name="windowStartedAt"/> (as claimed); when a
+    /// manual retry has opened a new window since, the retry's decision stands instead: the delivery stays pending,
+    /// due when the retry made it due. Answers the state written (<see cref="DeliveryStates.Pending"/> or
+    /// <see cref="DeliveryStates.Dead"/>), or null when the lease was taken over and nothing was written.
+    /// </summary>
+    Task<string?> MarkFailedAsync(DeliveryLease lease, long windowStartedAt, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken);
 
     /// <summary>Whether every lease owner runs on this host (SQLite), so a dead owner's claims can be handed back at start.</summary>
     bool LeaseOwnersShareThisHost { get; }

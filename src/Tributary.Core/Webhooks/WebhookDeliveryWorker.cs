@@ -304,14 +304,14 @@ public sealed class WebhookDeliveryWorker : BackgroundService
                 next = candidate <= windowEnds ? candidate : null;
             }
 
-            var recorded = await _deliveries.MarkFailedAsync(delivery.Lease, result.Status, result.Error ?? "failed", next, CancellationToken.None);
-            if (recorded)
+            var written = await _deliveries.MarkFailedAsync(delivery.Lease, delivery.WindowStartedAt, result.Status, result.Error ?? "failed", next, CancellationToken.None);
+            if (written is not null)
             {
                 _metrics.WebhookFailures.Add(1);
-                _metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", next is null ? "dead" : "failed"));
+                _metrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", written == DeliveryStates.Dead ? "dead" : "failed"));
             }
 
-            if (next is null)
+            if (written == DeliveryStates.Dead)
             {
                 _logger.LogWarning("Webhook delivery {Id} is dead after {Attempts} attempts: {Error}", delivery.Lease.Id, delivery.Lease.Attempt, result.Error);
             }

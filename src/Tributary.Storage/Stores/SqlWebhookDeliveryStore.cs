@@ -201,19 +201,24 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken)
+    public async Task<string?> MarkFailedAsync(
+        DeliveryLease lease, long windowStartedAt, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken)
     {
         var dialect = _database.Dialect;
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+
+        // A manual retry during the attempt reset window_started_at (and made the delivery due): the worker's verdict
+        // belonged to the old window, so it neither kills the delivery nor moves its due time.
         await using var command = writer.Connection.Command($"""
             UPDATE webhook_deliveries SET
-                state = CASE WHEN @next IS NULL THEN '{DeliveryStates.Dead}' ELSE '{Pending}' END,
-                next_attempt_at = COALESCE(@next, next_attempt_at), last_status = @status, last_error = @error,
-                lease_owner = NULL, lease_expires_at = NULL
+                state = CASE WHEN @next IS NULL AND window_started_at = @window THEN '{DeliveryStates.Dead}' ELSE '{Pending}' END,
+                next_attempt_at = CASE WHEN window_started_at = @window THEN COALESCE(@next, next_attempt_at) ELSE next_attempt_at END,
+                last_status = @status, last_error = @error, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = @id AND lease_owner = @owner AND attempts = @attempt AND {StillPending}
-            """).WithNullable(dialect, "next", nextAttemptAt).WithNullable(dialect, "status", (long?)status).With("error", failure)
-            .With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            RETURNING state
+            """).WithNullable(dialect, "next", nextAttemptAt).With("window", windowStartedAt).WithNullable(dialect, "status", (long?)status)
+            .With("error", failure).With("id", lease.Id).With("owner", lease.Owner).With("attempt", lease.Attempt);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public bool LeaseOwnersShareThisHost => _database.Dialect.LeaseOwnersShareThisHost;

@@ -64,7 +64,7 @@ public sealed class WebhookServiceRetryTests
 
         public Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<bool> MarkFailedAsync(DeliveryLease lease, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken) =>
+        public Task<string?> MarkFailedAsync(DeliveryLease lease, long windowStartedAt, int? status, string failure, long? nextAttemptAt, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public bool LeaseOwnersShareThisHost => throw new NotSupportedException();
