@@ -135,8 +135,8 @@ public sealed class QueueFaultTests
         var ahead = new Dictionary<string, string>(shared) { ["TRIBUTARY_TEST_CLOCK_OFFSET_SECONDS"] = "300" };
         var behind = new Dictionary<string, string>(shared) { ["TRIBUTARY_TEST_CLOCK_OFFSET_SECONDS"] = "-300" };
         await using var api = await ServerProcess.StartAsync(Path.Combine(directory, "api"), config, key, databaseUrl, shared, Token, "--role", "api");
-        await using var fast = await ServerProcess.StartAsync(Path.Combine(directory, "w1"), config, key, databaseUrl, ahead, Token, "--role", "worker", "--worker-slots", "4", "--lease-seconds", "2");
-        await using var slow = await ServerProcess.StartAsync(Path.Combine(directory, "w2"), config, key, databaseUrl, behind, Token, "--role", "worker", "--worker-slots", "4", "--lease-seconds", "2");
+        await using var fast = await ServerProcess.StartAsync(Path.Combine(directory, "w1"), config, key, databaseUrl, ahead, Token, "--role", "worker", "--worker-slots", "4", "--lease-seconds", "4");
+        await using var slow = await ServerProcess.StartAsync(Path.Combine(directory, "w2"), config, key, databaseUrl, behind, Token, "--role", "worker", "--worker-slots", "4", "--lease-seconds", "4");
         using var client = new TributaryClient(api.BaseUrl, key);
         for (var i = 0; i < 8; i++)
         {
@@ -151,8 +151,9 @@ public sealed class QueueFaultTests
                 Token);
         }
 
-        // Each run takes ~5 s, over two leases of 2 s: only heartbeats keep it, and each worker's reaper looks at the
-        // other's leases with a clock five minutes off.
+        // Each run takes ~5 s, longer than a lease of 4 s: only heartbeats keep it, and each worker's reaper looks at
+        // the other's leases with a clock five minutes off (4 s, not 2: with 2 s a heartbeat delayed ~1.3 s by a loaded
+        // machine would lose the lease, skew or not, and fail the test for the wrong reason).
         var trigger = await client.TriggerAsync(new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray("deals") }, Token);
         var batchId = (string?)trigger!["batch_id"];
         var runs = await Eventually.ValueAsync(

@@ -38,7 +38,9 @@ public sealed class WorkerCrashTests
             await doomed.KillAsync();
         }
 
-        await using var survivor = await ServerProcess.StartAsync(Path.Combine(directory, "data"), config, key, databaseUrl, Token, "--lease-seconds", "2");
+        // The dead worker's 2 s lease is what the survivor waits out; the survivor's own runs hold longer leases, so
+        // a slow heartbeat on a loaded machine cannot have one of them reaped and count a third attempt.
+        await using var survivor = await ServerProcess.StartAsync(Path.Combine(directory, "data"), config, key, databaseUrl, Token, "--lease-seconds", "10");
         using var survivorClient = new TributaryClient(survivor.BaseUrl, key);
         var resumed = await WaitForFinalAsync(survivorClient, runId);
         var steady = await WaitForFinalAsync(survivorClient, await TriggerAsync(survivorClient, "steady"));
