@@ -20,7 +20,9 @@ public abstract class ConnectionStoreContract
         var doomed = await h.CreateConnectionAsync("c1", Token);
         var kept = await h.CreateConnectionAsync("c2", Token);
         var (running, fence) = await StartWithDataAsync(h, doomed);
+        await h.TriggerAsync(await h.SyncAsync(doomed, "contacts", Token), Token);
 
+        // Only the run it stopped running is answered (to stop in-process, by id), not the queued one it cancelled.
         var stopped = await h.Connections.DeleteAsync(doomed.Id, h.Now, Token);
 
         Assert.Equal([running.RunId], stopped);
@@ -41,6 +43,7 @@ public abstract class ConnectionStoreContract
         var first = await h.CreateConnectionAsync("c1", Token);
         var second = await h.CreateConnectionAsync("c2", Token);
         var (running, _) = await StartWithDataAsync(h, first);
+        await h.TriggerAsync(await h.SyncAsync(second, "contacts", Token), Token);
         var syncIds = (await h.Syncs.GetSyncsOfIntegrationAsync(h.IntegrationId, null, null, Token)).Select(s => s.Id).ToList();
 
         var stopped = await h.Integrations.DeleteAsync(h.IntegrationId, h.Now, Token);
