@@ -16,8 +16,11 @@ namespace Tributary.Server.Tests.EndToEnd;
 /// </summary>
 public sealed class RunCancelIsolationTests
 {
-    /// <summary>Short, so that a run stopped by mistake would be reaped and claimed again well within a test.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Short, so that a run stopped by mistake is reaped and claimed again within a test; not shorter, so that a
+    /// loaded machine's late heartbeat does not lose a healthy run's lease.
+    /// </summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
 
     /// <summary>About ten seconds of batches: the run outlives a lease and more after the cancel.</summary>
     private static readonly JsonObject Slow = new() { ["records"] = 400, ["batch_size"] = 10, ["delay_ms_per_batch"] = 250 };
