@@ -30,9 +30,13 @@ public abstract class EndedRunWebhooksContract
         var running = await h.ClaimOneAsync(Token);
         var queued = Assert.Single(await h.TriggerAsync(deals, Token));
 
-        Assert.Equal(RunState.Cancelled, (await history.CancelRunAsync(h.EnvironmentId, running.RunId, "Cancelled through the API", h.Now, Token))!.State);
-        Assert.Equal(RunState.Cancelled, (await history.CancelRunAsync(h.EnvironmentId, queued.RunId, "Cancelled through the API", h.Now, Token))!.State);
-        await history.CancelRunAsync(h.EnvironmentId, running.RunId, "again", h.Now, Token);
+        // WasRunning: only the cancel that moved the run from running says so (the caller stops that run in-process).
+        var first = await history.CancelRunAsync(h.EnvironmentId, running.RunId, "Cancelled through the API", h.Now, Token);
+        Assert.Equal((RunState.Cancelled, true), (first!.Run.State, first.WasRunning));
+        var ofQueued = await history.CancelRunAsync(h.EnvironmentId, queued.RunId, "Cancelled through the API", h.Now, Token);
+        Assert.Equal((RunState.Cancelled, false), (ofQueued!.Run.State, ofQueued.WasRunning));
+        var again = await history.CancelRunAsync(h.EnvironmentId, running.RunId, "again", h.Now, Token);
+        Assert.Equal((RunState.Cancelled, false), (again!.Run.State, again.WasRunning));
 
         var ended = Assert.Single(webhooks.Runs);
         Assert.Equal((running.RunId, "Cancelled through the API", "c1", "demo", "contacts"), (ended.RunId, ended.Error, ended.ConnectionId, ended.ProviderConfigKey, ended.SyncName));

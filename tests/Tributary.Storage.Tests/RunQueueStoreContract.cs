@@ -151,6 +151,8 @@ public abstract class RunQueueStoreContract
         var outcome = Assert.Single(await h.TriggerAsync(sync, Token, reset: true));
 
         Assert.Equal(TriggerOutcomes.Restarted, outcome.Outcome);
+        Assert.Equal(running.RunId, outcome.StoppedRunId);
+        Assert.NotEqual(running.RunId, outcome.RunId);
         Assert.Null(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base", Token));
         Assert.Null(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base:trackDeletes:Deal", Token));
         Assert.NotNull(await h.Checkpoints.GetAsync(connection.Id, "sync:deals:base2", Token));

@@ -22,8 +22,11 @@ public abstract class SyncStoreContract
         var running = await h.ClaimOneAsync(Token);
         await h.TriggerAsync(contacts, Token);
 
-        await h.Syncs.SetScheduleStateAsync([contacts.Id], paused: true, h.Now, Token);
+        var change = await h.Syncs.SetScheduleStateAsync([contacts.Id], paused: true, h.Now, Token);
 
+        // Only the run it stopped running is named (to stop in-process, by id), not the queued one it cancelled.
+        Assert.Equal(1, change.Changed);
+        Assert.Equal([running.RunId], change.StoppedRunIds);
         Assert.False(await h.Runs.HeartbeatAsync(running.RunId, running.LeaseToken, h.Now, 30_000_000, Token));
         Assert.Empty(await h.Runs.ClaimAsync("w", 10, h.Now, 30_000_000, Token));
         h.Time.Advance(TimeSpan.FromHours(2));

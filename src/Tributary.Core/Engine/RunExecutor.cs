@@ -103,7 +103,7 @@ public sealed class RunExecutor
         var fence = new RunFence(run.RunId, run.LeaseToken);
         using var leaseLost = new CancellationTokenSource();
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping, leaseLost.Token);
-        _cancellations.Register(run.SyncId, runCancellation);
+        _cancellations.Register(run.RunId, runCancellation);
         using var heartbeatStop = new CancellationTokenSource();
         var leaseExpiresAt = run.AttemptStartedAt + Micros.From(DateTimeOffset.UnixEpoch + _options.LeaseDuration);
         var heartbeat = _heartbeat.RunAsync(fence, leaseExpiresAt, leaseLost, heartbeatStop.Token);
@@ -162,7 +162,7 @@ public sealed class RunExecutor
             _metrics?.RunFinished(result, Stopwatch.GetElapsedTime(started));
             activity?.SetTag("tributary.result", result);
             await log.FlushAsync();
-            _cancellations.Unregister(run.SyncId, runCancellation);
+            _cancellations.Unregister(run.RunId, runCancellation);
             await heartbeatStop.CancelAsync();
             await heartbeat;
         }

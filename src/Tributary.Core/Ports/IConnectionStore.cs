@@ -30,8 +30,8 @@ public interface IConnectionStore
     /// Deletes a connection with everything it owns (syncs, runs, checkpoints, records) in one transaction; queued
     /// and running runs are cancelled first so their workers see a lost lease.
     /// </summary>
-    /// <returns>The ids of the deleted syncs (to cancel runs executing in this process), or null when there was no such connection.</returns>
-    Task<IReadOnlyList<string>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken);
+    /// <returns>The runs it moved from running to cancelled (to stop in this process), or null when there was no such connection.</returns>
+    Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken);
 }
 
 /// <summary>Which connections a list page holds: optional filters, the last id of the previous page, the page size.</summary>

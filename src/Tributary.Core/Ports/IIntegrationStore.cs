@@ -24,6 +24,6 @@ public interface IIntegrationStore
     /// Deletes the integration with everything under it (sync configs, connections, syncs, runs, checkpoints,
     /// records) in one transaction; queued and running runs are cancelled first so their workers see a lost lease.
     /// </summary>
-    /// <returns>The ids of the deleted syncs, to cancel runs executing in this process.</returns>
-    Task<IReadOnlyList<string>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken);
+    /// <returns>The runs it moved from running to cancelled, to stop in this process.</returns>
+    Task<IReadOnlyList<long>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken);
 }

@@ -11,7 +11,7 @@ public interface IRunHistoryStore
     Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Cancels a queued or running run; returns the run after the change, or null if unknown.</summary>
-    Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
+    Task<RunCancellation?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
 
     /// <summary>The latest started run of each of the given syncs (for /sync/status).</summary>
     Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken);
@@ -24,6 +24,10 @@ public interface IRunHistoryStore
     /// <returns>How many runs were deleted.</returns>
     Task<int> DeleteFinishedRunsAsync(long finishedBefore, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A run after a cancel, and whether that cancel moved it from running (a worker may be executing it).</summary>
+/// <param name="WasRunning">False for a queued run and for one that had already finished (the cancel changed nothing).</param>
+public sealed record RunCancellation(RunRow Run, bool WasRunning);
 
 public sealed record RunFilter(
     string? ProviderConfigKey,

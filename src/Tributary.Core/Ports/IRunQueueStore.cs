@@ -69,7 +69,11 @@ public sealed record TriggerRequest(bool Reset, bool EmptyCache, string Initiato
 /// <summary>The answer to remember for a reserved idempotency key, rendered from the trigger's outcomes before its commit.</summary>
 public sealed record IdempotentAnswer(long EnvironmentId, string Key, int Status, Func<IReadOnlyList<TriggerOutcome>, string> Render);
 
-public sealed record TriggerOutcome(string SyncId, long RunId, string Outcome);
+/// <param name="StoppedRunId">
+/// On a restart, the running run the reset cancelled: the one to stop in this process (the sync's new run, whose id is
+/// <paramref name="RunId"/>, may already be claimed here by then). Never on the wire.
+/// </param>
+public sealed record TriggerOutcome(string SyncId, long RunId, string Outcome, long? StoppedRunId = null);
 
 public static class TriggerOutcomes
 {

@@ -21,7 +21,7 @@ public interface ISyncStore
     /// Pausing cancels the queued and running runs of the syncs (our fix: Nango lets a running one go on) in the
     /// same transaction; starting leaves the due time alone, so a sync whose slot passed while paused runs at once.
     /// </summary>
-    Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken);
+    Task<ScheduleStateChange> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts the schedules of every enabled sync of an integration (only those named in <paramref name="names"/> when
@@ -48,3 +48,8 @@ public sealed record SyncTarget(SyncRow Sync, Connection Connection, Integration
     /// </summary>
     public StoredCredentials? Credentials { get; init; }
 }
+
+/// <summary>What a pause or start changed.</summary>
+/// <param name="Changed">How many schedules changed state.</param>
+/// <param name="StoppedRunIds">The runs a pause moved from running to cancelled: the ones to stop in this process.</param>
+public sealed record ScheduleStateChange(int Changed, IReadOnlyList<long> StoppedRunIds);

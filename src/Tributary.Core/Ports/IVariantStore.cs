@@ -14,8 +14,8 @@ public interface IVariantStore
     /// Deletes the variant's sync with its runs (queued and running ones are cancelled first, in the same
     /// transaction, so a worker sees a lost lease) and its checkpoints. Its records stay readable.
     /// </summary>
-    /// <returns>The deleted sync's id, or null when there was no such variant.</returns>
-    Task<string?> DeleteAsync(long connectionDbId, string name, string variant, long now, CancellationToken cancellationToken);
+    /// <returns>The run it moved from running to cancelled (to stop in this process; none or one), or null when there was no such variant.</returns>
+    Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, string name, string variant, long now, CancellationToken cancellationToken);
 }
 
 public sealed record NewVariant(long ConnectionDbId, long IntegrationId, string Name, string Variant, int MaxVariantsPerSync, long Now);

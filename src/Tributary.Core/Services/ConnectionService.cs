@@ -125,12 +125,9 @@ public sealed class ConnectionService
     public async Task DeleteAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
     {
         var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
-        var syncIds = await _connections.DeleteAsync(connection.Id, Micros.Now(_timeProvider), cancellationToken) ?? [];
+        var stopped = await _connections.DeleteAsync(connection.Id, Micros.Now(_timeProvider), cancellationToken) ?? [];
         _changes.Changed();
-        foreach (var syncId in syncIds)
-        {
-            _cancellations.CancelSync(syncId);
-        }
+        _cancellations.Cancel(stopped);
     }
 
     /// <summary>

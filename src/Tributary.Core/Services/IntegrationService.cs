@@ -103,12 +103,9 @@ public sealed class IntegrationService
     public async Task DeleteAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken)
     {
         var integration = await FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
-        var syncIds = await _integrations.DeleteAsync(integration.Id, Micros.Now(_timeProvider), cancellationToken);
+        var stopped = await _integrations.DeleteAsync(integration.Id, Micros.Now(_timeProvider), cancellationToken);
         _changes.Changed();
-        foreach (var syncId in syncIds)
-        {
-            _cancellations.CancelSync(syncId);
-        }
+        _cancellations.Cancel(stopped);
     }
 
     private async Task<Integration> FindAsync(Tenant tenant, string uniqueKey, string notFoundMessage, CancellationToken cancellationToken) =>

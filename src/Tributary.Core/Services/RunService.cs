@@ -26,13 +26,20 @@ public sealed class RunService
     public Task<IReadOnlyList<RunRow>> ListAsync(Tenant tenant, RunFilter filter, CancellationToken cancellationToken) =>
         _history.ListRunsAsync(tenant.EnvironmentId, filter, cancellationToken);
 
-    /// <summary>Cancels a queued or running run (a finished one is answered as it is) and stops it in this process.</summary>
+    /// <summary>
+    /// Cancels a queued or running run (a finished one is answered as it is) and, when this cancel stopped it
+    /// running, stops it in this process — only this run, never another run of its sync.
+    /// </summary>
     public async Task<RunRow> CancelAsync(Tenant tenant, long runId, CancellationToken cancellationToken)
     {
-        var run = await _history.CancelRunAsync(tenant.EnvironmentId, runId, "Cancelled through the API", Micros.Now(_timeProvider), cancellationToken)
+        var cancelled = await _history.CancelRunAsync(tenant.EnvironmentId, runId, "Cancelled through the API", Micros.Now(_timeProvider), cancellationToken)
             ?? throw UnknownRun();
-        _cancellations.CancelSync(run.SyncId);
-        return run;
+        if (cancelled.WasRunning)
+        {
+            _cancellations.Cancel(runId);
+        }
+
+        return cancelled.Run;
     }
 
     /// <summary>The answer to a run id that is unknown, of another environment, or not a run id at all.</summary>

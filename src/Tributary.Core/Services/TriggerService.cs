@@ -61,9 +61,13 @@ public sealed class TriggerService
             targets,
             new TriggerRequest(reset, emptyCache, initiator, batchId, Micros.Now(_timeProvider), idempotency),
             cancellationToken);
-        foreach (var outcome in outcomes.Where(o => o.Outcome == TriggerOutcomes.Restarted))
+        foreach (var outcome in outcomes)
         {
-            _cancellations.CancelSync(outcome.SyncId);
+            // The run the reset cancelled, by its id: the restart is already committed and may be running here.
+            if (outcome.StoppedRunId is { } stopped)
+            {
+                _cancellations.Cancel(stopped);
+            }
         }
 
         if (outcomes.Count > 0)
@@ -93,13 +97,11 @@ public sealed class TriggerService
 
         var targets = await ResolveTargetsAsync(tenant, command, cancellationToken);
         var ids = targets.Select(t => t.Id).ToList();
-        var changed = await _syncs.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);
+        var change = await _syncs.SetScheduleStateAsync(ids, paused, Micros.Now(_timeProvider), cancellationToken);
         if (paused)
         {
-            foreach (var id in ids)
-            {
-                _cancellations.CancelSync(id);
-            }
+            // The runs the pause cancelled, by id: a run of these syncs triggered since is not theirs to stop.
+            _cancellations.Cancel(change.StoppedRunIds);
         }
         else
         {
@@ -107,7 +109,7 @@ public sealed class TriggerService
             await _wakeups.WakeSchedulersAsync(cancellationToken);
         }
 
-        return changed;
+        return change.Changed;
     }
 
     /// <summary>Nango's resolution rules, except that a missing named sync applies nothing (Nango applies the earlier ones).</summary>

@@ -46,9 +46,9 @@ public sealed class VariantService
     {
         ArgumentNullException.ThrowIfNull(target);
         var connection = await FindConnectionAsync(tenant, target, cancellationToken);
-        var deleted = await _variants.DeleteAsync(connection.Id, target.SyncName, target.Variant, Micros.Now(_timeProvider), cancellationToken)
+        var stopped = await _variants.DeleteAsync(connection.Id, target.SyncName, target.Variant, Micros.Now(_timeProvider), cancellationToken)
             ?? throw new NotFoundException("not_found", null);
-        _cancellations.CancelSync(deleted);
+        _cancellations.Cancel(stopped);
     }
 
     private async Task<Connection> FindConnectionAsync(Tenant tenant, VariantTarget target, CancellationToken cancellationToken) =>

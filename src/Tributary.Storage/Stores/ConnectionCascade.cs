@@ -12,8 +12,8 @@ internal static class ConnectionCascade
     /// <param name="connections">A subquery (or a single parameter) giving the ids of the connections to delete.</param>
     /// <param name="bind">Binds the parameters <paramref name="connections"/> uses.</param>
     /// <param name="reason">The error recorded on the runs it cancels.</param>
-    /// <returns>The ids of the deleted syncs and how many connections were deleted.</returns>
-    public static async Task<(IReadOnlyList<string> SyncIds, int Connections)> DeleteAsync(
+    /// <returns>The runs it moved from running to cancelled (to stop in this process) and how many connections were deleted.</returns>
+    public static async Task<(IReadOnlyList<long> StoppedRunIds, int Connections)> DeleteAsync(
         DbConnection connection,
         DbTransaction transaction,
         string connections,
@@ -22,22 +22,19 @@ internal static class ConnectionCascade
         long now,
         CancellationToken cancellationToken)
     {
-        var syncIds = new List<string>();
-        await using (var select = bind(connection.Command($"SELECT id FROM syncs WHERE connection_id IN ({connections})", transaction)))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                syncIds.Add(reader.GetString(0));
-            }
-        }
-
         // Children first, explicitly: the same statements work whether or not a dialect enforces the cascades.
         // Queued and running runs are cancelled first (a cancelled run has a finish time) so their workers see a
         // lost lease.
+        List<long> stopped;
+        await using (var cancel = bind(connection.Command(
+            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections})) {StoppedRuns.Returning}",
+            transaction)).With("now", now).With("reason", reason))
+        {
+            stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);
+        }
+
         string[] statements =
         [
-            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))",
             $"DELETE FROM records WHERE connection_id IN ({connections})",
             $"DELETE FROM datasets WHERE connection_id IN ({connections})",
             $"DELETE FROM checkpoints WHERE connection_id IN ({connections})",
@@ -46,12 +43,12 @@ internal static class ConnectionCascade
         ];
         foreach (var sql in statements)
         {
-            await using var command = bind(connection.Command(sql, transaction)).With("now", now).With("reason", reason);
+            await using var command = bind(connection.Command(sql, transaction));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var delete = bind(connection.Command($"DELETE FROM connections WHERE id IN ({connections})", transaction));
         var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
-        return (syncIds, deleted);
+        return (stopped, deleted);
     }
 }

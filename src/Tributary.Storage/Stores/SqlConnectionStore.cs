@@ -105,14 +105,14 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        var (syncIds, deleted) = await ConnectionCascade.DeleteAsync(
+        var (stopped, deleted) = await ConnectionCascade.DeleteAsync(
             connection, transaction, "@c", command => command.With("c", connectionDbId), "Cancelled: the connection was deleted", now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return deleted == 1 ? syncIds : null;
+        return deleted == 1 ? stopped : null;
     }
 }

@@ -79,12 +79,12 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         return await command.ScalarInt64Async(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> DeleteAsync(long integrationId, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        var (syncIds, _) = await ConnectionCascade.DeleteAsync(
+        var (stopped, _) = await ConnectionCascade.DeleteAsync(
             connection,
             transaction,
             "SELECT id FROM connections WHERE integration_id = @i",
@@ -104,6 +104,6 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return syncIds;
+        return stopped;
     }
 }

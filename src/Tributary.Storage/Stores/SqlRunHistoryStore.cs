@@ -92,14 +92,14 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
     /// A run cancelled while running (held by a worker) reports its failure as Nango does on a cancellation, in
     /// the cancellation's transaction; a queued run that never started ends without a webhook.
     /// </remarks>
-    public async Task<RunRow?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken)
+    public async Task<RunCancellation?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken)
     {
         var webhooks = false;
+        bool started;
         await using (var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken))
         {
             var connection = writer.Connection;
             await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-            bool started;
             await using (var command = connection.Command(CancelSql, transaction)
                 .With("now", now).With("reason", reason).With("id", runId).With("env", environmentId))
             {
@@ -120,7 +120,7 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
             _endedRunWebhooks!.Committed();
         }
 
-        return await GetRunAsync(environmentId, runId, cancellationToken);
+        return await GetRunAsync(environmentId, runId, cancellationToken) is { } run ? new RunCancellation(run, started) : null;
     }
 
     public async Task<IReadOnlyDictionary<string, RunRow>> LatestRunsAsync(IReadOnlyList<string> syncIds, CancellationToken cancellationToken)

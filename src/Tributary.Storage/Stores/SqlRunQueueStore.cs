@@ -102,7 +102,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL,
                 error = 'Cancelled: the sync was reset by a trigger'
             WHERE state = '{SqlStates.Running}' AND {_dialect.InList("sync_id", "ids")}
-            RETURNING sync_id
+            RETURNING sync_id, id
             """;
         _resetClearDateSql = $"UPDATE syncs SET last_sync_date = NULL WHERE {_dialect.InList("id", "ids")}";
 
@@ -153,7 +153,8 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
-        var restarted = new HashSet<string>(StringComparer.Ordinal);
+        // Sync id -> the running run the reset cancelled (one at most per sync): the caller stops that run, by id.
+        var restarted = new Dictionary<string, long>(StringComparer.Ordinal);
         if (request.Reset)
         {
             await using (var command = connection.Command(_resetCancelSql, transaction).With("now", request.Now).WithList(_dialect, "ids", syncIds))
@@ -161,7 +162,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    restarted.Add(reader.GetString(0));
+                    restarted.Add(reader.GetString(0), reader.GetInt64(1));
                 }
             }
 
@@ -186,7 +187,8 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             while (await reader.ReadAsync(cancellationToken))
             {
                 var syncId = reader.GetString(0);
-                outcomes.Add(new TriggerOutcome(syncId, reader.GetInt64(1), Classify(syncId, inserted.WasInserted(reader, 2, syncId), restarted)));
+                var stopped = restarted.TryGetValue(syncId, out var runId) ? runId : (long?)null;
+                outcomes.Add(new TriggerOutcome(syncId, reader.GetInt64(1), Classify(stopped is not null, inserted.WasInserted(reader, 2, syncId)), stopped));
             }
         }
 
@@ -207,8 +209,8 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             .With("batch", request.BatchId)
             .With("now", request.Now);
 
-    private static string Classify(string syncId, bool inserted, HashSet<string> restarted) =>
-        restarted.Contains(syncId) ? TriggerOutcomes.Restarted
+    private static string Classify(bool restarted, bool inserted) =>
+        restarted ? TriggerOutcomes.Restarted
         : inserted ? TriggerOutcomes.Queued
         : TriggerOutcomes.Coalesced;
 

@@ -24,6 +24,7 @@ internal sealed partial class SqlSyncStore : ISyncStore
         _pauseCancelSql = $"""
             UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
             WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}
+            {StoppedRuns.Returning}
             """;
         _setScheduleSql = $"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND {database.Dialect.InList("id", "ids")}";
     }
@@ -68,27 +69,28 @@ internal sealed partial class SqlSyncStore : ISyncStore
         return rows.Where(r => wanted.Contains(new SyncIdentifier(r.Name, r.Variant))).ToList();
     }
 
-    public async Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken)
+    public async Task<ScheduleStateChange> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken)
     {
         if (syncIds.Count == 0)
         {
-            return 0;
+            return new ScheduleStateChange(0, []);
         }
 
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        IReadOnlyList<long> stopped = [];
         if (paused)
         {
             await using var cancel = connection.Command(_pauseCancelSql, transaction).With("now", now).WithList(_database.Dialect, "ids", syncIds);
-            await cancel.ExecuteNonQueryAsync(cancellationToken);
+            stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);
         }
 
         await using var update = connection.Command(_setScheduleSql, transaction)
             .With("state", SqlStates.Text(paused ? ScheduleState.Paused : ScheduleState.Started)).WithList(_database.Dialect, "ids", syncIds);
         var changed = await update.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return changed;
+        return new ScheduleStateChange(changed, stopped);
     }
 
     public async Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken)

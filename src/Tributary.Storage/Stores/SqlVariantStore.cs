@@ -65,7 +65,7 @@ internal sealed class SqlVariantStore : IVariantStore
         return new VariantCreation(VariantCreationStatus.Created, id);
     }
 
-    public async Task<string?> DeleteAsync(long connectionDbId, string name, string variant, long now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, string name, string variant, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
@@ -78,9 +78,16 @@ internal sealed class SqlVariantStore : IVariantStore
 
         // The checkpoint key and the sync's own track-deletes windows, never a bare prefix (v1 must not hit v10).
         var key = $"sync:{name}:{variant}";
+        List<long> stopped;
+        await using (var cancel = connection.Command(
+            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync variant was deleted' WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id = @id {StoppedRuns.Returning}",
+            transaction).With("now", now).With("id", syncId))
+        {
+            stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);
+        }
+
         string[] statements =
         [
-            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync variant was deleted' WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id = @id",
             "DELETE FROM checkpoints WHERE connection_id = @c AND (key = @key OR substr(key, 1, length(@windows)) = @windows)",
             "DELETE FROM runs WHERE sync_id = @id",
             "DELETE FROM syncs WHERE id = @id",
@@ -88,12 +95,12 @@ internal sealed class SqlVariantStore : IVariantStore
         foreach (var sql in statements)
         {
             await using var command = connection.Command(sql, transaction)
-                .With("now", now).With("id", syncId).With("c", connectionDbId).With("key", key).With("windows", key + ":trackDeletes:");
+                .With("id", syncId).With("c", connectionDbId).With("key", key).With("windows", key + ":trackDeletes:");
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return syncId;
+        return stopped;
     }
 
     private static async Task<string?> FindSyncIdAsync(

@@ -99,7 +99,7 @@ public sealed class RunExecutorTransientErrorTests
         public Task<IReadOnlyList<SyncRow>> GetSyncsOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? only, int? limit, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<int> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken) =>
+        public Task<ScheduleStateChange> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<string>? names, Func<CancellationToken, Task> chunkStarted, CancellationToken cancellationToken) =>

@@ -117,7 +117,7 @@ public sealed class ConnectionServiceTests
 
         public Task<long> CountConnectionsAsync(long integrationId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        Task<IReadOnlyList<string>> IIntegrationStore.DeleteAsync(long integrationId, long now, CancellationToken cancellationToken) => throw new NotSupportedException();
+        Task<IReadOnlyList<long>> IIntegrationStore.DeleteAsync(long integrationId, long now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<Connection?> GetAsync(long environmentId, string connectionId, string? providerConfigKey, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
@@ -135,6 +135,6 @@ public sealed class ConnectionServiceTests
 
         public Task UpdateMetadataManyAsync(IReadOnlyList<MetadataWrite> writes, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        Task<IReadOnlyList<string>?> IConnectionStore.DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken) => throw new NotSupportedException();
+        Task<IReadOnlyList<long>?> IConnectionStore.DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }
