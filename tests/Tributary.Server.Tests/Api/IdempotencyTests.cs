@@ -163,11 +163,11 @@ public sealed class IdempotencyTests
 
         public IRunQueueStore Wrap(IRunQueueStore inner) => new Store(inner, this);
 
-        private sealed class Store(IRunQueueStore inner, CrashAfterCommitOnce owner) : IRunQueueStore
+        private sealed class Store(IRunQueueStore inner, CrashAfterCommitOnce owner) : ForwardingRunQueueStore(inner)
         {
-            public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
+            public override async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
             {
-                var outcomes = await inner.ApplyTriggerAsync(targets, request, cancellationToken);
+                var outcomes = await Inner.ApplyTriggerAsync(targets, request, cancellationToken);
                 if (Interlocked.Increment(ref owner._crashes) == 1)
                 {
                     throw new IOException("Simulated crash after the trigger's commit.");
@@ -176,29 +176,6 @@ public sealed class IdempotencyTests
                 Interlocked.Decrement(ref owner._crashes);
                 return outcomes;
             }
-
-            public Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken) => inner.EnqueueDueAsync(now, limit, cancellationToken);
-
-            public Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
-                inner.ClaimAsync(owner, max, now, leaseMicros, cancellationToken);
-
-            public Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken) =>
-                inner.HeartbeatAsync(runId, leaseToken, now, leaseMicros, cancellationToken);
-
-            public Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken) =>
-                inner.CompleteManyAsync(completions, cancellationToken);
-
-            public Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken) => inner.ReleaseAsync(fence, now, cancellationToken);
-
-            public Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken) =>
-                inner.ReapExpiredAsync(now, limit, cancellationToken);
-
-            public bool LeaseOwnersShareThisHost => inner.LeaseOwnersShareThisHost;
-
-            public Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken) => inner.LeaseOwnersAsync(cancellationToken);
-
-            public Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken) =>
-                inner.ExpireLeasesAsync(owners, cancellationToken);
         }
     }
 

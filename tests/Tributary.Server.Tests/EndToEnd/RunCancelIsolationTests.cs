@@ -138,11 +138,11 @@ public sealed class RunCancelIsolationTests
 
         public IRunQueueStore Wrap(IRunQueueStore inner) => new Store(inner, this);
 
-        private sealed class Store(IRunQueueStore inner, HoldResetUntilRestartHeartbeats owner) : IRunQueueStore
+        private sealed class Store(IRunQueueStore inner, HoldResetUntilRestartHeartbeats owner) : ForwardingRunQueueStore(inner)
         {
-            public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
+            public override async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
             {
-                var outcomes = await inner.ApplyTriggerAsync(targets, request, cancellationToken);
+                var outcomes = await Inner.ApplyTriggerAsync(targets, request, cancellationToken);
                 if (outcomes is [{ Outcome: TriggerOutcomes.Restarted } restart])
                 {
                     owner._restart.TrySetResult(restart.RunId);
@@ -153,9 +153,9 @@ public sealed class RunCancelIsolationTests
                 return outcomes;
             }
 
-            public async Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken)
+            public override async Task<bool> HeartbeatAsync(long runId, long leaseToken, long now, long leaseMicros, CancellationToken cancellationToken)
             {
-                var alive = await inner.HeartbeatAsync(runId, leaseToken, now, leaseMicros, cancellationToken);
+                var alive = await Inner.HeartbeatAsync(runId, leaseToken, now, leaseMicros, cancellationToken);
                 if (owner._restart.Task.IsCompleted && owner._restart.Task.Result == runId && alive)
                 {
                     owner._heartbeat.TrySetResult();
@@ -163,26 +163,6 @@ public sealed class RunCancelIsolationTests
 
                 return alive;
             }
-
-            public Task<int> EnqueueDueAsync(long now, int limit, CancellationToken cancellationToken) => inner.EnqueueDueAsync(now, limit, cancellationToken);
-
-            public Task<IReadOnlyList<ClaimedRun>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
-                inner.ClaimAsync(owner, max, now, leaseMicros, cancellationToken);
-
-            public Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken) =>
-                inner.CompleteManyAsync(completions, cancellationToken);
-
-            public Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken) => inner.ReleaseAsync(fence, now, cancellationToken);
-
-            public Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken) =>
-                inner.ReapExpiredAsync(now, limit, cancellationToken);
-
-            public bool LeaseOwnersShareThisHost => inner.LeaseOwnersShareThisHost;
-
-            public Task<IReadOnlyList<string>> LeaseOwnersAsync(CancellationToken cancellationToken) => inner.LeaseOwnersAsync(cancellationToken);
-
-            public Task<int> ExpireLeasesAsync(IReadOnlyList<string> owners, CancellationToken cancellationToken) =>
-                inner.ExpireLeasesAsync(owners, cancellationToken);
         }
     }
 }

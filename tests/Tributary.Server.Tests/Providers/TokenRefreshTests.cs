@@ -96,11 +96,8 @@ public sealed class TokenRefreshTests
     [InlineData(TestDialect.Postgres)]
     public async Task AFailureAnotherProcessRecords_BetweenAReadAndTheLease_FailsTheRunFast_AndIsCountedOnce(TestDialect dialect)
     {
-        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
-        var store = new CredentialStoreInterposer();
-        await using var server = await StartAsync(dialect, fakes, store: store);
-        var tokens = fakes.OAuth.IssueTokens();
-        await ImportAsync(server, "raced", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        await using var setup = await ExpiredConnectionAsync(dialect, "raced");
+        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
         const string failure = "invalid_grant (recorded by the other process)";
         store.BeforeNextLease(async (real, connection, _) =>
         {
@@ -130,11 +127,8 @@ public sealed class TokenRefreshTests
     [InlineData(TestDialect.Postgres)]
     public async Task ARunCancelledWhileItsRefreshIsAnswered_StillStoresTheRotatedTokens(TestDialect dialect)
     {
-        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
-        var store = new CredentialStoreInterposer();
-        await using var server = await StartAsync(dialect, fakes, store: store);
-        var tokens = fakes.OAuth.IssueTokens();
-        await ImportAsync(server, "cancelled", tokens, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        await using var setup = await ExpiredConnectionAsync(dialect, "cancelled");
+        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
         var runId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.BeforeNextSaveRefreshed(async (_, _, saveToken) =>
         {
@@ -171,10 +165,8 @@ public sealed class TokenRefreshTests
     [InlineData(TestDialect.Postgres)]
     public async Task AReconnectDuringTheTokenRequest_KeepsTheReconnectsGrant(TestDialect dialect)
     {
-        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
-        var store = new CredentialStoreInterposer();
-        await using var server = await StartAsync(dialect, fakes, store: store);
-        await ImportAsync(server, "reconnected", fakes.OAuth.IssueTokens(), TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        await using var setup = await ExpiredConnectionAsync(dialect, "reconnected");
+        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
         var reconnect = fakes.OAuth.IssueTokens();
         store.BeforeNextSaveRefreshed(ReconnectStep(server, reconnect));
 
@@ -198,10 +190,8 @@ public sealed class TokenRefreshTests
     [InlineData(TestDialect.Postgres)]
     public async Task AReconnectWhileTheOldGrantIsRefused_LeavesTheReconnectedConnectionWithoutAnError(TestDialect dialect)
     {
-        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
-        var store = new CredentialStoreInterposer();
-        await using var server = await StartAsync(dialect, fakes, store: store);
-        await ImportAsync(server, "reconnected", fakes.OAuth.IssueTokens(), TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        await using var setup = await ExpiredConnectionAsync(dialect, "reconnected");
+        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
         var reconnect = fakes.OAuth.IssueTokens();
         fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
         store.BeforeNextRecordFailure(ReconnectStep(server, reconnect));
@@ -214,6 +204,27 @@ public sealed class TokenRefreshTests
         var connection = await GetConnectionAsync(server, "reconnected", "");
         Assert.Empty(connection["errors"]!.AsArray());
         Assert.Equal(reconnect.AccessToken, (string?)connection["credentials"]!["access_token"]);
+    }
+
+    /// <summary>A server behind a credential-store interposer, with one connection whose token expired 5 minutes ago.</summary>
+    private static async Task<InterposedServer> ExpiredConnectionAsync(TestDialect dialect, string connectionId)
+    {
+        var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions { GitHubIssues = 10 }, Token);
+        var store = new CredentialStoreInterposer();
+        var server = await StartAsync(dialect, fakes, store: store);
+        var imported = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, connectionId, imported, TimeProvider.System.GetUtcNow().AddMinutes(-5));
+        return new InterposedServer(fakes, server, store, imported);
+    }
+
+    private sealed record InterposedServer(FakeProviders.FakeProviders Fakes, TestServer Server, CredentialStoreInterposer Store, FakeTokenSet Imported)
+        : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Fakes.DisposeAsync();
+        }
     }
 
     /// <summary>A reconnect's store write (what the connect flow's override does), made by the test inside the refresh.</summary>
