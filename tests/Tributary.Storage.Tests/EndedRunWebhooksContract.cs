@@ -75,6 +75,33 @@ public abstract class EndedRunWebhooksContract
     }
 
     [Fact]
+    public async Task Release_WhileAFollowUpIsQueued_FailsTheRunWithItsWebhook_AndABackToTheQueueWritesNone()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var webhooks = new RecordingWebhooks();
+        var runs = new SqlRunQueueStore(h.Database.Database, webhooks);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        await h.TriggerAsync(await h.SyncAsync(connection, "contacts", Token), Token);
+        var alone = await h.ClaimOneAsync(Token);
+        var deals = await h.SyncAsync(connection, "deals", Token);
+        await h.TriggerAsync(deals, Token);
+        var followed = await h.ClaimOneAsync(Token);
+        var followUp = Assert.Single(await h.TriggerAsync(deals, Token));
+
+        await runs.ReleaseAsync(new RunFence(alone.RunId, alone.LeaseToken), h.Now, Token);
+        await runs.ReleaseAsync(new RunFence(followed.RunId, followed.LeaseToken), h.Now, Token);
+
+        var ended = Assert.Single(webhooks.Runs);
+        Assert.Equal(followed.RunId, ended.RunId);
+        Assert.Contains("Interrupted by a worker shutdown", ended.Error, StringComparison.Ordinal);
+        Assert.Equal(1, webhooks.Commits);
+        var row = Assert.Single(await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, null, null, 10), Token));
+        Assert.Equal((followed.RunId, WebhookEvents.SyncError), (row.RunId, row.Event));
+        Assert.NotEqual(followUp.RunId, followed.RunId);
+    }
+
+    [Fact]
     public async Task Cancel_WithoutAUrl_WritesNothing()
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);

@@ -31,6 +31,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             attempt = CASE WHEN EXISTS (SELECT 1 FROM runs q WHERE q.sync_id = runs.sync_id AND q.state = '{SqlStates.Queued}') THEN attempt ELSE attempt - 1 END,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
+        RETURNING state
         """;
 
     private const string StalledError =
@@ -480,8 +481,22 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
-        await using var command = connection.Command(ReleaseSql).With("now", now).With("id", fence.RunId).With("token", fence.LeaseToken);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        object? state;
+        await using (var command = connection.Command(ReleaseSql, transaction).With("now", now).With("id", fence.RunId).With("token", fence.LeaseToken))
+        {
+            state = await command.ExecuteScalarAsync(cancellationToken);
+        }
+
+        // Handed back while a follow-up of its sync is queued, the run ends failed (the follow-up resumes from its
+        // checkpoint): it reports that failure as the reaper's same ending does, in the same transaction.
+        var webhooks = state is SqlStates.Failed
+            && await EndedRunOutbox.AddAsync(_endedRunWebhooks, _dialect, connection, transaction, [fence.RunId], now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (webhooks)
+        {
+            _endedRunWebhooks!.Committed();
+        }
     }
 
     public async Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken)
