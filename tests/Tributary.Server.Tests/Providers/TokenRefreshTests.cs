@@ -166,7 +166,7 @@ public sealed class TokenRefreshTests
     public async Task AReconnectDuringTheTokenRequest_KeepsTheReconnectsGrant(TestDialect dialect)
     {
         await using var setup = await ExpiredConnectionAsync(dialect, "reconnected");
-        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
+        var (fakes, server, store) = (setup.Fakes, setup.Server, setup.Store);
         var reconnect = fakes.OAuth.IssueTokens();
         store.BeforeNextSaveRefreshed(ReconnectStep(server, reconnect));
 
@@ -191,7 +191,7 @@ public sealed class TokenRefreshTests
     public async Task AReconnectWhileTheOldGrantIsRefused_LeavesTheReconnectedConnectionWithoutAnError(TestDialect dialect)
     {
         await using var setup = await ExpiredConnectionAsync(dialect, "reconnected");
-        var (fakes, server, store, tokens) = (setup.Fakes, setup.Server, setup.Store, setup.Imported);
+        var (fakes, server, store) = (setup.Fakes, setup.Server, setup.Store);
         var reconnect = fakes.OAuth.IssueTokens();
         fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
         store.BeforeNextRecordFailure(ReconnectStep(server, reconnect));
