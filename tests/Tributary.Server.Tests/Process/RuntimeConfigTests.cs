@@ -26,6 +26,15 @@ public sealed class RuntimeConfigTests
         Assert.False((bool?)properties?["System.Runtime.TieredPGO"] ?? true, $"{config} leaves tiered PGO on.");
     }
 
+    [Fact]
+    public void Tributary_CapsGen0sBudget_SoALongRecordsRunDoesNotGrowTheHeap()
+    {
+        var (config, properties) = ShippedConfigProperties();
+
+        // Absent means DATAS's own budget, which grew gen0 to ~35 MB over a long records run (docs/benchmarks.md, B11).
+        Assert.True((long?)properties?["System.GC.Gen0MaxBudget"] == 2L * 1024 * 1024, $"{config} does not cap gen0's budget at 2 MiB.");
+    }
+
     /// <summary>The built `tributary` binary's runtimeconfig file and its <c>configProperties</c> (null when it has none).</summary>
     private static (string Path, JsonNode? Properties) ShippedConfigProperties()
     {
