@@ -15,10 +15,18 @@ public sealed class CredentialStoreInterposer
     private InterposedStep? _beforeLease;
     private InterposedStep? _beforeSaveRefreshed;
     private InterposedStep? _beforeRecordFailure;
+    private readonly TaskCompletionSource<bool> _firstSaveRefreshed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _fired;
 
     /// <summary>How many armed steps have run.</summary>
     public int Fired => Volatile.Read(ref _fired);
+
+    /// <summary>
+    /// The answer (or the exception) of the first save of refreshed tokens, once the real store has given it. A
+    /// run cancelled through the API is "cancelled" before its refresh has stored anything: a test that cancels one
+    /// waits for this before it reads the connection.
+    /// </summary>
+    public Task<bool> FirstSaveRefreshed => _firstSaveRefreshed.Task;
 
     public delegate Task InterposedStep(IConnectionCredentialStore real, long connectionDbId, CancellationToken refreshToken);
 
@@ -47,7 +55,18 @@ public sealed class CredentialStoreInterposer
             long connectionDbId, string owner, long? lastSuccessRead, byte[] encryptedCredentials, long? expiresAt, long now, CancellationToken cancellationToken)
         {
             await RunAsync(ref interposer._beforeSaveRefreshed, connectionDbId, cancellationToken);
-            return await inner.SaveRefreshedAsync(connectionDbId, owner, lastSuccessRead, encryptedCredentials, expiresAt, now, cancellationToken);
+            try
+            {
+                var saved = await inner.SaveRefreshedAsync(connectionDbId, owner, lastSuccessRead, encryptedCredentials, expiresAt, now, cancellationToken);
+                interposer._firstSaveRefreshed.TrySetResult(saved);
+                return saved;
+            }
+            catch (Exception ex)
+            {
+                // A save that threw (a cancelled one, say) is what the test sees, not a timeout.
+                interposer._firstSaveRefreshed.TrySetException(ex);
+                throw;
+            }
         }
 
         public async Task<RecordedFailure> RecordFailureAsync(

@@ -145,6 +145,8 @@ public sealed class TokenRefreshTests
         runId.SetResult(triggered);
         var run = await server.WaitForRunAsync(triggered, Token);
 
+        // The cancel made the run "cancelled" at once; the refresh goes on to its save after that.
+        Assert.True(await store.FirstSaveRefreshed.WaitAsync(TimeSpan.FromSeconds(30), Token), "the refresh's save was refused");
         Assert.Equal(1, store.Fired);
         Assert.Equal("cancelled", (string?)run["state"]);
         Assert.False(fakes.OAuth.IsRefreshTokenValid(tokens.RefreshToken!)); // the provider rotated it on use
