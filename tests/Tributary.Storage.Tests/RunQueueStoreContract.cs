@@ -118,6 +118,43 @@ public abstract class RunQueueStoreContract
         Assert.Empty(await logs.ReadAsync(contactsRun.RunId, 0, 10, Token));
     }
 
+    /// <summary>
+    /// The connection broke during the commit, so the completions are tried again: a success already committed is
+    /// answered as completed (its run must not be reported as having lost its lease), and its log lines and last
+    /// sync date are not written twice. Anything else that finds the run finished is still refused.
+    /// </summary>
+    [Fact]
+    public async Task CompleteMany_ASuccessTriedAgainAfterItCommitted_IsCompleted_AndWritesNothingTwice()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var connection = await h.CreateConnectionAsync("c1", Token);
+        var (deals, dealsRun, contacts, contactsRun) = await ClaimDealsAndContactsAsync(h, connection);
+        var logs = new SqlRunLogStore(h.Database.Database);
+        var dealsFence = new RunFence(dealsRun.RunId, dealsRun.LeaseToken);
+        var success = new RunCompletion(dealsFence, deals.Id, true, "{}", null, h.Now, 1_700_000_000_000_000, null, [
+            new RunLogLine(dealsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "Succeeded"),
+        ]);
+        var failure = new RunCompletion(new RunFence(contactsRun.RunId, contactsRun.LeaseToken), contacts.Id, false, null, "boom", h.Now, null, null, [
+            new RunLogLine(contactsRun.RunId, h.Now, RunLogLevels.Info, RunLogSources.Engine, "Failed: boom"),
+        ]);
+        Assert.Equal([true, true], await h.Runs.CompleteManyAsync([success, failure], Token));
+        await h.ExecuteSqlAsync($"UPDATE syncs SET last_sync_date = 42 WHERE id = '{deals.Id}'");
+
+        var again = await h.Runs.CompleteManyAsync(
+            [
+                success,
+                success with { Now = h.Now + 1 },
+                success with { Fence = dealsFence with { LeaseToken = dealsFence.LeaseToken + 1 } },
+                failure,
+            ],
+            Token);
+
+        Assert.Equal([true, false, false, false], again);
+        Assert.Equal(["Succeeded"], (await logs.ReadAsync(dealsRun.RunId, 0, 10, Token)).Select(l => l.Message));
+        Assert.Equal(["Failed: boom"], (await logs.ReadAsync(contactsRun.RunId, 0, 10, Token)).Select(l => l.Message));
+        Assert.Equal(42, (await h.SyncAsync(connection, "deals", Token)).LastSyncDate);
+    }
+
     [Fact]
     public async Task Claim_IsAFirstClaimOnlyOnTheRunsFirstClaim_NotAfterAHandBackGaveItsAttemptBack()
     {

@@ -442,8 +442,9 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             token.Value = completion.Fence.LeaseToken;
 
             // A lost lease writes nothing for that run; the others in the batch are unaffected.
-            completed[i] = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
-            if (completed[i] && completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
+            var written = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+            completed[i] = written || (completion.Succeeded && await AlreadySucceededAsync(connection, transaction, completion, cancellationToken));
+            if (written && completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
             {
                 date.Value = lastSyncDate;
                 syncId.Value = completion.SyncId;
@@ -451,13 +452,13 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             }
 
             // The outbox rows commit with the completion they report; a refused completion writes none.
-            if (completed[i] && completion.Webhooks is { Count: > 0 } webhooks)
+            if (written && completion.Webhooks is { Count: > 0 } webhooks)
             {
                 outbox.Add(completion.Fence.RunId, webhooks, completion.Now);
             }
 
             // So are the run's last log lines (see RunLog.SealAsync): durable with the state that says it ended.
-            if (completed[i] && completion.LogLines is { Count: > 0 } lines)
+            if (written && completion.LogLines is { Count: > 0 } lines)
             {
                 (logLines ??= []).AddRange(lines);
             }
@@ -471,6 +472,20 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
 
         await transaction.CommitAsync(cancellationToken);
         return completed;
+    }
+
+    /// <summary>
+    /// Whether this very success was committed by an earlier try whose answer was lost (the connection broke during
+    /// the commit, and the batch was tried again): the run is succeeded under the same lease, finished at the
+    /// completion's own time. Only the completion writes a success, so nothing else matches; its webhooks and log
+    /// lines committed with it and are not written twice. Read only when the fenced update found nothing to change.
+    /// </summary>
+    private static async Task<bool> AlreadySucceededAsync(DbConnection connection, DbTransaction transaction, RunCompletion completion, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"""
+            SELECT 1 FROM runs WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Succeeded}' AND finished_at = @now
+            """, transaction).With("id", completion.Fence.RunId).With("token", completion.Fence.LeaseToken).With("now", completion.Now);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     /// <remarks>
