@@ -27,7 +27,7 @@ internal static class ConnectionCascade
         // lost lease.
         List<long> stopped;
         await using (var cancel = bind(connection.Command(
-            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections})) {StoppedRuns.Returning}",
+            StoppedRuns.CancelSql($"sync_id IN (SELECT id FROM syncs WHERE connection_id IN ({connections}))"),
             transaction)).With("now", now).With("reason", reason))
         {
             stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);

@@ -21,11 +21,7 @@ internal sealed partial class SqlSyncStore : ISyncStore
     {
         _database = database;
         _startChunk = startChunk ?? database.Dialect.ScheduleStartChunk;
-        _pauseCancelSql = $"""
-            UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync was paused'
-            WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {database.Dialect.InList("sync_id", "ids")}
-            {StoppedRuns.Returning}
-            """;
+        _pauseCancelSql = StoppedRuns.CancelSql(database.Dialect.InList("sync_id", "ids"));
         _setScheduleSql = $"UPDATE syncs SET schedule_state = @state WHERE schedule_state <> @state AND {database.Dialect.InList("id", "ids")}";
     }
 
@@ -82,7 +78,8 @@ internal sealed partial class SqlSyncStore : ISyncStore
         IReadOnlyList<long> stopped = [];
         if (paused)
         {
-            await using var cancel = connection.Command(_pauseCancelSql, transaction).With("now", now).WithList(_database.Dialect, "ids", syncIds);
+            await using var cancel = connection.Command(_pauseCancelSql, transaction)
+                .With("now", now).With("reason", "Cancelled: the sync was paused").WithList(_database.Dialect, "ids", syncIds);
             stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);
         }
 

@@ -79,9 +79,8 @@ internal sealed class SqlVariantStore : IVariantStore
         // The checkpoint key and the sync's own track-deletes windows, never a bare prefix (v1 must not hit v10).
         var key = $"sync:{name}:{variant}";
         List<long> stopped;
-        await using (var cancel = connection.Command(
-            $"UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = 'Cancelled: the sync variant was deleted' WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND sync_id = @id {StoppedRuns.Returning}",
-            transaction).With("now", now).With("id", syncId))
+        await using (var cancel = connection.Command(StoppedRuns.CancelSql("sync_id = @id"), transaction)
+            .With("now", now).With("reason", "Cancelled: the sync variant was deleted").With("id", syncId))
         {
             stopped = await StoppedRuns.ReadAsync(cancel, cancellationToken);
         }

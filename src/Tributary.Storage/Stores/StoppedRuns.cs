@@ -1,9 +1,10 @@
 using System.Data.Common;
+using Tributary.Storage.Sql;
 
 namespace Tributary.Storage.Stores;
 
 /// <summary>
-/// Which runs a cancelling <c>UPDATE runs … SET state = 'cancelled'</c> moved from running: the ones a worker may be
+/// Which runs a cancelling <c>UPDATE runs … SET state = 'cancelled'</c> (<see cref="CancelSql"/>) moved from running: the ones a worker may be
 /// executing, which the caller stops in this process by id (never by sync: the sync may run another one by then).
 /// </summary>
 /// <remarks>
@@ -12,8 +13,16 @@ namespace Tributary.Storage.Stores;
 /// </remarks>
 internal static class StoppedRuns
 {
-    /// <summary>The clause a cancelling statement ends with for <see cref="ReadAsync"/>.</summary>
-    public const string Returning = "RETURNING id, lease_owner";
+    /// <summary>
+    /// The cancelling statement of a pause, a variant delete and a connection or integration cascade: every queued
+    /// or running run whose <c>sync_id</c> meets <paramref name="syncCondition"/> ends cancelled at <c>@now</c> with the
+    /// error <c>@reason</c>, so its worker sees a lost lease. Run it with <see cref="ReadAsync"/>.
+    /// </summary>
+    public static string CancelSql(string syncCondition) => $"""
+        UPDATE runs SET state = '{SqlStates.Cancelled}', finished_at = @now, lease_expires_at = NULL, error = @reason
+        WHERE state IN ('{SqlStates.Queued}', '{SqlStates.Running}') AND {syncCondition}
+        RETURNING id, lease_owner
+        """;
 
     /// <summary>Executes the statement and answers the ids of the runs it moved from running.</summary>
     public static async Task<List<long>> ReadAsync(DbCommand command, CancellationToken cancellationToken)

@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
-using Tributary.Core.Webhooks;
-using Tributary.Storage.Sql;
 using Tributary.Storage.Stores;
 using Tributary.Testing;
 
@@ -97,7 +95,7 @@ public sealed class RunCancelIsolationTests
             Token,
             engine: e => e.LeaseDuration = Lease,
             services: services => services.AddSingleton<IRunQueueStore>(sp =>
-                hold.Wrap(new SqlRunQueueStore(sp.GetRequiredService<Database>(), sp.GetService<IEndedRunWebhooks>()))));
+                hold.Wrap(ActivatorUtilities.CreateInstance<SqlRunQueueStore>(sp))));
         await server.CreateConnectionAsync("slow", (JsonObject)Slow.DeepClone(), Token);
         var oldId = await server.TriggerAsync("slow", "deals", Token);
         await SyncFlowTests.WaitForStateAsync(server, oldId, "running");
