@@ -7,7 +7,7 @@ namespace Tributary.Authoring.Tests;
 internal static class Dotnet
 {
     /// <summary>The repository's root (where Tributary.slnx is), found from the test's output folder.</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot { get; } = Tributary.Testing.RepositoryRoot.Path;
 
     /// <exception cref="InvalidOperationException">It exited with a non-zero code or ran past <paramref name="timeout"/>; the message has its output.</exception>
     public static async Task<string> RunAsync(string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
@@ -91,18 +91,5 @@ internal static class Dotnet
         {
             output.AppendLine(line);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Tributary.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Tributary.slnx above {AppContext.BaseDirectory}.");
     }
 }

@@ -17,7 +17,7 @@ internal static class FrontendSdk
     /// <summary>The package's <c>dist</c> folder, installed if needed.</summary>
     public static async Task<string> EnsureInstalledAsync(CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "Tributary.Browser.Tests", "FrontendSdk");
+        var folder = Path.Combine(Tributary.Testing.RepositoryRoot.Path, "tests", "Tributary.Browser.Tests", "FrontendSdk");
         var lockHash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(folder, "package-lock.json"), cancellationToken)));
         var stamp = Path.Combine(folder, "node_modules", ".tributary-lock.sha256");
         if (!File.Exists(stamp) || (await File.ReadAllTextAsync(stamp, cancellationToken)).Trim() != lockHash)
@@ -59,16 +59,5 @@ internal static class FrontendSdk
         {
             throw new InvalidOperationException($"npm ci in {folder} failed ({npm.ExitCode}):\n{await output}\n{await errors}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tributary.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"No Tributary.slnx above {AppContext.BaseDirectory}.");
     }
 }
