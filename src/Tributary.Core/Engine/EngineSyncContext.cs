@@ -126,14 +126,15 @@ internal sealed class EngineSyncContext : SyncContext
             return BatchResult.Empty;
         }
 
-        var batch = RecordPreparer.Prepare(records, model);
-        LogDuplicates(model, batch.Duplicates);
+        // Prepared as the store asks (the first chunk now): it writes a chunk while the next is serialized and hashed here.
+        var batch = RecordPreparer.Chunks(records, model);
         var write = await WriteAsync(model, cancellationToken) with
         {
             ProbeUnchanged = !_freshModels.Contains(model),
             ExpectNew = _newModels.Contains(model),
         };
-        var result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
+        var result = await _records.UpsertAsync(write, batch, cancellationToken);
+        LogDuplicates(model, batch.Duplicates);
         if (result.Unchanged == 0)
         {
             _freshModels.Add(model);
@@ -143,7 +144,7 @@ internal sealed class EngineSyncContext : SyncContext
             _freshModels.Remove(model);
         }
 
-        if (result.Added == batch.Records.Count)
+        if (result.Added == batch.Rows)
         {
             _newModels.Add(model);
         }

@@ -11,11 +11,12 @@ namespace Tributary.Sdk.Rules;
 /// <c>id</c> as a string (Nango returns ids as strings), the external id, and a content hash for change detection.
 /// Duplicates within a batch keep the first occurrence, as Nango does.
 /// </summary>
-internal static partial class RecordRules
+internal static class RecordRules
 {
     public const int MaxIdLength = 255;
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>How records are serialized (web defaults: camelCase names, as the functions' JSON).</summary>
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     [ThreadStatic]
     private static IncrementalHash? _threadSha256;
@@ -24,24 +25,9 @@ internal static partial class RecordRules
     /// <exception cref="InvalidRecordsException">A record breaks a rule; the message names the model and the index.</exception>
     public static RecordBatch<TRow> Prepare<T, TRow>(IReadOnlyList<T> records, string model, Func<NormalizedRecord, TRow> row)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(row);
-        var normalized = NormalizeAll(records, model);
-        var prepared = new List<TRow>(normalized.Length);
-        var seen = new HashSet<string>(normalized.Length, StringComparer.Ordinal);
-        var duplicates = new List<string>();
-        foreach (var record in normalized)
-        {
-            if (!seen.Add(record.Id))
-            {
-                duplicates.Add(record.Id);
-                continue;
-            }
-
-            prepared.Add(row(record));
-        }
-
-        return new RecordBatch<TRow>(prepared, duplicates);
+        var chunker = new RecordChunker<T, TRow>(records, model, row);
+        IReadOnlyList<TRow> rows = records.Count == 0 ? [] : chunker.Next(records.Count)!;
+        return new RecordBatch<TRow>(rows, chunker.Duplicates);
     }
 
     /// <summary>Normalises one serialized record; throws <see cref="InvalidRecordsException"/> naming the model and index.</summary>
@@ -124,7 +110,7 @@ internal static partial class RecordRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < records.Count; index++)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], Options);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], SerializerOptions);
             var record = Normalize(bytes, model, index);
             if (seen.Add(record.Id))
             {

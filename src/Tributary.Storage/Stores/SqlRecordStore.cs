@@ -143,6 +143,99 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return result;
     }
 
+    /// <remarks>
+    /// SQLite's statements run on this process's threads, so a batch is written a chunk at a time on the thread pool
+    /// while this thread prepares the next chunk: the serializing and hashing (~2.4 µs a record) takes the other core
+    /// instead of adding to the write. Still one fenced transaction, begun after the first chunk is prepared (the
+    /// write lock is not held for it); each chunk is probed, gets its positions and is upserted as a batch of its own
+    /// would be, so counts, positions and cursor order are those of the whole batch written at once. The connection is
+    /// used by one thread at a time: a chunk's write is awaited before the next one starts. A record that breaks a rule
+    /// ends the batch after the write in flight, and the transaction writes nothing. PostgreSQL takes the whole batch
+    /// (it loads it by COPY in one statement; its database works in another process anyway).
+    /// </remarks>
+    public async Task<BatchResult> UpsertAsync(RecordWrite write, IPreparedChunks records, CancellationToken cancellationToken)
+    {
+        if (_dialect.LoadsBatchesByCopy)
+        {
+            return await UpsertAsync(write, Drain(records), cancellationToken);
+        }
+
+        var current = records.NextChunk();
+        if (current is null)
+        {
+            return BatchResult.Empty;
+        }
+
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        int rows = 0, added = 0, updated = 0;
+        while (current is not null)
+        {
+            rows += current.Count;
+            IReadOnlyList<PreparedRecord>? next = null;
+            (int Added, int Updated) written;
+            if (!records.HasMore)
+            {
+                written = await WriteChunkAsync(connection, transaction, write, current, cancellationToken);
+            }
+            else
+            {
+                var chunk = current;
+                var writing = Task.Run(() => WriteChunkAsync(connection, transaction, write, chunk, cancellationToken), CancellationToken.None);
+                try
+                {
+                    next = records.NextChunk();
+                }
+                catch
+                {
+                    // The transaction rolls back once its statement in flight is done; preparing's exception is the answer.
+                    await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    throw;
+                }
+
+                written = await writing;
+            }
+
+            added += written.Added;
+            updated += written.Updated;
+            current = next;
+        }
+
+        var result = new BatchResult(added, updated, 0, rows - added - updated);
+        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>One chunk of a batch inside its transaction: probed, upserted and marked seen as a batch of its own.</summary>
+    private async Task<(int Added, int Updated)> WriteChunkAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, chunk, cancellationToken) : chunk;
+        var written = pending.Count == 0 ? (0, 0) : await UpsertRowsAsync(connection, transaction, write, pending, cancellationToken);
+        if (write.MarkSeen)
+        {
+            await MarkSeenAsync(connection, transaction, write, chunk, cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static List<PreparedRecord> Drain(IPreparedChunks records)
+    {
+        var all = new List<PreparedRecord>();
+        while (records.NextChunk() is { } chunk)
+        {
+            all.AddRange(chunk);
+        }
+
+        return all;
+    }
+
     /// <summary>The records not stored live with the same content, in batch order (<paramref name="records"/> itself when none is).</summary>
     private async Task<IReadOnlyList<PreparedRecord>> WithoutUnchangedAsync(
         DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
