@@ -95,29 +95,6 @@ public abstract class SyncContextRecordsContract
     }
 
     [Fact]
-    public async Task BatchSave_ABatchOfManyChunks_KeepsTheFirstOfARepeatInALaterChunk_AndABadRecordLateInABatchWritesNone()
-    {
-        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
-        var logger = new ListLogger();
-        var context = t.Context(await t.StartRunAsync("deals", Token), logger);
-        var batch = Enumerable.Range(0, 300).Select(i => Deal($"r{i}", "first")).ToList();
-        batch.Insert(250, Deal("r5", "second"));
-        var bad = Enumerable.Range(1000, 300).Select(i => Deal($"r{i}", "x")).ToList();
-        bad[200] = new JsonObject { ["name"] = "no id" };
-
-        var saved = await context.BatchSaveAsync(batch, "Deal", Token);
-        var error = await Assert.ThrowsAsync<InvalidRecordsException>(() => context.BatchSaveAsync(bad, "Deal", Token));
-
-        // 301 records in chunks of 128: the repeat of r5 (in the second chunk) is dropped and logged; the bad record of the
-        // next batch is in its second chunk, after the first was written inside the transaction it rolled back.
-        Assert.Equal(new BatchResult(300, 0, 0, 0), saved);
-        Assert.Contains("first", (await t.ReadAsync("Deal", "r5", Token)).PayloadJson, StringComparison.Ordinal);
-        Assert.Equal("Found duplicate key 'r5' for model Deal. The record was ignored.", Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message);
-        Assert.Equal("Record 200 of model 'Deal' has no id field.", error.Message);
-        Assert.Equal(300, (await t.ReadAllAsync("Deal", Token)).Count);
-    }
-
-    [Fact]
     public async Task BatchWrites_ModelNotDeclaredBySync_AreRefused()
     {
         await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);

@@ -126,15 +126,14 @@ internal sealed class EngineSyncContext : SyncContext
             return BatchResult.Empty;
         }
 
-        // Prepared as the store asks (the first chunk now): it writes a chunk while the next is serialized and hashed here.
-        var batch = RecordPreparer.Chunks(records, model);
+        var batch = RecordPreparer.Prepare(records, model);
+        LogDuplicates(model, batch.Duplicates);
         var write = await WriteAsync(model, cancellationToken) with
         {
             ProbeUnchanged = !_freshModels.Contains(model),
             ExpectNew = _newModels.Contains(model),
         };
-        var result = await _records.UpsertAsync(write, batch, cancellationToken);
-        LogDuplicates(model, batch.Duplicates);
+        var result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
         if (result.Unchanged == 0)
         {
             _freshModels.Add(model);
@@ -144,7 +143,7 @@ internal sealed class EngineSyncContext : SyncContext
             _freshModels.Remove(model);
         }
 
-        if (result.Added == batch.Rows)
+        if (result.Added == batch.Records.Count)
         {
             _newModels.Add(model);
         }

@@ -10,12 +10,6 @@ public interface IRecordStore
     Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The same upsert, one fenced transaction, with the batch taken a chunk at a time from <paramref name="records"/>: a
-    /// store whose database works on this process's threads writes each chunk while the next one is prepared.
-    /// </summary>
-    Task<BatchResult> UpsertAsync(RecordWrite write, IPreparedChunks records, CancellationToken cancellationToken);
-
-    /// <summary>
     /// Rewrites live records whose stored hash is still <see cref="RecordUpdate.ExpectedHash"/> (batchUpdate after
     /// its merge), fenced. Missing, deleted or concurrently modified records are left alone.
     /// </summary>

@@ -11,12 +11,11 @@ namespace Tributary.Sdk.Rules;
 /// <c>id</c> as a string (Nango returns ids as strings), the external id, and a content hash for change detection.
 /// Duplicates within a batch keep the first occurrence, as Nango does.
 /// </summary>
-internal static class RecordRules
+internal static partial class RecordRules
 {
     public const int MaxIdLength = 255;
 
-    /// <summary>How records are serialized (web defaults: camelCase names, as the functions' JSON).</summary>
-    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     [ThreadStatic]
     private static IncrementalHash? _threadSha256;
@@ -25,9 +24,24 @@ internal static class RecordRules
     /// <exception cref="InvalidRecordsException">A record breaks a rule; the message names the model and the index.</exception>
     public static RecordBatch<TRow> Prepare<T, TRow>(IReadOnlyList<T> records, string model, Func<NormalizedRecord, TRow> row)
     {
-        var chunker = new RecordChunker<T, TRow>(records, model, row);
-        IReadOnlyList<TRow> rows = records.Count == 0 ? [] : chunker.Next(records.Count)!;
-        return new RecordBatch<TRow>(rows, chunker.Duplicates);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(row);
+        var normalized = NormalizeAll(records, model);
+        var prepared = new List<TRow>(normalized.Length);
+        var seen = new HashSet<string>(normalized.Length, StringComparer.Ordinal);
+        var duplicates = new List<string>();
+        foreach (var record in normalized)
+        {
+            if (!seen.Add(record.Id))
+            {
+                duplicates.Add(record.Id);
+                continue;
+            }
+
+            prepared.Add(row(record));
+        }
+
+        return new RecordBatch<TRow>(prepared, duplicates);
     }
 
     /// <summary>Normalises one serialized record; throws <see cref="InvalidRecordsException"/> naming the model and index.</summary>
@@ -110,7 +124,7 @@ internal static class RecordRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < records.Count; index++)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], SerializerOptions);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(records[index], Options);
             var record = Normalize(bytes, model, index);
             if (seen.Add(record.Id))
             {
