@@ -443,7 +443,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
 
             // A lost lease writes nothing for that run; the others in the batch are unaffected.
             var written = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
-            completed[i] = written || (completion.Succeeded && await AlreadySucceededAsync(connection, transaction, completion, cancellationToken));
+            completed[i] = written || await AlreadyCommittedAsync(connection, transaction, completion, cancellationToken);
             if (written && completion.Succeeded && completion.LastSyncDate is { } lastSyncDate)
             {
                 date.Value = lastSyncDate;
@@ -475,16 +475,19 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
     }
 
     /// <summary>
-    /// Whether this very success was committed by an earlier try whose answer was lost (the connection broke during
-    /// the commit, and the batch was tried again): the run is succeeded under the same lease, finished at the
-    /// completion's own time. Only the completion writes a success, so nothing else matches; its webhooks and log
-    /// lines committed with it and are not written twice. Read only when the fenced update found nothing to change.
+    /// Whether this very completion was committed by an earlier try whose answer was lost (the connection broke during
+    /// the commit, and the batch was tried again): the run ended in the completion's state under the same lease, at the
+    /// completion's own time (to the microsecond), with its error. Nothing else writes that: the reaper and a hand-back
+    /// end a run failed at their own time with their own error, a cancel ends it cancelled. The completion's webhooks
+    /// and log lines committed with it and are not written twice. Read only when the fenced update found nothing to change.
     /// </summary>
-    private static async Task<bool> AlreadySucceededAsync(DbConnection connection, DbTransaction transaction, RunCompletion completion, CancellationToken cancellationToken)
+    private static async Task<bool> AlreadyCommittedAsync(DbConnection connection, DbTransaction transaction, RunCompletion completion, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command($"""
-            SELECT 1 FROM runs WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Succeeded}' AND finished_at = @now
-            """, transaction).With("id", completion.Fence.RunId).With("token", completion.Fence.LeaseToken).With("now", completion.Now);
+        await using var command = connection.Command("""
+            SELECT 1 FROM runs WHERE id = @id AND lease_token = @token AND state = @state AND finished_at = @now AND COALESCE(error, '') = @error
+            """, transaction)
+            .With("id", completion.Fence.RunId).With("token", completion.Fence.LeaseToken).With("now", completion.Now)
+            .With("state", completion.Succeeded ? SqlStates.Succeeded : SqlStates.Failed).With("error", completion.Error ?? string.Empty);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
