@@ -6,9 +6,6 @@ namespace Tributary.Authoring.Tests;
 /// <summary>Runs the <c>dotnet</c> command as an author would, bounded in time, failing with its output.</summary>
 internal static class Dotnet
 {
-    /// <summary>The repository's root (where Tributary.slnx is), found from the test's output folder.</summary>
-    public static string RepositoryRoot { get; } = Tributary.Testing.RepositoryRoot.Path;
-
     /// <exception cref="InvalidOperationException">It exited with a non-zero code or ran past <paramref name="timeout"/>; the message has its output.</exception>
     public static async Task<string> RunAsync(string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
     {

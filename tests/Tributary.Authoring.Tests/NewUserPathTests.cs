@@ -49,7 +49,7 @@ public sealed class NewUserPathTests : IDisposable
         {
             // `dotnet pack` defaults to Release; pack the configuration this test itself was built in, which the
             // solution build just produced.
-            await Dotnet.RunAsync(Dotnet.RepositoryRoot, Step, Token, "pack", packed, "--no-build", "--no-restore", "-c", BuildConfiguration, "-o", feed);
+            await Dotnet.RunAsync(RepositoryRoot.Path, Step, Token, "pack", packed, "--no-build", "--no-restore", "-c", BuildConfiguration, "-o", feed);
         }
 
         // 2. Install the template from the feed into a private hive and create a project, as `dotnet new` users do.

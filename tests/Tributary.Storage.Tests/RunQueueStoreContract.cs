@@ -119,9 +119,9 @@ public abstract class RunQueueStoreContract
     }
 
     /// <summary>
-    /// The connection broke during the commit, so the completions are tried again: a success already committed is
-    /// answered as completed (its run must not be reported as having lost its lease), and its log lines and last
-    /// sync date are not written twice. Anything else that finds the run finished is still refused.
+    /// The connection broke during the commit, so the completions are tried again: a success or a failure already
+    /// committed is answered as completed (its run must not be reported as having lost its lease), and its log lines
+    /// and last sync date are not written twice. Anything else that finds the run finished is still refused.
     /// </summary>
     [Fact]
     public async Task CompleteMany_ACompletionTriedAgainAfterItCommitted_IsCompleted_AndWritesNothingTwice()

@@ -32,8 +32,8 @@ public interface IRunQueueStore
 
     /// <summary>
     /// Completes several runs in one transaction (one commit for all: group commit); for each, false (and nothing
-    /// written for it) when its lease was lost. A success that an earlier try already committed (its answer lost
-    /// with the connection) is true, and nothing of it is written again.
+    /// written for it) when its lease was lost. A completion that an earlier try already committed (its answer
+    /// lost with the connection), success or failure, is true, and nothing of it is written again.
     /// </summary>
     Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<RunCompletion> completions, CancellationToken cancellationToken);
 
