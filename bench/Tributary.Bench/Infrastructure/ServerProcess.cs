@@ -95,6 +95,30 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits until the process has used less than <paramref name="busy"/> of CPU in each of two <paramref name="window"/>s
+    /// in a row, or until <paramref name="most"/> has passed; returns how long that took and the CPU it used meanwhile.
+    /// A .NET process goes on compiling for a while after its work ends (tiered compilation recompiles what ran hot on
+    /// a background thread): B14 waits for that before it pauses a delivery worker, or the compiles wait, paused, and
+    /// run during the next outbox's measured delivery.
+    /// </summary>
+    public async Task<(TimeSpan Waited, TimeSpan Cpu)> WaitUntilIdleAsync(TimeSpan window, TimeSpan busy, TimeSpan most, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var first = CpuTime();
+        var last = first;
+        var quiet = 0;
+        while (quiet < 2 && Stopwatch.GetElapsedTime(started) < most)
+        {
+            await Task.Delay(window, TimeProvider.System, cancellationToken);
+            var now = CpuTime();
+            quiet = now - last < busy ? quiet + 1 : 0;
+            last = now;
+        }
+
+        return (Stopwatch.GetElapsedTime(started), last - first);
+    }
+
+    /// <summary>
     /// Freezes the process (SIGSTOP) until <see cref="ResumeAsync"/>: it keeps its state, warm code and connections
     /// but does nothing meanwhile (B14 fills the outbox past a delivery worker that has already delivered once).
     /// </summary>

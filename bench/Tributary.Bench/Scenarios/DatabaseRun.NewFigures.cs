@@ -151,10 +151,16 @@ internal sealed partial class DatabaseRun
                 // each next fan-out (it claims no run and sends nothing meanwhile), then resumed. The second is the
                 // measure before 2026-12-05 16:10, printed in the note: its worker was still tiering its code up (see
                 // WebhookScenario); B14.rate is the third.
-                var (warmOnceBatchId, _) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
-                var warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, cancellationToken);
-                var (warmBatchId, atResume) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
-                bareFromWorker = await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, sender, atResume, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
+                // From each resume to the outbox's end the bench process collects no garbage (CollectionsHeldOff).
+                double warmOnce;
+                var (warmOnceBatchId, _, heldOnce) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
+                using (heldOnce)
+                {
+                    warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, heldOnce, cancellationToken);
+                }
+
+                var (warmBatchId, atResume, held) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
+                bareFromWorker = await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, sender, atResume, held, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
             }
 
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
@@ -171,11 +177,19 @@ internal sealed partial class DatabaseRun
         }
     }
 
+    /// <summary>A delivery worker counts as idle after two windows of 250 ms with under 10 ms of CPU each (its poll costs less), waited for up to 20 s.</summary>
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan IdleBusy = TimeSpan.FromMilliseconds(10);
+
+    private static readonly TimeSpan IdleMost = TimeSpan.FromSeconds(20);
+
     /// <summary>
-    /// Pauses <paramref name="sender"/>, fills the outbox with a fan-out whose webhooks go to <paramref name="inbox"/>
-    /// (drained by a deferred worker), resumes it; returns the fan-out's batch id and the CPU split just before the resume.
+    /// Waits until <paramref name="sender"/> is idle (its background compiles done), pauses it, fills the outbox with a fan-out whose webhooks go to <paramref name="inbox"/>
+    /// (drained by a deferred worker), holds the bench process's collections off (<see cref="CollectionsHeldOff"/>, the caller
+    /// ends it with the outbox) and resumes it; returns the fan-out's batch id, the CPU split just before the resume and the hold.
     /// </summary>
-    private async Task<(string BatchId, CpuSplit AtResume)> RefillWhilePausedAsync(
+    private async Task<(string BatchId, CpuSplit AtResume, CollectionsHeldOff Held)> RefillWhilePausedAsync(
         BenchApi api,
         WebhookReceiver receiver,
         ServerProcess sender,
@@ -183,6 +197,9 @@ internal sealed partial class DatabaseRun
         Dictionary<string, string> deferred,
         CancellationToken cancellationToken)
     {
+        // Its background compiles first (see ServerProcess.WaitUntilIdleAsync): paused, they would wait for the next outbox.
+        var (waited, compiling) = await sender.WaitUntilIdleAsync(IdleWindow, IdleBusy, IdleMost, cancellationToken);
+        _context.Info($"B14 delivery worker idle before its pause for {inbox}: after {waited.TotalSeconds:0.0} s, {compiling.TotalMilliseconds:N0} ms of CPU meanwhile");
         await sender.PauseAsync();
         var resumed = false;
         try
@@ -193,10 +210,11 @@ internal sealed partial class DatabaseRun
                 await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
             }
 
+            var held = CollectionsHeldOff.Start();
             var atResume = CpuSplit.Take(sender);
             await sender.ResumeAsync();
             resumed = true;
-            return (batchId, atResume);
+            return (batchId, atResume, held);
         }
         finally
         {

@@ -127,11 +127,11 @@ internal static class WebhookScenario
     }
 
     /// <summary>The rate (first to last POST) at which <paramref name="inbox"/> received this batch's deliveries, once none is pending.</summary>
-    public static async Task<double> DeliveredRateAsync(BenchContext context, WebhookReceiver receiver, string inbox, string batchId, CancellationToken cancellationToken)
+    public static async Task<double> DeliveredRateAsync(BenchContext context, WebhookReceiver receiver, string inbox, string batchId, CollectionsHeldOff held, CancellationToken cancellationToken)
     {
         var received = receiver.InboxOf(inbox);
         await WaitForDeliveriesAsync(context, received, batchId, cancellationToken);
-        context.Info($"B14 delivery rate, worker warm after one outbox: {received.Rate:N0}/s (second half {received.SecondHalfRate:N0}/s)");
+        context.Info($"B14 delivery rate, worker warm after one outbox: {received.Rate:N0}/s (second half {received.SecondHalfRate:N0}/s; the receiver's collections {held.Describe()})");
         context.Info($"B14 timeline, worker warm after one outbox: {received.Timeline(TimelineBin, TimelineGap)}");
         return received.Rate;
     }
@@ -148,6 +148,7 @@ internal static class WebhookScenario
         WebhookReceiver receiver,
         ServerProcess sender,
         CpuSplit atResume,
+        CollectionsHeldOff held,
         string batchId,
         (double FromBench, IReadOnlyList<string> Bodies) bare,
         double fresh,
@@ -155,7 +156,12 @@ internal static class WebhookScenario
         CancellationToken cancellationToken)
     {
         var inbox = receiver.InboxOf(WarmInbox);
-        await WaitForDeliveriesAsync(context, inbox, batchId, cancellationToken);
+        using (held)
+        {
+            await WaitForDeliveriesAsync(context, inbox, batchId, cancellationToken);
+        }
+
+        var heldOff = held.Describe();
         var cpu = CpuSplit.Take(sender) - atResume;
         var rate = inbox.Rate;
         var count = inbox.Count;
@@ -166,7 +172,7 @@ internal static class WebhookScenario
             FigureCatalog.B14Rate,
             rate,
             count,
-            $"{count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before; "
+            $"{count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before (the receiver's collections {heldOff}); "
                 + $"the bare baseline is that worker's best of {BareRounds} runs posting the same bodies; from the bench process they went at {bare.FromBench:N0}/s ({Share(rate, bare.FromBench)}); "
                 + $"the second outbox, same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({Share(warmOnce, fromWorker)}); the first, fresh: {fresh:N0} webhooks/s ({Share(fresh, fromWorker)})");
         context.Results.SetBaseline(FigureCatalog.B14Rate, fromWorker);
@@ -209,16 +215,23 @@ internal static class WebhookScenario
                 await api.PatchMetadataAsync(BenchNames.Bench, BenchNames.BarePostConnection, metadata, cancellationToken);
             }
 
-            var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Post], BenchNames.BarePostConnection, cancellationToken);
-            var runId = (string)response["runs"]![0]!["run_id"]!;
-            var run = await api.WaitForRunAsync(runId, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(250), cancellationToken);
+            JsonNode run;
+            string runId, heldOff;
+            using (var held = CollectionsHeldOff.Start())
+            {
+                var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Post], BenchNames.BarePostConnection, cancellationToken);
+                runId = (string)response["runs"]![0]!["run_id"]!;
+                run = await api.WaitForRunAsync(runId, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(250), cancellationToken);
+                heldOff = held.Describe();
+            }
+
             var inbox = receiver.InboxOf(name);
             if ((string?)run["state"] != "succeeded" || inbox.Count != bodies.Count)
             {
                 throw new InvalidOperationException($"bench-post run {runId} ended {(string?)run["state"]} ({(string?)run["error"]}); the receiver counted {inbox.Count:N0} of {bodies.Count:N0} POSTs.");
             }
 
-            context.Info($"B14 bare POSTs from the delivery worker, round {round}: {inbox.Rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s); timeline: {inbox.Timeline(TimelineBin, TimelineGap)}");
+            context.Info($"B14 bare POSTs from the delivery worker, round {round}: {inbox.Rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s; the receiver's collections {heldOff}); timeline: {inbox.Timeline(TimelineBin, TimelineGap)}");
             best = Math.Max(best, inbox.Rate);
         }
 
@@ -329,6 +342,7 @@ internal static class WebhookScenario
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(20) };
         var url = receiver.Url(BareInbox);
         var queue = new ConcurrentQueue<string>(bodies);
+        using var held = CollectionsHeldOff.Start();
         var loops = Enumerable.Range(0, DeliveryConcurrency).Select(async _ =>
         {
             while (queue.TryDequeue(out var body))
