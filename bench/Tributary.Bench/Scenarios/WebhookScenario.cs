@@ -20,7 +20,10 @@ namespace Tributary.Bench.Scenarios;
 /// the fan-out, no more, no fewer). The rate: the delivery worker is paused (SIGSTOP) while another deferred worker
 /// drains a second fan-out, then resumed, and the same again with a third: first to last POST of that third full
 /// outbox, so the figure is a worker whose code has been tiered up, as any worker that has run for a minute (a fresh
-/// worker delivered on tier-0 code: perf showed its tier-1 recompiles after the outbox was empty). One outbox was not
+/// worker delivered on tier-0 code: perf showed its tier-1 recompiles after the outbox was empty). Before each pause the
+/// worker is let go idle (<see cref="Infrastructure.ServerProcess.WaitUntilIdleAsync"/>): paused at once, its queued
+/// recompiles waited and ran inside the next timed outbox. From each resume to the outbox's end, and in each bare round,
+/// the bench process — the receiver — collects no garbage (<see cref="CollectionsHeldOff"/>). One outbox was not
 /// enough: during the second one the worker's tiered-compilation thread still took 67–73% of its CPU and compiled
 /// ~930 methods (tiered PGO's instrumented tier, and the per-batch methods, called ~40 times an outbox); the second
 /// outbox's rate (the measure before 2026-12-05 16:10) and the fresh worker's stay in the note. The baseline: the same
