@@ -210,11 +210,20 @@ internal sealed partial class DatabaseRun
                 await FanoutScenario.MeasureDrainAsync(_context, batchId, cancellationToken);
             }
 
+            // Started before the resume: starting the region collects, and that pause must not fall in the stream.
             var held = CollectionsHeldOff.Start();
-            var atResume = CpuSplit.Take(sender);
-            await sender.ResumeAsync();
-            resumed = true;
-            return (batchId, atResume, held);
+            try
+            {
+                var atResume = CpuSplit.Take(sender);
+                await sender.ResumeAsync();
+                resumed = true;
+                return (batchId, atResume, held);
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
         }
         finally
         {
