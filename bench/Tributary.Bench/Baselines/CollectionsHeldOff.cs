@@ -19,6 +19,9 @@ internal sealed class CollectionsHeldOff : IDisposable
 
     private readonly bool _started;
 
+    /// <summary>Whether the region lasted to its end, fixed when it ends (the runtime's mode says nothing after that).</summary>
+    private bool? _heldToEnd;
+
     private CollectionsHeldOff(bool started) => _started = started;
 
     /// <summary>Starts the region; when the runtime refuses it, the stream is measured with collections, as before.</summary>
@@ -35,14 +38,23 @@ internal sealed class CollectionsHeldOff : IDisposable
         }
     }
 
-    /// <summary>Whether no collection has happened since the start (false once the room ran out, or if it never started).</summary>
-    public bool Held => _started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+    /// <summary>
+    /// Whether no collection has happened since the start (false once the room ran out, or if it never started); after
+    /// <see cref="Dispose"/>, whether that was so when the region ended.
+    /// </summary>
+    public bool Held => _heldToEnd ?? (_started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion);
 
     public string Describe() => Held ? "held off" : "not held off";
 
     public void Dispose()
     {
-        if (Held)
+        if (_heldToEnd is not null)
+        {
+            return;
+        }
+
+        _heldToEnd = Held;
+        if (_heldToEnd.Value)
         {
             GC.EndNoGCRegion();
         }

@@ -151,14 +151,10 @@ internal sealed partial class DatabaseRun
                 // each next fan-out (it claims no run and sends nothing meanwhile), then resumed. The second is the
                 // measure before 2026-12-05 16:10, printed in the note: its worker was still tiering its code up (see
                 // WebhookScenario); B14.rate is the third.
-                // From each resume to the outbox's end the bench process collects no garbage (CollectionsHeldOff).
-                double warmOnce;
+                // From each resume to the outbox's end the bench process collects no garbage (CollectionsHeldOff):
+                // each measure below ends the hold once its outbox is delivered.
                 var (warmOnceBatchId, _, heldOnce) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmOnceInbox, deferred, cancellationToken);
-                using (heldOnce)
-                {
-                    warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, heldOnce, cancellationToken);
-                }
-
+                var warmOnce = await WebhookScenario.DeliveredRateAsync(_context, receiver, WebhookScenario.WarmOnceInbox, warmOnceBatchId, heldOnce, cancellationToken);
                 var (warmBatchId, atResume, held) = await RefillWhilePausedAsync(api, receiver, sender, WebhookScenario.WarmInbox, deferred, cancellationToken);
                 bareFromWorker = await WebhookScenario.MeasureWarmDeliveryAsync(_context, api, receiver, sender, atResume, held, warmBatchId, (bare, bodies), fresh, warmOnce, cancellationToken);
             }

@@ -129,11 +129,18 @@ internal static class WebhookScenario
         return (bare, rate, distinct);
     }
 
-    /// <summary>The rate (first to last POST) at which <paramref name="inbox"/> received this batch's deliveries, once none is pending.</summary>
+    /// <summary>
+    /// The rate (first to last POST) at which <paramref name="inbox"/> received this batch's deliveries, once none is
+    /// pending; ends <paramref name="held"/> then.
+    /// </summary>
     public static async Task<double> DeliveredRateAsync(BenchContext context, WebhookReceiver receiver, string inbox, string batchId, CollectionsHeldOff held, CancellationToken cancellationToken)
     {
         var received = receiver.InboxOf(inbox);
-        await WaitForDeliveriesAsync(context, received, batchId, cancellationToken);
+        using (held)
+        {
+            await WaitForDeliveriesAsync(context, received, batchId, cancellationToken);
+        }
+
         context.Info($"B14 delivery rate, worker warm after one outbox: {received.Rate:N0}/s (second half {received.SecondHalfRate:N0}/s; the receiver's collections {held.Describe()})");
         context.Info($"B14 timeline, worker warm after one outbox: {received.Timeline(TimelineBin, TimelineGap)}");
         return received.Rate;
@@ -164,7 +171,6 @@ internal static class WebhookScenario
             await WaitForDeliveriesAsync(context, inbox, batchId, cancellationToken);
         }
 
-        var heldOff = held.Describe();
         var cpu = CpuSplit.Take(sender) - atResume;
         var rate = inbox.Rate;
         var count = inbox.Count;
@@ -175,7 +181,7 @@ internal static class WebhookScenario
             FigureCatalog.B14Rate,
             rate,
             count,
-            $"{count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before (the receiver's collections {heldOff}); "
+            $"{count:N0} deliveries of a full outbox over {deliverySeconds:0.00} s by a worker that had delivered two before (the receiver's collections {held.Describe()}); "
                 + $"the bare baseline is that worker's best of {BareRounds} runs posting the same bodies; from the bench process they went at {bare.FromBench:N0}/s ({Share(rate, bare.FromBench)}); "
                 + $"the second outbox, same worker (the measure before 2026-12-05 16:10): {warmOnce:N0} webhooks/s ({Share(warmOnce, fromWorker)}); the first, fresh: {fresh:N0} webhooks/s ({Share(fresh, fromWorker)})");
         context.Results.SetBaseline(FigureCatalog.B14Rate, fromWorker);
@@ -218,14 +224,14 @@ internal static class WebhookScenario
                 await api.PatchMetadataAsync(BenchNames.Bench, BenchNames.BarePostConnection, metadata, cancellationToken);
             }
 
+            var held = CollectionsHeldOff.Start();
             JsonNode run;
-            string runId, heldOff;
-            using (var held = CollectionsHeldOff.Start())
+            string runId;
+            using (held)
             {
                 var response = await api.TriggerAsync(BenchNames.Bench, [BenchNames.Post], BenchNames.BarePostConnection, cancellationToken);
                 runId = (string)response["runs"]![0]!["run_id"]!;
                 run = await api.WaitForRunAsync(runId, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(250), cancellationToken);
-                heldOff = held.Describe();
             }
 
             var inbox = receiver.InboxOf(name);
@@ -234,7 +240,7 @@ internal static class WebhookScenario
                 throw new InvalidOperationException($"bench-post run {runId} ended {(string?)run["state"]} ({(string?)run["error"]}); the receiver counted {inbox.Count:N0} of {bodies.Count:N0} POSTs.");
             }
 
-            context.Info($"B14 bare POSTs from the delivery worker, round {round}: {inbox.Rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s; the receiver's collections {heldOff}); timeline: {inbox.Timeline(TimelineBin, TimelineGap)}");
+            context.Info($"B14 bare POSTs from the delivery worker, round {round}: {inbox.Rate:N0}/s (second half {inbox.SecondHalfRate:N0}/s; the receiver's collections {held.Describe()}); timeline: {inbox.Timeline(TimelineBin, TimelineGap)}");
             best = Math.Max(best, inbox.Rate);
         }
 
