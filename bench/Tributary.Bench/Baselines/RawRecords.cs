@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using NpgsqlTypes;
 using Tributary.Bench.Infrastructure;
 using Tributary.Storage.Sql;
@@ -9,7 +10,7 @@ namespace Tributary.Bench.Baselines;
 /// <summary>
 /// The raw primitive B5–B7 compare against: the same rows the engine just stored (read back from the server's
 /// dataset) upserted into a second connection's dataset of the same table, 1,000 per transaction, with the
-/// engine's own statement (unnest on PostgreSQL, one prepared statement per row on SQLite, the same SET, hash-compare
+/// engine's own statement (unnest on PostgreSQL, one native statement stepped per row on SQLite, as the engine's, the same SET, hash-compare
 /// <c>WHERE</c> and <c>RETURNING</c>). Only the write transactions are timed; no lease check, no sequence
 /// reservation, no counts, no JSON serialisation or hashing. Keep the statement in step with SqlRecordStore.
 /// </summary>
@@ -72,7 +73,7 @@ internal static class RawRecords
             {
                 written += database.Dialect.IsPostgres
                     ? await UpsertPostgresAsync(writer, transaction, toConnection, model, now, batch, seq, cancellationToken)
-                    : await UpsertSqliteAsync(writer, transaction, toConnection, model, now, batch, seq, cancellationToken);
+                    : UpsertSqlite(writer, toConnection, model, now, batch, seq);
                 await transaction.CommitAsync(cancellationToken);
             }
 
@@ -128,28 +129,25 @@ internal static class RawRecords
         return written;
     }
 
-    private static async Task<long> UpsertSqliteAsync(
-        DbConnection connection, DbTransaction transaction, long target, string model, long now,
-        List<(string Id, string Hash, string Payload, long Seq)> batch, long seq, CancellationToken cancellationToken)
+    /// <remarks>
+    /// On the native statement the engine's SQLite batches use (<see cref="SqliteRowStatement"/>), not a prepared
+    /// <c>SqliteCommand</c>: that one re-binds, boxes and allocates per row, and held this baseline a third below what
+    /// the same statement does (docs/benchmarks.md, 2026-12-07).
+    /// </remarks>
+    private static long UpsertSqlite(
+        DbConnection connection, long target, string model, long now, List<(string Id, string Hash, string Payload, long Seq)> batch, long seq)
     {
-        await using var command = connection.RawCommand(SqliteUpsert, transaction)
-            .With("c", target).With("m", model).With("now", now).With("run", 0L).With("guard", -1L).With("first", seq + 1);
-        var e = command.Parameter("e");
-        var h = command.Parameter("h");
-        var p = command.Parameter("p");
-        var s = command.Parameter("s");
-        await command.PrepareAsync(cancellationToken);
+        using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, SqliteUpsert);
+        statement.Bind("c", target).Bind("m", model).Bind("now", now).Bind("run", 0L).Bind("guard", -1L).Bind("first", seq + 1);
+        var (e, h, p, s) = (statement.Parameter("e"), statement.Parameter("h"), statement.Parameter("p"), statement.Parameter("s"));
         long written = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            e.Value = batch[i].Id;
-            h.Value = batch[i].Hash;
-            p.Value = batch[i].Payload;
-            s.Value = seq + i + 1;
-            if (await command.ExecuteScalarAsync(cancellationToken) is not null)
-            {
-                written++;
-            }
+            statement.Bind(e, batch[i].Id);
+            statement.Bind(h, batch[i].Hash);
+            statement.Bind(p, batch[i].Payload);
+            statement.Bind(s, seq + i + 1);
+            written += statement.Execute();
         }
 
         return written;
