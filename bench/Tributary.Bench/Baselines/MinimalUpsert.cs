@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using NpgsqlTypes;
 using Tributary.Bench.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Tributary.Storage.Sql;
 
 namespace Tributary.Bench.Baselines;
@@ -72,8 +72,8 @@ internal static class MinimalUpsert
                     else
                     {
                         // The statement Tributary's own SQLite batches run on (the native handle, UTF-8 bound from one
-                        // buffer): a prepared SqliteCommand re-binds and allocates per row, ~10% of this upsert's rate in a
-                        // console measure, which would make the limit look lower than it is.
+                        // buffer): a prepared SqliteCommand re-binds and allocates per row, and held this limit a third
+                        // below what the statement does (docs/benchmarks.md, 2026-12-06 23:00).
                         using var statement = SqliteRowStatement.Prepare(
                             (SqliteConnection)writer,
                             $"INSERT INTO {Table} (connection_id, model, external_id, data_hash, payload, seq) VALUES (@c, @m, @e, @h, @p, @s) {Tail}");

@@ -10,8 +10,8 @@ namespace Tributary.Bench.Baselines;
 /// <summary>
 /// The raw primitive B5–B7 compare against: the same rows the engine just stored (read back from the server's
 /// dataset) upserted into a second connection's dataset of the same table, 1,000 per transaction, with the
-/// engine's own statement (unnest on PostgreSQL, one native statement stepped per row on SQLite, as the engine's, the same SET, hash-compare
-/// <c>WHERE</c> and <c>RETURNING</c>). Only the write transactions are timed; no lease check, no sequence
+/// engine's own statement (unnest on PostgreSQL, one native statement stepped per row on SQLite, as the engine's; the
+/// same SET, hash-compare <c>WHERE</c> and <c>RETURNING</c>). Only the write transactions are timed; no lease check, no sequence
 /// reservation, no counts, no JSON serialisation or hashing. Keep the statement in step with SqlRecordStore.
 /// </summary>
 internal static class RawRecords
@@ -132,7 +132,7 @@ internal static class RawRecords
     /// <remarks>
     /// On the native statement the engine's SQLite batches use (<see cref="SqliteRowStatement"/>), not a prepared
     /// <c>SqliteCommand</c>: that one re-binds, boxes and allocates per row, and held this baseline a third below what
-    /// the same statement does (docs/benchmarks.md, 2026-12-07).
+    /// the same statement does (docs/benchmarks.md, 2026-12-06 23:00).
     /// </remarks>
     private static long UpsertSqlite(
         DbConnection connection, long target, string model, long now, List<(string Id, string Hash, string Payload, long Seq)> batch, long seq)

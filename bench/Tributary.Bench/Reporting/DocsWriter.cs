@@ -132,7 +132,8 @@ internal static class DocsWriter
         - **B5–B7** — one `bench-records` run (records of ~1 KB, batches of 1,000 through `BatchSaveAsync`) on a
           `--role worker` process; rate = records ÷ (finish − attempt start). Baseline: the rows the run stored, read back
           and upserted into a second connection's dataset of the same table, 1,000 per transaction, with the engine's
-          statement shape; only the write transactions are timed. B6's rewritten rows = rows the run counted as added or
+          statement (on SQLite stepped per row on the native handle, as the engine's; so is B5's minimal upsert); only
+          the write transactions are timed. B6's rewritten rows = rows the run counted as added or
           updated + records returned after the cursor taken before the run; B7 checks the records after that cursor are
           exactly the ids divisible by 10, once each.
         - **B8** — one client pages `GET /records?limit=100` through the whole dataset with the cursor; then N readers
