@@ -52,6 +52,15 @@ internal sealed class SqliteRowStatement : IDisposable
     /// <summary>The position of <c>@name</c> in the statement; throws if the statement has no such parameter.</summary>
     public int Parameter(string name) => SqliteNative.Parameter(_statement, name);
 
+    /// <summary>The position of <c>@name</c> in the statement, or 0 when it has no such parameter.</summary>
+    public int ParameterOrZero(string name) => raw.sqlite3_bind_parameter_index(_statement, "@" + name);
+
+    /// <summary>
+    /// The rowid of the connection's last successful insert into a rowid table (<c>sqlite3_last_insert_rowid</c>). An
+    /// upsert that updated a row instead of inserting one leaves it as it was.
+    /// </summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
     public SqliteRowStatement Bind(string name, long value)
     {
         Bind(Parameter(name), value);

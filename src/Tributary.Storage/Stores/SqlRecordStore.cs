@@ -35,8 +35,13 @@ internal sealed partial class SqlRecordStore : IRecordStore
             seen_run = excluded.seen_run
         WHERE (records.data_hash <> excluded.data_hash OR records.deleted_at IS NOT NULL OR records.pruned_at IS NOT NULL)
           AND (@guard < 0 OR records.seq <= @guard OR records.run_id = excluded.run_id)
-        RETURNING CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END
         """;
+
+    /// <summary>
+    /// What an upsert did to a row it wrote, as <see cref="Updated"/>, <see cref="Added"/> (new, or back from deleted)
+    /// or <see cref="Restored"/> (a pruned payload back in place: its old position is before the batch's first).
+    /// </summary>
+    private const string UpsertOutcome = "CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END";
 
     private const string ReserveSql = """
         INSERT INTO datasets (connection_id, model, last_seq, live_count) VALUES (@c, @m, @n, 0)
@@ -58,7 +63,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
     private readonly RecordsPayloadCipher? _cipher;
 
     // Built once: these run for every batch of every run.
-    private readonly string _upsertSql;
+    private readonly RowUpsert _upsert;
     private readonly string _unchangedSql;
     private readonly string _updateSql;
     private readonly string _softDeleteSql;
@@ -73,11 +78,16 @@ internal sealed partial class SqlRecordStore : IRecordStore
         _dialect = database.Dialect;
         _cipher = cipher;
         var d = _dialect;
-        _upsertSql = $"""
+        _upsert = new RowUpsert(
+            $"""
             INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
             {d.InsertRows($"@c, @m, {d.Row("e")}, {d.Row("h")}, {d.Row("p")}, {d.Row("s")}, {d.Row("s")}, @now, @now, @run, @run", "e", "h", "p", "s")}
             {UpsertSet}
-            """;
+            """,
+            "records",
+            $"connection_id = @c AND model = @m AND external_id = {d.Row("e")}",
+            UpsertOutcome,
+            Added);
         _unchangedSql = d.SelectFoundRows(
             "records",
             $"records.connection_id = @c AND records.model = @m AND records.external_id = {d.Row("e")} AND records.data_hash = {d.Row("h")} AND records.deleted_at IS NULL AND records.pruned_at IS NULL",
@@ -224,7 +234,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
             batch.Text("p", payload);
         }
 
-        await _dialect.ExecuteRowsAsync(connection, transaction, _upsertSql, batch, Count, cancellationToken);
+        await _dialect.ExecuteUpsertRowsAsync(connection, transaction, _upsert, batch, Count, cancellationToken);
         return (added, updated);
     }
 

@@ -58,7 +58,8 @@ internal sealed partial class SqlRecordStore
             RETURNING last_seq - @n + 1 AS first)
         INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
         SELECT @c, @m, u.e, u.h, u.p, r.first + u.o, r.first + u.o, @now, @now, @run, @run FROM r, records_stage AS u
-        {UpsertSet.Replace("@first", "(SELECT first FROM r)", StringComparison.Ordinal)}
+        {UpsertSet}
+        RETURNING {UpsertOutcome.Replace("@first", "(SELECT first FROM r)", StringComparison.Ordinal)}
         """;
 
     /// <summary>
