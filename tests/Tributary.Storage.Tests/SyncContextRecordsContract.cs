@@ -78,6 +78,59 @@ public abstract class SyncContextRecordsContract
         Assert.Contains("\"2\"", stored.Single(r => r.ExternalId == "b").PayloadJson, StringComparison.Ordinal);
     }
 
+    /// <summary>A batch large enough to be written while it is prepared, on a store that can.</summary>
+    private static JsonObject[] Deals(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => Deal($"{prefix}{i}", "1"))];
+
+    [Fact]
+    public async Task BatchSave_AFreshIngestsLaterLargeBatches_AreWrittenWhilePreparedOnSqlite_AndCountAsAnyBatch()
+    {
+        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
+        var (store, recorder) = UpsertProbeRecorder.Wrap(t.H.Records);
+        var logger = new ListLogger();
+        var context = t.Context(await t.StartRunAsync("deals", Token), logger, records: store);
+
+        var first = await context.BatchSaveAsync(Deals("a", 100), "Deal", Token);
+        var withDuplicate = await context.BatchSaveAsync([.. Deals("b", 99), Deal("b5", "later")], "Deal", Token);
+        var small = await context.BatchSaveAsync(Deals("c", 3), "Deal", Token);
+        var resaved = await context.BatchSaveAsync([.. Deals("a", 100), Deal("d", "1")], "Deal", Token);
+        var next = await context.BatchSaveAsync(Deals("e", 100), "Deal", Token);
+
+        // The first batch reads stored hashes; each after a batch with nothing unchanged is written as it is prepared
+        // on SQLite (a small one is not worth the hand-over), counted alike when it does hold stored records, and
+        // the batch after one with unchanged records reads stored hashes again.
+        Assert.Equal(Dialect == TestDialect.Sqlite ? [false, true, false, true, false] : [false, false, false, false, false], recorder.WhilePrepared);
+        Assert.Equal([true, false, false, false, true], recorder.Probes);
+        Assert.Equal(new BatchResult(100, 0, 0, 0), first);
+        Assert.Equal(new BatchResult(99, 0, 0, 0), withDuplicate);
+        Assert.Equal(new BatchResult(3, 0, 0, 0), small);
+        Assert.Equal(new BatchResult(1, 0, 0, 100), resaved);
+        Assert.Equal(new BatchResult(100, 0, 0, 0), next);
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal("Found duplicate key 'b5' for model Deal. The record was ignored.", warning.Message);
+        var stored = await t.ReadAllAsync("Deal", Token);
+        Assert.Equal(303, stored.Count);
+        Assert.Contains("\"1\"", stored.Single(r => r.ExternalId == "b5").PayloadJson, StringComparison.Ordinal);
+        Assert.Equal([.. Deals("a", 100).Concat(Deals("b", 99)).Concat(Deals("c", 3)).Select(d => (string)d["id"]!), "d", .. Deals("e", 100).Select(d => (string)d["id"]!)], stored.Select(r => r.ExternalId));
+    }
+
+    [Fact]
+    public async Task BatchSave_ALargeFreshBatchWithABadRecord_FailsWithItsOwnErrorAndWritesNothingOfTheBatch()
+    {
+        await using var t = await RecordsTestbed.CreateAsync(Dialect, Token);
+        var context = t.Context(await t.StartRunAsync("deals", Token));
+        await context.BatchSaveAsync(Deals("a", 100), "Deal", Token);
+
+        JsonObject[] bad = [.. Deals("b", 80), new JsonObject { ["name"] = "no id" }, .. Deals("c", 19)];
+        var error = await Assert.ThrowsAsync<InvalidRecordsException>(() => context.BatchSaveAsync(bad, "Deal", Token));
+        var after = await context.BatchSaveAsync(Deals("d", 100), "Deal", Token);
+
+        Assert.Equal("Record 80 of model 'Deal' has no id field.", error.Message);
+        Assert.Equal(new BatchResult(100, 0, 0, 0), after);
+        var stored = await t.ReadAllAsync("Deal", Token);
+        Assert.Equal(200, stored.Count);
+        Assert.DoesNotContain(stored, r => r.ExternalId.StartsWith('b'));
+    }
+
     [Fact]
     public async Task BatchSave_RecordWithoutId_FailsNamingModelAndIndexAndWritesNothing()
     {

@@ -15,6 +15,9 @@ public class UpsertProbeRecorder : DispatchProxy
 
     public List<bool> ExpectedNew { get; } = [];
 
+    /// <summary>For each batchSave's write: whether it was written while prepared (<see cref="IRecordStore.UpsertWhilePreparedAsync"/>).</summary>
+    public List<bool> WhilePrepared { get; } = [];
+
     public static (IRecordStore Store, UpsertProbeRecorder Recorder) Wrap(IRecordStore inner)
     {
         var store = Create<IRecordStore, UpsertProbeRecorder>();
@@ -26,10 +29,11 @@ public class UpsertProbeRecorder : DispatchProxy
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        if (targetMethod.Name == nameof(IRecordStore.UpsertAsync) && args?[0] is RecordWrite write)
+        if (targetMethod.Name is nameof(IRecordStore.UpsertAsync) or nameof(IRecordStore.UpsertWhilePreparedAsync) && args?[0] is RecordWrite write)
         {
             Probes.Add(write.ProbeUnchanged);
             ExpectedNew.Add(write.ExpectNew);
+            WhilePrepared.Add(targetMethod.Name == nameof(IRecordStore.UpsertWhilePreparedAsync));
         }
 
         try

@@ -28,6 +28,12 @@ internal sealed class EngineSyncContext : SyncContext
     /// <summary>Records soft-deleted per transaction by deletion detection, as Nango's batches.</summary>
     private const int DeleteBatchSize = 10_000;
 
+    /// <summary>
+    /// A fresh batch from this many records is written while it is prepared, on a store that can
+    /// (<see cref="SaveWhilePreparedAsync"/>); below it, handing the write to another thread costs more than it overlaps.
+    /// </summary>
+    private const int WriteWhilePreparingFrom = 64;
+
     /// <summary>How often batchUpdate re-reads and re-merges records another writer changed under it.</summary>
     private const int UpdateAttempts = 3;
 
@@ -126,14 +132,25 @@ internal sealed class EngineSyncContext : SyncContext
             return BatchResult.Empty;
         }
 
-        var batch = RecordPreparer.Prepare(records, model);
-        LogDuplicates(model, batch.Duplicates);
-        var write = await WriteAsync(model, cancellationToken) with
+        BatchResult result;
+        int kept;
+        if (_freshModels.Contains(model) && _records.UpsertsWhilePrepared && records.Count >= WriteWhilePreparingFrom)
         {
-            ProbeUnchanged = !_freshModels.Contains(model),
-            ExpectNew = _newModels.Contains(model),
-        };
-        var result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
+            (result, kept) = await SaveWhilePreparedAsync(records, model, cancellationToken);
+        }
+        else
+        {
+            var batch = RecordPreparer.Prepare(records, model);
+            LogDuplicates(model, batch.Duplicates);
+            var write = await WriteAsync(model, cancellationToken) with
+            {
+                ProbeUnchanged = !_freshModels.Contains(model),
+                ExpectNew = _newModels.Contains(model),
+            };
+            result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
+            kept = batch.Records.Count;
+        }
+
         if (result.Unchanged == 0)
         {
             _freshModels.Add(model);
@@ -143,7 +160,7 @@ internal sealed class EngineSyncContext : SyncContext
             _freshModels.Remove(model);
         }
 
-        if (result.Added == batch.Records.Count)
+        if (result.Added == kept)
         {
             _newModels.Add(model);
         }
@@ -155,6 +172,39 @@ internal sealed class EngineSyncContext : SyncContext
         _counts.Apply(model, result);
         Saved("batchSave", model, records.Count, result);
         return result;
+    }
+
+    /// <summary>
+    /// A fresh ingest's batch (the model's previous batchSave in this run had no unchanged record) on a store that writes
+    /// its own rows: the store writes on a thread of its own while this one prepares, each record as soon as it is
+    /// ready, so serializing and hashing overlap the database's work instead of preceding it. Counts, positions and the
+    /// one transaction are <see cref="IRecordStore.UpsertAsync"/>'s. A record that breaks a rule fails the batch with
+    /// its own error and the transaction is left uncommitted: nothing of the batch is written, as before.
+    /// </summary>
+    /// <returns>The store's result, and how many records the batch kept (duplicates dropped).</returns>
+    private async Task<(BatchResult Result, int Kept)> SaveWhilePreparedAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
+    {
+        // The model's earlier batch in this run already opened what WriteAsync opens; its order before preparing changes nothing.
+        var write = await WriteAsync(model, cancellationToken) with { ProbeUnchanged = false, ExpectNew = _newModels.Contains(model) };
+        var feed = new PreparedRecordFeed(records.Count);
+        var writing = Task.Run(() => _records.UpsertWhilePreparedAsync(write, feed, cancellationToken), cancellationToken);
+        IReadOnlyList<string> duplicates;
+        try
+        {
+            duplicates = RecordPreparer.PrepareInto(records, model, feed);
+        }
+        catch (Exception ex)
+        {
+            feed.Fail(ex);
+
+            // The writer gives up with the feed; its error only repeats this one.
+            await ((Task)writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        var result = await writing;
+        LogDuplicates(model, duplicates);
+        return (result, records.Count - duplicates.Count);
     }
 
     public override async Task<BatchResult> BatchUpdateAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)

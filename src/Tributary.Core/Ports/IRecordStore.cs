@@ -10,6 +10,22 @@ public interface IRecordStore
     Task<BatchResult> UpsertAsync(RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether <see cref="UpsertWhilePreparedAsync"/> pays: the store's own CPU writes the rows (SQLite, in process),
+    /// so writing the first records while the rest are prepared puts the batch on two cores. A database server
+    /// (PostgreSQL) already works beside the process, and takes the whole batch at once.
+    /// </summary>
+    bool UpsertsWhilePrepared { get; }
+
+    /// <summary>
+    /// <see cref="UpsertAsync"/> for a batch still being prepared: the records are written in order as
+    /// <paramref name="records"/> gets them, in the same one fenced transaction, committed only once the feed is
+    /// complete; if the feed fails nothing is written. A fresh ingest's write only: it never reads stored hashes
+    /// first (<see cref="RecordWrite.ProbeUnchanged"/> must be false). The batch's positions are reserved for the
+    /// feed's capacity, so a batch that held duplicates leaves unused positions after its last.
+    /// </summary>
+    Task<BatchResult> UpsertWhilePreparedAsync(RecordWrite write, PreparedRecordFeed records, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Rewrites live records whose stored hash is still <see cref="RecordUpdate.ExpectedHash"/> (batchUpdate after
     /// its merge), fenced. Missing, deleted or concurrently modified records are left alone.
     /// </summary>

@@ -17,6 +17,18 @@ internal static class RecordPreparer
         return new PreparedBatch(batch.Records, batch.Duplicates);
     }
 
+    /// <summary>
+    /// Prepares the batch into <paramref name="feed"/> record by record (each id's first occurrence, in order) and
+    /// completes it; returns the ids of the duplicates dropped. A record that breaks a rule throws when reached.
+    /// </summary>
+    public static IReadOnlyList<string> PrepareInto<T>(IReadOnlyList<T> records, string model, PreparedRecordFeed feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        var duplicates = RecordRules.PrepareEach(records, model, static (record, feed) => feed.Add(new PreparedRecord(record.Id, record.PayloadUtf8, record.Hash)), feed);
+        feed.Complete();
+        return duplicates;
+    }
+
     /// <summary>The hash of a payload, as the cache compares contents.</summary>
     public static string Hash(string payload) => RecordRules.Hash(payload);
 

@@ -26,21 +26,8 @@ internal static partial class RecordRules
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(row);
-        var normalized = NormalizeAll(records, model);
-        var prepared = new List<TRow>(normalized.Length);
-        var seen = new HashSet<string>(normalized.Length, StringComparer.Ordinal);
-        var duplicates = new List<string>();
-        foreach (var record in normalized)
-        {
-            if (!seen.Add(record.Id))
-            {
-                duplicates.Add(record.Id);
-                continue;
-            }
-
-            prepared.Add(row(record));
-        }
-
+        var prepared = new List<TRow>(records.Count);
+        var duplicates = PrepareEach(records, model, static (record, s) => s.Prepared.Add(s.Row(record)), (Prepared: prepared, Row: row));
         return new RecordBatch<TRow>(prepared, duplicates);
     }
 

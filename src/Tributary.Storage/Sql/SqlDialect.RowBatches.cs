@@ -63,7 +63,8 @@ public sealed partial class SqlDialect
 
     /// <summary>
     /// Runs <paramref name="upsert"/> for every row of <paramref name="batch"/> and passes the outcome of each row it
-    /// wrote to <paramref name="written"/>; a row the upsert left alone passes nothing.
+    /// wrote to <paramref name="written"/>; a row the upsert left alone passes nothing. With <paramref name="available"/>
+    /// the rows run while it says row i is there (it may wait for it); the first it refuses ends the batch.
     /// </summary>
     /// <remarks>
     /// PostgreSQL returns the outcomes from the one statement over the unnested rows. SQLite runs the upsert without
@@ -75,10 +76,21 @@ public sealed partial class SqlDialect
     /// moves the last insert rowid; an insert that lands on the rowid it already held is read back too.
     /// </remarks>
     internal async Task ExecuteUpsertRowsAsync(
-        DbConnection connection, DbTransaction transaction, RowUpsert upsert, RowBatch batch, Action<long> written, CancellationToken cancellationToken)
+        DbConnection connection,
+        DbTransaction transaction,
+        RowUpsert upsert,
+        RowBatch batch,
+        Action<long> written,
+        CancellationToken cancellationToken,
+        Func<int, bool>? available = null)
     {
         if (IsPostgres)
         {
+            if (available is not null)
+            {
+                throw new NotSupportedException("PostgreSQL binds a batch's rows at once: they must all be there.");
+            }
+
             await ExecuteRowsAsync(connection, transaction, upsert.ReturningSql, batch, written, cancellationToken);
             return;
         }
@@ -89,7 +101,7 @@ public sealed partial class SqlDialect
         int[] outcomeColumns = [];
         try
         {
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = 0; i < batch.Count && (available is null || available(i)); i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 BindRow(statement, batch, columns, i);

@@ -142,13 +142,49 @@ internal sealed partial class SqlRecordStore : IRecordStore
         await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
         var (connection, transaction) = (fenced.Connection, fenced.Transaction);
         var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
-        var (added, updated) = pending.Count == 0 ? (0, 0) : await UpsertRowsAsync(connection, transaction, write, pending, cancellationToken);
+        var (added, updated) = pending.Count == 0 ? (0, 0) : await UpsertRowsAsync(connection, transaction, write, i => pending[i], pending.Count, null, cancellationToken);
         if (write.MarkSeen)
         {
             await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
         }
 
         var result = new BatchResult(added, updated, 0, records.Count - added - updated);
+        await FinishAsync(connection, transaction, write, result, cancellationToken);
+        return result;
+    }
+
+    public bool UpsertsWhilePrepared => !_dialect.LoadsBatchesByCopy;
+
+    /// <remarks>
+    /// The rows are stepped as the feed gets them, in the transaction <see cref="UpsertAsync"/> would use; the counts,
+    /// the live count and the run's row are written once the feed is complete, and a failed feed throws out of the
+    /// wait with nothing committed.
+    /// </remarks>
+    public async Task<BatchResult> UpsertWhilePreparedAsync(RecordWrite write, PreparedRecordFeed records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (!UpsertsWhilePrepared || write.ProbeUnchanged)
+        {
+            throw new InvalidOperationException("Only a fresh ingest's batch on a store that writes its own rows is written while it is prepared.");
+        }
+
+        if (records.Capacity == 0)
+        {
+            records.WaitForAll(cancellationToken);
+            return BatchResult.Empty;
+        }
+
+        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
+        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
+        var (added, updated) = await UpsertRowsAsync(
+            connection, transaction, write, i => records[i], records.Capacity, i => records.WaitFor(i, cancellationToken), cancellationToken);
+        var all = records.WaitForAll(cancellationToken);
+        if (write.MarkSeen)
+        {
+            await MarkSeenAsync(connection, transaction, write, all, cancellationToken);
+        }
+
+        var result = new BatchResult(added, updated, 0, all.Count - added - updated);
         await FinishAsync(connection, transaction, write, result, cancellationToken);
         return result;
     }
@@ -187,11 +223,20 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return pending;
     }
 
-    /// <summary>Reserves positions for <paramref name="records"/> and upserts them; returns how many were added and updated.</summary>
+    /// <summary>
+    /// Reserves <paramref name="capacity"/> positions and upserts the records <paramref name="record"/> gives for 0, 1, …
+    /// while <paramref name="available"/> (when given) says there is one; returns how many were added and updated.
+    /// </summary>
     private async Task<(int Added, int Updated)> UpsertRowsAsync(
-        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+        DbConnection connection,
+        DbTransaction transaction,
+        RecordWrite write,
+        Func<int, PreparedRecord> record,
+        int capacity,
+        Func<int, bool>? available,
+        CancellationToken cancellationToken)
     {
-        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, records.Count, cancellationToken);
+        var firstSeq = await ReserveSequenceAsync(connection, transaction, write, capacity, cancellationToken);
         int added = 0, updated = 0;
         void Count(long outcome)
         {
@@ -208,33 +253,33 @@ internal sealed partial class SqlRecordStore : IRecordStore
         Func<int, string> hash, payload;
         if (_cipher is { } cipher)
         {
-            hash = i => cipher.StoredHash(records[i].Hash);
-            payload = i => cipher.Encrypt(records[i].PayloadJson, write.ConnectionDbId, write.Model, records[i].ExternalId);
+            hash = i => cipher.StoredHash(record(i).Hash);
+            payload = i => cipher.Encrypt(record(i).PayloadJson, write.ConnectionDbId, write.Model, record(i).ExternalId);
         }
         else
         {
             // The ingest hot path: the Sdk's plain hash and the payload as they are, no per-record branch.
-            hash = i => records[i].Hash;
-            payload = i => records[i].PayloadJson;
+            hash = i => record(i).Hash;
+            payload = i => record(i).PayloadJson;
         }
 
-        var batch = Target(new RowBatch(records.Count), write)
+        var batch = Target(new RowBatch(capacity), write)
             .Shared("guard", write.GuardSeq ?? -1L)
             .Shared("first", firstSeq)
-            .Text("e", i => records[i].ExternalId)
+            .Text("e", i => record(i).ExternalId)
             .Int64("s", i => firstSeq + i)
             .Text("h", hash);
         if (_cipher is null)
         {
             // The payload as the SDK serialized it: SQLite stores that UTF-8, with no text decoded or encoded here.
-            batch.Utf8Text("p", i => records[i].PayloadUtf8);
+            batch.Utf8Text("p", i => record(i).PayloadUtf8);
         }
         else
         {
             batch.Text("p", payload);
         }
 
-        await _dialect.ExecuteUpsertRowsAsync(connection, transaction, _upsert, batch, Count, cancellationToken);
+        await _dialect.ExecuteUpsertRowsAsync(connection, transaction, _upsert, batch, Count, cancellationToken, available);
         return (added, updated);
     }
 

@@ -33,7 +33,7 @@ public sealed class RuntimeConfigTests
         var (config, properties) = ShippedConfigProperties();
 
         // Absent means DATAS's own budget, which grew gen0 to ~35 MB over a long records run (docs/benchmarks.md, B11).
-        Assert.True((long?)properties?["System.GC.Gen0MaxBudget"] == 2L * 1024 * 1024, $"{config} does not cap gen0's budget at 2 MiB.");
+        Assert.True((long?)properties?["System.GC.Gen0MaxBudget"] == 4L * 1024 * 1024, $"{config} does not cap gen0's budget at 4 MiB.");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class RuntimeConfigTests
         var template = RuntimeSettings(Path.Combine(
             RepositoryRoot.Path, "templates", "Tributary.Templates", "content", "tributary", "src", "Tributary.Example", "Tributary.Example.csproj"));
 
-        Assert.Equal(["RuntimeHostConfigurationOption System.GC.Gen0MaxBudget=2097152", "ServerGarbageCollection=true", "TieredPGO=false"], stock);
+        Assert.Equal(["RuntimeHostConfigurationOption System.GC.Gen0MaxBudget=4194304", "ServerGarbageCollection=true", "TieredPGO=false"], stock);
         Assert.Equal(stock, template);
     }
 
