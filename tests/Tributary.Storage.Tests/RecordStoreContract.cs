@@ -11,10 +11,11 @@ public abstract class RecordStoreContract
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static PreparedRecord Record(string id, string name) =>
+    internal static PreparedRecord Record(string id, string name) =>
         new(id, $"{{\"id\":\"{id}\",\"name\":\"{name}\"}}", $"hash-{name}");
 
-    private static async Task<(StoreHarness H, long Connection, RecordWrite Write)> SetUpAsync(TestDialect dialect)
+    /// <summary>A harness with one connection and a claimed run of its sync; the write targets model <c>Deal</c>.</summary>
+    internal static async Task<(StoreHarness H, long Connection, RecordWrite Write)> SetUpAsync(TestDialect dialect)
     {
         var h = await StoreHarness.CreateAsync(dialect, Token);
         var connection = await h.CreateConnectionAsync("c1", Token);
@@ -24,7 +25,7 @@ public abstract class RecordStoreContract
         return (h, connection.Id, new RecordWrite(new RunFence(run.RunId, run.LeaseToken), connection.Id, "Deal", h.Now, _ => "{}"));
     }
 
-    private static async Task<IReadOnlyList<StoredRecord>> ReadAllAsync(StoreHarness h, long connection, RecordFilter filter = RecordFilter.None, long? after = null) =>
+    internal static async Task<IReadOnlyList<StoredRecord>> ReadAllAsync(StoreHarness h, long connection, RecordFilter filter = RecordFilter.None, long? after = null) =>
         (await h.Records.ReadPageAsync(new RecordPageQuery(connection, "Deal", after, null, filter, [], 1000), Token)).Records;
 
     [Fact]

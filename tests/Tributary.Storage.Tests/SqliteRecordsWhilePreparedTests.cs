@@ -12,22 +12,15 @@ public sealed class SqliteRecordsWhilePreparedTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static PreparedRecord Record(string id, string name) =>
-        new(id, $"{{\"id\":\"{id}\",\"name\":\"{name}\"}}", $"hash-{name}");
+    private static PreparedRecord Record(string id, string name) => RecordStoreContract.Record(id, name);
 
     private static async Task<(StoreHarness H, long Connection, RecordWrite Write)> SetUpAsync(TestDialect dialect)
     {
-        var h = await StoreHarness.CreateAsync(dialect, Token);
-        var connection = await h.CreateConnectionAsync("c1", Token);
-        var sync = await h.SyncAsync(connection, "deals", Token);
-        await h.TriggerAsync(sync, Token);
-        var run = await h.ClaimOneAsync(Token);
-        var write = new RecordWrite(new RunFence(run.RunId, run.LeaseToken), connection.Id, "Deal", h.Now, _ => "{}", ProbeUnchanged: false);
-        return (h, connection.Id, write);
+        var (h, connection, write) = await RecordStoreContract.SetUpAsync(dialect);
+        return (h, connection, write with { ProbeUnchanged = false });
     }
 
-    private static async Task<IReadOnlyList<StoredRecord>> ReadAllAsync(StoreHarness h, long connection) =>
-        (await h.Records.ReadPageAsync(new RecordPageQuery(connection, "Deal", null, null, RecordFilter.None, [], 1000), Token)).Records;
+    private static Task<IReadOnlyList<StoredRecord>> ReadAllAsync(StoreHarness h, long connection) => RecordStoreContract.ReadAllAsync(h, connection);
 
     /// <summary>Feeds <paramref name="records"/> one by one from another thread, a little apart, so the store waits for them.</summary>
     private static Task FeedSlowlyAsync(PreparedRecordFeed feed, IEnumerable<PreparedRecord> records, Exception? failAtEnd = null) =>
