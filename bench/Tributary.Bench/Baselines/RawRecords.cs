@@ -11,7 +11,7 @@ namespace Tributary.Bench.Baselines;
 /// The raw primitive B5–B7 compare against: the same rows the engine just stored (read back from the server's
 /// dataset) upserted into a second connection's dataset of the same table, 1,000 per transaction, with the
 /// engine's own statement (unnest on PostgreSQL, one native statement stepped per row on SQLite, as the engine's; the
-/// same SET, hash-compare <c>WHERE</c> and <c>RETURNING</c>). Only the write transactions are timed; no lease check, no sequence
+/// same SET and hash-compare <c>WHERE</c>, and the <c>RETURNING</c> where the engine has one: PostgreSQL). Only the write transactions are timed; no lease check, no sequence
 /// reservation, no counts, no JSON serialisation or hashing. Keep the statement in step with SqlRecordStore.
 /// </summary>
 internal static class RawRecords
@@ -34,13 +34,15 @@ internal static class RawRecords
             seen_run = excluded.seen_run
         WHERE (records.data_hash <> excluded.data_hash OR records.deleted_at IS NOT NULL OR records.pruned_at IS NOT NULL)
           AND (@guard < 0 OR records.seq <= @guard OR records.run_id = excluded.run_id)
-        RETURNING CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END
         """;
 
+    // PostgreSQL returns each written row's outcome from the statement; SQLite's engine upsert has no RETURNING (it
+    // tells the outcome from the change count and the last insert rowid; SqlDialect.ExecuteUpsertRowsAsync).
     private const string PostgresUpsert = $"""
         INSERT INTO records (connection_id, model, external_id, data_hash, payload, seq, added_seq, created_at, updated_at, run_id, seen_run)
         SELECT @c, @m, u.e, u.h, u.p, u.s, u.s, @now, @now, @run, @run FROM unnest(@e, @h, @p, @s) AS u(e, h, p, s)
         {UpsertTail}
+        RETURNING CASE WHEN seq < @first THEN 2 WHEN added_seq = seq THEN 1 ELSE 0 END
         """;
 
     private const string SqliteUpsert = $"""
@@ -138,7 +140,7 @@ internal static class RawRecords
         DbConnection connection, long target, string model, long now, List<(string Id, string Hash, string Payload, long Seq)> batch, long seq)
     {
         using var statement = SqliteRowStatement.Prepare((SqliteConnection)connection, SqliteUpsert);
-        statement.Bind("c", target).Bind("m", model).Bind("now", now).Bind("run", 0L).Bind("guard", -1L).Bind("first", seq + 1);
+        statement.Bind("c", target).Bind("m", model).Bind("now", now).Bind("run", 0L).Bind("guard", -1L);
         var (e, h, p, s) = (statement.Parameter("e"), statement.Parameter("h"), statement.Parameter("p"), statement.Parameter("s"));
         long written = 0;
         for (var i = 0; i < batch.Count; i++)

@@ -139,18 +139,17 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return await StagedUpsertAsync(write, records, cancellationToken);
         }
 
-        await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
-        var (connection, transaction) = (fenced.Connection, fenced.Transaction);
-        var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
-        var (added, updated) = pending.Count == 0 ? (0, 0) : await UpsertRowsAsync(connection, transaction, write, i => pending[i], pending.Count, null, cancellationToken);
-        if (write.MarkSeen)
-        {
-            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
-        }
-
-        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
-        await FinishAsync(connection, transaction, write, result, cancellationToken);
-        return result;
+        return await RowByRowAsync(
+            write,
+            async (connection, transaction) =>
+            {
+                var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
+                var (added, updated) = pending.Count == 0
+                    ? (0, 0)
+                    : await UpsertRowsAsync(connection, transaction, write, i => pending[i], pending.Count, null, cancellationToken);
+                return (added, updated, records);
+            },
+            cancellationToken);
     }
 
     public bool UpsertsWhilePrepared => !_dialect.LoadsBatchesByCopy;
@@ -174,17 +173,35 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return BatchResult.Empty;
         }
 
+        return await RowByRowAsync(
+            write,
+            async (connection, transaction) =>
+            {
+                var (added, updated) = await UpsertRowsAsync(
+                    connection, transaction, write, i => records[i], records.Capacity, i => records.WaitFor(i, cancellationToken), cancellationToken);
+                return (added, updated, records.WaitForAll(cancellationToken));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A batch upserted row by row in one fenced transaction: <paramref name="upsert"/> writes the rows and says how many
+    /// it added and updated out of which records; then the seen marks, the live count, the run's counts and the commit.
+    /// </summary>
+    private async Task<BatchResult> RowByRowAsync(
+        RecordWrite write,
+        Func<DbConnection, DbTransaction, Task<(int Added, int Updated, IReadOnlyList<PreparedRecord> Records)>> upsert,
+        CancellationToken cancellationToken)
+    {
         await using var fenced = await FencedWrite.BeginAsync(_database, write.Fence, cancellationToken);
         var (connection, transaction) = (fenced.Connection, fenced.Transaction);
-        var (added, updated) = await UpsertRowsAsync(
-            connection, transaction, write, i => records[i], records.Capacity, i => records.WaitFor(i, cancellationToken), cancellationToken);
-        var all = records.WaitForAll(cancellationToken);
+        var (added, updated, records) = await upsert(connection, transaction);
         if (write.MarkSeen)
         {
-            await MarkSeenAsync(connection, transaction, write, all, cancellationToken);
+            await MarkSeenAsync(connection, transaction, write, records, cancellationToken);
         }
 
-        var result = new BatchResult(added, updated, 0, all.Count - added - updated);
+        var result = new BatchResult(added, updated, 0, records.Count - added - updated);
         await FinishAsync(connection, transaction, write, result, cancellationToken);
         return result;
     }
