@@ -29,7 +29,7 @@ internal sealed class EngineSyncContext : SyncContext
     private const int DeleteBatchSize = 10_000;
 
     /// <summary>
-    /// A fresh batch from this many records is written while it is prepared, on a store that can
+    /// A model's later batch from this many records is written while it is prepared, on a store that can
     /// (<see cref="SaveWhilePreparedAsync"/>); below it, handing the write to another thread costs more than it overlaps.
     /// </summary>
     private const int WriteWhilePreparingFrom = 64;
@@ -55,6 +55,9 @@ internal sealed class EngineSyncContext : SyncContext
     // Models whose last batchSave added every record (nothing of it was stored before): the next batch is written as
     // new (RecordWrite.ExpectNew) — a store that can insert it more cheaply than it upserts tries that first.
     private readonly HashSet<string> _newModels = new(StringComparer.Ordinal);
+
+    // Models with a batchSave committed in this run: a later batch of theirs may be written while it is prepared.
+    private readonly HashSet<string> _savedModels = new(StringComparer.Ordinal);
     private long? _checkpointVersion;
     private bool _checkpointLoaded;
     private bool _checkpointFromKnown;
@@ -134,22 +137,21 @@ internal sealed class EngineSyncContext : SyncContext
 
         BatchResult result;
         int kept;
-        if (_freshModels.Contains(model) && _records.UpsertsWhilePrepared && records.Count >= WriteWhilePreparingFrom)
+        if (_savedModels.Contains(model) && _records.UpsertsWhilePrepared && records.Count >= WriteWhilePreparingFrom)
         {
-            (result, kept) = await SaveWhilePreparedAsync(records, model, cancellationToken);
+            // The model's earlier batch in this run already opened what WriteAsync opens: asking before preparing
+            // changes nothing, where a first batch that breaks a rule must not open a deletion window.
+            (result, kept) = await SaveWhilePreparedAsync(await SaveWriteAsync(model, cancellationToken), records, model, cancellationToken);
         }
         else
         {
             var batch = RecordPreparer.Prepare(records, model);
             LogDuplicates(model, batch.Duplicates);
-            var write = await WriteAsync(model, cancellationToken) with
-            {
-                ProbeUnchanged = !_freshModels.Contains(model),
-                ExpectNew = _newModels.Contains(model),
-            };
-            result = await _records.UpsertAsync(write, batch.Records, cancellationToken);
+            result = await _records.UpsertAsync(await SaveWriteAsync(model, cancellationToken), batch.Records, cancellationToken);
             kept = batch.Records.Count;
         }
+
+        _savedModels.Add(model);
 
         if (result.Unchanged == 0)
         {
@@ -174,18 +176,24 @@ internal sealed class EngineSyncContext : SyncContext
         return result;
     }
 
+    /// <summary>A batchSave's write: the stored hashes read first unless the model's last batch was all fresh.</summary>
+    private async Task<RecordWrite> SaveWriteAsync(string model, CancellationToken cancellationToken) =>
+        await WriteAsync(model, cancellationToken) with
+        {
+            ProbeUnchanged = !_freshModels.Contains(model),
+            ExpectNew = _newModels.Contains(model),
+        };
+
     /// <summary>
-    /// A fresh ingest's batch (the model's previous batchSave in this run had no unchanged record) on a store that writes
-    /// its own rows: the store writes on a thread of its own while this one prepares, each record as soon as it is
-    /// ready, so serializing and hashing overlap the database's work instead of preceding it. Counts, positions and the
-    /// one transaction are <see cref="IRecordStore.UpsertAsync"/>'s. A record that breaks a rule fails the batch with
-    /// its own error and the transaction is left uncommitted: nothing of the batch is written, as before.
+    /// A later batch of a model in this run, on a store that writes its own rows: the store works on a thread of its own while this one prepares,
+    /// each record as soon as it is ready, so serializing and hashing overlap the database's work instead of preceding
+    /// it — a fresh ingest's upsert, or a re-save's read of stored hashes. Counts, positions and the one transaction
+    /// are <see cref="IRecordStore.UpsertAsync"/>'s. A record that breaks a rule fails the batch with its own error and
+    /// the transaction is left uncommitted: nothing of the batch is written, as before.
     /// </summary>
     /// <returns>The store's result, and how many records the batch kept (duplicates dropped).</returns>
-    private async Task<(BatchResult Result, int Kept)> SaveWhilePreparedAsync<T>(IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
+    private async Task<(BatchResult Result, int Kept)> SaveWhilePreparedAsync<T>(RecordWrite write, IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
     {
-        // The model's earlier batch in this run already opened what WriteAsync opens; its order before preparing changes nothing.
-        var write = await WriteAsync(model, cancellationToken) with { ProbeUnchanged = false, ExpectNew = _newModels.Contains(model) };
         var feed = new PreparedRecordFeed(records.Count);
         var writing = Task.Run(() => _records.UpsertWhilePreparedAsync(write, feed, cancellationToken), cancellationToken);
         IReadOnlyList<string> duplicates;

@@ -19,9 +19,9 @@ public interface IRecordStore
     /// <summary>
     /// <see cref="UpsertAsync"/> for a batch still being prepared: the records are written in order as
     /// <paramref name="records"/> gets them, in the same one fenced transaction, committed only once the feed is
-    /// complete; if the feed fails nothing is written. A fresh ingest's write only: it never reads stored hashes
-    /// first (<see cref="RecordWrite.ProbeUnchanged"/> must be false). The batch's positions are reserved for the
-    /// feed's capacity, so a batch that held duplicates leaves unused positions after its last.
+    /// complete; if the feed fails nothing is written. With <see cref="RecordWrite.ProbeUnchanged"/> the stored hashes
+    /// are read as the records arrive and the changed records are written once the feed is complete. A fresh write's
+    /// positions are reserved for the feed's capacity, so a batch that held duplicates leaves unused positions after its last.
     /// </summary>
     Task<BatchResult> UpsertWhilePreparedAsync(RecordWrite write, PreparedRecordFeed records, CancellationToken cancellationToken);
 

@@ -170,13 +170,20 @@ public sealed partial class SqlDialect
     /// <summary>
     /// Which rows of <paramref name="batch"/> <paramref name="sql"/> finds: on PostgreSQL one query over the rows
     /// <c>WITH ORDINALITY</c> that returns the 1-based position of each row found (see <see cref="RowsWithOrdinal"/>);
-    /// on SQLite the query runs per row and a row is found when it returns anything.
+    /// on SQLite the query runs per row and a row is found when it returns anything, row <c>i</c> only once
+    /// <paramref name="available"/> (when given) says it is there; the rows after the first it refuses stay not found.
     /// </summary>
-    internal async Task<bool[]> ExecuteRowsFoundAsync(DbConnection connection, DbTransaction transaction, string sql, RowBatch batch, CancellationToken cancellationToken)
+    internal async Task<bool[]> ExecuteRowsFoundAsync(
+        DbConnection connection, DbTransaction transaction, string sql, RowBatch batch, CancellationToken cancellationToken, Func<int, bool>? available = null)
     {
         var found = new bool[batch.Count];
         if (IsPostgres)
         {
+            if (available is not null)
+            {
+                throw new NotSupportedException("PostgreSQL binds a batch's rows at once: they must all be there.");
+            }
+
             // Planned for these rows every time (see SelectFoundRows), in the same round trip; the setting ends with the statement.
             await using var command = UnnestCommand(connection, transaction, $"{CustomPlanSql};\n{sql};\n{DefaultPlanSql}", batch);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -193,7 +200,7 @@ public sealed partial class SqlDialect
         }
 
         using var statement = RowStatement(connection, sql, batch, out var columns);
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < batch.Count && (available is null || available(i)); i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             BindRow(statement, batch, columns, i);

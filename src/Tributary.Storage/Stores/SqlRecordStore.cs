@@ -144,9 +144,7 @@ internal sealed partial class SqlRecordStore : IRecordStore
             async (connection, transaction) =>
             {
                 var pending = write.ProbeUnchanged ? await WithoutUnchangedAsync(connection, transaction, write, records, cancellationToken) : records;
-                var (added, updated) = pending.Count == 0
-                    ? (0, 0)
-                    : await UpsertRowsAsync(connection, transaction, write, i => pending[i], pending.Count, null, cancellationToken);
+                var (added, updated) = await UpsertAllAsync(connection, transaction, write, pending, cancellationToken);
                 return (added, updated, records);
             },
             cancellationToken);
@@ -157,14 +155,16 @@ internal sealed partial class SqlRecordStore : IRecordStore
     /// <remarks>
     /// The rows are stepped as the feed gets them, in the transaction <see cref="UpsertAsync"/> would use; the counts,
     /// the live count and the run's row are written once the feed is complete, and a failed feed throws out of the
-    /// wait with nothing committed.
+    /// wait with nothing committed. With <see cref="RecordWrite.ProbeUnchanged"/> it is the stored-hash read that is
+    /// stepped as the records arrive (an unchanged re-save's whole database work), and the changed records are
+    /// upserted once the feed is complete, as <see cref="UpsertAsync"/> upserts them after its read.
     /// </remarks>
     public async Task<BatchResult> UpsertWhilePreparedAsync(RecordWrite write, PreparedRecordFeed records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        if (!UpsertsWhilePrepared || write.ProbeUnchanged)
+        if (!UpsertsWhilePrepared)
         {
-            throw new InvalidOperationException("Only a fresh ingest's batch on a store that writes its own rows is written while it is prepared.");
+            throw new InvalidOperationException("Only a store that writes its own rows writes a batch while it is prepared.");
         }
 
         if (records.Capacity == 0)
@@ -173,13 +173,21 @@ internal sealed partial class SqlRecordStore : IRecordStore
             return BatchResult.Empty;
         }
 
+        bool Arrived(int i) => records.WaitFor(i, cancellationToken);
         return await RowByRowAsync(
             write,
             async (connection, transaction) =>
             {
-                var (added, updated) = await UpsertRowsAsync(
-                    connection, transaction, write, i => records[i], records.Capacity, i => records.WaitFor(i, cancellationToken), cancellationToken);
-                return (added, updated, records.WaitForAll(cancellationToken));
+                if (!write.ProbeUnchanged)
+                {
+                    var (added, updated) = await UpsertRowsAsync(connection, transaction, write, i => records[i], records.Capacity, Arrived, cancellationToken);
+                    return (added, updated, records.WaitForAll(cancellationToken));
+                }
+
+                var unchanged = await UnchangedAsync(connection, transaction, write, i => records[i], records.Capacity, Arrived, cancellationToken);
+                var all = records.WaitForAll(cancellationToken);
+                var (changedAdded, changedUpdated) = await UpsertAllAsync(connection, transaction, write, Changed(all, unchanged), cancellationToken);
+                return (changedAdded, changedUpdated, all);
             },
             cancellationToken);
     }
@@ -206,38 +214,64 @@ internal sealed partial class SqlRecordStore : IRecordStore
         return result;
     }
 
-    /// <summary>The records not stored live with the same content, in batch order (<paramref name="records"/> itself when none is).</summary>
-    private async Task<IReadOnlyList<PreparedRecord>> WithoutUnchangedAsync(
-        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which of the records <paramref name="record"/> gives for 0, 1, … <paramref name="count"/> − 1 are stored live
+    /// with the same content: one read inside the fenced transaction, row <c>i</c> once <paramref name="available"/>
+    /// (when given) says it is there.
+    /// </summary>
+    private Task<bool[]> UnchangedAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        RecordWrite write,
+        Func<int, PreparedRecord> record,
+        int count,
+        Func<int, bool>? available,
+        CancellationToken cancellationToken)
     {
-        var batch = new RowBatch(records.Count)
+        var batch = new RowBatch(count)
             .Shared("c", write.ConnectionDbId).Shared("m", write.Model)
-            .Text("e", i => records[i].ExternalId);
+            .Text("e", i => record(i).ExternalId);
         if (_cipher is { } cipher)
         {
-            batch.Text("h", i => cipher.StoredHash(records[i].Hash));
+            batch.Text("h", i => cipher.StoredHash(record(i).Hash));
         }
         else
         {
-            batch.Text("h", i => records[i].Hash);
+            batch.Text("h", i => record(i).Hash);
         }
 
-        var unchanged = await _dialect.ExecuteRowsFoundAsync(connection, transaction, _unchangedSql, batch, cancellationToken);
+        return _dialect.ExecuteRowsFoundAsync(connection, transaction, _unchangedSql, batch, cancellationToken, available);
+    }
+
+    /// <summary>Upserts <paramref name="pending"/> in order; returns how many were added and updated.</summary>
+    private async Task<(int Added, int Updated)> UpsertAllAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> pending, CancellationToken cancellationToken) =>
+        pending.Count == 0
+            ? (0, 0)
+            : await UpsertRowsAsync(connection, transaction, write, i => pending[i], pending.Count, null, cancellationToken);
+
+    /// <summary>The records not stored live with the same content, in batch order (<paramref name="records"/> itself when none is).</summary>
+    private async Task<IReadOnlyList<PreparedRecord>> WithoutUnchangedAsync(
+        DbConnection connection, DbTransaction transaction, RecordWrite write, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken) =>
+        Changed(records, await UnchangedAsync(connection, transaction, write, i => records[i], records.Count, null, cancellationToken));
+
+    private static IReadOnlyList<PreparedRecord> Changed(IReadOnlyList<PreparedRecord> records, bool[] unchanged)
+    {
         if (Array.IndexOf(unchanged, true) < 0)
         {
             return records;
         }
 
-        var pending = new List<PreparedRecord>(records.Count);
+        var changed = new List<PreparedRecord>(records.Count);
         for (var i = 0; i < records.Count; i++)
         {
             if (!unchanged[i])
             {
-                pending.Add(records[i]);
+                changed.Add(records[i]);
             }
         }
 
-        return pending;
+        return changed;
     }
 
     /// <summary>
