@@ -66,4 +66,18 @@ internal sealed class RowBatch
 
         throw new ArgumentException($"The batch has no text column {name}.", nameof(name));
     }
+
+    /// <summary>Row <paramref name="index"/>'s value of the integer column <paramref name="name"/>.</summary>
+    public long Int64At(string name, int index)
+    {
+        foreach (var column in _columns)
+        {
+            if (column.Number is not null && string.Equals(column.Name, name, StringComparison.Ordinal))
+            {
+                return column.Number(index);
+            }
+        }
+
+        throw new ArgumentException($"The batch has no integer column {name}.", nameof(name));
+    }
 }

@@ -86,15 +86,16 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
     }
 
     /// <summary>
-    /// The delivered marks of a batch in one statement (PostgreSQL: one round trip over unnest; SQLite: one prepared
-    /// statement stepped per row, in one transaction). Each row still carries its own lease check.
+    /// The delivered marks of a batch in one statement (PostgreSQL: one round trip over unnest, returning the ids it
+    /// marked; SQLite: one prepared statement stepped per row, in one transaction, each row's change count saying
+    /// whether it was marked). Each row still carries its own lease check.
     /// </summary>
     internal static string DeliveredSql(SqlDialect d) => $"""
         UPDATE webhook_deliveries SET state = '{DeliveryStates.Delivered}', delivered_at = @now, last_status = {d.Row("s")}, last_error = NULL,
             lease_owner = NULL, lease_expires_at = NULL
         {d.UpdateFromRows("i", "a", "s")}
         WHERE id = {d.Row("i")} AND lease_owner = @owner AND attempts = {d.Row("a")} AND {StillPending}
-        RETURNING id
+        {d.ReturningChanged("id")}
         """;
 
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(string owner, int max, long now, long leaseMicros, CancellationToken cancellationToken) =>
@@ -162,7 +163,7 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
             .Int64("s", i => delivered[i].Status);
         var dialect = _database.Dialect;
         await RunRelaxedAsync(
-            (connection, transaction) => dialect.ExecuteRowsAsync(connection, transaction, _deliveredSql, batch, recorded.Add, cancellationToken),
+            (connection, transaction) => dialect.ExecuteRowsChangedAsync(connection, transaction, _deliveredSql, batch, "i", recorded.Add, cancellationToken),
             cancellationToken);
         return recorded;
     }
