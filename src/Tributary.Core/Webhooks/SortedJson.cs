@@ -19,7 +19,7 @@ internal static class SortedJson
         return text.ToString();
     }
 
-    private static void Write(StringBuilder text, JsonNode? node)
+    internal static void Write(StringBuilder text, JsonNode? node)
     {
         switch (node)
         {
@@ -88,7 +88,7 @@ internal static class SortedJson
     }
 
     /// <summary>JSON.stringify's escaping: quote, backslash and control characters; lone surrogates as \uXXXX; all else as is.</summary>
-    private static void WriteString(StringBuilder text, string value)
+    internal static void WriteString(StringBuilder text, string value)
     {
         text.Append('"');
         for (var i = 0; i < value.Length; i++)

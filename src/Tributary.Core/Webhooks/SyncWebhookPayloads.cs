@@ -12,92 +12,77 @@ namespace Tributary.Core.Webhooks;
 internal static class SyncWebhookPayloads
 {
     /// <summary>One model's success: counts, sync type, the run's start as <c>modifiedAfter</c>/<c>queryTimeStamp</c>.</summary>
-    /// <remarks>
-    /// Built as the other bodies are (<see cref="Base"/>, sorted by <see cref="SortedJson"/>), so Nango's fields are
-    /// listed once. A hand-written sorted writer was tried for the completion path (wdrain, 2026-12-06): ~3% of the drain
-    /// worker's CPU in a trace and no end-to-end change, so the second field list it needed was not kept.
-    /// </remarks>
-    public static string Success(SyncRunFacts run, string model, ModelCounts counts) =>
-        SortedJson.Serialize(Base(run, model, true, new JsonObject
-        {
-            ["responseResults"] = Counts(counts),
-            ["modifiedAfter"] = Micros.ToIsoString(run.StartedAt),
-            ["queryTimeStamp"] = Micros.ToIsoString(run.StartedAt),
-        }));
+    public static string Success(SyncRunFacts run, string model, ModelCounts counts)
+    {
+        var started = Micros.ToIsoString(run.StartedAt);
+        return Base(run, model, true)
+            .Set("responseResults", Counts(counts))
+            .Set("modifiedAfter", started)
+            .Set("queryTimeStamp", started)
+            .Serialize();
+    }
 
     /// <summary>
     /// The run's failure: every model joined by commas, the error as Nango's <c>script_error</c>, <c>startedAt</c> the
     /// sync's previous last sync date (Nango's value; "now" when it never synced) and <c>failedAt</c>.
     /// </summary>
     public static string Failure(SyncRunFacts run, string error, long failedAt) =>
-        SortedJson.Serialize(Base(run, string.Join(',', run.Models), false, new JsonObject
-        {
-            ["error"] = new JsonObject { ["type"] = "script_error", ["description"] = error },
-            ["startedAt"] = Micros.ToIsoString(run.PreviousLastSyncDate ?? failedAt),
-            ["failedAt"] = Micros.ToIsoString(failedAt),
-        }));
+        Base(run, string.Join(',', run.Models), false)
+            .Set("error", ScriptError(error))
+            .Set("startedAt", Micros.ToIsoString(run.PreviousLastSyncDate ?? failedAt))
+            .Set("failedAt", Micros.ToIsoString(failedAt))
+            .Serialize();
 
     /// <summary>Ours (opt-in): one webhook per run with every model's counts, success or not.</summary>
     public static string RunSummary(SyncRunFacts run, IReadOnlyDictionary<string, ModelCounts> counts, string? error, long finishedAt)
     {
-        var models = new JsonObject();
+        var models = new SortedJsonObject();
         foreach (var (model, modelCounts) in counts)
         {
-            models[model] = Counts(modelCounts);
+            models.Set(model, Counts(modelCounts));
         }
 
-        var extra = new JsonObject
-        {
-            ["type"] = "tributary_sync_run",
-            ["models"] = models,
-            ["modifiedAfter"] = Micros.ToIsoString(run.StartedAt),
-            ["finishedAt"] = Micros.ToIsoString(finishedAt),
-        };
+        var body = Base(run, string.Join(',', run.Models), error is null)
+            .Set("type", "tributary_sync_run")
+            .Set("models", models)
+            .Set("modifiedAfter", Micros.ToIsoString(run.StartedAt))
+            .Set("finishedAt", Micros.ToIsoString(finishedAt));
         if (error is not null)
         {
-            extra["error"] = new JsonObject { ["type"] = "script_error", ["description"] = error };
+            body.Set("error", ScriptError(error));
         }
 
-        var body = Base(run, string.Join(',', run.Models), error is null, extra);
-        return SortedJson.Serialize(body);
+        return body.Serialize();
     }
 
-    private static JsonObject Base(SyncRunFacts run, string model, bool success, JsonObject extra)
+    /// <summary>The fields every sync webhook carries; a body's own fields are set after them (a key set again wins).</summary>
+    private static SortedJsonObject Base(SyncRunFacts run, string model, bool success)
     {
-        var body = new JsonObject
-        {
-            ["from"] = "nango",
-            ["type"] = "sync",
-            ["connectionId"] = run.ConnectionId,
-            ["providerConfigKey"] = run.ProviderConfigKey,
-            ["syncName"] = run.SyncName,
-            ["syncVariant"] = run.SyncVariant,
-            ["model"] = model,
-            ["syncType"] = run.PreviousLastSyncDate is null ? "INITIAL" : "INCREMENTAL",
-            ["success"] = success,
-            ["tributaryRunId"] = run.RunId.ToString(CultureInfo.InvariantCulture),
-            ["tributaryTrigger"] = run.TriggerSource,
-        };
+        var body = new SortedJsonObject()
+            .Set("from", "nango")
+            .Set("type", "sync")
+            .Set("connectionId", run.ConnectionId)
+            .Set("providerConfigKey", run.ProviderConfigKey)
+            .Set("syncName", run.SyncName)
+            .Set("syncVariant", run.SyncVariant)
+            .Set("model", model)
+            .Set("syncType", run.PreviousLastSyncDate is null ? "INITIAL" : "INCREMENTAL")
+            .Set("success", success)
+            .Set("tributaryRunId", run.RunId.ToString(CultureInfo.InvariantCulture))
+            .Set("tributaryTrigger", run.TriggerSource);
         if (run.Checkpoints is { } checkpoints)
         {
-            body["checkpoints"] = new JsonObject { ["from"] = checkpoints.From?.DeepClone(), ["to"] = checkpoints.To?.DeepClone() };
-        }
-
-        foreach (var (key, value) in extra.ToList())
-        {
-            extra.Remove(key);
-            body[key] = value;
+            body.Set("checkpoints", new SortedJsonObject().Set("from", checkpoints.From).Set("to", checkpoints.To));
         }
 
         return body;
     }
 
-    private static JsonObject Counts(ModelCounts counts) => new()
-    {
-        ["added"] = counts.Added,
-        ["updated"] = counts.Updated,
-        ["deleted"] = counts.Deleted,
-    };
+    private static SortedJsonObject ScriptError(string error) =>
+        new SortedJsonObject().Set("type", "script_error").Set("description", error);
+
+    private static SortedJsonObject Counts(ModelCounts counts) =>
+        new SortedJsonObject().Set("added", counts.Added).Set("updated", counts.Updated).Set("deleted", counts.Deleted);
 }
 
 /// <summary>What the sync webhooks of one run say about it.</summary>

@@ -99,6 +99,53 @@ public sealed class SyncWebhookPayloadsTests
             body);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("boom \"ü\" \ud800\n")]
+    public void RunSummary_IsByteForByteTheSortedSerializationOfItsTree_WithOurTypeOverNangos(string? error)
+    {
+        var run = Run with { Checkpoints = new CheckpointChange(new JsonObject { ["b"] = 1, ["A"] = null }, null) };
+        var counts = new Dictionary<string, ModelCounts>(StringComparer.Ordinal)
+        {
+            ["contact"] = new() { Added = 1 },
+            ["Contact"] = new() { Updated = 2 },
+            ["Ärger"] = new() { Deleted = 3 },
+        };
+
+        var tree = new JsonObject
+        {
+            ["from"] = "nango",
+            ["type"] = "tributary_sync_run",
+            ["connectionId"] = "acme",
+            ["providerConfigKey"] = "hubspot",
+            ["syncName"] = "contacts",
+            ["syncVariant"] = "base",
+            ["model"] = "Contact,Company",
+            ["syncType"] = "INCREMENTAL",
+            ["success"] = error is null,
+            ["tributaryRunId"] = "4812",
+            ["tributaryTrigger"] = "schedule",
+            ["checkpoints"] = new JsonObject { ["from"] = new JsonObject { ["b"] = 1, ["A"] = null }, ["to"] = null },
+            ["models"] = new JsonObject
+            {
+                ["contact"] = new JsonObject { ["added"] = 1, ["updated"] = 0, ["deleted"] = 0 },
+                ["Contact"] = new JsonObject { ["added"] = 0, ["updated"] = 2, ["deleted"] = 0 },
+                ["Ärger"] = new JsonObject { ["added"] = 0, ["updated"] = 0, ["deleted"] = 3 },
+            },
+            ["modifiedAfter"] = "2026-01-02T03:04:05.678Z",
+            ["finishedAt"] = "2026-01-02T03:04:10.678Z",
+        };
+        if (error is not null)
+        {
+            tree["error"] = new JsonObject { ["type"] = "script_error", ["description"] = error };
+        }
+
+        var body = SyncWebhookPayloads.RunSummary(run, counts, error, Start + 5_000_000);
+
+        Assert.Equal(SortedJson.Serialize(tree), body);
+        Assert.DoesNotContain("\"type\":\"sync\"", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SortedJson_OrdersKeysByUtf16CodeUnit_AndEscapesLoneSurrogatesLikeJsonStringify()
     {
