@@ -44,8 +44,10 @@ public sealed class SqliteRecordsWhilePreparedTests
             },
             Token);
 
-    [Fact]
-    public async Task RecordsWrittenAsTheyArrive_CountAndMoveAsTheWholeBatchsUpsert()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecordsWrittenAsTheyArrive_CountAndMoveAsTheWholeBatchsUpsert_WithOrWithoutReadingStoredHashesFirst(bool probeUnchanged)
     {
         var (h, connection, write) = await SetUpAsync(TestDialect.Sqlite);
         await using var _ = h;
@@ -59,40 +61,14 @@ public sealed class SqliteRecordsWhilePreparedTests
         var feed = new PreparedRecordFeed(5);
 
         // On a thread of its own, as the engine runs it: the store blocks its thread while it waits for a record.
-        var writing = Task.Run(() => h.Records.UpsertWhilePreparedAsync(write, feed, Token), Token);
+        var writing = Task.Run(() => h.Records.UpsertWhilePreparedAsync(write with { ProbeUnchanged = probeUnchanged }, feed, Token), Token);
         await FeedSlowlyAsync(feed, [Record("kept", "1"), Record("changed", "2"), Record("deleted", "1"), Record("pruned", "1"), Record("new", "1")]);
         var result = await writing;
         var after = await ReadAllAsync(h, connection);
 
         // As UpsertAsync counts the same batch (RecordStoreContract): a deleted record back as added, a pruned one's
-        // payload back in place counted unchanged, a live unchanged one left alone.
-        Assert.Equal(new BatchResult(2, 1, 0, 2), result);
-        Assert.Equal(["kept", "pruned", "changed", "deleted", "new"], after.Select(r => r.ExternalId));
-        Assert.Equal(before["kept"], after[0].Seq);
-        Assert.Equal(before["pruned"], after[1].Seq);
-        Assert.Contains("\"name\":\"2\"", after[2].PayloadJson, StringComparison.Ordinal);
-        Assert.Equal(5, (await h.Records.CountLiveAsync(connection, ["Deal"], Token))["Deal"]);
-    }
-
-    [Fact]
-    public async Task AReSaveFeed_ReadsStoredHashesAsTheRecordsArrive_AndWritesOnlyTheChangedOnes()
-    {
-        var (h, connection, write) = await SetUpAsync(TestDialect.Sqlite);
-        await using var _ = h;
-        await h.Records.UpsertAsync(write, [Record("kept", "1"), Record("changed", "1"), Record("deleted", "1"), Record("pruned", "1")], Token);
-        await h.Records.DeleteAsync(write, ["deleted"], Token);
-        var pruned = (await ReadAllAsync(h, connection)).Single(r => r.ExternalId == "pruned");
-        await h.Records.PruneAsync(connection, "Deal", pruned.Seq, 100, h.Now, Token);
-        var before = (await ReadAllAsync(h, connection)).ToDictionary(r => r.ExternalId, r => r.Seq);
-
-        var feed = new PreparedRecordFeed(5);
-        var writing = Task.Run(() => h.Records.UpsertWhilePreparedAsync(write with { ProbeUnchanged = true }, feed, Token), Token);
-        await FeedSlowlyAsync(feed, [Record("kept", "1"), Record("changed", "2"), Record("deleted", "1"), Record("pruned", "1"), Record("new", "1")]);
-        var result = await writing;
-        var after = await ReadAllAsync(h, connection);
-
-        // The same counts and positions as without the read: the live unchanged record is left alone, the pruned one
-        // (which the read does not take as unchanged) gets its payload back in place.
+        // payload back in place counted unchanged (the hash read does not take a pruned record as unchanged), a live
+        // unchanged one left alone.
         Assert.Equal(new BatchResult(2, 1, 0, 2), result);
         Assert.Equal(["kept", "pruned", "changed", "deleted", "new"], after.Select(r => r.ExternalId));
         Assert.Equal(before["kept"], after[0].Seq);
@@ -100,13 +76,27 @@ public sealed class SqliteRecordsWhilePreparedTests
         Assert.Contains("\"name\":\"1\"", after[1].PayloadJson, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"2\"", after[2].PayloadJson, StringComparison.Ordinal);
         Assert.Equal(5, (await h.Records.CountLiveAsync(connection, ["Deal"], Token))["Deal"]);
+    }
 
-        // A batch of nothing but stored records writes nothing: no position moves.
-        var again = new PreparedRecordFeed(2);
-        var resaving = Task.Run(() => h.Records.UpsertWhilePreparedAsync(write with { ProbeUnchanged = true }, again, Token), Token);
-        await FeedSlowlyAsync(again, [Record("kept", "1"), Record("new", "1")]);
-        Assert.Equal(new BatchResult(0, 0, 0, 2), await resaving);
-        Assert.Equal(after.Select(r => (r.ExternalId, r.Seq)), (await ReadAllAsync(h, connection)).Select(r => (r.ExternalId, r.Seq)));
+    [Fact]
+    public async Task AReSaveFeedOfStoredRecordsOnly_ReadsTheirHashesAsTheyArrive_AndMovesNoPosition()
+    {
+        var (h, connection, write) = await SetUpAsync(TestDialect.Sqlite);
+        await using var _ = h;
+        await h.Records.UpsertAsync(write, [Record("a", "1"), Record("b", "1")], Token);
+        var before = await ReadAllAsync(h, connection);
+
+        var feed = new PreparedRecordFeed(2);
+        var resaving = Task.Run(() => h.Records.UpsertWhilePreparedAsync(write with { ProbeUnchanged = true }, feed, Token), Token);
+        await FeedSlowlyAsync(feed, [Record("a", "1"), Record("b", "1")]);
+        var result = await resaving;
+        await h.Records.UpsertAsync(write, [Record("c", "1")], Token);
+
+        // No position reserved for the unchanged batch either: the next record follows the last one directly.
+        Assert.Equal(new BatchResult(0, 0, 0, 2), result);
+        var after = await ReadAllAsync(h, connection);
+        Assert.Equal(before.Select(r => (r.ExternalId, r.Seq)), after.Take(2).Select(r => (r.ExternalId, r.Seq)));
+        Assert.Equal(before[1].Seq + 1, after[2].Seq);
     }
 
     [Fact]
