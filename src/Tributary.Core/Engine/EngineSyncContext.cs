@@ -185,11 +185,12 @@ internal sealed class EngineSyncContext : SyncContext
         };
 
     /// <summary>
-    /// A later batch of a model in this run, on a store that writes its own rows: the store works on a thread of its own while this one prepares,
-    /// each record as soon as it is ready, so serializing and hashing overlap the database's work instead of preceding
-    /// it — a fresh ingest's upsert, or a re-save's read of stored hashes. Counts, positions and the one transaction
-    /// are <see cref="IRecordStore.UpsertAsync"/>'s. A record that breaks a rule fails the batch with its own error and
-    /// the transaction is left uncommitted: nothing of the batch is written, as before.
+    /// A later batch of a model in this run, on a store that writes its own rows: the store works on a thread of its
+    /// own while this one prepares, each record as soon as it is ready, so serializing and hashing overlap the
+    /// database's work instead of preceding it — a fresh ingest's upsert, or a re-save's read of stored hashes. Counts,
+    /// positions and the one transaction are <see cref="IRecordStore.UpsertAsync"/>'s. A record that breaks a rule
+    /// fails the batch with its own error and the transaction is left uncommitted: nothing of the batch is written, as
+    /// before.
     /// </summary>
     /// <returns>The store's result, and how many records the batch kept (duplicates dropped).</returns>
     private async Task<(BatchResult Result, int Kept)> SaveWhilePreparedAsync<T>(RecordWrite write, IReadOnlyList<T> records, string model, CancellationToken cancellationToken)
