@@ -11,8 +11,9 @@ namespace Tributary.Bench.Baselines;
 /// The raw primitive B5–B7 compare against: the same rows the engine just stored (read back from the server's
 /// dataset) upserted into a second connection's dataset of the same table, 1,000 per transaction, with the
 /// engine's own statement (unnest on PostgreSQL, one native statement stepped per row on SQLite, as the engine's; the
-/// same SET and hash-compare <c>WHERE</c>, and the <c>RETURNING</c> where the engine has one: PostgreSQL). Only the write transactions are timed; no lease check, no sequence
-/// reservation, no counts, no JSON serialisation or hashing. Keep the statement in step with SqlRecordStore.
+/// same SET and hash-compare <c>WHERE</c>, and the <c>RETURNING</c> where the engine has one: PostgreSQL). Only the
+/// write transactions are timed; no lease check, no sequence reservation, no counts, no JSON serialisation or
+/// hashing. Keep the statement in step with SqlRecordStore.
 /// </summary>
 internal static class RawRecords
 {

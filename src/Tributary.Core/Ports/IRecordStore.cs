@@ -21,7 +21,8 @@ public interface IRecordStore
     /// <paramref name="records"/> gets them, in the same one fenced transaction, committed only once the feed is
     /// complete; if the feed fails nothing is written. With <see cref="RecordWrite.ProbeUnchanged"/> the stored hashes
     /// are read as the records arrive and the changed records are written once the feed is complete. A fresh write's
-    /// positions are reserved for the feed's capacity, so a batch that held duplicates leaves unused positions after its last.
+    /// positions are reserved for the feed's capacity, so a batch that held duplicates leaves unused positions after
+    /// its last.
     /// </summary>
     Task<BatchResult> UpsertWhilePreparedAsync(RecordWrite write, PreparedRecordFeed records, CancellationToken cancellationToken);
 

@@ -53,31 +53,13 @@ internal sealed class RowBatch
         return this;
     }
 
-    /// <summary>Row <paramref name="index"/>'s value of the text column <paramref name="name"/>.</summary>
-    public string TextAt(string name, int index)
-    {
-        foreach (var column in _columns)
-        {
-            if (column.Text is not null && string.Equals(column.Name, name, StringComparison.Ordinal))
-            {
-                return column.Text(index);
-            }
-        }
+    /// <summary>The values of the text column <paramref name="name"/>, by row (looked up once, read per row).</summary>
+    public Func<int, string> TextColumn(string name) =>
+        _columns.Find(c => c.Text is not null && string.Equals(c.Name, name, StringComparison.Ordinal)).Text
+            ?? throw new ArgumentException($"The batch has no text column {name}.", nameof(name));
 
-        throw new ArgumentException($"The batch has no text column {name}.", nameof(name));
-    }
-
-    /// <summary>Row <paramref name="index"/>'s value of the integer column <paramref name="name"/>.</summary>
-    public long Int64At(string name, int index)
-    {
-        foreach (var column in _columns)
-        {
-            if (column.Number is not null && string.Equals(column.Name, name, StringComparison.Ordinal))
-            {
-                return column.Number(index);
-            }
-        }
-
-        throw new ArgumentException($"The batch has no integer column {name}.", nameof(name));
-    }
+    /// <summary>The values of the integer column <paramref name="name"/>, by row (looked up once, read per row).</summary>
+    public Func<int, long> Int64Column(string name) =>
+        _columns.Find(c => c.Number is not null && string.Equals(c.Name, name, StringComparison.Ordinal)).Number
+            ?? throw new ArgumentException($"The batch has no integer column {name}.", nameof(name));
 }

@@ -141,7 +141,7 @@ public sealed partial class SqlDialect
         CancellationToken cancellationToken)
     {
         var changed = new List<string>(batch.Count);
-        await ExecuteRowsChangedAsync(connection, transaction, sql, batch, row => row.GetString(0), i => batch.TextAt(keyColumn, i), changed.Add, cancellationToken);
+        await ExecuteRowsChangedAsync(connection, transaction, sql, batch, row => row.GetString(0), batch.TextColumn(keyColumn), changed.Add, cancellationToken);
         return changed;
     }
 
@@ -157,7 +157,7 @@ public sealed partial class SqlDialect
         string keyColumn,
         Action<long> changed,
         CancellationToken cancellationToken) =>
-        ExecuteRowsChangedAsync(connection, transaction, sql, batch, row => row.GetInt64(0), i => batch.Int64At(keyColumn, i), changed, cancellationToken);
+        ExecuteRowsChangedAsync(connection, transaction, sql, batch, row => row.GetInt64(0), batch.Int64Column(keyColumn), changed, cancellationToken);
 
     /// <remarks>
     /// SQLite: a row's change count says whether the statement changed it, so the statement returns nothing. A
