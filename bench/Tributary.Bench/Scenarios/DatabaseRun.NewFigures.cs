@@ -139,14 +139,21 @@ internal sealed partial class DatabaseRun
             var firstBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-deferred", cancellationToken, deferred))
             {
+                // Each drain's webhooks are discarded before the next is queued; the last drain's are delivered below.
+                var drained = firstBatchId;
                 drains = await DrainWarmAsync(
-                    worker, firstBatchId, () => WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken), cancellationToken);
+                    worker,
+                    firstBatchId,
+                    async () =>
+                    {
+                        await WebhookScenario.DiscardWebhooksAsync(_context, drained, cancellationToken);
+                        return drained = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
+                    },
+                    cancellationToken);
                 WebhookScenario.DrainWithWebhooks(_context, drains, plain);
             }
 
-            // The delivery measures start from the last drain's webhooks alone; the others only measured the drain.
             var batchId = drains.Warm[^1].BatchId;
-            await WebhookScenario.DiscardWebhooksBeforeAsync(_context, batchId, cancellationToken);
 
             double bare, bareFromWorker;
             IReadOnlyList<string> bodies;
