@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -87,37 +88,78 @@ internal static class SortedJson
         }
     }
 
+    /// <summary>
+    /// The characters <see cref="WriteString"/> looks at one by one: quote, backslash, control characters and
+    /// surrogates (a lone one is escaped). Everything between two of them is copied as a block: a webhook body's
+    /// strings are mostly plain ASCII, and a character-by-character copy was a third of its rendering (B14 profile,
+    /// 2026-12-07).
+    /// </summary>
+    private static readonly SearchValues<char> NeedsCare = SearchValues.Create(NeedsCareCharacters());
+
     /// <summary>JSON.stringify's escaping: quote, backslash and control characters; lone surrogates as \uXXXX; all else as is.</summary>
     internal static void WriteString(StringBuilder text, string value)
     {
         text.Append('"');
-        for (var i = 0; i < value.Length; i++)
+        var start = 0;
+        while (start < value.Length)
         {
-            var c = value[i];
-            switch (c)
+            var found = value.AsSpan(start).IndexOfAny(NeedsCare);
+            if (found < 0)
             {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\b': text.Append("\\b"); break;
-                case '\f': text.Append("\\f"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                default:
-                    if (c < 0x20 || IsLoneSurrogate(value, i))
-                    {
-                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-
-                    break;
+                text.Append(value.AsSpan(start));
+                break;
             }
+
+            var i = start + found;
+            text.Append(value.AsSpan(start, found));
+            WriteCharacter(text, value, i);
+            start = i + 1;
         }
 
         text.Append('"');
+    }
+
+    private static void WriteCharacter(StringBuilder text, string value, int i)
+    {
+        var c = value[i];
+        switch (c)
+        {
+            case '"': text.Append("\\\""); break;
+            case '\\': text.Append("\\\\"); break;
+            case '\b': text.Append("\\b"); break;
+            case '\f': text.Append("\\f"); break;
+            case '\n': text.Append("\\n"); break;
+            case '\r': text.Append("\\r"); break;
+            case '\t': text.Append("\\t"); break;
+            default:
+                if (c < 0x20 || IsLoneSurrogate(value, i))
+                {
+                    text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    text.Append(c);
+                }
+
+                break;
+        }
+    }
+
+    private static string NeedsCareCharacters()
+    {
+        var characters = new StringBuilder();
+        for (var c = '\0'; c < ' '; c++)
+        {
+            characters.Append(c);
+        }
+
+        characters.Append('"').Append('\\');
+        for (var c = '\uD800'; c <= '\uDFFF'; c++)
+        {
+            characters.Append(c);
+        }
+
+        return characters.ToString();
     }
 
     private static bool IsLoneSurrogate(string value, int i)

@@ -155,6 +155,47 @@ public sealed class SyncWebhookPayloadsTests
     }
 
     [Fact]
+    public void SortedJson_EscapesAnyStringAsJsonStringifyDoes_CharacterByCharacter()
+    {
+        // Strings drawn from the characters escaping cares about (quote, backslash, controls, both surrogate halves)
+        // among plain ASCII and other BMP text, in runs of any length: the block copy must write what a character-by-
+        // character JSON.stringify writes (the reference below, kept naive on purpose).
+        char[] alphabet = ['a', 'Z', '0', ' ', '~', '"', '\\', '\u0000', '\u001f', '\n', '\t', '\b', '\f', '\r', 'é', '\u2028', '\ud83d', '\ude00', '\ud800', '\udfff', '\uffff'];
+        var random = new Random(20261207);
+        for (var sample = 0; sample < 2_000; sample++)
+        {
+            var value = new string(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+
+            Assert.Equal(StringifyReference(value), SortedJson.Serialize(JsonValue.Create(value)));
+        }
+    }
+
+    private static string StringifyReference(string value)
+    {
+        var text = new System.Text.StringBuilder("\"");
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var lone = (char.IsHighSurrogate(c) && (i + 1 == value.Length || !char.IsLowSurrogate(value[i + 1])))
+                || (char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(value[i - 1])));
+            text.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when c < ' ' || lone => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return text.Append('"').ToString();
+    }
+
+    [Fact]
     public void Planner_SkipsUnchangedModelsUnlessAlways_SendsToBothUrls_AndTheOverrideAlone()
     {
         var address = new OutboxAddress(1, 2, "acme", "hubspot");
