@@ -162,24 +162,30 @@ internal static class DocsWriter
           offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
           written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
           best of each, items over each run's own start-to-finish time.
-        - **B14** — webhooks (issue 12): first B4's drain again, webhooks off, on a fresh worker of B4's shape (the drains'
-          baseline, taken at the same moment; B4 itself ran minutes earlier). Then `PATCH /environment/webhook-settings`
-          sets `primary_url` to a receiver in the bench process (Kestrel on loopback, answers 200 at once, keeps every
-          body) and `on_sync_completion_always`; the fan-out is triggered again and a fresh worker of B4's shape with
-          `TRIBUTARY_WEBHOOK_CONCURRENCY=0` drains it: every completion writes its outbox row, none is sent. Drain: B4's
-          measure on this batch, against that baseline (B4 of the run in the note). That worker stops; a fresh worker with the default delivery settings starts and delivers the full outbox.
+        - **B14** — webhooks (issue 12): first B4's drains again, webhooks off, by a worker of B4's shape: it drains a
+          fan-out fresh, then three more, each queued while the worker is paused (SIGSTOP) once idle (its background
+          compiles done); the best of those three warm drains is the drains' baseline, taken at the same moment (B4 itself
+          ran minutes earlier). Then `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in the bench
+          process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`, and a worker
+          of B4's shape with `TRIBUTARY_WEBHOOK_CONCURRENCY=0` does the same: every completion writes its outbox row, none is
+          sent; before each next fan-out is queued the last one's rows are deleted (PostgreSQL's outbox then vacuumed), so
+          each drain meets the outbox the first met. Drain: the best of its three warm drains against the baseline; the note
+          gives every warm drain's rate, the worker's CPU a run (`/proc`, resume to the drain's end) of the two best, and the
+          two fresh drains (the measure before 2026-12-07: a 10,000-run drain of a fresh worker is mostly its JIT). That
+          worker stops; a fresh worker with the default delivery settings starts and delivers the last drain's outbox.
           Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per
           no-op run). Rate: that worker is then paused (SIGSTOP) while a second deferred worker drains the next fan-out,
-          and resumed, twice: POSTs of the third full outbox ÷ (last − first received) at the receiver — delivery alone,
-          not paced by the drain, by a worker whose code the first two outboxes tiered up (a fresh worker delivers on
-          tier-0 code; its rate on the first outbox and the second outbox's are in the note); baseline, as the issue
-          words it, "bare HTTP posts to the same receiver from the same process": the first outbox's bodies POSTed by a
-          `bench-post` run of that same worker with a bare `HttpClient` and 16 loops (the delivery workers' default
-          concurrency), measured the same way, the best of two runs (webhooks off meanwhile). The same bodies POSTed
-          from the bench process (the baseline before 2026-12-06) are in the note. Context (no target): the old shape, another fan-out drained by a
-          fresh worker that delivers at the same time — `B14.drain_live` against B4 and `B14.rate_paced` (first to last
-          POST, set by the drain's pace, against B14.rate's baseline). Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
+          and resumed, three times: the better of the third and fourth full outboxes, POSTs ÷ (last − first received) at
+          the receiver — delivery alone, not paced by the drain, by a worker whose code the first two outboxes tiered up (a
+          fresh worker delivers on tier-0 code; its rate on the first outbox and the second outbox's are in the note);
+          baseline, as the issue words it, "bare HTTP posts to the same receiver from the same process": the first outbox's
+          bodies POSTed by a `bench-post` run of that same worker with a bare `HttpClient` and 16 loops (the delivery
+          workers' default concurrency), measured the same way, the best of two runs (webhooks off meanwhile). The same
+          bodies POSTed from the bench process (the baseline before 2026-12-06) are in the note. Context (no target): the
+          old shape, another fan-out drained by a fresh worker that delivers at the same time — `B14.drain_live` against the
+          drains' baseline and `B14.rate_paced` (first to last POST, set by the drain's pace, against B14.rate's baseline).
+          Webhooks are turned off again (`primary_url: ""`) before the suite goes on.
         - **B15** — provider calls (issue 10) against a fake API in the bench process (bare Kestrel answering `GET /items`
           with a 300-byte JSON page). Proxy: the bench's client alternates a direct GET of the fake and `GET /proxy/items`
           (connection `base`, `Base-Url-Override` to the fake), one at a time, after 50 warm-up pairs; the figures are
