@@ -108,10 +108,10 @@ internal sealed partial class DatabaseRun
     private int DrainSlots => Math.Max(200, _context.Profile.HoldHigh + 16);
 
     /// <summary>
-    /// B14 on fresh workers of B4's shape, after B4 (whose rate is its baseline): the drain with delivery off in its
-    /// worker (the outbox fills), then a fresh worker delivers the full outbox, and delivers a second one warm (paused
-    /// while it fills); then, as context, the old shape (a
-    /// worker drains another fan-out and delivers its webhooks at the same time).
+    /// B14 on workers of B4's shape, after B4: the drains without webhooks and with delivery off in the worker (the
+    /// outbox fills), each the best warm drain of its worker; then a fresh worker delivers the last drain's outbox,
+    /// and three more full outboxes warm (paused while each fills); then, as context, the old shape (a worker drains
+    /// another fan-out and delivers its webhooks at the same time).
     /// </summary>
     private async Task WebhooksAsync(BenchApi api, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ internal static class WebhookScenario
     /// <summary>The delivery workers' concurrency per process (<c>WebhookOptions.Concurrency</c>'s default), for the baseline.</summary>
     private const int DeliveryConcurrency = 16;
 
-    /// <summary>Turns webhooks on (to <paramref name="inbox"/>) and queues the fan-out again (the API process; no worker runs yet). Returns the batch id.</summary>
+    /// <summary>Turns webhooks on (to <paramref name="inbox"/>) and queues the fan-out again (the API process; no worker claims from it yet: none runs, or it is paused). Returns the batch id.</summary>
     public static async Task<string> TriggerAsync(BenchContext context, BenchApi api, WebhookReceiver receiver, string inbox, CancellationToken cancellationToken)
     {
         await api.PatchWebhookSettingsAsync(new JsonObject
@@ -63,7 +63,7 @@ internal static class WebhookScenario
         return await QueueFanoutAsync(api, cancellationToken);
     }
 
-    /// <summary>Turns webhooks off and queues the fan-out again (no worker runs yet), for <see cref="PlainDrain"/>. Returns the batch id.</summary>
+    /// <summary>Turns webhooks off and queues the fan-out again (no worker claims from it yet: none runs, or it is paused), for <see cref="PlainDrain"/>. Returns the batch id.</summary>
     public static async Task<string> TriggerWithoutWebhooksAsync(BenchApi api, CancellationToken cancellationToken)
     {
         await WebhooksOffAsync(api, cancellationToken);
