@@ -71,7 +71,7 @@ internal sealed class ServerOptionsBinding
         OtlpEndpoint = Env("TRIBUTARY_OTLP_ENDPOINT"),
         PublicUrl = Env("TRIBUTARY_PUBLIC_URL"),
         MetricsRequireKey = Flag("TRIBUTARY_METRICS_REQUIRE_KEY", Env("TRIBUTARY_METRICS_REQUIRE_KEY")),
-        Webhooks = WebhookOptions.Default with
+        Webhooks = (WebhookOptions.Default with
         {
             RetryFor = TimeSpan.FromSeconds(WholeNumber(
                 WebhookOptions.RetrySetting,
@@ -85,7 +85,11 @@ internal sealed class ServerOptionsBinding
                 "must be a whole number of seconds")),
             Concurrency = WholeNumber(WebhookOptions.ConcurrencySetting, Env(WebhookOptions.ConcurrencySetting), WebhookOptions.Default.Concurrency, "must be a whole number"),
             ClaimBatch = WholeNumber(WebhookOptions.ClaimBatchSetting, Env(WebhookOptions.ClaimBatchSetting), WebhookOptions.Default.ClaimBatch, "must be a whole number"),
-        },
+        }).WithRetentionDays(WholeNumber(
+            WebhookOptions.RetentionSetting,
+            Env(WebhookOptions.RetentionSetting),
+            WebhookOptions.DefaultRetentionDays,
+            "must be a whole number of days (0 keeps finished deliveries for ever)")),
     };
 
     /// <summary>A flag's value, else its variable's, else <paramref name="fallback"/>.</summary>

@@ -105,6 +105,7 @@ public static class CoreServiceCollectionExtensions
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddHostedService<WebhookDeliveriesRetention>();
     }
 
     /// <summary>Registers a sync function of an embedding application under <paramref name="name"/>.</summary>

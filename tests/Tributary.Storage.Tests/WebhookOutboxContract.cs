@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Webhooks;
@@ -175,6 +176,69 @@ public abstract class WebhookOutboxContract
         // The first one's connection may go on now: its next delivery is claimable.
         Assert.Equal("1b", Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token)).Body);
     }
+
+    [Fact]
+    public async Task DeleteFinished_TakesOnlyDeliveredAndDeadOnesQueuedBeforeTheAge_OldestFirst_NeverAPendingOne()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var c1 = await h.CreateConnectionAsync("c1", Token);
+        var c2 = await h.CreateConnectionAsync("c2", Token);
+        var c3 = await h.CreateConnectionAsync("c3", Token);
+        var c4 = await h.CreateConnectionAsync("c4", Token);
+        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "delivered")]);
+        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "dead")]);
+        await CompleteWithAsync(h, c3, "deals", [Webhook(c3, "pending")]);
+        await CompleteWithAsync(h, c4, "deals", [Webhook(c4, "retried, then delivered")]);
+        var claimed = (await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token)).ToDictionary(d => d.Body);
+        Assert.Single(await deliveries.MarkDeliveredManyAsync([new DeliveredAttempt(claimed["delivered"].Lease, 200)], h.Now + 1, Token));
+        Assert.Equal(DeliveryStates.Dead, await deliveries.MarkFailedAsync(claimed["dead"].Lease, h.Now, 500, "HTTP 500", null, Token));
+        Assert.True(await deliveries.ReleaseAsync(claimed["pending"].Lease, Token));
+
+        // Written with the others but retried by hand later: its new window is what its age counts from.
+        Assert.Equal(DeliveryStates.Dead, await deliveries.MarkFailedAsync(claimed["retried, then delivered"].Lease, h.Now, 410, "HTTP 410", null, Token));
+        var retried = await deliveries.RetryAsync(h.EnvironmentId, claimed["retried, then delivered"].Lease.Id, h.Now + 100, Token);
+        var again = (await deliveries.ClaimAsync("w", 10, h.Now + 100, Lease, Token)).Single(d => d.Lease.Id == retried!.Id);
+        Assert.True(await deliveries.MarkDeliveredAsync(again.Lease, 200, h.Now + 101, Token));
+
+        // Older than h.Now + 50: the first two (one a batch, oldest first), never the pending one nor the one retried after.
+        Assert.Equal(1, await deliveries.DeleteFinishedAsync(h.Now + 50, 1, Token));
+        Assert.Equal(["c2", "c3", "c4"], await ConnectionsAsync(deliveries, h));
+        Assert.Equal(1, await deliveries.DeleteFinishedAsync(h.Now + 50, 10, Token));
+        Assert.Equal(0, await deliveries.DeleteFinishedAsync(h.Now + 50, 10, Token));
+        Assert.Equal(["c3", "c4"], await ConnectionsAsync(deliveries, h));
+
+        Assert.Equal(1, await deliveries.DeleteFinishedAsync(h.Now + 1_000, 10, Token));
+        Assert.Equal(["c3"], await ConnectionsAsync(deliveries, h));
+    }
+
+    [Fact]
+    public async Task Retention_RunOnce_DeletesTheDeliveriesFinishedAndOlderThanItsDays_AndZeroDaysKeepsEverything()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
+        var old = await h.CreateConnectionAsync("old", Token);
+        var recent = await h.CreateConnectionAsync("recent", Token);
+        await CompleteWithAsync(h, old, "deals", [Webhook(old, "1")]);
+        var first = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+        Assert.True(await deliveries.MarkDeliveredAsync(first.Lease, 200, h.Now, Token));
+        h.Time.Advance(TimeSpan.FromDays(31));
+        await CompleteWithAsync(h, recent, "deals", [Webhook(recent, "2")]);
+        var second = Assert.Single(await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token));
+        Assert.True(await deliveries.MarkDeliveredAsync(second.Lease, 200, h.Now, Token));
+
+        var forever = new WebhookDeliveriesRetention(deliveries, WebhookOptions.Default.WithRetentionDays(0), h.Time, NullLogger<WebhookDeliveriesRetention>.Instance);
+        var month = new WebhookDeliveriesRetention(deliveries, WebhookOptions.Default with { RetentionBatchSize = 1 }, h.Time, NullLogger<WebhookDeliveriesRetention>.Instance);
+
+        Assert.Equal(0, await forever.RunOnceAsync(Token));
+        Assert.Equal(["old", "recent"], await ConnectionsAsync(deliveries, h));
+        Assert.Equal(1, await month.RunOnceAsync(Token));
+        Assert.Equal(["recent"], await ConnectionsAsync(deliveries, h));
+    }
+
+    /// <summary>The connections of the deliveries left, oldest first (one delivery each here).</summary>
+    private static async Task<IEnumerable<string>> ConnectionsAsync(SqlWebhookDeliveryStore deliveries, StoreHarness h) =>
+        (await deliveries.ListAsync(h.EnvironmentId, new DeliveryFilter(null, null, null, null, 10), Token)).OrderBy(d => d.Id).Select(d => d.ConnectionId);
 
     [Fact]
     public async Task Release_HandsAClaimBackUnsent_WithoutCountingItsAttempt()

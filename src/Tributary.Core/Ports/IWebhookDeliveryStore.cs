@@ -64,6 +64,13 @@ public interface IWebhookDeliveryStore
     /// change left it (a worker may deliver it a moment later; the answer is what the retry did); null when it is unknown.
     /// </summary>
     Task<WebhookDelivery?> RetryAsync(long environmentId, long id, long now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> delivered or dead deliveries whose retry window opened (when written, or
+    /// when last retried by hand) before <paramref name="queuedBefore"/>, oldest first, in one transaction; returns how
+    /// many. Pending deliveries are never deleted.
+    /// </summary>
+    Task<int> DeleteFinishedAsync(long queuedBefore, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>A claim of one delivery: every write of the attempt carries it and is refused once it is stale.</summary>

@@ -21,6 +21,11 @@ public sealed record WebhookOptions
     /// <summary>The variable that sets <see cref="ClaimBatch"/>.</summary>
     public const string ClaimBatchSetting = "TRIBUTARY_WEBHOOK_CLAIM_BATCH";
 
+    /// <summary>The variable that sets <see cref="KeepFor"/> in days (0 keeps finished deliveries for ever).</summary>
+    public const string RetentionSetting = "TRIBUTARY_WEBHOOK_RETENTION_DAYS";
+
+    public const int DefaultRetentionDays = 30;
+
     public static WebhookOptions Default { get; } = new();
 
     /// <summary>How long a delivery is retried before it is dead (default 24 h).</summary>
@@ -54,8 +59,23 @@ public sealed record WebhookOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
+    /// How long a delivered or dead delivery is kept after its retry window opened (when written, or when last retried
+    /// by hand; default 30 days, as finished runs); null keeps them for ever. Pending deliveries are never deleted.
+    /// </summary>
+    public TimeSpan? KeepFor { get; init; } = TimeSpan.FromDays(DefaultRetentionDays);
+
+    /// <summary>Time between two retention passes.</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Deliveries one retention transaction deletes.</summary>
+    public int RetentionBatchSize { get; init; } = 1_000;
+
+    /// <summary>
     /// A claim outlives a POST that uses its whole timeout, and the write that records it, so only a dead process's
     /// deliveries are taken over (after twice the timeout and 5 s; a late record is refused and the delivery is sent again).
     /// </summary>
+    /// <summary>Retention after a whole number of days; 0 keeps finished deliveries for ever.</summary>
+    public WebhookOptions WithRetentionDays(int days) => this with { KeepFor = days == 0 ? null : TimeSpan.FromDays(days) };
+
     public TimeSpan LeaseDuration => (Timeout * 2) + TimeSpan.FromSeconds(5);
 }

@@ -40,6 +40,21 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add("Webhooks:PollInterval: must be more than zero.");
         }
 
+        if (options.KeepFor is { } keep && keep <= TimeSpan.Zero)
+        {
+            failures.Add($"{WebhookOptions.RetentionSetting} (Webhooks:KeepFor): must be a whole number of days (0 keeps finished deliveries for ever); got {keep.TotalDays.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.RetentionInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Webhooks:RetentionInterval: must be more than zero.");
+        }
+
+        if (options.RetentionBatchSize < 1)
+        {
+            failures.Add($"Webhooks:RetentionBatchSize: must be at least 1; got {options.RetentionBatchSize}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -276,6 +276,27 @@ internal sealed class SqlWebhookDeliveryStore : IWebhookDeliveryStore
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <remarks>
+    /// By id, oldest first: ids follow the writes, so the old finished rows are the first the primary key meets; a
+    /// delivery retried by hand later carries its new window and waits its turn. No index on the window is needed.
+    /// </remarks>
+    public async Task<int> DeleteFinishedAsync(long queuedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Bulk, cancellationToken);
+        var connection = writer.Connection;
+        await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
+        await using var delete = connection.Command($"""
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries
+                WHERE state IN ('{DeliveryStates.Delivered}', '{DeliveryStates.Dead}') AND window_started_at < @before
+                ORDER BY id
+                {_database.Dialect.Limit("limit")})
+            """, transaction).With("before", queuedBefore).With("limit", (long)limit);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
     private static async Task<IReadOnlyList<WebhookDelivery>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -54,6 +54,21 @@ public sealed class ServerOptionsBindingTests
     }
 
     [Fact]
+    public void Read_WebhookRetentionDays_ZeroKeepsFinishedDeliveriesForEver_UnsetIsThirtyDays_ANonNumberNamesTheVariable()
+    {
+        var (bindingWeek, week) = Parse(new() { ["TRIBUTARY_WEBHOOK_RETENTION_DAYS"] = " 7 " });
+        var (bindingZero, zero) = Parse(new() { ["TRIBUTARY_WEBHOOK_RETENTION_DAYS"] = "0" });
+        var (bindingUnset, unset) = Parse(new() { ["TRIBUTARY_WEBHOOK_RETENTION_DAYS"] = string.Empty });
+        var (bindingBad, bad) = Parse(new() { ["TRIBUTARY_WEBHOOK_RETENTION_DAYS"] = "a month" });
+
+        Assert.Equal(TimeSpan.FromDays(7), bindingWeek.Read(week).Webhooks.KeepFor);
+        Assert.Null(bindingZero.Read(zero).Webhooks.KeepFor);
+        Assert.Equal(TimeSpan.FromDays(30), bindingUnset.Read(unset).Webhooks.KeepFor);
+        var error = Assert.Throws<SettingException>(() => bindingBad.Read(bad));
+        Assert.Equal("TRIBUTARY_WEBHOOK_RETENTION_DAYS: must be a whole number of days (0 keeps finished deliveries for ever); got 'a month'.", error.Message);
+    }
+
+    [Fact]
     public void Int_VariableNotANumber_FailsNamingTheVariable_AndTheFlagWins()
     {
         var port = new Option<int?>("--port");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tributary.Core;
 using Tributary.Core.Engine;
 using Tributary.Core.Records;
+using Tributary.Core.Webhooks;
 using Tributary.Server.Hosting;
 
 namespace Tributary.Cli.Tests.Options;
@@ -91,6 +92,18 @@ public sealed class ValidatorTests
             batch.Failures);
         Assert.Same(RecordsRetentionOptions.Off, RecordsRetentionOptions.FromDays(0));
         Assert.Equal(TimeSpan.FromDays(7), RecordsRetentionOptions.FromDays(7).PruneAfter);
+    }
+
+    [Fact]
+    public void WebhookRetention_NegativeDays_NamesTheVariable_AndItsPassNeedsAnIntervalAndABatch()
+    {
+        var days = new WebhookOptionsValidator().Validate(null, WebhookOptions.Default.WithRetentionDays(-3));
+        var pass = new WebhookOptionsValidator().Validate(null, WebhookOptions.Default with { RetentionInterval = TimeSpan.Zero, RetentionBatchSize = 0 });
+
+        Assert.Equal(["TRIBUTARY_WEBHOOK_RETENTION_DAYS (Webhooks:KeepFor): must be a whole number of days (0 keeps finished deliveries for ever); got -3."], days.Failures);
+        Assert.Equal(["Webhooks:RetentionInterval: must be more than zero.", "Webhooks:RetentionBatchSize: must be at least 1; got 0."], pass.Failures);
+        Assert.True(new WebhookOptionsValidator().Validate(null, WebhookOptions.Default.WithRetentionDays(0)).Succeeded);
+        Assert.Null(WebhookOptions.Default.WithRetentionDays(0).KeepFor);
     }
 
     [Fact]

@@ -76,6 +76,8 @@ public sealed class WebhookServiceRetryTests
         public Task<IReadOnlyList<WebhookDelivery>> ListAsync(long environmentId, DeliveryFilter filter, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
+        public Task<int> DeleteFinishedAsync(long queuedBefore, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         private static WebhookDelivery Row(string state) =>
             new(7, 1, "c1", "demo", WebhookEvents.SyncSuccess, "http://127.0.0.1:1/hook", state, 3, 0, state == DeliveryStates.Pending ? 0 : null, null, 500, null);
     }
