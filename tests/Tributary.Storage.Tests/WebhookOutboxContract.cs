@@ -182,14 +182,7 @@ public abstract class WebhookOutboxContract
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);
         var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
-        var c1 = await h.CreateConnectionAsync("c1", Token);
-        var c2 = await h.CreateConnectionAsync("c2", Token);
-        var c3 = await h.CreateConnectionAsync("c3", Token);
-        var c4 = await h.CreateConnectionAsync("c4", Token);
-        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "delivered")]);
-        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "dead")]);
-        await CompleteWithAsync(h, c3, "deals", [Webhook(c3, "pending")]);
-        await CompleteWithAsync(h, c4, "deals", [Webhook(c4, "retried, then delivered")]);
+        await OneDeliveryEachAsync(h, "delivered", "dead", "pending", "retried, then delivered");
         var claimed = (await deliveries.ClaimAsync("w", 10, h.Now, Lease, Token)).ToDictionary(d => d.Body);
         Assert.Single(await deliveries.MarkDeliveredManyAsync([new DeliveredAttempt(claimed["delivered"].Lease, 200)], h.Now + 1, Token));
         Assert.Equal(DeliveryStates.Dead, await deliveries.MarkFailedAsync(claimed["dead"].Lease, h.Now, 500, "HTTP 500", null, Token));
@@ -263,14 +256,7 @@ public abstract class WebhookOutboxContract
     {
         await using var h = await StoreHarness.CreateAsync(Dialect, Token);
         var deliveries = new SqlWebhookDeliveryStore(h.Database.Database);
-        var c1 = await h.CreateConnectionAsync("c1", Token);
-        var c2 = await h.CreateConnectionAsync("c2", Token);
-        var c3 = await h.CreateConnectionAsync("c3", Token);
-        var c4 = await h.CreateConnectionAsync("c4", Token);
-        await CompleteWithAsync(h, c1, "deals", [Webhook(c1, "1")]);
-        await CompleteWithAsync(h, c2, "deals", [Webhook(c2, "2")]);
-        await CompleteWithAsync(h, c3, "deals", [Webhook(c3, "3")]);
-        await CompleteWithAsync(h, c4, "deals", [Webhook(c4, "4")]);
+        await OneDeliveryEachAsync(h, "1", "2", "3", "4");
 
         // "1" under a long lease, then "2" after it under a lease that runs out at once, then "3" after that.
         var one = Assert.Single(await deliveries.ClaimAsync("w", 1, h.Now, Lease, ClaimCursor.Start, Token));
@@ -309,6 +295,16 @@ public abstract class WebhookOutboxContract
         await store.ReplaceSigningKeyAsync(h.EnvironmentId, [5], h.Now, Token);
         Assert.Equal([5], await store.GetSigningKeyAsync(h.EnvironmentId, Token));
         Assert.Equal(cleared, await store.GetSettingsAsync(h.EnvironmentId, Token));
+    }
+
+    /// <summary>Connections <c>c1</c>, <c>c2</c>, … each with one delivery of the given body, written in that order.</summary>
+    private static async Task OneDeliveryEachAsync(StoreHarness h, params string[] bodies)
+    {
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            var connection = await h.CreateConnectionAsync($"c{i + 1}", Token);
+            await CompleteWithAsync(h, connection, "deals", [Webhook(connection, bodies[i])]);
+        }
     }
 
     private static async Task CompleteWithAsync(StoreHarness h, Connection connection, string sync, IReadOnlyList<OutboxWebhook> webhooks)

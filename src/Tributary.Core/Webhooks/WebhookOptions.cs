@@ -70,12 +70,12 @@ public sealed record WebhookOptions
     /// <summary>Deliveries one retention transaction deletes.</summary>
     public int RetentionBatchSize { get; init; } = 1_000;
 
+    /// <summary>Retention after a whole number of days; 0 keeps finished deliveries for ever.</summary>
+    public WebhookOptions WithRetentionDays(int days) => this with { KeepFor = days == 0 ? null : TimeSpan.FromDays(days) };
+
     /// <summary>
     /// A claim outlives a POST that uses its whole timeout, and the write that records it, so only a dead process's
     /// deliveries are taken over (after twice the timeout and 5 s; a late record is refused and the delivery is sent again).
     /// </summary>
-    /// <summary>Retention after a whole number of days; 0 keeps finished deliveries for ever.</summary>
-    public WebhookOptions WithRetentionDays(int days) => this with { KeepFor = days == 0 ? null : TimeSpan.FromDays(days) };
-
     public TimeSpan LeaseDuration => (Timeout * 2) + TimeSpan.FromSeconds(5);
 }
