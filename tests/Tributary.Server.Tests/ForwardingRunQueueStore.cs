@@ -27,6 +27,8 @@ internal abstract class ForwardingRunQueueStore(IRunQueueStore inner) : IRunQueu
 
     public virtual Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken) => Inner.ReleaseAsync(fence, now, cancellationToken);
 
+    public virtual Task CloseStoppedLogAsync(RunFence fence, CancellationToken cancellationToken) => Inner.CloseStoppedLogAsync(fence, cancellationToken);
+
     public virtual Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken) =>
         Inner.ReapExpiredAsync(now, limit, cancellationToken);
 

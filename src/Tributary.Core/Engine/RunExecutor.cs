@@ -162,9 +162,31 @@ public sealed class RunExecutor
             _metrics?.RunFinished(result, Stopwatch.GetElapsedTime(started));
             activity?.SetTag("tributary.result", result);
             await log.FlushAsync();
+            if (result == "cancelled")
+            {
+                await CloseStoppedLogAsync(fence);
+            }
+
             _cancellations.Unregister(run.RunId, runCancellation);
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    /// <summary>
+    /// A run stopped under its worker ended (cancelled) before its last lines were stored; now that they are, its log is
+    /// closed, so a follower of it stops (<see cref="Services.RunLogService"/>). Failing that, the follower stops once
+    /// the run has been finished for a lease's length.
+    /// </summary>
+    private async Task CloseStoppedLogAsync(RunFence fence)
+    {
+        try
+        {
+            await _runs.CloseStoppedLogAsync(fence, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Run {RunId} stopped, but closing its log failed; followers of its log stop after the lease duration.", fence.RunId);
         }
     }
 

@@ -10,6 +10,13 @@ public interface IRunHistoryStore
 
     Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the run was stopped under its worker (cancelled, reset, paused while running) at or after
+    /// <paramref name="finishedSince"/> and that worker has not yet said its last log lines are stored
+    /// (<see cref="IRunQueueStore.CloseStoppedLogAsync"/>). False for every other run, finished or not.
+    /// </summary>
+    Task<bool> IsStoppedLogOpenAsync(long runId, long finishedSince, CancellationToken cancellationToken);
+
     /// <summary>Cancels a queued or running run; returns the run after the change, or null if unknown.</summary>
     Task<RunCancellation?> CancelRunAsync(long environmentId, long runId, string reason, long now, CancellationToken cancellationToken);
 

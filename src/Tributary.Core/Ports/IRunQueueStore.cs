@@ -41,6 +41,13 @@ public interface IRunQueueStore
     Task ReleaseAsync(RunFence fence, long now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Says that the worker of a run stopped under it (cancelled, reset, paused while running) has stored the run's
+    /// last log lines: its lease owner is cleared, so a reader of the log knows that nothing more will come. Nothing
+    /// happens when the run is not finished, or another claim holds it now.
+    /// </summary>
+    Task CloseStoppedLogAsync(RunFence fence, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Re-queues running runs whose lease expired; fails them instead when a follow-up is already queued (even one
     /// queued concurrently) or when they are poison (too many attempts that saved nothing, or the attempt ceiling).
     /// </summary>

@@ -1,4 +1,5 @@
 using Tributary.Core.Domain;
+using Tributary.Core.Engine;
 using Tributary.Core.Logs;
 using Tributary.Core.Ports;
 
@@ -15,27 +16,39 @@ public sealed class RunLogService
 
     private readonly IRunHistoryStore _history;
     private readonly IRunLogStore _logs;
+    private readonly EngineOptions _engine;
     private readonly TimeProvider _timeProvider;
 
-    public RunLogService(IRunHistoryStore history, IRunLogStore logs, TimeProvider timeProvider)
+    public RunLogService(IRunHistoryStore history, IRunLogStore logs, EngineOptions engine, TimeProvider timeProvider)
     {
         _history = history;
         _logs = logs;
+        _engine = engine;
         _timeProvider = timeProvider;
     }
 
     /// <summary>
     /// The lines after <paramref name="afterId"/>. With <paramref name="wait"/>, a read that finds none while the
-    /// run is queued or running waits (polling, bounded by <paramref name="wait"/>) for the first new ones.
+    /// run is queued, running, or stopped with its worker still storing its last lines waits (polling, bounded by
+    /// <paramref name="wait"/>) for the first new ones.
     /// </summary>
+    /// <remarks>
+    /// Done means nothing more will come. A run that ends on its own (succeeded, failed) stores its last lines in the
+    /// transaction that ends it, so its final state says it. A run stopped under its worker (cancelled, reset, paused)
+    /// ends first; its worker notices, logs why it stopped and stores its lines after — so for it done waits for the
+    /// worker to say so (<see cref="IRunQueueStore.CloseStoppedLogAsync"/>), or for a lease's length after the stop
+    /// if that worker died meanwhile. The flag is read before the page: a line stored before the worker said so is
+    /// on a page read after it.
+    /// </remarks>
     /// <exception cref="Errors.NotFoundException">No run with this id in the tenant's environment.</exception>
     public async Task<RunLogPage> ReadAsync(Tenant tenant, long runId, long afterId, int limit, TimeSpan? wait, CancellationToken cancellationToken)
     {
         var run = await _history.GetRunAsync(tenant.EnvironmentId, runId, cancellationToken) ?? throw RunService.UnknownRun();
+        var ended = IsFinal(run.State) && !await IsStoppedLogOpenAsync(runId, cancellationToken);
         var page = await ReadPageAsync(runId, afterId, limit, cancellationToken);
-        if (page.Lines.Count > 0 || wait is not { } waitFor || IsFinal(run.State))
+        if (page.Lines.Count > 0 || wait is not { } waitFor || ended)
         {
-            return page with { State = run.State, Done = IsFinal(run.State) && !page.HasMore };
+            return page with { State = run.State, Done = ended && !page.HasMore };
         }
 
         // Bounded: at most waitFor / FollowPoll polls.
@@ -43,23 +56,21 @@ public sealed class RunLogService
         for (var i = 0; i < polls; i++)
         {
             await Task.Delay(FollowPoll, _timeProvider, cancellationToken);
-            page = await ReadPageAsync(runId, afterId, limit, cancellationToken);
-            if (page.Lines.Count > 0)
-            {
-                return page with { State = run.State, Done = false };
-            }
-
             run = await _history.GetRunAsync(tenant.EnvironmentId, runId, cancellationToken) ?? throw RunService.UnknownRun();
-            if (IsFinal(run.State))
+            ended = IsFinal(run.State) && !await IsStoppedLogOpenAsync(runId, cancellationToken);
+            page = await ReadPageAsync(runId, afterId, limit, cancellationToken);
+            if (page.Lines.Count > 0 || ended)
             {
-                // The engine stores a run's log before its final state: lines read after seeing the state are all of them.
-                page = await ReadPageAsync(runId, afterId, limit, cancellationToken);
-                return page with { State = run.State, Done = !page.HasMore };
+                return page with { State = run.State, Done = ended && !page.HasMore };
             }
         }
 
         return page with { State = run.State, Done = false };
     }
+
+    /// <summary>Whether a stopped run's worker may still store lines: told so, or stopped less than a lease ago.</summary>
+    private Task<bool> IsStoppedLogOpenAsync(long runId, CancellationToken cancellationToken) =>
+        _history.IsStoppedLogOpenAsync(runId, Micros.Now(_timeProvider) - (long)_engine.LeaseDuration.TotalMicroseconds, cancellationToken);
 
     private async Task<RunLogPage> ReadPageAsync(long runId, long afterId, int limit, CancellationToken cancellationToken)
     {

@@ -59,6 +59,16 @@ internal sealed partial class SqlRunHistoryStore : IRunHistoryStore
         return await SqlRows.ReadFirstAsync(command, SqlRows.Run, cancellationToken);
     }
 
+    /// <remarks>A finished run keeps a lease owner only when a cancel stopped it running (see <see cref="SqlRunQueueStore.CloseStoppedLogAsync"/>).</remarks>
+    public async Task<bool> IsStoppedLogOpenAsync(long runId, long finishedSince, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT 1 FROM runs WHERE id = @id AND lease_owner IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= @since")
+            .With("id", runId).With("since", finishedSince);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     public async Task<IReadOnlyList<RunRow>> ListRunsAsync(long environmentId, RunFilter filter, CancellationToken cancellationToken)
     {
         // The filter names a state as the API shows it; a name the API does not know matches no run.

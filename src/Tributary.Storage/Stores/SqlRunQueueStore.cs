@@ -422,7 +422,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var finish = connection.Command($"""
-            UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_expires_at = NULL
+            UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
             """, transaction);
         DbParameter state = finish.Parameter("state"), now = finish.Parameter("now"), result = finish.Parameter("result"),
@@ -515,6 +515,20 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         {
             _endedRunWebhooks!.Committed();
         }
+    }
+
+    /// <remarks>
+    /// A cancel leaves the lease owner of the run it stopped (it says the run was running, see <see cref="StoppedRuns"/>);
+    /// every other way a claimed run ends or goes back to the queue clears it in the same statement. So a finished run
+    /// with an owner is one whose worker may still be writing its last lines, until this clears it.
+    /// </remarks>
+    public async Task CloseStoppedLogAsync(RunFence fence, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command(
+            "UPDATE runs SET lease_owner = NULL WHERE id = @id AND lease_token = @token AND finished_at IS NOT NULL AND lease_owner IS NOT NULL")
+            .With("id", fence.RunId).With("token", fence.LeaseToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<long>> ReapExpiredAsync(long now, int limit, CancellationToken cancellationToken)

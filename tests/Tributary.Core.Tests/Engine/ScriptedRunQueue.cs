@@ -52,6 +52,8 @@ internal sealed class ScriptedRunQueue : IRunQueueStore
         return Task.CompletedTask;
     }
 
+    public Task CloseStoppedLogAsync(RunFence fence, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

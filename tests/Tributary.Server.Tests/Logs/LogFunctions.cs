@@ -97,6 +97,33 @@ internal sealed class SteppedFunction : ISyncFunction
     }
 }
 
+/// <summary>
+/// Logs that it waits, then waits for its gate without heeding cancellation (a function finishing its own clean-up),
+/// logs again and stops if it was cancelled meanwhile: its last lines come after its run has ended.
+/// </summary>
+internal sealed class StubbornFunction : ISyncFunction
+{
+    public const string Name = "stubborn";
+
+    public const string Waiting = "cleaning up before stopping";
+
+    public const string Done = "cleaned up";
+
+    /// <summary>One gate per connection id: the test opens it to let the function go on.</summary>
+    public static ConcurrentDictionary<string, TaskCompletionSource> Gates { get; } = new(StringComparer.Ordinal);
+
+    public static TaskCompletionSource GateOf(string connectionId) =>
+        Gates.GetOrAdd(connectionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public async Task RunAsync(SyncContext context, CancellationToken cancellationToken)
+    {
+        context.Logger.LogInformation(Waiting);
+        await GateOf(context.ConnectionId).Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        context.Logger.LogInformation(Done);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}
+
 /// <summary>Saves <see cref="Records"/> records and succeeds.</summary>
 internal sealed class AlwaysOkFunction : ISyncFunction
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tributary.Core;
+using Tributary.Core.Engine;
 using Tributary.Core.Logs;
 using Tributary.Server.Hosting;
 using Tributary.Testing;
@@ -46,19 +47,26 @@ public sealed class RunLogTests
                 models: [Item]
                 frequency: every 1h
                 auto_start: false
+              stubborn:
+                function: {{StubbornFunction.Name}}
+                models: [Item]
+                frequency: every 1h
+                auto_start: false
         """;
 
-    internal static Task<TestServer> StartAsync(TestDialect dialect, Uri providerUrl, Action<TributaryServerOptions>? options = null) =>
+    internal static Task<TestServer> StartAsync(TestDialect dialect, Uri providerUrl, Action<TributaryServerOptions>? options = null, Action<EngineOptions>? engine = null) =>
         TestServer.StartAsync(
             dialect,
             Ct,
             Config(providerUrl),
+            engine: engine,
             services: s => s
                 .AddSyncFunction<ProviderFailFunction>(ProviderFailFunction.Name)
                 .AddSyncFunction<ProviderOkFunction>(ProviderOkFunction.Name)
                 .AddSyncFunction<ChattyFunction>(ChattyFunction.Name)
                 .AddSyncFunction<SteppedFunction>(SteppedFunction.Name)
-                .AddSyncFunction<AlwaysOkFunction>(AlwaysOkFunction.Name),
+                .AddSyncFunction<AlwaysOkFunction>(AlwaysOkFunction.Name)
+                .AddSyncFunction<StubbornFunction>(StubbornFunction.Name),
             options: options);
 
     internal static Task<JsonNode?> ConnectAsync(TestServer server, string connectionId) =>
@@ -216,6 +224,41 @@ public sealed class RunLogTests
         Assert.Equal("succeeded", (string?)last["run_state"]);
         Assert.Contains(rest, l => (string?)l["message"] == "step 2");
         Assert.StartsWith("Succeeded: ", (string)rest[^1]["message"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Follow_OfARunCancelledWhileRunning_IsNotDoneUntilItsWorkerStoredItsLastLines(TestDialect dialect)
+    {
+        await using var provider = await LoopbackProvider.StartAsync(Ct);
+
+        // A lease far longer than the test: done can only come from the worker saying its last lines are stored.
+        await using var server = await StartAsync(dialect, provider.BaseUrl, engine: e => e.LeaseDuration = TimeSpan.FromMinutes(10));
+        var connection = $"stopped-{dialect}-{Guid.NewGuid():N}";
+        await ConnectAsync(server, connection);
+        var runId = await server.TriggerAsync(connection, "stubborn", Ct, integration: "api");
+        var cursor = await FollowUntilAsync(server, runId, m => m == StubbornFunction.Waiting);
+
+        // The cancel ends the run now; its function is still busy, so its worker has not logged why it stopped.
+        await server.Client.SendAsync(HttpMethod.Post, $"runs/{runId}/cancel", null, null, Ct);
+        var afterCancel = await server.Client.RunLogsAsync(runId, cursor, null, false, null, Ct);
+        Assert.Equal("cancelled", (string?)afterCancel!["run_state"]);
+        Assert.False((bool)afterCancel["done"]!);
+
+        StubbornFunction.GateOf(connection).TrySetResult();
+        var rest = new List<JsonNode>();
+        JsonNode? last = null;
+        for (var i = 0; i < 12 && last?["done"]?.GetValue<bool>() != true; i++)
+        {
+            last = await server.Client.RunLogsAsync(runId, cursor, null, true, 5, Ct);
+            rest.AddRange(last!["lines"]!.AsArray().Select(l => l!));
+            cursor = (string)last["next_cursor"]!;
+        }
+
+        Assert.True((bool)last!["done"]!);
+        Assert.Contains(rest, l => (string?)l["message"] == StubbornFunction.Done);
+        Assert.StartsWith("Stopped: ", (string)rest[^1]["message"]!, StringComparison.Ordinal);
     }
 
     [Theory]
