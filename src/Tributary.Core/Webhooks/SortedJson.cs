@@ -8,8 +8,9 @@ namespace Tributary.Core.Webhooks;
 
 /// <summary>
 /// Writes JSON the way Nango serialises a webhook body (<c>fast-safe-stringify</c>'s <c>stableStringify</c>): compact,
-/// the keys of every object sorted by UTF-16 code unit (JavaScript's default sort, which is ordinal), strings escaped
-/// exactly as <c>JSON.stringify</c> escapes them. The signature covers these bytes, so they must be Nango's.
+/// the keys of every object in <see cref="JsKeyOrder"/> (sorted by UTF-16 code unit, array indices first by value),
+/// strings escaped exactly as <c>JSON.stringify</c> escapes them. The signature covers these bytes, so they must be
+/// Nango's.
 /// </summary>
 internal static class SortedJson
 {
@@ -30,7 +31,7 @@ internal static class SortedJson
             case JsonObject obj:
                 text.Append('{');
                 var first = true;
-                foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (key, value) in obj.OrderBy(p => p.Key, JsKeyOrder.Instance))
                 {
                     if (!first)
                     {

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace Tributary.Core.Webhooks;
 
 /// <summary>
-/// One JSON object of a webhook body, written as <see cref="SortedJson"/> writes a tree (keys sorted by UTF-16 code
-/// unit at every level, JSON.stringify's escaping) but without building the tree: its fields are a short list, kept in
+/// One JSON object of a webhook body, written as <see cref="SortedJson"/> writes a tree (keys in
+/// <see cref="JsKeyOrder"/> at every level, JSON.stringify's escaping) but without building the tree: its fields are a short list, kept in
 /// key order as they are set. A key set twice keeps its last value, as a <see cref="JsonObject"/>'s indexer does.
 /// </summary>
 /// <remarks>
@@ -107,7 +107,7 @@ internal sealed class SortedJsonObject
         var at = 0;
         for (; at < _fields.Count; at++)
         {
-            var order = string.CompareOrdinal(_fields[at].Key, field.Key);
+            var order = JsKeyOrder.Instance.Compare(_fields[at].Key, field.Key);
             if (order == 0)
             {
                 _fields[at] = field;

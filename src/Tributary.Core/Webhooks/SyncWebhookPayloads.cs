@@ -24,12 +24,16 @@ internal static class SyncWebhookPayloads
 
     /// <summary>
     /// The run's failure: every model joined by commas, the error as Nango's <c>script_error</c>, <c>startedAt</c> the
-    /// sync's previous last sync date (Nango's value; "now" when it never synced) and <c>failedAt</c>.
+    /// failed attempt's start and <c>failedAt</c>.
     /// </summary>
+    /// <remarks>
+    /// Nango's <c>startedAt</c> is the sync's previous last sync date (the last success), under a name that says the
+    /// run's start — a trap its own notes list; the field keeps its name and format and says what it names.
+    /// </remarks>
     public static string Failure(SyncRunFacts run, string error, long failedAt) =>
         Base(run, string.Join(',', run.Models), false)
             .Set("error", ScriptError(error))
-            .Set("startedAt", Micros.ToIsoString(run.PreviousLastSyncDate ?? failedAt))
+            .Set("startedAt", Micros.ToIsoString(run.StartedAt))
             .Set("failedAt", Micros.ToIsoString(failedAt))
             .Serialize();
 

@@ -61,14 +61,15 @@ public sealed class WebhookSender
     }
 
     /// <summary>
-    /// The POST: the body's UTF-8 bytes, encoded once and both signed and sent (what <see cref="StringContent"/> with
-    /// UTF-8 would send, with the same <c>Content-Type: application/json; charset=utf-8</c>).
+    /// The POST: the body's UTF-8 bytes, encoded once and both signed and sent, with Nango's
+    /// <c>Content-Type: application/json</c> exactly (JSON is UTF-8 by definition; a receiver that compares the header
+    /// as Nango sends it must not meet a charset parameter).
     /// </summary>
     private static HttpRequestMessage Request(string url, string body, string signingKey)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         var most = Encoding.UTF8.GetMaxByteCount(signingKey.Length);
         Span<byte> key = most <= 256 ? stackalloc byte[256] : new byte[most];

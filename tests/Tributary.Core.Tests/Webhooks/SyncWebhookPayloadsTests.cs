@@ -90,12 +90,12 @@ public sealed class SyncWebhookPayloadsTests
     }
 
     [Fact]
-    public void Failure_JoinsTheModels_AndStartsAtThePreviousLastSyncDate()
+    public void Failure_JoinsTheModels_AndStartsAtTheRunsStart_NotNangosLastSuccess()
     {
         var body = SyncWebhookPayloads.Failure(Run, "boom ü", Start + 5_000_000);
 
         Assert.Equal(
-            """{"connectionId":"acme","error":{"description":"boom ü","type":"script_error"},"failedAt":"2026-01-02T03:04:10.678Z","from":"nango","model":"Contact,Company","providerConfigKey":"hubspot","startedAt":"2026-01-02T02:04:05.678Z","success":false,"syncName":"contacts","syncType":"INCREMENTAL","syncVariant":"base","tributaryRunId":"4812","tributaryTrigger":"schedule","type":"sync"}""",
+            """{"connectionId":"acme","error":{"description":"boom ü","type":"script_error"},"failedAt":"2026-01-02T03:04:10.678Z","from":"nango","model":"Contact,Company","providerConfigKey":"hubspot","startedAt":"2026-01-02T03:04:05.678Z","success":false,"syncName":"contacts","syncType":"INCREMENTAL","syncVariant":"base","tributaryRunId":"4812","tributaryTrigger":"schedule","type":"sync"}""",
             body);
     }
 
@@ -149,9 +149,31 @@ public sealed class SyncWebhookPayloadsTests
     [Fact]
     public void SortedJson_OrdersKeysByUtf16CodeUnit_AndEscapesLoneSurrogatesLikeJsonStringify()
     {
-        var node = new JsonObject { ["b"] = 1, ["B"] = 2, ["é"] = 3, ["10"] = 4, ["9"] = 5, ["s"] = "\ud800x😀\u2028" };
+        var node = new JsonObject { ["b"] = 1, ["B"] = 2, ["é"] = 3, ["s"] = "\ud800x😀\u2028" };
 
-        Assert.Equal("{\"10\":4,\"9\":5,\"B\":2,\"b\":1,\"s\":\"\\ud800x😀\u2028\",\"é\":3}", SortedJson.Serialize(node));
+        Assert.Equal("{\"B\":2,\"b\":1,\"s\":\"\\ud800x😀\u2028\",\"é\":3}", SortedJson.Serialize(node));
+    }
+
+    /// <summary>
+    /// The expected order is Node's: <c>const tmp = {}; for (const k of keys.sort()) tmp[k] = 1; JSON.stringify(tmp)</c>
+    /// (what fast-safe-stringify's stable mode does) lists the array indices first, by value.
+    /// </summary>
+    [Fact]
+    public void SortedJson_AndSortedJsonObject_ListArrayIndexKeysFirstByValue_AsNangosStableStringifyDoes()
+    {
+        string[] keys = ["10", "9", "a", "01", "$", "4294967295", "4294967294", "0", "-1", "Z", "1.5"];
+        const string Expected = "{\"0\":1,\"9\":1,\"10\":1,\"4294967294\":1,\"$\":1,\"-1\":1,\"01\":1,\"1.5\":1,\"4294967295\":1,\"Z\":1,\"a\":1}";
+        var tree = new JsonObject();
+        var list = new SortedJsonObject();
+        foreach (var key in keys)
+        {
+            tree[key] = 1;
+            list.Set(key, 1L);
+        }
+
+        Assert.Equal(Expected, SortedJson.Serialize(tree));
+        Assert.Equal(Expected, list.Serialize());
+        Assert.Equal($"{{\"checkpoints\":{{\"from\":null,\"to\":{Expected}}}}}", new SortedJsonObject().Set("checkpoints", new SortedJsonObject().Set("to", tree.DeepClone()).Set("from", (JsonNode?)null)).Serialize());
     }
 
     [Fact]

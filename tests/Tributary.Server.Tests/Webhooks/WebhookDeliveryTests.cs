@@ -32,7 +32,7 @@ public sealed class WebhookDeliveryTests
         {
             Assert.Equal(WebhookSignature.Hmac(key, webhook.Body), webhook.Headers[WebhookSignature.HmacHeader]);
             Assert.Equal(WebhookSignature.Legacy(key, webhook.Body), webhook.Headers[WebhookSignature.LegacyHeader]);
-            Assert.Equal("application/json; charset=utf-8", webhook.Headers["Content-Type"]);
+            Assert.Equal("application/json", webhook.Headers["Content-Type"]);
             Assert.Equal("Tributary (Nango-compatible webhooks)", webhook.Headers["User-Agent"]);
             var body = JsonNode.Parse(webhook.Body)!;
             Assert.Equal(("sync", "acme", "demo", "contacts", runId, "api"), ((string?)body["type"], (string?)body["connectionId"], (string?)body["providerConfigKey"], (string?)body["syncName"], (string?)body["tributaryRunId"], (string?)body["tributaryTrigger"]));
