@@ -353,11 +353,14 @@ public sealed class ConnectFlowService
         // Re-authorization replaces the credentials in place and resets the refresh bookkeeping, as Nango's upsert does.
         var refreshable = credentials["refresh_token"] is not null || authMode == "OAUTH2_CC";
         var expiresAt = refreshable ? TokenExpiry.Read(credentials["expires_at"]) : null;
+        // Nango: a reconnect session's webhook_url_override is copied onto the connection too ("" clears it); a
+        // session without one leaves the connection's. The override webhook goes where the connection's go from now.
+        var newUrlOverride = (string?)target.SessionBody?["webhook_url_override"];
         var overridden = new AuthFacts(
-            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, existing.WebhookUrlOverride, target.SessionBody);
+            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, newUrlOverride ?? existing.WebhookUrlOverride, target.SessionBody);
         var webhooks = await _authWebhooks.OverrideAsync(overridden, cancellationToken);
         await _credentialStore.OverrideAsync(
-            existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), webhooks, cancellationToken);
+            existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), newUrlOverride, webhooks, cancellationToken);
         _changes.Changed();
         _authWebhooks.Committed(webhooks.Count > 0);
         return true;

@@ -47,8 +47,16 @@ public interface IConnectionCredentialStore
     /// A re-authorization: replaces the credentials, config and expiry, resets the refresh bookkeeping (as a success)
     /// and adds <paramref name="webhooks"/> (the <c>override</c> auth webhook) to the outbox, in one transaction.
     /// </summary>
+    /// <param name="webhookUrlOverride">The reconnect session's <c>webhook_url_override</c>, which replaces the connection's (<c>""</c> clears it); null when the session had none (the connection keeps its own).</param>
     Task OverrideAsync(
-        long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<Webhooks.OutboxWebhook> webhooks, CancellationToken cancellationToken);
+        long connectionDbId,
+        string connectionConfigJson,
+        byte[] encryptedCredentials,
+        long? expiresAt,
+        long now,
+        string? webhookUrlOverride,
+        IReadOnlyList<Webhooks.OutboxWebhook> webhooks,
+        CancellationToken cancellationToken);
 
     /// <summary>Connections whose credentials expire before <paramref name="before"/>, with fewer than <paramref name="maxAttempts"/> failed refreshes in a row.</summary>
     Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken);

@@ -131,7 +131,14 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
     }
 
     public async Task OverrideAsync(
-        long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken)
+        long connectionDbId,
+        string connectionConfigJson,
+        byte[] encryptedCredentials,
+        long? expiresAt,
+        long now,
+        string? webhookUrlOverride,
+        IReadOnlyList<OutboxWebhook> webhooks,
+        CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
@@ -139,11 +146,13 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
         await using (var update = connection.Command(
             """
             UPDATE connections SET credentials = @credentials, connection_config = @config, credentials_expires_at = @expires, updated_at = @now,
-                last_refresh_success = @now, last_refresh_failure = NULL, refresh_attempts = 0, refresh_error = NULL
+                last_refresh_success = @now, last_refresh_failure = NULL, refresh_attempts = 0, refresh_error = NULL,
+                webhook_url_override = COALESCE(@override, webhook_url_override)
             WHERE id = @id
             """,
             transaction).WithBytes("credentials", encryptedCredentials).With("config", connectionConfigJson)
-            .WithNullable(_database.Dialect, "expires", expiresAt).With("now", now).With("id", connectionDbId))
+            .WithNullable(_database.Dialect, "expires", expiresAt).With("now", now).WithNullable(_database.Dialect, "override", webhookUrlOverride)
+            .With("id", connectionDbId))
         {
             await update.ExecuteNonQueryAsync(cancellationToken);
         }

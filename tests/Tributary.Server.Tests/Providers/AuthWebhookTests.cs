@@ -95,6 +95,42 @@ public sealed partial class AuthWebhookTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task Reconnect_WithAWebhookUrlOverride_GivesItToTheConnection_AndOneWithoutKeepsIt(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var environmentReceiver = await WebhookReceiver.CreateAsync(listening: true, Token);
+        await using var connectionReceiver = await WebhookReceiver.CreateAsync(listening: true, Token);
+        await using var server = await StartAsync(dialect, fakes);
+        await UseReceiverAsync(server, environmentReceiver.Url, new JsonObject());
+        using var http = new HttpClient();
+        var first = await PostJsonAsync(http, $"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={await SessionAsync(server)}", """{"apiKey":"key-one"}""");
+        var connectionId = (string)first["connectionId"]!;
+        await Eventually.TrueAsync(_ => Task.FromResult(environmentReceiver.AcceptedCount == 1), Wait, "the creation webhook", Token);
+
+        // Reconnected through a session that names an override: the connection takes it, and its webhooks go there.
+        await ReconnectAsync(new JsonObject { ["connection_id"] = connectionId, ["integration_id"] = "keyed", ["webhook_url_override"] = connectionReceiver.Url }, "key-two");
+        await Eventually.TrueAsync(_ => Task.FromResult(connectionReceiver.AcceptedCount == 1), Wait, "the override webhook at the new URL", Token);
+        var read = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal(connectionReceiver.Url, (string?)read!["webhook_url_override"]);
+
+        // Reconnected again through a session without one: the connection keeps its override.
+        await ReconnectAsync(new JsonObject { ["connection_id"] = connectionId, ["integration_id"] = "keyed" }, "key-three");
+        await Eventually.TrueAsync(_ => Task.FromResult(connectionReceiver.AcceptedCount == 2), Wait, "the second override webhook", Token);
+        read = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal(connectionReceiver.Url, (string?)read!["webhook_url_override"]);
+        Assert.Equal(["override", "override"], connectionReceiver.Accepted.Select(w => (string?)JsonNode.Parse(w.Body)!["operation"]));
+        Assert.Equal(["creation"], environmentReceiver.Accepted.Select(w => (string?)JsonNode.Parse(w.Body)!["operation"]));
+
+        async Task ReconnectAsync(JsonObject body, string apiKey)
+        {
+            var session = await server.Client.SendAsync(HttpMethod.Post, "connect/sessions/reconnect", body, null, Token);
+            await PostJsonAsync(http, $"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={(string)session!["data"]!["token"]!}", $$"""{"apiKey":"{{apiKey}}"}""");
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task FailingRefresh_SendsOneWebhookPerStreak_AndNoneWhenTheSettingIsOff(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);

@@ -86,8 +86,15 @@ public sealed class CredentialStoreInterposer
             inner.ReleaseLeaseAsync(connectionDbId, owner, cancellationToken);
 
         public Task OverrideAsync(
-            long connectionDbId, string connectionConfigJson, byte[] encryptedCredentials, long? expiresAt, long now, IReadOnlyList<OutboxWebhook> webhooks, CancellationToken cancellationToken) =>
-            inner.OverrideAsync(connectionDbId, connectionConfigJson, encryptedCredentials, expiresAt, now, webhooks, cancellationToken);
+            long connectionDbId,
+            string connectionConfigJson,
+            byte[] encryptedCredentials,
+            long? expiresAt,
+            long now,
+            string? webhookUrlOverride,
+            IReadOnlyList<OutboxWebhook> webhooks,
+            CancellationToken cancellationToken) =>
+            inner.OverrideAsync(connectionDbId, connectionConfigJson, encryptedCredentials, expiresAt, now, webhookUrlOverride, webhooks, cancellationToken);
 
         public Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken) =>
             inner.ListExpiringAsync(before, maxAttempts, limit, cancellationToken);
