@@ -6,6 +6,8 @@ namespace Tributary.Server.Validation;
 /// <summary>
 /// Validates <c>PATCH /environment/webhook-settings</c> like Nango's dashboard endpoint: a strict body of optional
 /// fields, an empty one refused with "Nothing to update". URLs are absolute http(s) URLs, or "" to clear one.
+/// Nango's <c>on_async_action_completion</c> is accepted (a boolean) and ignored: Tributary has no async actions, so
+/// a body written for Nango passes, and one that sets only it has nothing to update.
 /// </summary>
 internal static class WebhookSettingsRequestParser
 {
@@ -14,7 +16,10 @@ internal static class WebhookSettingsRequestParser
     public const string InvalidUrlMessage = "Invalid url";
 
     private static readonly string[] BodyKeys =
-        ["primary_url", "secondary_url", "on_sync_completion_always", "on_auth_creation", "on_auth_refresh_error", "on_sync_error", "on_sync_run_summary"];
+        ["primary_url", "secondary_url", "on_sync_completion_always", "on_auth_creation", "on_auth_refresh_error", "on_sync_error", "on_sync_run_summary", AsyncActionCompletion];
+
+    /// <summary>Nango's flag for async action webhooks: validated, then ignored (see the summary).</summary>
+    private const string AsyncActionCompletion = "on_async_action_completion";
 
     private static readonly StringRule UrlRule = new(MaxLength: 2048);
 
@@ -41,6 +46,7 @@ internal static class WebhookSettingsRequestParser
             JsonFields.ReadOptionalBoolean(obj, "on_auth_refresh_error", root, issues),
             JsonFields.ReadOptionalBoolean(obj, "on_sync_error", root, issues),
             JsonFields.ReadOptionalBoolean(obj, "on_sync_run_summary", root, issues));
+        JsonFields.ReadOptionalBoolean(obj, AsyncActionCompletion, root, issues);
         JsonFields.RejectUnknownKeys(obj, BodyKeys, root, issues);
         if (!issues.IsEmpty)
         {

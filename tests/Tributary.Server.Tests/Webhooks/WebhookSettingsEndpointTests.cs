@@ -19,7 +19,7 @@ public sealed class WebhookSettingsEndpointTests
 
         var initial = (await server.Client.SendAsync(HttpMethod.Get, "environment/webhook-settings", null, null, Token))!;
         var patched = (await server.Client.SendAsync(
-            HttpMethod.Patch, "environment/webhook-settings", new JsonObject { ["secondary_url"] = "https://example.com/h", ["on_sync_error"] = false }, null, Token))!;
+            HttpMethod.Patch, "environment/webhook-settings", new JsonObject { ["secondary_url"] = "https://example.com/h", ["on_sync_error"] = false, ["on_async_action_completion"] = true }, null, Token))!;
         var rotated = (await server.Client.SendAsync(HttpMethod.Post, "environment/webhook-signing-key/rotate", null, null, Token))!;
         var after = (await server.Client.SendAsync(HttpMethod.Get, "environment/webhook-settings", null, null, Token))!;
 
@@ -41,6 +41,8 @@ public sealed class WebhookSettingsEndpointTests
     [InlineData("""{"primary_url":"https://a.example","colour":"red"}""", "invalid_body", "unrecognized_keys")]
     [InlineData("""{"primary_url":"ftp://a.example"}""", "invalid_body", "Invalid url")]
     [InlineData("""{"on_sync_error":"yes"}""", "invalid_body", "expected boolean")]
+    [InlineData("""{"on_async_action_completion":true}""", "invalid_body", "Nothing to update")]
+    [InlineData("""{"on_async_action_completion":"yes"}""", "invalid_body", "expected boolean")]
     public async Task BadBodies_Are400InNangosShape_AndChangeNothing(string body, string code, string detail)
     {
         await using var server = await TestServer.StartAsync(TestDialect.Sqlite, Token);
