@@ -14,9 +14,12 @@ public static class Micros
 
     public static long Now(TimeProvider timeProvider) => From(timeProvider.GetUtcNow());
 
-    /// <summary>Nango's timestamp form: microseconds and an explicit offset, e.g. 2023-09-18T15:20:35.941305+00:00.</summary>
+    /// <summary>
+    /// Nango's timestamp form, PostgreSQL's <c>to_json(timestamptz)</c> in UTC: microseconds and an explicit offset,
+    /// e.g. 2023-09-18T15:20:35.941305+00:00, the fraction's trailing zeros left out (…:35.5+00:00, …:35+00:00).
+    /// </summary>
     public static string ToNangoString(long micros) =>
-        ToDateTimeOffset(micros).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
+        ToDateTimeOffset(micros).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>ISO-8601 with milliseconds and Z, as JavaScript's Date#toISOString (used where Nango sends Date objects).</summary>
     public static string ToIsoString(long micros) =>

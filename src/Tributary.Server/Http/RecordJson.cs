@@ -13,7 +13,7 @@ namespace Tributary.Server.Http;
 /// <remarks>The bytes are pinned by <c>RecordsPageBytesTests</c>: they are the ones the string-based writer made.</remarks>
 internal static class RecordJson
 {
-    /// <summary>Room for the metadata object: fixed text, four timestamps of 32 bytes, a cursor of at most 32.</summary>
+    /// <summary>Room for the metadata object: fixed text, four timestamps of at most 32 bytes, a cursor of at most 32.</summary>
     private const int MetadataBytes = 320;
 
     private static ReadOnlySpan<byte> FirstSeen => ",\"_nango_metadata\":{\"first_seen_at\":\""u8;
@@ -74,14 +74,21 @@ internal static class RecordJson
         return written;
     }
 
-    /// <summary>The last timestamp this thread formatted, and its bytes (see <see cref="Timestamp"/>).</summary>
+    /// <summary>The last timestamp this thread formatted, its bytes and their length (see <see cref="Timestamp"/>).</summary>
     [ThreadStatic]
     private static long t_lastMicros;
 
     [ThreadStatic]
     private static byte[]? t_lastTimestamp;
 
-    /// <summary>Nango's timestamp form (<c>Micros.ToNangoString</c>): <c>yyyy-MM-ddTHH:mm:ss.ffffff+00:00</c>.</summary>
+    [ThreadStatic]
+    private static int t_lastLength;
+
+    /// <summary>
+    /// Nango's timestamp form (<c>Micros.ToNangoString</c>), PostgreSQL's <c>to_json(timestamptz)</c> in UTC:
+    /// <c>yyyy-MM-ddTHH:mm:ss.ffffff+00:00</c> without the fraction's trailing zeros, and without the fraction when
+    /// it is zero (<c>…:21.5+00:00</c>, <c>…:21+00:00</c>).
+    /// </summary>
     /// <remarks>
     /// A page's records mostly share their timestamps (a batch is saved at one moment, and a record never changed has
     /// the same first-seen and last-modified time), so the last one formatted on this thread is copied instead of
@@ -91,20 +98,22 @@ internal static class RecordJson
     {
         if (t_lastTimestamp is { } last && t_lastMicros == micros)
         {
-            last.CopyTo(destination);
-            return TimestampBytes;
+            last.AsSpan(0, t_lastLength).CopyTo(destination);
+            return t_lastLength;
         }
 
-        Format(micros, destination);
+        var length = Format(micros, destination);
         t_lastTimestamp ??= new byte[TimestampBytes];
-        destination[..TimestampBytes].CopyTo(t_lastTimestamp);
+        destination[..length].CopyTo(t_lastTimestamp);
         t_lastMicros = micros;
-        return TimestampBytes;
+        t_lastLength = length;
+        return length;
     }
 
+    /// <summary>The longest form: a six-digit fraction.</summary>
     private const int TimestampBytes = 32;
 
-    private static void Format(long micros, Span<byte> destination)
+    private static int Format(long micros, Span<byte> destination)
     {
         var time = DateTime.UnixEpoch.AddTicks(micros * 10);
         time.Deconstruct(out var date, out var clock);
@@ -120,9 +129,24 @@ internal static class RecordJson
         Digits(clock.Minute, 2, destination[14..]);
         destination[16] = (byte)':';
         Digits(clock.Second, 2, destination[17..]);
-        destination[19] = (byte)'.';
-        Digits((int)(time.Ticks % TimeSpan.TicksPerSecond / 10), 6, destination[20..]);
-        "+00:00"u8.CopyTo(destination[26..]);
+        var n = 19;
+        var fraction = (int)(time.Ticks % TimeSpan.TicksPerSecond / 10);
+        if (fraction != 0)
+        {
+            var digits = 6;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+
+            destination[n++] = (byte)'.';
+            Digits(fraction, digits, destination[n..]);
+            n += digits;
+        }
+
+        "+00:00"u8.CopyTo(destination[n..]);
+        return n + 6;
     }
 
     private static int NullableTimestamp(long? micros, Span<byte> destination)

@@ -46,24 +46,43 @@ public sealed class RecordsPageBytesTests
 
     private const string Expected4 =
         """
-        {"records":[{"id":"a1","name":"Zoë \"q\" <b> & '\u00e9'","n":1.50,"e":"😀","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:20.123456+00:00","last_modified_at":"2023-11-14T22:13:20.123456+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjU="}},{"id":"a2","nested":{"x":[1,2,{"y":null}]},"t":true,"_nango_metadata":{"first_seen_at":"2023-11-14T22:13:21.000000+00:00","last_modified_at":"2023-11-14T22:13:22.500001+00:00","last_action":"UPDATED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjc="}},{"id":"a3","_nango_metadata":{"first_seen_at":"2020-09-13T12:26:40.000000+00:00","last_modified_at":"2023-11-14T22:13:23.000000+00:00","last_action":"DELETED","deleted_at":"2023-11-14T22:13:23.000000+00:00","pruned_at":null,"cursor":"c2VxOjk="}},{"id":"p\u003C\u0027\u00FC\u003E\u0026","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:24.000000+00:00","last_modified_at":"2023-11-14T22:13:24.000000+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":"2023-11-14T22:13:25.000000+00:00","cursor":"c2VxOjEy"}}],"next_cursor":"c2VxOjEy"}
+        {"records":[{"id":"a1","name":"Zoë \"q\" <b> & '\u00e9'","n":1.50,"e":"😀","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:20.123456+00:00","last_modified_at":"2023-11-14T22:13:20.123456+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjU="}},{"id":"a2","nested":{"x":[1,2,{"y":null}]},"t":true,"_nango_metadata":{"first_seen_at":"2023-11-14T22:13:21+00:00","last_modified_at":"2023-11-14T22:13:22.500001+00:00","last_action":"UPDATED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjc="}},{"id":"a3","_nango_metadata":{"first_seen_at":"2020-09-13T12:26:40+00:00","last_modified_at":"2023-11-14T22:13:23+00:00","last_action":"DELETED","deleted_at":"2023-11-14T22:13:23+00:00","pruned_at":null,"cursor":"c2VxOjk="}},{"id":"p\u003C\u0027\u00FC\u003E\u0026","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:24+00:00","last_modified_at":"2023-11-14T22:13:24+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":"2023-11-14T22:13:25+00:00","cursor":"c2VxOjEy"}}],"next_cursor":"c2VxOjEy"}
         """;
 
     private const string ExpectedLast =
         """
-        {"records":[{"id":"p\u003C\u0027\u00FC\u003E\u0026","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:24.000000+00:00","last_modified_at":"2023-11-14T22:13:24.000000+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":"2023-11-14T22:13:25.000000+00:00","cursor":"c2VxOjEy"}},{"id":"a5","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:26.000000+00:00","last_modified_at":"2023-11-14T22:13:26.000000+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjEz"}}],"next_cursor":null}
+        {"records":[{"id":"p\u003C\u0027\u00FC\u003E\u0026","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:24+00:00","last_modified_at":"2023-11-14T22:13:24+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":"2023-11-14T22:13:25+00:00","cursor":"c2VxOjEy"}},{"id":"a5","_nango_metadata":{"first_seen_at":"2023-11-14T22:13:26+00:00","last_modified_at":"2023-11-14T22:13:26+00:00","last_action":"ADDED","deleted_at":null,"pruned_at":null,"cursor":"c2VxOjEz"}}],"next_cursor":null}
         """;
+
+    /// <summary>The forms PostgreSQL 15's <c>to_json(timestamptz)</c> gives (UTC session), which Nango's records carry.</summary>
+    [Theory]
+    [InlineData("2023-11-14T22:13:21.123456", "2023-11-14T22:13:21.123456+00:00")]
+    [InlineData("2023-11-14T22:13:21.123450", "2023-11-14T22:13:21.12345+00:00")]
+    [InlineData("2023-11-14T22:13:21.500000", "2023-11-14T22:13:21.5+00:00")]
+    [InlineData("2023-11-14T22:13:21.000000", "2023-11-14T22:13:21+00:00")]
+    [InlineData("1970-01-01T00:00:00.000001", "1970-01-01T00:00:00.000001+00:00")]
+    public void Timestamp_IsPostgresToJson_WithoutTheFractionsTrailingZeros(string utc, string expected)
+    {
+        var micros = Micros.From(DateTimeOffset.Parse(utc + "Z", System.Globalization.CultureInfo.InvariantCulture));
+        var destination = new byte[32];
+
+        var length = RecordJson.Timestamp(micros, destination);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(destination, 0, length));
+        Assert.Equal(expected, Micros.ToNangoString(micros));
+    }
 
     [Fact]
     public void Timestamp_AnyMicros_IsMicrosToNangoString()
     {
         var random = new Random(14);
         var destination = new byte[32];
-        foreach (var micros in new long[] { 0, 1, 999_999, 1_000_000, 951_782_400_000_000, 4_102_444_799_999_999 }
-            .Concat(Enumerable.Range(0, 2000).Select(_ => random.NextInt64(0, 4_102_444_800_000_000))))
+        long[] steps = [1, 10, 1_000, 1_000_000];
+        foreach (var micros in new long[] { 0, 1, 10, 999_999, 1_000_000, 951_782_400_000_000, 4_102_444_799_999_999 }
+            .Concat(Enumerable.Range(0, 2000).Select(i => random.NextInt64(0, 4_102_444_800_000_000) / steps[i % 4] * steps[i % 4])))
         {
-            Assert.Equal(32, RecordJson.Timestamp(micros, destination));
-            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination));
+            var length = RecordJson.Timestamp(micros, destination);
+            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination, 0, length));
         }
     }
 
@@ -71,13 +90,14 @@ public sealed class RecordsPageBytesTests
     public void Timestamp_RepeatedAndAlternating_IsEachTimeMicrosToNangoString()
     {
         // The last timestamp formatted is copied when asked again: a repeat, a change and a change back must all be right,
-        // into a destination that held something else.
-        var destination = new byte[32];
-        foreach (var micros in new long[] { 5, 5, 1_700_000_000_000_001, 1_700_000_000_000_001, 5, 0, 0, 1_700_000_000_000_001 })
+        // into a destination that held something else, whatever their lengths, and nothing past them.
+        var destination = new byte[40];
+        foreach (var micros in new long[] { 5, 5, 1_700_000_000_000_001, 1_700_000_000_000_001, 5, 0, 0, 1_700_000_000_000_001, 1_700_000_000_000_000, 1_700_000_000_500_000, 1_700_000_000_500_000 })
         {
             Array.Fill(destination, (byte)'x');
-            Assert.Equal(32, RecordJson.Timestamp(micros, destination));
-            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination));
+            var length = RecordJson.Timestamp(micros, destination);
+            Assert.Equal(Micros.ToNangoString(micros), Encoding.UTF8.GetString(destination, 0, length));
+            Assert.Equal((byte)'x', destination[length]);
         }
     }
 
