@@ -210,17 +210,9 @@ public sealed class RunLogTests
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(15));
 
         await gate.Writer.WriteAsync(true, Ct);
-        var rest = new List<JsonNode>();
-        cursor = (string)stepped["next_cursor"]!;
-        JsonNode? last = null;
-        for (var i = 0; i < 20 && last?["done"]?.GetValue<bool>() != true; i++)
-        {
-            last = await server.Client.RunLogsAsync(runId, cursor, null, true, 10, Ct);
-            rest.AddRange(last!["lines"]!.AsArray().Select(l => l!));
-            cursor = (string)last["next_cursor"]!;
-        }
+        var (rest, last) = await FollowUntilDoneAsync(server, runId, (string)stepped["next_cursor"]!, reads: 20, waitSeconds: 10);
 
-        Assert.True((bool)last!["done"]!);
+        Assert.True((bool)last["done"]!);
         Assert.Equal("succeeded", (string?)last["run_state"]);
         Assert.Contains(rest, l => (string?)l["message"] == "step 2");
         Assert.StartsWith("Succeeded: ", (string)rest[^1]["message"]!, StringComparison.Ordinal);
@@ -247,16 +239,9 @@ public sealed class RunLogTests
         Assert.False((bool)afterCancel["done"]!);
 
         StubbornFunction.GateOf(connection).TrySetResult();
-        var rest = new List<JsonNode>();
-        JsonNode? last = null;
-        for (var i = 0; i < 12 && last?["done"]?.GetValue<bool>() != true; i++)
-        {
-            last = await server.Client.RunLogsAsync(runId, cursor, null, true, 5, Ct);
-            rest.AddRange(last!["lines"]!.AsArray().Select(l => l!));
-            cursor = (string)last["next_cursor"]!;
-        }
+        var (rest, last) = await FollowUntilDoneAsync(server, runId, cursor, reads: 12, waitSeconds: 5);
 
-        Assert.True((bool)last!["done"]!);
+        Assert.True((bool)last["done"]!);
         Assert.Contains(rest, l => (string?)l["message"] == StubbornFunction.Done);
         Assert.StartsWith("Stopped: ", (string)rest[^1]["message"]!, StringComparison.Ordinal);
     }
@@ -276,6 +261,21 @@ public sealed class RunLogTests
         Assert.Equal(400, badCursor.Status);
         Assert.Contains("Invalid cursor", badCursor.Body, StringComparison.Ordinal);
         Assert.Equal(400, badWait.Status);
+    }
+
+    /// <summary>Follows the log from <paramref name="cursor"/> until an answer says done, or <paramref name="reads"/> answers came; returns the lines and the last answer.</summary>
+    private static async Task<(List<JsonNode> Lines, JsonNode Last)> FollowUntilDoneAsync(TestServer server, string runId, string cursor, int reads, int waitSeconds)
+    {
+        var lines = new List<JsonNode>();
+        JsonNode? last = null;
+        for (var i = 0; i < reads && last?["done"]?.GetValue<bool>() != true; i++)
+        {
+            last = await server.Client.RunLogsAsync(runId, cursor, null, true, waitSeconds, Ct);
+            lines.AddRange(last!["lines"]!.AsArray().Select(l => l!));
+            cursor = (string)last["next_cursor"]!;
+        }
+
+        return (lines, last!);
     }
 
     /// <summary>Follows the log from its start until a line matches; returns the cursor after it.</summary>
