@@ -1,3 +1,4 @@
+using Tributary.Core.Domain;
 using Tributary.Storage.Sql;
 using Tributary.Storage.Stores;
 using Tributary.Testing;
@@ -31,7 +32,7 @@ public sealed class ScheduleStartPlanTests
             .With("state", "STARTED").With("integration", h.IntegrationId);
         if (named)
         {
-            command.WithList(SqlDialect.Sqlite, "names", ["contacts"]);
+            command.WithList(SqlDialect.Sqlite, "keys", [SqlSyncStore.SyncKeyOf(new SyncIdentifier("contacts", SyncIdentifier.BaseVariant))]);
         }
 
         var plan = await PlanTestData.PlanAsync(command, Token);

@@ -47,9 +47,9 @@ public abstract class SyncStoreContract
         };
         await h.Syncs.SetScheduleStateAsync([.. syncs.Select(s => s.Id)], paused: true, h.Now, Token);
 
-        var contacts = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], NoWake, Token);
-        var again = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["contacts"], NoWake, Token);
-        var unknownName = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, ["no-such-sync"], NoWake, Token);
+        var contacts = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, [new SyncIdentifier("contacts", SyncIdentifier.BaseVariant)], NoWake, Token);
+        var again = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, [new SyncIdentifier("contacts", SyncIdentifier.BaseVariant)], NoWake, Token);
+        var unknownName = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId, [new SyncIdentifier("no-such-sync", SyncIdentifier.BaseVariant), new SyncIdentifier("contacts", "no-such-variant")], NoWake, Token);
         var unknownIntegration = await h.Syncs.StartSchedulesOfIntegrationAsync(h.IntegrationId + 1000, null, NoWake, Token);
 
         Assert.Equal((2, 0), (contacts, again));

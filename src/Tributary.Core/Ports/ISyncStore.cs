@@ -24,14 +24,15 @@ public interface ISyncStore
     Task<ScheduleStateChange> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Starts the schedules of every enabled sync of an integration (only those named in <paramref name="names"/> when
-    /// given), set-based, without reading them first; how many changed, or null when no sync matched. Large starts
+    /// Starts the schedules of every enabled sync of an integration (only the (name, variant) pairs of
+    /// <paramref name="syncs"/> when given, as Nango filters them), set-based, without reading them first; how many
+    /// changed, or null when no sync matched (a pair that matches nothing is ignored when another matched). Large starts
     /// commit in chunks: <paramref name="chunkStarted"/> runs after each chunk that started something committed, so
     /// that the scheduler can begin while the rest are started, and go on as each further chunk is committed.
     /// </summary>
     Task<int?> StartSchedulesOfIntegrationAsync(
         long integrationId,
-        IReadOnlyList<string>? names,
+        IReadOnlyList<SyncIdentifier>? syncs,
         Func<CancellationToken, Task> chunkStarted,
         CancellationToken cancellationToken);
 

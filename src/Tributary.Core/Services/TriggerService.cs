@@ -84,14 +84,15 @@ public sealed class TriggerService
         if (!paused && command.ConnectionId is null)
         {
             // A whole integration: one statement, not every sync read first (100,000 schedules after an outage, B10).
-            // Same rules as the targets' resolution: named syncs by name, none matching is Nango's error.
+            // Nango's rules for all connections: the named (name, variant) pairs, those matching nothing ignored, none
+            // matching at all its error.
             var integration = await _integrations.GetAsync(tenant.EnvironmentId, command.ProviderConfigKey, cancellationToken)
                 ?? throw NangoErrors.UnknownProviderConfig();
-            var names = command.Syncs.Count == 0 ? null : command.Syncs.Select(s => s.Name).ToList();
+            var syncs = command.Syncs.Count == 0 ? null : command.Syncs;
             // The scheduler is woken after each chunk that started something is committed: it queues the first while
             // the rest are started, and a tick that caught up with the start goes on with the next chunk. A start that
             // changed nothing has nothing to wake it for.
-            return await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, names, _wakeups.WakeSchedulersAsync, cancellationToken)
+            return await _syncs.StartSchedulesOfIntegrationAsync(integration.Id, syncs, _wakeups.WakeSchedulersAsync, cancellationToken)
                 ?? throw NangoErrors.NoSyncsFound();
         }
 

@@ -31,11 +31,12 @@ internal sealed partial class SqlSyncStore
     /// </remarks>
     public async Task<int?> StartSchedulesOfIntegrationAsync(
         long integrationId,
-        IReadOnlyList<string>? names,
+        IReadOnlyList<SyncIdentifier>? syncs,
         Func<CancellationToken, Task> chunkStarted,
         CancellationToken cancellationToken)
     {
-        var filter = names is { Count: > 0 } ? " AND " + _database.Dialect.InList("s.name", "names") : string.Empty;
+        var names = syncs is { Count: > 0 } ? syncs : null;
+        var filter = names is not null ? " AND " + _database.Dialect.InList(SyncKey("s."), "keys") : string.Empty;
         var matching = $"""
             SELECT s.id FROM syncs s
             JOIN connections c ON c.id = s.connection_id
@@ -118,7 +119,7 @@ internal sealed partial class SqlSyncStore
     /// </remarks>
     private async Task<int?> StartInOneTransactionAsync(
         long integrationId,
-        IReadOnlyList<string>? names,
+        IReadOnlyList<SyncIdentifier>? names,
         string matching,
         Func<CancellationToken, Task> chunkStarted,
         CancellationToken cancellationToken)
@@ -157,21 +158,30 @@ internal sealed partial class SqlSyncStore
 
     /// <summary>
     /// The one-transaction start (<see cref="StartInOneTransactionAsync"/>): every sync of the integration's connections
-    /// whose config is enabled, optionally only the <c>names</c> list; what a plan test explains.
+    /// whose config is enabled, optionally only the <c>keys</c> list (<see cref="SyncKey"/>); what a plan test explains.
     /// </summary>
     internal static string StartAllSql(SqlDialect dialect, bool named) => $"""
         UPDATE syncs SET schedule_state = @state
         WHERE schedule_state <> @state
           AND connection_id IN (SELECT c.id FROM connections c WHERE c.integration_id = @integration)
-          AND sync_config_id IN (SELECT sc.id FROM sync_configs sc WHERE sc.enabled = 1){(named ? " AND " + dialect.InList("name", "names") : string.Empty)}
+          AND sync_config_id IN (SELECT sc.id FROM sync_configs sc WHERE sc.enabled = 1){(named ? " AND " + dialect.InList(SyncKey(string.Empty), "keys") : string.Empty)}
         """;
 
-    private DbCommand WithIntegration(DbCommand command, long integrationId, IReadOnlyList<string>? names)
+    /// <summary>
+    /// A sync's (name, variant) as one value, <c>name::variant</c> (the API's own spelling of the pair; neither part can
+    /// hold <c>:</c>), so that a list of pairs is one list parameter on both databases.
+    /// </summary>
+    internal static string SyncKey(string alias) => $"({alias}name || '::' || {alias}variant)";
+
+    /// <summary>The value <see cref="SyncKey"/> gives for <paramref name="sync"/>.</summary>
+    internal static string SyncKeyOf(SyncIdentifier sync) => $"{sync.Name}::{sync.Variant}";
+
+    private DbCommand WithIntegration(DbCommand command, long integrationId, IReadOnlyList<SyncIdentifier>? syncs)
     {
         command.With("integration", integrationId);
-        if (names is { Count: > 0 })
+        if (syncs is { Count: > 0 })
         {
-            command.WithList(_database.Dialect, "names", names.Distinct(StringComparer.Ordinal).ToList());
+            command.WithList(_database.Dialect, "keys", syncs.Select(SyncKeyOf).Distinct(StringComparer.Ordinal).ToList());
         }
 
         return command;

@@ -102,7 +102,7 @@ public sealed class RunExecutorTransientErrorTests
         public Task<ScheduleStateChange> SetScheduleStateAsync(IReadOnlyList<string> syncIds, bool paused, long now, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<string>? names, Func<CancellationToken, Task> chunkStarted, CancellationToken cancellationToken) =>
+        public Task<int?> StartSchedulesOfIntegrationAsync(long integrationId, IReadOnlyList<SyncIdentifier>? syncs, Func<CancellationToken, Task> chunkStarted, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task SetFrequencyAsync(string syncId, string? frequencyOverride, long frequencyMs, long now, CancellationToken cancellationToken) =>

@@ -52,6 +52,26 @@ public sealed class VariantEndpointTests
         Assert.NotEqual("PAUSED", (string?)startedStatus["status"]);
     }
 
+    /// <summary>Nango, all connections (no <c>connection_id</c>): the syncs are filtered by (name, variant) pairs.</summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task StartWithoutAConnection_StartsOnlyTheNamedVariant_AndAVariantNoSyncHasIsNoSyncsFound(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token, config: Config);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await CreateAsync(server.Client, "contacts", "v1");
+
+        await server.Client.SendAsync(
+            HttpMethod.Post, "sync/start", new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray(new JsonObject { ["name"] = "contacts", ["variant"] = "v1" }) }, null, Token);
+        var unknown = await Assert.ThrowsAsync<TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Post, "sync/start", new JsonObject { ["provider_config_key"] = "demo", ["syncs"] = new JsonArray("contacts::nope") }, null, Token));
+
+        Assert.NotEqual("PAUSED", (string?)(await StatusAsync(server.Client, "contacts::v1"))["status"]);
+        Assert.Equal("PAUSED", (string?)(await StatusAsync(server.Client, "contacts"))["status"]);
+        Assert.Equal((400, "no_syncs_found"), (unknown.Status, unknown.Code));
+    }
+
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
