@@ -95,7 +95,7 @@ public sealed class ConnectFlowService
                     : $"The authorization URL of provider '{provider.Name}' needs connection config: {string.Join(", ", Interpolation.Placeholders(provider.AuthorizationUrl))}.");
         }
 
-        var scopes = (defaults?["connection_config"]?["oauth_scopes_override"] as JsonArray)?.Select(s => (string?)s).OfType<string>().ToList() is { Count: > 0 } overridden
+        var scopes = OverriddenScopes(defaults?["connection_config"]?["oauth_scopes_override"]) is { Count: > 0 } overridden
             ? overridden
             : client.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -365,6 +365,18 @@ public sealed class ConnectFlowService
         _authWebhooks.Committed(webhooks.Count > 0);
         return true;
     }
+
+    /// <summary>
+    /// A session's <c>oauth_scopes_override</c>: Nango's is one comma-separated string; a list is taken too (the form
+    /// <c>POST /connections</c> takes in <c>connection_config</c>).
+    /// </summary>
+    private static List<string>? OverriddenScopes(JsonNode? node) => node switch
+    {
+        JsonArray list => [.. list.Select(s => (string?)s).OfType<string>()],
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String =>
+            [.. value.GetValue<string>().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+        _ => null,
+    };
 
     private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken)
     {

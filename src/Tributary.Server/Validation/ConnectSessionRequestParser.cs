@@ -62,6 +62,7 @@ internal static class ConnectSessionRequestParser
             issues.Add(new ValidationIssue("invalid_type", "Expected record of strings", ["tags"]));
         }
 
+        CheckWebhookUrl(json["webhook_url_override"], issues);
         if (reconnect)
         {
             CheckString(json["connection_id"], ["connection_id"], 1, 255, required: true, issues);
@@ -123,6 +124,20 @@ internal static class ConnectSessionRequestParser
         else if (text.Length > max)
         {
             issues.Add(new ValidationIssue("too_big", $"String must contain at most {max} character(s)", path));
+        }
+    }
+
+    /// <summary>
+    /// Nango's <c>webhook_url_override</c>: an absolute http(s) URL, or <c>""</c> for none — the rule of
+    /// <c>POST /connections</c>. Checked here, not when the flow completes: the value becomes the connection's.
+    /// </summary>
+    private static void CheckWebhookUrl(JsonNode? node, List<ValidationIssue> issues)
+    {
+        CheckString(node, ["webhook_url_override"], 0, 2048, required: false, issues);
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 and <= 2048 } text
+            && !(Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+        {
+            issues.Add(new ValidationIssue(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]));
         }
     }
 

@@ -110,6 +110,47 @@ public sealed partial class ConnectFlowTests
         var strict = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
             HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["extra"] = 1 }, null, Token));
         Assert.Equal(400, strict.Status);
+
+        // webhook_url_override becomes the connection's: an absolute http(s) URL or "" (none), refused otherwise.
+        foreach (var (value, detail) in new (JsonNode Value, string Detail)[] { (42, "Expected string"), ("not a url", "Invalid URL"), ("ftp://h.example/x", "Invalid URL") })
+        {
+            var refused = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+                HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["webhook_url_override"] = value }, null, Token));
+            Assert.Equal((400, "invalid_body"), (refused.Status, refused.Code));
+            Assert.Contains(detail, refused.Body, StringComparison.Ordinal);
+            Assert.Contains("webhook_url_override", refused.Body, StringComparison.Ordinal);
+        }
+
+        foreach (var accepted in new[] { string.Empty, "https://h.example/hook" })
+        {
+            var ok = await server.Client.SendAsync(
+                HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["webhook_url_override"] = accepted }, null, Token);
+            Assert.NotNull(ok!["data"]!["token"]);
+        }
+    }
+
+    /// <summary>Nango's session type has <c>oauth_scopes_override</c> as one comma-separated string.</summary>
+    [Fact]
+    public async Task OAuthStart_WithASessionsScopesOverrideAsACommaSeparatedString_AsksForThoseScopes()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject
+            {
+                ["end_user"] = new JsonObject { ["id"] = "u1" },
+                ["integrations_config_defaults"] = new JsonObject { ["gh"] = new JsonObject { ["connection_config"] = new JsonObject { ["oauth_scopes_override"] = "read:user, repo" } } },
+            },
+            null,
+            Token);
+        using var browser = Browser();
+
+        var consent = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={(string)created!["data"]!["token"]!}"), Token);
+
+        var query = System.Web.HttpUtility.ParseQueryString(consent.RequestMessage!.RequestUri!.Query);
+        Assert.Equal("read:user repo", query["scope"]);
     }
 
     [Theory]
