@@ -53,8 +53,9 @@ public sealed class ConnectionService
         ArgumentNullException.ThrowIfNull(request);
         var (providerConfigKey, connectionId, credentials, metadataJson) = request;
         var connectionConfig = request.ConnectionConfig;
+        // Nango's import answers an unknown integration 404 not_found (a connect flow resolved it before it got here).
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
-            ?? throw NangoErrors.UnknownProviderConfig();
+            ?? throw new NotFoundException("not_found", "Integration does not exist");
         var created = await _connections.CreateAsync(
             new NewConnection(
                 tenant.EnvironmentId,

@@ -94,6 +94,8 @@ public sealed class ConnectionConformanceTests
             server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme","credentials":{"type":"NONE"},"extra":1}""", Token);
         var extraCredential = await ApiTestServer.SendRawAsync(
             server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"acme","credentials":{"type":"NONE","x":1}}""", Token);
+        var unknownIntegration = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"nope","connection_id":"acme","credentials":{"type":"NONE"}}""", Token);
         var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
 
         Assert.Equal((400, "invalid_body"), (noCredentials.Status, (string?)noCredentials.Json["error"]!["code"]));
@@ -102,6 +104,7 @@ public sealed class ConnectionConformanceTests
         Assert.Equal("invalid_format", (string?)hashId.Json["error"]!["errors"]![0]!["code"]);
         Assert.Equal("unrecognized_keys", (string?)extraKey.Json["error"]!["errors"]![0]!["code"]);
         Assert.Equal("unrecognized_keys", (string?)extraCredential.Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal((404, "not_found", "Integration does not exist"), (unknownIntegration.Status, (string?)unknownIntegration.Json["error"]!["code"], (string?)unknownIntegration.Json["error"]!["message"]));
         Assert.Empty(list!["connections"]!.AsArray());
     }
 
