@@ -17,7 +17,10 @@ namespace Tributary.Contracts;
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
 /// <param name="LastFetchedAt">Always null (no token refresh yet).</param>
-/// <param name="Credentials">The decrypted credentials as Nango answers them: <c>{}</c> for NONE, the refresh token only when asked for.</param>
+/// <param name="Credentials">
+/// The decrypted credentials as Nango answers them: <c>{}</c> for NONE, the refresh token only when asked for; absent
+/// for a key without <c>environment:connections:read_credentials</c> (on <c>GET</c>) and in no other case.
+/// </param>
 public sealed record ConnectionResponse(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("connection_id")] string ConnectionId,
@@ -32,7 +35,7 @@ public sealed record ConnectionResponse(
     [property: JsonPropertyName("created_at")] string CreatedAt,
     [property: JsonPropertyName("updated_at")] string UpdatedAt,
     [property: JsonPropertyName("last_fetched_at")] string? LastFetchedAt,
-    [property: JsonPropertyName("credentials")] JsonObject Credentials);
+    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Credentials);
 
 /// <summary><c>GET /connections</c>: <c>{"connections":[…]}</c>.</summary>
 /// <param name="Connections">The connections of the environment, one page of them.</param>

@@ -7,6 +7,9 @@ namespace Tributary.Server.Endpoints;
 /// <summary>Nango's connection import, read, delete and metadata endpoints.</summary>
 internal static class ConnectionEndpoints
 {
+    /// <summary>Nango's scope for a connection's credentials, beyond <c>environment:connections:read</c>.</summary>
+    public const string ReadCredentialsScope = "environment:connections:read_credentials";
+
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync)
@@ -80,13 +83,22 @@ internal static class ConnectionEndpoints
             return;
         }
 
+        // Nango: credentials need their own scope; without it the answer has none, and asking for a refresh or the
+        // refresh token is refused.
         var target = parsed.Value;
+        var mayReadCredentials = context.Features.Get<ApiCaller>()?.Grants(ReadCredentialsScope) == true;
+        if (!mayReadCredentials && target.AsksForCredentialOptions)
+        {
+            await JsonResponses.ErrorAsync(context, new ApiError(403, "forbidden", $"Insufficient scope. Required: {ReadCredentialsScope}"));
+            return;
+        }
+
         var view = await context.RequestServices.GetRequiredService<ConnectionService>()
             .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, target.ForceRefresh, context.RequestAborted);
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status200OK,
-            ConnectionResponses.Full(view.Connection, PublicCredentials(view.Credentials, target.ReturnRefreshToken), view.ConnectionConfig, view.Refresh),
+            ConnectionResponses.Full(view.Connection, mayReadCredentials ? PublicCredentials(view.Credentials, target.ReturnRefreshToken) : null, view.ConnectionConfig, view.Refresh),
             JsonResponses.Json.ConnectionResponse);
     }
 

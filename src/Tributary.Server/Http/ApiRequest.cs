@@ -30,6 +30,7 @@ internal static class ApiRequest
             return;
         }
 
+        context.Features.Set(new ApiCaller(key));
         await handler(context, ApiKeyAuthentication.TenantOf(key));
     };
 }

@@ -26,7 +26,7 @@ internal static class ConnectionTargetParser
         var providerConfigKey = QueryFields.ReadString(input, ProviderConfigKeyKey, required: true, StringRule.ProviderConfigKey, issues);
         var refreshToken = QueryFields.ReadStringBool(input, "refresh_token", issues);
         var forceRefresh = QueryFields.ReadStringBool(input, "force_refresh", issues);
-        _ = QueryFields.ReadStringBool(input, GitHubAppJwtKey, issues);
+        var gitHubAppJwt = QueryFields.ReadStringBool(input, GitHubAppJwtKey, issues);
         QueryFields.RejectUnknownKeys(input, GetKeys, issues);
         if (!issues.IsEmpty || providerConfigKey is null)
         {
@@ -38,7 +38,7 @@ internal static class ConnectionTargetParser
             return ParseResult<ConnectionTarget>.Invalid(routeError);
         }
 
-        return ParseResult<ConnectionTarget>.Valid(new ConnectionTarget(connectionId, providerConfigKey, refreshToken == true, forceRefresh == true));
+        return ParseResult<ConnectionTarget>.Valid(new ConnectionTarget(connectionId, providerConfigKey, refreshToken == true, forceRefresh == true, gitHubAppJwt == true));
     }
 
     public static ParseResult<ConnectionTarget> ParseDelete(string connectionId, IEnumerable<KeyValuePair<string, StringValues>> query)

@@ -56,6 +56,32 @@ public sealed class ScopeTests
         Assert.Equal((403, "Insufficient scope. Required: environment:records:read"), (records.Status, records.ErrorMessage()));
     }
 
+    /// <summary>Nango: a connection's credentials need <c>environment:connections:read_credentials</c>.</summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task GetConnection_WithoutTheCredentialsScope_AnswersNoCredentials_AndRefusesAskingForThem(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        using var reader = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:read");
+        using var trusted = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:read", "environment:connections:read_credentials");
+        const string Plain = "connections/acme?provider_config_key=demo&force_refresh=false&refresh_token=false&refresh_github_app_jwt_token=false";
+
+        var withoutScope = await reader.SendAsync(HttpMethod.Get, Plain, null, null, Token);
+        var withScope = await trusted.SendAsync(HttpMethod.Get, Plain, null, null, Token);
+        var refused = new List<TributaryApiException>();
+        foreach (var option in new[] { "force_refresh", "refresh_token", "refresh_github_app_jwt_token" })
+        {
+            refused.Add(await Assert.ThrowsAsync<TributaryApiException>(() => reader.SendAsync(HttpMethod.Get, $"connections/acme?provider_config_key=demo&{option}=true", null, null, Token)));
+        }
+
+        Assert.Equal("acme", (string?)withoutScope!["connection_id"]);
+        Assert.False(withoutScope.AsObject().ContainsKey("credentials"));
+        Assert.NotNull(withScope!["credentials"]);
+        Assert.All(refused, e => Assert.Equal((403, "forbidden", "Insufficient scope. Required: environment:connections:read_credentials"), (e.Status, e.Code, e.ErrorMessage())));
+    }
+
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]

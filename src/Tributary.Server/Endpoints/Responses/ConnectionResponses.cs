@@ -8,7 +8,7 @@ namespace Tributary.Server.Endpoints.Responses;
 /// <summary>Core's connections in Nango's two shapes: the full one (with credentials) and the list item.</summary>
 internal static class ConnectionResponses
 {
-    public static ConnectionResponse Full(Connection connection, JsonObject credentials, JsonObject connectionConfig, RefreshStatus refresh) => new(
+    public static ConnectionResponse Full(Connection connection, JsonObject? credentials, JsonObject connectionConfig, RefreshStatus refresh) => new(
         connection.Id,
         connection.ConnectionId,
         connection.ProviderConfigKey,
