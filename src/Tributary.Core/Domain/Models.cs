@@ -75,6 +75,9 @@ public sealed record SyncRow
     public long? LastSyncDate { get; init; }
 
     public required IReadOnlyList<string> Models { get; init; }
+
+    /// <summary>The config's <c>sync_type</c> (<c>incremental</c> or <c>full</c>), where the read joined it; null otherwise.</summary>
+    public string? ConfigSyncType { get; init; }
 }
 
 public static class TriggerSources

@@ -271,7 +271,8 @@ public sealed class RunExecutor
             var webhooks = attempt.Target is { } target && attempt.Counts is { } counts
                 ? await _webhooks.FailedAsync(target, counts, description, now, CancellationToken.None)
                 : null;
-            if (await _completions.CompleteAsync(new RunCompletion(fence, run.SyncId, false, null, description, now, null, webhooks)))
+            var jobType = attempt.Target is { } loaded ? RunJobTypes.Of(loaded.Config, loaded.Sync) : null;
+            if (await _completions.CompleteAsync(new RunCompletion(fence, run.SyncId, false, null, description, now, null, webhooks, JobType: jobType)))
             {
                 _webhooks.Committed(webhooks);
             }
@@ -349,7 +350,7 @@ public sealed class RunExecutor
         bool completed;
         try
         {
-            completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, webhooks, lines, cancellationToken);
+            completed = await CompleteWhileLeaseHoldsAsync(run, fence, counts, webhooks, lines, RunJobTypes.Of(target.Config, target.Sync), cancellationToken);
         }
         catch
         {
@@ -377,14 +378,14 @@ public sealed class RunExecutor
     /// <see cref="MaxCompletionRetries"/> the error goes up and the run is handed back.
     /// </remarks>
     private async Task<bool> CompleteWhileLeaseHoldsAsync(
-        ClaimedRun run, RunFence fence, RunCounts counts, IReadOnlyList<OutboxWebhook> webhooks, IReadOnlyList<RunLogLine> lines, CancellationToken cancellationToken)
+        ClaimedRun run, RunFence fence, RunCounts counts, IReadOnlyList<OutboxWebhook> webhooks, IReadOnlyList<RunLogLine> lines, string jobType, CancellationToken cancellationToken)
     {
         for (var failures = 1; ; failures++)
         {
             try
             {
                 return await _completions.CompleteAsync(
-                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt, webhooks, lines));
+                    new RunCompletion(fence, run.SyncId, true, counts.ToJson(), null, Micros.Now(_timeProvider), run.AttemptStartedAt, webhooks, lines, jobType));
             }
             catch (Exception ex) when (_transient.IsTransient(ex) && !cancellationToken.IsCancellationRequested && failures <= MaxCompletionRetries)
             {

@@ -117,6 +117,10 @@ public sealed record RunFence(long RunId, long LeaseToken);
 /// The attempt's last log lines (<see cref="Tributary.Core.Logs.RunLog.SealAsync"/>): written in the completion's
 /// transaction, only if its lease held, so a short run's log costs no write transaction of its own.
 /// </param>
+/// <param name="JobType">
+/// Nango's job type of the attempt, <see cref="RunJobTypes"/>: <c>INCREMENTAL</c> when its config is incremental and
+/// the sync had a last sync date when it started, else <c>FULL</c>; null when the run failed before its sync loaded.
+/// </param>
 public sealed record RunCompletion(
     RunFence Fence,
     string SyncId,
@@ -126,4 +130,21 @@ public sealed record RunCompletion(
     long Now,
     long? LastSyncDate,
     IReadOnlyList<Tributary.Core.Webhooks.OutboxWebhook>? Webhooks = null,
-    IReadOnlyList<Tributary.Core.Logs.RunLogLine>? LogLines = null);
+    IReadOnlyList<Tributary.Core.Logs.RunLogLine>? LogLines = null,
+    string? JobType = null);
+
+/// <summary>Nango's sync job types, as <c>GET /sync/status</c> reads them (<c>type</c>: INCREMENTAL or INITIAL).</summary>
+public static class RunJobTypes
+{
+    public const string Incremental = "INCREMENTAL";
+
+    public const string Full = "FULL";
+
+    /// <summary>The type of an attempt of <paramref name="sync"/>, from the sync as the attempt found it when it started.</summary>
+    public static string Of(SyncConfig config, SyncRow sync) => Of(config.SyncType, sync.LastSyncDate);
+
+    /// <param name="configSyncType">The config's <c>sync_type</c>: <c>incremental</c> or <c>full</c>.</param>
+    /// <param name="lastSyncDate">The sync's last sync date when the attempt started.</param>
+    public static string Of(string configSyncType, long? lastSyncDate) =>
+        configSyncType == "incremental" && lastSyncDate is not null ? Incremental : Full;
+}

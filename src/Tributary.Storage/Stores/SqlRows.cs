@@ -31,7 +31,7 @@ internal static class SqlRows
 
     public const string SyncColumns = """
         s.id, s.connection_id AS connection_db_id, c.connection_id, s.sync_config_id, s.name, s.variant, s.frequency_override,
-        sc.frequency, s.frequency_ms, s.schedule_state, s.next_due_at, s.last_sync_date, sc.models
+        sc.frequency, s.frequency_ms, s.schedule_state, s.next_due_at, s.last_sync_date, sc.models, sc.sync_type
         FROM syncs s
         JOIN connections c ON c.id = s.connection_id
         JOIN sync_configs sc ON sc.id = s.sync_config_id
@@ -124,7 +124,7 @@ internal static class SqlRows
             config = reader.GetOrdinal("sync_config_id"), name = reader.GetOrdinal("name"), variant = reader.GetOrdinal("variant"),
             frequencyOverride = reader.GetOrdinal("frequency_override"), frequency = reader.GetOrdinal("frequency"),
             frequencyMs = reader.GetOrdinal("frequency_ms"), state = reader.GetOrdinal("schedule_state"), nextDue = reader.GetOrdinal("next_due_at"),
-            lastSync = reader.GetOrdinal("last_sync_date"), models = reader.GetOrdinal("models");
+            lastSync = reader.GetOrdinal("last_sync_date"), models = reader.GetOrdinal("models"), syncType = reader.GetOrdinal("sync_type");
         return row => new SyncRow
         {
             Id = row.GetString(id),
@@ -140,6 +140,7 @@ internal static class SqlRows
             NextDueAt = row.GetInt64(nextDue),
             LastSyncDate = row.GetNullableInt64(lastSync),
             Models = ParseModels(row.GetString(models)),
+            ConfigSyncType = row.GetString(syncType),
         };
     }
 

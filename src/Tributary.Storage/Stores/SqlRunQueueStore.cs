@@ -422,11 +422,12 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
         var connection = writer.Connection;
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var finish = connection.Command($"""
-            UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_owner = NULL, lease_expires_at = NULL
+            UPDATE runs SET state = @state, finished_at = @now, result = COALESCE(@result, result), error = @error, lease_owner = NULL, lease_expires_at = NULL,
+                job_type = COALESCE(@jobType, job_type)
             WHERE id = @id AND lease_token = @token AND state = '{SqlStates.Running}'
             """, transaction);
         DbParameter state = finish.Parameter("state"), now = finish.Parameter("now"), result = finish.Parameter("result"),
-            error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token");
+            error = finish.Parameter("error"), id = finish.Parameter("id"), token = finish.Parameter("token"), jobType = finish.Parameter("jobType");
         await using var lastSync = connection.Command("UPDATE syncs SET last_sync_date = @date WHERE id = @id", transaction);
         DbParameter date = lastSync.Parameter("date"), syncId = lastSync.Parameter("id");
         await using var outbox = new WebhookOutbox(connection, transaction, _dialect);
@@ -438,6 +439,7 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             now.Value = completion.Now;
             result.Value = (object?)completion.ResultJson ?? DBNull.Value;
             error.Value = (object?)completion.Error ?? DBNull.Value;
+            jobType.Value = (object?)completion.JobType ?? DBNull.Value;
             id.Value = completion.Fence.RunId;
             token.Value = completion.Fence.LeaseToken;
 

@@ -67,6 +67,7 @@ internal sealed partial class SqlSyncStore
             NextDueAt = row.GetInt64(8),
             LastSyncDate = row.GetNullableInt64(9),
             Models = models,
+            ConfigSyncType = row.GetString(38),
         };
         var owner = new Connection(
             connectionDbId,

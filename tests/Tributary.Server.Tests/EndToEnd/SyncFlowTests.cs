@@ -51,6 +51,10 @@ public sealed class SyncFlowTests
         Assert.All(contacts, c => Assert.Equal("ADDED", (string?)c["_nango_metadata"]!["last_action"]));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,5}[1-9])?\+00:00$", (string?)contacts[0]["_nango_metadata"]!["first_seen_at"]);
 
+        // Nango's deprecated type: a job is INCREMENTAL when its config is and the sync had synced before it started.
+        var afterFirst = await server.Client.StatusAsync("demo", "contacts", "acme", Token);
+        Assert.Equal("INITIAL", (string?)afterFirst!["syncs"]![0]!["type"]);
+
         var lastCursor = (string?)contacts[^1]["_nango_metadata"]!["cursor"];
         var secondRun = await server.WaitForRunAsync(await server.TriggerAsync("acme", "contacts", Token), Token);
         var changes = await server.Client.SendAsync(
@@ -69,6 +73,7 @@ public sealed class SyncFlowTests
 
         var status = await server.Client.StatusAsync("demo", "contacts", "acme", Token);
         Assert.Equal(1, (int)status!["syncs"]![0]!["checkpoint"]!["generation"]!);
+        Assert.Equal("INCREMENTAL", (string?)status["syncs"]![0]!["type"]);
 
         var resetRun = await server.WaitForRunAsync(await server.TriggerAsync("acme", "contacts", Token, reset: true), Token);
         var afterReset = await server.Client.StatusAsync("demo", "contacts", "acme", Token);
@@ -77,6 +82,7 @@ public sealed class SyncFlowTests
         Assert.Equal("succeeded", (string?)resetRun["state"]);
         Assert.Equal(0, (int)afterReset!["syncs"]![0]!["checkpoint"]!["generation"]!);
         Assert.Equal("SUCCESS", (string?)afterReset["syncs"]![0]!["latestExecutionStatus"]);
+        Assert.Equal("INITIAL", (string?)afterReset["syncs"]![0]!["type"]);
     }
 
     [Theory]

@@ -28,6 +28,19 @@ internal static class SyncResponses
 
     public static SyncStatusListResponse Statuses(IEnumerable<SyncStatus> statuses) => new(statuses.Select(Status).ToList());
 
+    /// <summary>
+    /// Nango's deprecated <c>type</c>: INCREMENTAL when the latest run's job is (its config incremental and a last
+    /// sync date set when it started), else INITIAL, also with no run. A finished run's type was stored by its
+    /// completion; a running one's is what it started with, which the sync still holds (only a success moves it).
+    /// </summary>
+    private static string TypeOf(SyncRow sync, RunRow? run)
+    {
+        var jobType = run?.State == RunState.Running && sync.ConfigSyncType is { } configType
+            ? RunJobTypes.Of(configType, sync.LastSyncDate)
+            : run?.JobType;
+        return jobType == RunJobTypes.Incremental ? RunJobTypes.Incremental : "INITIAL";
+    }
+
     private static SyncStatusResponse Status(SyncStatus status)
     {
         var sync = status.Sync;
@@ -37,7 +50,7 @@ internal static class SyncResponses
             sync.ConnectionId,
             sync.Name,
             sync.Variant,
-            run?.JobType == "INCREMENTAL" ? "INCREMENTAL" : "INITIAL",
+            TypeOf(sync, run),
             status.Status,
             run is not null && run.State != RunState.Running ? RunResponses.IsoOrNull(run.FinishedAt) : null,
             sync.ScheduleState == ScheduleState.Started ? Micros.ToIsoString(sync.NextDueAt) : null,
