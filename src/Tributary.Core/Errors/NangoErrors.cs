@@ -1,13 +1,12 @@
-using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
+using Tributary.Core.Webhooks;
 
 namespace Tributary.Core.Errors;
 
 /// <summary>The failures several use cases share, in Nango's exact codes and wording.</summary>
 public static class NangoErrors
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, IndentSize = 2 };
-
     public static InvalidInputException UnknownProviderConfig() => new(
         "unknown_provider_config",
         "There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}",
@@ -20,8 +19,22 @@ public static class NangoErrors
         return new(
             "unknown_connection",
             "No connection matching the provided params of 'connection_id' and 'provider_config_key'. Please make sure these values exist in the Nango dashboard "
-                + payload.ToJsonString(Pretty),
+                + PrettyParams(connectionId, providerConfigKey),
             payload);
+    }
+
+    /// <summary>
+    /// <c>JSON.stringify({connectionId, providerConfigKey}, null, 2)</c>, as Nango writes it into the message: strings
+    /// escaped as JavaScript escapes them (<c>+</c>, <c>'</c>, <c>&lt;</c> and non-ASCII text stay as they are, where
+    /// .NET's default encoder would write <c>\u002B</c>).
+    /// </summary>
+    internal static string PrettyParams(string connectionId, string providerConfigKey)
+    {
+        var text = new StringBuilder("{\n  \"connectionId\": ");
+        SortedJson.WriteString(text, connectionId);
+        text.Append(",\n  \"providerConfigKey\": ");
+        SortedJson.WriteString(text, providerConfigKey);
+        return text.Append("\n}").ToString();
     }
 
     public static InvalidInputException NoSyncsFound() => new("no_syncs_found", "No syncs found given the inputs.", new JsonObject());
