@@ -65,11 +65,11 @@ public sealed record ConnectionListItem(
     [property: JsonPropertyName("errors")] IReadOnlyList<JsonNode> Errors,
     [property: JsonPropertyName("end_user")] JsonNode? EndUser);
 
-/// <summary>The answer to <c>POST</c>/<c>PATCH /connections/metadata</c>: what was set, on which connections.</summary>
-/// <param name="ConnectionId">The connection id, or the ids joined with commas.</param>
+/// <summary>The answer to <c>POST</c>/<c>PATCH /connections/metadata</c>: the request's body, as Nango echoes it.</summary>
+/// <param name="ConnectionId">The connection id, or the list of ids, as sent.</param>
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="Metadata">The metadata sent.</param>
 public sealed record MetadataResponse(
-    [property: JsonPropertyName("connection_id")] string ConnectionId,
+    [property: JsonPropertyName("connection_id")] JsonNode ConnectionId,
     [property: JsonPropertyName("provider_config_key")] string ProviderConfigKey,
     [property: JsonPropertyName("metadata")] JsonObject Metadata);

@@ -37,6 +37,16 @@ public static class NangoErrors
         return text.Append("\n}").ToString();
     }
 
+    /// <summary>
+    /// The metadata endpoints' missing connection: Nango's 404 with its own message and no payload, the first missing
+    /// id of the request; with several ids, also that nothing was written.
+    /// </summary>
+    public static NotFoundException UnknownMetadataConnection(string connectionId, string providerConfigKey, bool several)
+    {
+        var message = $"Connection with connection id {connectionId} and provider config key {providerConfigKey} not found. Please make sure the connection exists in the Nango dashboard";
+        return new("unknown_connection", several ? $"{message}. No actions were taken on any of the connections as a result of this failure." : message);
+    }
+
     public static InvalidInputException NoSyncsFound() => new("no_syncs_found", "No syncs found given the inputs.", new JsonObject());
 
     /// <summary>The bare <c>unknown_connection</c> code (no message) of the sync variant and frequency endpoints.</summary>

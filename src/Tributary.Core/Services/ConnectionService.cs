@@ -145,7 +145,7 @@ public sealed class ConnectionService
         var writes = new List<MetadataWrite>(connectionIds.Count);
         foreach (var id in connectionIds.Distinct(StringComparer.Ordinal))
         {
-            var connection = found.GetValueOrDefault(id) ?? throw NangoErrors.UnknownConnection(id, providerConfigKey);
+            var connection = found.GetValueOrDefault(id) ?? throw NangoErrors.UnknownMetadataConnection(id, providerConfigKey, connectionIds.Count > 1);
             var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
             foreach (var (key, value) in patch)
             {

@@ -28,7 +28,7 @@ internal static class ConnectionEndpoints
             .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400, 404);
         app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
             .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
-            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
         app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
             .WithName("updateConnectionMetadata").WithTags("Connections").WithSummary("Merge into connection metadata")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
@@ -116,9 +116,16 @@ internal static class ConnectionEndpoints
         await JsonResponses.SuccessAsync(context);
     }
 
+    /// <summary>Nango: POST (replace) answers 201, PATCH (merge) 200, both with the request's body.</summary>
     private static async Task MetadataAsync(HttpContext context, Tenant tenant, bool merge)
     {
-        if (await ParsedBody.ReadAsync(context, b => ConnectionMetadataRequestParser.Parse(context.Request.Query, b)) is not { } parsedRequest)
+        JsonNode? sentIds = null;
+        var parsedRequest = await ParsedBody.ReadAsync(context, b =>
+        {
+            sentIds = b is { ValueKind: JsonValueKind.Object } body && body.TryGetProperty("connection_id", out var ids) ? JsonNode.Parse(ids.GetRawText()) : null;
+            return ConnectionMetadataRequestParser.Parse(context.Request.Query, b);
+        });
+        if (parsedRequest is null)
         {
             return;
         }
@@ -127,8 +134,8 @@ internal static class ConnectionEndpoints
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .SetMetadataAsync(tenant, providerConfigKey, ids, patch, merge, context.RequestAborted);
 
-        var answer = new MetadataResponse(ids.Count == 1 ? ids[0] : string.Join(",", ids), providerConfigKey, patch);
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, answer, JsonResponses.Json.MetadataResponse);
+        var answer = new MetadataResponse(sentIds ?? JsonValue.Create(ids[0]), providerConfigKey, patch);
+        await JsonResponses.WriteAsync(context, merge ? StatusCodes.Status200OK : StatusCodes.Status201Created, answer, JsonResponses.Json.MetadataResponse);
     }
 
     private static string RouteConnectionId(HttpContext context) => (string?)context.Request.RouteValues["connectionId"] ?? string.Empty;

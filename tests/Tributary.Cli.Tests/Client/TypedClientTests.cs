@@ -31,7 +31,7 @@ public sealed class TypedClientTests
         Assert.Equal("acme", created.ConnectionId);
         Assert.Equal(created.Id, got.Id);
         Assert.Equal(["acme"], all.Select(c => c.ConnectionId));
-        Assert.Equal("acme", metadata.ConnectionId);
+        Assert.Equal("acme", (string?)metadata.ConnectionId);
         Assert.Equal(1, trigger.Counts.Queued);
         Assert.Equal("succeeded", run.State);
         Assert.Contains("\"Deal\"", run.Result.Json, StringComparison.Ordinal);

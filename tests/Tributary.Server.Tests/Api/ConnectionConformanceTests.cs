@@ -151,6 +151,41 @@ public sealed class ConnectionConformanceTests
         Assert.Equal("""{"records":5}""", fetched!["metadata"]!.ToJsonString());
     }
 
+    /// <summary>Nango's metadata controllers: POST 201 and PATCH 200 echo the body; a missing connection is its own 404.</summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Metadata_AnswersEchoTheBody_AndAMissingConnectionIsNangos404(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await server.CreateConnectionAsync("beta", null, Token);
+
+        var set = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections/metadata", """{"connection_id":["acme","beta"],"provider_config_key":"demo","metadata":{"a":1}}""", Token);
+        var merged = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Patch, "connections/metadata", """{"connection_id":"acme","provider_config_key":"demo","metadata":{"b":2}}""", Token);
+        var one = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections/metadata", """{"connection_id":"nope","provider_config_key":"demo","metadata":{}}""", Token);
+        var several = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Patch, "connections/metadata", """{"connection_id":["acme","nope","gone"],"provider_config_key":"demo","metadata":{"c":3}}""", Token);
+        var fetched = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+
+        Assert.Equal(201, set.Status);
+        Assert.Equal("""{"connection_id":["acme","beta"],"provider_config_key":"demo","metadata":{"a":1}}""", set.Json.ToJsonString());
+        Assert.Equal(200, merged.Status);
+        Assert.Equal("""{"connection_id":"acme","provider_config_key":"demo","metadata":{"b":2}}""", merged.Json.ToJsonString());
+        Assert.Equal(404, one.Status);
+        Assert.Equal(
+            """{"code":"unknown_connection","message":"Connection with connection id nope and provider config key demo not found. Please make sure the connection exists in the Nango dashboard"}""",
+            one.Json["error"]!.ToJsonString());
+        Assert.Equal(404, several.Status);
+        Assert.Equal(
+            "Connection with connection id nope and provider config key demo not found. Please make sure the connection exists in the Nango dashboard. No actions were taken on any of the connections as a result of this failure.",
+            (string?)several.Json["error"]!["message"]);
+        Assert.Equal("""{"a":1,"b":2}""", fetched!["metadata"]!.ToJsonString());
+    }
+
     private static string[] Integrations(RawResponse list) =>
         list.Json["connections"]!.AsArray().Select(c => (string?)c!["provider_config_key"] ?? string.Empty).Order(StringComparer.Ordinal).ToArray();
 }

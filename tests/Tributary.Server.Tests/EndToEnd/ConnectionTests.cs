@@ -63,7 +63,7 @@ public sealed class ConnectionTests
             ["connection_id"] = "y",
             ["credentials"] = new JsonObject { ["type"] = "API_KEY" },
         }));
-        Assert.Equal((400, "unknown_provider_config"), await FailsAsync(new JsonObject
+        Assert.Equal((404, "not_found"), await FailsAsync(new JsonObject
         {
             ["provider_config_key"] = "nope",
             ["connection_id"] = "z",
