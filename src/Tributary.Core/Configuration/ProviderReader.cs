@@ -70,6 +70,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
             RefreshUrl = Url(fields, "refresh_url"),
             RefreshParams = fields.Find("refresh_params") is { } refresh ? StringMap(refresh) : null,
             TokenRequestAuthMethod = ReadTokenRequestAuth(fields),
+            ClientAuthInHeader = ReadChoice(fields, "authorization_method", ["body", "header"], "body") == "header",
             JsonTokenBody = ReadChoice(fields, "body_format", ["form", "json"], "form") == "json",
             ScopeSeparator = ReadScopeSeparator(fields),
             DefaultScopes = StringList(fields.Find("default_scopes")),
@@ -78,7 +79,6 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
             ConnectionConfig = ReadConnectionConfig(fields.Find("connection_config")),
             Proxy = fields.Find("proxy") is { } proxy ? ReadProxy(proxy) : ProviderProxy.Empty,
         };
-        ReadChoice(fields, "authorization_method", ["body", "header"], "body");
         CheckModeNeeds(provider, fields, entry);
         return Count == before ? provider : null;
     }

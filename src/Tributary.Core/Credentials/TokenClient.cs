@@ -124,6 +124,12 @@ public sealed class TokenClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue(
                 "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client.ClientId}:{client.ClientSecret}")));
         }
+        else if (provider.ClientAuthInHeader)
+        {
+            // RFC 6749 §2.3.1, as simple-oauth2's header mode sends it: each part form-encoded first.
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(client.ClientSecret ?? string.Empty)}")));
+        }
         else
         {
             fields["client_id"] = client.ClientId;

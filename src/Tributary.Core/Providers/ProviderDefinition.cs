@@ -32,6 +32,13 @@ public sealed record ProviderDefinition
     /// <summary><c>token_request_auth_method</c>: <c>basic</c> sends the client id and secret as a Basic header.</summary>
     public TokenRequestAuth TokenRequestAuthMethod { get; init; } = TokenRequestAuth.Body;
 
+    /// <summary>
+    /// <c>authorization_method: header</c> (Nango's simple-oauth2 setting): the client id and secret go in
+    /// <c>Authorization: Basic base64(urlencode(id):urlencode(secret))</c>, not in the body. <c>token_request_auth_method:
+    /// basic</c> takes precedence when both are set.
+    /// </summary>
+    public bool ClientAuthInHeader { get; init; }
+
     /// <summary><c>body_format: json</c> sends token requests as JSON instead of a form.</summary>
     public bool JsonTokenBody { get; init; }
 

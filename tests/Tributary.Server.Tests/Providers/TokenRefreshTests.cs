@@ -298,6 +298,23 @@ public sealed class TokenRefreshTests
         Assert.DoesNotContain("very-secret-value", bad.Body, StringComparison.Ordinal);
     }
 
+    /// <summary>A template's <c>authorization_method: header</c>: the client authenticates with HTTP Basic only.</summary>
+    [Fact]
+    public async Task AuthorizationMethodHeader_SendsTheClientAsBasicAuth_ToAServerThatOnlyAcceptsThat()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        fakes.OAuth.ClientAuthentication = ClientAuthenticationMethod.Basic;
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, authorizationMethod: "header");
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "basic-client", tokens, TimeProvider.System.GetUtcNow().AddHours(1));
+
+        var refreshed = await GetConnectionAsync(server, "basic-client", "&force_refresh=true");
+
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        Assert.NotEqual(tokens.AccessToken, (string)refreshed["credentials"]!["access_token"]!);
+        Assert.True(fakes.OAuth.IsAccessTokenValid((string)refreshed["credentials"]!["access_token"]!));
+    }
+
     private static async Task<TestServer> StartAsync(
         TestDialect dialect,
         FakeProviders.FakeProviders fakes,
@@ -305,7 +322,8 @@ public sealed class TokenRefreshTests
         string? encryptionKey = null,
         string? secretKey = null,
         CapturedLogs? logs = null,
-        CredentialStoreInterposer? store = null)
+        CredentialStoreInterposer? store = null,
+        string authorizationMethod = "body")
     {
         FakeOAuthApp.ExposeSecret();
         var config = $"""
@@ -314,6 +332,7 @@ public sealed class TokenRefreshTests
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
                 token_url: {fakes.OAuth.TokenUrl}
+                authorization_method: {authorizationMethod}
                 proxy:
                   base_url: {fakes.GitHub.BaseUrl}
             integrations:
