@@ -36,18 +36,29 @@ public sealed class ConnectSessionService
         token is { Length: 86 } && token.StartsWith(TokenPrefix, StringComparison.Ordinal)
         && token.AsSpan(TokenPrefix.Length).IndexOfAnyExcept(LowerHex) < 0;
 
-    /// <summary>A new session; every integration the body names must exist (400 <c>invalid_body</c> otherwise).</summary>
+    /// <summary>
+    /// A new session; every integration the body names must exist: otherwise Nango's 400 <c>invalid_body</c> with a
+    /// <c>custom</c> issue "Integration does not exist" at each <c>["allowed_integrations", i]</c> or
+    /// <c>["integrations_config_defaults", key]</c>.
+    /// </summary>
     public async Task<CreatedConnectSession> CreateAsync(Tenant tenant, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(body);
-        foreach (var key in (body["allowed_integrations"] as JsonArray ?? []).Select(k => (string?)k).Concat(
-                     (body["integrations_config_defaults"] as JsonObject ?? []).Select(p => p.Key)))
+        var named = (body["allowed_integrations"] as JsonArray ?? []).Select((k, i) => ((string?)k, (IReadOnlyList<string>)["allowed_integrations", i.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            .Concat((body["integrations_config_defaults"] as JsonObject ?? []).Select(p => ((string?)p.Key, (IReadOnlyList<string>)["integrations_config_defaults", p.Key])));
+        var issues = new List<BodyIssue>();
+        foreach (var (key, path) in named)
         {
             if (key is null || await _integrations.GetAsync(tenant.EnvironmentId, key, cancellationToken) is null)
             {
-                throw new InvalidInputException("invalid_body", $"Integration does not exist: {key}");
+                issues.Add(new BodyIssue("custom", "Integration does not exist", path));
             }
+        }
+
+        if (issues.Count > 0)
+        {
+            throw new InvalidBodyException(issues);
         }
 
         return await StoreAsync(tenant, body, null, null, cancellationToken);

@@ -40,3 +40,16 @@ public sealed class ConflictException(string code, string? message, JsonNode? pa
 /// <summary>A limit is reached, e.g. the variants of one sync (Nango: 400 <c>resource_capped</c>).</summary>
 public sealed class LimitReachedException(string code, string? message, JsonNode? payload = null)
     : TributaryException(code, message, payload);
+
+/// <summary>
+/// The body is wrong in ways only the use case can tell (it names things that do not exist): Nango's 400
+/// <c>invalid_body</c> with zod-style issues, as a schema failure reads.
+/// </summary>
+public sealed class InvalidBodyException(IReadOnlyList<BodyIssue> issues)
+    : TributaryException("invalid_body", null, null)
+{
+    public IReadOnlyList<BodyIssue> Issues { get; } = issues;
+}
+
+/// <summary>One issue of an <see cref="InvalidBodyException"/>: a zod code (usually <c>custom</c>), its message and the path in the body.</summary>
+public sealed record BodyIssue(string Code, string Message, IReadOnlyList<string> Path);

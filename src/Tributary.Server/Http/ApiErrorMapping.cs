@@ -8,6 +8,11 @@ internal static class ApiErrorMapping
     public static ApiError ToApiError(TributaryException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is InvalidBodyException invalid)
+        {
+            return ApiErrors.InvalidBody([.. invalid.Issues.Take(InputLimits.MaxIssues).Select(i => new ValidationIssue(i.Code, i.Message, i.Path))]);
+        }
+
         var status = exception switch
         {
             NotFoundException => StatusCodes.Status404NotFound,

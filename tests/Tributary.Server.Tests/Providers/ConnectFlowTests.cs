@@ -105,8 +105,8 @@ public sealed partial class ConnectFlowTests
 
         var unknown = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
             HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["allowed_integrations"] = new JsonArray("nope") }, null, Token));
-        Assert.Equal(400, unknown.Status);
-        Assert.Contains("invalid_body", unknown.Body, StringComparison.Ordinal);
+        Assert.Equal((400, "invalid_body"), (unknown.Status, unknown.Code));
+        Assert.Contains("""{"code":"custom","message":"Integration does not exist","path":["allowed_integrations","0"]}""", unknown.Body, StringComparison.Ordinal);
         var strict = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
             HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["extra"] = 1 }, null, Token));
         Assert.Equal(400, strict.Status);
