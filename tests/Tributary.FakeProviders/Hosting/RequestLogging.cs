@@ -24,6 +24,15 @@ internal sealed class RequestLogging(IReadOnlyList<FakeApi> fakes)
         var endpoint = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         var body = await ReadBodyAsync(context.Request);
         var fault = fake.Faults.Next(endpoint);
+        if (fault?.Kind == FaultKind.Disconnect)
+        {
+            // Logged before the abort: the client sees the connection drop at once and may send its next request,
+            // which a log written after the abort could then precede.
+            Log(fake, context, endpoint, body, 0);
+            await fake.WriteFaultAsync(context, fault);
+            return;
+        }
+
         try
         {
             if (fault is null)
@@ -37,17 +46,19 @@ internal sealed class RequestLogging(IReadOnlyList<FakeApi> fakes)
         }
         finally
         {
-            var status = fault?.Kind == FaultKind.Disconnect ? 0 : context.Response.StatusCode;
-            fake.Requests.Add(new FakeRequest(
-                context.Request.Method,
-                context.Request.Path.Value![fake.Prefix.Length..] is { Length: > 0 } rest ? rest : "/",
-                context.Request.QueryString.Value ?? "",
-                endpoint,
-                Headers(context.Request),
-                body,
-                status));
+            Log(fake, context, endpoint, body, context.Response.StatusCode);
         }
     }
+
+    private static void Log(FakeApi fake, HttpContext context, string? endpoint, string? body, int status) =>
+        fake.Requests.Add(new FakeRequest(
+            context.Request.Method,
+            context.Request.Path.Value![fake.Prefix.Length..] is { Length: > 0 } rest ? rest : "/",
+            context.Request.QueryString.Value ?? "",
+            endpoint,
+            Headers(context.Request),
+            body,
+            status));
 
     private FakeApi? Find(PathString path)
     {
