@@ -135,7 +135,7 @@ internal static class ConnectSessionRequestParser
     {
         CheckString(node, ["webhook_url_override"], 0, 2048, required: false, issues);
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 and <= 2048 } text
-            && !(Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+            && !ConnectionCreateRequestParser.IsOverrideUrl(text))
         {
             issues.Add(new ValidationIssue(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]));
         }

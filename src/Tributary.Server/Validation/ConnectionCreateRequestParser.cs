@@ -96,7 +96,7 @@ internal static class ConnectionCreateRequestParser
             return null;
         }
 
-        if (text.Length > 2048 || !Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (text.Length > 2048 || !IsOverrideUrl(text))
         {
             issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]);
             return null;
@@ -104,6 +104,10 @@ internal static class ConnectionCreateRequestParser
 
         return text;
     }
+
+    /// <summary>A connection's <c>webhook_url_override</c> (here and on connect sessions): an absolute http(s) URL.</summary>
+    internal static bool IsOverrideUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>An optional <c>z.record(z.string(), z.unknown())</c>: any JSON object.</summary>
     internal static JsonElement? ReadRecord(JsonObjectInput obj, string key, IssueList issues)
