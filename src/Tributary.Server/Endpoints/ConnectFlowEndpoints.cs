@@ -44,7 +44,7 @@ internal static class ConnectFlowEndpoints
         var query = context.Request.Query;
         var key = (string)context.Request.RouteValues["providerConfigKey"]!;
         var webSocketClientId = One(query, "ws_client_id");
-        var (session, authError) = await ConnectSessionAuth.TryAuthenticateAsync(context);
+        var (session, authError) = await ConnectSessionAuth.TryAuthenticateFlowAsync(context);
         if (session is null)
         {
             await FailOAuthConnectAsync(context, webSocketClientId, key, authError!);
@@ -113,7 +113,7 @@ internal static class ConnectFlowEndpoints
 
     private static async Task CredentialsAsync(HttpContext context, AuthMode mode)
     {
-        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        if (await ConnectSessionAuth.AuthenticateFlowAsync(context) is not { } session)
         {
             return;
         }
@@ -138,7 +138,7 @@ internal static class ConnectFlowEndpoints
 
     private static async Task ClientCredentialsAsync(HttpContext context)
     {
-        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        if (await ConnectSessionAuth.AuthenticateFlowAsync(context) is not { } session)
         {
             return;
         }

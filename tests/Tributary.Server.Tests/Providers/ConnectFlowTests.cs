@@ -190,6 +190,42 @@ public sealed partial class ConnectFlowTests
         Assert.Contains("invalid_auth_mode", await wrongMode.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AConnectionIdBesideASessionToken_IsRefusedAsNangoDoes_AndConnectsNothing(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes, null);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var session = await CreateSessionAsync(server);
+        const string ExpectedIssues = """[{"code":"custom","message":"connection_id is forbidden when using session token","path":["connection_id"]}]""";
+
+        var apiKey = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={session}&connection_id=chosen-by-the-browser"),
+            new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        var oauth = await http.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={session}&connection_id=chosen-by-the-browser"), Token);
+
+        foreach (var refused in new[] { apiKey, oauth })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(Token))!["error"]!;
+            Assert.Equal("invalid_query_params", (string?)error["code"]);
+            Assert.Equal(ExpectedIssues, error["errors"]!.ToJsonString());
+        }
+
+        var connections = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        Assert.Empty(connections!["connections"]!.AsArray());
+
+        // The session was not used up by the refusal: without the parameter it connects.
+        var connected = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={session}"),
+            new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        Assert.Equal(HttpStatusCode.OK, connected.StatusCode);
+    }
+
     private static HttpClient Browser() =>
         new(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = new CookieContainer() });
 
