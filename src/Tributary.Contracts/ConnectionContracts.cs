@@ -9,9 +9,12 @@ namespace Tributary.Contracts;
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="Provider">The provider name.</param>
 /// <param name="Errors">While the last token refresh failed: one <c>{type: "auth", log_id, message, last_failure_at, attempts}</c> entry; else empty.</param>
-/// <param name="EndUser">Always null (no end-user sessions here).</param>
+/// <param name="EndUser">
+/// For a connection made through a connect session that named one, its end user as Nango answers it:
+/// <c>{id, display_name, email, tags, organization: {id, display_name} | null}</c>; else null.
+/// </param>
 /// <param name="Metadata">The connection's metadata object.</param>
-/// <param name="Tags">The connection's tags: always empty (tags are not supported yet).</param>
+/// <param name="Tags">The connection's tags: from its connect session (<c>end_user_id</c>, <c>end_user_email</c>, … and the session's <c>tags</c>), else empty.</param>
 /// <param name="ConnectionConfig">The connection's connection_config (interpolation inputs such as a subdomain).</param>
 /// <param name="WebhookUrlOverride">Where the connection's webhooks go instead of the environment's URLs; null for none.</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
@@ -51,9 +54,9 @@ public sealed record ConnectionListResponse(
 /// <param name="ProviderConfigKey">The integration's unique key.</param>
 /// <param name="Created">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="Metadata">The connection's metadata object.</param>
-/// <param name="Tags">The connection's tags: always empty (tags are not supported yet).</param>
+/// <param name="Tags">The connection's tags: from its connect session (<c>end_user_id</c>, <c>end_user_email</c>, … and the session's <c>tags</c>), else empty.</param>
 /// <param name="Errors">Always empty here.</param>
-/// <param name="EndUser">Always null.</param>
+/// <param name="EndUser">The end user of a connection made through a connect session, as in <see cref="ConnectionResponse"/>; else null.</param>
 public sealed record ConnectionListItem(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("connection_id")] string ConnectionId,

@@ -48,7 +48,7 @@ public abstract class AuthWebhookOutboxContract
         var connection = await h.CreateConnectionAsync("c1", Token);
         await credentials.RecordFailureAsync(connection.Id, "p1", null, "HTTP 400", h.Now, [], Token);
 
-        await credentials.OverrideAsync(connection.Id, """{"subdomain":"acme"}""", [9, 9], h.Now + 1, h.Now, null, [Webhook(connection, "override")], Token);
+        await credentials.OverrideAsync(connection.Id, """{"subdomain":"acme"}""", [9, 9], h.Now + 1, h.Now, ReconnectSessionFields.None, [Webhook(connection, "override")], Token);
 
         var stored = await credentials.GetAsync(connection.Id, Token);
         Assert.Equal([9, 9], stored!.EncryptedCredentials);
@@ -69,7 +69,7 @@ public abstract class AuthWebhookOutboxContract
         Assert.True(await credentials.TryLeaseAsync(connection.Id, "p1", h.Now, 60_000_000, Token));
 
         // The reconnect lands while p1's token request is out.
-        await credentials.OverrideAsync(connection.Id, "{}", [9, 9], h.Now + 1, h.Now + 5, null, [], Token);
+        await credentials.OverrideAsync(connection.Id, "{}", [9, 9], h.Now + 1, h.Now + 5, ReconnectSessionFields.None, [], Token);
         var saved = await credentials.SaveRefreshedAsync(connection.Id, "p1", read, [1, 2, 3], null, h.Now + 10, Token);
         var failed = await credentials.RecordFailureAsync(connection.Id, "p1", read, "HTTP 400 invalid_grant", h.Now + 10, [Webhook(connection, "refused")], Token);
 

@@ -340,11 +340,21 @@ public sealed class ConnectFlowService
         {
             // Nango: a session's webhook_url_override becomes the new connection's.
             var urlOverride = (string?)target.SessionBody?["webhook_url_override"];
-            var created = new AuthFacts(tenant.EnvironmentId, environment, 0, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, urlOverride, target.SessionBody);
+            var profile = ConnectionProfile.FromSession(target.SessionBody);
+            var created = new AuthFacts(tenant.EnvironmentId, environment, 0, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, urlOverride, target.SessionBody)
+            {
+                Tags = profile?.Tags,
+            };
             var creation = await _authWebhooks.CreationAsync(created, cancellationToken);
             await _connectionService.CreateAsync(
                 tenant,
-                new NewConnectionRequest(target.ProviderConfigKey, target.ConnectionId, credentials, "{}") { ConnectionConfig = config, WebhookUrlOverride = urlOverride, Webhooks = creation },
+                new NewConnectionRequest(target.ProviderConfigKey, target.ConnectionId, credentials, "{}")
+                {
+                    ConnectionConfig = config,
+                    WebhookUrlOverride = urlOverride,
+                    Profile = profile,
+                    Webhooks = creation,
+                },
                 cancellationToken);
             _authWebhooks.Committed(creation.Count > 0);
             return false;
@@ -356,11 +366,17 @@ public sealed class ConnectFlowService
         // Nango: a reconnect session's webhook_url_override is copied onto the connection too ("" clears it); a
         // session without one leaves the connection's. The override webhook goes where the connection's go from now.
         var newUrlOverride = (string?)target.SessionBody?["webhook_url_override"];
+        // Nango: a reconnect session that names an end user (or tags) updates the connection's; one without keeps them.
+        var newProfile = ConnectionProfile.FromSession(target.SessionBody);
         var overridden = new AuthFacts(
-            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, newUrlOverride ?? existing.WebhookUrlOverride, target.SessionBody);
+            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, newUrlOverride ?? existing.WebhookUrlOverride, target.SessionBody)
+        {
+            Tags = newProfile?.Tags ?? ConnectionProfile.ParseTags(existing.TagsJson),
+        };
         var webhooks = await _authWebhooks.OverrideAsync(overridden, cancellationToken);
+        var session = new ReconnectSessionFields(newUrlOverride, newProfile?.EndUser?.ToJsonString(), newProfile?.Tags.ToJsonString());
         await _credentialStore.OverrideAsync(
-            existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), newUrlOverride, webhooks, cancellationToken);
+            existing.Id, config.ToJsonString(), _protector.Protect(credentials.ToJsonString()), expiresAt, Micros.Now(_timeProvider), session, webhooks, cancellationToken);
         _changes.Changed();
         _authWebhooks.Committed(webhooks.Count > 0);
         return true;

@@ -284,7 +284,10 @@ public sealed class ConnectionCredentials : IDisposable
             connection.Provider,
             current.Type ?? connection.CredentialsType,
             connection.WebhookUrlOverride,
-            null);
+            null)
+        {
+            Tags = Connect.ConnectionProfile.ParseTags(connection.TagsJson),
+        };
         return await _authWebhooks.RefreshFailedAsync(facts, error, CancellationToken.None);
     }
 

@@ -42,6 +42,12 @@ public sealed record Connection(
 {
     /// <summary>Nango's <c>webhook_url_override</c>: when set, the connection's webhooks go here instead of the environment's URLs.</summary>
     public string? WebhookUrlOverride { get; init; }
+
+    /// <summary>Nango's public end user of a connection made through a connect session (JSON text); null for none.</summary>
+    public string? EndUserJson { get; init; }
+
+    /// <summary>The connection's tags (a JSON object's text); null for none.</summary>
+    public string? TagsJson { get; init; }
 }
 
 /// <summary>A sync (config × connection × variant) with its schedule, as the status API needs it.</summary>

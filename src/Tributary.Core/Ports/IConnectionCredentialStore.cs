@@ -47,14 +47,14 @@ public interface IConnectionCredentialStore
     /// A re-authorization: replaces the credentials, config and expiry, resets the refresh bookkeeping (as a success)
     /// and adds <paramref name="webhooks"/> (the <c>override</c> auth webhook) to the outbox, in one transaction.
     /// </summary>
-    /// <param name="webhookUrlOverride">The reconnect session's <c>webhook_url_override</c>, which replaces the connection's (<c>""</c> clears it); null when the session had none (the connection keeps its own).</param>
+    /// <param name="session">What the reconnect session replaces on the connection besides its credentials.</param>
     Task OverrideAsync(
         long connectionDbId,
         string connectionConfigJson,
         byte[] encryptedCredentials,
         long? expiresAt,
         long now,
-        string? webhookUrlOverride,
+        ReconnectSessionFields session,
         IReadOnlyList<Webhooks.OutboxWebhook> webhooks,
         CancellationToken cancellationToken);
 
@@ -94,4 +94,14 @@ public enum RecordedFailure
 
     /// <summary>Counted as the first of a streak, with its webhooks in the outbox; the lease released.</summary>
     CountedWithWebhooks,
+}
+
+/// <summary>What a reconnect session replaces on the connection it re-authorizes; each null leaves the connection's own.</summary>
+/// <param name="WebhookUrlOverride">The session's <c>webhook_url_override</c> (<c>""</c> clears the connection's).</param>
+/// <param name="EndUserJson">The session's end user, as <see cref="Connect.ConnectionProfile.EndUser"/> (JSON text).</param>
+/// <param name="TagsJson">The tags the session gives the connection, as <see cref="Connect.ConnectionProfile.Tags"/> (JSON text).</param>
+public sealed record ReconnectSessionFields(string? WebhookUrlOverride, string? EndUserJson = null, string? TagsJson = null)
+{
+    /// <summary>A re-authorization that changes nothing but the credentials.</summary>
+    public static ReconnectSessionFields None { get; } = new((string?)null);
 }

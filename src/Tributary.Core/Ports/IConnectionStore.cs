@@ -55,6 +55,12 @@ public sealed record NewConnection(
     /// <summary>Nango's <c>webhook_url_override</c>; null for none.</summary>
     public string? WebhookUrlOverride { get; init; }
 
+    /// <summary>The end user of a connection made through a connect session (JSON text); null for none.</summary>
+    public string? EndUserJson { get; init; }
+
+    /// <summary>The connection's tags (a JSON object's text); null for none.</summary>
+    public string? TagsJson { get; init; }
+
     /// <summary>
     /// Auth webhooks (the <c>creation</c> one) to add to the outbox in the transaction that inserts the connection; the
     /// store sets each row's <see cref="OutboxWebhook.ConnectionRowId"/> to the new connection's id.

@@ -67,6 +67,8 @@ public sealed class ConnectionService
                 Micros.Now(_timeProvider))
             {
                 WebhookUrlOverride = request.WebhookUrlOverride,
+                EndUserJson = request.Profile?.EndUser?.ToJsonString(),
+                TagsJson = request.Profile?.Tags.ToJsonString(),
                 Webhooks = request.Webhooks,
             },
             cancellationToken)

@@ -14,6 +14,9 @@ public sealed record NewConnectionRequest(string ProviderConfigKey, string Conne
     /// <summary>Nango's <c>webhook_url_override</c> (an absolute http(s) URL); null for none.</summary>
     public string? WebhookUrlOverride { get; init; }
 
+    /// <summary>The end user and tags of the connect session that makes the connection; null for none.</summary>
+    public Connect.ConnectionProfile? Profile { get; init; }
+
     /// <summary>Auth webhooks (<c>creation</c>) written with the connection, in its transaction.</summary>
     public IReadOnlyList<OutboxWebhook> Webhooks { get; init; } = [];
 }

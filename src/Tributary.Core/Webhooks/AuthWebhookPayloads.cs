@@ -5,8 +5,8 @@ namespace Tributary.Core.Webhooks;
 /// <summary>
 /// The bodies of the auth webhooks, field for field Nango's (<c>packages/webhooks/lib/auth.ts</c>, reference §A.8):
 /// <c>from</c>, <c>type: "auth"</c>, <c>connectionId</c>, <c>providerConfigKey</c>, <c>authMode</c>, <c>provider</c>,
-/// <c>environment</c>, <c>operation</c>, <c>success</c>, and <c>endUser</c>/<c>tags</c> for connections made through a
-/// connect session, <c>error</c> when <c>success</c> is false. Our <c>tributaryRunId</c> and <c>tributaryTrigger</c>
+/// <c>environment</c>, <c>operation</c>, <c>success</c>, <c>endUser</c> for connections made through a connect session,
+/// <c>tags</c> (the connection's) when it has any, <c>error</c> when <c>success</c> is false. Our <c>tributaryRunId</c> and <c>tributaryTrigger</c>
 /// are left out: no run is behind an auth event, and the operation already says what caused it.
 /// </summary>
 internal static class AuthWebhookPayloads
@@ -46,7 +46,7 @@ internal static class AuthWebhookPayloads
             body["endUser"] = endUser;
         }
 
-        if (facts.SessionBody?["tags"] is JsonObject tags)
+        if (facts.Tags is { Count: > 0 } tags)
         {
             body["tags"] = tags.DeepClone();
         }
@@ -95,4 +95,8 @@ public sealed record AuthFacts(
     string Provider,
     string AuthMode,
     string? WebhookUrlOverride,
-    JsonObject? SessionBody);
+    JsonObject? SessionBody)
+{
+    /// <summary>The connection's tags (<see cref="Connect.ConnectionProfile.Tags"/>); null or empty for none.</summary>
+    public JsonObject? Tags { get; init; }
+}

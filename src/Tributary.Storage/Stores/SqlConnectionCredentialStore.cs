@@ -136,7 +136,7 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
         byte[] encryptedCredentials,
         long? expiresAt,
         long now,
-        string? webhookUrlOverride,
+        ReconnectSessionFields session,
         IReadOnlyList<OutboxWebhook> webhooks,
         CancellationToken cancellationToken)
     {
@@ -147,11 +147,12 @@ internal sealed class SqlConnectionCredentialStore : IConnectionCredentialStore
             """
             UPDATE connections SET credentials = @credentials, connection_config = @config, credentials_expires_at = @expires, updated_at = @now,
                 last_refresh_success = @now, last_refresh_failure = NULL, refresh_attempts = 0, refresh_error = NULL,
-                webhook_url_override = COALESCE(@override, webhook_url_override)
+                webhook_url_override = COALESCE(@override, webhook_url_override), end_user = COALESCE(@end_user, end_user), tags = COALESCE(@tags, tags)
             WHERE id = @id
             """,
             transaction).WithBytes("credentials", encryptedCredentials).With("config", connectionConfigJson)
-            .WithNullable(_database.Dialect, "expires", expiresAt).With("now", now).WithNullable(_database.Dialect, "override", webhookUrlOverride)
+            .WithNullable(_database.Dialect, "expires", expiresAt).With("now", now).WithNullable(_database.Dialect, "override", session.WebhookUrlOverride)
+            .WithNullable(_database.Dialect, "end_user", session.EndUserJson).WithNullable(_database.Dialect, "tags", session.TagsJson)
             .With("id", connectionDbId))
         {
             await update.ExecuteNonQueryAsync(cancellationToken);

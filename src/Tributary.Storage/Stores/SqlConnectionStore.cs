@@ -26,15 +26,16 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
         await using var transaction = await _database.BeginWriteAsync(connection, cancellationToken);
         await using var insert = connection.Command("""
             INSERT INTO connections (environment_id, integration_id, connection_id, credentials_type, credentials, metadata, created_at, updated_at,
-                webhook_url_override)
-            VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now, @override)
+                webhook_url_override, end_user, tags)
+            VALUES (@env, @integration, @cid, @type, @credentials, @metadata, @now, @now, @override, @end_user, @tags)
             ON CONFLICT (integration_id, connection_id) DO NOTHING
             RETURNING id
             """, transaction)
             .With("env", newConnection.EnvironmentId).With("integration", newConnection.IntegrationId)
             .With("cid", newConnection.ConnectionId).With("type", newConnection.CredentialsType)
             .With("credentials", newConnection.EncryptedCredentials).With("metadata", newConnection.MetadataJson)
-            .With("now", newConnection.Now).WithNullable(_database.Dialect, "override", newConnection.WebhookUrlOverride);
+            .With("now", newConnection.Now).WithNullable(_database.Dialect, "override", newConnection.WebhookUrlOverride)
+            .WithNullable(_database.Dialect, "end_user", newConnection.EndUserJson).WithNullable(_database.Dialect, "tags", newConnection.TagsJson);
         var id = await insert.ExecuteScalarAsync(cancellationToken);
         if (id is null)
         {

@@ -25,7 +25,7 @@ internal static class SqlRows
 
     public const string ConnectionColumns = """
         c.id, c.environment_id, c.integration_id, i.unique_key, i.provider, c.connection_id, c.credentials_type, c.credentials,
-        c.metadata, c.created_at, c.updated_at, c.webhook_url_override
+        c.metadata, c.created_at, c.updated_at, c.webhook_url_override, c.end_user, c.tags
         FROM connections c JOIN integrations i ON i.id = c.integration_id
         """;
 
@@ -97,7 +97,7 @@ internal static class SqlRows
             key = reader.GetOrdinal("unique_key"), provider = reader.GetOrdinal("provider"), connectionId = reader.GetOrdinal("connection_id"),
             credentialsType = reader.GetOrdinal("credentials_type"), credentials = reader.GetOrdinal("credentials"),
             metadata = reader.GetOrdinal("metadata"), created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at"),
-            urlOverride = reader.GetOrdinal("webhook_url_override");
+            urlOverride = reader.GetOrdinal("webhook_url_override"), endUser = reader.GetOrdinal("end_user"), tags = reader.GetOrdinal("tags");
         return row => new Connection(
             row.GetInt64(id),
             row.GetInt64(environment),
@@ -112,6 +112,8 @@ internal static class SqlRows
             row.GetInt64(updated))
         {
             WebhookUrlOverride = row.GetNullableString(urlOverride),
+            EndUserJson = row.GetNullableString(endUser),
+            TagsJson = row.GetNullableString(tags),
         };
     }
 

@@ -49,7 +49,8 @@ public sealed partial class AuthWebhookTests
         var webhook = await Eventually.ValueAsync(_ => Task.FromResult(receiver.Accepted.SingleOrDefault()), w => w is not null, Wait, "the creation webhook", Token);
         Assert.Equal(
             "{\"authMode\":\"OAUTH2\",\"connectionId\":\"" + connectionId + "\",\"endUser\":{\"endUserEmail\":\"end-user@example.com\",\"endUserId\":\"end-user-1\"},"
-            + "\"environment\":\"dev\",\"from\":\"nango\",\"operation\":\"creation\",\"provider\":\"fake-github\",\"providerConfigKey\":\"gh\",\"success\":true,\"type\":\"auth\"}",
+            + "\"environment\":\"dev\",\"from\":\"nango\",\"operation\":\"creation\",\"provider\":\"fake-github\",\"providerConfigKey\":\"gh\",\"success\":true,"
+            + "\"tags\":{\"end_user_email\":\"end-user@example.com\",\"end_user_id\":\"end-user-1\"},\"type\":\"auth\"}",
             webhook!.Body);
         Assert.Equal(WebhookSignature.Hmac(key, webhook.Body), webhook.Headers[WebhookSignature.HmacHeader]);
         Assert.Equal(WebhookSignature.Legacy(key, webhook.Body), webhook.Headers[WebhookSignature.LegacyHeader]);

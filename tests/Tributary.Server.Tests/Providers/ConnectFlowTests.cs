@@ -193,6 +193,62 @@ public sealed partial class ConnectFlowTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task ASessionsEndUserAndTags_StayOnItsConnection_AndAReconnectNamingAnotherReplacesThem(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes, null);
+        using var http = new HttpClient();
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject
+            {
+                ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "u1@example.com", ["display_name"] = "Una", ["tags"] = new JsonObject { ["Team"] = "blue" } },
+                ["organization"] = new JsonObject { ["id"] = "org-1", ["display_name"] = "Acme" },
+                ["tags"] = new JsonObject { ["Plan"] = "pro", ["team"] = "red" },
+            },
+            null,
+            Token);
+        var connected = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={(string)created!["data"]!["token"]!}"),
+            new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        var connectionId = (string)JsonNode.Parse(await connected.Content.ReadAsStringAsync(Token))!["connectionId"]!;
+
+        const string EndUser = """{"id":"u1","display_name":"Una","email":"u1@example.com","tags":{"Team":"blue"},"organization":{"id":"org-1","display_name":"Acme"}}""";
+        const string Tags = """{"end_user_id":"u1","end_user_email":"u1@example.com","end_user_display_name":"Una","organization_id":"org-1","organization_display_name":"Acme","team":"red","plan":"pro"}""";
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal(EndUser, connection!["end_user"]!.ToJsonString());
+        Assert.Equal(Tags, connection["tags"]!.ToJsonString());
+        var listed = Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!;
+        Assert.Equal(EndUser, listed["end_user"]!.ToJsonString());
+        Assert.Equal(Tags, listed["tags"]!.ToJsonString());
+
+        // A reconnect session without an end user or tags keeps the connection's; one naming another end user replaces them.
+        await ReconnectAsync([]);
+        var kept = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal(EndUser, kept!["end_user"]!.ToJsonString());
+        await ReconnectAsync(new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u2" } });
+        var replaced = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=keyed", null, null, Token);
+        Assert.Equal("""{"id":"u2","display_name":null,"email":null,"tags":null,"organization":null}""", replaced!["end_user"]!.ToJsonString());
+        Assert.Equal("""{"end_user_id":"u2"}""", replaced["tags"]!.ToJsonString());
+
+        async Task ReconnectAsync(JsonObject fields)
+        {
+            fields["connection_id"] = connectionId;
+            fields["integration_id"] = "keyed";
+            var session = await server.Client.SendAsync(HttpMethod.Post, "connect/sessions/reconnect", fields, null, Token);
+            var answer = await http.PostAsync(
+                new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={(string)session!["data"]!["token"]!}"),
+                new StringContent("""{"apiKey":"key-two"}""", System.Text.Encoding.UTF8, "application/json"),
+                Token);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task AConnectionIdBesideASessionToken_IsRefusedAsNangoDoes_AndConnectsNothing(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);

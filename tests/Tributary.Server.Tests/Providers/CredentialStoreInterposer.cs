@@ -91,10 +91,10 @@ public sealed class CredentialStoreInterposer
             byte[] encryptedCredentials,
             long? expiresAt,
             long now,
-            string? webhookUrlOverride,
+            ReconnectSessionFields session,
             IReadOnlyList<OutboxWebhook> webhooks,
             CancellationToken cancellationToken) =>
-            inner.OverrideAsync(connectionDbId, connectionConfigJson, encryptedCredentials, expiresAt, now, webhookUrlOverride, webhooks, cancellationToken);
+            inner.OverrideAsync(connectionDbId, connectionConfigJson, encryptedCredentials, expiresAt, now, session, webhooks, cancellationToken);
 
         public Task<IReadOnlyList<long>> ListExpiringAsync(long before, int maxAttempts, int limit, CancellationToken cancellationToken) =>
             inner.ListExpiringAsync(before, maxAttempts, limit, cancellationToken);

@@ -243,7 +243,7 @@ public sealed class TokenRefreshTests
         var stored = await real.GetAsync(connection, Token);
         var protector = server.Services.GetRequiredService<Tributary.Core.Security.CredentialProtector>();
         await real.OverrideAsync(
-            connection, stored!.ConnectionConfigJson, protector.Protect(credentials.ToJsonString()), Micros.From(expiresAt), Micros.Now(TimeProvider.System), null, [], Token);
+            connection, stored!.ConnectionConfigJson, protector.Protect(credentials.ToJsonString()), Micros.From(expiresAt), Micros.Now(TimeProvider.System), Tributary.Core.Ports.ReconnectSessionFields.None, [], Token);
     };
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tributary.Core.Connect;
 using Tributary.Core.Domain;
 using Tributary.Core.Ports;
 using Tributary.Core.Records;
@@ -14,9 +15,9 @@ internal static class ConnectionResponses
         connection.ProviderConfigKey,
         connection.Provider,
         Errors(refresh),
-        null,
+        EndUser(connection),
         new RawJson(connection.MetadataJson),
-        [],
+        Tags(connection),
         connectionConfig,
         connection.WebhookUrlOverride,
         Micros.ToIsoString(connection.CreatedAt),
@@ -40,6 +41,12 @@ internal static class ConnectionResponses
                 ["attempts"] = refresh.Attempts,
             }];
 
+    /// <summary>The end user of a connection made through a connect session (Nango's <c>ApiEndUser</c>); null for any other.</summary>
+    private static JsonNode? EndUser(Connection connection) => connection.EndUserJson is { } json ? JsonNode.Parse(json) : null;
+
+    /// <summary>The connection's tags; <c>{}</c> when it has none.</summary>
+    private static JsonObject Tags(Connection connection) => ConnectionProfile.ParseTags(connection.TagsJson) ?? [];
+
     public static ConnectionListResponse List(IReadOnlyList<Connection> connections, bool hasMore) => new(
         connections.Select(c => new ConnectionListItem(
             c.Id,
@@ -48,8 +55,8 @@ internal static class ConnectionResponses
             c.ProviderConfigKey,
             Micros.ToIsoString(c.CreatedAt),
             new RawJson(c.MetadataJson),
+            Tags(c),
             [],
-            [],
-            null)).ToList(),
+            EndUser(c))).ToList(),
         hasMore ? Core.Records.RecordCursor.Encode(connections[^1].Id) : null);
 }
