@@ -84,6 +84,15 @@ public sealed class ConnectFlowService
         var defaults = session.DefaultsFor(providerConfigKey);
         var config = ConnectionConfig(start.Params, defaults);
         var lookup = Lookup(config);
+        var clientOverride = OAuthClientOverride.From(start.Credentials);
+
+        // Nango, in a session: the session's user_scopes (Slack's user scopes) win, the query's user_scope is not read.
+        // They are kept in the connection config; Slack's authorize URL gets them as its user_scope parameter.
+        var userScope = defaults?["user_scopes"] is JsonValue userScopes && userScopes.TryGetValue<string>(out var scopesText) && scopesText.Length > 0 ? scopesText : null;
+        if (userScope is not null)
+        {
+            config["user_scope"] = userScope;
+        }
 
         var authorizationUrl = provider.AuthorizationUrl is { } template ? Interpolation.Fill(template, lookup) : null;
         if (authorizationUrl is null || !Uri.TryCreate(authorizationUrl, UriKind.Absolute, out _))
@@ -111,7 +120,7 @@ public sealed class ConnectFlowService
                 session.ConnectionId ?? Guid.NewGuid().ToString(),
                 reconnect,
                 verifier is null ? null : _protector.Protect(verifier),
-                config.ToJsonString(),
+                OAuthClientOverride.Seal(clientOverride, config, _protector).ToJsonString(),
                 start.WebSocketClientId,
                 Micros.From(now + StateLifetime)),
             cancellationToken);
@@ -119,7 +128,7 @@ public sealed class ConnectFlowService
         var query = new List<KeyValuePair<string, string>>
         {
             new("response_type", "code"),
-            new("client_id", client.ClientId),
+            new("client_id", clientOverride?.ClientId ?? client.ClientId),
             new("redirect_uri", start.CallbackUrl),
             new("scope", string.Join(provider.ScopeSeparator, scopes)),
             new("state", state),
@@ -131,6 +140,11 @@ public sealed class ConnectFlowService
             {
                 extra[name] = filled;
             }
+        }
+
+        if (userScope is not null && provider.Name == "slack")
+        {
+            extra["user_scope"] = userScope;
         }
 
         // The session's defaults beat what the browser sent (Nango's rule); the literal "undefined" deletes a template param.
@@ -194,7 +208,11 @@ public sealed class ConnectFlowService
         }
 
         var config = JsonNode.Parse(state.ConnectionConfigJson) as JsonObject ?? [];
-        var clientCredentials = new OAuthClientCredentials(client.ClientId, client.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, client.Scopes);
+        var clientOverride = OAuthClientOverride.TakeFrom(config, _protector);
+        var clientCredentials = new OAuthClientCredentials(
+            clientOverride?.ClientId ?? client.ClientId,
+            clientOverride?.ClientSecret ?? (client.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null),
+            client.Scopes);
         JsonObject answer;
         try
         {
@@ -231,6 +249,12 @@ public sealed class ConnectFlowService
         }
 
         credentials["raw"] = answer.DeepClone();
+
+        // Nango: a connection's own OAuth app moves into its credentials' config_override, where its refreshes find it.
+        if (clientOverride is not null)
+        {
+            credentials["config_override"] = clientOverride.ToConfigOverride();
+        }
 
         // The session as it was when the redirect started (it may have expired since): its end user and webhook URL.
         var session = await _store.GetSessionAsync(state.SessionHash, state.ExpiresAt - Micros.From(DateTimeOffset.UnixEpoch + StateLifetime), cancellationToken);
@@ -451,7 +475,16 @@ internal sealed record StoreTarget(Tenant Tenant, JsonObject? SessionBody, strin
 
 /// <summary>What the browser sent to <c>GET /oauth/connect/{key}</c>.</summary>
 /// <param name="CallbackUrl">The redirect URI (<c>{public url}/oauth/callback</c>).</param>
-public sealed record OAuthStart(string CallbackUrl, IReadOnlyDictionary<string, string> Params, IReadOnlyDictionary<string, string> AuthorizationParams, string? WebSocketClientId);
+/// <param name="Credentials">
+/// <c>credentials[k]=v</c>: <c>oauth_client_id_override</c> and <c>oauth_client_secret_override</c>, the OAuth app of this
+/// one connection (as <c>@nangohq/frontend</c> sends them); empty for the integration's.
+/// </param>
+public sealed record OAuthStart(
+    string CallbackUrl,
+    IReadOnlyDictionary<string, string> Params,
+    IReadOnlyDictionary<string, string> AuthorizationParams,
+    string? WebSocketClientId,
+    IReadOnlyDictionary<string, string>? Credentials = null);
 
 /// <summary>What the provider sent back to <c>GET /oauth/callback</c>.</summary>
 public sealed record OAuthCallback(string? State, string? Code, string? Error, string? ErrorDescription, string CallbackUrl);

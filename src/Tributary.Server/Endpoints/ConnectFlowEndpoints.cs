@@ -51,7 +51,8 @@ internal static class ConnectFlowEndpoints
             return;
         }
 
-        var start = new OAuthStart(ConnectUrls.Callback(context), Bracketed(query, "params"), Bracketed(query, "authorization_params"), webSocketClientId);
+        var start = new OAuthStart(
+            ConnectUrls.Callback(context), Bracketed(query, "params"), Bracketed(query, "authorization_params"), webSocketClientId, Bracketed(query, "credentials"));
         Uri url;
         try
         {

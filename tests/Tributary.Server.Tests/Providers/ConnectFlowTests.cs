@@ -156,6 +156,73 @@ public sealed partial class ConnectFlowTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task AConnectionsOwnOAuthApp_FromThePopupsQuery_AuthorizesExchangesAndRefreshes(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        fakes.OAuth.RegisterClient(new FakeOAuthClient("own-app", "own-app-secret"));
+        var logs = new CapturedLogs();
+        await using var server = await StartAsync(dialect, fakes, logs);
+        using var browser = Browser();
+
+        var consent = await browser.GetAsync(
+            new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={await CreateSessionAsync(server)}"
+                + "&credentials%5Boauth_client_id_override%5D=own-app&credentials%5Boauth_client_secret_override%5D=own-app-secret"),
+            Token);
+        Assert.Equal("own-app", System.Web.HttpUtility.ParseQueryString(consent.RequestMessage!.RequestUri!.Query)["client_id"]);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "allow");
+
+        // The fake binds codes and refresh tokens to the client they were issued to: the exchange used the connection's app.
+        Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=gh", null, null, Token);
+        Assert.Equal("""{"client_id":"own-app","client_secret":"own-app-secret"}""", connection!["credentials"]!["config_override"]!.ToJsonString());
+        Assert.Equal("{}", connection["connection_config"]!.ToJsonString());
+
+        // Its refreshes go with its own app too (the integration's client could not redeem this refresh token).
+        var refreshed = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=gh&force_refresh=true", null, null, Token);
+        Assert.NotEqual((string?)connection["credentials"]!["access_token"], (string?)refreshed!["credentials"]!["access_token"]);
+        Assert.True(fakes.OAuth.IsAccessTokenValid((string)refreshed["credentials"]!["access_token"]!));
+        Assert.DoesNotContain("own-app-secret", logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlacksUserScopes_FromTheSession_GoToTheAuthorizeUrlAndTheConnectionConfig()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject
+            {
+                ["end_user"] = new JsonObject { ["id"] = "u1" },
+                ["integrations_config_defaults"] = new JsonObject
+                {
+                    ["sl"] = new JsonObject { ["user_scopes"] = "chat:write,users:read" },
+                    ["gh"] = new JsonObject { ["user_scopes"] = "chat:write" },
+                },
+            },
+            null,
+            Token);
+        var token = (string)created!["data"]!["token"]!;
+        using var browser = Browser();
+
+        // The query's user_scope is not read in a session (the session's win, as in Nango).
+        var slack = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/sl?connect_session_token={token}&user_scope=ignored"), Token);
+        var other = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={token}"), Token);
+
+        Assert.Equal("chat:write,users:read", System.Web.HttpUtility.ParseQueryString(slack.RequestMessage!.RequestUri!.Query)["user_scope"]);
+        Assert.Null(System.Web.HttpUtility.ParseQueryString(other.RequestMessage!.RequestUri!.Query)["user_scope"]);
+        var answer = await SubmitAsync(browser, slack.RequestMessage!.RequestUri!, await slack.Content.ReadAsStringAsync(Token), "allow");
+        Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=sl", null, null, Token);
+        Assert.Equal("chat:write,users:read", (string?)connection!["connection_config"]!["user_scope"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task ApiKeyConnection_ThroughASession_AndAReconnectOverridesIt(TestDialect dialect)
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
@@ -319,6 +386,12 @@ public sealed partial class ConnectFlowTests
                   base_url: {fakes.GitHub.BaseUrl}
                   headers:
                     authorization: 'Bearer {ApiKeyPlaceholder}'
+              slack:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}
+                proxy:
+                  base_url: {fakes.GitHub.BaseUrl}
 
             integrations:
               gh:
@@ -333,6 +406,10 @@ public sealed partial class ConnectFlowTests
                     auto_start: false
               keyed:
                 provider: fake-keyed
+              sl:
+                provider: slack
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
             """;
         return await TestServer.StartAsync(
             dialect,
