@@ -364,7 +364,10 @@ public sealed class ConnectionCredentials : IDisposable
         {
             // Nango's backoff: a busy sync must not hammer a token endpoint that just refused.
             throw new ConnectionRefreshException(
-                $"The last refresh of connection '{current.Stored.ConnectionId}' failed less than {FailureCooldown.TotalSeconds:0} s ago: {current.Stored.Refresh.Error}");
+                $"The last refresh of connection '{current.Stored.ConnectionId}' failed less than {FailureCooldown.TotalSeconds:0} s ago: {current.Stored.Refresh.Error}")
+            {
+                InBackoff = true,
+            };
         }
 
         return wanted;

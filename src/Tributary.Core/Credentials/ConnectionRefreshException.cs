@@ -19,4 +19,10 @@ public sealed class ConnectionRefreshException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Nothing was asked of the provider: its last refresh failed less than the cooldown ago (Nango's backoff), so the
+    /// failure may pass by itself.
+    /// </summary>
+    public bool InBackoff { get; init; }
 }

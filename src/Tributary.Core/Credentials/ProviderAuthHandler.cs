@@ -20,6 +20,13 @@ public sealed class ProviderAuthHandler : DelegatingHandler
     private readonly RunLog? _runLog;
     private Applied _current;
 
+    /// <summary>
+    /// Whether a refresh that fails after a 401 hands back the provider's 401 (the proxy: the caller gets the provider's
+    /// answer, as Nango's proxy passes it through) instead of throwing the refresh's failure (a run: its function's call
+    /// fails with what the token endpoint said, as in Nango's runner).
+    /// </summary>
+    public bool KeepsTheRejectionWhenTheRefreshFails { get; init; }
+
     /// <param name="runLog">The run's log, which must learn every token the run obtains; null for the proxy.</param>
     /// <param name="initialApplied">What <paramref name="initial"/> adds to a request, when the caller computed it already (the proxy's cache).</param>
     public ProviderAuthHandler(ConnectionCredentials source, FreshCredentials initial, ILogger logger, RunLog? runLog = null, AppliedCredentials? initialApplied = null)
@@ -43,7 +50,17 @@ public sealed class ProviderAuthHandler : DelegatingHandler
             return response;
         }
 
-        var fresh = await _source.GetAsync(credentials.Stored.ConnectionDbId, CredentialDemand.Rejected(sent), cancellationToken);
+        FreshCredentials fresh;
+        try
+        {
+            fresh = await _source.GetAsync(credentials.Stored.ConnectionDbId, CredentialDemand.Rejected(sent), cancellationToken);
+        }
+        catch (ConnectionRefreshException ex) when (KeepsTheRejectionWhenTheRefreshFails)
+        {
+            _logger.LogWarning("The provider refused the access token with 401 and the refresh failed; its 401 is answered: {Failure}", ex.Message);
+            return response;
+        }
+
         if (fresh.AccessToken == sent)
         {
             return response; // Nothing new to try: the 401 stands.

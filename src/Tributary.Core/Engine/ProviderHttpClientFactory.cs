@@ -60,18 +60,19 @@ public sealed class ProviderHttpClientFactory : IDisposable
     public HttpMessageInvoker CreateInvoker(FreshCredentials credentials, TributaryMetrics? metrics = null, AppliedCredentials? applied = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return new HttpMessageInvoker(BuildChain(credentials, ProviderRetryOptions.Proxy, null, metrics, applied), disposeHandler: true);
+        return new HttpMessageInvoker(BuildChain(credentials, ProviderRetryOptions.Proxy, null, metrics, applied, keepRejection: true), disposeHandler: true);
     }
 
     public void Dispose() => _shared.Dispose();
 
     /// <summary>The run's handlers, innermost first; the first one added is the last to see a request.</summary>
-    private HttpMessageHandler BuildChain(FreshCredentials credentials, ProviderRetryOptions retries, RunLog? log, TributaryMetrics? metrics, AppliedCredentials? applied = null)
+    private HttpMessageHandler BuildChain(
+        FreshCredentials credentials, ProviderRetryOptions retries, RunLog? log, TributaryMetrics? metrics, AppliedCredentials? applied = null, bool keepRejection = false)
     {
         HttpMessageHandler chain = new SharedHandler(_shared);
         chain = new ProviderCallHandler(chain, log, metrics);
         chain = new ProviderRetryHandler(chain, credentials.Provider?.Proxy.Retry, retries, _timeProvider);
-        chain = new ProviderAuthHandler(_credentials, credentials, _logger, log, applied) { InnerHandler = chain };
+        chain = new ProviderAuthHandler(_credentials, credentials, _logger, log, applied) { InnerHandler = chain, KeepsTheRejectionWhenTheRefreshFails = keepRejection };
         return chain;
     }
 

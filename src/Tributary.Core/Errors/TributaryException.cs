@@ -37,6 +37,13 @@ public sealed class InvalidInputException(string code, string? message, JsonNode
 public sealed class ConflictException(string code, string? message, JsonNode? payload = null)
     : TributaryException(code, message, payload);
 
+/// <summary>
+/// What the request needs from elsewhere is not there now, e.g. a connection whose token refresh failed moments ago
+/// (Nango: 424 <c>connection_refresh_backoff</c>).
+/// </summary>
+public sealed class DependencyFailedException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);
+
 /// <summary>A limit is reached, e.g. the variants of one sync (Nango: 400 <c>resource_capped</c>).</summary>
 public sealed class LimitReachedException(string code, string? message, JsonNode? payload = null)
     : TributaryException(code, message, payload);

@@ -65,6 +65,11 @@ public sealed class ProxyService
         {
             credentials = await _credentials.GetAsync(connection.Id, CredentialDemand.Fresh, cancellationToken);
         }
+        catch (ConnectionRefreshException ex) when (ex.InBackoff)
+        {
+            // Nango's answer while a failed refresh cools down: 424, the caller may try again shortly.
+            throw new DependencyFailedException("connection_refresh_backoff", ex.Message, new JsonObject());
+        }
         catch (ConnectionRefreshException ex)
         {
             // The message says what the provider answered and never carries a token (ConnectionCredentials cuts them out).

@@ -143,6 +143,50 @@ public sealed class ProxyTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task ARefusedRefresh_IsAServerError_AndWhileItCoolsDown_424ConnectionRefreshBackoff(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes);
+        await ImportAsync(server, "old", "gh", fakes.OAuth.IssueTokens(), TimeProvider.System.GetUtcNow().AddMinutes(-1));
+        fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
+        using var http = Client(server);
+
+        using var refused = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "old"), Token);
+        using var coolingDown = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "old"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("server_error", (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync(Token))!["error"]!["code"]);
+        Assert.Equal(HttpStatusCode.FailedDependency, coolingDown.StatusCode);
+        Assert.Equal("connection_refresh_backoff", (string?)JsonNode.Parse(await coolingDown.Content.ReadAsStringAsync(Token))!["error"]!["code"]);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        Assert.Empty(fakes.GitHub.Requests.For(FakeEndpoints.GitHubIssues));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task A401WhoseRefreshIsRefused_IsTheProvidersOwn401_NotAServerError(TestDialect dialect)
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(dialect, fakes);
+        var revoked = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "revoked", "gh", revoked, TimeProvider.System.GetUtcNow().AddHours(1));
+        fakes.OAuth.ExpireAccessToken(revoked.AccessToken);
+        fakes.OAuth.RefreshFailure = RefreshFailure.InvalidGrant;
+        using var http = Client(server);
+
+        using var response = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/repos/octo-org/octo-repo/issues", "gh", "revoked"), Token);
+
+        // Nango's proxy passes the provider's answer through; the refresh it tried in between was refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("refresh_token"));
+        Assert.Single(fakes.GitHub.Requests.For(FakeEndpoints.GitHubIssues));
+        Assert.DoesNotContain("generic_error_support", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task ADeletedConnection_IsUnknownToTheProxyAtOnce_AndItsReimportsTokenIsUsedAtOnce(TestDialect dialect)
     {
         // The proxy keeps a resolved connection for a second (ProxyTargets); a delete in this process must not wait for it.
