@@ -19,7 +19,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
     [
         "auth_mode", "display_name", "authorization_url", "authorization_params", "token_url", "token_params", "refresh_url",
         "refresh_params", "token_request_auth_method", "authorization_method", "body_format", "scope_separator", "default_scopes",
-        "disable_pkce", "token_expiration_buffer", "connection_config", "proxy",
+        "disable_pkce", "token_expiration_buffer", "connection_config", "proxy", "token_response_metadata", "redirect_uri_metadata",
         // Accepted and ignored: descriptive, or for flows Tributary does not run.
         "categories", "docs", "docs_connect", "setup_guide_url", "credentials", "post_connection_script",
         "pre_connection_deletion_script", "webhook_routing_script", "credentials_verification_script", "webhook_user_defined_secret",
@@ -78,6 +78,8 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
             TokenExpirationBuffer = ReadSeconds(fields, "token_expiration_buffer"),
             ConnectionConfig = ReadConnectionConfig(fields.Find("connection_config")),
             Proxy = fields.Find("proxy") is { } proxy ? ReadProxy(proxy) : ProviderProxy.Empty,
+            TokenResponseMetadata = StringList(fields.Find("token_response_metadata")),
+            RedirectUriMetadata = StringList(fields.Find("redirect_uri_metadata")),
         };
         CheckModeNeeds(provider, fields, entry);
         return Count == before ? provider : null;

@@ -249,6 +249,7 @@ public sealed class ConnectFlowService
         }
 
         credentials["raw"] = answer.DeepClone();
+        config = ProviderMetadata.Merge(provider, answer, callback.Query, config);
 
         // Nango: a connection's own OAuth app moves into its credentials' config_override, where its refreshes find it.
         if (clientOverride is not null)
@@ -487,7 +488,8 @@ public sealed record OAuthStart(
     IReadOnlyDictionary<string, string>? Credentials = null);
 
 /// <summary>What the provider sent back to <c>GET /oauth/callback</c>.</summary>
-public sealed record OAuthCallback(string? State, string? Code, string? Error, string? ErrorDescription, string CallbackUrl);
+/// <param name="Query">Every single-valued parameter of the callback, for the provider's <c>redirect_uri_metadata</c>.</param>
+public sealed record OAuthCallback(string? State, string? Code, string? Error, string? ErrorDescription, string CallbackUrl, IReadOnlyDictionary<string, string>? Query = null);
 
 /// <summary>How a flow ended; <see cref="WebSocketClientId"/> says which waiting browser to tell.</summary>
 public sealed record ConnectOutcome(bool Success, string? ProviderConfigKey, string? ConnectionId, string? WebSocketClientId, string? ErrorType, string? ErrorDescription)

@@ -56,6 +56,15 @@ public sealed record ProviderDefinition
 
     public ProviderProxy Proxy { get; init; } = ProviderProxy.Empty;
 
+    /// <summary>
+    /// <c>token_response_metadata</c>: fields of the code exchange's answer kept in the connection's config (a dotted
+    /// name reads a nested field and is kept under that dotted name), e.g. Salesforce's <c>instance_url</c>.
+    /// </summary>
+    public IReadOnlyList<string> TokenResponseMetadata { get; init; } = [];
+
+    /// <summary><c>redirect_uri_metadata</c>: query parameters of the OAuth callback kept in the connection's config.</summary>
+    public IReadOnlyList<string> RedirectUriMetadata { get; init; } = [];
+
     /// <summary>Nango's default margin before expiry (<c>REFRESH_MARGIN_MS</c>).</summary>
     public static readonly TimeSpan DefaultExpirationBuffer = TimeSpan.FromMinutes(15);
 

@@ -90,7 +90,13 @@ internal static class ConnectFlowEndpoints
     private static async Task OAuthCallbackAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        var callback = new OAuthCallback(One(query, "state"), One(query, "code"), One(query, "error"), One(query, "error_description"), ConnectUrls.Callback(context));
+        var callback = new OAuthCallback(
+            One(query, "state"),
+            One(query, "code"),
+            One(query, "error"),
+            One(query, "error_description"),
+            ConnectUrls.Callback(context),
+            query.Where(p => p.Value.Count == 1).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal));
         var outcome = await context.RequestServices.GetRequiredService<ConnectFlowService>().CompleteOAuthAsync(callback, context.RequestAborted);
         var message = outcome switch
         {

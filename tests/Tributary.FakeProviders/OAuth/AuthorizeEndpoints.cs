@@ -60,7 +60,13 @@ internal static class AuthorizeEndpoints
     private static Task ApproveAsync(HttpContext context, FakeOAuthServer server, AuthorizationRequest request)
     {
         var code = server.Codes.IssueCode(request);
-        return RedirectAsync(context, request.RedirectUri, ("code", code), ("state", request.State));
+        var target = request.RedirectUri;
+        foreach (var (name, value) in server.ExtraCallbackParameters)
+        {
+            target = QueryHelpers.AddQueryString(target, name, value);
+        }
+
+        return RedirectAsync(context, target, ("code", code), ("state", request.State));
     }
 
     private static Task RedirectAsync(HttpContext context, string redirectUri, params ReadOnlySpan<(string Name, string? Value)> parameters)

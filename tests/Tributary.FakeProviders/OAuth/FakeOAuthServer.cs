@@ -69,6 +69,12 @@ public sealed class FakeOAuthServer : FakeApi
     /// <summary>Separator of the <c>scope</c> parameter and of granted scopes. Default a space.</summary>
     public string ScopeSeparator { get; set; } = " ";
 
+    /// <summary>More fields of every token answer, as JSON (Salesforce's <c>instance_url</c>, say). Default none.</summary>
+    public IReadOnlyDictionary<string, string> ExtraTokenFieldsJson { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>More query parameters of the redirect back after an approval (a provider's <c>shop</c>, say). Default none.</summary>
+    public IReadOnlyDictionary<string, string> ExtraCallbackParameters { get; set; } = new Dictionary<string, string>();
+
     /// <summary>Token requests that reached the token endpoint, by <c>grant_type</c> (requests answered by an injected fault are only in <see cref="FakeApi.Requests"/>).</summary>
     public IReadOnlyDictionary<string, int> TokenRequestCounts => new Dictionary<string, int>(_tokenRequests, StringComparer.Ordinal);
 

@@ -146,6 +146,11 @@ internal static class TokenEndpoint
             }
 
             writer.WriteString("scope", tokens.Scope);
+            foreach (var (name, json) in server.ExtraTokenFieldsJson)
+            {
+                writer.WritePropertyName(name);
+                writer.WriteRawValue(json);
+            }
         });
 
     private static Task WriteErrorAsync(HttpContext context, int status, string error, string description) =>

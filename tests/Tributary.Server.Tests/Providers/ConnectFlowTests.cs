@@ -186,6 +186,31 @@ public sealed partial class ConnectFlowTests
     }
 
     [Fact]
+    public async Task TokenResponseAndRedirectUriMetadata_AreKeptInTheConnectionConfig_AsNangoKeepsThem()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        fakes.OAuth.ExtraTokenFieldsJson = new Dictionary<string, string>
+        {
+            ["instance_url"] = "\"https://acme.my.example\"",
+            ["urls"] = "{\"rest\":\"https://acme.my.example/rest\"}",
+            ["ignored"] = "\"not listed\"",
+        };
+        fakes.OAuth.ExtraCallbackParameters = new Dictionary<string, string> { ["shop"] = "acme-shop", ["other"] = "not listed" };
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var browser = Browser();
+
+        var consent = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/sf?connect_session_token={await CreateSessionAsync(server)}&params%5Bregion%5D=eu"), Token);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "allow");
+
+        Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=sf", null, null, Token);
+        Assert.Equal(
+            """{"instance_url":"https://acme.my.example","urls.rest":"https://acme.my.example/rest","shop":"acme-shop","region":"eu"}""",
+            connection!["connection_config"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task SlacksUserScopes_FromTheSession_GoToTheAuthorizeUrlAndTheConnectionConfig()
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
@@ -386,6 +411,12 @@ public sealed partial class ConnectFlowTests
                   base_url: {fakes.GitHub.BaseUrl}
                   headers:
                     authorization: 'Bearer {ApiKeyPlaceholder}'
+              fake-salesforce:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}
+                token_response_metadata: [instance_url, urls.rest, missing]
+                redirect_uri_metadata: [shop]
               slack:
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
@@ -406,6 +437,10 @@ public sealed partial class ConnectFlowTests
                     auto_start: false
               keyed:
                 provider: fake-keyed
+              sf:
+                provider: fake-salesforce
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
               sl:
                 provider: slack
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
