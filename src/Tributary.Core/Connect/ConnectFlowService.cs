@@ -101,7 +101,14 @@ public sealed class ConnectFlowService
                 "invalid_connection_config",
                 provider.AuthorizationUrl is null
                     ? $"Provider '{provider.Name}' has no authorization_url."
-                    : $"The authorization URL of provider '{provider.Name}' needs connection config: {string.Join(", ", Interpolation.Placeholders(provider.AuthorizationUrl))}.");
+                    : $"The authorization URL of provider '{provider.Name}' needs connection config: {Missing(provider.AuthorizationUrl, lookup)}.");
+        }
+
+        // As Nango: a token URL the connection config cannot fill fails now, not after the user consented.
+        if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, lookup) is null)
+        {
+            throw new InvalidInputException(
+                "invalid_connection_config", $"The token URL of provider '{provider.Name}' needs connection config: {Missing(tokenUrl, lookup)}.");
         }
 
         var scopes = OverriddenScopes(defaults?["connection_config"]?["oauth_scopes_override"]) is { Count: > 0 } overridden
@@ -421,11 +428,7 @@ public sealed class ConnectFlowService
 
     private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken)
     {
-        if (!session.Allows(providerConfigKey))
-        {
-            throw new InvalidInputException("integration_not_allowed", $"The connect session does not allow integration '{providerConfigKey}'.");
-        }
-
+        // Nango's order (reference §A.6): the integration, its template, the auth mode, then the session's allowance.
         var integration = await _integrations.GetAsync(session.Tenant.EnvironmentId, providerConfigKey, cancellationToken)
             ?? throw new NotFoundException("unknown_provider_config", $"Provider config {providerConfigKey} is unknown. Please create it first.");
         var provider = _catalogue.Find(integration.Provider)
@@ -433,6 +436,11 @@ public sealed class ConnectFlowService
         if (provider.AuthMode != mode)
         {
             throw new InvalidInputException("invalid_auth_mode", $"Provider '{provider.Name}' uses {AuthModes.ToName(provider.AuthMode)}, not {AuthModes.ToName(mode)}.");
+        }
+
+        if (!session.Allows(providerConfigKey))
+        {
+            throw new InvalidInputException("integration_not_allowed", $"The connect session does not allow integration '{providerConfigKey}'.");
         }
 
         return (integration, provider);
@@ -456,6 +464,10 @@ public sealed class ConnectFlowService
 
         return config;
     }
+
+    /// <summary>The placeholders of <paramref name="template"/> the connection config does not fill, for an error message.</summary>
+    private static string Missing(string template, Func<string, string?> lookup) =>
+        string.Join(", ", Interpolation.Placeholders(template).Where(p => lookup(p) is null).Distinct(StringComparer.Ordinal));
 
     private static Func<string, string?> Lookup(JsonObject config) => name =>
         name.StartsWith("connectionConfig.", StringComparison.Ordinal) && config[name["connectionConfig.".Length..]] is JsonValue value

@@ -172,40 +172,35 @@ internal static class ConnectFlowEndpoints
     private static ParseResult<JsonObject> ParseCredentials(JsonElement? body, AuthMode mode)
     {
         string[] fields = mode == AuthMode.ApiKey ? ["apiKey"] : ["username", "password"];
-        var issues = new List<ValidationIssue>();
+        var issues = new IssueList();
         if (body is not { ValueKind: JsonValueKind.Object } element)
         {
-            return ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody([new ValidationIssue("invalid_type", "Expected object", [])]));
+            var received = body is { } given ? JsonTypeName.Of(given) : JsonTypeName.Undefined;
+            return ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody([new ValidationIssue(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", received), [])]));
         }
 
         var credentials = new JsonObject { ["type"] = AuthModes.ToName(mode) };
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!fields.Contains(property.Name, StringComparer.Ordinal))
-            {
-                issues.Add(new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{property.Name}'", []));
-            }
-        }
-
         foreach (var field in fields)
         {
             if (!element.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
             {
-                issues.Add(new ValidationIssue("invalid_type", value.ValueKind == JsonValueKind.Undefined ? "Required" : "Expected string", [field]));
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Of(value)), [field]);
                 continue;
             }
 
             var text = value.GetString()!;
             if ((mode == AuthMode.ApiKey && text.Length == 0) || text.Length > 1024)
             {
-                issues.Add(new ValidationIssue(text.Length == 0 ? "too_small" : "too_big", text.Length == 0 ? "String must contain at least 1 character(s)" : "String must contain at most 1024 character(s)", [field]));
+                issues.Add(text.Length == 0 ? ZodCodes.TooSmall : ZodCodes.TooBig, text.Length == 0 ? ZodMessages.StringTooSmall(1) : ZodMessages.StringTooBig(1024), [field]);
                 continue;
             }
 
             credentials[field] = text;
         }
 
-        return issues.Count > 0 ? ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody(issues)) : ParseResult<JsonObject>.Valid(credentials);
+        // zod v4 (Nango's) reports the unknown keys as one issue, after the known keys' issues.
+        issues.AddUnrecognizedKeys([.. element.EnumerateObject().Select(p => p.Name).Where(n => !fields.Contains(n, StringComparer.Ordinal))], []);
+        return issues.IsEmpty ? ParseResult<JsonObject>.Valid(credentials) : ParseResult<JsonObject>.Invalid(ApiErrors.InvalidBody(issues.Items));
     }
 
     /// <summary>The <c>name[k]=v</c> query parameters as a map (Nango's <c>params[…]</c> and <c>authorization_params[…]</c>).</summary>

@@ -12,10 +12,10 @@ internal static class ConnectSessionEndpoints
         app.MapApi("POST", "/connect/sessions", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: false))
             .WithName("createConnectSession").WithTags("Connect").WithSummary("Create a connect session")
             .WithDescription("A 30-minute token a product's frontend uses to run one auth flow (OAuth redirect, API key, basic) without the secret key.")
-            .Produces(StatusCodes.Status201Created).ProducesErrors(400);
+            .Produces(StatusCodes.Status201Created).ProducesErrors(400, 403);
         app.MapApi("POST", "/connect/sessions/reconnect", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: true))
             .WithName("createReconnectSession").WithTags("Connect").WithSummary("Create a connect session that re-authorizes a connection")
-            .Produces(StatusCodes.Status201Created).ProducesErrors(400);
+            .Produces(StatusCodes.Status201Created).ProducesErrors(400, 403);
         app.MapMethods("/connect/session", ["GET"], GetAsync).WithName("getConnectSession").WithTags("Connect").WithSummary("Read the connect session of the Bearer session token");
         app.MapMethods("/connect/session", ["DELETE"], DeleteAsync).WithName("deleteConnectSession").WithTags("Connect").WithSummary("Delete the connect session of the Bearer session token");
         return app;
@@ -23,15 +23,21 @@ internal static class ConnectSessionEndpoints
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant, bool reconnect)
     {
-        if (context.Request.Query.Count > 0)
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
         {
-            await JsonResponses.ErrorAsync(context, ApiErrors.InvalidQueryParams(
-                context.Request.Query.Keys.Take(InputLimits.MaxIssues).Select(k => new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{k}'", [])).ToList()));
+            await JsonResponses.ErrorAsync(context, queryError);
             return;
         }
 
         if (await ParsedBody.ReadAsync(context, b => ConnectSessionRequestParser.Parse(b, reconnect)) is not { } request)
         {
+            return;
+        }
+
+        // Nango refuses a docs link override unless the account's plan allows it, and a self-hosted Nango has no plan.
+        if (request.Body["overrides"] is JsonObject overrides && overrides.Any(o => o.Value is JsonObject entry && entry.ContainsKey("docs_connect")))
+        {
+            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status403Forbidden, "forbidden", "You are not allowed to override the docs connect url"));
             return;
         }
 

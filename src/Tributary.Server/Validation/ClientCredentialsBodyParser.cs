@@ -23,47 +23,50 @@ internal static class ClientCredentialsBodyParser
 
         if (body is not { ValueKind: JsonValueKind.Object } element)
         {
-            return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.InvalidBody([new ValidationIssue("invalid_type", "Expected object", [])]));
+            return ParseResult<ClientCredentialsBody>.Invalid(
+                ApiErrors.InvalidBody([new ValidationIssue(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(body.Value)), [])]));
         }
 
-        var issues = new List<ValidationIssue>();
+        var issues = new IssueList();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unknown = new List<string>();
         foreach (var property in element.EnumerateObject())
         {
             if (!Fields.Contains(property.Name, StringComparer.Ordinal))
             {
-                issues.Add(new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{property.Name}'", []));
+                unknown.Add(property.Name);
                 continue;
             }
 
             if (property.Value.ValueKind != JsonValueKind.String)
             {
-                issues.Add(new ValidationIssue("invalid_type", "Expected string", [property.Name]));
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Of(property.Value)), [property.Name]);
                 continue;
             }
 
             var text = property.Value.GetString()!;
             if (text.Length is 0 or > 1024)
             {
-                issues.Add(new ValidationIssue(
-                    text.Length == 0 ? "too_small" : "too_big",
-                    text.Length == 0 ? "String must contain at least 1 character(s)" : "String must contain at most 1024 character(s)",
-                    [property.Name]));
+                issues.Add(
+                    text.Length == 0 ? ZodCodes.TooSmall : ZodCodes.TooBig,
+                    text.Length == 0 ? ZodMessages.StringTooSmall(1) : ZodMessages.StringTooBig(1024),
+                    [property.Name]);
                 continue;
             }
 
             values[property.Name] = text;
         }
 
-        if (issues.Count == 0 && values.Count == 1)
+        if (issues.IsEmpty && unknown.Count == 0 && values.Count == 1)
         {
             var missing = Fields.First(f => !values.ContainsKey(f));
-            issues.Add(new ValidationIssue("invalid_type", "Required", [missing]));
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Undefined), [missing]);
         }
 
-        if (issues.Count > 0)
+        issues.AddUnrecognizedKeys(unknown, []);
+        if (!issues.IsEmpty)
         {
-            return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.InvalidBody(issues));
+            return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.InvalidBody(issues.Items));
         }
 
         return ParseResult<ClientCredentialsBody>.Valid(new ClientCredentialsBody(

@@ -1,12 +1,17 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Tributary.Server.Validation;
 
 /// <summary>A <c>POST /connect/sessions</c> (or <c>/reconnect</c>) body, checked against Nango's strict schema.</summary>
 internal sealed record ConnectSessionRequest(JsonObject Body, string? ConnectionId, string? IntegrationId);
 
-/// <summary>Nango's checks of a connect session body (reference §A.2): strict keys, <c>end_user.id</c> 1..255, typed fields.</summary>
-internal static class ConnectSessionRequestParser
+/// <summary>
+/// Nango's checks of a connect session body (reference §A.2): strict keys, <c>end_user.id</c> 1..255, an email address
+/// of at least 5 characters, typed fields, tags of strings; issues with zod v4's messages, as Nango answers them.
+/// </summary>
+internal static partial class ConnectSessionRequestParser
 {
     private static readonly string[] SessionKeys = ["end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags"];
     private static readonly string[] ReconnectKeys = ["connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags"];
@@ -17,61 +22,72 @@ internal static class ConnectSessionRequestParser
     {
         if (body is not { ValueKind: JsonValueKind.Object } element || JsonNode.Parse(element.GetRawText()) is not JsonObject json)
         {
-            return Invalid("invalid_type", "Expected object", []);
+            var received = body is { } given ? JsonTypeName.Of(given) : JsonTypeName.Undefined;
+            return ParseResult<ConnectSessionRequest>.Invalid(
+                ApiErrors.InvalidBody([new ValidationIssue(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", received), [])]));
         }
 
-        var issues = new List<ValidationIssue>();
-        foreach (var (key, _) in json)
-        {
-            if (!(reconnect ? ReconnectKeys : SessionKeys).Contains(key, StringComparer.Ordinal))
-            {
-                issues.Add(new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{key}'", []));
-            }
-        }
-
+        var issues = new IssueList();
         if (json["end_user"] is { } endUser)
         {
-            CheckObject(endUser, "end_user", EndUserKeys, issues);
-            CheckString(endUser["id"], ["end_user", "id"], 1, 255, required: true, issues);
-            CheckString(endUser["email"], ["end_user", "email"], 5, 255, required: false, issues);
-            CheckString(endUser["display_name"], ["end_user", "display_name"], 0, 255, required: false, issues);
+            if (CheckObject(endUser, "end_user", issues) is { } user)
+            {
+                CheckString(user["id"], ["end_user", "id"], 1, 255, required: true, issues);
+                if (CheckString(user["email"], ["end_user", "email"], 5, 255, required: false, issues) is { } email && !EmailPattern().IsMatch(email))
+                {
+                    issues.Add(ZodCodes.InvalidFormat, "Invalid email address", ["end_user", "email"]);
+                }
+
+                CheckString(user["display_name"], ["end_user", "display_name"], 0, 255, required: false, issues);
+                CheckStringRecord(user["tags"], ["end_user", "tags"], issues);
+                issues.AddUnrecognizedKeys(Unknown(user, EndUserKeys), ["end_user"]);
+            }
         }
         else if (json["tags"] is null && !reconnect)
         {
-            issues.Add(new ValidationIssue("invalid_type", "Required", ["end_user"]));
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Undefined), ["end_user"]);
         }
 
-        if (json["organization"] is { } organization)
+        if (json["organization"] is { } organization && CheckObject(organization, "organization", issues) is { } org)
         {
-            CheckObject(organization, "organization", OrganizationKeys, issues);
-            CheckString(organization["id"], ["organization", "id"], 0, 255, required: true, issues);
+            CheckString(org["id"], ["organization", "id"], 0, 255, required: true, issues);
+            CheckString(org["display_name"], ["organization", "display_name"], 0, 255, required: false, issues);
+            issues.AddUnrecognizedKeys(Unknown(org, OrganizationKeys), ["organization"]);
         }
 
-        if (json["allowed_integrations"] is { } allowed && (allowed is not JsonArray list || list.Any(i => i is not JsonValue v || v.GetValueKind() != JsonValueKind.String)))
+        if (json["allowed_integrations"] is { } allowed)
         {
-            issues.Add(new ValidationIssue("invalid_type", "Expected array of strings", ["allowed_integrations"]));
+            if (allowed is not JsonArray list)
+            {
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("array", TypeOf(allowed)), ["allowed_integrations"]);
+            }
+            else
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    CheckString(list[i], ["allowed_integrations", i.ToString(CultureInfo.InvariantCulture)], 0, int.MaxValue, required: true, issues);
+                }
+            }
         }
 
         if (json["integrations_config_defaults"] is { } defaults && defaults is not JsonObject)
         {
-            issues.Add(new ValidationIssue("invalid_type", "Expected object", ["integrations_config_defaults"]));
-        }
-
-        if (json["tags"] is { } tags && (tags is not JsonObject map || map.Any(t => t.Value is not JsonValue v || v.GetValueKind() != JsonValueKind.String)))
-        {
-            issues.Add(new ValidationIssue("invalid_type", "Expected record of strings", ["tags"]));
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(defaults)), ["integrations_config_defaults"]);
         }
 
         CheckWebhookUrl(json["webhook_url_override"], issues);
+        CheckStringRecord(json["tags"], ["tags"], issues);
         if (reconnect)
         {
             CheckString(json["connection_id"], ["connection_id"], 1, 255, required: true, issues);
             CheckString(json["integration_id"], ["integration_id"], 1, 255, required: true, issues);
         }
 
-        if (issues.Count > 0)
+        // zod v4 reports the unknown keys of an object as one issue, after the issues of its known keys.
+        issues.AddUnrecognizedKeys(Unknown(json, reconnect ? ReconnectKeys : SessionKeys), []);
+        if (!issues.IsEmpty)
         {
-            return ParseResult<ConnectSessionRequest>.Invalid(ApiErrors.InvalidBody(issues.Take(InputLimits.MaxIssues).ToList()));
+            return ParseResult<ConnectSessionRequest>.Invalid(ApiErrors.InvalidBody(issues.Items));
         }
 
         var connectionId = (string?)json["connection_id"];
@@ -81,66 +97,104 @@ internal static class ConnectSessionRequestParser
         return ParseResult<ConnectSessionRequest>.Valid(new ConnectSessionRequest(json, connectionId, integrationId));
     }
 
-    private static void CheckObject(JsonNode node, string name, string[] keys, List<ValidationIssue> issues)
+    private static string TypeOf(JsonNode? node) => node switch
     {
-        if (node is not JsonObject obj)
+        null => "null",
+        JsonObject => "object",
+        JsonArray => "array",
+        _ => node.GetValueKind() switch
         {
-            issues.Add(new ValidationIssue("invalid_type", "Expected object", [name]));
+            JsonValueKind.String => "string",
+            JsonValueKind.Number => "number",
+            JsonValueKind.True or JsonValueKind.False => "boolean",
+            _ => "null",
+        },
+    };
+
+    private static List<string> Unknown(JsonObject obj, string[] keys) =>
+        obj.Where(p => !keys.Contains(p.Key, StringComparer.Ordinal)).Select(p => p.Key).ToList();
+
+    private static JsonObject? CheckObject(JsonNode node, string name, IssueList issues)
+    {
+        if (node is JsonObject obj)
+        {
+            return obj;
+        }
+
+        issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(node)), [name]);
+        return null;
+    }
+
+    /// <summary>A map of strings (Nango's tags): each value that is not a string is an issue at its key.</summary>
+    private static void CheckStringRecord(JsonNode? node, string[] path, IssueList issues)
+    {
+        if (node is null)
+        {
             return;
         }
 
-        foreach (var (key, _) in obj)
+        if (node is not JsonObject map)
         {
-            if (!keys.Contains(key, StringComparer.Ordinal))
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(node)), path);
+            return;
+        }
+
+        foreach (var (key, value) in map)
+        {
+            if (value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
             {
-                issues.Add(new ValidationIssue("unrecognized_keys", $"Unrecognized key(s) in object: '{key}'", [name]));
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", TypeOf(value)), [.. path, key]);
             }
         }
     }
 
-    private static void CheckString(JsonNode? node, string[] path, int min, int max, bool required, List<ValidationIssue> issues)
+    /// <returns>The string when it is one (whatever its length), else null.</returns>
+    private static string? CheckString(JsonNode? node, string[] path, int min, int max, bool required, IssueList issues)
     {
         if (node is null)
         {
             if (required)
             {
-                issues.Add(new ValidationIssue("invalid_type", "Required", path));
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Undefined), path);
             }
 
-            return;
+            return null;
         }
 
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {
-            issues.Add(new ValidationIssue("invalid_type", "Expected string", path));
-            return;
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", TypeOf(node)), path);
+            return null;
         }
 
         var text = value.GetValue<string>();
         if (text.Length < min)
         {
-            issues.Add(new ValidationIssue("too_small", $"String must contain at least {min} character(s)", path));
+            issues.Add(ZodCodes.TooSmall, ZodMessages.StringTooSmall(min), path);
         }
         else if (text.Length > max)
         {
-            issues.Add(new ValidationIssue("too_big", $"String must contain at most {max} character(s)", path));
+            issues.Add(ZodCodes.TooBig, ZodMessages.StringTooBig(max), path);
         }
+
+        return text;
     }
 
     /// <summary>
     /// Nango's <c>webhook_url_override</c>: an absolute http(s) URL, or <c>""</c> for none — the rule of
     /// <c>POST /connections</c>. Checked here, not when the flow completes: the value becomes the connection's.
     /// </summary>
-    private static void CheckWebhookUrl(JsonNode? node, List<ValidationIssue> issues)
+    private static void CheckWebhookUrl(JsonNode? node, IssueList issues)
     {
         CheckString(node, ["webhook_url_override"], 0, 2048, required: false, issues);
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 and <= 2048 } text
             && !ConnectionCreateRequestParser.IsOverrideUrl(text))
         {
-            issues.Add(new ValidationIssue(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]));
+            issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]);
         }
     }
 
-    private static ParseResult<ConnectSessionRequest> Invalid(string code, string message, string[] path) =>
-        ParseResult<ConnectSessionRequest>.Invalid(ApiErrors.InvalidBody([new ValidationIssue(code, message, path)]));
+    /// <summary>zod v4's email pattern (<c>z.email()</c>), which Nango's <c>end_user.email</c> must match.</summary>
+    [GeneratedRegex(@"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$")]
+    private static partial Regex EmailPattern();
 }

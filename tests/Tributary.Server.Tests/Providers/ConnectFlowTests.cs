@@ -12,6 +12,7 @@ namespace Tributary.Server.Tests.Providers;
 public sealed partial class ConnectFlowTests
 {
     private const string ApiKeyPlaceholder = "${apiKey}";
+    private const string TenantPlaceholder = "${connectionConfig.tenant}";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -108,11 +109,42 @@ public sealed partial class ConnectFlowTests
         Assert.Equal((400, "invalid_body"), (unknown.Status, unknown.Code));
         Assert.Contains("""{"code":"custom","message":"Integration does not exist","path":["allowed_integrations","0"]}""", unknown.Body, StringComparison.Ordinal);
         var strict = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
-            HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["extra"] = 1 }, null, Token));
-        Assert.Equal(400, strict.Status);
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject
+            {
+                ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "not-an-email", ["tags"] = new JsonObject { ["plan"] = 3 } },
+                ["extra"] = 1,
+                ["other"] = 2,
+            },
+            null,
+            Token));
+        Assert.Equal((400, "invalid_body"), (strict.Status, strict.Code));
+        var issues = JsonNode.Parse(strict.Body)!["error"]!["errors"]!.AsArray()
+            .Select(i => ((string?)i!["code"], (string?)i["message"], string.Join('.', i["path"]!.AsArray().Select(p => (string?)p))))
+            .ToList();
+        Assert.Equal(
+            [
+                ("invalid_format", "Invalid email address", "end_user.email"),
+                ("invalid_type", "Invalid input: expected string, received number", "end_user.tags.plan"),
+                ("unrecognized_keys", "Unrecognized keys: \"extra\", \"other\"", string.Empty),
+            ],
+            issues);
+
+        var docsOverride = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["overrides"] = new JsonObject { ["gh"] = new JsonObject { ["docs_connect"] = "https://docs.example" } } },
+            null,
+            Token));
+        Assert.Equal((403, "forbidden"), (docsOverride.Status, docsOverride.Code));
+        var withQuery = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions?a=1&b=2", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" } }, null, Token));
+        Assert.Equal((400, "invalid_query_params"), (withQuery.Status, withQuery.Code));
+        Assert.Equal("Unrecognized keys: \"a\", \"b\"", (string?)JsonNode.Parse(withQuery.Body)!["error"]!["errors"]![0]!["message"]);
 
         // webhook_url_override becomes the connection's: an absolute http(s) URL or "" (none), refused otherwise.
-        foreach (var (value, detail) in new (JsonNode Value, string Detail)[] { (42, "Expected string"), ("not a url", "Invalid URL"), ("ftp://h.example/x", "Invalid URL") })
+        foreach (var (value, detail) in new (JsonNode Value, string Detail)[] { (42, "Invalid input: expected string, received number"), ("not a url", "Invalid URL"), ("ftp://h.example/x", "Invalid URL") })
         {
             var refused = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => server.Client.SendAsync(
                 HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["webhook_url_override"] = value }, null, Token));
@@ -208,6 +240,24 @@ public sealed partial class ConnectFlowTests
         Assert.Equal(
             """{"instance_url":"https://acme.my.example","urls.rest":"https://acme.my.example/rest","shop":"acme-shop","region":"eu"}""",
             connection!["connection_config"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ATokenUrlTheConnectionConfigCannotFill_FailsTheStart_NotTheCallback()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var session = await CreateSessionAsync(server);
+
+        var refused = await http.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/tn?connect_session_token={session}"), Token);
+        var started = await http.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/tn?connect_session_token={session}&params%5Btenant%5D=acme"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(Token))!["error"]!;
+        Assert.Equal("invalid_connection_config", (string?)error["code"]);
+        Assert.Contains("connectionConfig.tenant", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
     }
 
     [Fact]
@@ -417,6 +467,10 @@ public sealed partial class ConnectFlowTests
                 token_url: {fakes.OAuth.TokenUrl}
                 token_response_metadata: [instance_url, urls.rest, missing]
                 redirect_uri_metadata: [shop]
+              fake-tenant:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}?tenant={TenantPlaceholder}
               slack:
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
@@ -439,6 +493,10 @@ public sealed partial class ConnectFlowTests
                 provider: fake-keyed
               sf:
                 provider: fake-salesforce
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
+              tn:
+                provider: fake-tenant
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               sl:
