@@ -27,8 +27,15 @@ internal sealed record ProxyHeaders(string ConnectionId, string ProviderConfigKe
             issues.Add(ZodCodes.InvalidValue, ZodMessages.OneOf(["true", "false"]), ["decompress"]);
         }
 
+        // Nango's schema: a URL or empty; checked with the other headers, before any lookup.
+        var baseUrlOverride = Single(headers, "Base-Url-Override");
+        if (baseUrlOverride is { Length: > 0 } && !(Uri.TryCreate(baseUrlOverride, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["base-url-override"]);
+        }
+
         return ids is { } both && issues.IsEmpty
-            ? ParseResult<ProxyHeaders>.Valid(new ProxyHeaders(both.ConnectionId, both.ProviderConfigKey, retries, Single(headers, "Base-Url-Override"), decompress))
+            ? ParseResult<ProxyHeaders>.Valid(new ProxyHeaders(both.ConnectionId, both.ProviderConfigKey, retries, baseUrlOverride, decompress))
             : ParseResult<ProxyHeaders>.Invalid(ApiErrors.InvalidHeaders(issues.Items));
     }
 

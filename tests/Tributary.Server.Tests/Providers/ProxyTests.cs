@@ -238,6 +238,10 @@ public sealed class ProxyTests
         using var badRetries = Proxy(HttpMethod.Get, "/proxy/user", "gh", "c1");
         badRetries.Headers.Add("Retries", "many");
         using var badRetriesAnswer = await http.SendAsync(badRetries, Token);
+        using var badOverride = Proxy(HttpMethod.Get, "/proxy/user", "gh", "nope");
+        badOverride.Headers.Add("Base-Url-Override", "not a url");
+        using var badOverrideAnswer = await http.SendAsync(badOverride, Token);
+        var badOverrideError = JsonNode.Parse(await badOverrideAnswer.Content.ReadAsStringAsync(Token))!["error"]!;
 
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("invalid_headers", (string?)missingBody["error"]!["code"]);
@@ -247,6 +251,11 @@ public sealed class ProxyTests
         Assert.Equal(HttpStatusCode.BadRequest, unknownConnection.StatusCode);
         Assert.Contains("unknown_connection", await unknownConnection.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badRetriesAnswer.StatusCode);
+
+        // A bad override is a header issue, found before the (here unknown) connection is looked up.
+        Assert.Equal(HttpStatusCode.BadRequest, badOverrideAnswer.StatusCode);
+        Assert.Equal("invalid_headers", (string?)badOverrideError["code"]);
+        Assert.Equal("""[{"code":"invalid_format","message":"Invalid URL","path":["base-url-override"]}]""", badOverrideError["errors"]!.ToJsonString());
         Assert.Empty(fakes.GitHub.Requests.Entries);
     }
 
