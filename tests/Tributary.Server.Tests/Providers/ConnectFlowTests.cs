@@ -205,7 +205,7 @@ public sealed partial class ConnectFlowTests
 
         // The fake binds codes and refresh tokens to the client they were issued to: the exchange used the connection's app.
         Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
-        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connectionId = await OnlyConnectionIdAsync(server);
         var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=gh", null, null, Token);
         Assert.Equal("""{"client_id":"own-app","client_secret":"own-app-secret"}""", connection!["credentials"]!["config_override"]!.ToJsonString());
         Assert.Equal("{}", connection["connection_config"]!.ToJsonString());
@@ -235,7 +235,7 @@ public sealed partial class ConnectFlowTests
         var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "allow");
 
         Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
-        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connectionId = await OnlyConnectionIdAsync(server);
         var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=sf", null, null, Token);
         Assert.Equal(
             """{"instance_url":"https://acme.my.example","urls.rest":"https://acme.my.example/rest","shop":"acme-shop","region":"eu"}""",
@@ -265,21 +265,15 @@ public sealed partial class ConnectFlowTests
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
         await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
-        var created = await server.Client.SendAsync(
-            HttpMethod.Post,
-            "connect/sessions",
-            new JsonObject
+        var token = await CreateSessionAsync(server, new JsonObject
+        {
+            ["end_user"] = new JsonObject { ["id"] = "u1" },
+            ["integrations_config_defaults"] = new JsonObject
             {
-                ["end_user"] = new JsonObject { ["id"] = "u1" },
-                ["integrations_config_defaults"] = new JsonObject
-                {
-                    ["sl"] = new JsonObject { ["user_scopes"] = "chat:write,users:read" },
-                    ["gh"] = new JsonObject { ["user_scopes"] = "chat:write" },
-                },
+                ["sl"] = new JsonObject { ["user_scopes"] = "chat:write,users:read" },
+                ["gh"] = new JsonObject { ["user_scopes"] = "chat:write" },
             },
-            null,
-            Token);
-        var token = (string)created!["data"]!["token"]!;
+        });
         using var browser = Browser();
 
         // The query's user_scope is not read in a session (the session's win, as in Nango).
@@ -290,7 +284,7 @@ public sealed partial class ConnectFlowTests
         Assert.Null(System.Web.HttpUtility.ParseQueryString(other.RequestMessage!.RequestUri!.Query)["user_scope"]);
         var answer = await SubmitAsync(browser, slack.RequestMessage!.RequestUri!, await slack.Content.ReadAsStringAsync(Token), "allow");
         Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
-        var connectionId = (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
+        var connectionId = await OnlyConnectionIdAsync(server);
         var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=sl", null, null, Token);
         Assert.Equal("chat:write,users:read", (string?)connection!["connection_config"]!["user_scope"]);
     }
@@ -340,19 +334,14 @@ public sealed partial class ConnectFlowTests
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
         await using var server = await StartAsync(dialect, fakes, null);
         using var http = new HttpClient();
-        var created = await server.Client.SendAsync(
-            HttpMethod.Post,
-            "connect/sessions",
-            new JsonObject
-            {
-                ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "u1@example.com", ["display_name"] = "Una", ["tags"] = new JsonObject { ["Team"] = "blue" } },
-                ["organization"] = new JsonObject { ["id"] = "org-1", ["display_name"] = "Acme" },
-                ["tags"] = new JsonObject { ["Plan"] = "pro", ["team"] = "red" },
-            },
-            null,
-            Token);
+        var token = await CreateSessionAsync(server, new JsonObject
+        {
+            ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "u1@example.com", ["display_name"] = "Una", ["tags"] = new JsonObject { ["Team"] = "blue" } },
+            ["organization"] = new JsonObject { ["id"] = "org-1", ["display_name"] = "Acme" },
+            ["tags"] = new JsonObject { ["Plan"] = "pro", ["team"] = "red" },
+        });
         var connected = await http.PostAsync(
-            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={(string)created!["data"]!["token"]!}"),
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={token}"),
             new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
             Token);
         var connectionId = (string)JsonNode.Parse(await connected.Content.ReadAsStringAsync(Token))!["connectionId"]!;
@@ -437,12 +426,18 @@ public sealed partial class ConnectFlowTests
             Token);
     }
 
-    private static async Task<string> CreateSessionAsync(TestServer server)
+    private static Task<string> CreateSessionAsync(TestServer server) =>
+        CreateSessionAsync(server, new JsonObject { ["end_user"] = new JsonObject { ["id"] = "end-user-1" } });
+
+    private static async Task<string> CreateSessionAsync(TestServer server, JsonObject body)
     {
-        var created = await server.Client.SendAsync(
-            HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "end-user-1" } }, null, Token);
+        var created = await server.Client.SendAsync(HttpMethod.Post, "connect/sessions", body, null, Token);
         return (string)created!["data"]!["token"]!;
     }
+
+    /// <summary>The id of the environment's one connection (the test made exactly one).</summary>
+    private static async Task<string> OnlyConnectionIdAsync(TestServer server) =>
+        (string)Assert.Single((await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token))!["connections"]!.AsArray())!["connection_id"]!;
 
     private static async Task<TestServer> StartAsync(TestDialect dialect, FakeProviders.FakeProviders fakes, CapturedLogs? logs)
     {
