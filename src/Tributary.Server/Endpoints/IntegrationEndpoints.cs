@@ -52,14 +52,19 @@ internal static class IntegrationEndpoints
             .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
             .WithDescription("Deletes it with its sync configs, connections, syncs, runs (running ones cancelled), checkpoints and records.")
             .Produces<SuccessResponse>().ProducesErrors(400, 404);
-        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) =>
-                JsonResponses.WriteAsync(c, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse))
+        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) => EnvironmentVariablesAsync(c))
             .WithName("listEnvironmentVariables").WithTags("Integrations").WithSummary("Environment variables")
             .WithDescription("Always an empty list: Tributary keeps no environment variables. The Node client sends Content-Type: "
                 + "application/json with no body, which is accepted.")
-            .Produces<IReadOnlyList<EnvironmentVariableResponse>>();
+            .Produces<IReadOnlyList<EnvironmentVariableResponse>>().ProducesErrors(415);
         return app;
     }
+
+    /// <summary>Nango checks the content type here as on <c>/sync</c> and <c>/records</c>: 415 only for one that is present and not JSON.</summary>
+    private static Task EnvironmentVariablesAsync(HttpContext context) =>
+        RequestChecks.CheckContentType(context.Request.ContentType) is { } contentTypeError
+            ? JsonResponses.ErrorAsync(context, contentTypeError)
+            : JsonResponses.WriteAsync(context, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse);
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {

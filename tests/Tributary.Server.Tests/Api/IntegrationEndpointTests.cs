@@ -130,6 +130,24 @@ public sealed class IntegrationEndpointTests
         Assert.Equal((403, "Insufficient scope. Required: environment:integrations:delete"), (delete.Status, delete.ErrorMessage()));
     }
 
+    [Theory]
+    [InlineData("application/json", 200)]
+    [InlineData("text/plain", 415)]
+    public async Task EnvironmentVariables_TakeAJsonContentTypeWithoutABody_AndRefuseAnother(string contentType, int status)
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "environment-variables") { Content = new ByteArrayContent([]) };
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {server.SecretKey}");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await http.SendAsync(request, Token);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!;
+        Assert.Equal(status == 200 ? "[]" : "invalid_content_type", status == 200 ? body.ToJsonString() : (string?)body["error"]!["code"]);
+    }
+
     private static async Task<JsonNode> CreateAsync(TributaryClient client, JsonObject body) =>
         (await client.SendAsync(HttpMethod.Post, "integrations", body, null, Token))!;
 
