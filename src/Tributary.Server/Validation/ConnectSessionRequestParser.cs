@@ -17,6 +17,7 @@ internal static partial class ConnectSessionRequestParser
     private static readonly string[] ReconnectKeys = ["connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags"];
     private static readonly string[] EndUserKeys = ["id", "email", "display_name", "tags"];
     private static readonly string[] OrganizationKeys = ["id", "display_name"];
+    private static readonly string[] DefaultsKeys = ["user_scopes", "authorization_params", "connection_config"];
 
     public static ParseResult<ConnectSessionRequest> Parse(JsonElement? body, bool reconnect)
     {
@@ -70,9 +71,9 @@ internal static partial class ConnectSessionRequestParser
             }
         }
 
-        if (json["integrations_config_defaults"] is { } defaults && defaults is not JsonObject)
+        if (json["integrations_config_defaults"] is { } defaults)
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(defaults)), ["integrations_config_defaults"]);
+            CheckIntegrationDefaults(defaults, issues);
         }
 
         CheckWebhookUrl(json["webhook_url_override"], issues);
@@ -123,6 +124,38 @@ internal static partial class ConnectSessionRequestParser
 
         issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(node)), [name]);
         return null;
+    }
+
+    /// <summary>
+    /// Nango's <c>integrations_config_defaults</c>: integration key → strict <c>{user_scopes?: string,
+    /// authorization_params?: map of strings, connection_config?: object}</c>.
+    /// </summary>
+    private static void CheckIntegrationDefaults(JsonNode defaults, IssueList issues)
+    {
+        if (defaults is not JsonObject byIntegration)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(defaults)), ["integrations_config_defaults"]);
+            return;
+        }
+
+        foreach (var (key, node) in byIntegration)
+        {
+            string[] path = ["integrations_config_defaults", key];
+            if (node is not JsonObject entry)
+            {
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(node)), path);
+                continue;
+            }
+
+            CheckString(entry["user_scopes"], [.. path, "user_scopes"], 0, int.MaxValue, required: false, issues);
+            CheckStringRecord(entry["authorization_params"], [.. path, "authorization_params"], issues);
+            if (entry["connection_config"] is { } config && config is not JsonObject)
+            {
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(config)), [.. path, "connection_config"]);
+            }
+
+            issues.AddUnrecognizedKeys(Unknown(entry, DefaultsKeys), path);
+        }
     }
 
     /// <summary>A map of strings (Nango's tags): each value that is not a string is an issue at its key.</summary>

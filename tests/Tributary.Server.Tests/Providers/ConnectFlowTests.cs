@@ -114,6 +114,10 @@ public sealed partial class ConnectFlowTests
             new JsonObject
             {
                 ["end_user"] = new JsonObject { ["id"] = "u1", ["email"] = "not-an-email", ["tags"] = new JsonObject { ["plan"] = 3 } },
+                ["integrations_config_defaults"] = new JsonObject
+                {
+                    ["gh"] = new JsonObject { ["user_scopes"] = 1, ["authorization_params"] = new JsonObject { ["prompt"] = true }, ["scopes"] = "x" },
+                },
                 ["extra"] = 1,
                 ["other"] = 2,
             },
@@ -127,6 +131,9 @@ public sealed partial class ConnectFlowTests
             [
                 ("invalid_format", "Invalid email address", "end_user.email"),
                 ("invalid_type", "Invalid input: expected string, received number", "end_user.tags.plan"),
+                ("invalid_type", "Invalid input: expected string, received number", "integrations_config_defaults.gh.user_scopes"),
+                ("invalid_type", "Invalid input: expected string, received boolean", "integrations_config_defaults.gh.authorization_params.prompt"),
+                ("unrecognized_keys", "Unrecognized key: \"scopes\"", "integrations_config_defaults.gh"),
                 ("unrecognized_keys", "Unrecognized keys: \"extra\", \"other\"", string.Empty),
             ],
             issues);
