@@ -64,10 +64,77 @@ internal static class ConnectSessionEndpoints
             return;
         }
 
-        var data = session.Body.DeepClone().AsObject();
-        data["connection_id"] = session.ConnectionId;
-        data["expires_at"] = session.ExpiresAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, new JsonObject { ["data"] = data }.ToJsonString());
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
+        {
+            await JsonResponses.ErrorAsync(context, queryError);
+            return;
+        }
+
+        await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, new JsonObject { ["data"] = SessionOutput(session) }.ToJsonString());
+    }
+
+    /// <summary>
+    /// Nango's answer (<c>getConnectSession</c>): the end user's id, display name and email (each only when set), the
+    /// organization, <c>allowed_integrations</c>, each integration default's <c>connection_config</c> and
+    /// <c>authorization_params</c>, <c>isReconnecting: true</c> for a reconnect session, and <c>overrides</c>.
+    /// </summary>
+    private static JsonObject SessionOutput(ConnectSession session)
+    {
+        var body = session.Body;
+        var endUser = body["end_user"] as JsonObject;
+        var data = new JsonObject { ["end_user"] = CopyPresent(endUser, "id", "display_name", "email") };
+        if (body["organization"] is JsonObject organization)
+        {
+            data["organization"] = CopyPresent(organization, "id", "display_name");
+        }
+
+        if (body["allowed_integrations"] is JsonArray allowed)
+        {
+            data["allowed_integrations"] = allowed.DeepClone();
+        }
+
+        if (body["integrations_config_defaults"] is JsonObject defaults)
+        {
+            var shown = new JsonObject();
+            foreach (var (key, value) in defaults)
+            {
+                var entry = new JsonObject { ["connection_config"] = value?["connection_config"]?.DeepClone() ?? new JsonObject() };
+                if (value?["authorization_params"] is JsonObject authorizationParams)
+                {
+                    entry["authorization_params"] = authorizationParams.DeepClone();
+                }
+
+                shown[key] = entry;
+            }
+
+            data["integrations_config_defaults"] = shown;
+        }
+
+        if (session.ConnectionId is not null)
+        {
+            data["isReconnecting"] = true;
+        }
+
+        if (body["overrides"] is JsonObject overrides)
+        {
+            data["overrides"] = overrides.DeepClone();
+        }
+
+        return data;
+    }
+
+    private static JsonObject CopyPresent(JsonObject? source, params string[] names)
+    {
+        var copy = new JsonObject();
+        foreach (var name in names)
+        {
+            if (source?[name] is JsonValue value && !(value.TryGetValue<string>(out var text) && text.Length == 0))
+            {
+                copy[name] = value.DeepClone();
+            }
+        }
+
+        return copy;
     }
 
     private static async Task DeleteAsync(HttpContext context)

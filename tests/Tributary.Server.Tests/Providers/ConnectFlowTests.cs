@@ -97,7 +97,7 @@ public sealed partial class ConnectFlowTests
         using var get = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.BaseUrl}connect/session"));
         get.Headers.Authorization = new("Bearer", token);
         var read = JsonNode.Parse(await (await http.SendAsync(get, Token)).Content.ReadAsStringAsync(Token))!;
-        Assert.Equal("u1", (string?)read["data"]!["end_user"]!["id"]);
+        Assert.Equal("""{"end_user":{"id":"u1","email":"u1@example.com"},"allowed_integrations":["gh"]}""", read["data"]!.ToJsonString());
         using var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri($"{server.BaseUrl}connect/session"));
         delete.Headers.Authorization = new("Bearer", token);
         Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete, Token)).StatusCode);
@@ -382,6 +382,44 @@ public sealed partial class ConnectFlowTests
                 Token);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task AReconnectSessionReads_AsNangosGetConnectSession()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var http = new HttpClient();
+        var connected = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={await CreateSessionAsync(server)}"),
+            new StringContent("""{"apiKey":"key-one"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        var connectionId = (string)JsonNode.Parse(await connected.Content.ReadAsStringAsync(Token))!["connectionId"]!;
+        var reconnect = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions/reconnect",
+            new JsonObject
+            {
+                ["connection_id"] = connectionId,
+                ["integration_id"] = "keyed",
+                ["end_user"] = new JsonObject { ["id"] = "u2", ["display_name"] = "Dee" },
+                ["organization"] = new JsonObject { ["id"] = "org-2" },
+                ["integrations_config_defaults"] = new JsonObject
+                {
+                    ["keyed"] = new JsonObject { ["user_scopes"] = "a", ["connection_config"] = new JsonObject { ["subdomain"] = "acme" } },
+                },
+            },
+            null,
+            Token);
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.BaseUrl}connect/session"));
+        get.Headers.Authorization = new("Bearer", (string)reconnect!["data"]!["token"]!);
+        var read = JsonNode.Parse(await (await http.SendAsync(get, Token)).Content.ReadAsStringAsync(Token))!;
+
+        Assert.Equal(
+            """{"end_user":{"id":"u2","display_name":"Dee"},"organization":{"id":"org-2"},"allowed_integrations":["keyed"]"""
+            + ""","integrations_config_defaults":{"keyed":{"connection_config":{"subdomain":"acme"}}},"isReconnecting":true}""",
+            read["data"]!.ToJsonString());
     }
 
     [Theory]
