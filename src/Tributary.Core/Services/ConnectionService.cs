@@ -91,7 +91,7 @@ public sealed class ConnectionService
     /// always with <paramref name="forceRefresh"/> (Nango's <c>force_refresh</c>).
     /// </summary>
     /// <remarks>
-    /// A failed forced refresh is the caller's error (400 <c>invalid_credentials</c> with what the provider said). A
+    /// A failed forced refresh is the caller's error (<see cref="ForcedRefreshFailedException"/>: 400 <c>invalid_credentials</c>). A
     /// failed lazy refresh is not: the stored credentials come back with the failure in <see cref="ConnectionView.Refresh"/>
     /// (the answer's <c>errors</c>), where Nango would fail the read.
     /// </remarks>
@@ -105,16 +105,22 @@ public sealed class ConnectionService
         }
         catch (ConnectionRefreshException ex) when (forceRefresh)
         {
-            throw new InvalidInputException("invalid_credentials", ex.Message, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = providerConfigKey });
+            throw new ForcedRefreshFailedException(ex.Message, await StoredViewAsync(connection, connectionId, providerConfigKey, cancellationToken));
         }
         catch (ConnectionRefreshException)
         {
-            var stored = await _credentialStore.GetAsync(connection.Id, cancellationToken) ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
-            var credentials = JsonNode.Parse(_protector.Unprotect(stored.EncryptedCredentials))!.AsObject();
-            return new ConnectionView(connection, credentials, JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [], stored.Refresh);
+            return await StoredViewAsync(connection, connectionId, providerConfigKey, cancellationToken);
         }
 
         return new ConnectionView(connection with { UpdatedAt = Math.Max(connection.UpdatedAt, fresh.Stored.Refresh.LastSuccess ?? 0) }, fresh.Credentials, fresh.ConnectionConfig, fresh.Stored.Refresh);
+    }
+
+    /// <summary>The connection as stored, after a refresh that failed (its bookkeeping says so).</summary>
+    private async Task<ConnectionView> StoredViewAsync(Connection connection, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    {
+        var stored = await _credentialStore.GetAsync(connection.Id, cancellationToken) ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+        var credentials = JsonNode.Parse(_protector.Unprotect(stored.EncryptedCredentials))!.AsObject();
+        return new ConnectionView(connection, credentials, JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [], stored.Refresh);
     }
 
     public Task<IReadOnlyList<Connection>> ListAsync(Tenant tenant, string? connectionId, CancellationToken cancellationToken) =>

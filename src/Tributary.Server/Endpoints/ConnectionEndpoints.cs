@@ -93,8 +93,27 @@ internal static class ConnectionEndpoints
             return;
         }
 
-        var view = await context.RequestServices.GetRequiredService<ConnectionService>()
-            .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, target.ForceRefresh, context.RequestAborted);
+        ConnectionView view;
+        try
+        {
+            view = await context.RequestServices.GetRequiredService<ConnectionService>()
+                .GetAsync(tenant, target.ConnectionId, target.ProviderConfigKey, target.ForceRefresh, context.RequestAborted);
+        }
+        catch (ForcedRefreshFailedException ex)
+        {
+            // Nango's payload: the ids and the connection without its credentials (its errors say why).
+            var failed = ex.Connection;
+            var shown = ConnectionResponses.Full(failed.Connection, null, failed.ConnectionConfig, failed.Refresh);
+            var payload = new JsonObject
+            {
+                ["connectionId"] = target.ConnectionId,
+                ["providerConfigKey"] = target.ProviderConfigKey,
+                ["connection"] = JsonSerializer.SerializeToNode(shown, JsonResponses.Json.ConnectionResponse),
+            };
+            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_credentials", ex.Message, null, payload));
+            return;
+        }
+
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status200OK,

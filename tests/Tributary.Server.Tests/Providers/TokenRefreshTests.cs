@@ -76,6 +76,16 @@ public sealed class TokenRefreshTests
         Assert.Equal("failed", (string?)second["state"]);
         Assert.Equal(before, fakes.OAuth.TokenRequestCount("refresh_token"));
 
+        // A forced refresh the provider refuses is Nango's 400 invalid_credentials, the connection without its
+        // credentials in the payload.
+        var forced = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => GetConnectionAsync(server, "failing", "&force_refresh=true"));
+        Assert.Equal((400, "invalid_credentials"), (forced.Status, forced.Code));
+        var payload = JsonNode.Parse(forced.Body)!["error"]!["payload"]!;
+        Assert.Equal("failing", (string?)payload["connection"]!["connection_id"]);
+        Assert.Single(payload["connection"]!["errors"]!.AsArray());
+        Assert.Null(payload["connection"]!["credentials"]);
+        Assert.DoesNotContain(tokens.AccessToken, forced.Body, StringComparison.Ordinal);
+
         fakes.OAuth.RefreshFailure = RefreshFailure.None;
         var refreshed = await GetConnectionAsync(server, "failing", "&force_refresh=true");
 
