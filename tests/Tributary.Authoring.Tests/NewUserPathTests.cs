@@ -116,7 +116,18 @@ public sealed class NewUserPathTests : IDisposable
 
             Assert.Equal(Enumerable.Range(1, Contacts).Select(n => n.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), records.Select(r => (string)r["id"]!).Order(StringComparer.Ordinal));
             Assert.Equal("Person 7", (string?)records.Single(r => (string?)r["id"] == "7")["name"]);
-            Assert.Equal(3, api.Requests);
+
+            // The connection's auto-start and the trigger make one run, or two when the worker claimed the first before
+            // the trigger arrived (the trigger then queues a follow-up): every run, once all have ended, read the
+            // example API's three pages.
+            var ended = await Eventually.ValueAsync(
+                async token => await RunStatesAsync(http, token),
+                states => states.Count > 0 && states.All(s => s is "succeeded" or "failed" or "cancelled"),
+                TimeSpan.FromSeconds(60),
+                "the connection's runs to end",
+                Token);
+            Assert.All(ended, state => Assert.Equal("succeeded", state));
+            Assert.Equal(3 * ended.Count, api.Requests);
         }
         finally
         {
@@ -156,6 +167,13 @@ public sealed class NewUserPathTests : IDisposable
     {
         using var response = await http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, Token);
         Assert.True(response.IsSuccessStatusCode, $"POST /{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Token)}");
+    }
+
+    private static async Task<List<string>> RunStatesAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri("runs?connection_id=acme", UriKind.Relative), cancellationToken);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return body?["runs"] is JsonArray runs ? [.. runs.Select(r => (string)r!["state"]!)] : [];
     }
 
     private static async Task<List<JsonNode>> ReadRecordsAsync(HttpClient http, CancellationToken cancellationToken)
