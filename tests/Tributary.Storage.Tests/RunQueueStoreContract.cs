@@ -16,7 +16,7 @@ public abstract class RunQueueStoreContract
 {
     protected abstract TestDialect Dialect { get; }
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task ApplyTrigger_WhenRunAlreadyQueued_CoalescesIntoIt()
@@ -544,4 +544,51 @@ public sealed class SqliteRunQueueStoreTests : RunQueueStoreContract
 public sealed class PostgresRunQueueStoreTests : RunQueueStoreContract
 {
     protected override TestDialect Dialect => TestDialect.Postgres;
+
+    /// <summary>
+    /// Another writer locks sync A and then queues a run of sync B while a trigger of [B, A] has queued B's and waits
+    /// for A's row: each waits for the other. PostgreSQL aborts the trigger (the first to wait) to break the deadlock,
+    /// and the trigger runs its transaction again instead of failing: it coalesces into the other's run of B.
+    /// </summary>
+    [Fact]
+    public async Task ATriggerAbortedToBreakADeadlock_RunsAgain_AndQueuesItsRuns()
+    {
+        await using var h = await StoreHarness.CreateAsync(Dialect, Token);
+        var a = await h.SyncAsync(await h.CreateConnectionAsync("a", Token), "deals", Token);
+        var b = await h.SyncAsync(await h.CreateConnectionAsync("b", Token), "deals", Token);
+        var database = h.Database.Database;
+        await using var other = await database.OpenAsync(Token);
+        await using var transaction = await database.Dialect.BeginWriteAsync(other, Token);
+        await using (var lockA = other.Command("SELECT 1 FROM syncs WHERE id = @id FOR UPDATE", transaction).With("id", a.Id))
+        {
+            await lockA.ExecuteNonQueryAsync(Token);
+        }
+
+        var trigger = Task.Run(() => h.Runs.ApplyTriggerAsync([b, a], new TriggerRequest(false, false, "test", null, h.Now), Token), Token);
+        await Eventually.TrueAsync(
+            async ct =>
+            {
+                await using var probe = await database.OpenAsync(ct);
+                await using var waiting = probe.Command(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO runs%'");
+                return await waiting.ScalarInt64Async(ct) > 0;
+            },
+            TimeSpan.FromSeconds(10),
+            "the trigger to wait for sync A's row",
+            Token);
+        await using (var queueB = other.Command($"""
+            INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
+            VALUES (@sync, '{SqlStates.Queued}', 'api', 'other', 0, 0, 0, 0, 0, @now)
+            """, transaction).With("sync", b.Id).With("now", h.Now))
+        {
+            await queueB.ExecuteNonQueryAsync(Token);
+        }
+
+        await transaction.CommitAsync(Token);
+        var outcomes = await trigger;
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.Equal(TriggerOutcomes.Coalesced, outcomes.Single(o => o.SyncId == b.Id).Outcome);
+        Assert.Equal(TriggerOutcomes.Queued, outcomes.Single(o => o.SyncId == a.Id).Outcome);
+    }
 }

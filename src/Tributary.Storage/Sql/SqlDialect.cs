@@ -119,6 +119,14 @@ public sealed partial class SqlDialect
     public bool IsRacingUniqueViolation(Exception exception) =>
         IsPostgres && exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    /// <summary>
+    /// Whether the database aborted <paramref name="exception"/>'s transaction whole to break a deadlock (or a
+    /// serialization conflict): nothing of it was applied, and running it again is the remedy.
+    /// </summary>
+    /// <remarks>Only PostgreSQL's writers can deadlock: SQLite's write transaction is exclusive.</remarks>
+    public bool IsAbortedToBreakAConflict(Exception exception) =>
+        IsPostgres && exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
     /// <summary>A table expression with one column <c>value</c> over the list parameter <paramref name="parameter"/>: <c>FROM {ListRows("ids")}</c>.</summary>
     /// <remarks>
     /// Lists are one parameter on both (a PostgreSQL array, JSON text read with <c>json_each</c> on SQLite), which

@@ -143,12 +143,36 @@ internal sealed class SqlRunQueueStore : IRunQueueStore
             """;
     }
 
+    /// <remarks>
+    /// On PostgreSQL the trigger's rows can deadlock with another writer that locks the same syncs in another order (a
+    /// scheduler pass, a cascade): the database then aborts one of the two whole. The trigger's transaction is run
+    /// again, up to <see cref="MaxTriggerAttempts"/> times, rather than answering a 500 for a conflict nobody caused.
+    /// </remarks>
     public async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
     {
         if (targets.Count == 0)
         {
             return [];
         }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyTriggerOnceAsync(targets, request, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < MaxTriggerAttempts && _dialect.IsAbortedToBreakAConflict(ex))
+            {
+                // Nothing of the aborted transaction was applied (its idempotent answer included): run it again.
+            }
+        }
+    }
+
+    /// <summary>How many times a trigger's transaction is run when the database aborts it to break a deadlock.</summary>
+    internal const int MaxTriggerAttempts = 4;
+
+    private async Task<IReadOnlyList<TriggerOutcome>> ApplyTriggerOnceAsync(IReadOnlyList<SyncRow> targets, TriggerRequest request, CancellationToken cancellationToken)
+    {
 
         var syncIds = targets.Select(t => t.Id).ToList();
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
