@@ -331,6 +331,22 @@ public sealed partial class ConnectFlowTests
             Token);
         Assert.Equal(HttpStatusCode.BadRequest, wrongMode.StatusCode);
         Assert.Contains("invalid_auth_mode", await wrongMode.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+
+        // Nango's order: the integration and the auth mode first, then the session's allowance.
+        var onlyGitHub = await CreateSessionAsync(server, new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["allowed_integrations"] = new JsonArray("gh") });
+        var apiKeyBody = """{"apiKey":"key-three"}""";
+        var unknown = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/nope?connect_session_token={onlyGitHub}"), new StringContent(apiKeyBody, System.Text.Encoding.UTF8, "application/json"), Token);
+        var wrongModeFirst = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/basic/keyed?connect_session_token={onlyGitHub}"),
+            new StringContent("""{"username":"a","password":"b"}""", System.Text.Encoding.UTF8, "application/json"),
+            Token);
+        var notAllowed = await http.PostAsync(
+            new Uri($"{server.BaseUrl}api-auth/api-key/keyed?connect_session_token={onlyGitHub}"), new StringContent(apiKeyBody, System.Text.Encoding.UTF8, "application/json"), Token);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("unknown_provider_config", await unknown.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Contains("invalid_auth_mode", await wrongModeFirst.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Contains("integration_not_allowed", await notAllowed.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
 
     [Theory]
