@@ -18,6 +18,20 @@ public abstract class RunQueueStoreContract
 
     private protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    /// <summary>PostgreSQL: until a statement containing <paramref name="statementPart"/> waits for a lock.</summary>
+    private protected static Task WaitForALockWaitAsync(Database database, string statementPart, string what) =>
+        Eventually.TrueAsync(
+            async ct =>
+            {
+                await using var probe = await database.OpenAsync(ct);
+                await using var waiting = probe.Command(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%' || @part || '%'").With("part", statementPart);
+                return await waiting.ScalarInt64Async(ct) > 0;
+            },
+            TimeSpan.FromSeconds(10),
+            what,
+            Token);
+
     [Fact]
     public async Task ApplyTrigger_WhenRunAlreadyQueued_CoalescesIntoIt()
     {
@@ -491,17 +505,7 @@ public abstract class RunQueueStoreContract
         if (Dialect == TestDialect.Postgres)
         {
             // Deterministic: the reaper's re-queue is waiting on the follow-up's index entry before we commit.
-            await Eventually.TrueAsync(
-                async ct =>
-                {
-                    await using var probe = await database.OpenAsync(ct);
-                    await using var waiting = probe.Command(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%stalled_attempts%'");
-                    return await waiting.ScalarInt64Async(ct) > 0;
-                },
-                TimeSpan.FromSeconds(10),
-                "the reaper to wait on the follow-up's index entry",
-                Token);
+            await WaitForALockWaitAsync(database, "stalled_attempts", "the reaper to wait on the follow-up's index entry");
         }
 
         // On SQLite the reaper waits for the trigger's write lock: it then sees the follow-up in its one statement.
@@ -565,17 +569,7 @@ public sealed class PostgresRunQueueStoreTests : RunQueueStoreContract
         }
 
         var trigger = Task.Run(() => h.Runs.ApplyTriggerAsync([b, a], new TriggerRequest(false, false, "test", null, h.Now), Token), Token);
-        await Eventually.TrueAsync(
-            async ct =>
-            {
-                await using var probe = await database.OpenAsync(ct);
-                await using var waiting = probe.Command(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO runs%'");
-                return await waiting.ScalarInt64Async(ct) > 0;
-            },
-            TimeSpan.FromSeconds(10),
-            "the trigger to wait for sync A's row",
-            Token);
+        await WaitForALockWaitAsync(database, "INSERT INTO runs", "the trigger to wait for sync A's row");
         await using (var queueB = other.Command($"""
             INSERT INTO runs (sync_id, state, trigger_source, initiator, reset, empty_cache, empty_cache_done, attempt, lease_token, queued_at)
             VALUES (@sync, '{SqlStates.Queued}', 'api', 'other', 0, 0, 0, 0, 0, @now)
