@@ -60,7 +60,7 @@ internal static partial class ConnectSessionRequestParser
         {
             if (allowed is not JsonArray list)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("array", TypeOf(allowed)), ["allowed_integrations"]);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("array", JsonTypeName.Of(allowed)), ["allowed_integrations"]);
             }
             else
             {
@@ -98,20 +98,6 @@ internal static partial class ConnectSessionRequestParser
         return ParseResult<ConnectSessionRequest>.Valid(new ConnectSessionRequest(json, connectionId, integrationId));
     }
 
-    private static string TypeOf(JsonNode? node) => node switch
-    {
-        null => "null",
-        JsonObject => "object",
-        JsonArray => "array",
-        _ => node.GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            _ => "null",
-        },
-    };
-
     private static List<string> Unknown(JsonObject obj, string[] keys) =>
         obj.Where(p => !keys.Contains(p.Key, StringComparer.Ordinal)).Select(p => p.Key).ToList();
 
@@ -122,7 +108,7 @@ internal static partial class ConnectSessionRequestParser
             return obj;
         }
 
-        issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(node)), [name]);
+        issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), [name]);
         return null;
     }
 
@@ -134,7 +120,7 @@ internal static partial class ConnectSessionRequestParser
     {
         if (defaults is not JsonObject byIntegration)
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(defaults)), ["integrations_config_defaults"]);
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(defaults)), ["integrations_config_defaults"]);
             return;
         }
 
@@ -143,7 +129,7 @@ internal static partial class ConnectSessionRequestParser
             string[] path = ["integrations_config_defaults", key];
             if (node is not JsonObject entry)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(node)), path);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), path);
                 continue;
             }
 
@@ -151,7 +137,7 @@ internal static partial class ConnectSessionRequestParser
             CheckStringRecord(entry["authorization_params"], [.. path, "authorization_params"], issues);
             if (entry["connection_config"] is { } config && config is not JsonObject)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", TypeOf(config)), [.. path, "connection_config"]);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(config)), [.. path, "connection_config"]);
             }
 
             issues.AddUnrecognizedKeys(Unknown(entry, DefaultsKeys), path);
@@ -168,7 +154,7 @@ internal static partial class ConnectSessionRequestParser
 
         if (node is not JsonObject map)
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", TypeOf(node)), path);
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(node)), path);
             return;
         }
 
@@ -176,7 +162,7 @@ internal static partial class ConnectSessionRequestParser
         {
             if (value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", TypeOf(value)), [.. path, key]);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Of(value)), [.. path, key]);
             }
         }
     }
@@ -196,7 +182,7 @@ internal static partial class ConnectSessionRequestParser
 
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", TypeOf(node)), path);
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Of(node)), path);
             return null;
         }
 

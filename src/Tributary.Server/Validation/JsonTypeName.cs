@@ -5,7 +5,18 @@ internal static class JsonTypeName
 {
     public const string Undefined = "undefined";
 
-    public static string Of(JsonElement value) => value.ValueKind switch
+    public static string Of(JsonElement value) => Of(value.ValueKind);
+
+    /// <summary>The same for a parsed node; a JSON <c>null</c> is a null node.</summary>
+    public static string Of(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        null => "null",
+        System.Text.Json.Nodes.JsonObject => "object",
+        System.Text.Json.Nodes.JsonArray => "array",
+        _ => Of(node.GetValueKind()),
+    };
+
+    private static string Of(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "object",
         JsonValueKind.Array => "array",

@@ -125,7 +125,7 @@ public sealed partial class SqlDialect
     /// </summary>
     /// <remarks>Only PostgreSQL's writers can deadlock: SQLite's write transaction is exclusive.</remarks>
     public bool IsAbortedToBreakAConflict(Exception exception) =>
-        IsPostgres && exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+        IsPostgres && exception is PostgresException postgres && TransientDatabaseErrors.IsAbortedToBreakAConflict(postgres.SqlState);
 
     /// <summary>A table expression with one column <c>value</c> over the list parameter <paramref name="parameter"/>: <c>FROM {ListRows("ids")}</c>.</summary>
     /// <remarks>

@@ -89,7 +89,14 @@ internal sealed class TransientDatabaseErrors : ITransientErrors
     internal static bool IsTransientSqlState(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal)
         || sqlState.StartsWith("53", StringComparison.Ordinal)
-        || sqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01";
+        || sqlState is "57P01" or "57P02" or "57P03"
+        || IsAbortedToBreakAConflict(sqlState);
+
+    /// <summary>
+    /// A transaction PostgreSQL aborted whole to break a conflict with another (serialization failure 40001, deadlock
+    /// 40P01): nothing of it was applied, and running it again is the remedy.
+    /// </summary>
+    internal static bool IsAbortedToBreakAConflict(string sqlState) => sqlState is "40001" or "40P01";
 
     private static bool ThrownByStorage(Exception exception) =>
         exception.TargetSite?.DeclaringType?.Assembly is { } assembly && StorageAssemblies.Contains(assembly);
