@@ -75,15 +75,39 @@ export function query(params) {
   return text ? `?${text}` : '';
 }
 
+// Resolves the prompt the confirmation dialog shows, until that prompt's answer is known.
+let pendingAnswer = null;
+let listening = false;
+
 /** Shows the confirmation dialog; resolves true only when the user confirms. */
 export function confirmAction(message) {
   const dialog = document.getElementById('confirm');
+  if (!listening) {
+    listening = true;
+    // close() queues the close event; while the dialog is open again that event is an earlier prompt's, answered below.
+    dialog.addEventListener('close', () => {
+      if (!dialog.open) {
+        settle(dialog.returnValue === 'ok');
+      }
+    });
+  }
+  // Asked again before the last prompt's close event arrived (cancel, then at once ask again): the last prompt is
+  // answered now, with the answer its close left, so it is never given this prompt's answer.
+  settle(!dialog.open && dialog.returnValue === 'ok');
   document.getElementById('confirm-message').textContent = message;
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    pendingAnswer = resolve;
     dialog.returnValue = '';
-    dialog.showModal();
+    if (!dialog.open) {
+      dialog.showModal();
+    }
   });
+}
+
+function settle(confirmed) {
+  const resolve = pendingAnswer;
+  pendingAnswer = null;
+  resolve?.(confirmed);
 }
 
 /** One message at the top of the screen; a new one replaces the last. */
