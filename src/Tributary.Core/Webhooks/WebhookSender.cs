@@ -71,14 +71,12 @@ public sealed class WebhookSender
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        var most = Encoding.UTF8.GetMaxByteCount(signingKey.Length);
-        Span<byte> key = most <= 256 ? stackalloc byte[256] : new byte[most];
-        key = key[..Encoding.UTF8.GetBytes(signingKey, key)];
+        var signature = WebhookSignature.Sign(signingKey, bytes);
 
         // The values are ours and valid (a constant, lowercase hex): no header parsing per request.
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        request.Headers.TryAddWithoutValidation(WebhookSignature.LegacyHeader, WebhookSignature.Legacy(key, bytes));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.HmacHeader, WebhookSignature.Hmac(key, bytes));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.LegacyHeader, signature.Legacy);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.HmacHeader, signature.Hmac);
         return request;
     }
 }

@@ -252,4 +252,34 @@ public sealed class SyncWebhookPayloadsTests
         Assert.Equal("add853b103fbcc936a194f9eb15e29c4ff08af6e47d5d1bca4f20218e31e4fff", WebhookSignature.Hmac("k", "{}"));
         Assert.Equal("07cb9a0b2be7b75767c103f5d370b366cfc3072d67c592a4fb6fcd1408d36934", WebhookSignature.Legacy("k", "{}"));
     }
+
+    [Fact]
+    public void Sign_ReusesItsContexts_AndEachBodyIsSignedAsIfAlone_WhateverKeyOrThreadCameBefore()
+    {
+        var empty = WebhookSignature.Sign("k", "{}"u8);
+        var again = WebhookSignature.Sign("k", "{}"u8);
+        var otherKey = WebhookSignature.Sign("k2", "{}"u8);
+        var back = WebhookSignature.Sign("k", "{\"a\":1}"u8);
+
+        // The reference values of the test above: a reused context must not carry the last body or key over.
+        Assert.Equal(new SignatureHeaders("07cb9a0b2be7b75767c103f5d370b366cfc3072d67c592a4fb6fcd1408d36934", "add853b103fbcc936a194f9eb15e29c4ff08af6e47d5d1bca4f20218e31e4fff"), empty);
+        Assert.Equal(empty, again);
+        Assert.Equal(new SignatureHeaders(WebhookSignature.Legacy("k2", "{}"), WebhookSignature.Hmac("k2", "{}")), otherKey);
+        Assert.Equal(new SignatureHeaders(WebhookSignature.Legacy("k", "{\"a\":1}"), WebhookSignature.Hmac("k", "{\"a\":1}")), back);
+
+        // Threads sign at once with two keys (and a multi-byte one) and different bodies; each answer is the one-shot's.
+        string[] keys = ["k", "clé-ü"];
+        var wrong = 0;
+        Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var key = keys[i % 2];
+            var body = $"{{\"n\":{i}}}";
+            var signed = WebhookSignature.Sign(key, System.Text.Encoding.UTF8.GetBytes(body));
+            if (signed != new SignatureHeaders(WebhookSignature.Legacy(key, body), WebhookSignature.Hmac(key, body)))
+            {
+                Interlocked.Increment(ref wrong);
+            }
+        });
+        Assert.Equal(0, wrong);
+    }
 }
