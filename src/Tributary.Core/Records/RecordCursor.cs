@@ -12,4 +12,11 @@ public static class RecordCursor
     public static string Encode(long seq) => RecordCursors.Encode(seq);
 
     public static bool TryDecode(string cursor, out long seq) => RecordCursors.TryDecode(cursor, out seq);
+
+    /// <summary>Decodes a caller's cursor; one that does not decode is a 400 <c>invalid_cursor</c> (Nango answers 500).</summary>
+    public static long Decode(string cursor, string field) =>
+        TryDecode(cursor, out var seq)
+            ? seq
+            : throw new Errors.InvalidInputException(
+                "invalid_cursor", $"The {field} is not valid: pass the next_cursor or _nango_metadata.cursor of an earlier response.");
 }

@@ -1,3 +1,4 @@
+using Tributary.Core.Records;
 using Tributary.Core.Domain;
 using Tributary.Core.Errors;
 using Tributary.Core.Ports;
@@ -32,17 +33,24 @@ public sealed class RecordsService
     /// Resolves the connection (failing before anything is written), then hands back the page's rows as the
     /// database returns them: up to <see cref="RecordPageQuery.Limit"/> + 1, the extra one meaning "more".
     /// </summary>
-    public async Task<IAsyncEnumerable<RecordPageRow>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="cursor"/> is decoded once the connection is found (400 <c>invalid_cursor</c>): Nango looks the
+    /// connection up first, so a bad cursor of an unknown connection is <c>unknown_connection</c>.
+    /// </remarks>
+    public async Task<IAsyncEnumerable<RecordPageRow>> OpenPageAsync(Tenant tenant, string providerConfigKey, string connectionId, RecordPageQuery query, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var connectionDbId = await ReadTargetAsync(tenant, providerConfigKey, connectionId, cancellationToken);
-        return _records.StreamPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId) }, cancellationToken);
+        var after = cursor is null ? query.AfterSeq : RecordCursor.Decode(cursor, "cursor");
+        return _records.StreamPageAsync(query with { ConnectionDbId = connectionDbId, Owner = new(tenant.EnvironmentId, providerConfigKey, connectionId), AfterSeq = after }, cancellationToken);
     }
 
-    /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilSeq"/>.</summary>
-    public async Task<PruneResult> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, long untilSeq, int limit, CancellationToken cancellationToken)
+    /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilCursor"/>'s record.</summary>
+    /// <remarks>The cursor is decoded after the connection is found, as in <see cref="OpenPageAsync"/>.</remarks>
+    public async Task<PruneResult> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, string untilCursor, int limit, CancellationToken cancellationToken)
     {
         var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
+        var untilSeq = RecordCursor.Decode(untilCursor, "until_cursor");
         return await _records.PruneAsync(connection.Id, model, untilSeq, limit, Micros.Now(_timeProvider), cancellationToken);
     }
 

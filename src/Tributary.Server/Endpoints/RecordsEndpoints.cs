@@ -32,12 +32,13 @@ internal static class RecordsEndpoints
             return;
         }
 
-        var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
         var pruned = await context.RequestServices.GetRequiredService<RecordsService>().PruneAsync(
-            tenant, request.ProviderConfigKey, request.ConnectionId, request.ModelFullName, until, request.Limit, context.RequestAborted);
+            tenant, request.ProviderConfigKey, request.ConnectionId, request.ModelFullName, request.UntilCursor, request.Limit, context.RequestAborted);
 
-        // Nango answers has_more optimistically (count > 0 and not at the cursor yet); a short batch means done.
-        var hasMore = pruned.Count == request.Limit && pruned.LastSeq != until;
+        // Nango's has_more, optimistic: something was pruned and the last one was not the cursor's record (which may
+        // have moved past the cursor since, leaving a short batch that is not the end: one more call says so).
+        var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
+        var hasMore = pruned.Count > 0 && pruned.LastSeq != until;
         await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new PruneResponse(pruned.Count, hasMore), JsonResponses.Json.PruneResponse);
     }
 
@@ -58,7 +59,6 @@ internal static class RecordsEndpoints
         }
 
         var query = parsed.Value;
-        long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
         var rows = await context.RequestServices.GetRequiredService<RecordsService>().OpenPageAsync(
             tenant,
             query.ProviderConfigKey,
@@ -66,11 +66,12 @@ internal static class RecordsEndpoints
             new RecordPageQuery(
                 0,
                 query.ModelFullName,
-                after,
+                null,
                 query.ModifiedAfter is { } modified ? Micros.From(modified) : null,
                 (RecordFilter)(int)query.Filter,
                 query.Ids,
                 query.Limit),
+            query.Cursor,
             context.RequestAborted);
         await RecordsStream.WriteAsync(context, rows, query.Limit);
     }

@@ -117,4 +117,41 @@ public sealed class PruneRecordsTests
         Assert.Equal((400, "invalid_cursor"), (badCursor.Status, badCursor.Code));
         Assert.Equal((400, "unknown_connection"), (unknown.Status, unknown.Code));
     }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AnUnknownConnection_IsFoundBeforeABadCursor_OnPruneAndRead(TestDialect dialect)
+    {
+        // Nango looks the connection up first (its own test: an unknown connection with until_cursor "abc").
+        await using var s = await RecordsServer.StartAsync(dialect, Token);
+        var nobody = new Dictionary<string, string> { ["Connection-Id"] = "nobody", ["Provider-Config-Key"] = "demo" };
+
+        var prune = await Assert.ThrowsAsync<TributaryApiException>(() => s.Server.Client.SendAsync(
+            HttpMethod.Patch, "records/prune", new JsonObject { ["model"] = "Ticket", ["until_cursor"] = "abc" }, nobody, Token));
+        var read = await Assert.ThrowsAsync<TributaryApiException>(() => s.Server.Client.SendAsync(
+            HttpMethod.Get, "records?model=Ticket&cursor=abc", null, nobody, Token));
+
+        Assert.Equal((400, "unknown_connection"), (prune.Status, prune.Code));
+        Assert.Equal((400, "unknown_connection"), (read.Status, read.Code));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Prune_WhenTheUntilRecordMovedOn_AShortBatchStillHasMore_AsNangoAnswers(TestDialect dialect)
+    {
+        await using var s = await RecordsServer.StartAsync(dialect, Token);
+        await s.RunAsync((c, ct) => c.BatchSaveAsync([Ticket("t0", "1"), Ticket("t1", "1"), Ticket("t2", "1")], "Ticket", ct), Token);
+        var until = (string)(await s.ReadAllAsync("model=Ticket", Token))[2]["_nango_metadata"]!["cursor"]!;
+        await s.RunAsync((c, ct) => c.BatchSaveAsync([Ticket("t2", "2")], "Ticket", ct), Token);
+
+        // t2 changed: its cursor is past until_cursor now, so the call prunes t0 and t1, fewer than the limit, and
+        // the last pruned is not the cursor's record — Nango's has_more is true; the next call prunes nothing.
+        var first = await s.PruneAsync(new JsonObject { ["model"] = "Ticket", ["until_cursor"] = until, ["limit"] = 10 }, Token);
+        var second = await s.PruneAsync(new JsonObject { ["model"] = "Ticket", ["until_cursor"] = until, ["limit"] = 10 }, Token);
+
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["count"] = 2, ["has_more"] = true }, first));
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["count"] = 0, ["has_more"] = false }, second));
+    }
 }
