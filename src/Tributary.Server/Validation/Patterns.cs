@@ -17,7 +17,13 @@ internal static partial class Patterns
 
     public static ZodPattern Model { get; } = new(@"/^[A-Z][a-zA-Z0-9_-]+$/", ModelRegex().IsMatch);
 
-    public static ZodPattern Frequency { get; } = new($"/{SyncFrequency.Pattern}/", SyncFrequency.MatchesPattern);
+    /// <summary>
+    /// Nango's <c>frequencySchema</c>, whose named groups its messages print; .NET matches the same strings with
+    /// <see cref="SyncFrequency.Pattern"/>.
+    /// </summary>
+    public static ZodPattern Frequency { get; } = new(
+        @"/^(?<every>every )?((?<amount>[0-9]+)?\s?(?<unit>(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))|(?<unit2>(month|week|half day|half hour|quarter hour)))$/",
+        SyncFrequency.MatchesPattern);
 
     [GeneratedRegex(@"^[a-zA-Z0-9~:.@ _-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ProviderConfigKeyRegex();

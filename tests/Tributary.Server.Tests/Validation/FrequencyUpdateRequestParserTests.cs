@@ -44,7 +44,7 @@ public sealed class FrequencyUpdateRequestParserTests
         TestInput.AssertIssue(
             Assert.Single(TestInput.IssuesOf(error)),
             "invalid_format",
-            @"Invalid string: must match pattern /^(every )?(([0-9]+)?\s?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)|(month|week|half day|half hour|quarter hour))$/",
+            @"Invalid string: must match pattern /^(?<every>every )?((?<amount>[0-9]+)?\s?(?<unit>(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))|(?<unit2>(month|week|half day|half hour|quarter hour)))$/",
             "frequency");
     }
 
