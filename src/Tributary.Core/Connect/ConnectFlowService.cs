@@ -400,8 +400,10 @@ public sealed class ConnectFlowService
         var newUrlOverride = (string?)target.SessionBody?["webhook_url_override"];
         // Nango: a reconnect session that names an end user (or tags) updates the connection's; one without keeps them.
         var newProfile = ConnectionProfile.FromSession(target.SessionBody);
+        // Nango's reconnect session carries the connection's end user when it names none: the override webhook's endUser.
+        var endUserFields = target.SessionBody?["end_user"] is JsonObject ? target.SessionBody : ConnectionProfile.AsSessionFields(existing.EndUserJson);
         var overridden = new AuthFacts(
-            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, newUrlOverride ?? existing.WebhookUrlOverride, target.SessionBody)
+            existing.EnvironmentId, environment, existing.Id, target.ConnectionId, target.ProviderConfigKey, target.Provider, authMode, newUrlOverride ?? existing.WebhookUrlOverride, endUserFields)
         {
             Tags = newProfile?.Tags ?? ConnectionProfile.ParseTags(existing.TagsJson),
         };

@@ -51,6 +51,56 @@ public sealed record ConnectionProfile(JsonObject? EndUser, JsonObject Tags)
     /// <summary>A connection's stored tags; null for none.</summary>
     public static JsonObject? ParseTags(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;
 
+    /// <summary>
+    /// The end user <c>PATCH /connections/{id}</c> gives a connection (Nango upserts the end user by its id): its
+    /// organization stays when the id is the connection's end user's, as Nango's end-user row keeps it.
+    /// </summary>
+    public static JsonObject PatchedEndUser(JsonObject endUser, JsonObject? current)
+    {
+        ArgumentNullException.ThrowIfNull(endUser);
+        var sameUser = current is not null && JsonNode.DeepEquals(current["id"], endUser["id"]);
+        var patched = PublicEndUser(endUser, null);
+        patched["organization"] = sameUser ? current!["organization"]?.DeepClone() : null;
+        return patched;
+    }
+
+    /// <summary>
+    /// A stored end user (<see cref="EndUser"/>'s shape) as a session's <c>end_user</c> and <c>organization</c>
+    /// fields, for the webhooks that read a session; null when the connection has none.
+    /// </summary>
+    public static JsonObject? AsSessionFields(string? endUserJson)
+    {
+        if (endUserJson is null || JsonNode.Parse(endUserJson) is not JsonObject stored)
+        {
+            return null;
+        }
+
+        var fields = new JsonObject
+        {
+            ["end_user"] = new JsonObject
+            {
+                ["id"] = stored["id"]?.DeepClone(),
+                ["email"] = stored["email"]?.DeepClone(),
+                ["display_name"] = stored["display_name"]?.DeepClone(),
+                ["tags"] = stored["tags"]?.DeepClone(),
+            },
+        };
+        if (stored["organization"] is JsonObject organization)
+        {
+            fields["organization"] = organization.DeepClone();
+        }
+
+        return fields;
+    }
+
+    /// <summary>Tags as Nango stores them: keys lower-cased.</summary>
+    public static JsonObject LowerCased(JsonObject tags)
+    {
+        var lowered = new JsonObject();
+        MergeLowerCased(lowered, tags);
+        return lowered;
+    }
+
     /// <summary>Nango's <c>ApiEndUser</c>: every field present, null when the session did not give it.</summary>
     private static JsonObject PublicEndUser(JsonObject endUser, JsonObject? organization) => new()
     {

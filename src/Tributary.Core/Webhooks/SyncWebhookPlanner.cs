@@ -20,7 +20,7 @@ internal static class SyncWebhookPlanner
         }
 
         var webhooks = new List<OutboxWebhook>();
-        foreach (var (model, modelCounts) in counts)
+        foreach (var (model, modelCounts) in InDeclaredOrder(run.Models, counts))
         {
             var changed = modelCounts.Added > 0 || modelCounts.Updated > 0 || modelCounts.Deleted > 0;
             if (changed || settings.OnSyncCompletionAlways)
@@ -35,6 +35,29 @@ internal static class SyncWebhookPlanner
         }
 
         return webhooks;
+    }
+
+    /// <summary>
+    /// The counts in the order the sync declares its models (Nango loops over the sync config's models), then any
+    /// other model counted; deliveries of one connection go in this order.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, ModelCounts>> InDeclaredOrder(IReadOnlyList<string> models, IReadOnlyDictionary<string, ModelCounts> counts)
+    {
+        foreach (var model in models)
+        {
+            if (counts.TryGetValue(model, out var modelCounts))
+            {
+                yield return new(model, modelCounts);
+            }
+        }
+
+        foreach (var pair in counts)
+        {
+            if (!models.Contains(pair.Key, StringComparer.Ordinal))
+            {
+                yield return pair;
+            }
+        }
     }
 
     public static IReadOnlyList<OutboxWebhook> Failed(

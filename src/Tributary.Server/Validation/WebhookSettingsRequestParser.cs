@@ -13,7 +13,7 @@ internal static class WebhookSettingsRequestParser
 {
     public const string NothingToUpdate = "Nothing to update";
 
-    public const string InvalidUrlMessage = "Invalid url";
+    public const string InvalidUrlMessage = "Invalid URL";
 
     private static readonly string[] BodyKeys =
         ["primary_url", "secondary_url", "on_sync_completion_always", "on_auth_creation", "on_auth_refresh_error", "on_sync_error", "on_sync_run_summary", AsyncActionCompletion];

@@ -218,6 +218,23 @@ public sealed class SyncWebhookPayloadsTests
     }
 
     [Fact]
+    public void Planner_SendsTheModelsInTheOrderTheSyncDeclaresThem_NotAlphabetically()
+    {
+        // Nango loops over the sync config's models; deliveries of a connection keep this order at the receiver.
+        var counts = new SortedDictionary<string, ModelCounts>(StringComparer.Ordinal)
+        {
+            ["Company"] = new() { Added = 1 },
+            ["Contact"] = new() { Added = 1 },
+            ["Zed"] = new() { Added = 1 },
+        };
+        var settings = WebhookSettings.Default with { PrimaryUrl = "http://a" };
+
+        var webhooks = SyncWebhookPlanner.Succeeded(settings, null, Run, new OutboxAddress(1, 2, "acme", "hubspot"), counts, Start);
+
+        Assert.Equal(["Contact", "Company", "Zed"], webhooks.Select(w => (string?)System.Text.Json.Nodes.JsonNode.Parse(w.Body)!["model"]));
+    }
+
+    [Fact]
     public void Planner_SkipsUnchangedModelsUnlessAlways_SendsToBothUrls_AndTheOverrideAlone()
     {
         var address = new OutboxAddress(1, 2, "acme", "hubspot");

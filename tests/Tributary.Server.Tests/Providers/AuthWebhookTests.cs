@@ -83,6 +83,9 @@ public sealed partial class AuthWebhookTests
         Assert.Equal(["creation", "override"], bodies.Select(b => (string?)b["operation"]));
         Assert.All(bodies, b => Assert.Equal(("API_KEY", "fake-keyed", connectionId, true), ((string?)b["authMode"], (string?)b["provider"], (string?)b["connectionId"], (bool)b["success"]!)));
         Assert.DoesNotContain("key-one", receiver.Accepted[0].Body, StringComparison.Ordinal);
+        // The reconnect session named no end user: as Nango's, it carries the connection's, and so does the webhook.
+        Assert.Equal("""{"endUserEmail":"end-user@example.com","endUserId":"end-user-1"}""", bodies[0]["endUser"]!.ToJsonString());
+        Assert.Equal(bodies[0]["endUser"]!.ToJsonString(), bodies[1]["endUser"]?.ToJsonString());
         var deliveries = await DeliveriesAsync(server, connectionId);
         Assert.Equal(["auth.override", "auth.creation"], deliveries.Select(d => (string?)d!["event"]));
 

@@ -39,7 +39,7 @@ public sealed class WebhookSettingsEndpointTests
     [Theory]
     [InlineData("{}", "invalid_body", "Nothing to update")]
     [InlineData("""{"primary_url":"https://a.example","colour":"red"}""", "invalid_body", "unrecognized_keys")]
-    [InlineData("""{"primary_url":"ftp://a.example"}""", "invalid_body", "Invalid url")]
+    [InlineData("""{"primary_url":"ftp://a.example"}""", "invalid_body", "Invalid URL")]
     [InlineData("""{"on_sync_error":"yes"}""", "invalid_body", "expected boolean")]
     [InlineData("""{"on_async_action_completion":true}""", "invalid_body", "Nothing to update")]
     [InlineData("""{"on_async_action_completion":"yes"}""", "invalid_body", "expected boolean")]
