@@ -55,11 +55,19 @@ public sealed record StatusQuery(
 /// <param name="IntegrationId">Only connections of these integrations (comma-separated unique keys).</param>
 /// <param name="Limit">Page size (1-10,000; default 1,000).</param>
 /// <param name="Cursor">The <c>next_cursor</c> of the previous page.</param>
+/// <param name="Search">Part of the connection id, or of the end user's display name or email, in any case.</param>
+/// <param name="EndUserId">Only connections of this end user.</param>
+/// <param name="EndUserOrganizationId">Only connections of this end user organization.</param>
+/// <param name="Page">Nango's zero-based page number.</param>
 public sealed record ConnectionListQuery(
     [property: JsonPropertyName("connectionId"), Description("Also accepted as connection_id.")] string? ConnectionId,
     [property: JsonPropertyName("integrationId")] string? IntegrationId,
     [property: JsonPropertyName("limit")] int? Limit,
-    [property: JsonPropertyName("cursor")] string? Cursor);
+    [property: JsonPropertyName("cursor")] string? Cursor,
+    [property: JsonPropertyName("search"), Description("Tags filter as tags[key]=value (every one must match).")] string? Search = null,
+    [property: JsonPropertyName("endUserId")] string? EndUserId = null,
+    [property: JsonPropertyName("endUserOrganizationId")] string? EndUserOrganizationId = null,
+    [property: JsonPropertyName("page"), Description("Skips page × limit connections.")] int? Page = null);
 
 /// <summary>The query of <c>GET</c> and <c>DELETE /connections/{connectionId}</c>; any other parameter is a 400.</summary>
 /// <param name="ProviderConfigKey">The integration of the connection (required, as in Nango).</param>

@@ -80,3 +80,10 @@ public sealed record MetadataRequest(
     [property: JsonPropertyName("connection_id"), JsonRequired] JsonNode ConnectionId,
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("metadata"), JsonRequired] JsonObject Metadata);
+
+/// <summary>The <c>PATCH /connections/{connectionId}</c> body (Nango's <c>patchConnection</c>); both optional.</summary>
+/// <param name="EndUser">The connection's end user: <c>{id, email?, display_name?, tags?}</c>.</param>
+/// <param name="Tags">The connection's tags, replacing the old ones (keys lower-cased).</param>
+public sealed record ConnectionPatchBody(
+    [property: JsonPropertyName("end_user")] JsonObject? EndUser,
+    [property: JsonPropertyName("tags")] JsonObject? Tags);

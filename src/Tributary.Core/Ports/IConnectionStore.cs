@@ -20,6 +20,9 @@ public interface IConnectionStore
     /// <summary>One page of the environment's connections in id order (keyset: <see cref="ConnectionListFilter.AfterId"/>).</summary>
     Task<ConnectionPage> ListPageAsync(long environmentId, ConnectionListFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the connection's end user and/or tags (a null argument leaves that one as it is).</summary>
+    Task UpdateProfileAsync(long connectionDbId, string? endUserJson, string? tagsJson, CancellationToken cancellationToken);
+
     /// <summary>The named connections of one integration that exist, in one read.</summary>
     Task<IReadOnlyList<Connection>> GetManyAsync(long environmentId, IReadOnlyList<string> connectionIds, string providerConfigKey, CancellationToken cancellationToken);
 
@@ -34,8 +37,27 @@ public interface IConnectionStore
     Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken);
 }
 
-/// <summary>Which connections a list page holds: optional filters, the last id of the previous page, the page size.</summary>
-public sealed record ConnectionListFilter(string? ConnectionId, IReadOnlyList<string>? ProviderConfigKeys, long? AfterId, int Limit);
+/// <summary>
+/// Which connections a list page holds, newest first (Nango's order): optional filters, the last id of the previous
+/// page (<see cref="AfterId"/>, ours) or Nango's page number (<see cref="Page"/>: skips <c>Page × Limit</c>), the page size.
+/// </summary>
+public sealed record ConnectionListFilter(string? ConnectionId, IReadOnlyList<string>? ProviderConfigKeys, long? AfterId, int Limit)
+{
+    /// <summary>Part of the connection id, the end user's display name or email, any case (Nango's <c>search</c>).</summary>
+    public string? Search { get; init; }
+
+    /// <summary>The end user's id (Nango's <c>endUserId</c>).</summary>
+    public string? EndUserId { get; init; }
+
+    /// <summary>The end user's organization id (Nango's <c>endUserOrganizationId</c>).</summary>
+    public string? EndUserOrganizationId { get; init; }
+
+    /// <summary>Tags every listed connection has, each with this value (Nango's <c>tags[key]=value</c>, keys lower-cased).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>Nango's zero-based page number.</summary>
+    public int? Page { get; init; }
+}
 
 /// <summary>A page of connections; <see cref="HasMore"/> when a next page exists (its cursor is the last id).</summary>
 public sealed record ConnectionPage(IReadOnlyList<Connection> Connections, bool HasMore);

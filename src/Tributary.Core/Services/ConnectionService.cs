@@ -95,9 +95,9 @@ public sealed class ConnectionService
     /// failed lazy refresh is not: the stored credentials come back with the failure in <see cref="ConnectionView.Refresh"/>
     /// (the answer's <c>errors</c>), where Nango would fail the read.
     /// </remarks>
-    public async Task<ConnectionView> GetAsync(Tenant tenant, string connectionId, string? providerConfigKey, bool forceRefresh, CancellationToken cancellationToken)
+    public async Task<ConnectionView> GetAsync(Tenant tenant, string connectionId, string providerConfigKey, bool forceRefresh, CancellationToken cancellationToken)
     {
-        var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
+        var connection = await FindOneAsync(tenant, connectionId, providerConfigKey, cancellationToken);
         FreshCredentials fresh;
         try
         {
@@ -105,20 +105,20 @@ public sealed class ConnectionService
         }
         catch (ConnectionRefreshException ex) when (forceRefresh)
         {
-            throw new ForcedRefreshFailedException(ex.Message, await StoredViewAsync(connection, connectionId, providerConfigKey, cancellationToken));
+            throw new ForcedRefreshFailedException(ex.Message, await StoredViewAsync(connection, cancellationToken));
         }
         catch (ConnectionRefreshException)
         {
-            return await StoredViewAsync(connection, connectionId, providerConfigKey, cancellationToken);
+            return await StoredViewAsync(connection, cancellationToken);
         }
 
         return new ConnectionView(connection with { UpdatedAt = Math.Max(connection.UpdatedAt, fresh.Stored.Refresh.LastSuccess ?? 0) }, fresh.Credentials, fresh.ConnectionConfig, fresh.Stored.Refresh);
     }
 
     /// <summary>The connection as stored, after a refresh that failed (its bookkeeping says so).</summary>
-    private async Task<ConnectionView> StoredViewAsync(Connection connection, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    private async Task<ConnectionView> StoredViewAsync(Connection connection, CancellationToken cancellationToken)
     {
-        var stored = await _credentialStore.GetAsync(connection.Id, cancellationToken) ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+        var stored = await _credentialStore.GetAsync(connection.Id, cancellationToken) ?? throw new NotFoundException("not_found", "Failed to find connection");
         var credentials = JsonNode.Parse(_protector.Unprotect(stored.EncryptedCredentials))!.AsObject();
         return new ConnectionView(connection, credentials, JsonNode.Parse(stored.ConnectionConfigJson) as JsonObject ?? [], stored.Refresh);
     }
@@ -131,12 +131,30 @@ public sealed class ConnectionService
         _connections.ListPageAsync(tenant.EnvironmentId, filter, cancellationToken);
 
     /// <summary>Deletes the connection with everything it owns and stops its runs executing in this process.</summary>
-    public async Task DeleteAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Tenant tenant, string connectionId, string providerConfigKey, CancellationToken cancellationToken)
     {
-        var connection = await FindAsync(tenant, connectionId, providerConfigKey, cancellationToken);
+        // Nango's delete: the bare code, 400, and no look at the integration first.
+        var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+            ?? throw NangoErrors.UnknownConnectionCode();
         var stopped = await _connections.DeleteAsync(connection.Id, Micros.Now(_timeProvider), cancellationToken) ?? [];
         _changes.Changed();
         _cancellations.Cancel(stopped);
+    }
+
+    /// <summary>
+    /// Nango's <c>PATCH /connections/{id}</c>: a new end user and/or new tags (replacing the old ones) for the
+    /// connection; the integration and the connection must exist (<see cref="FindOneAsync"/>).
+    /// </summary>
+    public async Task PatchAsync(Tenant tenant, string connectionId, string providerConfigKey, JsonObject? endUser, JsonObject? tags, CancellationToken cancellationToken)
+    {
+        var connection = await FindOneAsync(tenant, connectionId, providerConfigKey, cancellationToken);
+        var current = connection.EndUserJson is { } json ? JsonNode.Parse(json) as JsonObject : null;
+        var newEndUser = endUser is null ? null : Connect.ConnectionProfile.PatchedEndUser(endUser, current).ToJsonString();
+        var newTags = tags is null ? null : Connect.ConnectionProfile.LowerCased(tags).ToJsonString();
+        if (newEndUser is not null || newTags is not null)
+        {
+            await _connections.UpdateProfileAsync(connection.Id, newEndUser, newTags, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -166,9 +184,21 @@ public sealed class ConnectionService
         await _connections.UpdateMetadataManyAsync(writes, cancellationToken);
     }
 
-    private async Task<Connection> FindAsync(Tenant tenant, string connectionId, string? providerConfigKey, CancellationToken cancellationToken) =>
-        await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
-            ?? throw NangoErrors.UnknownConnection(connectionId, providerConfigKey ?? string.Empty);
+    /// <summary>
+    /// The connection <c>GET</c> and <c>PATCH /connections/{id}</c> name, as Nango's controllers look it up: the
+    /// integration first (400 <c>unknown_provider_config</c> "Provider does not exists"), then the connection (404
+    /// <c>not_found</c> "Failed to find connection").
+    /// </summary>
+    private async Task<Connection> FindOneAsync(Tenant tenant, string connectionId, string providerConfigKey, CancellationToken cancellationToken)
+    {
+        if (await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken) is null)
+        {
+            throw new InvalidInputException("unknown_provider_config", "Provider does not exists");
+        }
+
+        return await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
+            ?? throw new NotFoundException("not_found", "Failed to find connection");
+    }
 }
 
 /// <summary>A connection as <c>GET /connections/{id}</c> shows it: credentials, config and refresh state.</summary>

@@ -10,6 +10,9 @@ internal static class ConnectionEndpoints
     /// <summary>Nango's scope for a connection's credentials, beyond <c>environment:connections:read</c>.</summary>
     public const string ReadCredentialsScope = "environment:connections:read_credentials";
 
+    /// <summary>Nango's message for a forced refresh the provider refused.</summary>
+    internal const string RefreshFailedMessage = "The external API returned an error when trying to refresh the access token. Please try again later.";
+
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync)
@@ -26,6 +29,10 @@ internal static class ConnectionEndpoints
             .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
             .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/connections/{connectionId}", "environment:connections:write", PatchAsync)
+            .WithName("patchConnection").WithTags("Connections").WithSummary("Update a connection's end user or tags")
+            .WithDescription("Nango's patchConnection: replaces the connection's end user and/or its tags.")
+            .AcceptsQuery<ConnectionTargetQuery>().AcceptsJson<ConnectionPatchBody>().Produces<SuccessResponse>().ProducesErrors(400, 404);
         app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
             .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
@@ -68,7 +75,14 @@ internal static class ConnectionEndpoints
         long? after = query.Cursor is null ? null : RecordCursor.Decode(query.Cursor, "cursor");
         var page = await context.RequestServices.GetRequiredService<ConnectionService>().ListPageAsync(
             tenant,
-            new ConnectionListFilter(query.ConnectionId, query.IntegrationIds, after, query.Limit ?? Validation.ConnectionListQuery.DefaultLimit),
+            new ConnectionListFilter(query.ConnectionId, query.IntegrationIds, after, query.Limit ?? Validation.ConnectionListQuery.DefaultLimit)
+            {
+                Search = query.Search,
+                EndUserId = query.EndUserId,
+                EndUserOrganizationId = query.EndUserOrganizationId,
+                Tags = query.Tags,
+                Page = query.Page,
+            },
             context.RequestAborted);
         await JsonResponses.WriteAsync(
             context, StatusCodes.Status200OK, ConnectionResponses.List(page.Connections, page.HasMore), JsonResponses.Json.ConnectionListResponse);
@@ -101,23 +115,20 @@ internal static class ConnectionEndpoints
         }
         catch (ForcedRefreshFailedException ex)
         {
-            // Nango's payload: the ids and the connection without its credentials (its errors say why).
+            // Nango's answer: its fixed message, and the connection with empty credentials; what the provider
+            // answered is in the connection's errors (ex.Message, recorded with the failure).
             var failed = ex.Connection;
-            var shown = ConnectionResponses.Full(failed.Connection, null, failed.ConnectionConfig, failed.Refresh);
-            var payload = new JsonObject
-            {
-                ["connectionId"] = target.ConnectionId,
-                ["providerConfigKey"] = target.ProviderConfigKey,
-                ["connection"] = JsonSerializer.SerializeToNode(shown, JsonResponses.Json.ConnectionResponse),
-            };
-            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_credentials", ex.Message, null, payload));
+            var shown = ConnectionResponses.Full(failed.Connection, [], failed.ConnectionConfig, failed.Refresh);
+            var payload = new JsonObject { ["connection"] = JsonSerializer.SerializeToNode(shown, JsonResponses.Json.ConnectionResponse) };
+            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_credentials", RefreshFailedMessage, null, payload));
             return;
         }
 
+        // Without the credentials scope Nango answers them empty (credentialsToPublicApi), never absent.
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status200OK,
-            ConnectionResponses.Full(view.Connection, mayReadCredentials ? PublicCredentials(view.Credentials, target.ReturnRefreshToken) : null, view.ConnectionConfig, view.Refresh),
+            ConnectionResponses.Full(view.Connection, mayReadCredentials ? PublicCredentials(view.Credentials, target.ReturnRefreshToken) : [], view.ConnectionConfig, view.Refresh),
             JsonResponses.Json.ConnectionResponse);
     }
 
@@ -132,6 +143,19 @@ internal static class ConnectionEndpoints
 
         await context.RequestServices.GetRequiredService<ConnectionService>()
             .DeleteAsync(tenant, parsed.Value.ConnectionId, parsed.Value.ProviderConfigKey, context.RequestAborted);
+        await JsonResponses.SuccessAsync(context);
+    }
+
+    private static async Task PatchAsync(HttpContext context, Tenant tenant)
+    {
+        var patch = await ParsedBody.ReadAsync(context, b => ConnectionPatchRequestParser.Parse(RouteConnectionId(context), context.Request.Query, b));
+        if (patch is null)
+        {
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<ConnectionService>()
+            .PatchAsync(tenant, patch.ConnectionId, patch.ProviderConfigKey, patch.EndUser, patch.Tags, context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 

@@ -98,7 +98,7 @@ internal static partial class ConnectSessionRequestParser
         return ParseResult<ConnectSessionRequest>.Valid(new ConnectSessionRequest(json, connectionId, integrationId));
     }
 
-    private static List<string> Unknown(JsonObject obj, string[] keys) =>
+    internal static List<string> Unknown(JsonObject obj, string[] keys) =>
         obj.Where(p => !keys.Contains(p.Key, StringComparer.Ordinal)).Select(p => p.Key).ToList();
 
     private static JsonObject? CheckObject(JsonNode node, string name, IssueList issues)
@@ -168,7 +168,7 @@ internal static partial class ConnectSessionRequestParser
     }
 
     /// <returns>The string when it is one (whatever its length), else null.</returns>
-    private static string? CheckString(JsonNode? node, string[] path, int min, int max, bool required, IssueList issues)
+    internal static string? CheckString(JsonNode? node, string[] path, int min, int max, bool required, IssueList issues)
     {
         if (node is null)
         {
@@ -215,5 +215,5 @@ internal static partial class ConnectSessionRequestParser
 
     /// <summary>zod v4's email pattern (<c>z.email()</c>), which Nango's <c>end_user.email</c> must match.</summary>
     [GeneratedRegex(@"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$")]
-    private static partial Regex EmailPattern();
+    internal static partial Regex EmailPattern();
 }

@@ -60,7 +60,7 @@ internal static class ConnectionTargetParser
         return ParseResult<ConnectionTarget>.Valid(new ConnectionTarget(connectionId, providerConfigKey, ReturnRefreshToken: false, ForceRefresh: false));
     }
 
-    private static ApiError? RouteError(string connectionId)
+    internal static ApiError? RouteError(string connectionId)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         var issues = new IssueList();

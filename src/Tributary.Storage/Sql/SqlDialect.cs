@@ -145,6 +145,32 @@ public sealed partial class SqlDialect
     public string Utf8Bytes(string column) =>
         IsPostgres ? column : $"CAST({column} AS BLOB)";
 
+    /// <summary>
+    /// The text at <paramref name="path"/> (member names, ours, never input) inside a column of JSON text; null when a
+    /// member is missing: <c>json_extract</c> on SQLite, <c>-&gt;</c>/<c>-&gt;&gt;</c> over <c>jsonb</c> on PostgreSQL.
+    /// </summary>
+    public string JsonText(string column, params string[] path)
+    {
+        if (!IsPostgres)
+        {
+            return $"json_extract({column}, '$.{string.Join('.', path)}')";
+        }
+
+        var steps = string.Concat(path[..^1].Select(member => $" -> '{member}'"));
+        return $"(({column})::jsonb{steps} ->> '{path[^1]}')";
+    }
+
+    /// <summary>
+    /// The text of the member of a column of JSON text whose name is the parameter <paramref name="parameter"/> (a
+    /// caller's key, checked to hold no quote); null when missing.
+    /// </summary>
+    public string JsonMemberText(string column, string parameter) => IsPostgres
+        ? $"(({column})::jsonb ->> @{parameter})"
+        : $"json_extract({column}, '$.\"' || @{parameter} || '\"')";
+
+    /// <summary>A case-insensitive <c>LIKE</c> (PostgreSQL's <c>ILIKE</c>; SQLite's <c>LIKE</c> ignores ASCII case already).</summary>
+    public string CaseInsensitiveLike => IsPostgres ? "ILIKE" : "LIKE";
+
     /// <summary>A predicate <c>column IN list</c> over the list parameter <paramref name="parameter"/>.</summary>
     public string InList(string column, string parameter) =>
         IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN (SELECT value FROM json_each(@{parameter}))";

@@ -106,6 +106,16 @@ internal sealed partial class SqlConnectionStore : IConnectionStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task UpdateProfileAsync(long connectionDbId, string? endUserJson, string? tagsJson, CancellationToken cancellationToken)
+    {
+        await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
+        await using var command = writer.Connection.Command("""
+            UPDATE connections SET end_user = COALESCE(@end_user, end_user), tags = COALESCE(@tags, tags), updated_at = @now WHERE id = @c
+            """).WithNullable(_database.Dialect, "end_user", endUserJson).WithNullable(_database.Dialect, "tags", tagsJson)
+            .With("now", Micros.Now(_timeProvider)).With("c", connectionDbId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<long>?> DeleteAsync(long connectionDbId, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);

@@ -10,43 +10,78 @@ internal sealed partial class SqlConnectionStore
     public async Task<ConnectionPage> ListPageAsync(long environmentId, ConnectionListFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        var dialect = _database.Dialect;
         var conditions = new List<string> { "c.environment_id = @env" };
-        if (filter.ConnectionId is not null)
+        var parameters = new List<(string Name, object Value)>();
+        void Where(string condition, string name, object value)
         {
-            conditions.Add("c.connection_id = @cid");
+            conditions.Add(condition);
+            parameters.Add((name, value));
         }
 
-        if (filter.ProviderConfigKeys is not null)
-        {
-            conditions.Add(_database.Dialect.InList("i.unique_key", "keys"));
-        }
-
-        if (filter.AfterId is not null)
-        {
-            conditions.Add("c.id > @after");
-        }
-
-        // Keyset paging on the primary key: stable under inserts and deletes, one index range per page.
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
-            SELECT {SqlRows.ConnectionColumns}
-            WHERE {string.Join(" AND ", conditions)}
-            ORDER BY c.id
-            {_database.Dialect.Limit("limit")}
-            """).With("env", environmentId).With("limit", (long)filter.Limit + 1);
         if (filter.ConnectionId is { } connectionId)
         {
-            command.With("cid", connectionId);
-        }
-
-        if (filter.ProviderConfigKeys is { } keys)
-        {
-            command.WithList(_database.Dialect, "keys", keys);
+            Where("c.connection_id = @cid", "cid", connectionId);
         }
 
         if (filter.AfterId is { } after)
         {
-            command.With("after", after);
+            Where("c.id < @after", "after", after);
+        }
+
+        // Nango's search: part of the connection id, the end user's display name or email, in any case; its
+        // wildcards are not escaped there either.
+        if (filter.Search is { } search)
+        {
+            var like = dialect.CaseInsensitiveLike;
+            Where(
+                $"(c.connection_id {like} @search OR {dialect.JsonText("c.end_user", "display_name")} {like} @search OR {dialect.JsonText("c.end_user", "email")} {like} @search)",
+                "search",
+                $"%{search}%");
+        }
+
+        if (filter.EndUserId is { } endUserId)
+        {
+            Where($"{dialect.JsonText("c.end_user", "id")} = @end_user", "end_user", endUserId);
+        }
+
+        if (filter.EndUserOrganizationId is { } organizationId)
+        {
+            Where($"{dialect.JsonText("c.end_user", "organization", "id")} = @organization", "organization", organizationId);
+        }
+
+        var tagIndex = 0;
+        foreach (var (key, value) in filter.Tags ?? new Dictionary<string, string>())
+        {
+            conditions.Add($"{dialect.JsonMemberText("c.tags", $"tag_key{tagIndex}")} = @tag_value{tagIndex}");
+            parameters.Add(($"tag_key{tagIndex}", key));
+            parameters.Add(($"tag_value{tagIndex}", value));
+            tagIndex++;
+        }
+
+        if (filter.ProviderConfigKeys is not null)
+        {
+            conditions.Add(dialect.InList("i.unique_key", "keys"));
+        }
+
+        // Newest first, as Nango lists them. Keyset paging on the primary key (ours): stable under inserts and
+        // deletes, one index range per page; Nango's page number skips rows instead.
+        var offset = filter.Page is { } page ? (long)page * filter.Limit : 0;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.ConnectionColumns}
+            WHERE {string.Join(" AND ", conditions)}
+            ORDER BY c.id DESC
+            {dialect.Limit("limit")} OFFSET @offset
+            """).With("env", environmentId).With("limit", (long)filter.Limit + 1).With("offset", offset);
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
+        if (filter.ProviderConfigKeys is { } keys)
+        {
+            command.WithList(dialect, "keys", keys);
         }
 
         var rows = await SqlRows.ReadAllAsync(command, SqlRows.Connection, cancellationToken);

@@ -130,6 +130,8 @@ public sealed class ConnectionServiceTests
 
         public Task<ConnectionPage> ListPageAsync(long environmentId, ConnectionListFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task UpdateProfileAsync(long connectionDbId, string? endUserJson, string? tagsJson, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<Connection>> GetManyAsync(long environmentId, IReadOnlyList<string> connectionIds, string providerConfigKey, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 

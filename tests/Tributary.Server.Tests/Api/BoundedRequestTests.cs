@@ -51,7 +51,7 @@ public sealed class BoundedRequestTests
     }
 }
 
-/// <summary><c>GET /connections</c> pages with <c>limit</c> and a keyset <c>cursor</c>; metadata arrays are one write.</summary>
+/// <summary><c>GET /connections</c> pages with <c>limit</c> and a keyset <c>cursor</c> or Nango's <c>page</c>; metadata arrays are one write.</summary>
 public sealed class ConnectionPagingTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -59,7 +59,7 @@ public sealed class ConnectionPagingTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
-    public async Task ListConnections_PagesInCreationOrderWithNextCursor_StableWhenAnEarlierOneIsDeleted(TestDialect dialect)
+    public async Task ListConnections_PagesNewestFirstWithNextCursor_StableWhenAnEarlierOneIsDeleted_AndByNangosPageNumber(TestDialect dialect)
     {
         await using var server = await TestServer.StartAsync(dialect, Token);
         for (var i = 0; i < 7; i++)
@@ -68,19 +68,26 @@ public sealed class ConnectionPagingTests
         }
 
         var first = await server.Client.SendAsync(HttpMethod.Get, "connections?limit=3", null, null, Token);
-        await server.Client.SendAsync(HttpMethod.Delete, "connections/c0?provider_config_key=demo", null, null, Token);
+        await server.Client.SendAsync(HttpMethod.Delete, "connections/c6?provider_config_key=demo", null, null, Token);
         var second = await server.Client.SendAsync(HttpMethod.Get, $"connections?limit=3&cursor={Uri.EscapeDataString((string)first!["next_cursor"]!)}", null, null, Token);
         var third = await server.Client.SendAsync(HttpMethod.Get, $"connections?limit=3&cursor={Uri.EscapeDataString((string)second!["next_cursor"]!)}", null, null, Token);
         var all = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        var page1 = await server.Client.SendAsync(HttpMethod.Get, "connections?limit=4&page=1", null, null, Token);
+        var page2 = await server.Client.SendAsync(HttpMethod.Get, "connections?limit=4&page=2", null, null, Token);
         var bad = await Assert.ThrowsAsync<TributaryApiException>(() => server.Client.SendAsync(HttpMethod.Get, "connections?cursor=nope!", null, null, Token));
+        var badPage = await Assert.ThrowsAsync<TributaryApiException>(() => server.Client.SendAsync(HttpMethod.Get, "connections?page=-1", null, null, Token));
 
-        Assert.Equal(["c0", "c1", "c2"], Ids(first));
-        Assert.Equal(["c3", "c4", "c5"], Ids(second));
-        Assert.Equal(["c6"], Ids(third));
+        // Nango lists the newest first.
+        Assert.Equal(["c6", "c5", "c4"], Ids(first));
+        Assert.Equal(["c3", "c2", "c1"], Ids(second));
+        Assert.Equal(["c0"], Ids(third));
         Assert.Null((string?)third!["next_cursor"]);
-        Assert.Equal(6, all!["connections"]!.AsArray().Count);
-        Assert.Null((string?)all["next_cursor"]);
+        Assert.Equal(["c5", "c4", "c3", "c2", "c1", "c0"], Ids(all));
+        Assert.Null((string?)all!["next_cursor"]);
+        Assert.Equal(["c1", "c0"], Ids(page1));
+        Assert.Empty(Ids(page2));
         Assert.Equal((400, "invalid_cursor"), (bad.Status, bad.Code));
+        Assert.Equal((400, "invalid_query_params"), (badPage.Status, badPage.Code));
     }
 
     [Theory]

@@ -54,6 +54,105 @@ public sealed class ConnectionConformanceTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task GetPatchAndDelete_OfAnUnknownIntegrationOrConnection_AnswerAsNangosControllers(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        const string Patch = """{"tags":{"a":"b"}}""";
+
+        var getIntegration = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections/acme?provider_config_key=nope", null, Token);
+        var getConnection = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections/nobody?provider_config_key=demo", null, Token);
+        var patchIntegration = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/acme?provider_config_key=nope", Patch, Token);
+        var patchConnection = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/nobody?provider_config_key=demo", Patch, Token);
+        var delete = await ApiTestServer.SendRawAsync(server, HttpMethod.Delete, "connections/nobody?provider_config_key=demo", null, Token);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+
+        Assert.Equal((400, """{"code":"unknown_provider_config","message":"Provider does not exists"}"""), (getIntegration.Status, getIntegration.Json["error"]!.ToJsonString()));
+        Assert.Equal((404, """{"code":"not_found","message":"Failed to find connection"}"""), (getConnection.Status, getConnection.Json["error"]!.ToJsonString()));
+        Assert.Equal((400, "unknown_provider_config"), (patchIntegration.Status, (string?)patchIntegration.Json["error"]!["code"]));
+        Assert.Equal((404, "not_found"), (patchConnection.Status, (string?)patchConnection.Json["error"]!["code"]));
+        Assert.Equal((400, """{"code":"unknown_connection"}"""), (delete.Status, delete.Json["error"]!.ToJsonString()));
+        Assert.Equal("{}", list!["connections"]![0]!["tags"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Patch_SetsTheEndUserAndTags_TheListFiltersOnThem_AndBadBodiesChangeNothing(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        foreach (var id in new[] { "c-alpha", "c-beta", "c-gamma" })
+        {
+            await server.CreateConnectionAsync(id, null, Token);
+        }
+
+        var alpha = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/c-alpha?provider_config_key=demo",
+            """{"end_user":{"id":"u1","email":"Ann@Example.com","display_name":"Ann Lee","tags":{"team":"x"}},"tags":{"Tier":"gold","region":"eu"}}""", Token);
+        await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/c-beta?provider_config_key=demo", """{"end_user":{"id":"u2","display_name":"Bob"}}""", Token);
+        await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/c-beta?provider_config_key=demo", """{"tags":{"tier":"silver"}}""", Token);
+        var badBodies = new[]
+        {
+            """{"end_user":{}}""",
+            """{"end_user":{"id":"u9","email":"not-an-email"}}""",
+            """{"tags":{"1bad":"x"}}""",
+            """{"tags":{"a":""}}""",
+            """{"tags":{"a":"x","A":"y"}}""",
+            """{"other":1}""",
+            """[]""",
+        };
+        var refused = new List<RawResponse>();
+        foreach (var body in badBodies)
+        {
+            refused.Add(await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/c-gamma?provider_config_key=demo", body, Token));
+        }
+
+        var noKey = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connections/c-gamma", """{"tags":{"a":"b"}}""", Token);
+        var got = await server.Client.SendAsync(HttpMethod.Get, "connections/c-alpha?provider_config_key=demo", null, null, Token);
+        var gotBeta = await server.Client.SendAsync(HttpMethod.Get, "connections/c-beta?provider_config_key=demo", null, null, Token);
+        var gamma = await server.Client.SendAsync(HttpMethod.Get, "connections/c-gamma?provider_config_key=demo", null, null, Token);
+
+        Assert.Equal((200, """{"success":true}"""), (alpha.Status, alpha.Json.ToJsonString()));
+        Assert.Equal("""{"id":"u1","display_name":"Ann Lee","email":"Ann@Example.com","tags":{"team":"x"},"organization":null}""", got!["end_user"]!.ToJsonString());
+        Assert.Equal("""{"tier":"gold","region":"eu"}""", got["tags"]!.ToJsonString());
+        Assert.Equal("u2", (string?)gotBeta!["end_user"]!["id"]); // a tags-only patch keeps the end user
+        Assert.Equal("""{"tier":"silver"}""", gotBeta["tags"]!.ToJsonString());
+        Assert.All(refused, r => Assert.Equal((400, "invalid_body"), (r.Status, (string?)r.Json["error"]!["code"])));
+        Assert.Equal(["end_user", "id"], refused[0].Json["error"]!["errors"]![0]!["path"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal("Invalid email address", (string?)refused[1].Json["error"]!["errors"]![0]!["message"]);
+        Assert.Equal(("invalid_key", "Invalid key in record"), ((string?)refused[2].Json["error"]!["errors"]![0]!["code"], (string?)refused[2].Json["error"]!["errors"]![0]!["message"]));
+        Assert.Equal("too_small", (string?)refused[3].Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal("Duplicate tag key after case normalization: \"a\"", (string?)refused[4].Json["error"]!["errors"]![0]!["message"]);
+        Assert.Equal("unrecognized_keys", (string?)refused[5].Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal((400, "invalid_query_params"), (noKey.Status, (string?)noKey.Json["error"]!["code"]));
+        Assert.Null(gamma!["end_user"]);
+        Assert.Equal("{}", gamma["tags"]!.ToJsonString());
+
+        // Nango's filters: search (connection id, end user's display name or email, any case), end user id, tags (all must match).
+        Assert.Equal(["c-alpha"], await ListAsync(server, "search=ann"));
+        Assert.Equal(["c-alpha"], await ListAsync(server, "search=EXAMPLE.com"));
+        Assert.Equal(["c-beta"], await ListAsync(server, "search=beta"));
+        Assert.Equal(["c-gamma", "c-beta", "c-alpha"], await ListAsync(server, "search=c-"));
+        Assert.Equal(["c-beta"], await ListAsync(server, "endUserId=u2"));
+        Assert.Empty(await ListAsync(server, "endUserId=nobody"));
+        Assert.Equal(["c-alpha"], await ListAsync(server, "tags%5Btier%5D=gold"));
+        Assert.Equal(["c-alpha"], await ListAsync(server, "tags%5BTier%5D=gold&tags%5Bregion%5D=eu"));
+        Assert.Empty(await ListAsync(server, "tags%5Btier%5D=gold&tags%5Bregion%5D=us"));
+        Assert.Equal(["c-beta"], await ListAsync(server, "search=b&tags%5Btier%5D=silver"));
+        var badTag = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?tags%5B123invalid%5D=value", null, Token);
+        Assert.Equal(
+            """{"code":"invalid_query_params","errors":[{"code":"invalid_key","message":"Invalid key in record","path":["tags","123invalid"]}]}""",
+            badTag.Json["error"]!.ToJsonString());
+    }
+
+    private static async Task<List<string?>> ListAsync(TestServer server, string query)
+    {
+        var page = await server.Client.SendAsync(HttpMethod.Get, $"connections?{query}", null, null, Token);
+        return [.. page!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"])];
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task ConnectionBodies_CarryTagsAndNangoCredentials(TestDialect dialect)
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);

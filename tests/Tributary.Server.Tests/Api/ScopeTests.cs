@@ -63,7 +63,14 @@ public sealed class ScopeTests
     public async Task GetConnection_WithoutTheCredentialsScope_AnswersNoCredentials_AndRefusesAskingForThem(TestDialect dialect)
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
-        await server.CreateConnectionAsync("acme", null, Token);
+        await server.Client.CreateConnectionAsync(
+            new JsonObject
+            {
+                ["provider_config_key"] = "demo",
+                ["connection_id"] = "acme",
+                ["credentials"] = new JsonObject { ["type"] = "API_KEY", ["apiKey"] = "secret-api-key" },
+            },
+            Token);
         using var reader = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:read");
         using var trusted = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:read", "environment:connections:read_credentials");
         const string Plain = "connections/acme?provider_config_key=demo&force_refresh=false&refresh_token=false&refresh_github_app_jwt_token=false";
@@ -77,8 +84,10 @@ public sealed class ScopeTests
         }
 
         Assert.Equal("acme", (string?)withoutScope!["connection_id"]);
-        Assert.False(withoutScope.AsObject().ContainsKey("credentials"));
-        Assert.NotNull(withScope!["credentials"]);
+        // Nango answers them empty (credentialsToPublicApi), never absent: clients read credentials.type.
+        Assert.Empty(withoutScope["credentials"]!.AsObject());
+        Assert.DoesNotContain("secret-api-key", withoutScope.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("secret-api-key", (string?)withScope!["credentials"]!["apiKey"]);
         Assert.All(refused, e => Assert.Equal((403, "forbidden", "Insufficient scope. Required: environment:connections:read_credentials"), (e.Status, e.Code, e.ErrorMessage())));
     }
 

@@ -76,14 +76,17 @@ public sealed class TokenRefreshTests
         Assert.Equal("failed", (string?)second["state"]);
         Assert.Equal(before, fakes.OAuth.TokenRequestCount("refresh_token"));
 
-        // A forced refresh the provider refuses is Nango's 400 invalid_credentials, the connection without its
-        // credentials in the payload.
+        // A forced refresh the provider refuses is Nango's 400 invalid_credentials with its fixed message, and the
+        // payload is only the connection, its credentials empty; what the provider said is in its errors.
         var forced = await Assert.ThrowsAsync<Tributary.Client.TributaryApiException>(() => GetConnectionAsync(server, "failing", "&force_refresh=true"));
         Assert.Equal((400, "invalid_credentials"), (forced.Status, forced.Code));
-        var payload = JsonNode.Parse(forced.Body)!["error"]!["payload"]!;
+        var refusal = JsonNode.Parse(forced.Body)!["error"]!;
+        Assert.Equal("The external API returned an error when trying to refresh the access token. Please try again later.", (string?)refusal["message"]);
+        var payload = refusal["payload"]!.AsObject();
+        Assert.Equal(["connection"], payload.Select(p => p.Key));
         Assert.Equal("failing", (string?)payload["connection"]!["connection_id"]);
-        Assert.Single(payload["connection"]!["errors"]!.AsArray());
-        Assert.Null(payload["connection"]!["credentials"]);
+        Assert.Contains("invalid_grant", (string?)Assert.Single(payload["connection"]!["errors"]!.AsArray())!["message"], StringComparison.Ordinal);
+        Assert.Empty(payload["connection"]!["credentials"]!.AsObject());
         Assert.DoesNotContain(tokens.AccessToken, forced.Body, StringComparison.Ordinal);
 
         fakes.OAuth.RefreshFailure = RefreshFailure.None;

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Primitives;
+
+namespace Tributary.Server.Validation;
+
+/// <summary>A valid <c>PATCH /connections/{connectionId}</c>: the connection, and its new end user and/or tags.</summary>
+internal sealed record ConnectionPatch(string ConnectionId, string ProviderConfigKey, JsonObject? EndUser, JsonObject? Tags);
+
+/// <summary>
+/// Validates <c>PATCH /connections/{connectionId}</c> as Nango's <c>patchConnection</c>: the strict query
+/// (<c>provider_config_key</c>), then the strict body (<c>end_user</c>: <c>{id, email?, display_name?, tags?}</c>;
+/// <c>tags</c>: Nango's connection tags), then the route; zod v4's messages.
+/// </summary>
+internal static partial class ConnectionPatchRequestParser
+{
+    private const int MaxTags = 10;
+
+    private static readonly string[] BodyKeys = ["end_user", "tags"];
+    private static readonly string[] EndUserKeys = ["id", "email", "display_name", "tags"];
+    private static readonly string[] QueryKeys = ["provider_config_key"];
+
+    public static ParseResult<ConnectionPatch> Parse(string connectionId, IEnumerable<KeyValuePair<string, StringValues>> query, JsonElement? body)
+    {
+        var input = QueryInput.From(query);
+        var queryIssues = new IssueList();
+        var providerConfigKey = QueryFields.ReadString(input, "provider_config_key", required: true, StringRule.ProviderConfigKey, queryIssues);
+        QueryFields.RejectUnknownKeys(input, QueryKeys, queryIssues);
+        if (!queryIssues.IsEmpty || providerConfigKey is null)
+        {
+            return ParseResult<ConnectionPatch>.Invalid(ApiErrors.InvalidQueryParams(queryIssues.Items));
+        }
+
+        if (body is not { ValueKind: JsonValueKind.Object } element || JsonNode.Parse(element.GetRawText()) is not JsonObject json)
+        {
+            var received = body is { } given ? JsonTypeName.Of(given) : JsonTypeName.Undefined;
+            return ParseResult<ConnectionPatch>.Invalid(
+                ApiErrors.InvalidBody([new ValidationIssue(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", received), [])]));
+        }
+
+        var issues = new IssueList();
+        var endUser = json["end_user"];
+        if (endUser is not null)
+        {
+            CheckEndUser(endUser, issues);
+        }
+
+        var tags = json["tags"];
+        if (tags is not null)
+        {
+            CheckTags(tags, ["tags"], requireValue: true, issues);
+        }
+
+        issues.AddUnrecognizedKeys(ConnectSessionRequestParser.Unknown(json, BodyKeys), []);
+        if (!issues.IsEmpty)
+        {
+            return ParseResult<ConnectionPatch>.Invalid(ApiErrors.InvalidBody(issues.Items));
+        }
+
+        if (ConnectionTargetParser.RouteError(connectionId) is { } routeError)
+        {
+            return ParseResult<ConnectionPatch>.Invalid(routeError);
+        }
+
+        return ParseResult<ConnectionPatch>.Valid(new ConnectionPatch(connectionId, providerConfigKey, endUser as JsonObject, tags as JsonObject));
+    }
+
+    private static void CheckEndUser(JsonNode node, IssueList issues)
+    {
+        if (node is not JsonObject user)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), ["end_user"]);
+            return;
+        }
+
+        ConnectSessionRequestParser.CheckString(user["id"], ["end_user", "id"], 1, 255, required: true, issues);
+        if (ConnectSessionRequestParser.CheckString(user["email"], ["end_user", "email"], 5, int.MaxValue, required: false, issues) is { } email
+            && !ConnectSessionRequestParser.EmailPattern().IsMatch(email))
+        {
+            issues.Add(ZodCodes.InvalidFormat, "Invalid email address", ["end_user", "email"]);
+        }
+
+        ConnectSessionRequestParser.CheckString(user["display_name"], ["end_user", "display_name"], 0, 255, required: false, issues);
+        if (user["tags"] is { } userTags)
+        {
+            CheckTags(userTags, ["end_user", "tags"], requireValue: false, issues);
+        }
+
+        issues.AddUnrecognizedKeys(ConnectSessionRequestParser.Unknown(user, EndUserKeys), ["end_user"]);
+    }
+
+    /// <summary>
+    /// Nango's tags: a record whose keys start with a letter (letters, digits, <c>_ - . /</c>, at most 64) and whose
+    /// values are strings of at most 255 (at least 1 for a connection's), at most 10 keys, no two equal once
+    /// lower-cased, and an <c>end_user_email</c> that is an email.
+    /// </summary>
+    private static void CheckTags(JsonNode node, string[] path, bool requireValue, IssueList issues)
+    {
+        if (node is not JsonObject map)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(node)), path);
+            return;
+        }
+
+        foreach (var (key, value) in map)
+        {
+            if (key.Length > 64 || !TagKey().IsMatch(key))
+            {
+                issues.Add("invalid_key", "Invalid key in record", [.. path, key]);
+                continue;
+            }
+
+            ConnectSessionRequestParser.CheckString(value, [.. path, key], requireValue ? 1 : 0, 255, required: true, issues);
+        }
+
+        if (map.Count > MaxTags)
+        {
+            issues.Add(ZodCodes.Custom, string.Create(CultureInfo.InvariantCulture, $"Tags cannot contain more than {MaxTags} keys"), path);
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in map)
+        {
+            var normalized = key.ToLowerInvariant();
+            if (!seen.Add(normalized))
+            {
+                issues.Add(ZodCodes.Custom, $"Duplicate tag key after case normalization: \"{normalized}\"", path);
+            }
+
+            if (normalized == "end_user_email" && !(value is JsonValue text && text.TryGetValue<string>(out var email)
+                && email.Length >= 5 && ConnectSessionRequestParser.EmailPattern().IsMatch(email)))
+            {
+                issues.Add(ZodCodes.Custom, "Tag \"end_user_email\" must be a valid email", path);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_\\-./]*$")]
+    private static partial Regex TagKey();
+}
