@@ -116,8 +116,7 @@ public sealed class TypedClientTests
 
         Assert.Equal((409, "duplicate_connection"), (duplicate.Status, duplicate.Code));
         Assert.Contains("acme", duplicate.ErrorMessage, StringComparison.Ordinal);
-        Assert.Equal(404, gone.Status);
-        Assert.Equal("unknown_connection", gone.Code);
+        Assert.Equal((404, "not_found", "Failed to find connection"), (gone.Status, gone.Code, gone.ErrorMessage));
     }
 
     [Fact]
