@@ -9,15 +9,25 @@ namespace Tributary.Contracts;
 /// <param name="Logo">Always empty (no provider catalogue here).</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
-/// <param name="Credentials">With <c>include=credentials</c>: the OAuth app, <c>{type, client_id, client_secret, scopes}</c>.</param>
 public sealed record IntegrationResponse(
     [property: JsonPropertyName("unique_key")] string UniqueKey,
     [property: JsonPropertyName("display_name")] string DisplayName,
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("logo")] string Logo,
     [property: JsonPropertyName("created_at")] string CreatedAt,
-    [property: JsonPropertyName("updated_at")] string UpdatedAt,
-    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.Nodes.JsonObject? Credentials = null);
+    [property: JsonPropertyName("updated_at")] string UpdatedAt)
+{
+    /// <summary>
+    /// With <c>include=credentials</c>: the OAuth app, <c>{type, client_id, client_secret, scopes}</c>, or JSON null when
+    /// the integration has none (Nango's); absent (<c>default</c>) without the include.
+    /// </summary>
+    [JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public System.Text.Json.JsonElement Credentials { get; init; }
+
+    /// <summary>With <c>include=webhook</c>: JSON null (Tributary receives no provider webhooks); absent without it.</summary>
+    [JsonPropertyName("webhook_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public System.Text.Json.JsonElement WebhookUrl { get; init; }
+}
 
 /// <summary>Nango's envelope around one integration: <c>{"data":{…}}</c>.</summary>
 /// <param name="Data">The integration.</param>

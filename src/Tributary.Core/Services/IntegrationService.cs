@@ -37,7 +37,7 @@ public sealed class IntegrationService
         _integrations.ListAsync(tenant.EnvironmentId, cancellationToken);
 
     public Task<Integration> GetAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken) =>
-        FindAsync(tenant, uniqueKey, "Integration does not exist", cancellationToken);
+        FindAsync(tenant, uniqueKey, $"Integration \"{uniqueKey}\" does not exist", cancellationToken);
 
     /// <summary>The integration with its OAuth app, the secret decrypted (Nango's <c>include=credentials</c>).</summary>
     public async Task<(Integration Integration, OAuthClientCredentials? Client)> GetWithCredentialsAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken)

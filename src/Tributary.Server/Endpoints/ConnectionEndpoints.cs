@@ -28,7 +28,7 @@ internal static class ConnectionEndpoints
         app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync)
             .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
             .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
-            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
         app.MapApi("PATCH", "/connections/{connectionId}", "environment:connections:write", PatchAsync)
             .WithName("patchConnection").WithTags("Connections").WithSummary("Update a connection's end user or tags")
             .WithDescription("Nango's patchConnection: replaces the connection's end user and/or its tags.")
@@ -38,6 +38,23 @@ internal static class ConnectionEndpoints
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
         app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
             .WithName("updateConnectionMetadata").WithTags("Connections").WithSummary("Merge into connection metadata")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
+
+        // Nango still routes its deprecated singular paths, which older @nangohq/node releases call: the same operations.
+        app.MapApi("GET", "/connection", "environment:connections:read", ListAsync)
+            .WithName("listConnectionsDeprecated").WithTags("Connections").WithSummary("List connections (Nango's deprecated path)")
+            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
+        app.MapApi("GET", "/connection/{connectionId}", "environment:connections:read", GetAsync)
+            .WithName("getConnectionDeprecated").WithTags("Connections").WithSummary("Get a connection (Nango's deprecated path)")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
+        app.MapApi("DELETE", "/connection/{connectionId}", "environment:connections:write", DeleteAsync)
+            .WithName("deleteConnectionDeprecated").WithTags("Connections").WithSummary("Delete a connection (Nango's deprecated path)")
+            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
+        app.MapApi("POST", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
+            .WithName("setConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Replace connection metadata (Nango's deprecated path)")
+            .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
+            .WithName("updateConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Merge into connection metadata (Nango's deprecated path)")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
         return app;
     }
@@ -50,15 +67,16 @@ internal static class ConnectionEndpoints
             return;
         }
 
+        var credentials = Core.Credentials.ImportedCredentials.Normalize(request.Credentials);
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
             .CreateAsync(
                 tenant,
-                new NewConnectionRequest(request.ProviderConfigKey, request.ConnectionId, request.Credentials, request.MetadataJson) { ConnectionConfig = request.ConnectionConfig, WebhookUrlOverride = request.WebhookUrlOverride },
+                new NewConnectionRequest(request.ProviderConfigKey, request.ConnectionId, credentials, request.MetadataJson) { ConnectionConfig = request.ConnectionConfig, WebhookUrlOverride = request.WebhookUrlOverride },
                 context.RequestAborted);
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status201Created,
-            ConnectionResponses.Full(created, PublicCredentials(request.Credentials, returnRefreshToken: true), request.ConnectionConfig ?? [], RefreshStatus.None),
+            ConnectionResponses.Full(created, PublicCredentials(credentials, returnRefreshToken: true), request.ConnectionConfig ?? [], RefreshStatus.None),
             JsonResponses.Json.ConnectionResponse);
     }
 
@@ -118,7 +136,7 @@ internal static class ConnectionEndpoints
             // Nango's answer: its fixed message, and the connection with empty credentials; what the provider
             // answered is in the connection's errors (ex.Message, recorded with the failure).
             var failed = ex.Connection;
-            var shown = ConnectionResponses.Full(failed.Connection, [], failed.ConnectionConfig, failed.Refresh);
+            var shown = ConnectionResponses.Full(failed.Connection, [], failed.ConnectionConfig, failed.Refresh, Micros.Now(context.RequestServices.GetRequiredService<TimeProvider>()));
             var payload = new JsonObject { ["connection"] = JsonSerializer.SerializeToNode(shown, JsonResponses.Json.ConnectionResponse) };
             await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_credentials", RefreshFailedMessage, null, payload));
             return;
@@ -128,7 +146,12 @@ internal static class ConnectionEndpoints
         await JsonResponses.WriteAsync(
             context,
             StatusCodes.Status200OK,
-            ConnectionResponses.Full(view.Connection, mayReadCredentials ? PublicCredentials(view.Credentials, target.ReturnRefreshToken) : [], view.ConnectionConfig, view.Refresh),
+            ConnectionResponses.Full(
+                view.Connection,
+                mayReadCredentials ? PublicCredentials(view.Credentials, target.ReturnRefreshToken) : [],
+                view.ConnectionConfig,
+                view.Refresh,
+                Micros.Now(context.RequestServices.GetRequiredService<TimeProvider>())),
             JsonResponses.Json.ConnectionResponse);
     }
 

@@ -68,6 +68,13 @@ internal static class IntegrationEndpoints
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
     {
+        // Nango's list takes no query.
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
+        {
+            await JsonResponses.ErrorAsync(context, queryError);
+            return;
+        }
+
         var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
         await JsonResponses.WriteAsync(
             context, StatusCodes.Status200OK, new IntegrationListResponse(integrations.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
@@ -91,28 +98,34 @@ internal static class IntegrationEndpoints
         }
 
         var service = context.RequestServices.GetRequiredService<IntegrationService>();
+        var withWebhook = includes.Contains("webhook", StringComparer.Ordinal);
         if (!includes.Contains("credentials", StringComparer.Ordinal))
         {
-            await WriteDataAsync(context, await service.GetAsync(tenant, Key(context), context.RequestAborted));
+            var found = IntegrationResponses.From(await service.GetAsync(tenant, Key(context), context.RequestAborted));
+            await WriteAsync(context, withWebhook ? found with { WebhookUrl = JsonNull } : found);
             return;
         }
 
+        // Nango's include=credentials: the OAuth app, or null for an integration without one (a key never absent).
         var (integration, client) = await service.GetWithCredentialsAsync(tenant, Key(context), context.RequestAborted);
         var credentials = client is null
-            ? null
-            : new JsonObject
+            ? JsonNull
+            : JsonDocument.Parse(new JsonObject
             {
                 ["type"] = "OAUTH2",
                 ["client_id"] = client.ClientId,
                 ["client_secret"] = client.ClientSecret,
-                ["scopes"] = string.Join(',', client.Scopes),
-            };
-        await JsonResponses.WriteAsync(
-            context,
-            StatusCodes.Status200OK,
-            new IntegrationDataResponse(IntegrationResponses.From(integration) with { Credentials = credentials }),
-            JsonResponses.Json.IntegrationDataResponse);
+                ["scopes"] = client.Scopes.Count == 0 ? null : string.Join(',', client.Scopes),
+            }.ToJsonString()).RootElement.Clone();
+        var response = IntegrationResponses.From(integration) with { Credentials = credentials };
+        await WriteAsync(context, withWebhook ? response with { WebhookUrl = JsonNull } : response);
     }
+
+    /// <summary>JSON null as a value the response writes (a default <see cref="JsonElement"/> is left out).</summary>
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
+    private static Task WriteAsync(HttpContext context, IntegrationResponse integration) =>
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new IntegrationDataResponse(integration), JsonResponses.Json.IntegrationDataResponse);
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)
     {

@@ -144,6 +144,52 @@ public sealed class ConnectionConformanceTests
             badTag.Json["error"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task NangosDeprecatedSingularPaths_AreTheSameOperations(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        await server.CreateConnectionAsync("doomed", null, Token);
+
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connection?connectionId=acme", null, null, Token);
+        var one = await server.Client.SendAsync(HttpMethod.Get, "connection/acme?provider_config_key=demo", null, null, Token);
+        var set = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/metadata", """{"connection_id":"acme","provider_config_key":"demo","metadata":{"a":1}}""", Token);
+        var merged = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connection/metadata", """{"connection_id":"acme","provider_config_key":"demo","metadata":{"b":2}}""", Token);
+        var deleted = await ApiTestServer.SendRawAsync(server, HttpMethod.Delete, "connection/doomed?provider_config_key=demo", null, Token);
+        var after = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+
+        Assert.Equal(["acme"], list!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"]));
+        Assert.Equal("acme", (string?)one!["connection_id"]);
+        Assert.Equal((201, 200, 200), (set.Status, merged.Status, deleted.Status));
+        Assert.Equal(["acme"], after!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"]));
+        Assert.Equal("""{"a":1,"b":2}""", after["connections"]![0]!["metadata"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task AnImportedOAuth2Connection_HasNangosRaw_AndAnIsoExpiry_AndAReadStampsLastFetchedAt(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        var created = await server.Client.CreateConnectionAsync(new JsonObject
+        {
+            ["provider_config_key"] = "demo",
+            ["connection_id"] = "imported",
+            ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["access_token"] = "at", ["refresh_token"] = "rt", ["expires_at"] = 4_102_444_800_000 },
+        }, Token);
+
+        var read = await server.Client.SendAsync(HttpMethod.Get, "connections/imported?provider_config_key=demo", null, null, Token);
+
+        // Nango stores {...credentials, raw: credentials} with expires_at coerced to a date; getRawTokenResponse reads raw.
+        Assert.Equal("2100-01-01T00:00:00.000Z", (string?)created!["credentials"]!["expires_at"]);
+        Assert.Equal("""{"type":"OAUTH2","access_token":"at","expires_at":"2100-01-01T00:00:00.000Z"}""", read!["credentials"]!["raw"]!.ToJsonString());
+        Assert.Equal("2100-01-01T00:00:00.000Z", (string?)read["credentials"]!["expires_at"]);
+        Assert.Null(created["last_fetched_at"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", (string?)read["last_fetched_at"]);
+    }
+
     private static async Task<List<string?>> ListAsync(TestServer server, string query)
     {
         var page = await server.Client.SendAsync(HttpMethod.Get, $"connections?{query}", null, null, Token);

@@ -26,6 +26,7 @@ public sealed class EnvironmentIsolationTests
     private static readonly Dictionary<(string Path, string Method), Func<JsonNode?, bool>> OwnDataRoutes = new()
     {
         [("/connections", "get")] = body => body?["connections"] is JsonArray { Count: 0 },
+        [("/connection", "get")] = body => body?["connections"] is JsonArray { Count: 0 },
         [("/runs", "get")] = body => body?["runs"] is JsonArray { Count: 0 },
         [("/integrations", "get")] = body => body?["data"] is JsonArray { Count: 0 },
         [("/environment-variables", "get")] = body => body is JsonArray { Count: 0 },
@@ -40,6 +41,8 @@ public sealed class EnvironmentIsolationTests
         // B creating an integration of its own (same unique key as A's) is B's business; it must not touch A's.
         [("/integrations", "post")] = body => body is not null,
     };
+
+    private const string PatchBody = """{"end_user":{"id":"b-user"},"tags":{"owner":"b"}}""";
 
     /// <summary>Routes without tenant data.</summary>
     private static readonly HashSet<(string Path, string Method)> Public =
@@ -147,7 +150,8 @@ public sealed class EnvironmentIsolationTests
         foreach (var (what, (path, headers)) in reads)
         {
             var answer = await server.Client.SendAsync(HttpMethod.Get, path, null, headers, Token);
-            snapshot[what] = answer!.ToJsonString();
+            answer!.AsObject().Remove("last_fetched_at"); // the time of the read itself (Nango's), not A's data
+            snapshot[what] = answer.ToJsonString();
         }
 
         Assert.Contains(MetadataMarker, snapshot["connection"], StringComparison.Ordinal);
@@ -221,6 +225,14 @@ public sealed class EnvironmentIsolationTests
                 $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","credentials":{"type":"NONE"},"metadata":{"records":1}}"""),
 
             new("/sync/{name}/variant/{variant}", "delete", $"sync/contacts/variant/{Variant}", connection),
+            new("/connections/{connectionId}", "patch", $"connections/{ConnectionA}?provider_config_key=demo", PatchBody),
+            new("/connection", "get", $"connection?connectionId={ConnectionA}", null),
+            new("/connection/{connectionId}", "get", $"connection/{ConnectionA}?provider_config_key=demo", null),
+            new("/connection/metadata", "post", "connection/metadata",
+                $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","metadata":{"records":1}}"""),
+            new("/connection/metadata", "patch", "connection/metadata",
+                $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","metadata":{"records":1}}"""),
+            new("/connection/{connectionId}", "delete", $"connection/{ConnectionA}?provider_config_key=demo", null),
             new("/connections/{connectionId}", "delete", $"connections/{ConnectionA}?provider_config_key=demo", null),
             new("/integrations/{key}", "delete", "integrations/demo", null),
 

@@ -92,6 +92,28 @@ public sealed class IntegrationEndpointTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task Get_AnUnknownKey_TheIncludes_AndAListQuery_AnswerAsNangosControllers(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var unknown = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Get, "integrations/nope", null, null, Token));
+        var both = await server.Client.SendAsync(HttpMethod.Get, "integrations/demo?include=webhook&include=credentials", null, null, Token);
+        var webhookOnly = await server.Client.SendAsync(HttpMethod.Get, "integrations/demo?include=webhook", null, null, Token);
+        var listWithQuery = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Get, "integrations?x=1", null, null, Token));
+
+        Assert.Equal((404, "not_found", "Integration \"nope\" does not exist"), (unknown.Status, unknown.Code, unknown.ErrorMessage()));
+        // Included keys are always there: no OAuth app is credentials null, and no provider webhooks is webhook_url null.
+        var data = both!["data"]!.AsObject();
+        Assert.True(data.ContainsKey("credentials") && data["credentials"] is null);
+        Assert.True(data.ContainsKey("webhook_url") && data["webhook_url"] is null);
+        Assert.False(webhookOnly!["data"]!.AsObject().ContainsKey("credentials"));
+        Assert.True(webhookOnly["data"]!.AsObject().ContainsKey("webhook_url"));
+        Assert.Equal((400, "invalid_query_params"), (listWithQuery.Status, listWithQuery.Code));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task Delete_Integration_RemovesItWithItsConnectionsAndRuns(TestDialect dialect)
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);

@@ -9,7 +9,11 @@ namespace Tributary.Server.Endpoints.Responses;
 /// <summary>Core's connections in Nango's two shapes: the full one (with credentials) and the list item.</summary>
 internal static class ConnectionResponses
 {
-    public static ConnectionResponse Full(Connection connection, JsonObject? credentials, JsonObject connectionConfig, RefreshStatus refresh) => new(
+    /// <param name="fetchedAt">
+    /// When the credentials were read for this answer (Nango's <c>last_fetched_at</c>, which its read stamps and then
+    /// answers); null for an answer that read none.
+    /// </param>
+    public static ConnectionResponse Full(Connection connection, JsonObject? credentials, JsonObject connectionConfig, RefreshStatus refresh, long? fetchedAt = null) => new(
         connection.Id,
         connection.ConnectionId,
         connection.ProviderConfigKey,
@@ -22,7 +26,7 @@ internal static class ConnectionResponses
         connection.WebhookUrlOverride,
         Micros.ToIsoString(connection.CreatedAt),
         Micros.ToIsoString(connection.UpdatedAt),
-        null,
+        fetchedAt is { } at ? Micros.ToIsoString(at) : null,
         credentials);
 
     /// <summary>
