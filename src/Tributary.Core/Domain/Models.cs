@@ -48,6 +48,15 @@ public sealed record Connection(
 
     /// <summary>The connection's tags (a JSON object's text); null for none.</summary>
     public string? TagsJson { get; init; }
+
+    /// <summary>Why the last token refresh failed, while it is the last word on the credentials; null otherwise.</summary>
+    public string? RefreshError { get; init; }
+
+    /// <summary>When the last refresh failed (Unix microseconds); null when none has.</summary>
+    public long? LastRefreshFailure { get; init; }
+
+    /// <summary>Failed refreshes in a row.</summary>
+    public int RefreshAttempts { get; init; }
 }
 
 /// <summary>A sync (config × connection × variant) with its schedule, as the status API needs it.</summary>

@@ -41,7 +41,8 @@ public sealed class StatusService
             var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
                 ?? throw new InvalidInputException("invalid_body", "Connection not found");
             var all = await _syncs.GetSyncsAsync(connection.Id, cancellationToken);
-            rows = syncs is null ? all : syncs.Distinct().Select(i => all.FirstOrDefault(s => s.Name == i.Name && s.Variant == i.Variant)).OfType<SyncRow>().ToList();
+            // One entry per name asked for, a repeated name repeated: Nango's getSyncStatus loops over the names given.
+            rows = syncs is null ? all : syncs.Select(i => all.FirstOrDefault(s => s.Name == i.Name && s.Variant == i.Variant)).OfType<SyncRow>().ToList();
         }
         else
         {

@@ -25,7 +25,7 @@ internal static class SqlRows
 
     public const string ConnectionColumns = """
         c.id, c.environment_id, c.integration_id, i.unique_key, i.provider, c.connection_id, c.credentials_type, c.credentials,
-        c.metadata, c.created_at, c.updated_at, c.webhook_url_override, c.end_user, c.tags
+        c.metadata, c.created_at, c.updated_at, c.webhook_url_override, c.end_user, c.tags, c.refresh_error, c.last_refresh_failure, c.refresh_attempts
         FROM connections c JOIN integrations i ON i.id = c.integration_id
         """;
 
@@ -97,7 +97,9 @@ internal static class SqlRows
             key = reader.GetOrdinal("unique_key"), provider = reader.GetOrdinal("provider"), connectionId = reader.GetOrdinal("connection_id"),
             credentialsType = reader.GetOrdinal("credentials_type"), credentials = reader.GetOrdinal("credentials"),
             metadata = reader.GetOrdinal("metadata"), created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at"),
-            urlOverride = reader.GetOrdinal("webhook_url_override"), endUser = reader.GetOrdinal("end_user"), tags = reader.GetOrdinal("tags");
+            urlOverride = reader.GetOrdinal("webhook_url_override"), endUser = reader.GetOrdinal("end_user"), tags = reader.GetOrdinal("tags"),
+            refreshError = reader.GetOrdinal("refresh_error"), lastRefreshFailure = reader.GetOrdinal("last_refresh_failure"),
+            refreshAttempts = reader.GetOrdinal("refresh_attempts");
         return row => new Connection(
             row.GetInt64(id),
             row.GetInt64(environment),
@@ -114,6 +116,9 @@ internal static class SqlRows
             WebhookUrlOverride = row.GetNullableString(urlOverride),
             EndUserJson = row.GetNullableString(endUser),
             TagsJson = row.GetNullableString(tags),
+            RefreshError = row.GetNullableString(refreshError),
+            LastRefreshFailure = row.GetNullableInt64(lastRefreshFailure),
+            RefreshAttempts = (int)(row.GetNullableInt64(refreshAttempts) ?? 0),
         };
     }
 

@@ -69,6 +69,9 @@ public sealed class TokenRefreshTests
         Assert.Equal("auth", (string?)entry["type"]);
         Assert.Contains("invalid_grant", (string)entry["message"]!, StringComparison.Ordinal);
         Assert.Equal(tokens.AccessToken, (string?)marked["credentials"]!["access_token"]); // still usable for a retry
+        // The list shows the same error, as Nango's lists a connection's active errors.
+        var listed = await server.Client.SendAsync(HttpMethod.Get, "connections?connectionId=failing", null, null, Token);
+        Assert.Equal(entry.ToJsonString(), Assert.Single(Assert.Single(listed!["connections"]!.AsArray())!["errors"]!.AsArray())!.ToJsonString());
 
         // Within the cooldown a run fails fast without asking the provider again.
         var before = fakes.OAuth.TokenRequestCount("refresh_token");

@@ -54,6 +54,12 @@ describe('syncStatus', { timeout: 120_000 }, () => {
         assert.equal(deals.recordCount.Deal ?? 0, 0);
     });
 
+    it('a name given twice is answered twice, as Nango loops over the names given', async () => {
+        const res = await nango.syncStatus(PCK, ['contacts', 'contacts'], cid);
+        assert.deepEqual(res.syncs.map((s) => s.name), ['contacts', 'contacts']);
+        assert.equal(res.syncs[0].id, res.syncs[1].id);
+    });
+
     it("['contacts::base'] returns exactly the base contacts sync", async () => {
         const res = await nango.syncStatus(PCK, ['contacts::base'], cid);
         assert.equal(res.syncs.length, 1);

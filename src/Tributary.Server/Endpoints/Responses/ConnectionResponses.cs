@@ -60,7 +60,7 @@ internal static class ConnectionResponses
             Micros.ToIsoString(c.CreatedAt),
             new RawJson(c.MetadataJson),
             Tags(c),
-            [],
+            Errors(new RefreshStatus(null, c.LastRefreshFailure, c.RefreshAttempts, c.RefreshError)),
             EndUser(c))).ToList(),
         hasMore ? Core.Records.RecordCursor.Encode(connections[^1].Id) : null);
 }
