@@ -20,6 +20,7 @@ public sealed class ConnectionService
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
     private readonly ConnectionChanges _changes;
+    private readonly Providers.ProviderCatalogue _providers;
 
     public ConnectionService(
         IIntegrationStore integrations,
@@ -30,9 +31,11 @@ public sealed class ConnectionService
         RunWakeups wakeups,
         RunCancellations cancellations,
         TimeProvider timeProvider,
-        ConnectionChanges changes)
+        ConnectionChanges changes,
+        Providers.ProviderCatalogue providers)
     {
         _changes = changes;
+        _providers = providers;
         _integrations = integrations;
         _connections = connections;
         _protector = protector;
@@ -56,12 +59,20 @@ public sealed class ConnectionService
         // Nango's import answers an unknown integration 404 not_found (a connect flow resolved it before it got here).
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
             ?? throw new NotFoundException("not_found", "Integration does not exist");
+        var type = (string)credentials["type"]!; // validated by the caller: every credentials object has a type
+        if (request.MustMatchTheProvidersAuthMode && _providers.Find(integration.Provider) is { } provider
+            && Providers.AuthModes.ToName(provider.AuthMode) is var authMode && authMode != type)
+        {
+            // Nango's import: credentials of another kind than the provider's would never authenticate a call.
+            throw new InvalidInputException("invalid_body", $"Provider {authMode} does not support {type} auth");
+        }
+
         var created = await _connections.CreateAsync(
             new NewConnection(
                 tenant.EnvironmentId,
                 integration.Id,
                 connectionId,
-                (string)credentials["type"]!, // validated by the caller: every credentials object has a type
+                type,
                 _protector.Protect(credentials.ToJsonString()),
                 metadataJson,
                 Micros.Now(_timeProvider))

@@ -17,6 +17,12 @@ public sealed record NewConnectionRequest(string ProviderConfigKey, string Conne
     /// <summary>The end user and tags of the connect session that makes the connection; null for none.</summary>
     public Connect.ConnectionProfile? Profile { get; init; }
 
+    /// <summary>
+    /// An import (<c>POST /connections</c>): credentials of another type than the auth mode of the integration's
+    /// provider template are refused, as Nango refuses them (a provider without a template is not checked).
+    /// </summary>
+    public bool MustMatchTheProvidersAuthMode { get; init; }
+
     /// <summary>Auth webhooks (<c>creation</c>) written with the connection, in its transaction.</summary>
     public IReadOnlyList<OutboxWebhook> Webhooks { get; init; } = [];
 }

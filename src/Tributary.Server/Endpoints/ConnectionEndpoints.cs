@@ -71,7 +71,7 @@ internal static class ConnectionEndpoints
         var created = await context.RequestServices.GetRequiredService<ConnectionService>()
             .CreateAsync(
                 tenant,
-                new NewConnectionRequest(request.ProviderConfigKey, request.ConnectionId, credentials, request.MetadataJson) { ConnectionConfig = request.ConnectionConfig, WebhookUrlOverride = request.WebhookUrlOverride },
+                new NewConnectionRequest(request.ProviderConfigKey, request.ConnectionId, credentials, request.MetadataJson) { ConnectionConfig = request.ConnectionConfig, WebhookUrlOverride = request.WebhookUrlOverride, MustMatchTheProvidersAuthMode = true },
                 context.RequestAborted);
         await JsonResponses.WriteAsync(
             context,

@@ -67,7 +67,8 @@ public sealed class ConnectionServiceTests
             new RunWakeups(signal, new SchedulerSignal(), others),
             new RunCancellations(),
             new FakeTimeProvider(),
-            new ConnectionChanges());
+            new ConnectionChanges(),
+            new Tributary.Core.Providers.ProviderCatalogue());
         return (service, signal, others, stores);
     }
 

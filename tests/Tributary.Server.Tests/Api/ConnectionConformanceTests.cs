@@ -190,6 +190,28 @@ public sealed class ConnectionConformanceTests
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", (string?)read["last_fetched_at"]);
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Import_CredentialsOfAnotherKindThanTheProviders_AreRefused_AsNango(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" }, null, Token);
+
+        var apiKey = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"gh","connection_id":"k","credentials":{"type":"API_KEY","apiKey":"x"}}""", Token);
+        var oauth = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"gh","connection_id":"o","credentials":{"type":"OAUTH2","access_token":"at"}}""", Token);
+        // A provider without a template (demo's sample-data) takes any kind: there is no auth mode to compare.
+        var untemplated = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"d","credentials":{"type":"API_KEY","apiKey":"x"}}""", Token);
+        var list = await ListAsync(server, "integrationId=gh");
+
+        Assert.Equal((400, """{"code":"invalid_body","message":"Provider OAUTH2 does not support API_KEY auth"}"""), (apiKey.Status, apiKey.Json["error"]!.ToJsonString()));
+        Assert.Equal((201, 201), (oauth.Status, untemplated.Status));
+        Assert.Equal(["o"], list);
+    }
+
     private static async Task<List<string?>> ListAsync(TestServer server, string query)
     {
         var page = await server.Client.SendAsync(HttpMethod.Get, $"connections?{query}", null, null, Token);
