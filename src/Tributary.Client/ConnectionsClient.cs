@@ -19,7 +19,9 @@ public sealed class ConnectionsClient
     /// <returns>The page and the next page's cursor.</returns>
     public Task<ConnectionListResponse> ListAsync(ConnectionListQuery? query, CancellationToken cancellationToken)
     {
-        var path = new Query("connections").Add("connectionId", query?.ConnectionId).Add("integrationId", query?.IntegrationId).Add("limit", query?.Limit).Add("cursor", query?.Cursor);
+        var path = new Query("connections").Add("connectionId", query?.ConnectionId).Add("integrationId", query?.IntegrationId)
+            .Add("search", query?.Search).Add("endUserId", query?.EndUserId).Add("endUserOrganizationId", query?.EndUserOrganizationId)
+            .Add("limit", query?.Limit).Add("page", query?.Page).Add("cursor", query?.Cursor);
         return _api.SendAsync(HttpMethod.Get, path.ToString(), ContractsJsonContext.Default.ConnectionListResponse, cancellationToken);
     }
 
@@ -29,6 +31,12 @@ public sealed class ConnectionsClient
     /// <returns>The connections.</returns>
     public async IAsyncEnumerable<ConnectionListItem> ListAllAsync(ConnectionListQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Pages follow the cursor; a page number would skip rows on top of it (the server refuses the pair).
+        if (query?.Page is not null)
+        {
+            throw new ArgumentException("ListAllAsync pages by cursor: leave Page unset.", nameof(query));
+        }
+
         var next = query ?? new ConnectionListQuery(null, null, null, null);
         while (true)
         {

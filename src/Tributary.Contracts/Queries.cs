@@ -50,7 +50,10 @@ public sealed record StatusQuery(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id")] string? ConnectionId);
 
-/// <summary>The query of <c>GET /connections</c>; any other parameter is a 400.</summary>
+/// <summary>
+/// The query of <c>GET /connections</c>; any other parameter is a 400 but Nango's tag filters, <c>tags[key]=value</c>
+/// (every one must match).
+/// </summary>
 /// <param name="ConnectionId">Only this connection (also accepted as connection_id).</param>
 /// <param name="IntegrationId">Only connections of these integrations (comma-separated unique keys).</param>
 /// <param name="Limit">Page size (1-10,000; default 1,000).</param>
@@ -64,10 +67,10 @@ public sealed record ConnectionListQuery(
     [property: JsonPropertyName("integrationId")] string? IntegrationId,
     [property: JsonPropertyName("limit")] int? Limit,
     [property: JsonPropertyName("cursor")] string? Cursor,
-    [property: JsonPropertyName("search"), Description("Tags filter as tags[key]=value (every one must match).")] string? Search = null,
+    [property: JsonPropertyName("search"), Description("Part of the connection id, or of the end user's display name or email.")] string? Search = null,
     [property: JsonPropertyName("endUserId")] string? EndUserId = null,
     [property: JsonPropertyName("endUserOrganizationId")] string? EndUserOrganizationId = null,
-    [property: JsonPropertyName("page"), Description("Skips page × limit connections.")] int? Page = null);
+    [property: JsonPropertyName("page"), Description("Skips page × limit connections; not with cursor.")] int? Page = null);
 
 /// <summary>The query of <c>GET</c> and <c>DELETE /connections/{connectionId}</c>; any other parameter is a 400.</summary>
 /// <param name="ProviderConfigKey">The integration of the connection (required, as in Nango).</param>

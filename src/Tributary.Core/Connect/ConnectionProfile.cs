@@ -52,17 +52,10 @@ public sealed record ConnectionProfile(JsonObject? EndUser, JsonObject Tags)
     public static JsonObject? ParseTags(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;
 
     /// <summary>
-    /// The end user <c>PATCH /connections/{id}</c> gives a connection (Nango upserts the end user by its id): its
-    /// organization stays when the id is the connection's end user's, as Nango's end-user row keeps it.
+    /// The end user <c>PATCH /connections/{id}</c> gives a connection: Nango's upsert of the end user from the body,
+    /// which has no organization, so the end user has none afterwards (Nango writes its organization id null).
     /// </summary>
-    public static JsonObject PatchedEndUser(JsonObject endUser, JsonObject? current)
-    {
-        ArgumentNullException.ThrowIfNull(endUser);
-        var sameUser = current is not null && JsonNode.DeepEquals(current["id"], endUser["id"]);
-        var patched = PublicEndUser(endUser, null);
-        patched["organization"] = sameUser ? current!["organization"]?.DeepClone() : null;
-        return patched;
-    }
+    public static JsonObject PatchedEndUser(JsonObject endUser) => PublicEndUser(endUser, null);
 
     /// <summary>
     /// A stored end user (<see cref="EndUser"/>'s shape) as a session's <c>end_user</c> and <c>organization</c>

@@ -60,7 +60,8 @@ public sealed class ConnectionService
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
             ?? throw new NotFoundException("not_found", "Integration does not exist");
         var type = (string)credentials["type"]!; // validated by the caller: every credentials object has a type
-        if (request.MustMatchTheProvidersAuthMode && _providers.Find(integration.Provider) is { } provider
+        // A template whose mode no import can carry (OAUTH2_CC: its tokens are fetched, never given) is not checked.
+        if (request.MustMatchTheProvidersAuthMode && _providers.Find(integration.Provider) is { AuthMode: not Providers.AuthMode.OAuth2ClientCredentials } provider
             && Providers.AuthModes.ToName(provider.AuthMode) is var authMode && authMode != type)
         {
             // Nango's import: credentials of another kind than the provider's would never authenticate a call.
@@ -159,8 +160,7 @@ public sealed class ConnectionService
     public async Task PatchAsync(Tenant tenant, string connectionId, string providerConfigKey, JsonObject? endUser, JsonObject? tags, CancellationToken cancellationToken)
     {
         var connection = await FindOneAsync(tenant, connectionId, providerConfigKey, cancellationToken);
-        var current = connection.EndUserJson is { } json ? JsonNode.Parse(json) as JsonObject : null;
-        var newEndUser = endUser is null ? null : Connect.ConnectionProfile.PatchedEndUser(endUser, current).ToJsonString();
+        var newEndUser = endUser is null ? null : Connect.ConnectionProfile.PatchedEndUser(endUser).ToJsonString();
         var newTags = tags is null ? null : Connect.ConnectionProfile.LowerCased(tags).ToJsonString();
         if (newEndUser is not null || newTags is not null)
         {

@@ -12,8 +12,9 @@ namespace Tributary.Core.Webhooks;
 /// <remarks>
 /// The sender signs the UTF-8 bytes it posts (<see cref="Sign"/>): the body is encoded once per delivery, not once
 /// for the content and once per signature. <see cref="Sign"/> keeps its two hash contexts per thread, keyed by the
-/// signing key: setting up OpenSSL's HMAC and SHA-256 contexts was most of a signature's cost (3.5 µs a delivery for
-/// both one-shot, 2.4 reused, in a micro-benchmark), and one worker signs thousands of bodies with one key.
+/// signing key (up to four keys a thread): setting up OpenSSL's HMAC and SHA-256 contexts was most of a signature's
+/// cost (3.5 µs a delivery for both one-shot, 2.4 reused, in a micro-benchmark), and one worker signs thousands of
+/// bodies with a few keys.
 /// </remarks>
 public static class WebhookSignature
 {
@@ -56,19 +57,32 @@ public static class WebhookSignature
     /// <summary>Both headers' values for one body, with this thread's hash contexts for the key (see the remarks).</summary>
     public static SignatureHeaders Sign(string signingKey, ReadOnlySpan<byte> body)
     {
-        var contexts = t_contexts;
-        if (contexts is null || !string.Equals(contexts.SigningKey, signingKey, StringComparison.Ordinal))
+        var cached = t_contexts ??= new ThreadContexts?[KeysPerThread];
+        foreach (var contexts in cached)
         {
-            contexts?.Dispose();
-            contexts = t_contexts = new ThreadContexts(signingKey);
+            if (contexts is not null && string.Equals(contexts.SigningKey, signingKey, StringComparison.Ordinal))
+            {
+                return contexts.Sign(body);
+            }
         }
 
-        return contexts.Sign(body);
+        // A key this thread has not signed with lately (environments interleave): it takes the oldest slot.
+        var slot = t_nextSlot;
+        t_nextSlot = (slot + 1) % KeysPerThread;
+        cached[slot]?.Dispose();
+        var created = cached[slot] = new ThreadContexts(signingKey);
+        return created.Sign(body);
     }
+
+    /// <summary>Signing keys a thread keeps contexts for: a worker delivering for a few environments at once reuses them all.</summary>
+    private const int KeysPerThread = 4;
 
     // Sign never awaits, so a context is only ever used by the thread that owns it.
     [ThreadStatic]
-    private static ThreadContexts? t_contexts;
+    private static ThreadContexts?[]? t_contexts;
+
+    [ThreadStatic]
+    private static int t_nextSlot;
 
     /// <summary>One thread's HMAC context (keyed) and SHA-256 context for one signing key.</summary>
     private sealed class ThreadContexts : IDisposable

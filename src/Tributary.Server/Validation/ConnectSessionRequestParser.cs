@@ -214,6 +214,6 @@ internal static partial class ConnectSessionRequestParser
     }
 
     /// <summary>zod v4's email pattern (<c>z.email()</c>), which Nango's <c>end_user.email</c> must match.</summary>
-    [GeneratedRegex(@"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$")]
+    [GeneratedRegex(@"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}\z")]
     internal static partial Regex EmailPattern();
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Primitives;
 
 namespace Tributary.Server.Validation;
@@ -10,7 +10,7 @@ namespace Tributary.Server.Validation;
 /// lower-cased), and its paging by <c>limit</c> and <c>page</c>; plus <c>connection_id</c> (an alias Tributary always
 /// accepted) and <c>cursor</c> (our keyset paging, the answer's <c>next_cursor</c>).
 /// </remarks>
-internal static partial class ConnectionListQueryParser
+internal static class ConnectionListQueryParser
 {
     private const string TagsPrefix = "tags[";
 
@@ -22,8 +22,6 @@ internal static partial class ConnectionListQueryParser
     private static readonly StringRule ConnectionIdFilter = new(MinLength: 1, MaxLength: 255);
 
     private static readonly StringRule IntegrationIdFilter = new(MinLength: 1, MaxLength: 2048);
-
-    private static readonly StringRule TagValue = new(MinLength: 1, MaxLength: 255);
 
     private static readonly NumberRule PageRule = new(0, 1_000_000);
 
@@ -41,6 +39,12 @@ internal static partial class ConnectionListQueryParser
         var limit = QueryFields.ReadInteger(input, "limit", NumberRule.Limit, issues);
         var page = QueryFields.ReadInteger(input, "page", PageRule, issues);
         var cursor = QueryFields.ReadString(input, "cursor", required: false, CursorRule, issues);
+        if (page is not null && cursor is not null)
+        {
+            // Nango's page skips rows from the start, our cursor goes on after a row: together they would skip twice.
+            issues.Add(ZodCodes.Custom, "page and cursor cannot be used together: use cursor (next_cursor) or page, not both", ["page"]);
+        }
+
         QueryFields.RejectUnknownKeys(input, [.. QueryKeys, .. input.Keys.Where(IsTagKey)], issues);
         if (!issues.IsEmpty)
         {
@@ -62,39 +66,33 @@ internal static partial class ConnectionListQueryParser
 
     /// <summary>
     /// <c>tags[key]=value</c> as Express's parser nests them (<c>{tags: {key: value}}</c>), checked as Nango's tags
-    /// record: a key starts with a letter and holds letters, digits, <c>_ - . /</c> (zod's "Invalid key in record"
-    /// otherwise), a value 1–255 characters; keys compared lower-cased, as Nango stores them.
+    /// (<see cref="ConnectionTags"/>); keys compared lower-cased, as Nango stores them.
     /// </summary>
     private static Dictionary<string, string>? ReadTags(QueryInput input, IssueList issues)
     {
-        Dictionary<string, string>? tags = null;
+        var given = new List<KeyValuePair<string, JsonNode?>>();
         foreach (var key in input.Keys.Where(IsTagKey))
         {
             var name = key[TagsPrefix.Length..^1];
-            if (!TagKey().IsMatch(name))
-            {
-                issues.Add("invalid_key", "Invalid key in record", ["tags", name]);
-                continue;
-            }
-
             input.TryGet(key, out var values);
-            IReadOnlyList<string> path = ["tags", name];
             if (values.Count > 1)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", "array"), path);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", "array"), ["tags", name]);
                 continue;
             }
 
-            var value = values[0] ?? string.Empty;
-            if (TagValue.Check(value, path, issues))
-            {
-                (tags ??= new Dictionary<string, string>(StringComparer.Ordinal))[name.ToLowerInvariant()] = value;
-            }
+            given.Add(new(name, JsonValue.Create(values[0] ?? string.Empty)));
         }
 
-        return tags;
-    }
+        if (given.Count == 0)
+        {
+            return null;
+        }
 
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_\\-./]{0,63}$")]
-    private static partial Regex TagKey();
+        var before = issues.Count;
+        ConnectionTags.Check(given, ["tags"], minValueLength: 1, issues);
+        return issues.Count != before
+            ? null
+            : given.ToDictionary(t => t.Key.ToLowerInvariant(), t => (string)t.Value!, StringComparer.Ordinal);
+    }
 }

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
 
 namespace Tributary.Server.Validation;
@@ -14,10 +12,8 @@ internal sealed record ConnectionPatch(string ConnectionId, string ProviderConfi
 /// (<c>provider_config_key</c>), then the strict body (<c>end_user</c>: <c>{id, email?, display_name?, tags?}</c>;
 /// <c>tags</c>: Nango's connection tags), then the route; zod v4's messages.
 /// </summary>
-internal static partial class ConnectionPatchRequestParser
+internal static class ConnectionPatchRequestParser
 {
-    private const int MaxTags = 10;
-
     private static readonly string[] BodyKeys = ["end_user", "tags"];
     private static readonly string[] EndUserKeys = ["id", "email", "display_name", "tags"];
     private static readonly string[] QueryKeys = ["provider_config_key"];
@@ -41,6 +37,9 @@ internal static partial class ConnectionPatchRequestParser
         }
 
         var issues = new IssueList();
+        // zod's optional() takes a missing key, not null: an explicit null is a type issue.
+        RejectNull(json, "end_user", "object", [], issues);
+        RejectNull(json, "tags", "record", [], issues);
         var endUser = json["end_user"];
         if (endUser is not null)
         {
@@ -75,6 +74,9 @@ internal static partial class ConnectionPatchRequestParser
             return;
         }
 
+        RejectNull(user, "email", "string", ["end_user"], issues);
+        RejectNull(user, "display_name", "string", ["end_user"], issues);
+        RejectNull(user, "tags", "record", ["end_user"], issues);
         ConnectSessionRequestParser.CheckString(user["id"], ["end_user", "id"], 1, 255, required: true, issues);
         if (ConnectSessionRequestParser.CheckString(user["email"], ["end_user", "email"], 5, int.MaxValue, required: false, issues) is { } email
             && !ConnectSessionRequestParser.EmailPattern().IsMatch(email))
@@ -91,11 +93,15 @@ internal static partial class ConnectionPatchRequestParser
         issues.AddUnrecognizedKeys(ConnectSessionRequestParser.Unknown(user, EndUserKeys), ["end_user"]);
     }
 
-    /// <summary>
-    /// Nango's tags: a record whose keys start with a letter (letters, digits, <c>_ - . /</c>, at most 64) and whose
-    /// values are strings of at most 255 (at least 1 for a connection's), at most 10 keys, no two equal once
-    /// lower-cased, and an <c>end_user_email</c> that is an email.
-    /// </summary>
+    private static void RejectNull(JsonObject obj, string key, string expected, string[] path, IssueList issues)
+    {
+        if (obj.TryGetPropertyValue(key, out var value) && value is null)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType(expected, "null"), [.. path, key]);
+        }
+    }
+
+    /// <summary>A record of Nango's tags (<see cref="ConnectionTags"/>).</summary>
     private static void CheckTags(JsonNode node, string[] path, bool requireValue, IssueList issues)
     {
         if (node is not JsonObject map)
@@ -104,40 +110,6 @@ internal static partial class ConnectionPatchRequestParser
             return;
         }
 
-        foreach (var (key, value) in map)
-        {
-            if (key.Length > 64 || !TagKey().IsMatch(key))
-            {
-                issues.Add("invalid_key", "Invalid key in record", [.. path, key]);
-                continue;
-            }
-
-            ConnectSessionRequestParser.CheckString(value, [.. path, key], requireValue ? 1 : 0, 255, required: true, issues);
-        }
-
-        if (map.Count > MaxTags)
-        {
-            issues.Add(ZodCodes.Custom, string.Create(CultureInfo.InvariantCulture, $"Tags cannot contain more than {MaxTags} keys"), path);
-            return;
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, value) in map)
-        {
-            var normalized = key.ToLowerInvariant();
-            if (!seen.Add(normalized))
-            {
-                issues.Add(ZodCodes.Custom, $"Duplicate tag key after case normalization: \"{normalized}\"", path);
-            }
-
-            if (normalized == "end_user_email" && !(value is JsonValue text && text.TryGetValue<string>(out var email)
-                && email.Length >= 5 && ConnectSessionRequestParser.EmailPattern().IsMatch(email)))
-            {
-                issues.Add(ZodCodes.Custom, "Tag \"end_user_email\" must be a valid email", path);
-            }
-        }
+        ConnectionTags.Check([.. map], path, requireValue ? 1 : 0, issues);
     }
-
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_\\-./]*$")]
-    private static partial Regex TagKey();
 }

@@ -119,6 +119,32 @@ public sealed class TypedClientTests
         Assert.Equal((404, "not_found", "Failed to find connection"), (gone.Status, gone.Code, gone.ErrorMessage));
     }
 
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task ListConnections_SendsNangosFilters_AndListAllRefusesAPageNumber(TestDialect dialect)
+    {
+        await using var server = await TestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("mine", null, Token);
+        await server.CreateConnectionAsync("theirs", null, Token);
+        await server.Client.SendAsync(HttpMethod.Patch, "connections/mine?provider_config_key=demo", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1", ["display_name"] = "Ann" } }, null, Token);
+
+        var byUser = await server.Client.Connections.ListAsync(new ConnectionListQuery(null, null, null, null, EndUserId: "u1"), Token);
+        var bySearch = await server.Client.Connections.ListAsync(new ConnectionListQuery(null, null, null, null, Search: "ann"), Token);
+        var secondPage = await server.Client.Connections.ListAsync(new ConnectionListQuery(null, null, 1, null, Page: 1), Token);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var _ in server.Client.Connections.ListAllAsync(new ConnectionListQuery(null, null, null, null, Page: 1), Token))
+            {
+            }
+        });
+
+        Assert.Equal(["mine"], byUser.Connections.Select(c => c.ConnectionId));
+        Assert.Equal(["mine"], bySearch.Connections.Select(c => c.ConnectionId));
+        Assert.Equal(["mine"], secondPage.Connections.Select(c => c.ConnectionId)); // newest first: theirs, then mine
+        Assert.Equal("query", refused.ParamName);
+    }
+
     [Fact]
     public async Task EveryCall_HonoursCancellation()
     {

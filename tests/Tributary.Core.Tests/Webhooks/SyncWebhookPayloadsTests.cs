@@ -271,7 +271,7 @@ public sealed class SyncWebhookPayloadsTests
     }
 
     [Fact]
-    public void Sign_ReusesItsContexts_AndEachBodyIsSignedAsIfAlone_WhateverKeyOrThreadCameBefore()
+    public void Sign_WithContextsKeptPerThreadAndKey_SignsEachBodyAsIfAlone_WhateverKeysOrThreadsCameBefore()
     {
         var empty = WebhookSignature.Sign("k", "{}"u8);
         var again = WebhookSignature.Sign("k", "{}"u8);
@@ -284,12 +284,13 @@ public sealed class SyncWebhookPayloadsTests
         Assert.Equal(new SignatureHeaders(WebhookSignature.Legacy("k2", "{}"), WebhookSignature.Hmac("k2", "{}")), otherKey);
         Assert.Equal(new SignatureHeaders(WebhookSignature.Legacy("k", "{\"a\":1}"), WebhookSignature.Hmac("k", "{\"a\":1}")), back);
 
-        // Threads sign at once with two keys (and a multi-byte one) and different bodies; each answer is the one-shot's.
-        string[] keys = ["k", "clé-ü"];
+        // Threads sign at once with more keys than a thread keeps (a multi-byte one too) and different bodies; each
+        // answer is the one-shot's.
+        string[] keys = ["k", "clé-ü", "k3", "k4", "k5", "k6"];
         var wrong = 0;
         Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
-            var key = keys[i % 2];
+            var key = keys[i % keys.Length];
             var body = $"{{\"n\":{i}}}";
             var signed = WebhookSignature.Sign(key, System.Text.Encoding.UTF8.GetBytes(body));
             if (signed != new SignatureHeaders(WebhookSignature.Legacy(key, body), WebhookSignature.Hmac(key, body)))

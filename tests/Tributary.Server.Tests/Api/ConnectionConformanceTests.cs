@@ -99,6 +99,9 @@ public sealed class ConnectionConformanceTests
             """{"tags":{"a":"x","A":"y"}}""",
             """{"other":1}""",
             """[]""",
+            """{"end_user":null}""",
+            """{"end_user":{"id":"u9","email":null}}""",
+            """{"tags":{"plan\n":"x"}}""",
         };
         var refused = new List<RawResponse>();
         foreach (var body in badBodies)
@@ -123,6 +126,9 @@ public sealed class ConnectionConformanceTests
         Assert.Equal("too_small", (string?)refused[3].Json["error"]!["errors"]![0]!["code"]);
         Assert.Equal("Duplicate tag key after case normalization: \"a\"", (string?)refused[4].Json["error"]!["errors"]![0]!["message"]);
         Assert.Equal("unrecognized_keys", (string?)refused[5].Json["error"]!["errors"]![0]!["code"]);
+        Assert.Equal(("invalid_type", "end_user"), ((string?)refused[7].Json["error"]!["errors"]![0]!["code"], (string?)refused[7].Json["error"]!["errors"]![0]!["path"]![0]));
+        Assert.Equal(["end_user", "email"], refused[8].Json["error"]!["errors"]![0]!["path"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal("invalid_key", (string?)refused[9].Json["error"]!["errors"]![0]!["code"]);
         Assert.Equal((400, "invalid_query_params"), (noKey.Status, (string?)noKey.Json["error"]!["code"]));
         Assert.Null(gamma!["end_user"]);
         Assert.Equal("{}", gamma["tags"]!.ToJsonString());
@@ -138,6 +144,11 @@ public sealed class ConnectionConformanceTests
         Assert.Equal(["c-alpha"], await ListAsync(server, "tags%5BTier%5D=gold&tags%5Bregion%5D=eu"));
         Assert.Empty(await ListAsync(server, "tags%5Btier%5D=gold&tags%5Bregion%5D=us"));
         Assert.Equal(["c-beta"], await ListAsync(server, "search=b&tags%5Btier%5D=silver"));
+        var twiceTag = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?tags%5BPlan%5D=a&tags%5Bplan%5D=b", null, Token);
+        var pageAndCursor = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?page=1&cursor=c2VxOjE%3D", null, Token);
+        // ASP.NET's query keys are case-insensitive: the two arrive as one key given twice, refused as Nango refuses the pair.
+        Assert.Equal((400, "invalid_query_params"), (twiceTag.Status, (string?)twiceTag.Json["error"]!["code"]));
+        Assert.Equal((400, "page"), (pageAndCursor.Status, (string?)pageAndCursor.Json["error"]!["errors"]![0]!["path"]![0]));
         var badTag = await ApiTestServer.SendRawAsync(server, HttpMethod.Get, "connections?tags%5B123invalid%5D=value", null, Token);
         Assert.Equal(
             """{"code":"invalid_query_params","errors":[{"code":"invalid_key","message":"Invalid key in record","path":["tags","123invalid"]}]}""",
@@ -205,10 +216,14 @@ public sealed class ConnectionConformanceTests
         // A provider without a template (demo's sample-data) takes any kind: there is no auth mode to compare.
         var untemplated = await ApiTestServer.SendRawAsync(
             server, HttpMethod.Post, "connections", """{"provider_config_key":"demo","connection_id":"d","credentials":{"type":"API_KEY","apiKey":"x"}}""", Token);
+        // An OAUTH2_CC template's tokens are fetched, never imported: that mode is not compared.
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "paypal", ["unique_key"] = "pp" }, null, Token);
+        var clientCredentials = await ApiTestServer.SendRawAsync(
+            server, HttpMethod.Post, "connections", """{"provider_config_key":"pp","connection_id":"p","credentials":{"type":"OAUTH2","access_token":"at"}}""", Token);
         var list = await ListAsync(server, "integrationId=gh");
 
         Assert.Equal((400, """{"code":"invalid_body","message":"Provider OAUTH2 does not support API_KEY auth"}"""), (apiKey.Status, apiKey.Json["error"]!.ToJsonString()));
-        Assert.Equal((201, 201), (oauth.Status, untemplated.Status));
+        Assert.Equal((201, 201, 201), (oauth.Status, untemplated.Status, clientCredentials.Status));
         Assert.Equal(["o"], list);
     }
 
