@@ -6,9 +6,14 @@ namespace Tributary.Server.Endpoints;
 /// </summary>
 internal static class ApiRoutes
 {
+    /// <param name="alsoGrantedBy">
+    /// Nango's own, finer scopes that grant this operation too (e.g. <c>environment:connections:create</c> for an import
+    /// whose scope here is <c>environment:connections:write</c>), so a key made with Nango's names works; the 403 and the
+    /// OpenAPI document name <paramref name="scope"/>.
+    /// </param>
     public static RouteHandlerBuilder MapApi(
-        this IEndpointRouteBuilder app, string method, string pattern, string scope, Func<HttpContext, Tenant, Task> handler) =>
-        app.MapMethods(pattern, [method], (Delegate)ApiRequest.Handle(scope, handler))
+        this IEndpointRouteBuilder app, string method, string pattern, string scope, Func<HttpContext, Tenant, Task> handler, params string[] alsoGrantedBy) =>
+        app.MapMethods(pattern, [method], (Delegate)ApiRequest.Handle(scope, alsoGrantedBy, handler))
             .WithMetadata(new ApiScope(scope))
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorBody>(StatusCodes.Status403Forbidden)

@@ -10,50 +10,58 @@ internal static class ConnectionEndpoints
     /// <summary>Nango's scope for a connection's credentials, beyond <c>environment:connections:read</c>.</summary>
     public const string ReadCredentialsScope = "environment:connections:read_credentials";
 
+    // Nango's finer connection scopes (its write and read are the legacy ones here): each also grants the operations
+    // Nango's routes give it.
+    private const string Create = "environment:connections:create";
+    private const string Update = "environment:connections:update";
+    private const string Delete = "environment:connections:delete";
+    private const string List = "environment:connections:list";
+    private const string ListCredentials = "environment:connections:list_credentials";
+
     /// <summary>Nango's message for a forced refresh the provider refused.</summary>
     internal const string RefreshFailedMessage = "The external API returned an error when trying to refresh the access token. Please try again later.";
 
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync)
+        app.MapApi("POST", "/connections", "environment:connections:write", CreateAsync, Create)
             .WithName("createConnection").WithTags("Connections").WithSummary("Import a connection")
             .WithDescription("Creates a connection with its credentials (API_KEY, BASIC, OAUTH2 or NONE) and one sync per enabled sync config of the integration.")
             .AcceptsJson<Contracts.ConnectionCreateRequest>().Produces<ConnectionResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404, 409);
-        app.MapApi("GET", "/connections", "environment:connections:read", ListAsync)
+        app.MapApi("GET", "/connections", "environment:connections:read", ListAsync, List, ListCredentials)
             .WithName("listConnections").WithTags("Connections").WithSummary("List connections")
             .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
-        app.MapApi("GET", "/connections/{connectionId}", "environment:connections:read", GetAsync)
+        app.MapApi("GET", "/connections/{connectionId}", "environment:connections:read", GetAsync, ReadCredentialsScope)
             .WithName("getConnection").WithTags("Connections").WithSummary("Get a connection (with credentials)")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
-        app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync)
+        app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync, Delete)
             .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
             .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
-        app.MapApi("PATCH", "/connections/{connectionId}", "environment:connections:write", PatchAsync)
+        app.MapApi("PATCH", "/connections/{connectionId}", "environment:connections:write", PatchAsync, Update)
             .WithName("patchConnection").WithTags("Connections").WithSummary("Update a connection's end user or tags")
             .WithDescription("Nango's patchConnection: replaces the connection's end user and/or its tags.")
             .AcceptsQuery<ConnectionTargetQuery>().AcceptsJson<ConnectionPatchBody>().Produces<SuccessResponse>().ProducesErrors(400, 404);
-        app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
+        app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false), Update)
             .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
-        app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
+        app.MapApi("PATCH", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true), Update)
             .WithName("updateConnectionMetadata").WithTags("Connections").WithSummary("Merge into connection metadata")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
 
         // Nango still routes its deprecated singular paths, which older @nangohq/node releases call: the same operations.
-        app.MapApi("GET", "/connection", "environment:connections:read", ListAsync)
+        app.MapApi("GET", "/connection", "environment:connections:read", ListAsync, List, ListCredentials)
             .WithName("listConnectionsDeprecated").WithTags("Connections").WithSummary("List connections (Nango's deprecated path)")
             .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
-        app.MapApi("GET", "/connection/{connectionId}", "environment:connections:read", GetAsync)
+        app.MapApi("GET", "/connection/{connectionId}", "environment:connections:read", GetAsync, ReadCredentialsScope)
             .WithName("getConnectionDeprecated").WithTags("Connections").WithSummary("Get a connection (Nango's deprecated path)")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
-        app.MapApi("DELETE", "/connection/{connectionId}", "environment:connections:write", DeleteAsync)
+        app.MapApi("DELETE", "/connection/{connectionId}", "environment:connections:write", DeleteAsync, Delete)
             .WithName("deleteConnectionDeprecated").WithTags("Connections").WithSummary("Delete a connection (Nango's deprecated path)")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
-        app.MapApi("POST", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false))
+        app.MapApi("POST", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false), Update)
             .WithName("setConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Replace connection metadata (Nango's deprecated path)")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
-        app.MapApi("PATCH", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true))
+        app.MapApi("PATCH", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true), Update)
             .WithName("updateConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Merge into connection metadata (Nango's deprecated path)")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
         return app;

@@ -30,25 +30,28 @@ internal static class IntegrationEndpoints
 
     private static readonly StringRule Scopes = new(MaxLength: 4096);
 
+    /// <summary>Nango's legacy integrations scope, which grants what its create, update and delete scopes grant.</summary>
+    private const string LegacyWrite = "environment:integrations:write";
+
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapApi("GET", "/integrations", "environment:integrations:read", ListAsync)
+        app.MapApi("GET", "/integrations", "environment:integrations:read", ListAsync, "environment:integrations:list", "environment:integrations:list_credentials")
             .WithName("listIntegrations").WithTags("Integrations").WithSummary("List integrations")
             .Produces<IntegrationListResponse>();
-        app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync)
+        app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync, "environment:integrations:read_credentials")
             .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
             .WithDescription("include=credentials adds the OAuth app (client_id, client_secret, scopes) as Nango does; include=webhook is accepted and adds nothing.")
             .Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
-        app.MapApi("POST", "/integrations", "environment:integrations:create", CreateAsync)
+        app.MapApi("POST", "/integrations", "environment:integrations:create", CreateAsync, LegacyWrite)
             .WithName("createIntegration").WithTags("Integrations").WithSummary("Create an integration")
             .WithDescription("Any provider name is accepted (one outside the catalogue has no template). credentials sets the OAuth app; "
                 + "the secret is stored encrypted. Syncs come from tributary.yaml entries with the same key.")
             .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400);
-        app.MapApi("PATCH", "/integrations/{key}", "environment:integrations:update", UpdateAsync)
+        app.MapApi("PATCH", "/integrations/{key}", "environment:integrations:update", UpdateAsync, LegacyWrite)
             .WithName("updateIntegration").WithTags("Integrations").WithSummary("Rename or relabel an integration")
             .WithDescription("Takes unique_key, display_name and credentials (no provider). A rename is refused while the integration has connections, or when the key is taken.")
             .AcceptsJson<IntegrationRequest>().Produces<IntegrationDataResponse>().ProducesErrors(400, 404);
-        app.MapApi("DELETE", "/integrations/{key}", "environment:integrations:delete", DeleteAsync)
+        app.MapApi("DELETE", "/integrations/{key}", "environment:integrations:delete", DeleteAsync, LegacyWrite)
             .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
             .WithDescription("Deletes it with its sync configs, connections, syncs, runs (running ones cancelled), checkpoints and records.")
             .Produces<SuccessResponse>().ProducesErrors(400, 404);

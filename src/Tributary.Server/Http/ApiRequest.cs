@@ -1,3 +1,4 @@
+using Tributary.Core.Security;
 using Tributary.Server.Dashboard;
 
 namespace Tributary.Server.Http;
@@ -8,7 +9,8 @@ namespace Tributary.Server.Http;
 /// </summary>
 internal static class ApiRequest
 {
-    public static RequestDelegate Handle(string scope, Func<HttpContext, Tenant, Task> handler) => async context =>
+    /// <param name="alsoGrantedBy">Scopes that grant the operation besides <paramref name="scope"/> (Nango's finer names).</param>
+    public static RequestDelegate Handle(string scope, IReadOnlyList<string> alsoGrantedBy, Func<HttpContext, Tenant, Task> handler) => async context =>
     {
         // A dashboard request was authenticated from its session cookie (and CSRF-checked) by DashboardMiddleware,
         // the only code that sets this feature; every other request must bring a Bearer key.
@@ -24,7 +26,7 @@ internal static class ApiRequest
             }
         }
 
-        if (ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden)
+        if (ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden && !alsoGrantedBy.Any(alternative => ApiKeys.Grants(key.Scopes, alternative)))
         {
             await JsonResponses.ErrorAsync(context, forbidden);
             return;

@@ -94,6 +94,39 @@ public sealed class ScopeTests
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
+    public async Task NangosFinerScopes_GrantWhatNangosRoutesGiveThem_AndNothingElse(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", null, Token);
+        using var creator = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:create");
+        using var updater = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:update");
+        using var deleter = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:delete");
+        using var lister = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:list");
+        using var credentialReader = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:connections:read_credentials");
+        using var integrationWriter = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:integrations:write");
+        var made = new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = "made", ["credentials"] = new JsonObject { ["type"] = "NONE" } };
+        var metadata = new JsonObject { ["provider_config_key"] = "demo", ["connection_id"] = "acme", ["metadata"] = new JsonObject { ["a"] = 1 } };
+
+        await creator.SendAsync(HttpMethod.Post, "connections", made, null, Token);
+        var creatorDeletes = await Assert.ThrowsAsync<TributaryApiException>(() => creator.SendAsync(HttpMethod.Delete, "connections/made?provider_config_key=demo", null, null, Token));
+        await updater.SendAsync(HttpMethod.Patch, "connections/metadata", metadata, null, Token);
+        var updaterCreates = await Assert.ThrowsAsync<TributaryApiException>(() => updater.SendAsync(HttpMethod.Post, "connections", made, null, Token));
+        var listed = await lister.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        var listerReadsOne = await Assert.ThrowsAsync<TributaryApiException>(() => lister.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token));
+        var read = await credentialReader.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+        await deleter.SendAsync(HttpMethod.Delete, "connections/made?provider_config_key=demo", null, null, Token);
+        await integrationWriter.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "sample-data", ["unique_key"] = "legacy" }, null, Token);
+
+        Assert.All([creatorDeletes, updaterCreates, listerReadsOne], e => Assert.Equal((403, "forbidden"), (e.Status, e.Code)));
+        Assert.Equal(2, listed!["connections"]!.AsArray().Count);
+        Assert.Equal("""{"records":20,"a":1}""", read!["metadata"]!.ToJsonString()); // merged by the updater
+        var after = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        Assert.Equal(["acme"], after!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"]));
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
     public async Task NewSyncEndpoints_WithoutTheirScope_NameTheScopeRequired(TestDialect dialect)
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
