@@ -47,11 +47,16 @@ public sealed class RecordsService
 
     /// <summary>Empties the payloads of up to <paramref name="limit"/> records at or before <paramref name="untilCursor"/>'s record.</summary>
     /// <remarks>The cursor is decoded after the connection is found, as in <see cref="OpenPageAsync"/>.</remarks>
-    public async Task<PruneResult> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, string untilCursor, int limit, CancellationToken cancellationToken)
+    /// <returns>
+    /// How many were pruned, and Nango's optimistic <c>has_more</c>: something was pruned and the last one was not the
+    /// cursor's record (which may have moved past the cursor since, leaving a short batch that is not the end).
+    /// </returns>
+    public async Task<(int Count, bool HasMore)> PruneAsync(Tenant tenant, string providerConfigKey, string connectionId, string model, string untilCursor, int limit, CancellationToken cancellationToken)
     {
         var connection = await FindConnectionAsync(tenant, providerConfigKey, connectionId, cancellationToken);
         var untilSeq = RecordCursor.Decode(untilCursor, "until_cursor");
-        return await _records.PruneAsync(connection.Id, model, untilSeq, limit, Micros.Now(_timeProvider), cancellationToken);
+        var pruned = await _records.PruneAsync(connection.Id, model, untilSeq, limit, Micros.Now(_timeProvider), cancellationToken);
+        return (pruned.Count, pruned.Count > 0 && pruned.LastSeq != untilSeq);
     }
 
     /// <summary>The connection's database id for a read, from <see cref="RecordConnections"/> while it is fresh.</summary>

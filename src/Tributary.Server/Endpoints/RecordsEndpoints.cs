@@ -32,14 +32,9 @@ internal static class RecordsEndpoints
             return;
         }
 
-        var pruned = await context.RequestServices.GetRequiredService<RecordsService>().PruneAsync(
+        var (count, hasMore) = await context.RequestServices.GetRequiredService<RecordsService>().PruneAsync(
             tenant, request.ProviderConfigKey, request.ConnectionId, request.ModelFullName, request.UntilCursor, request.Limit, context.RequestAborted);
-
-        // Nango's has_more, optimistic: something was pruned and the last one was not the cursor's record (which may
-        // have moved past the cursor since, leaving a short batch that is not the end: one more call says so).
-        var until = RecordCursor.Decode(request.UntilCursor, "until_cursor");
-        var hasMore = pruned.Count > 0 && pruned.LastSeq != until;
-        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new PruneResponse(pruned.Count, hasMore), JsonResponses.Json.PruneResponse);
+        await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, new PruneResponse(count, hasMore), JsonResponses.Json.PruneResponse);
     }
 
     private static async Task ListAsync(HttpContext context, Tenant tenant)
