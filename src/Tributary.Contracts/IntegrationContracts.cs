@@ -69,3 +69,18 @@ public sealed record IntegrationCredentialsRequest(
     [property: JsonPropertyName("client_id")] string ClientId,
     [property: JsonPropertyName("client_secret")] string ClientSecret,
     [property: JsonPropertyName("scopes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Scopes = null);
+
+/// <summary><c>GET /providers</c>: <c>{"data":[…]}</c>, each a provider template as written, with its <c>name</c>.</summary>
+/// <param name="Data">The templates (Nango's field names: <c>auth_mode</c>, <c>display_name</c>, <c>proxy</c>, …).</param>
+public sealed record ProviderListResponse(
+    [property: JsonPropertyName("data")] IReadOnlyList<System.Text.Json.Nodes.JsonObject> Data);
+
+/// <summary><c>GET /providers/{provider}</c>: <c>{"data":{…}}</c>, the template as written, with its <c>name</c>.</summary>
+/// <param name="Data">The template.</param>
+public sealed record ProviderDataResponse(
+    [property: JsonPropertyName("data")] System.Text.Json.Nodes.JsonObject Data);
+
+/// <summary>The query of <c>GET /providers</c>.</summary>
+/// <param name="Search">A case-insensitive pattern the provider's name must contain (Nango's: a regular expression of the characters an integration key may hold, so <c>.</c> is any character).</param>
+public sealed record ProviderListQuery(
+    [property: JsonPropertyName("search")] string? Search);

@@ -80,6 +80,7 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
             Proxy = fields.Find("proxy") is { } proxy ? ReadProxy(proxy) : ProviderProxy.Empty,
             TokenResponseMetadata = StringList(fields.Find("token_response_metadata")),
             RedirectUriMetadata = StringList(fields.Find("redirect_uri_metadata")),
+            Template = YamlTreeJson.ToObject(mapping),
         };
         CheckModeNeeds(provider, fields, entry);
         return Count == before ? provider : null;

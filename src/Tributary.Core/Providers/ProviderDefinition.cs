@@ -13,6 +13,12 @@ public sealed record ProviderDefinition
 
     public string? DisplayName { get; init; }
 
+    /// <summary>
+    /// The template as written (every field, descriptive ones included, as JSON), which <c>GET /providers</c> answers
+    /// as Nango answers its own; never changed, so one instance is shared by every answer.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject Template { get; init; } = [];
+
     /// <summary><c>authorization_url</c>: where the connect flow sends the end user (OAUTH2).</summary>
     public string? AuthorizationUrl { get; init; }
 

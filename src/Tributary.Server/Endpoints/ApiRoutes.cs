@@ -1,3 +1,5 @@
+using Tributary.Core.Connect;
+
 namespace Tributary.Server.Endpoints;
 
 /// <summary>
@@ -18,6 +20,21 @@ internal static class ApiRoutes
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorBody>(StatusCodes.Status403Forbidden)
             .Produces<TooManyRequestsBody>(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>
+    /// Maps an operation Nango opens to a connect session's token as well as to an API key
+    /// (<see cref="ApiRequest.HandleSessionOrKey"/>); <paramref name="scope"/> null: any key of the environment, as Nango
+    /// asks no scope of it (the OpenAPI document then gives the bearer requirement without an <c>x-scope</c>).
+    /// </summary>
+    public static RouteHandlerBuilder MapSessionOrApi(
+        this IEndpointRouteBuilder app, string method, string pattern, string? scope, Func<HttpContext, Tenant, ConnectSession?, Task> handler, params string[] alsoGrantedBy)
+    {
+        var builder = app.MapMethods(pattern, [method], (Delegate)ApiRequest.HandleSessionOrKey(scope, alsoGrantedBy, handler))
+            .WithMetadata(scope is null ? new AnyApiKey() : new ApiScope(scope))
+            .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
+            .Produces<TooManyRequestsBody>(StatusCodes.Status429TooManyRequests);
+        return scope is null ? builder : builder.Produces<ErrorBody>(StatusCodes.Status403Forbidden);
+    }
 
     /// <summary>The query string the handler reads, described property by property (its parsing stays Nango's own, in Validation).</summary>
     public static RouteHandlerBuilder AcceptsQuery<TQuery>(this RouteHandlerBuilder builder) =>
@@ -48,6 +65,9 @@ internal static class ApiRoutes
 
 /// <summary>The API key scope an operation requires.</summary>
 internal sealed record ApiScope(string Scope);
+
+/// <summary>An operation any API key of the environment may call, whatever its scopes.</summary>
+internal sealed record AnyApiKey;
 
 /// <summary>The contract of an operation's JSON body.</summary>
 internal sealed record DescribedBody(Type Type);

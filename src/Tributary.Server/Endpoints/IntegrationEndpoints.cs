@@ -33,10 +33,16 @@ internal static class IntegrationEndpoints
     /// <summary>Nango's legacy integrations scope, which grants what its create, update and delete scopes grant.</summary>
     private const string LegacyWrite = "environment:integrations:write";
 
+    /// <summary>Nango's scope of <c>/environment-variables</c>, and the legacy one its keys may still hold (and <c>environment:config:*</c>).</summary>
+    private const string NangoVariablesRead = "environment:variables:read";
+
+    private const string NangoLegacyConfigRead = "environment:config:read";
+
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapApi("GET", "/integrations", "environment:integrations:read", ListAsync, "environment:integrations:list", "environment:integrations:list_credentials")
+        app.MapSessionOrApi("GET", "/integrations", "environment:integrations:read", ListAsync, "environment:integrations:list", "environment:integrations:list_credentials")
             .WithName("listIntegrations").WithTags("Integrations").WithSummary("List integrations")
+            .WithDescription("Also with a connect session's token, as Nango's Connect UI calls it: then only the session's allowed_integrations (all when it names none).")
             .Produces<IntegrationListResponse>();
         app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync, "environment:integrations:read_credentials")
             .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
@@ -55,7 +61,7 @@ internal static class IntegrationEndpoints
             .WithName("deleteIntegration").WithTags("Integrations").WithSummary("Delete an integration")
             .WithDescription("Deletes it with its sync configs, connections, syncs, runs (running ones cancelled), checkpoints and records.")
             .Produces<SuccessResponse>().ProducesErrors(400, 404);
-        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) => EnvironmentVariablesAsync(c))
+        app.MapApi("GET", "/environment-variables", "environment:environment_variables:read", (c, _) => EnvironmentVariablesAsync(c), NangoVariablesRead, NangoLegacyConfigRead)
             .WithName("listEnvironmentVariables").WithTags("Integrations").WithSummary("Environment variables")
             .WithDescription("Always an empty list: Tributary keeps no environment variables. The Node client sends Content-Type: "
                 + "application/json with no body, which is accepted.")
@@ -69,7 +75,7 @@ internal static class IntegrationEndpoints
             ? JsonResponses.ErrorAsync(context, contentTypeError)
             : JsonResponses.WriteAsync(context, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse);
 
-    private static async Task ListAsync(HttpContext context, Tenant tenant)
+    private static async Task ListAsync(HttpContext context, Tenant tenant, Tributary.Core.Connect.ConnectSession? session)
     {
         // Nango's list takes no query.
         if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
@@ -79,8 +85,9 @@ internal static class IntegrationEndpoints
         }
 
         var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
+        var visible = session is null ? integrations : integrations.Where(integration => session.Allows(integration.UniqueKey));
         await JsonResponses.WriteAsync(
-            context, StatusCodes.Status200OK, new IntegrationListResponse(integrations.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
+            context, StatusCodes.Status200OK, new IntegrationListResponse(visible.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)

@@ -166,6 +166,7 @@ public static class TributaryApp
             app.MapRunEndpoints();
             app.MapRunLogEndpoints();
             app.MapIntegrationEndpoints();
+            app.MapProviderEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
             app.MapWebhookEndpoints();

@@ -1,4 +1,6 @@
+using Tributary.Core.Connect;
 using Tributary.Core.Security;
+using Tributary.Server.Connect;
 using Tributary.Server.Dashboard;
 
 namespace Tributary.Server.Http;
@@ -9,8 +11,9 @@ namespace Tributary.Server.Http;
 /// </summary>
 internal static class ApiRequest
 {
+    /// <param name="scope">The scope the key must grant; null: any key of the environment (Nango's routes without a scope).</param>
     /// <param name="alsoGrantedBy">Scopes that grant the operation besides <paramref name="scope"/> (Nango's finer names).</param>
-    public static RequestDelegate Handle(string scope, IReadOnlyList<string> alsoGrantedBy, Func<HttpContext, Tenant, Task> handler) => async context =>
+    public static RequestDelegate Handle(string? scope, IReadOnlyList<string> alsoGrantedBy, Func<HttpContext, Tenant, Task> handler) => async context =>
     {
         // A dashboard request was authenticated from its session cookie (and CSRF-checked) by DashboardMiddleware,
         // the only code that sets this feature; every other request must bring a Bearer key.
@@ -26,7 +29,7 @@ internal static class ApiRequest
             }
         }
 
-        if (ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden && !alsoGrantedBy.Any(alternative => ApiKeys.Grants(key.Scopes, alternative)))
+        if (scope is not null && ApiKeyAuthentication.RequireScope(key, scope) is { } forbidden && !alsoGrantedBy.Any(alternative => ApiKeys.Grants(key.Scopes, alternative)))
         {
             await JsonResponses.ErrorAsync(context, forbidden);
             return;
@@ -35,4 +38,35 @@ internal static class ApiRequest
         context.Features.Set(new ApiCaller(key));
         await handler(context, ApiKeyAuthentication.TenantOf(key));
     };
+
+    /// <summary>
+    /// <see cref="Handle"/> for the routes Nango also opens to a connect session (<c>connectSessionOrEnvAuth</c>:
+    /// <c>GET /providers</c>, <c>GET /integrations</c>), which its Connect UI calls with the session's token: a Bearer
+    /// token with the session prefix is that session (the handler gets it; a session grants these routes whatever the
+    /// scope), any other is an API key, checked as <see cref="Handle"/> checks it.
+    /// </summary>
+    public static RequestDelegate HandleSessionOrKey(string? scope, IReadOnlyList<string> alsoGrantedBy, Func<HttpContext, Tenant, ConnectSession?, Task> handler)
+    {
+        var byKey = Handle(scope, alsoGrantedBy, (context, tenant) => handler(context, tenant, null));
+        return async context =>
+        {
+            if (context.Features.Get<DashboardCaller>() is null && BearerToken(context).StartsWith(ConnectSessionService.TokenPrefix, StringComparison.Ordinal))
+            {
+                if (await ConnectSessionAuth.AuthenticateAsync(context) is { } session)
+                {
+                    await handler(context, session.Tenant, session);
+                }
+
+                return;
+            }
+
+            await byKey(context);
+        };
+    }
+
+    private static string BearerToken(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
+    }
 }

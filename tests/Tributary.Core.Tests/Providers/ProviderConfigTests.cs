@@ -109,6 +109,35 @@ public class ProviderConfigTests
     }
 
     [Fact]
+    public void Template_KeepsEveryFieldAsWritten_WithYamlCoreTypes_ForGetProviders()
+    {
+        var config = ConfigLoader.Parse("""
+            providers:
+              acme:
+                display_name: Acme
+                categories: [crm, "support"]
+                auth_mode: OAUTH2
+                authorization_url: https://acme.example.com/authorize
+                token_url: https://acme.example.com/token
+                disable_pkce: true
+                token_expiration_buffer: 300
+                scope_separator: ','
+                default_scopes: ['1', 2.5]
+                connection_config:
+                  region:
+                    type: string
+                    optional: false
+                    example: null
+            """, Source);
+
+        var template = Assert.Single(config.Providers).Template;
+
+        Assert.Equal(
+            """{"display_name":"Acme","categories":["crm","support"],"auth_mode":"OAUTH2","authorization_url":"https://acme.example.com/authorize","token_url":"https://acme.example.com/token","disable_pkce":true,"token_expiration_buffer":300,"scope_separator":",","default_scopes":["1",2.5],"connection_config":{"region":{"type":"string","optional":false,"example":null}}}""",
+            template.ToJsonString());
+    }
+
+    [Fact]
     public void Integration_OAuthClient_ReadsIdSecretReferenceAndScopes()
     {
         var config = ConfigLoader.Parse("""

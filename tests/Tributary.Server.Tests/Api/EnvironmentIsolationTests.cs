@@ -52,6 +52,8 @@ public sealed class EnvironmentIsolationTests
         ("/", "get"), ("/connect/session", "get"), ("/connect/session", "delete"), ("/oauth/connect/{providerConfigKey}", "get"),
         ("/oauth/callback", "get"), ("/api-auth/api-key/{providerConfigKey}", "post"), ("/api-auth/basic/{providerConfigKey}", "post"),
         ("/oauth2/auth/{providerConfigKey}", "post"),
+        // The provider catalogue: the process's templates, the same for every environment (ProviderEndpointTests).
+        ("/providers", "get"), ("/providers/{provider}", "get"),
     ];
 
     [Theory]

@@ -71,9 +71,21 @@ public sealed class OpenApiTests
         // A key granting nothing: every protected route names its scope in the 403 before looking at the request.
         using var nothing = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:nothing");
         var checkedOperations = 0;
+        var anyKeyOperations = 0;
         foreach (var (path, method) in MappedRoutes(server))
         {
             var operation = document["paths"]?[path]?[method];
+            var concrete = path.Replace("{", "x", StringComparison.Ordinal).Replace("}", string.Empty, StringComparison.Ordinal).TrimStart('/');
+            if (operation?["x-scope"] is null && operation?["security"] is not null)
+            {
+                // Any key of the environment (Nango asks no scope of it): the key granting nothing is not refused.
+                Assert.Equal(DocumentHeaderBearer, operation["security"]![0]!.AsObject().Single().Key);
+                var answer = await Record.ExceptionAsync(() => nothing.SendAsync(new HttpMethod(method.ToUpperInvariant()), concrete, null, null, Token));
+                Assert.False(answer is TributaryApiException { Status: 401 or 403 }, $"{method} {path} refused a key of the environment: {answer?.Message}");
+                anyKeyOperations++;
+                continue;
+            }
+
             if (operation?["x-scope"] is null)
             {
                 // Public: the document itself and /health answer without a key.
@@ -83,7 +95,6 @@ public sealed class OpenApiTests
 
             Assert.Equal(DocumentHeaderBearer, operation["security"]![0]!.AsObject().Single().Key);
 
-            var concrete = path.Replace("{", "x", StringComparison.Ordinal).Replace("}", string.Empty, StringComparison.Ordinal).TrimStart('/');
             var refused = await Assert.ThrowsAsync<TributaryApiException>(() => nothing.SendAsync(new HttpMethod(method.ToUpperInvariant()), concrete, null, null, Token));
             Assert.Equal(403, refused.Status);
             Assert.Equal($"Insufficient scope. Required: {(string?)operation["x-scope"]}", refused.ErrorMessage());
@@ -91,6 +102,7 @@ public sealed class OpenApiTests
         }
 
         Assert.True(checkedOperations >= 20, $"only {checkedOperations} operations checked");
+        Assert.Equal(2, anyKeyOperations);
     }
 
     [Theory]

@@ -45,6 +45,27 @@ describe('integrations and environment variables', { timeout: 60_000 }, () => {
         });
     });
 
+    it('listProviders and getProvider answer the provider templates, as the catalogue of Nango', async () => {
+        const all = await nango.listProviders({});
+        assert.ok(Array.isArray(all.data), JSON.stringify(all));
+        const github = all.data.find((p) => p.name === 'github');
+        assert.equal(github?.auth_mode, 'OAUTH2', JSON.stringify(github));
+
+        const searched = await nango.listProviders({ search: 'hubs' });
+        assert.deepEqual(searched.data.map((p) => p.name), ['hubspot']);
+
+        const one = await nango.getProvider({ provider: 'hubspot' });
+        assert.equal(one.data.name, 'hubspot');
+        assert.equal(one.data.display_name, 'HubSpot');
+        assert.equal(one.data.auth_mode, 'OAUTH2');
+
+        await assert.rejects(nango.getProvider({ provider: 'foobar' }), (err) => {
+            assert.equal(err.response?.status, 404);
+            assert.deepEqual(err.response.data.error, { code: 'not_found', message: 'Unknown provider foobar' });
+            return true;
+        });
+    });
+
     it('getEnvironmentVariables returns an array', async () => {
         const vars = await nango.getEnvironmentVariables();
         assert.ok(Array.isArray(vars), JSON.stringify(vars));
