@@ -4,18 +4,24 @@ using Tributary.Server.Validation;
 namespace Tributary.Server.Connect;
 
 /// <summary>
-/// A request authenticated by a connect session token, as Nango takes it: the <c>connect_session_token</c> query
-/// parameter, else <c>Authorization: Bearer</c>. The token is never logged or echoed.
+/// Requests authenticated by a connect session token, as Nango's middlewares take it: the browser's flows
+/// (<c>connectSessionOrPublicAuth</c>) read the <c>connect_session_token</c> query parameter (and, here, a Bearer header
+/// when the query has none); <c>GET</c>/<c>DELETE /connect/session</c> and the routes a session shares with API keys
+/// (<c>connectSessionAuth</c>, <c>connectSessionOrSecretKeyAuth</c>) read the <c>Authorization</c> header only. Errors
+/// are Nango's 401s, with its codes and messages. The token is never logged or echoed.
 /// </summary>
-internal static class ConnectSessionAuth
+internal static partial class ConnectSessionAuth
 {
-    /// <returns>The session, or null when a 401 was already answered.</returns>
+    /// <summary>The browser flows' session: <see cref="TryAuthenticateAsync"/>, its error answered; null when it was.</summary>
     public static Task<ConnectSession?> AuthenticateAsync(HttpContext context) => AnsweredAsync(context, TryAuthenticateAsync(context));
+
+    /// <summary>A session from the <c>Authorization</c> header only, its error answered; null when it was.</summary>
+    public static Task<ConnectSession?> AuthenticateHeaderAsync(HttpContext context) => AnsweredAsync(context, TryAuthenticateHeaderAsync(context));
 
     /// <summary><see cref="TryAuthenticateFlowAsync"/>, its error answered; null when it was.</summary>
     public static Task<ConnectSession?> AuthenticateFlowAsync(HttpContext context) => AnsweredAsync(context, TryAuthenticateFlowAsync(context));
 
-    /// <summary>The session, or the 401 to answer (not written yet: the OAuth popup answers it its own way).</summary>
+    /// <summary>The browser flows' session, or the 401 to answer (not written yet: the OAuth popup answers it its own way).</summary>
     public static async Task<(ConnectSession? Session, ApiError? Error)> TryAuthenticateAsync(HttpContext context)
     {
         var token = context.Request.Query["connect_session_token"].ToString();
@@ -27,17 +33,54 @@ internal static class ConnectSessionAuth
 
         if (string.IsNullOrEmpty(token))
         {
-            return (null, new ApiError(StatusCodes.Status401Unauthorized, "missing_connect_session_token", "Authentication failed. The request is missing a connect session token."));
+            // Nango's flows also take an environment's public key, which is what it then says is missing.
+            return (null, ApiKeyAuthentication.Unauthorized("missing_public_key", "Authentication failed. The request is missing a valid public key parameter."));
+        }
+
+        return await SessionAsync(context, token);
+    }
+
+    /// <summary>A session from the <c>Authorization</c> header only (Nango's <c>connectSessionAuth</c>), or the 401 to answer.</summary>
+    public static async Task<(ConnectSession? Session, ApiError? Error)> TryAuthenticateHeaderAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            return (null, ApiKeyAuthentication.Unauthorized("missing_auth_header", "Authentication failed. The request is missing the Authorization header."));
+        }
+
+        var at = header.LastIndexOf("Bearer ", StringComparison.Ordinal);
+        var token = at >= 0 ? header[(at + "Bearer ".Length)..].Trim() : header.Trim();
+        if (token.Length == 0)
+        {
+            return (null, ApiKeyAuthentication.Unauthorized("malformed_auth_header", "Authentication failed. The Authorization header is malformed."));
+        }
+
+        return await SessionAsync(context, token);
+    }
+
+    /// <summary>Nango's checks of a token: its format (<c>nango_connect_session_</c> and 64 hex), then a live session.</summary>
+    private static async Task<(ConnectSession? Session, ApiError? Error)> SessionAsync(HttpContext context, string token)
+    {
+        if (!TokenFormat().IsMatch(token))
+        {
+            return (null, ApiKeyAuthentication.Unauthorized(
+                "invalid_connect_session_token_format",
+                "Authentication failed. The provided connect session token is not following correct format: nango_connect_session_RANDOM)"));
         }
 
         var session = await context.RequestServices.GetRequiredService<ConnectSessionService>().AuthenticateAsync(token, context.RequestAborted);
         if (session is null)
         {
-            return (null, new ApiError(StatusCodes.Status401Unauthorized, "unknown_connect_session_token", "Authentication failed. The connect session token is unknown or expired."));
+            return (null, ApiKeyAuthentication.Unauthorized(
+                "unknown_connect_session_token", "Authentication failed. The provided connect session token does not match any account."));
         }
 
         return (session, null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^nango_connect_session_[a-f0-9]{64}\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TokenFormat();
 
     /// <summary>
     /// <see cref="TryAuthenticateAsync"/> for the browser-facing auth endpoints (reference §A.3), which also refuse a

@@ -59,35 +59,81 @@ internal static class ConnectSessionEndpoints
 
     private static async Task GetAsync(HttpContext context)
     {
-        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        if (await AuthenticatedWithoutInputAsync(context) is not { } session)
         {
-            return;
-        }
-
-        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
-        {
-            await JsonResponses.ErrorAsync(context, queryError);
             return;
         }
 
         await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status200OK, new JsonObject { ["data"] = SessionOutput(session) }.ToJsonString());
     }
 
+    private static async Task DeleteAsync(HttpContext context)
+    {
+        if (await AuthenticatedWithoutInputAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<ConnectSessionService>().DeleteAsync(session, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
     /// <summary>
-    /// Nango's answer (<c>getConnectSession</c>): the end user's id, display name and email (each only when set), the
-    /// organization, <c>allowed_integrations</c>, each integration default's <c>connection_config</c> and
-    /// <c>authorization_params</c>, <c>isReconnecting: true</c> for a reconnect session, and <c>overrides</c>.
+    /// Nango's order on <c>GET</c> and <c>DELETE /connect/session</c>: the session from the <c>Authorization</c> header,
+    /// then an empty query, then an empty body (none, or <c>{}</c>).
+    /// </summary>
+    /// <returns>The session, or null when an error was already answered.</returns>
+    private static async Task<ConnectSession?> AuthenticatedWithoutInputAsync(HttpContext context)
+    {
+        if (await ConnectSessionAuth.AuthenticateHeaderAsync(context) is not { } session)
+        {
+            return null;
+        }
+
+        if (RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError)
+        {
+            await JsonResponses.ErrorAsync(context, queryError);
+            return null;
+        }
+
+        var (body, bodyError) = await RequestBody.ReadAsync(context);
+        bodyError ??= body is { } given ? EmptyBodyIssue(given) : null;
+        if (bodyError is not null)
+        {
+            await JsonResponses.ErrorAsync(context, bodyError);
+            return null;
+        }
+
+        return session;
+    }
+
+    /// <summary>Nango's <c>requireEmptyBody</c>: a strict empty object.</summary>
+    private static ApiError? EmptyBodyIssue(JsonElement body)
+    {
+        var issues = new IssueList();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(body)), IssuePath.Root);
+        }
+        else
+        {
+            issues.AddUnrecognizedKeys([.. body.EnumerateObject().Select(p => p.Name)], IssuePath.Root);
+        }
+
+        return issues.IsEmpty ? null : ApiErrors.InvalidBody(issues.Items);
+    }
+
+    /// <summary>
+    /// Nango's answer (<c>getConnectSession</c>): <c>endUser</c> — its id, and its display name, email, tags and
+    /// organization each null when not set — or null for a session made with tags only; <c>allowed_integrations</c>,
+    /// each integration default's <c>connection_config</c> and <c>authorization_params</c>, <c>isReconnecting: true</c>
+    /// for a reconnect session, <c>overrides</c>, each only when the session has them; and Nango's default
+    /// <c>connectUISettings</c> (Tributary serves no Connect UI to customise).
     /// </summary>
     private static JsonObject SessionOutput(ConnectSession session)
     {
         var body = session.Body;
-        var endUser = body["end_user"] as JsonObject;
-        var data = new JsonObject { ["end_user"] = CopyPresent(endUser, "id", "display_name", "email") };
-        if (body["organization"] is JsonObject organization)
-        {
-            data["organization"] = CopyPresent(organization, "id", "display_name");
-        }
-
+        var data = new JsonObject { ["endUser"] = EndUserOutput(body["end_user"] as JsonObject, body["organization"] as JsonObject) };
         if (body["allowed_integrations"] is JsonArray allowed)
         {
             data["allowed_integrations"] = allowed.DeepClone();
@@ -98,7 +144,12 @@ internal static class ConnectSessionEndpoints
             var shown = new JsonObject();
             foreach (var (key, value) in defaults)
             {
-                var entry = new JsonObject { ["connection_config"] = value?["connection_config"]?.DeepClone() ?? new JsonObject() };
+                var entry = new JsonObject();
+                if (value?["connection_config"] is JsonObject connectionConfig)
+                {
+                    entry["connection_config"] = connectionConfig.DeepClone();
+                }
+
                 if (value?["authorization_params"] is JsonObject authorizationParams)
                 {
                     entry["authorization_params"] = authorizationParams.DeepClone();
@@ -120,31 +171,42 @@ internal static class ConnectSessionEndpoints
             data["overrides"] = overrides.DeepClone();
         }
 
+        data["connectUISettings"] = DefaultConnectUISettings();
         return data;
     }
 
-    private static JsonObject CopyPresent(JsonObject? source, params string[] names)
+    private static JsonObject? EndUserOutput(JsonObject? endUser, JsonObject? organization)
     {
-        var copy = new JsonObject();
-        foreach (var name in names)
+        if (endUser is null)
         {
-            if (source?[name] is JsonValue value && !(value.TryGetValue<string>(out var text) && text.Length == 0))
-            {
-                copy[name] = value.DeepClone();
-            }
+            return null;
         }
 
-        return copy;
-    }
-
-    private static async Task DeleteAsync(HttpContext context)
-    {
-        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
+        return new JsonObject
         {
-            return;
-        }
-
-        await context.RequestServices.GetRequiredService<ConnectSessionService>().DeleteAsync(session, context.RequestAborted);
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+            ["id"] = endUser["id"]?.DeepClone(),
+            ["display_name"] = SetOrNull(endUser["display_name"]),
+            ["email"] = SetOrNull(endUser["email"]),
+            ["tags"] = endUser["tags"] is JsonObject tags ? tags.DeepClone() : null,
+            ["organization"] = organization is null
+                ? null
+                : new JsonObject { ["id"] = organization["id"]?.DeepClone(), ["display_name"] = SetOrNull(organization["display_name"]) },
+        };
     }
+
+    /// <summary>JavaScript's <c>value || null</c> for a string: an absent or empty one is null.</summary>
+    private static JsonValue? SetOrNull(JsonNode? value) =>
+        value is JsonValue text && text.TryGetValue<string>(out var s) && s.Length > 0 ? JsonValue.Create(s) : null;
+
+    /// <summary>Nango's <c>getDefaultConnectUISettings()</c> of a self-hosted, non-enterprise server.</summary>
+    private static JsonObject DefaultConnectUISettings() => new()
+    {
+        ["showWatermark"] = true,
+        ["defaultTheme"] = "system",
+        ["theme"] = new JsonObject
+        {
+            ["light"] = new JsonObject { ["primary"] = "#00B2E3" },
+            ["dark"] = new JsonObject { ["primary"] = "#00B2E3" },
+        },
+    };
 }

@@ -52,7 +52,7 @@ internal static class ApiRequest
         {
             if (context.Features.Get<DashboardCaller>() is null && BearerToken(context).StartsWith(ConnectSessionService.TokenPrefix, StringComparison.Ordinal))
             {
-                if (await ConnectSessionAuth.AuthenticateAsync(context) is { } session)
+                if (await ConnectSessionAuth.AuthenticateHeaderAsync(context) is { } session)
                 {
                     await handler(context, session.Tenant, session);
                 }

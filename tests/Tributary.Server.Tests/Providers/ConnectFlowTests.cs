@@ -97,7 +97,10 @@ public sealed partial class ConnectFlowTests
         using var get = new HttpRequestMessage(HttpMethod.Get, new Uri($"{server.BaseUrl}connect/session"));
         get.Headers.Authorization = new("Bearer", token);
         var read = JsonNode.Parse(await (await http.SendAsync(get, Token)).Content.ReadAsStringAsync(Token))!;
-        Assert.Equal("""{"end_user":{"id":"u1","email":"u1@example.com"},"allowed_integrations":["gh"]}""", read["data"]!.ToJsonString());
+        // Nango's getSession test: endUser with explicit nulls, and the default Connect UI settings.
+        Assert.Equal(
+            """{"endUser":{"id":"u1","display_name":null,"email":"u1@example.com","tags":null,"organization":null},"allowed_integrations":["gh"],"connectUISettings":{"showWatermark":true,"defaultTheme":"system","theme":{"light":{"primary":"#00B2E3"},"dark":{"primary":"#00B2E3"}}}}""",
+            read["data"]!.ToJsonString());
         using var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri($"{server.BaseUrl}connect/session"));
         delete.Headers.Authorization = new("Bearer", token);
         Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete, Token)).StatusCode);
@@ -433,8 +436,8 @@ public sealed partial class ConnectFlowTests
         var read = JsonNode.Parse(await (await http.SendAsync(get, Token)).Content.ReadAsStringAsync(Token))!;
 
         Assert.Equal(
-            """{"end_user":{"id":"u2","display_name":"Dee"},"organization":{"id":"org-2"},"allowed_integrations":["keyed"]"""
-            + ""","integrations_config_defaults":{"keyed":{"connection_config":{"subdomain":"acme"}}},"isReconnecting":true}""",
+            """{"endUser":{"id":"u2","display_name":"Dee","email":null,"tags":null,"organization":{"id":"org-2","display_name":null}},"allowed_integrations":["keyed"]"""
+            + ""","integrations_config_defaults":{"keyed":{"connection_config":{"subdomain":"acme"}}},"isReconnecting":true,"connectUISettings":{"showWatermark":true,"defaultTheme":"system","theme":{"light":{"primary":"#00B2E3"},"dark":{"primary":"#00B2E3"}}}}""",
             read["data"]!.ToJsonString());
     }
 

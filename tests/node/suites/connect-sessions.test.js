@@ -31,7 +31,7 @@ describe('connect sessions through @nangohq/node', { timeout: 60_000 }, () => {
 
         const read = await api('/connect/session', { key: res.data.token });
         assert.equal(read.status, 200, JSON.stringify(read.body));
-        assert.equal(read.body.data.end_user.id, 'node-user');
+        assert.deepEqual(read.body.data.endUser, { id: 'node-user', display_name: 'Node User', email: 'node-user@example.com', tags: null, organization: { id: 'org-1', display_name: 'Org' } });
         assert.deepEqual(read.body.data.allowed_integrations, [PCK]);
 
         const deleted = await api('/connect/session', { method: 'DELETE', key: res.data.token });
