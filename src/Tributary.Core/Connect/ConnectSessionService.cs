@@ -37,16 +37,64 @@ public sealed class ConnectSessionService
         && token.AsSpan(TokenPrefix.Length).IndexOfAnyExcept(LowerHex) < 0;
 
     /// <summary>
-    /// A new session; every integration the body names must exist: otherwise Nango's 400 <c>invalid_body</c> with a
-    /// <c>custom</c> issue "Integration does not exist" at each <c>["allowed_integrations", i]</c> or
-    /// <c>["integrations_config_defaults", key]</c>.
+    /// A new session, checked as Nango's <c>generateSession</c>: every integration in <c>allowed_integrations</c> must
+    /// exist (400 <c>invalid_body</c>, a <c>custom</c> issue "Integration does not exist" at each
+    /// <c>["allowed_integrations", i]</c>), then every key of <c>integrations_config_defaults</c> and <c>overrides</c>
+    /// (the same issue at <c>[record, key]</c>), then no <c>docs_connect</c> override (<see cref="RefuseDocsConnectOverride"/>).
     /// </summary>
     public async Task<CreatedConnectSession> CreateAsync(Tenant tenant, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(body);
-        var named = (body["allowed_integrations"] as JsonArray ?? []).Select((k, i) => ((string?)k, (IReadOnlyList<string>)["allowed_integrations", i.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            .Concat((body["integrations_config_defaults"] as JsonObject ?? []).Select(p => ((string?)p.Key, (IReadOnlyList<string>)["integrations_config_defaults", p.Key])));
+        var allowed = (body["allowed_integrations"] as JsonArray ?? [])
+            .Select((k, i) => ((string?)k, (IReadOnlyList<string>)["allowed_integrations", i.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+        await ThrowMissingAsync(tenant, allowed, cancellationToken);
+        await ThrowMissingAsync(tenant, RecordKeys(body), cancellationToken);
+        RefuseDocsConnectOverride(body);
+        return await StoreAsync(tenant, body, null, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A session bound to one existing connection: its flows replace that connection's credentials. Nango's order: the
+    /// connection, then the keys of <c>integrations_config_defaults</c> and <c>overrides</c>, then no <c>docs_connect</c>.
+    /// </summary>
+    public async Task<CreatedConnectSession> CreateReconnectAsync(Tenant tenant, string connectionId, string integrationKey, JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(body);
+        if (await _connections.GetAsync(tenant.EnvironmentId, connectionId, integrationKey, cancellationToken) is null)
+        {
+            throw new InvalidInputException("invalid_body", "ConnectionID or IntegrationId does not exists");
+        }
+
+        await ThrowMissingAsync(tenant, RecordKeys(body), cancellationToken);
+        RefuseDocsConnectOverride(body);
+        body["allowed_integrations"] = new JsonArray(integrationKey);
+        return await StoreAsync(tenant, body, connectionId, integrationKey, cancellationToken);
+    }
+
+    /// <summary>
+    /// Nango refuses a Connect UI docs link override (a non-empty <c>docs_connect</c>) unless the account's plan allows
+    /// it, and a self-hosted Nango has no plan: 403 <c>forbidden</c>.
+    /// </summary>
+    private static void RefuseDocsConnectOverride(JsonObject body)
+    {
+        if (body["overrides"] is JsonObject overrides
+            && overrides.Any(o => o.Value?["docs_connect"] is JsonValue link && link.TryGetValue<string>(out var text) && text.Length > 0))
+        {
+            throw new ForbiddenException("forbidden", "You are not allowed to override the docs connect url");
+        }
+    }
+
+    /// <summary>The body's records keyed by integration, in the order Nango reports their missing keys.</summary>
+    private static readonly string[] IntegrationRecords = ["integrations_config_defaults", "overrides"];
+
+    private static IEnumerable<(string? Key, IReadOnlyList<string> Path)> RecordKeys(JsonObject body) =>
+        IntegrationRecords.SelectMany(record =>
+            (body[record] as JsonObject ?? []).Select(p => ((string?)p.Key, (IReadOnlyList<string>)[record, p.Key])));
+
+    private async Task ThrowMissingAsync(Tenant tenant, IEnumerable<(string? Key, IReadOnlyList<string> Path)> named, CancellationToken cancellationToken)
+    {
         var issues = new List<BodyIssue>();
         foreach (var (key, path) in named)
         {
@@ -60,22 +108,6 @@ public sealed class ConnectSessionService
         {
             throw new InvalidBodyException(issues);
         }
-
-        return await StoreAsync(tenant, body, null, null, cancellationToken);
-    }
-
-    /// <summary>A session bound to one existing connection: its flows replace that connection's credentials.</summary>
-    public async Task<CreatedConnectSession> CreateReconnectAsync(Tenant tenant, string connectionId, string integrationKey, JsonObject body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tenant);
-        ArgumentNullException.ThrowIfNull(body);
-        if (await _connections.GetAsync(tenant.EnvironmentId, connectionId, integrationKey, cancellationToken) is null)
-        {
-            throw new InvalidInputException("invalid_body", "ConnectionID or IntegrationId does not exists");
-        }
-
-        body["allowed_integrations"] = new JsonArray(integrationKey);
-        return await StoreAsync(tenant, body, connectionId, integrationKey, cancellationToken);
     }
 
     /// <summary>The live session of this token, or null (unknown, malformed, expired or deleted).</summary>

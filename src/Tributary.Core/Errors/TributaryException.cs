@@ -44,6 +44,10 @@ public sealed class ConflictException(string code, string? message, JsonNode? pa
 public sealed class DependencyFailedException(string code, string? message, JsonNode? payload = null)
     : TributaryException(code, message, payload);
 
+/// <summary>The caller may not do this, whatever its key's scopes (Nango: 403 <c>forbidden</c>).</summary>
+public sealed class ForbiddenException(string code, string? message, JsonNode? payload = null)
+    : TributaryException(code, message, payload);
+
 /// <summary>A limit is reached, e.g. the variants of one sync (Nango: 400 <c>resource_capped</c>).</summary>
 public sealed class LimitReachedException(string code, string? message, JsonNode? payload = null)
     : TributaryException(code, message, payload);

@@ -34,13 +34,6 @@ internal static class ConnectSessionEndpoints
             return;
         }
 
-        // Nango refuses a docs link override unless the account's plan allows it, and a self-hosted Nango has no plan.
-        if (request.Body["overrides"] is JsonObject overrides && overrides.Any(o => o.Value is JsonObject entry && entry.ContainsKey("docs_connect")))
-        {
-            await JsonResponses.ErrorAsync(context, new ApiError(StatusCodes.Status403Forbidden, "forbidden", "You are not allowed to override the docs connect url"));
-            return;
-        }
-
         var sessions = context.RequestServices.GetRequiredService<ConnectSessionService>();
         var created = reconnect
             ? await sessions.CreateReconnectAsync(tenant, request.ConnectionId!, request.IntegrationId!, request.Body, context.RequestAborted)

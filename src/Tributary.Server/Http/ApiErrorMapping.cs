@@ -17,6 +17,7 @@ internal static class ApiErrorMapping
         {
             NotFoundException => StatusCodes.Status404NotFound,
             ConflictException => StatusCodes.Status409Conflict,
+            ForbiddenException => StatusCodes.Status403Forbidden,
             DependencyFailedException => StatusCodes.Status424FailedDependency,
             InvalidInputException or LimitReachedException => StatusCodes.Status400BadRequest,
             _ => throw new InvalidOperationException($"No HTTP status for {exception.GetType().Name}."),

@@ -9,7 +9,7 @@ internal sealed record ConnectSessionRequest(JsonObject Body, string? Connection
 
 /// <summary>
 /// Nango's checks of a connect session body (reference §A.2): strict keys, <c>end_user.id</c> 1..255, an email address
-/// of at least 5 characters, typed fields, tags of strings; issues with zod v4's messages, as Nango answers them.
+/// of at least 5 characters, typed fields, Nango's tag rules (<see cref="ConnectionTags"/>); issues with zod v4's messages, as Nango answers them.
 /// </summary>
 internal static partial class ConnectSessionRequestParser
 {
@@ -18,6 +18,7 @@ internal static partial class ConnectSessionRequestParser
     private static readonly string[] EndUserKeys = ["id", "email", "display_name", "tags"];
     private static readonly string[] OrganizationKeys = ["id", "display_name"];
     private static readonly string[] DefaultsKeys = ["user_scopes", "authorization_params", "connection_config"];
+    private static readonly string[] OverrideKeys = ["docs_connect"];
 
     public static ParseResult<ConnectSessionRequest> Parse(JsonElement? body, bool reconnect)
     {
@@ -40,7 +41,11 @@ internal static partial class ConnectSessionRequestParser
                 }
 
                 CheckString(user["display_name"], ["end_user", "display_name"], 0, 255, required: false, issues);
-                CheckStringRecord(user["tags"], ["end_user", "tags"], issues);
+                if (user["tags"] is { } userTags)
+                {
+                    ConnectionTags.CheckRecord(userTags, ["end_user", "tags"], minValueLength: 0, issues);
+                }
+
                 issues.AddUnrecognizedKeys(Unknown(user, EndUserKeys), ["end_user"]);
             }
         }
@@ -66,7 +71,7 @@ internal static partial class ConnectSessionRequestParser
             {
                 for (var i = 0; i < list.Count; i++)
                 {
-                    CheckString(list[i], ["allowed_integrations", i.ToString(CultureInfo.InvariantCulture)], 0, int.MaxValue, required: true, issues);
+                    CheckRuled(list[i], ["allowed_integrations", i.ToString(CultureInfo.InvariantCulture)], StringRule.ProviderConfigKey, issues);
                 }
             }
         }
@@ -76,12 +81,21 @@ internal static partial class ConnectSessionRequestParser
             CheckIntegrationDefaults(defaults, issues);
         }
 
+        if (json["overrides"] is { } overrides)
+        {
+            CheckOverrides(overrides, issues);
+        }
+
         CheckWebhookUrl(json["webhook_url_override"], issues);
-        CheckStringRecord(json["tags"], ["tags"], issues);
+        if (json["tags"] is { } tags)
+        {
+            ConnectionTags.CheckRecord(tags, ["tags"], minValueLength: 1, issues);
+        }
+
         if (reconnect)
         {
-            CheckString(json["connection_id"], ["connection_id"], 1, 255, required: true, issues);
-            CheckString(json["integration_id"], ["integration_id"], 1, 255, required: true, issues);
+            CheckRuled(json["connection_id"], ["connection_id"], StringRule.ConnectionId, issues);
+            CheckRuled(json["integration_id"], ["integration_id"], StringRule.ProviderConfigKey, issues);
         }
 
         // zod v4 reports the unknown keys of an object as one issue, after the issues of its known keys.
@@ -96,6 +110,52 @@ internal static partial class ConnectSessionRequestParser
         json.Remove("connection_id");
         json.Remove("integration_id");
         return ParseResult<ConnectSessionRequest>.Valid(new ConnectSessionRequest(json, connectionId, integrationId));
+    }
+
+    /// <summary>
+    /// Nango's <c>overrides</c>: integration key → <c>{docs_connect?: string}</c>, other keys dropped (a zod object that
+    /// is not strict strips them, and they are not stored).
+    /// </summary>
+    private static void CheckOverrides(JsonNode overrides, IssueList issues)
+    {
+        if (overrides is not JsonObject byIntegration)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(overrides)), ["overrides"]);
+            return;
+        }
+
+        foreach (var (key, node) in byIntegration)
+        {
+            string[] path = ["overrides", key];
+            if (!IsIntegrationKey(key))
+            {
+                issues.Add("invalid_key", "Invalid key in record", path);
+                continue;
+            }
+
+            if (node is not JsonObject entry)
+            {
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), path);
+                continue;
+            }
+
+            CheckString(entry["docs_connect"], [.. path, "docs_connect"], 0, int.MaxValue, required: false, issues);
+            foreach (var unknown in Unknown(entry, OverrideKeys))
+            {
+                entry.Remove(unknown);
+            }
+        }
+    }
+
+    private static bool IsIntegrationKey(string key) => key.Length <= 255 && Patterns.ProviderConfigKey.IsMatch(key);
+
+    /// <summary>A string checked by one of Nango's rules (pattern, then lengths); absent is zod's "expected string".</summary>
+    private static void CheckRuled(JsonNode? node, string[] path, StringRule rule, IssueList issues)
+    {
+        if (CheckString(node, path, 0, int.MaxValue, required: true, issues) is { } text)
+        {
+            rule.Check(text, path, issues);
+        }
     }
 
     internal static List<string> Unknown(JsonObject obj, string[] keys) =>
@@ -127,6 +187,12 @@ internal static partial class ConnectSessionRequestParser
         foreach (var (key, node) in byIntegration)
         {
             string[] path = ["integrations_config_defaults", key];
+            if (!IsIntegrationKey(key))
+            {
+                issues.Add("invalid_key", "Invalid key in record", path);
+                continue;
+            }
+
             if (node is not JsonObject entry)
             {
                 issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), path);

@@ -49,7 +49,7 @@ internal static class ConnectionPatchRequestParser
         var tags = json["tags"];
         if (tags is not null)
         {
-            CheckTags(tags, ["tags"], requireValue: true, issues);
+            ConnectionTags.CheckRecord(tags, ["tags"], minValueLength: 1, issues);
         }
 
         issues.AddUnrecognizedKeys(ConnectSessionRequestParser.Unknown(json, BodyKeys), []);
@@ -87,7 +87,7 @@ internal static class ConnectionPatchRequestParser
         ConnectSessionRequestParser.CheckString(user["display_name"], ["end_user", "display_name"], 0, 255, required: false, issues);
         if (user["tags"] is { } userTags)
         {
-            CheckTags(userTags, ["end_user", "tags"], requireValue: false, issues);
+            ConnectionTags.CheckRecord(userTags, ["end_user", "tags"], minValueLength: 0, issues);
         }
 
         issues.AddUnrecognizedKeys(ConnectSessionRequestParser.Unknown(user, EndUserKeys), ["end_user"]);
@@ -99,17 +99,5 @@ internal static class ConnectionPatchRequestParser
         {
             issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType(expected, "null"), [.. path, key]);
         }
-    }
-
-    /// <summary>A record of Nango's tags (<see cref="ConnectionTags"/>).</summary>
-    private static void CheckTags(JsonNode node, string[] path, bool requireValue, IssueList issues)
-    {
-        if (node is not JsonObject map)
-        {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(node)), path);
-            return;
-        }
-
-        ConnectionTags.Check([.. map], path, requireValue ? 1 : 0, issues);
     }
 }
