@@ -6,7 +6,7 @@ namespace Tributary.Contracts;
 /// <param name="UniqueKey">The integration's key (provider_config_key elsewhere).</param>
 /// <param name="DisplayName">Its display name (the key when none was given).</param>
 /// <param name="Provider">The provider name.</param>
-/// <param name="Logo">Always empty (no provider catalogue here).</param>
+/// <param name="Logo">Always empty (Nango's points to its hosted logo images, which Tributary does not serve).</param>
 /// <param name="CreatedAt">Creation time, ISO-8601 with milliseconds.</param>
 /// <param name="UpdatedAt">Last change, ISO-8601 with milliseconds.</param>
 public sealed record IntegrationResponse(
@@ -17,6 +17,14 @@ public sealed record IntegrationResponse(
     [property: JsonPropertyName("created_at")] string CreatedAt,
     [property: JsonPropertyName("updated_at")] string UpdatedAt)
 {
+    /// <summary>Nango's setting as set (true unless set false); Tributary receives no provider webhooks to forward.</summary>
+    [JsonPropertyName("forward_webhooks")]
+    public bool ForwardWebhooks { get; init; } = true;
+
+    /// <summary>Nango's list of the integration's missing settings: always empty here.</summary>
+    [JsonPropertyName("missing_fields")]
+    public IReadOnlyList<string> MissingFields { get; init; } = [];
+
     /// <summary>
     /// With <c>include=credentials</c>: the OAuth app, <c>{type, client_id, client_secret, scopes}</c>, or JSON null when
     /// the integration has none (Nango's); absent (<c>default</c>) without the include.

@@ -219,11 +219,12 @@ public sealed class SqlDialectTests
         }
 
         await using var select = connection.Command(
-            "SELECT updated_at, created_at, base_url, display_name, provider, unique_key, environment_id, id FROM integrations");
+            "SELECT forward_webhooks, updated_at, created_at, base_url, display_name, provider, unique_key, environment_id, id FROM integrations");
 
         var integration = Assert.Single(await SqlRows.ReadAllAsync(select, SqlRows.Integration, Token));
 
         Assert.Equal(("github", "github", null, "https://api.example", 10L, 20L), (integration.UniqueKey, integration.Provider, integration.DisplayName, integration.BaseUrl, integration.CreatedAt, integration.UpdatedAt));
+        Assert.True(integration.ForwardWebhooks);
     }
 
     private static async Task<bool> TryTakeAsync(DbConnection connection, AdvisoryLock key)

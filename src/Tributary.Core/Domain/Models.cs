@@ -4,6 +4,7 @@ public sealed record EnvironmentInfo(long Id, string Name);
 
 public sealed record ApiKeyInfo(long Id, long EnvironmentId, string EnvironmentName, string Name, IReadOnlyList<string> Scopes);
 
+/// <param name="ForwardWebhooks">Nango's setting, kept and answered (no provider webhooks are received here to forward).</param>
 public sealed record Integration(
     long Id,
     long EnvironmentId,
@@ -12,7 +13,8 @@ public sealed record Integration(
     string? DisplayName,
     string? BaseUrl,
     long CreatedAt,
-    long UpdatedAt);
+    long UpdatedAt,
+    bool ForwardWebhooks = true);
 
 public sealed record SyncConfig(
     long Id,

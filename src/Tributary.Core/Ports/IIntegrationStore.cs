@@ -12,11 +12,11 @@ public interface IIntegrationStore
     Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken);
 
     /// <returns>The new integration, or null when the key is taken in the environment.</returns>
-    Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken);
+    Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken);
 
     /// <summary>Renames and/or relabels; null leaves a field as it is.</summary>
     /// <returns>The updated integration, or null when the new key is taken by another integration.</returns>
-    Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken);
+    Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, bool? forwardWebhooks, long now, CancellationToken cancellationToken);
 
     Task<long> CountConnectionsAsync(long integrationId, CancellationToken cancellationToken);
 

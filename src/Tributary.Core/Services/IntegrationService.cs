@@ -3,6 +3,7 @@ using Tributary.Core.Domain;
 using Tributary.Core.Engine;
 using Tributary.Core.Errors;
 using Tributary.Core.Ports;
+using Tributary.Core.Providers;
 using Tributary.Core.Security;
 
 namespace Tributary.Core.Services;
@@ -16,6 +17,10 @@ public sealed class IntegrationService
     private readonly RunCancellations _cancellations;
     private readonly TimeProvider _timeProvider;
     private readonly ConnectionChanges _changes;
+    private readonly ProviderCatalogue _providers;
+
+    /// <summary>The auth modes whose integrations Nango creates only with their app's credentials.</summary>
+    private static readonly AuthMode[] NeedCredentials = [AuthMode.OAuth2];
 
     public IntegrationService(
         IIntegrationStore integrations,
@@ -23,8 +28,10 @@ public sealed class IntegrationService
         CredentialProtector protector,
         RunCancellations cancellations,
         TimeProvider timeProvider,
-        ConnectionChanges changes)
+        ConnectionChanges changes,
+        ProviderCatalogue providers)
     {
+        _providers = providers;
         _changes = changes;
         _integrations = integrations;
         _clients = clients;
@@ -48,16 +55,42 @@ public sealed class IntegrationService
             stored.ClientId, stored.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, stored.Scopes));
     }
 
+    /// <summary>
+    /// A new integration, checked as Nango's <c>postPublicIntegration</c> where the provider has a template (one without
+    /// is taken as it is): an OAuth app for a provider of another auth mode is 400 "incompatible credentials auth type
+    /// and provider auth", and an OAuth2 provider without one is 400 "Missing credentials" — nobody could connect to it.
+    /// </summary>
     /// <returns>The new integration, or null when the key is already taken in the environment.</returns>
-    public async Task<Integration?> CreateAsync(Tenant tenant, string uniqueKey, string provider, string? displayName, OAuthClientCredentials? client, CancellationToken cancellationToken)
+    public async Task<Integration?> CreateAsync(
+        Tenant tenant, string uniqueKey, string provider, string? displayName, OAuthClientCredentials? client, bool forwardWebhooks, CancellationToken cancellationToken)
     {
-        var created = await _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, Micros.Now(_timeProvider), cancellationToken);
+        if (_providers.Find(provider) is { } template)
+        {
+            CheckCredentialsKind(template, client);
+            if (client is null && NeedCredentials.Contains(template.AuthMode))
+            {
+                throw new InvalidInputException("invalid_body", "Missing credentials");
+            }
+        }
+
+        var created = await _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, forwardWebhooks, Micros.Now(_timeProvider), cancellationToken);
         if (created is not null && client is not null)
         {
+            // Setting the app stamps the integration: answer it as stored.
             await SetClientAsync(created.Id, client, cancellationToken);
+            created = await _integrations.GetAsync(tenant.EnvironmentId, uniqueKey, cancellationToken) ?? created;
         }
 
         return created;
+    }
+
+    /// <summary>An OAuth app (the only credentials an integration takes here) fits an OAUTH2 provider only, as Nango compares them.</summary>
+    private static void CheckCredentialsKind(ProviderDefinition template, OAuthClientCredentials? client)
+    {
+        if (client is not null && template.AuthMode != AuthMode.OAuth2)
+        {
+            throw new InvalidInputException("invalid_body", "incompatible credentials auth type and provider auth");
+        }
     }
 
     /// <summary>Stores an integration's OAuth app, the secret encrypted under the credentials key.</summary>
@@ -71,10 +104,19 @@ public sealed class IntegrationService
             cancellationToken);
     }
 
-    /// <summary>Relabels and/or renames (null leaves a field as it is); an integration with connections cannot be renamed.</summary>
-    public async Task<Integration> UpdateAsync(Tenant tenant, string uniqueKey, string? newUniqueKey, string? displayName, OAuthClientCredentials? client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Relabels and/or renames (null leaves a field as it is); an integration with connections cannot be renamed. Nango's
+    /// order: the integration, then an OAuth app of the wrong kind for its provider's template, then the rename.
+    /// </summary>
+    public async Task<Integration> UpdateAsync(
+        Tenant tenant, string uniqueKey, string? newUniqueKey, string? displayName, OAuthClientCredentials? client, bool? forwardWebhooks, CancellationToken cancellationToken)
     {
         var integration = await FindAsync(tenant, uniqueKey, $"Integration \"{uniqueKey}\" does not exist", cancellationToken);
+        if (_providers.Find(integration.Provider) is { } template)
+        {
+            CheckCredentialsKind(template, client);
+        }
+
         var rename = newUniqueKey is not null && newUniqueKey != integration.UniqueKey ? newUniqueKey : null;
         if (rename is not null)
         {
@@ -89,11 +131,12 @@ public sealed class IntegrationService
             }
         }
 
-        var updated = await _integrations.UpdateAsync(integration.Id, rename, displayName, Micros.Now(_timeProvider), cancellationToken)
+        var updated = await _integrations.UpdateAsync(integration.Id, rename, displayName, forwardWebhooks, Micros.Now(_timeProvider), cancellationToken)
             ?? throw KeyTaken();
         if (client is not null)
         {
             await SetClientAsync(integration.Id, client, cancellationToken);
+            updated = await _integrations.GetAsync(tenant.EnvironmentId, updated.UniqueKey, cancellationToken) ?? updated;
         }
 
         return updated;

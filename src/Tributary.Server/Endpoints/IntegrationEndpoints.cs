@@ -18,7 +18,7 @@ internal static class IntegrationEndpoints
 
     private static readonly EnvironmentVariableResponse[] NoEnvironmentVariables = [];
 
-    private static readonly string[] CredentialKeys = ["type", "client_id", "client_secret", "scopes"];
+    private static readonly string[] CredentialKeys = ["type", "client_id", "client_secret", "scopes", "webhook_secret"];
 
     private static readonly string[] IncludeValues = ["credentials", "webhook"];
 
@@ -26,9 +26,15 @@ internal static class IntegrationEndpoints
 
     private static readonly StringRule ClientId = new(MinLength: 1, MaxLength: 255);
 
-    private static readonly StringRule ClientSecret = new(MinLength: 1, MaxLength: 2048);
+    private static readonly StringRule ClientSecret = new(MinLength: 1);
 
-    private static readonly StringRule Scopes = new(MaxLength: 4096);
+    private static readonly StringRule WebhookSecret = new(MaxLength: 255);
+
+    /// <summary>Nango's scopes: a comma list of scope characters, or empty.</summary>
+    private static readonly ZodPattern ScopesPattern = new(@"/^[0-9a-zA-Z:/_.-]+(,[0-9a-zA-Z:/_.-]+)*$/", IsScopeList);
+
+    /// <summary>Nango's message for credentials that are not one of its kinds.</summary>
+    private const string InvalidCredentials = "invalid credentials object";
 
     /// <summary>Nango's legacy integrations scope, which grants what its create, update and delete scopes grant.</summary>
     private const string LegacyWrite = "environment:integrations:write";
@@ -69,11 +75,16 @@ internal static class IntegrationEndpoints
         return app;
     }
 
-    /// <summary>Nango checks the content type here as on <c>/sync</c> and <c>/records</c>: 415 only for one that is present and not JSON.</summary>
+    /// <summary>
+    /// Nango checks the content type here as on <c>/sync</c> and <c>/records</c> (415 only for one that is present and not
+    /// JSON), then that the query is empty.
+    /// </summary>
     private static Task EnvironmentVariablesAsync(HttpContext context) =>
         RequestChecks.CheckContentType(context.Request.ContentType) is { } contentTypeError
             ? JsonResponses.ErrorAsync(context, contentTypeError)
-            : JsonResponses.WriteAsync(context, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse);
+            : RequestChecks.RequireEmptyQuery(QueryInput.From(context.Request.Query)) is { } queryError
+                ? JsonResponses.ErrorAsync(context, queryError)
+                : JsonResponses.WriteAsync(context, StatusCodes.Status200OK, NoEnvironmentVariables, JsonResponses.Json.IReadOnlyListEnvironmentVariableResponse);
 
     private static async Task ListAsync(HttpContext context, Tenant tenant, Tributary.Core.Connect.ConnectSession? session)
     {
@@ -87,7 +98,7 @@ internal static class IntegrationEndpoints
         var integrations = await context.RequestServices.GetRequiredService<IntegrationService>().ListAsync(tenant, context.RequestAborted);
         var visible = session is null ? integrations : integrations.Where(integration => session.Allows(integration.UniqueKey));
         await JsonResponses.WriteAsync(
-            context, StatusCodes.Status200OK, new IntegrationListResponse(visible.Select(IntegrationResponses.From).ToList()), JsonResponses.Json.IntegrationListResponse);
+            context, StatusCodes.Status200OK, new IntegrationListResponse(visible.Select(i => IntegrationResponses.From(i, Providers(context))).ToList()), JsonResponses.Json.IntegrationListResponse);
     }
 
     private static async Task GetAsync(HttpContext context, Tenant tenant)
@@ -111,7 +122,7 @@ internal static class IntegrationEndpoints
         var withWebhook = includes.Contains("webhook", StringComparer.Ordinal);
         if (!includes.Contains("credentials", StringComparer.Ordinal))
         {
-            var found = IntegrationResponses.From(await service.GetAsync(tenant, Key(context), context.RequestAborted));
+            var found = IntegrationResponses.From(await service.GetAsync(tenant, Key(context), context.RequestAborted), Providers(context));
             await WriteAsync(context, withWebhook ? found with { WebhookUrl = JsonNull } : found);
             return;
         }
@@ -127,7 +138,7 @@ internal static class IntegrationEndpoints
                 ["client_secret"] = client.ClientSecret,
                 ["scopes"] = client.Scopes.Count == 0 ? null : string.Join(',', client.Scopes),
             }.ToJsonString()).RootElement.Clone();
-        var response = IntegrationResponses.From(integration) with { Credentials = credentials };
+        var response = IntegrationResponses.From(integration, Providers(context)) with { Credentials = credentials };
         await WriteAsync(context, withWebhook ? response with { WebhookUrl = JsonNull } : response);
     }
 
@@ -151,6 +162,7 @@ internal static class IntegrationEndpoints
             obj.Provider!, // required when creating (ReadBodyAsync)
             obj.DisplayName,
             obj.Client,
+            obj.ForwardWebhooks ?? true,
             context.RequestAborted);
         if (created is null)
         {
@@ -169,8 +181,14 @@ internal static class IntegrationEndpoints
             return;
         }
 
+        // Nango's order: query, body, then the route's key.
+        if (await RouteKeyAsync(context) is not { } key)
+        {
+            return;
+        }
+
         var updated = await context.RequestServices.GetRequiredService<IntegrationService>()
-            .UpdateAsync(tenant, Key(context), obj.UniqueKey, obj.DisplayName, obj.Client, context.RequestAborted);
+            .UpdateAsync(tenant, key, obj.UniqueKey, obj.DisplayName, obj.Client, obj.ForwardWebhooks, context.RequestAborted);
         await WriteDataAsync(context, updated);
     }
 
@@ -182,7 +200,12 @@ internal static class IntegrationEndpoints
             return;
         }
 
-        await context.RequestServices.GetRequiredService<IntegrationService>().DeleteAsync(tenant, Key(context), context.RequestAborted);
+        if (await RouteKeyAsync(context) is not { } key)
+        {
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<IntegrationService>().DeleteAsync(tenant, key, context.RequestAborted);
         await JsonResponses.SuccessAsync(context);
     }
 
@@ -213,12 +236,18 @@ internal static class IntegrationEndpoints
             return null;
         }
 
-        // Nango's field order; a rename (PATCH) takes no provider, so there it is an unknown key.
-        var provider = create ? JsonFields.ReadString(obj, "provider", required: true, StringRule.ProviderConfigKey, IssuePath.Root, issues) : null;
+        // Nango's field order (its create schema extends the base fields, forward_webhooks among them, with credentials;
+        // its update schema lists credentials first); a rename (PATCH) takes no provider, so there it is an unknown key.
+        var provider = create ? JsonFields.ReadString(obj, "provider", required: true, StringRule.Name, IssuePath.Root, issues) : null;
         var uniqueKey = JsonFields.ReadString(obj, "unique_key", required: create, StringRule.ProviderConfigKey, IssuePath.Root, issues);
         var displayName = JsonFields.ReadString(obj, "display_name", required: false, DisplayName, IssuePath.Root, issues);
+        var forwardWebhooks = create ? JsonFields.ReadOptionalBoolean(obj, "forward_webhooks", IssuePath.Root, issues) : null;
         var client = ReadCredentials(obj, issues);
-        JsonFields.ReadOptionalBoolean(obj, "forward_webhooks", IssuePath.Root, issues);
+        if (!create)
+        {
+            forwardWebhooks = JsonFields.ReadOptionalBoolean(obj, "forward_webhooks", IssuePath.Root, issues);
+        }
+
         JsonFields.RejectUnknownKeys(obj, create ? CreateKeys : UpdateKeys, IssuePath.Root, issues);
         if (!issues.IsEmpty)
         {
@@ -226,12 +255,14 @@ internal static class IntegrationEndpoints
             return null;
         }
 
-        return new IntegrationBody(provider, uniqueKey, displayName, client);
+        return new IntegrationBody(provider, uniqueKey, displayName, client, forwardWebhooks);
     }
 
     /// <summary>
-    /// Nango's integration <c>credentials</c> for an OAuth app: <c>{type: "OAUTH2", client_id, client_secret, scopes?}</c>,
-    /// scopes a comma-separated string as Nango stores them. Issues never echo the secret.
+    /// Nango's integration <c>credentials</c> for an OAuth app: <c>{type: "OAUTH2", client_id, client_secret, scopes?,
+    /// webhook_secret?}</c>, scopes a comma-separated string as Nango stores them (or empty); a value that is not an object
+    /// or another <c>type</c> is Nango's "invalid credentials object". <c>webhook_secret</c> is checked and not kept: no
+    /// provider webhooks are received here to verify. Issues never echo a secret.
     /// </summary>
     private static OAuthClientCredentials? ReadCredentials(JsonObjectInput obj, IssueList issues)
     {
@@ -241,28 +272,30 @@ internal static class IntegrationEndpoints
             return null;
         }
 
-        var credentials = JsonObjectInput.Read(element, path, issues);
-        if (credentials is null)
+        if (element.ValueKind != JsonValueKind.Object)
         {
+            issues.Add(ZodCodes.InvalidType, InvalidCredentials, path);
             return null;
         }
 
+        var credentials = JsonObjectInput.Read(element, path, issues)!;
         if (!credentials.TryGet("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "OAUTH2")
         {
-            issues.Add(ZodCodes.InvalidUnion, ZodMessages.InvalidInput, ["credentials", "type"]);
+            issues.Add(ZodCodes.InvalidUnion, InvalidCredentials, ["credentials", "type"]);
             return null;
         }
 
         var before = issues.Count;
         var clientId = JsonFields.ReadString(credentials, "client_id", required: true, ClientId, path, issues);
-        var secretIssues = new IssueList();
-        var clientSecret = JsonFields.ReadString(credentials, "client_secret", required: true, ClientSecret, path, secretIssues);
-        foreach (var issue in secretIssues.Items)
+        var clientSecret = JsonFields.ReadString(credentials, "client_secret", required: true, ClientSecret, path, issues);
+        var scopes = JsonFields.ReadString(credentials, "scopes", required: false, StringRule.Any, path, issues);
+        if (scopes is { Length: > 0 } && !ScopesPattern.IsMatch(scopes))
         {
-            issues.Add(issue.Code, "client_secret must be a string of 1 to 2048 characters", issue.Path);
+            // zod's union of the pattern and an empty string: neither matched.
+            issues.Add(ZodCodes.InvalidUnion, ZodMessages.InvalidInput, ["credentials", "scopes"]);
         }
 
-        var scopes = JsonFields.ReadString(credentials, "scopes", required: false, Scopes, path, issues);
+        JsonFields.ReadString(credentials, "webhook_secret", required: false, WebhookSecret, path, issues);
         JsonFields.RejectUnknownKeys(credentials, CredentialKeys, path, issues);
         return issues.Count == before && clientId is not null && clientSecret is not null
             ? new OAuthClientCredentials(clientId, clientSecret, (scopes ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -272,8 +305,31 @@ internal static class IntegrationEndpoints
     private static string Key(HttpContext context) => (string?)context.Request.RouteValues["key"] ?? string.Empty;
 
     private static Task WriteDataAsync(HttpContext context, Integration integration) =>
-        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, IntegrationResponses.Data(integration), JsonResponses.Json.IntegrationDataResponse);
+        JsonResponses.WriteAsync(context, StatusCodes.Status200OK, IntegrationResponses.Data(integration, Providers(context)), JsonResponses.Json.IntegrationDataResponse);
+
+    private static Core.Providers.ProviderCatalogue Providers(HttpContext context) => context.RequestServices.GetRequiredService<Core.Providers.ProviderCatalogue>();
+
+    /// <summary>
+    /// The route's integration key, as Nango's <c>validationParams</c> check it (its key pattern): null and
+    /// <c>invalid_uri_params</c> answered when it is not one.
+    /// </summary>
+    private static async Task<string?> RouteKeyAsync(HttpContext context)
+    {
+        var key = Key(context);
+        var issues = new IssueList();
+        StringRule.ProviderConfigKey.Check(key, ["uniqueKey"], issues);
+        if (issues.IsEmpty)
+        {
+            return key;
+        }
+
+        await JsonResponses.ErrorAsync(context, ApiErrors.InvalidUriParams(issues.Items));
+        return null;
+    }
+
+    private static bool IsScopeList(string value) =>
+        value.Length > 0 && value.Split(',').All(scope => scope.Length > 0 && scope.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '/' or '_' or '.' or '-'));
 }
 
 /// <summary>The fields of an integration write that passed validation (each may be absent).</summary>
-internal sealed record IntegrationBody(string? Provider, string? UniqueKey, string? DisplayName, OAuthClientCredentials? Client);
+internal sealed record IntegrationBody(string? Provider, string? UniqueKey, string? DisplayName, OAuthClientCredentials? Client, bool? ForwardWebhooks);

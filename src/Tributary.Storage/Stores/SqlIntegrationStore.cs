@@ -45,30 +45,33 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         return await SqlRows.ReadAllAsync(command, SqlRows.SyncConfig, cancellationToken);
     }
 
-    public async Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken)
+    public async Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var command = connection.Command($"""
-            INSERT INTO integrations (environment_id, unique_key, provider, display_name, base_url, created_at, updated_at)
-            VALUES (@env, @key, @provider, @display, NULL, @now, @now)
+            INSERT INTO integrations (environment_id, unique_key, provider, display_name, base_url, created_at, updated_at, forward_webhooks)
+            VALUES (@env, @key, @provider, @display, NULL, @now, @now, @forward)
             ON CONFLICT (environment_id, unique_key) DO NOTHING
             RETURNING {SqlRows.IntegrationColumns}
-            """).With("env", environmentId).With("key", uniqueKey).With("provider", provider).With("display", displayName).With("now", now);
+            """).With("env", environmentId).With("key", uniqueKey).With("provider", provider).With("display", displayName).With("now", now)
+            .With("forward", forwardWebhooks ? 1L : 0L);
         return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
     }
 
-    public async Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken)
+    public async Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, bool? forwardWebhooks, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);
         var connection = writer.Connection;
         await using var command = connection.Command($"""
-            UPDATE integrations SET unique_key = COALESCE(@key, unique_key), display_name = COALESCE(@display, display_name), updated_at = @now
+            UPDATE integrations SET unique_key = COALESCE(@key, unique_key), display_name = COALESCE(@display, display_name),
+                forward_webhooks = COALESCE(@forward, forward_webhooks), updated_at = @now
             WHERE id = @id AND NOT EXISTS (
                 SELECT 1 FROM integrations other
                 WHERE other.environment_id = integrations.environment_id AND other.unique_key = @key AND other.id <> integrations.id)
             RETURNING {SqlRows.IntegrationColumns}
-            """).With("id", integrationId).With("now", now).WithNullable(_database.Dialect, "key", uniqueKey).WithNullable(_database.Dialect, "display", displayName);
+            """).With("id", integrationId).With("now", now).WithNullable(_database.Dialect, "key", uniqueKey).WithNullable(_database.Dialect, "display", displayName)
+            .WithNullable(_database.Dialect, "forward", forwardWebhooks is { } forward ? (forward ? 1L : 0L) : null);
         return await SqlRows.ReadFirstAsync(command, SqlRows.Integration, cancellationToken);
     }
 

@@ -16,7 +16,7 @@ internal delegate T RowReader<out T>(DbDataReader row);
 internal static class SqlRows
 {
     /// <summary>An integration's columns (no FROM: also used in RETURNING).</summary>
-    public const string IntegrationColumns = "id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at";
+    public const string IntegrationColumns = "id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at, forward_webhooks";
 
     public const string SyncConfigColumns = """
         id, integration_id, name, function_name, models, frequency, frequency_ms, auto_start, sync_type, track_deletes, enabled
@@ -53,7 +53,7 @@ internal static class SqlRows
     {
         int id = reader.GetOrdinal("id"), environment = reader.GetOrdinal("environment_id"), key = reader.GetOrdinal("unique_key"),
             provider = reader.GetOrdinal("provider"), display = reader.GetOrdinal("display_name"), baseUrl = reader.GetOrdinal("base_url"),
-            created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at");
+            created = reader.GetOrdinal("created_at"), updated = reader.GetOrdinal("updated_at"), forward = reader.GetOrdinal("forward_webhooks");
         return row => new Integration(
             row.GetInt64(id),
             row.GetInt64(environment),
@@ -62,7 +62,8 @@ internal static class SqlRows
             row.GetNullableString(display),
             row.GetNullableString(baseUrl),
             row.GetInt64(created),
-            row.GetInt64(updated));
+            row.GetInt64(updated),
+            row.GetInt64(forward) != 0);
     }
 
     public static RowReader<SyncConfig> SyncConfig(DbDataReader reader) => OnReader(reader, SyncConfigReader);

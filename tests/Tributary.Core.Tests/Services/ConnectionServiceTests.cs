@@ -110,10 +110,10 @@ public sealed class ConnectionServiceTests
 
         public Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, long now, CancellationToken cancellationToken) =>
+        public Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, long now, CancellationToken cancellationToken) =>
+        public Task<Integration?> UpdateAsync(long integrationId, string? uniqueKey, string? displayName, bool? forwardWebhooks, long now, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<long> CountConnectionsAsync(long integrationId, CancellationToken cancellationToken) => throw new NotSupportedException();

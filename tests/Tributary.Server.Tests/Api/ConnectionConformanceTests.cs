@@ -207,7 +207,8 @@ public sealed class ConnectionConformanceTests
     public async Task Import_CredentialsOfAnotherKindThanTheProviders_AreRefused_AsNango(TestDialect dialect)
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
-        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" }, null, Token);
+        var app = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "client-id", ["client_secret"] = "client-secret" };
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = app }, null, Token);
 
         var apiKey = await ApiTestServer.SendRawAsync(
             server, HttpMethod.Post, "connections", """{"provider_config_key":"gh","connection_id":"k","credentials":{"type":"API_KEY","apiKey":"x"}}""", Token);

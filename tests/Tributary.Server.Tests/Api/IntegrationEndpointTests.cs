@@ -16,10 +16,14 @@ public sealed class IntegrationEndpointTests
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
 
-        var created = await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["display_name"] = "GitHub", ["forward_webhooks"] = false });
+        var created = await CreateAsync(server.Client, new JsonObject
+        {
+            ["provider"] = "github", ["unique_key"] = "gh", ["display_name"] = "GitHub", ["forward_webhooks"] = false, ["credentials"] = OAuthApp(),
+        });
         var fetched = await server.Client.SendAsync(HttpMethod.Get, "integrations/gh", null, null, Token);
         var list = await server.Client.SendAsync(HttpMethod.Get, "integrations", null, null, Token);
-        var plain = await CreateAsync(server.Client, new JsonObject { ["provider"] = "hubspot", ["unique_key"] = "hs" });
+        var plain = await CreateAsync(server.Client, new JsonObject { ["provider"] = "sample-data", ["unique_key"] = "hs" });
+        var templated = await CreateAsync(server.Client, new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" });
 
         var data = created["data"]!;
         Assert.Equal(["data"], created.AsObject().Select(p => p.Key));
@@ -32,6 +36,12 @@ public sealed class IntegrationEndpointTests
         Assert.Equal(data.ToJsonString(), fetched!["data"]!.ToJsonString());
         Assert.Contains(list!["data"]!.AsArray(), i => (string?)i!["unique_key"] == "gh");
         Assert.Equal("hs", (string?)plain["data"]!["display_name"]);
+
+        // Nango's integrationToPublicApi: the template's display name when none was given, forward_webhooks as set
+        // (true by default), missing_fields.
+        Assert.Equal("SendGrid", (string?)templated["data"]!["display_name"]);
+        Assert.Equal((false, true), ((bool)data["forward_webhooks"]!, (bool)templated["data"]!["forward_webhooks"]!));
+        Assert.Equal("[]", data["missing_fields"]!.ToJsonString());
     }
 
     [Theory]
@@ -72,7 +82,7 @@ public sealed class IntegrationEndpointTests
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
         await server.CreateConnectionAsync("acme", null, Token);
-        await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" });
+        await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = OAuthApp() });
 
         var relabelled = await PatchAsync(server.Client, "demo", new JsonObject { ["display_name"] = "Demo data" });
         var renamed = await PatchAsync(server.Client, "gh", new JsonObject { ["unique_key"] = "github-main" });
@@ -168,6 +178,70 @@ public sealed class IntegrationEndpointTests
         Assert.Equal(status, (int)response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!;
         Assert.Equal(status == 200 ? "[]" : "invalid_content_type", status == 200 ? body.ToJsonString() : (string?)body["error"]!["code"]);
+    }
+
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task Writes_AreCheckedAsNangosControllers_CredentialsKinds_Patterns_RouteKeys_AndForwardWebhooksIsKept(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+
+        var missingApp = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" }));
+        var wrongKind = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg", ["credentials"] = OAuthApp() }));
+        var notAnObject = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = "x" }));
+        var badProvider = await FailsAsync(() => CreateAsync(server.Client, new JsonObject { ["provider"] = "a.b", ["unique_key"] = "ab" }));
+        var badScopes = await FailsAsync(() => CreateAsync(server.Client, new JsonObject
+        {
+            ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = OAuthApp("read write"),
+        }));
+        var emptySecret = await FailsAsync(() => CreateAsync(server.Client, new JsonObject
+        {
+            ["provider"] = "github", ["unique_key"] = "gh",
+            ["credentials"] = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "id", ["client_secret"] = string.Empty },
+        }));
+        var app = OAuthApp("repo,read:org");
+        app["webhook_secret"] = "whsec";
+        var created = await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = app });
+        var forwardOff = await PatchAsync(server.Client, "gh", new JsonObject { ["forward_webhooks"] = false });
+        var relabelled = await PatchAsync(server.Client, "gh", new JsonObject { ["display_name"] = "Main" });
+        var patchWrongKind = await FailsAsync(() => PatchAsync(server.Client, "sg-none", new JsonObject { ["display_name"] = "x" }));
+        await CreateAsync(server.Client, new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" });
+        var patchApp = await FailsAsync(() => PatchAsync(server.Client, "sg", new JsonObject { ["credentials"] = OAuthApp() }));
+        var badRouteKey = await FailsAsync(() => PatchAsync(server.Client, "a$b", new JsonObject { ["display_name"] = "x" }));
+        var badDeleteKey = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Delete, "integrations/a$b", null, null, Token));
+        var variablesQuery = await FailsAsync(() => server.Client.SendAsync(HttpMethod.Get, "environment-variables?x=1", null, null, Token));
+        var list = await server.Client.SendAsync(HttpMethod.Get, "integrations", null, null, Token);
+
+        Assert.Equal((400, "invalid_body", "Missing credentials"), (missingApp.Status, missingApp.Code, missingApp.ErrorMessage()));
+        Assert.Equal((400, "invalid_body", "incompatible credentials auth type and provider auth"), (wrongKind.Status, wrongKind.Code, wrongKind.ErrorMessage()));
+        Assert.Contains("""{"code":"invalid_type","message":"invalid credentials object","path":["credentials"]}""", notAnObject.Body, StringComparison.Ordinal);
+        Assert.Contains("""["provider"]""", badProvider.Body, StringComparison.Ordinal);
+        Assert.Contains("""{"code":"invalid_union","message":"Invalid input","path":["credentials","scopes"]}""", badScopes.Body, StringComparison.Ordinal);
+        Assert.Contains("""{"code":"too_small","message":"Too small: expected string to have >=1 characters","path":["credentials","client_secret"]}""", emptySecret.Body, StringComparison.Ordinal);
+        Assert.True((bool)created["data"]!["forward_webhooks"]!);
+        Assert.False((bool)forwardOff["data"]!["forward_webhooks"]!);
+        Assert.Equal(("Main", false), ((string?)relabelled["data"]!["display_name"], (bool)relabelled["data"]!["forward_webhooks"]!));
+        Assert.Equal(404, patchWrongKind.Status);
+        Assert.Equal((400, "incompatible credentials auth type and provider auth"), (patchApp.Status, patchApp.ErrorMessage()));
+        Assert.Equal((400, "invalid_uri_params"), (badRouteKey.Status, badRouteKey.Code));
+        Assert.Equal((400, "invalid_uri_params"), (badDeleteKey.Status, badDeleteKey.Code));
+        Assert.Equal((400, "invalid_query_params"), (variablesQuery.Status, variablesQuery.Code));
+
+        // Nothing refused was created; the OAuth app's secret and the webhook secret are never answered.
+        Assert.Equal(["demo", "gh", "sg"], list!["data"]!.AsArray().Select(i => (string)i!["unique_key"]!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("whsec", created.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static JsonObject OAuthApp(string? scopes = null)
+    {
+        var app = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "client-id", ["client_secret"] = "client-secret" };
+        if (scopes is not null)
+        {
+            app["scopes"] = scopes;
+        }
+
+        return app;
     }
 
     private static async Task<JsonNode> CreateAsync(TributaryClient client, JsonObject body) =>

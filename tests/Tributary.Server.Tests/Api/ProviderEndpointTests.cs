@@ -59,7 +59,8 @@ public sealed class ProviderEndpointTests
     {
         await using var server = await ApiTestServer.StartAsync(dialect, Token);
         using var nothing = await ApiTestServer.ClientWithScopesAsync(server, Token, "environment:nothing");
-        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "github", ["unique_key"] = "gh" }, null, Token);
+        var app = new JsonObject { ["type"] = "OAUTH2", ["client_id"] = "client-id", ["client_secret"] = "client-secret" };
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = app }, null, Token);
         var session = await server.Client.SendAsync(
             HttpMethod.Post,
             "connect/sessions",
