@@ -81,6 +81,7 @@ public sealed class ConnectFlowService
         var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2, cancellationToken);
         var client = await _clients.GetAsync(integration.Id, cancellationToken)
             ?? throw new InvalidInputException("missing_client_id", $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations).");
+        await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var defaults = session.DefaultsFor(providerConfigKey);
         var config = ConnectionConfig(start.Params, defaults);
         var lookup = Lookup(config);
@@ -286,7 +287,8 @@ public sealed class ConnectFlowService
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(credentials);
-        var (integration, _) = await ResolveAsync(session, providerConfigKey, mode, cancellationToken);
+        var (integration, _) = await ResolveAsync(session, providerConfigKey, mode, cancellationToken, bare: true);
+        await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
         var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
         var target = new StoreTarget(session.Tenant, session.Body, providerConfigKey, integration.Provider, connectionId, session.ConnectionId is not null);
@@ -315,6 +317,7 @@ public sealed class ConnectFlowService
             client = new OAuthClientCredentials(stored.ClientId, stored.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null, stored.Scopes);
         }
 
+        await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
         var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
         var fresh = new FreshCredentials(
@@ -428,21 +431,41 @@ public sealed class ConnectFlowService
         _ => null,
     };
 
-    private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken)
+    /// <summary>
+    /// A reconnect session's connection must still be there: Nango's bare 400 <c>invalid_connection</c> otherwise (the
+    /// flow would create a new connection under the deleted one's id, which nobody asked for).
+    /// </summary>
+    private async Task RequireReconnectedConnectionAsync(ConnectSession session, string providerConfigKey, CancellationToken cancellationToken)
+    {
+        if (session.ConnectionId is { } connectionId
+            && await _connections.GetAsync(session.Tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken) is null)
+        {
+            throw new InvalidInputException("invalid_connection", null);
+        }
+    }
+
+    /// <param name="bare">
+    /// Nango's API-key and basic controllers answer these errors with their code alone (<c>{"error":{"code":…}}</c>);
+    /// the OAuth flows say more.
+    /// </param>
+    private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(
+        ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken, bool bare = false)
     {
         // Nango's order (reference §A.6): the integration, its template, the auth mode, then the session's allowance.
         var integration = await _integrations.GetAsync(session.Tenant.EnvironmentId, providerConfigKey, cancellationToken)
-            ?? throw new NotFoundException("unknown_provider_config", $"Provider config {providerConfigKey} is unknown. Please create it first.");
+            ?? throw new NotFoundException("unknown_provider_config", bare ? null : $"Provider config {providerConfigKey} is unknown. Please create it first.");
         var provider = _catalogue.Find(integration.Provider)
-            ?? throw new NotFoundException("unknown_provider_template", $"Provider '{integration.Provider}' is not in the catalogue.");
+            ?? throw new NotFoundException("unknown_provider_template", bare ? null : $"Provider '{integration.Provider}' is not in the catalogue.");
         if (provider.AuthMode != mode)
         {
-            throw new InvalidInputException("invalid_auth_mode", $"Provider '{provider.Name}' uses {AuthModes.ToName(provider.AuthMode)}, not {AuthModes.ToName(mode)}.");
+            throw new InvalidInputException(
+                "invalid_auth_mode", bare ? null : $"Provider '{provider.Name}' uses {AuthModes.ToName(provider.AuthMode)}, not {AuthModes.ToName(mode)}.");
         }
 
         if (!session.Allows(providerConfigKey))
         {
-            throw new InvalidInputException("integration_not_allowed", $"The connect session does not allow integration '{providerConfigKey}'.");
+            throw new InvalidInputException(
+                "integration_not_allowed", bare ? null : $"The connect session does not allow integration '{providerConfigKey}'.");
         }
 
         return (integration, provider);

@@ -107,7 +107,7 @@ internal static partial class ConnectSessionAuth
     /// Nango's rule for a request made with a session token: the session decides the connection (a new id, or the one a
     /// reconnect session is bound to), so a <c>connection_id</c> in the query is refused, not ignored (reference §A.3).
     /// </summary>
-    private static ApiError? ForbiddenConnectionId(HttpContext context) =>
+    public static ApiError? ForbiddenConnectionId(HttpContext context) =>
         string.IsNullOrEmpty(context.Request.Query["connection_id"].ToString())
             ? null
             : ApiErrors.InvalidQueryParams([new ValidationIssue("custom", "connection_id is forbidden when using session token", ["connection_id"])]);

@@ -18,27 +18,40 @@ internal static class WebSocketErrors
         ["unknown_provider_template"] = "unknown_config_key",
         ["invalid_connection_config"] = "url_param_err",
         ["invalid_auth_mode"] = "auth_mode_err",
+
+        // Nango's callback reports a failed code exchange as its UnknownError, whatever the provider answered.
+        ["token_exchange_failed"] = "unknown_err",
     };
 
-    /// <summary>A failure of ours (an API error code) as Nango's WebSocket message.</summary>
+    /// <summary>The provider's parameters Nango quotes when the callback has no code, in its order.</summary>
+    private static readonly string[] ProviderErrorKeys = ["error", "error_description", "error_reason", "error_uri", "status_code", "error_message"];
+
+    /// <summary>A failure of ours (an API error code) as Nango's WebSocket message, with Nango's text where it has a fixed one.</summary>
     public static JsonObject From(string? providerConfigKey, string? connectionId, string code, string description) =>
-        Message(providerConfigKey, connectionId, NangoTypes.GetValueOrDefault(code, code), description);
+        Message(providerConfigKey, connectionId, NangoTypes.GetValueOrDefault(code, code), NangoText(code, providerConfigKey) ?? description);
+
+    /// <summary>Nango's <c>WSErrBuilder</c> texts of the failures whose text says no more than the key.</summary>
+    private static string? NangoText(string code, string? providerConfigKey) => code switch
+    {
+        "unknown_provider_config" => $"Could not find a Provider Config matching the \"{providerConfigKey}\" key.",
+        "missing_client_id" => $"Provider Config \"{providerConfigKey}\" is missing client ID, secret and/or scopes.",
+        "token_exchange_failed" => "Unknown error during the Oauth flow.",
+        _ => null,
+    };
 
     /// <summary>
-    /// The provider came back without a code (the user denied consent, say): Nango's <c>callback_err</c>, with the
-    /// provider's own <c>error</c> and <c>error_description</c> as Nango quotes them.
+    /// The provider came back without a code (the user denied consent, say): Nango's <c>callback_err</c>, quoting the
+    /// provider's error parameters that are there (trimmed, empty ones left out), as Nango quotes them.
     /// </summary>
-    public static JsonObject ProviderSentNoCode(string? providerConfigKey, string? connectionId, string? error, string? errorDescription)
+    public static JsonObject ProviderSentNoCode(string? providerConfigKey, string? connectionId, IReadOnlyDictionary<string, string> query)
     {
-        string?[] parts = [error is null ? null : $"error: {error}", errorDescription is null ? null : $"error_description: {errorDescription}"];
-        var provider = string.Join("; ", parts.OfType<string>());
-        return Message(
-            providerConfigKey,
-            connectionId,
-            "callback_err",
-            provider.Length == 0
-                ? "Did not get an authorization code in the callback."
-                : $"Did not get an authorization code in the callback. Provider error: {provider}");
+        var parts = ProviderErrorKeys
+            .Select(key => (Key: key, Value: query.TryGetValue(key, out var value) ? value.Trim() : string.Empty))
+            .Where(part => part.Value.Length > 0)
+            .Select(part => $"{part.Key}: {part.Value}");
+        var provider = string.Join("; ", parts);
+        const string Base = "Did not get authorization code in the callback.";
+        return Message(providerConfigKey, connectionId, "callback_err", provider.Length == 0 ? Base : $"{Base} Provider error: {provider}");
     }
 
     private static JsonObject Message(string? providerConfigKey, string? connectionId, string type, string description) => new()

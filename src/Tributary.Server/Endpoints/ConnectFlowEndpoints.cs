@@ -109,7 +109,7 @@ internal static class ConnectFlowEndpoints
             },
             // A known state without a code: the provider sent the user back with an error (consent denied, say).
             { ProviderConfigKey: not null } when string.IsNullOrEmpty(callback.Code) =>
-                WebSocketErrors.ProviderSentNoCode(outcome.ProviderConfigKey, outcome.ConnectionId, callback.Error, callback.ErrorDescription),
+                WebSocketErrors.ProviderSentNoCode(outcome.ProviderConfigKey, outcome.ConnectionId, callback.Query ?? new Dictionary<string, string>()),
             _ => WebSocketErrors.From(outcome.ProviderConfigKey, outcome.ConnectionId, outcome.ErrorType!, outcome.ErrorDescription ?? outcome.ErrorType!),
         };
         await context.RequestServices.GetRequiredService<ConnectWebSockets>().NotifyAsync(outcome.WebSocketClientId, message, context.RequestAborted);
@@ -118,9 +118,14 @@ internal static class ConnectFlowEndpoints
         await context.Response.WriteAsync(CallbackPage.Render(outcome.Success ? null : outcome.ErrorType), context.RequestAborted);
     }
 
+    /// <remarks>
+    /// Nango's order (<c>postPublicApiKeyAuthorization</c>, <c>postPublicBasicAuthorization</c>): the session, the body,
+    /// the query's <c>connection_id</c> (its pattern), the route's key (its pattern), and only then a <c>connection_id</c>
+    /// beside a session token is refused.
+    /// </remarks>
     private static async Task CredentialsAsync(HttpContext context, AuthMode mode)
     {
-        if (await ConnectSessionAuth.AuthenticateFlowAsync(context) is not { } session)
+        if (await ConnectSessionAuth.AuthenticateAsync(context) is not { } session)
         {
             return;
         }
@@ -131,6 +136,12 @@ internal static class ConnectFlowEndpoints
         }
 
         var key = (string)context.Request.RouteValues["providerConfigKey"]!;
+        if (CheckCredentialsInput(context, key) is { } inputError)
+        {
+            await JsonResponses.ErrorAsync(context, inputError);
+            return;
+        }
+
         var config = new JsonObject();
         foreach (var (name, value) in Bracketed(context.Request.Query, "params"))
         {
@@ -166,6 +177,26 @@ internal static class ConnectFlowEndpoints
             .ConnectWithClientCredentialsAsync(session, key, body.Client, config, context.RequestAborted);
         await JsonResponses.WriteRenderedAsync(
             context, StatusCodes.Status200OK, new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = key }.ToJsonString());
+    }
+
+    /// <summary>The query's <c>connection_id</c> and the route's key as Nango checks them, then the session's rule on <c>connection_id</c>.</summary>
+    private static ApiError? CheckCredentialsInput(HttpContext context, string key)
+    {
+        var query = QueryInput.From(context.Request.Query);
+        var issues = new IssueList();
+        QueryFields.ReadString(query, "connection_id", required: false, StringRule.ConnectionId, issues);
+        if (!issues.IsEmpty)
+        {
+            return ApiErrors.InvalidQueryParams(issues.Items);
+        }
+
+        StringRule.ProviderConfigKey.Check(key, ["providerConfigKey"], issues);
+        if (!issues.IsEmpty)
+        {
+            return ApiErrors.InvalidUriParams(issues.Items);
+        }
+
+        return ConnectSessionAuth.ForbiddenConnectionId(context);
     }
 
     /// <summary>Nango's strict bodies: <c>{apiKey: 1..1024}</c> or <c>{username, password}</c> (each ≤ 1024).</summary>

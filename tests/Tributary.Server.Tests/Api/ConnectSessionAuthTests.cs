@@ -51,6 +51,58 @@ public sealed class ConnectSessionAuthTests
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.Unauthorized), (deleted.Status, after.Status));
     }
 
+    [Fact]
+    public async Task ApiKeyFlow_ChecksInNangosOrder_AndAnswersItsBareCodes()
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" }, null, Token);
+        var created = await server.Client.SendAsync(HttpMethod.Post, "connect/sessions", new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" } }, null, Token);
+        var token = (string)created!["data"]!["token"]!;
+
+        var noToken = await SendAsync(server, HttpMethod.Post, "api-auth/api-key/sg", null, """{"apiKey":"k"}""");
+        var badBodyFirst = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/sg?connect_session_token={token}&connection_id=mine", null, "{}");
+        var badKey = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/a$b?connect_session_token={token}", null, """{"apiKey":"k"}""");
+        var connectionIdBeside = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/sg?connect_session_token={token}&connection_id=mine", null, """{"apiKey":"k"}""");
+        var unknown = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/nope?connect_session_token={token}", null, """{"apiKey":"k"}""");
+        var wrongMode = await SendAsync(server, HttpMethod.Post, $"api-auth/basic/sg?connect_session_token={token}", null, """{"username":"u","password":"p"}""");
+        var connected = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/sg?connect_session_token={token}", null, """{"apiKey":"k"}""");
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "missing_public_key"), (noToken.Status, (string?)noToken.Body["error"]!["code"]));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_body"), (badBodyFirst.Status, (string?)badBodyFirst.Body["error"]!["code"]));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_uri_params"), (badKey.Status, (string?)badKey.Body["error"]!["code"]));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_query_params"), (connectionIdBeside.Status, (string?)connectionIdBeside.Body["error"]!["code"]));
+        Assert.Equal((HttpStatusCode.NotFound, """{"code":"unknown_provider_config"}"""), (unknown.Status, unknown.Body["error"]!.ToJsonString()));
+        Assert.Equal((HttpStatusCode.BadRequest, """{"code":"invalid_auth_mode"}"""), (wrongMode.Status, wrongMode.Body["error"]!.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, connected.Status);
+        Assert.Equal("sg", (string?)connected.Body["providerConfigKey"]);
+
+        // Only the accepted call made a connection.
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections?integrationId=sg", null, null, Token);
+        Assert.Equal([(string?)connected.Body["connectionId"]], list!["connections"]!.AsArray().Select(c => (string?)c!["connection_id"]));
+    }
+
+    [Fact]
+    public async Task AReconnectSessionWhoseConnectionWasDeleted_IsNangosInvalidConnection_AndCreatesNothing()
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" }, null, Token);
+        await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connections",
+            new JsonObject { ["provider_config_key"] = "sg", ["connection_id"] = "gone", ["credentials"] = new JsonObject { ["type"] = "API_KEY", ["apiKey"] = "old" } },
+            null,
+            Token);
+        var created = await server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions/reconnect", new JsonObject { ["connection_id"] = "gone", ["integration_id"] = "sg" }, null, Token);
+        await server.Client.SendAsync(HttpMethod.Delete, "connections/gone?provider_config_key=sg", null, null, Token);
+
+        var answer = await SendAsync(server, HttpMethod.Post, $"api-auth/api-key/sg?connect_session_token={(string)created!["data"]!["token"]!}", null, """{"apiKey":"new"}""");
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections?integrationId=sg", null, null, Token);
+
+        Assert.Equal((HttpStatusCode.BadRequest, """{"code":"invalid_connection"}"""), (answer.Status, answer.Body["error"]!.ToJsonString()));
+        Assert.Empty(list!["connections"]!.AsArray());
+    }
+
     /// <summary>Nango's error body, without the top-level <c>message</c> Tributary's error bodies also carry.</summary>
     private static string WithoutTopLevelMessage(JsonNode body)
     {
