@@ -105,6 +105,12 @@ internal static partial class ConnectSessionRequestParser
             return ParseResult<ConnectSessionRequest>.Invalid(ApiErrors.InvalidBody(issues.Items));
         }
 
+        MapDeprecatedWebhookUrls(json, issues);
+        if (!issues.IsEmpty)
+        {
+            return ParseResult<ConnectSessionRequest>.Invalid(ApiErrors.InvalidBody(issues.Items));
+        }
+
         var connectionId = (string?)json["connection_id"];
         var integrationId = (string?)json["integration_id"];
         json.Remove("connection_id");
@@ -269,13 +275,68 @@ internal static partial class ConnectSessionRequestParser
     /// Nango's <c>webhook_url_override</c>: an absolute http(s) URL, or <c>""</c> for none — the rule of
     /// <c>POST /connections</c>. Checked here, not when the flow completes: the value becomes the connection's.
     /// </summary>
-    private static void CheckWebhookUrl(JsonNode? node, IssueList issues)
+    private static void CheckWebhookUrl(JsonNode? node, IssueList issues) => CheckWebhookUrl(node, ["webhook_url_override"], string.Empty, issues);
+
+    /// <param name="note">Appended to each issue's message (the deprecated field's pointer to its replacement).</param>
+    private static void CheckWebhookUrl(JsonNode? node, string[] path, string note, IssueList issues)
     {
-        CheckString(node, ["webhook_url_override"], 0, 2048, required: false, issues);
+        var found = new IssueList();
+        CheckString(node, path, 0, 2048, required: false, found);
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 and <= 2048 } text
             && !ConnectionCreateRequestParser.IsOverrideUrl(text))
         {
-            issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["webhook_url_override"]);
+            found.Add(ZodCodes.InvalidFormat, "Invalid URL", path);
+        }
+
+        foreach (var issue in found.Items)
+        {
+            issues.Add(issue.Code, issue.Message + note, issue.Path);
+        }
+    }
+
+    /// <summary>
+    /// Nango's backward compatibility for the deprecated <c>integrations_config_defaults.&lt;key&gt;.connection_config.webhook_url</c>
+    /// (<c>mapDeprecatedConnectionConfigWebhookUrl</c>): each is checked as a webhook URL and taken out of the connection
+    /// config (an emptied config goes too), and the first one that is not empty becomes <c>webhook_url_override</c>
+    /// when the body gives none (an explicit one, even empty, wins).
+    /// </summary>
+    private static void MapDeprecatedWebhookUrls(JsonObject json, IssueList issues)
+    {
+        if (json["integrations_config_defaults"] is not JsonObject defaults)
+        {
+            return;
+        }
+
+        string? first = null;
+        foreach (var (key, entry) in defaults)
+        {
+            if (entry?["connection_config"] is not JsonObject config || !config.TryGetPropertyValue("webhook_url", out var url))
+            {
+                continue;
+            }
+
+            var before = issues.Count;
+            CheckWebhookUrl(
+                url,
+                ["integrations_config_defaults", key, "connection_config", "webhook_url"],
+                ". Note: connection_config.webhook_url is deprecated; use top-level webhook_url_override instead.",
+                issues);
+            if (issues.Count > before)
+            {
+                continue;
+            }
+
+            first ??= url is JsonValue text && text.TryGetValue<string>(out var given) && given.Length > 0 ? given : null;
+            config.Remove("webhook_url");
+            if (config.Count == 0)
+            {
+                ((JsonObject)entry).Remove("connection_config");
+            }
+        }
+
+        if (first is not null && !json.ContainsKey("webhook_url_override"))
+        {
+            json["webhook_url_override"] = first;
         }
     }
 

@@ -92,6 +92,50 @@ public sealed class ConnectSessionBodyTests
         Assert.Equal("""{"demo":{"docs_connect":""}}""", read["data"]!["overrides"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task TheDeprecatedConnectionConfigWebhookUrl_IsCheckedTakenOutAndBecomesTheOverride_AsNango()
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" }, null, Token);
+        JsonObject Defaults(string url) => new()
+        {
+            ["sg"] = new JsonObject { ["connection_config"] = new JsonObject { ["webhook_url"] = url, ["region"] = "eu" } },
+        };
+
+        var invalid = await FailsAsync(() => CreateAsync(server, new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["integrations_config_defaults"] = Defaults("not a url") }));
+        var created = await CreateAsync(server, new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["integrations_config_defaults"] = Defaults("https://hooks.example.com/deprecated") });
+        var explicitWins = await CreateAsync(server, new JsonObject
+        {
+            ["end_user"] = new JsonObject { ["id"] = "u2" }, ["webhook_url_override"] = string.Empty, ["integrations_config_defaults"] = Defaults("https://hooks.example.com/deprecated"),
+        });
+
+        var token = (string)created!["data"]!["token"]!;
+        var read = await ReadAsync(server, token);
+        var connected = await ConnectAsync(server, token);
+        var connectedExplicit = await ConnectAsync(server, (string)explicitWins!["data"]!["token"]!);
+
+        Assert.Equal((400, "invalid_body"), (invalid.Status, invalid.Code));
+        Assert.Contains(
+            """{"code":"invalid_format","message":"Invalid URL. Note: connection_config.webhook_url is deprecated; use top-level webhook_url_override instead.","path":["integrations_config_defaults","sg","connection_config","webhook_url"]}""",
+            invalid.Body,
+            StringComparison.Ordinal);
+        Assert.Equal("""{"region":"eu"}""", read["data"]!["integrations_config_defaults"]!["sg"]!["connection_config"]!.ToJsonString());
+        Assert.Equal("https://hooks.example.com/deprecated", (string?)connected["webhook_url_override"]);
+        Assert.Equal("eu", (string?)connected["connection_config"]!["region"]);
+        Assert.False(connected["connection_config"]!.AsObject().ContainsKey("webhook_url"));
+        Assert.True(string.IsNullOrEmpty((string?)connectedExplicit["webhook_url_override"]));
+    }
+
+    /// <summary>Connects the session to <c>sg</c> with an API key and reads the connection back.</summary>
+    private static async Task<JsonNode> ConnectAsync(TestServer server, string token)
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var content = new StringContent("""{"apiKey":"k"}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"api-auth/api-key/sg?connect_session_token={token}", content, Token);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!;
+        return (await server.Client.SendAsync(HttpMethod.Get, $"connections/{(string)answer["connectionId"]!}?provider_config_key=sg", null, null, Token))!;
+    }
+
     private static Task<JsonNode?> CreateAsync(TestServer server, JsonObject body) =>
         server.Client.SendAsync(HttpMethod.Post, "connect/sessions", body, null, Token);
 
