@@ -9,13 +9,15 @@ namespace Tributary.Core.Engine;
 /// Builds the provider <see cref="HttpClient"/> a run sees: the API base URL (the integration's <c>base_url</c>, else
 /// the provider template's <c>proxy.base_url</c>) and a handler chain — credentials applied per the provider's auth
 /// mode, with one refresh-and-retry after a 401; then retries of rate limits and server errors
-/// (<see cref="ProviderRetryHandler"/>) — over one shared socket handler that keeps connection pooling across runs
+/// (<see cref="ProviderRetryHandler"/>); then redirects, credentials kept within an origin
+/// (<see cref="ProviderRedirectHandler"/>) — over one shared socket handler that keeps connection pooling across runs
 /// and proxy calls; a <see cref="ProviderCallHandler"/> at the bottom writes every attempt to the run's log and counts it.
 /// </summary>
 /// <remarks>Another step goes into <see cref="BuildChain"/> as one more DelegatingHandler.</remarks>
 public sealed class ProviderHttpClientFactory : IDisposable
 {
-    private readonly SocketsHttpHandler _shared = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    /// <remarks>Redirects are followed by <see cref="ProviderRedirectHandler"/>, which keeps the credentials within an origin.</remarks>
+    private readonly SocketsHttpHandler _shared = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
     private readonly ConnectionCredentials _credentials;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ProviderHttpClientFactory> _logger;
@@ -71,6 +73,7 @@ public sealed class ProviderHttpClientFactory : IDisposable
     {
         HttpMessageHandler chain = new SharedHandler(_shared);
         chain = new ProviderCallHandler(chain, log, metrics);
+        chain = new ProviderRedirectHandler(chain);
         chain = new ProviderRetryHandler(chain, credentials.Provider?.Proxy.Retry, retries, _timeProvider);
         chain = new ProviderAuthHandler(_credentials, credentials, _logger, log, applied) { InnerHandler = chain, KeepsTheRejectionWhenTheRefreshFails = keepRejection };
         return chain;

@@ -122,34 +122,44 @@ internal static partial class ConnectSessionRequestParser
     /// Nango's <c>overrides</c>: integration key → <c>{docs_connect?: string}</c>, other keys dropped (a zod object that
     /// is not strict strips them, and they are not stored).
     /// </summary>
-    private static void CheckOverrides(JsonNode overrides, IssueList issues)
-    {
-        if (overrides is not JsonObject byIntegration)
+    private static void CheckOverrides(JsonNode overrides, IssueList issues) =>
+        CheckByIntegration(overrides, "overrides", issues, (path, entry) =>
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(overrides)), ["overrides"]);
+            CheckString(entry["docs_connect"], [.. path, "docs_connect"], 0, int.MaxValue, required: false, issues);
+            foreach (var unknown in Unknown(entry, OverrideKeys))
+            {
+                entry.Remove(unknown);
+            }
+        });
+
+    /// <summary>
+    /// A zod record keyed by integration (Nango's key pattern, else "Invalid key in record") of objects, each handed to
+    /// <paramref name="checkEntry"/> with its path.
+    /// </summary>
+    private static void CheckByIntegration(JsonNode node, string name, IssueList issues, Action<string[], JsonObject> checkEntry)
+    {
+        if (node is not JsonObject byIntegration)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(node)), [name]);
             return;
         }
 
-        foreach (var (key, node) in byIntegration)
+        foreach (var (key, value) in byIntegration.ToList())
         {
-            string[] path = ["overrides", key];
+            string[] path = [name, key];
             if (!IsIntegrationKey(key))
             {
                 issues.Add("invalid_key", "Invalid key in record", path);
                 continue;
             }
 
-            if (node is not JsonObject entry)
+            if (value is not JsonObject entry)
             {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), path);
+                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(value)), path);
                 continue;
             }
 
-            CheckString(entry["docs_connect"], [.. path, "docs_connect"], 0, int.MaxValue, required: false, issues);
-            foreach (var unknown in Unknown(entry, OverrideKeys))
-            {
-                entry.Remove(unknown);
-            }
+            checkEntry(path, entry);
         }
     }
 
@@ -182,29 +192,9 @@ internal static partial class ConnectSessionRequestParser
     /// Nango's <c>integrations_config_defaults</c>: integration key → strict <c>{user_scopes?: string,
     /// authorization_params?: map of strings, connection_config?: object}</c>.
     /// </summary>
-    private static void CheckIntegrationDefaults(JsonNode defaults, IssueList issues)
-    {
-        if (defaults is not JsonObject byIntegration)
+    private static void CheckIntegrationDefaults(JsonNode defaults, IssueList issues) =>
+        CheckByIntegration(defaults, "integrations_config_defaults", issues, (path, entry) =>
         {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("record", JsonTypeName.Of(defaults)), ["integrations_config_defaults"]);
-            return;
-        }
-
-        foreach (var (key, node) in byIntegration)
-        {
-            string[] path = ["integrations_config_defaults", key];
-            if (!IsIntegrationKey(key))
-            {
-                issues.Add("invalid_key", "Invalid key in record", path);
-                continue;
-            }
-
-            if (node is not JsonObject entry)
-            {
-                issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(node)), path);
-                continue;
-            }
-
             CheckString(entry["user_scopes"], [.. path, "user_scopes"], 0, int.MaxValue, required: false, issues);
             CheckStringRecord(entry["authorization_params"], [.. path, "authorization_params"], issues);
             if (entry["connection_config"] is { } config && config is not JsonObject)
@@ -213,8 +203,7 @@ internal static partial class ConnectSessionRequestParser
             }
 
             issues.AddUnrecognizedKeys(Unknown(entry, DefaultsKeys), path);
-        }
-    }
+        });
 
     /// <summary>A map of strings (Nango's tags): each value that is not a string is an issue at its key.</summary>
     private static void CheckStringRecord(JsonNode? node, string[] path, IssueList issues)

@@ -315,6 +315,46 @@ public sealed class ProxyTests
         Assert.Equal((FirstPart + SecondPart) * (long)ChunkBytes, read);
     }
 
+    [Fact]
+    public async Task ARedirect_WithinTheProvidersOrigin_KeepsTheToken_AndOneToAnotherOriginDoesNot()
+    {
+        // Another origin (its own port) that says which Authorization it was sent.
+        await using var elsewhere = await StartUpstreamAsync(context => context.Response.WriteAsync($"elsewhere:{context.Request.Headers.Authorization}", context.RequestAborted));
+        await using var upstream = await StartUpstreamAsync(context =>
+        {
+            switch (context.Request.Path.Value)
+            {
+                case "/repos/old":
+                    context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+                    context.Response.Headers.Location = "/repositories/42";
+                    return Task.CompletedTask;
+                case "/download":
+                    context.Response.StatusCode = StatusCodes.Status302Found;
+                    context.Response.Headers.Location = $"{elsewhere.Url}/file";
+                    return Task.CompletedTask;
+                default:
+                    return context.Response.WriteAsync($"{context.Request.Path}:{context.Request.Headers.Authorization}", context.RequestAborted);
+            }
+        });
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes);
+        var tokens = fakes.OAuth.IssueTokens();
+        await ImportAsync(server, "c1", "gh", tokens, TimeProvider.System.GetUtcNow().AddHours(1));
+        using var http = Client(server);
+
+        async Task<string> GetAsync(string path)
+        {
+            using var request = Proxy(HttpMethod.Get, path, "gh", "c1");
+            request.Headers.Add("Base-Url-Override", upstream.Url);
+            using var response = await http.SendAsync(request, Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync(Token);
+        }
+
+        Assert.Equal($"/repositories/42:Bearer {tokens.AccessToken}", await GetAsync("/proxy/repos/old"));
+        Assert.Equal("elsewhere:", await GetAsync("/proxy/download"));
+    }
+
     private static HttpClient Client(TestServer server)
     {
         var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
