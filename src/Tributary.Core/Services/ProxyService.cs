@@ -40,13 +40,12 @@ public sealed class ProxyService
         var baseUrl = string.IsNullOrEmpty(baseUrlOverride)
             ? CredentialApplier.BaseUrl(credentials, target.Integration.BaseUrl)
             : Uri.TryCreate(baseUrlOverride, UriKind.Absolute, out var given) && given.Scheme is "http" or "https" ? given
-            : throw new InvalidInputException("invalid_base_url_override", "Base-Url-Override must be an absolute http(s) URL.", new JsonObject());
+            : throw new InvalidInputException("invalid_base_url_override", "Base-Url-Override must be an absolute http(s) URL.");
         if (baseUrl is null)
         {
             throw new InvalidInputException(
                 "missing_api_url",
-                $"The provider of integration '{providerConfigKey}' has no API base URL: set the integration's base_url or send Base-Url-Override.",
-                new JsonObject());
+                $"The provider of integration '{providerConfigKey}' has no API base URL: set the integration's base_url or send Base-Url-Override.");
         }
 
         return new ProxyCall(Join(baseUrl, endpoint), _pipelines.CreateInvoker(credentials, applied: target.Applied));
@@ -57,7 +56,9 @@ public sealed class ProxyService
     {
         var generation = _targets.Generation;
         var integration = await _integrations.GetAsync(tenant.EnvironmentId, providerConfigKey, cancellationToken)
-            ?? throw new NotFoundException("unknown_provider_config", $"Provider config '{providerConfigKey}' not found.", new JsonObject());
+            ?? throw new NotFoundException(
+                "unknown_provider_config",
+                "Provider config not found for the given provider config key. Please make sure the provider config exists in the Nango dashboard.");
         var connection = await _connections.GetAsync(tenant.EnvironmentId, connectionId, providerConfigKey, cancellationToken)
             ?? throw new InvalidInputException("unknown_connection", "Failed to get connection", new JsonObject { ["connectionId"] = connectionId, ["providerConfigKey"] = providerConfigKey });
         FreshCredentials credentials;
@@ -68,12 +69,12 @@ public sealed class ProxyService
         catch (ConnectionRefreshException ex) when (ex.InBackoff)
         {
             // Nango's answer while a failed refresh cools down: 424, the caller may try again shortly.
-            throw new DependencyFailedException("connection_refresh_backoff", ex.Message, new JsonObject());
+            throw new DependencyFailedException("connection_refresh_backoff", ex.Message);
         }
         catch (ConnectionRefreshException ex)
         {
             // The message says what the provider answered and never carries a token (ConnectionCredentials cuts them out).
-            throw new InvalidInputException("server_error", $"Failed to get connection credentials: '{ex.Message}'", new JsonObject());
+            throw new InvalidInputException("server_error", $"Failed to get connection credentials: '{ex.Message}'");
         }
 
         // Concurrent calls share a kept target and only read it: every lazily parsed JSON node is built here, first.

@@ -13,7 +13,8 @@ internal sealed record ProxyHeaders(string ConnectionId, string ProviderConfigKe
     {
         ArgumentNullException.ThrowIfNull(headers);
         var issues = new IssueList();
-        var ids = ConnectionHeadersParser.Read(NangoHeaders.From(headers), issues);
+        // Nango's schema order: provider-config-key, connection-id, retries, base-url-override, decompress.
+        var ids = ConnectionHeadersParser.Read(NangoHeaders.From(headers), issues, providerConfigKeyFirst: true);
         var retries = 0;
         if (Single(headers, "Retries") is { Length: > 0 } text
             && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out retries) || retries > MaxRetries))
@@ -21,17 +22,17 @@ internal sealed record ProxyHeaders(string ConnectionId, string ProviderConfigKe
             issues.Add(ZodCodes.InvalidValue, $"Retries must be a whole number from 0 to {MaxRetries}", ["retries"]);
         }
 
-        var decompress = false;
-        if (Single(headers, "Decompress") is { Length: > 0 } flag && !bool.TryParse(flag, out decompress))
-        {
-            issues.Add(ZodCodes.InvalidValue, ZodMessages.OneOf(["true", "false"]), ["decompress"]);
-        }
-
         // Nango's schema: a URL or empty; checked with the other headers, before any lookup.
         var baseUrlOverride = Single(headers, "Base-Url-Override");
         if (baseUrlOverride is { Length: > 0 } && !(Uri.TryCreate(baseUrlOverride, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
         {
             issues.Add(ZodCodes.InvalidFormat, "Invalid URL", ["base-url-override"]);
+        }
+
+        var decompress = false;
+        if (Single(headers, "Decompress") is { Length: > 0 } flag && !bool.TryParse(flag, out decompress))
+        {
+            issues.Add(ZodCodes.InvalidValue, ZodMessages.OneOf(["true", "false"]), ["decompress"]);
         }
 
         return ids is { } both && issues.IsEmpty

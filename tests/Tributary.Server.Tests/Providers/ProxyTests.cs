@@ -245,9 +245,14 @@ public sealed class ProxyTests
 
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("invalid_headers", (string?)missingBody["error"]!["code"]);
-        Assert.Equal(2, missingBody["error"]!["errors"]!.AsArray().Count);
+        // Nango's allProxy test: the issues in its schema's order, provider-config-key first.
+        Assert.Equal(
+            ["provider-config-key", "connection-id"],
+            missingBody["error"]!["errors"]!.AsArray().Select(i => (string?)i!["path"]![0]));
         Assert.Equal(HttpStatusCode.NotFound, unknownIntegration.StatusCode);
-        Assert.Contains("unknown_provider_config", await unknownIntegration.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(
+            """{"code":"unknown_provider_config","message":"Provider config not found for the given provider config key. Please make sure the provider config exists in the Nango dashboard."}""",
+            JsonNode.Parse(await unknownIntegration.Content.ReadAsStringAsync(Token))!["error"]!.ToJsonString());
         Assert.Equal(HttpStatusCode.BadRequest, unknownConnection.StatusCode);
         Assert.Contains("unknown_connection", await unknownConnection.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badRetriesAnswer.StatusCode);
