@@ -70,7 +70,11 @@ public static class CredentialApplier
 /// <summary>What <see cref="CredentialApplier"/> adds to a request.</summary>
 public sealed record AppliedCredentials(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<KeyValuePair<string, string>> Query)
 {
-    /// <summary>Adds the headers the request does not already carry and appends the query parameters; returns the header names added.</summary>
+    /// <summary>
+    /// Adds the headers the request does not already carry and sets the query parameters — a parameter of the same name
+    /// the caller sent is replaced, as Nango's <c>searchParams.set</c> does, so the provider never sees two; returns the
+    /// header names added.
+    /// </summary>
     public IReadOnlyList<string> ApplyTo(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -85,7 +89,11 @@ public sealed record AppliedCredentials(IReadOnlyDictionary<string, string> Head
 
         if (Query.Count > 0 && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            var builder = new StringBuilder(uri.Query.Length > 1 ? uri.Query[1..] : string.Empty);
+            var names = Query.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            var kept = (uri.Query.Length > 1 ? uri.Query[1..] : string.Empty)
+                .Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Where(pair => !names.Contains(Uri.UnescapeDataString(pair.Split('=', 2)[0].Replace('+', ' '))));
+            var builder = new StringBuilder(string.Join('&', kept));
             foreach (var (name, value) in Query)
             {
                 builder.Append(builder.Length > 0 ? "&" : string.Empty).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
