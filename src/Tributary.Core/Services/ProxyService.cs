@@ -43,8 +43,10 @@ public sealed class ProxyService
             : throw new InvalidInputException("invalid_base_url_override", "Base-Url-Override must be an absolute http(s) URL.");
         if (baseUrl is null)
         {
+            // Nango's code for a provider without proxy.base_url (its missing_api_url is an empty endpoint, which a
+            // route cannot have); the message says what to do about it.
             throw new InvalidInputException(
-                "missing_api_url",
+                "unsupported_provider",
                 $"The provider of integration '{providerConfigKey}' has no API base URL: set the integration's base_url or send Base-Url-Override.");
         }
 

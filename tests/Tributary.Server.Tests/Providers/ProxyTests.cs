@@ -360,6 +360,31 @@ public sealed class ProxyTests
         Assert.Equal("elsewhere:", await GetAsync("/proxy/download"));
     }
 
+    [Fact]
+    public async Task AProviderWithoutABaseUrl_IsNangosUnsupportedProvider_UnlessTheCallGivesOne()
+    {
+        await using var upstream = await StartUpstreamAsync(context => context.Response.WriteAsync("from the override", context.RequestAborted));
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes);
+        await server.Client.SendAsync(HttpMethod.Post, "integrations", new JsonObject { ["provider"] = "no-template", ["unique_key"] = "plain" }, null, Token);
+        await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connections",
+            new JsonObject { ["provider_config_key"] = "plain", ["connection_id"] = "p1", ["credentials"] = new JsonObject { ["type"] = "NONE" } },
+            null,
+            Token);
+        using var http = Client(server);
+
+        using var noBase = await http.SendAsync(Proxy(HttpMethod.Get, "/proxy/items", "plain", "p1"), Token);
+        using var withOverride = Proxy(HttpMethod.Get, "/proxy/items", "plain", "p1");
+        withOverride.Headers.Add("Base-Url-Override", upstream.Url);
+        using var overridden = await http.SendAsync(withOverride, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, noBase.StatusCode);
+        Assert.Equal("unsupported_provider", (string?)JsonNode.Parse(await noBase.Content.ReadAsStringAsync(Token))!["error"]!["code"]);
+        Assert.Equal("from the override", await overridden.Content.ReadAsStringAsync(Token));
+    }
+
     private static HttpClient Client(TestServer server)
     {
         var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
