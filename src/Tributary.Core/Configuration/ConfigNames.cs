@@ -14,6 +14,10 @@ internal static partial class ConfigNames
     public static string? CheckIntegrationKey(string key) =>
         Check(key, IntegrationKeyRegex(), "integration key", "letters, digits, spaces and ~ : . @ _ -");
 
+    /// <summary>Returns why <paramref name="name"/> cannot be a provider name (Nango's <c>providerNameSchema</c>), or null.</summary>
+    public static string? CheckProviderName(string name) =>
+        Check(name, SyncNameRegex(), "provider name", "letters, digits, _ and -");
+
     /// <summary>Returns why <paramref name="name"/> cannot be a sync name, or null.</summary>
     public static string? CheckSyncName(string name) =>
         Check(name, SyncNameRegex(), "sync name", "letters, digits, _ and -");

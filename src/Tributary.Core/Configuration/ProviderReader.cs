@@ -40,9 +40,10 @@ internal sealed class ProviderReader(ConfigErrorSink errors)
 
     private ProviderDefinition? ReadOne(ConfigEntry entry)
     {
-        if (ConfigNames.CheckIntegrationKey(entry.Key) is { } problem)
+        // Nango's provider names, which GET /providers/{provider} and POST /integrations take.
+        if (ConfigNames.CheckProviderName(entry.Key) is { } problem)
         {
-            errors.Add(entry.KeyLine, entry.Path, problem.Replace("integration", "provider", StringComparison.Ordinal));
+            errors.Add(entry.KeyLine, entry.Path, problem);
         }
 
         if (entry.AsMapping(errors) is not { } mapping)

@@ -270,7 +270,17 @@ public sealed class ConnectFlowService
         var tenant = new Tenant(state.EnvironmentId, session?.EnvironmentName ?? string.Empty);
         var sessionBody = session is null ? null : JsonNode.Parse(session.BodyJson) as JsonObject;
         var target = new StoreTarget(tenant, sessionBody, state.ProviderConfigKey, integration.Provider, state.ConnectionId, state.Reconnect);
-        var overridden = await StoreAsync(target, credentials, config, cancellationToken);
+        bool overridden;
+        try
+        {
+            overridden = await StoreAsync(target, credentials, config, cancellationToken);
+        }
+        catch (InvalidInputException ex) when (ex.Code == "invalid_connection")
+        {
+            // Nango's WSErrBuilder.ConnectionNotFound: the reconnected connection went away during the flow.
+            return ConnectOutcome.Failed(state, "connection_not_found", $"Connection {state.ConnectionId} not found.");
+        }
+
         _logger.LogInformation(
             "Connect flow {Operation} connection {ConnectionId} of integration {Integration}",
             overridden ? "overrode" : "created",
@@ -371,6 +381,12 @@ public sealed class ConnectFlowService
             : await _webhookStore.GetEnvironmentNameAsync(tenant.EnvironmentId, cancellationToken) ?? string.Empty;
         var authMode = (string)credentials["type"]!;
         var existing = target.Reconnect ? await _connections.GetAsync(tenant.EnvironmentId, target.ConnectionId, target.ProviderConfigKey, cancellationToken) : null;
+        if (target.Reconnect && existing is null)
+        {
+            // Deleted while the end user was at the provider: nothing is created under its id (RequireReconnectedConnectionAsync).
+            throw new InvalidInputException("invalid_connection", null);
+        }
+
         if (existing is null)
         {
             // Nango: a session's webhook_url_override becomes the new connection's.

@@ -7,8 +7,10 @@ namespace Tributary.Core.Engine;
 /// the same origin: .NET's own redirect handling clears <c>Authorization</c> on every hop, so a call that met a
 /// redirect (GitHub answers a renamed repository with a 301 to <c>/repositories/{id}</c>) reached its target without
 /// credentials, where Nango forwards them. A hop to another origin (scheme, host and port) drops
-/// <c>Authorization</c> and cookies: Nango forwards every header there too unless a template says not to, which
-/// would hand the connection's token to whatever host a provider redirects to (a presigned download URL, say).
+/// <c>Authorization</c>, <c>Proxy-Authorization</c>, cookies and every header the connection's credentials put on the
+/// request (a template's <c>x-api-key</c>, say; <see cref="CredentialHeaders"/>): Nango forwards every header there
+/// too unless a template says not to, which would hand the connection's secret to whatever host a provider redirects
+/// to (a presigned download URL, say).
 /// </summary>
 /// <remarks>
 /// Each hop goes down the chain on its own (the call handler logs and counts it). 301 and 302 turn a POST into a GET
@@ -20,6 +22,11 @@ internal sealed class ProviderRedirectHandler(HttpMessageHandler inner) : Delega
 {
     /// <summary>Hops followed before the last redirect is answered as it is (axios follows 21; .NET 50).</summary>
     internal const int MaxHops = 20;
+
+    /// <summary>The names of the headers the connection's credentials set on the request (the auth handler sets it).</summary>
+    public static readonly HttpRequestOptionsKey<IReadOnlyCollection<string>> CredentialHeaders = new("tributary.credential-headers");
+
+    private static readonly string[] NeverAcrossOrigins = ["Authorization", "Proxy-Authorization", "Cookie"];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -63,9 +70,11 @@ internal sealed class ProviderRedirectHandler(HttpMessageHandler inner) : Delega
 
         var next = new HttpRequestMessage(toGet ? HttpMethod.Get : request.Method, to) { Version = request.Version, VersionPolicy = request.VersionPolicy };
         var sameOrigin = Uri.Compare(from, to, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        var credentialHeaders = request.Options.TryGetValue(CredentialHeaders, out var names) ? names : [];
         foreach (var (name, values) in request.Headers)
         {
-            if (!sameOrigin && (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)))
+            if (!sameOrigin
+                && (NeverAcrossOrigins.Contains(name, StringComparer.OrdinalIgnoreCase) || credentialHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -84,10 +84,14 @@ public sealed class IntegrationService
         return created;
     }
 
-    /// <summary>An OAuth app (the only credentials an integration takes here) fits an OAUTH2 provider only, as Nango compares them.</summary>
+    /// <summary>
+    /// An OAuth app (the only credentials an integration takes here) fits an OAUTH2 provider, as Nango compares them,
+    /// and an OAUTH2_CC one too (Nango has no app for those; here a client-credentials connection may use the
+    /// integration's, docs/providers.md).
+    /// </summary>
     private static void CheckCredentialsKind(ProviderDefinition template, OAuthClientCredentials? client)
     {
-        if (client is not null && template.AuthMode != AuthMode.OAuth2)
+        if (client is not null && template.AuthMode is not (AuthMode.OAuth2 or AuthMode.OAuth2ClientCredentials))
         {
             throw new InvalidInputException("invalid_body", "incompatible credentials auth type and provider auth");
         }

@@ -237,7 +237,8 @@ internal static class IntegrationEndpoints
         }
 
         // Nango's field order (its create schema extends the base fields, forward_webhooks among them, with credentials;
-        // its update schema lists credentials first); a rename (PATCH) takes no provider, so there it is an unknown key.
+        // its update schema lists credentials before forward_webhooks); a rename (PATCH) takes no provider, so there it
+        // is an unknown key.
         var provider = create ? JsonFields.ReadString(obj, "provider", required: true, StringRule.Name, IssuePath.Root, issues) : null;
         var uniqueKey = JsonFields.ReadString(obj, "unique_key", required: create, StringRule.ProviderConfigKey, IssuePath.Root, issues);
         var displayName = JsonFields.ReadString(obj, "display_name", required: false, DisplayName, IssuePath.Root, issues);

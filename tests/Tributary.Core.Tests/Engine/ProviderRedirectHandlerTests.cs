@@ -32,6 +32,24 @@ public sealed class ProviderRedirectHandlerTests
     }
 
     [Fact]
+    public async Task ATemplatesCredentialHeader_StaysWithinTheOrigin()
+    {
+        var provider = new ScriptedProvider(
+            (HttpStatusCode.Found, "/v2/items"),
+            (HttpStatusCode.Found, "https://files.example.net/blob"),
+            (HttpStatusCode.OK, null));
+        using var invoker = new HttpMessageInvoker(new ProviderRedirectHandler(provider));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.example.com/v1/items");
+        request.Headers.Add("X-Api-Version", "secret-api-key");
+        request.Options.Set(ProviderRedirectHandler.CredentialHeaders, ["x-api-version"]);
+
+        using var response = await invoker.SendAsync(request, Token);
+
+        // The credential header (named here as the auth handler names it, any case) went to both hops of the origin only.
+        Assert.Equal(["secret-api-key", "secret-api-key", null], provider.Seen.Select(s => s.ApiVersion));
+    }
+
+    [Fact]
     public async Task MethodsAndBodies_FollowTheStatus_AndAStreamedBodyIsNotSentTwice()
     {
         var seeOther = new ScriptedProvider((HttpStatusCode.SeeOther, "/done"), (HttpStatusCode.OK, null));

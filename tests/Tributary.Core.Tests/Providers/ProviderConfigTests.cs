@@ -85,6 +85,16 @@ public class ProviderConfigTests
     }
 
     [Fact]
+    public void AProviderName_FollowsNangosProviderPattern()
+    {
+        var exception = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("providers:\n  acme.crm:\n    auth_mode: NONE\n", Source));
+
+        var error = Assert.Single(exception.Errors);
+        Assert.Equal((2, "providers['acme.crm']"), (error.Line, error.Path));
+        Assert.Contains("provider name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NangoTemplate_WithDescriptiveFields_IsAccepted()
     {
         var config = ConfigLoader.Parse("""

@@ -205,7 +205,8 @@ public sealed class IntegrationEndpointTests
         var created = await CreateAsync(server.Client, new JsonObject { ["provider"] = "github", ["unique_key"] = "gh", ["credentials"] = app });
         var forwardOff = await PatchAsync(server.Client, "gh", new JsonObject { ["forward_webhooks"] = false });
         var relabelled = await PatchAsync(server.Client, "gh", new JsonObject { ["display_name"] = "Main" });
-        var patchWrongKind = await FailsAsync(() => PatchAsync(server.Client, "sg-none", new JsonObject { ["display_name"] = "x" }));
+        var patchUnknown = await FailsAsync(() => PatchAsync(server.Client, "sg-none", new JsonObject { ["display_name"] = "x" }));
+        var clientCredentialsApp = await CreateAsync(server.Client, new JsonObject { ["provider"] = "paypal", ["unique_key"] = "pp", ["credentials"] = OAuthApp() });
         await CreateAsync(server.Client, new JsonObject { ["provider"] = "sendgrid", ["unique_key"] = "sg" });
         var patchApp = await FailsAsync(() => PatchAsync(server.Client, "sg", new JsonObject { ["credentials"] = OAuthApp() }));
         var badRouteKey = await FailsAsync(() => PatchAsync(server.Client, "a$b", new JsonObject { ["display_name"] = "x" }));
@@ -222,14 +223,15 @@ public sealed class IntegrationEndpointTests
         Assert.True((bool)created["data"]!["forward_webhooks"]!);
         Assert.False((bool)forwardOff["data"]!["forward_webhooks"]!);
         Assert.Equal(("Main", false), ((string?)relabelled["data"]!["display_name"], (bool)relabelled["data"]!["forward_webhooks"]!));
-        Assert.Equal(404, patchWrongKind.Status);
+        Assert.Equal(404, patchUnknown.Status);
+        Assert.Equal("pp", (string?)clientCredentialsApp["data"]!["unique_key"]);
         Assert.Equal((400, "incompatible credentials auth type and provider auth"), (patchApp.Status, patchApp.ErrorMessage()));
         Assert.Equal((400, "invalid_uri_params"), (badRouteKey.Status, badRouteKey.Code));
         Assert.Equal((400, "invalid_uri_params"), (badDeleteKey.Status, badDeleteKey.Code));
         Assert.Equal((400, "invalid_query_params"), (variablesQuery.Status, variablesQuery.Code));
 
         // Nothing refused was created; the OAuth app's secret and the webhook secret are never answered.
-        Assert.Equal(["demo", "gh", "sg"], list!["data"]!.AsArray().Select(i => (string)i!["unique_key"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["demo", "gh", "pp", "sg"], list!["data"]!.AsArray().Select(i => (string)i!["unique_key"]!).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("whsec", created.ToJsonString(), StringComparison.Ordinal);
     }
 

@@ -54,6 +54,28 @@ public sealed partial class ConnectFlowTests
         Assert.DoesNotContain(session, logs.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AReconnectedConnection_DeletedWhileTheUserIsAtTheProvider_IsNotCreatedAgain()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var browser = Browser();
+        var first = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={await CreateSessionAsync(server)}"), Token);
+        await SubmitAsync(browser, first.RequestMessage!.RequestUri!, await first.Content.ReadAsStringAsync(Token), "allow");
+        var connectionId = await OnlyConnectionIdAsync(server);
+        var reconnect = await server.Client.SendAsync(
+            HttpMethod.Post, "connect/sessions/reconnect", new JsonObject { ["connection_id"] = connectionId, ["integration_id"] = "gh" }, null, Token);
+
+        var consent = await browser.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={(string)reconnect!["data"]!["token"]!}"), Token);
+        await server.Client.SendAsync(HttpMethod.Delete, $"connections/{connectionId}?provider_config_key=gh", null, null, Token);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "allow");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("data-result=\"error\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var list = await server.Client.SendAsync(HttpMethod.Get, "connections", null, null, Token);
+        Assert.Empty(list!["connections"]!.AsArray());
+    }
+
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
