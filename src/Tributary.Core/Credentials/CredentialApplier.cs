@@ -70,6 +70,11 @@ public static class CredentialApplier
 /// <summary>What <see cref="CredentialApplier"/> adds to a request.</summary>
 public sealed record AppliedCredentials(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<KeyValuePair<string, string>> Query)
 {
+    /// <summary>The names of <see cref="Headers"/>, computed once: every request of a run is told them (the redirect handler keeps them within an origin).</summary>
+    public IReadOnlyCollection<string> HeaderNames { get; } = [.. Headers.Keys];
+
+    private readonly HashSet<string> _queryNames = Query.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// Adds the headers the request does not already carry and sets the query parameters — a parameter of the same name
     /// the caller sent is replaced, as Nango's <c>searchParams.set</c> does, so the provider never sees two; returns the
@@ -89,10 +94,9 @@ public sealed record AppliedCredentials(IReadOnlyDictionary<string, string> Head
 
         if (Query.Count > 0 && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            var names = Query.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
             var kept = (uri.Query.Length > 1 ? uri.Query[1..] : string.Empty)
                 .Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Where(pair => !names.Contains(Uri.UnescapeDataString(pair.Split('=', 2)[0].Replace('+', ' '))));
+                .Where(pair => !_queryNames.Contains(Uri.UnescapeDataString(pair.Split('=', 2)[0].Replace('+', ' '))));
             var builder = new StringBuilder(string.Join('&', kept));
             foreach (var (name, value) in Query)
             {

@@ -44,7 +44,7 @@ public sealed class ProviderAuthHandler : DelegatingHandler
         var (credentials, applied) = Volatile.Read(ref _current);
         var originalUri = request.RequestUri;
         var added = applied.ApplyTo(request);
-        request.Options.Set(Engine.ProviderRedirectHandler.CredentialHeaders, [.. applied.Headers.Keys]);
+        request.Options.Set(Engine.ProviderRedirectHandler.CredentialHeaders, applied.HeaderNames);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized || credentials.AccessToken is not { } sent || !IsReplayable(request.Content))
         {
@@ -81,7 +81,7 @@ public sealed class ProviderAuthHandler : DelegatingHandler
 
         request.RequestUri = originalUri;
         freshApplied.Headers.ApplyTo(request);
-        request.Options.Set(Engine.ProviderRedirectHandler.CredentialHeaders, [.. freshApplied.Headers.Headers.Keys]);
+        request.Options.Set(Engine.ProviderRedirectHandler.CredentialHeaders, freshApplied.Headers.HeaderNames);
         return await base.SendAsync(request, cancellationToken);
     }
 

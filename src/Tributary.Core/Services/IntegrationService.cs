@@ -73,12 +73,12 @@ public sealed class IntegrationService
             }
         }
 
-        var created = await _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, forwardWebhooks, Micros.Now(_timeProvider), cancellationToken);
+        // One timestamp for the row and its app: setting the app stamps updated_at, so the answer is the row as stored.
+        var now = Micros.Now(_timeProvider);
+        var created = await _integrations.CreateAsync(tenant.EnvironmentId, uniqueKey, provider, displayName, forwardWebhooks, now, cancellationToken);
         if (created is not null && client is not null)
         {
-            // Setting the app stamps the integration: answer it as stored.
-            await SetClientAsync(created.Id, client, cancellationToken);
-            created = await _integrations.GetAsync(tenant.EnvironmentId, uniqueKey, cancellationToken) ?? created;
+            await SetClientAsync(created.Id, client, now, cancellationToken);
         }
 
         return created;
@@ -98,13 +98,16 @@ public sealed class IntegrationService
     }
 
     /// <summary>Stores an integration's OAuth app, the secret encrypted under the credentials key.</summary>
-    public Task SetClientAsync(long integrationId, OAuthClientCredentials client, CancellationToken cancellationToken)
+    public Task SetClientAsync(long integrationId, OAuthClientCredentials client, CancellationToken cancellationToken) =>
+        SetClientAsync(integrationId, client, Micros.Now(_timeProvider), cancellationToken);
+
+    private Task SetClientAsync(long integrationId, OAuthClientCredentials client, long now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         return _clients.SetAsync(
             integrationId,
             new StoredOAuthClient(client.ClientId, client.ClientSecret is { } secret ? _protector.Protect(secret) : null, client.Scopes),
-            Micros.Now(_timeProvider),
+            now,
             cancellationToken);
     }
 
@@ -135,12 +138,12 @@ public sealed class IntegrationService
             }
         }
 
-        var updated = await _integrations.UpdateAsync(integration.Id, rename, displayName, forwardWebhooks, Micros.Now(_timeProvider), cancellationToken)
+        var now = Micros.Now(_timeProvider);
+        var updated = await _integrations.UpdateAsync(integration.Id, rename, displayName, forwardWebhooks, now, cancellationToken)
             ?? throw KeyTaken();
         if (client is not null)
         {
-            await SetClientAsync(integration.Id, client, cancellationToken);
-            updated = await _integrations.GetAsync(tenant.EnvironmentId, updated.UniqueKey, cancellationToken) ?? updated;
+            await SetClientAsync(integration.Id, client, now, cancellationToken);
         }
 
         return updated;

@@ -10,7 +10,7 @@ namespace Tributary.Server.Connect;
 /// (<c>connectSessionAuth</c>, <c>connectSessionOrSecretKeyAuth</c>) read the <c>Authorization</c> header only. Errors
 /// are Nango's 401s, with its codes and messages. The token is never logged or echoed.
 /// </summary>
-internal static partial class ConnectSessionAuth
+internal static class ConnectSessionAuth
 {
     /// <summary>The browser flows' session: <see cref="TryAuthenticateAsync"/>, its error answered; null when it was.</summary>
     public static Task<ConnectSession?> AuthenticateAsync(HttpContext context) => AnsweredAsync(context, TryAuthenticateAsync(context));
@@ -49,8 +49,7 @@ internal static partial class ConnectSessionAuth
             return (null, ApiKeyAuthentication.Unauthorized("missing_auth_header", "Authentication failed. The request is missing the Authorization header."));
         }
 
-        var at = header.LastIndexOf("Bearer ", StringComparison.Ordinal);
-        var token = at >= 0 ? header[(at + "Bearer ".Length)..].Trim() : header.Trim();
+        var token = HeaderToken(header);
         if (token.Length == 0)
         {
             return (null, ApiKeyAuthentication.Unauthorized("malformed_auth_header", "Authentication failed. The Authorization header is malformed."));
@@ -62,7 +61,7 @@ internal static partial class ConnectSessionAuth
     /// <summary>Nango's checks of a token: its format (<c>nango_connect_session_</c> and 64 hex), then a live session.</summary>
     private static async Task<(ConnectSession? Session, ApiError? Error)> SessionAsync(HttpContext context, string token)
     {
-        if (!TokenFormat().IsMatch(token))
+        if (!ConnectSessionService.IsWellFormed(token))
         {
             return (null, ApiKeyAuthentication.Unauthorized(
                 "invalid_connect_session_token_format",
@@ -79,8 +78,12 @@ internal static partial class ConnectSessionAuth
         return (session, null);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^nango_connect_session_[a-f0-9]{64}\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex TokenFormat();
+    /// <summary>The token of an <c>Authorization</c> header as Nango reads it (<c>split('Bearer ').pop()</c>): after the last <c>Bearer </c>, else the whole value.</summary>
+    public static string HeaderToken(string header)
+    {
+        var at = header.LastIndexOf("Bearer ", StringComparison.Ordinal);
+        return at >= 0 ? header[(at + "Bearer ".Length)..].Trim() : header.Trim();
+    }
 
     /// <summary>
     /// <see cref="TryAuthenticateAsync"/> for the browser-facing auth endpoints (reference §A.3), which also refuse a

@@ -90,7 +90,7 @@ internal static class ConnectSessionEndpoints
         }
 
         var (body, bodyError) = await RequestBody.ReadAsync(context);
-        bodyError ??= body is { } given ? EmptyBodyIssue(given) : null;
+        bodyError ??= RequestChecks.RequireEmptyBody(body);
         if (bodyError is not null)
         {
             await JsonResponses.ErrorAsync(context, bodyError);
@@ -98,22 +98,6 @@ internal static class ConnectSessionEndpoints
         }
 
         return session;
-    }
-
-    /// <summary>Nango's <c>requireEmptyBody</c>: a strict empty object.</summary>
-    private static ApiError? EmptyBodyIssue(JsonElement body)
-    {
-        var issues = new IssueList();
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(body)), IssuePath.Root);
-        }
-        else
-        {
-            issues.AddUnrecognizedKeys([.. body.EnumerateObject().Select(p => p.Name)], IssuePath.Root);
-        }
-
-        return issues.IsEmpty ? null : ApiErrors.InvalidBody(issues.Items);
     }
 
     /// <summary>

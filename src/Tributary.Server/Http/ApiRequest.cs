@@ -50,7 +50,9 @@ internal static class ApiRequest
         var byKey = Handle(scope, alsoGrantedBy, (context, tenant) => handler(context, tenant, null));
         return async context =>
         {
-            if (context.Features.Get<DashboardCaller>() is null && BearerToken(context).StartsWith(ConnectSessionService.TokenPrefix, StringComparison.Ordinal))
+            // The token the session check would read: a session's goes there, whatever its shape, and any other to the key check.
+            var token = ConnectSessionAuth.HeaderToken(context.Request.Headers.Authorization.ToString());
+            if (context.Features.Get<DashboardCaller>() is null && token.StartsWith(ConnectSessionService.TokenPrefix, StringComparison.Ordinal))
             {
                 if (await ConnectSessionAuth.AuthenticateHeaderAsync(context) is { } session)
                 {
@@ -62,11 +64,5 @@ internal static class ApiRequest
 
             await byKey(context);
         };
-    }
-
-    private static string BearerToken(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : string.Empty;
     }
 }

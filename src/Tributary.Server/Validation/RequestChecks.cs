@@ -21,4 +21,25 @@ internal static class RequestChecks
         issues.AddUnrecognizedKeys(query.Keys, IssuePath.Root);
         return issues.IsEmpty ? null : ApiErrors.InvalidQueryParams(issues.Items);
     }
+
+    /// <summary>Nango's <c>requireEmptyBody</c>: no body, or a strict empty object.</summary>
+    public static ApiError? RequireEmptyBody(JsonElement? body)
+    {
+        if (body is not { } given)
+        {
+            return null;
+        }
+
+        var issues = new IssueList();
+        if (given.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("object", JsonTypeName.Of(given)), IssuePath.Root);
+        }
+        else
+        {
+            issues.AddUnrecognizedKeys([.. given.EnumerateObject().Select(p => p.Name)], IssuePath.Root);
+        }
+
+        return issues.IsEmpty ? null : ApiErrors.InvalidBody(issues.Items);
+    }
 }
