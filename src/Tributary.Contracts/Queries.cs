@@ -87,3 +87,7 @@ public sealed record ConnectionTargetQuery(
 public sealed record ConnectionHeaders(
     [property: JsonPropertyName("Connection-Id"), JsonRequired] string ConnectionId,
     [property: JsonPropertyName("Provider-Config-Key"), JsonRequired] string ProviderConfigKey);
+
+/// <summary>The query of <c>GET /scripts/config</c> (other keys are ignored, as Nango's).</summary>
+public sealed record ScriptsConfigQuery(
+    [property: JsonPropertyName("format"), Description("nango (the default): the integrations with their syncs; openai: {data} with one OpenAI function definition per sync.")] string? Format);

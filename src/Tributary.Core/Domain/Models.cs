@@ -27,7 +27,11 @@ public sealed record SyncConfig(
     bool AutoStart,
     string SyncType,
     bool TrackDeletes,
-    bool Enabled);
+    bool Enabled)
+{
+    /// <summary>When a deploy last wrote it (Unix microseconds): Nango's <c>last_deployed</c>.</summary>
+    public long UpdatedAt { get; init; }
+}
 
 public sealed record Connection(
     long Id,

@@ -11,6 +11,9 @@ public interface IIntegrationStore
 
     Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken);
 
+    /// <summary>The deployed (enabled) sync configs of every integration of the environment, by name.</summary>
+    Task<IReadOnlyList<SyncConfig>> ListDeployedSyncConfigsAsync(long environmentId, CancellationToken cancellationToken);
+
     /// <returns>The new integration, or null when the key is taken in the environment.</returns>
     Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken);
 

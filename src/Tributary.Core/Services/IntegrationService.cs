@@ -43,6 +43,36 @@ public sealed class IntegrationService
     public Task<IReadOnlyList<Integration>> ListAsync(Tenant tenant, CancellationToken cancellationToken) =>
         _integrations.ListAsync(tenant.EnvironmentId, cancellationToken);
 
+    /// <summary>
+    /// Each integration with deployed syncs, and those syncs, as Nango's scripts config orders them: the syncs by name
+    /// (ordinal, on both databases), the integrations by their first sync's name.
+    /// </summary>
+    public async Task<IReadOnlyList<DeployedSyncs>> ListDeployedSyncsAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        var integrations = (await _integrations.ListAsync(tenant.EnvironmentId, cancellationToken)).ToDictionary(i => i.Id);
+        var configs = await _integrations.ListDeployedSyncConfigsAsync(tenant.EnvironmentId, cancellationToken);
+        var byIntegration = new Dictionary<long, List<SyncConfig>>();
+        var order = new List<Integration>();
+        foreach (var config in configs.OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.IntegrationId))
+        {
+            // One created after the integrations were read is left for the next call.
+            if (!integrations.TryGetValue(config.IntegrationId, out var integration))
+            {
+                continue;
+            }
+
+            if (!byIntegration.TryGetValue(integration.Id, out var syncs))
+            {
+                byIntegration[integration.Id] = syncs = [];
+                order.Add(integration);
+            }
+
+            syncs.Add(config);
+        }
+
+        return order.Select(i => new DeployedSyncs(i, byIntegration[i.Id])).ToList();
+    }
+
     public Task<Integration> GetAsync(Tenant tenant, string uniqueKey, CancellationToken cancellationToken) =>
         FindAsync(tenant, uniqueKey, $"Integration \"{uniqueKey}\" does not exist", cancellationToken);
 

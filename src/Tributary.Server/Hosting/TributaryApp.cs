@@ -167,6 +167,7 @@ public static class TributaryApp
             app.MapRunLogEndpoints();
             app.MapIntegrationEndpoints();
             app.MapProviderEndpoints();
+            app.MapScriptsConfigEndpoints();
             app.MapFrequencyEndpoints();
             app.MapVariantEndpoints();
             app.MapWebhookEndpoints();

@@ -45,6 +45,16 @@ internal sealed class SqlIntegrationStore : IIntegrationStore
         return await SqlRows.ReadAllAsync(command, SqlRows.SyncConfig, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<SyncConfig>> ListDeployedSyncConfigsAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"""
+            SELECT {SqlRows.SyncConfigColumns}
+            WHERE enabled = 1 AND integration_id IN (SELECT id FROM integrations WHERE environment_id = @env)
+            """).With("env", environmentId);
+        return await SqlRows.ReadAllAsync(command, SqlRows.SyncConfig, cancellationToken);
+    }
+
     public async Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken)
     {
         await using var writer = await _database.OpenWriteAsync(WriteKind.Control, cancellationToken);

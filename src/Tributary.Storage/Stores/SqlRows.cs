@@ -19,7 +19,7 @@ internal static class SqlRows
     public const string IntegrationColumns = "id, environment_id, unique_key, provider, display_name, base_url, created_at, updated_at, forward_webhooks";
 
     public const string SyncConfigColumns = """
-        id, integration_id, name, function_name, models, frequency, frequency_ms, auto_start, sync_type, track_deletes, enabled
+        id, integration_id, name, function_name, models, frequency, frequency_ms, auto_start, sync_type, track_deletes, enabled, updated_at
         FROM sync_configs
         """;
 
@@ -74,7 +74,8 @@ internal static class SqlRows
         int id = reader.GetOrdinal("id"), integration = reader.GetOrdinal("integration_id"), name = reader.GetOrdinal("name"),
             function = reader.GetOrdinal("function_name"), models = reader.GetOrdinal("models"), frequency = reader.GetOrdinal("frequency"),
             frequencyMs = reader.GetOrdinal("frequency_ms"), autoStart = reader.GetOrdinal("auto_start"), syncType = reader.GetOrdinal("sync_type"),
-            trackDeletes = reader.GetOrdinal("track_deletes"), enabled = reader.GetOrdinal("enabled");
+            trackDeletes = reader.GetOrdinal("track_deletes"), enabled = reader.GetOrdinal("enabled"),
+            updatedAt = reader.GetOrdinal("updated_at");
         return row => new SyncConfig(
             row.GetInt64(id),
             row.GetInt64(integration),
@@ -86,7 +87,10 @@ internal static class SqlRows
             row.GetInt64(autoStart) != 0,
             row.GetString(syncType),
             row.GetInt64(trackDeletes) != 0,
-            row.GetInt64(enabled) != 0);
+            row.GetInt64(enabled) != 0)
+        {
+            UpdatedAt = row.GetInt64(updatedAt),
+        };
     }
 
     public static RowReader<Connection> Connection(DbDataReader reader) => OnReader(reader, ConnectionReader);

@@ -110,6 +110,8 @@ public sealed class ConnectionServiceTests
 
         public Task<IReadOnlyList<SyncConfig>> GetSyncConfigsAsync(long integrationId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<SyncConfig>> ListDeployedSyncConfigsAsync(long environmentId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<Integration?> CreateAsync(long environmentId, string uniqueKey, string provider, string? displayName, bool forwardWebhooks, long now, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 

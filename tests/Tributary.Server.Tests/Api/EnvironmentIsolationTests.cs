@@ -30,6 +30,7 @@ public sealed class EnvironmentIsolationTests
         [("/runs", "get")] = body => body?["runs"] is JsonArray { Count: 0 },
         [("/integrations", "get")] = body => body?["data"] is JsonArray { Count: 0 },
         [("/environment-variables", "get")] = body => body is JsonArray { Count: 0 },
+        [("/scripts/config", "get")] = body => body is JsonArray { Count: 0 } || body?["data"] is JsonArray { Count: 0 },
         [("/sync/status", "get")] = body => body?["syncs"] is JsonArray { Count: 0 },
         [("/webhooks/deliveries", "get")] = body => body?["deliveries"] is JsonArray { Count: 0 },
 
@@ -192,6 +193,8 @@ public sealed class EnvironmentIsolationTests
             new("/integrations/{key}", "get", "integrations/demo", null),
             new("/integrations/{key}", "get", "integrations/demo?include=webhook", null),
             new("/environment-variables", "get", "environment-variables", null),
+            new("/scripts/config", "get", "scripts/config", null),
+            new("/scripts/config", "get", "scripts/config?format=openai", null),
             new("/environment/webhook-settings", "get", "environment/webhook-settings", null),
             new("/webhooks/deliveries", "get", $"webhooks/deliveries?connection_id={ConnectionA}", null),
 

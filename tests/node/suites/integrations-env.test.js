@@ -66,6 +66,32 @@ describe('integrations and environment variables', { timeout: 60_000 }, () => {
         });
     });
 
+    it('getScriptsConfig answers the deployed syncs in Nango\'s StandardNangoConfig shape, and as OpenAI functions', async () => {
+        const configs = await nango.getScriptsConfig();
+        assert.ok(Array.isArray(configs), JSON.stringify(configs));
+        const demo = configs.find((c) => c.providerConfigKey === PCK);
+        assert.ok(demo, `${PCK} is listed: ${JSON.stringify(configs)}`);
+        assert.deepEqual(Object.keys(demo), ['actions', 'providerConfigKey', 'provider', 'syncs', 'on-events']);
+        assert.equal(demo.provider, 'sample-data');
+        assert.deepEqual(demo.actions, []);
+        const names = demo.syncs.map((s) => s.name);
+        assert.deepEqual(names, [...names].sort(), 'syncs by name');
+        for (const sync of demo.syncs) {
+            assert.equal(sync.type, 'sync');
+            assert.ok(Array.isArray(sync.returns) && sync.returns.length > 0, JSON.stringify(sync));
+            assert.ok(['full', 'incremental'].includes(sync.sync_type), JSON.stringify(sync));
+            assert.equal(typeof sync.runs, 'string');
+            assert.equal(new Date(sync.last_deployed).toISOString(), sync.last_deployed);
+        }
+
+        const openai = await nango.getScriptsConfig('openai');
+        assert.deepEqual(
+            openai.data.filter((f) => names.includes(f.name)).map((f) => f.name),
+            names
+        );
+        assert.deepEqual(openai.data[0].parameters, { type: 'object', properties: {}, required: [] });
+    });
+
     it('getEnvironmentVariables returns an array', async () => {
         const vars = await nango.getEnvironmentVariables();
         assert.ok(Array.isArray(vars), JSON.stringify(vars));
