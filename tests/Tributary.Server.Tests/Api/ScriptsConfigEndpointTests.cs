@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Tributary.Client;
 using Tributary.Core.Configuration;
+using Tributary.Core.Ports;
+using Tributary.Core.Security;
 using Tributary.Core.Services;
 using Tributary.Testing;
 
@@ -110,6 +112,24 @@ public sealed class ScriptsConfigEndpointTests
         Assert.Equal(2, nango!.AsArray().Count);
         Assert.Equal((400, "invalid_query_params"), (bad.Status, bad.Code));
         Assert.Contains("format", bad.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScriptsConfig_OfAnEnvironmentWithoutSyncs_IsEmpty_InTheShapeItsFormatNames()
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        var control = server.Services.GetRequiredService<IApiKeyStore>();
+        var staging = await control.EnsureEnvironmentAsync("staging", Token);
+        var secret = ApiKeys.NewSecret();
+        await control.CreateApiKeyAsync(staging.Id, ApiKeys.Hash(secret), "staging", [ApiKeys.AllScopes], Token);
+        using var client = new TributaryClient(server.BaseUrl, secret);
+
+        var nango = await client.SendAsync(HttpMethod.Get, "scripts/config", null, null, Token);
+        var openai = await client.SendAsync(HttpMethod.Get, "scripts/config?format=openai", null, null, Token);
+
+        // Nango answers [] for both formats here; the OpenAI form keeps its envelope (docs/api.md, Differences).
+        Assert.Equal("[]", nango!.ToJsonString());
+        Assert.Equal("""{"data":[]}""", openai!.ToJsonString());
     }
 
     [Theory]
