@@ -23,6 +23,8 @@ namespace Tributary.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<ScriptsConfigIntegration>))]
 [JsonSerializable(typeof(OpenAIFunctionListResponse))]
 [JsonSerializable(typeof(ScriptsConfigQuery))]
+[JsonSerializable(typeof(LegacyMetadataQuery))]
+[JsonSerializable(typeof(ProviderConfigKeyHeader))]
 [JsonSerializable(typeof(RunResponse))]
 [JsonSerializable(typeof(RunListResponse))]
 [JsonSerializable(typeof(RunLogPageResponse))]
@@ -54,6 +56,7 @@ namespace Tributary.Contracts;
 [JsonSerializable(typeof(WebhookDeliveryListResponse))]
 [JsonSerializable(typeof(WebhookDeliveryListQuery))]
 [JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext
 {
 }

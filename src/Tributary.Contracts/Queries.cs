@@ -91,3 +91,11 @@ public sealed record ConnectionHeaders(
 /// <summary>The query of <c>GET /scripts/config</c> (other keys are ignored, as Nango's).</summary>
 public sealed record ScriptsConfigQuery(
     [property: JsonPropertyName("format"), Description("nango (the default): the integrations with their syncs; openai: {data} with one OpenAI function definition per sync.")] string? Format);
+
+/// <summary>Where Nango's deprecated <c>/connection/{connectionId}/metadata</c> reads the integration's key from: the query first.</summary>
+public sealed record LegacyMetadataQuery(
+    [property: JsonPropertyName("provider_config_key"), Description("The integration's key; the Provider-Config-Key header when absent or empty.")] string? ProviderConfigKey);
+
+/// <summary>The <c>Provider-Config-Key</c> header, read when the query does not name the integration.</summary>
+public sealed record ProviderConfigKeyHeader(
+    [property: JsonPropertyName("Provider-Config-Key"), Description("The integration's key, when the provider_config_key query parameter does not give it.")] string? ProviderConfigKey);

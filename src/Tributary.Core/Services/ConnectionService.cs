@@ -172,9 +172,23 @@ public sealed class ConnectionService
     /// Sets (<paramref name="merge"/> false: replaces) or merges the metadata of every named connection; all must
     /// exist before any is written.
     /// </summary>
-    public async Task SetMetadataAsync(Tenant tenant, string providerConfigKey, IReadOnlyList<string> connectionIds, JsonObject patch, bool merge, CancellationToken cancellationToken)
+    public Task SetMetadataAsync(Tenant tenant, string providerConfigKey, IReadOnlyList<string> connectionIds, JsonObject patch, bool merge, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connectionIds);
+        return WriteMetadataAsync(
+            tenant, providerConfigKey, connectionIds, patch, merge, id => NangoErrors.UnknownMetadataConnection(id, providerConfigKey, connectionIds.Count > 1), cancellationToken);
+    }
+
+    /// <summary>
+    /// Nango's deprecated per-connection metadata paths (<c>/connection/{id}/metadata</c>): one connection, and when it
+    /// is missing the 404 of Nango's connection lookup rather than the metadata endpoints' own.
+    /// </summary>
+    public Task SetMetadataOfConnectionAsync(Tenant tenant, string providerConfigKey, string connectionId, JsonObject metadata, bool merge, CancellationToken cancellationToken) =>
+        WriteMetadataAsync(tenant, providerConfigKey, [connectionId], metadata, merge, id => NangoErrors.UnknownConnection(id, providerConfigKey), cancellationToken);
+
+    private async Task WriteMetadataAsync(
+        Tenant tenant, string providerConfigKey, IReadOnlyList<string> connectionIds, JsonObject patch, bool merge, Func<string, Exception> missing, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(patch);
         // One read and one write for the whole array, however long (the parser caps it).
         var found = (await _connections.GetManyAsync(tenant.EnvironmentId, connectionIds, providerConfigKey, cancellationToken))
@@ -182,7 +196,7 @@ public sealed class ConnectionService
         var writes = new List<MetadataWrite>(connectionIds.Count);
         foreach (var id in connectionIds.Distinct(StringComparer.Ordinal))
         {
-            var connection = found.GetValueOrDefault(id) ?? throw NangoErrors.UnknownMetadataConnection(id, providerConfigKey, connectionIds.Count > 1);
+            var connection = found.GetValueOrDefault(id) ?? throw missing(id);
             var next = merge ? JsonNode.Parse(connection.MetadataJson) as JsonObject ?? [] : [];
             foreach (var (key, value) in patch)
             {

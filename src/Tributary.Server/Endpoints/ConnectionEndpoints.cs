@@ -64,7 +64,31 @@ internal static class ConnectionEndpoints
         app.MapApi("PATCH", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: true), Update)
             .WithName("updateConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Merge into connection metadata (Nango's deprecated path)")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>().ProducesErrors(400, 404);
+        app.MapApi("POST", "/connection/{connectionId}/metadata", "environment:connections:write", (c, t) => LegacyMetadataAsync(c, t, merge: false), Update)
+            .WithName("setConnectionMetadataLegacy").WithTags("Connections").WithSummary("Replace one connection's metadata (Nango's deprecated path)")
+            .WithDescription("The body is the metadata (an object; none is {}); the integration's key is the provider_config_key query parameter "
+                + "or the Provider-Config-Key header. 201 with the body, as Nango.")
+            .AcceptsQuery<LegacyMetadataQuery>().AcceptsHeaders<ProviderConfigKeyHeader>().AcceptsJson<JsonObject>().Produces<JsonObject>(StatusCodes.Status201Created).ProducesErrors(400, 404);
+        app.MapApi("PATCH", "/connection/{connectionId}/metadata", "environment:connections:write", (c, t) => LegacyMetadataAsync(c, t, merge: true), Update)
+            .WithName("updateConnectionMetadataLegacy").WithTags("Connections").WithSummary("Merge into one connection's metadata (Nango's deprecated path)")
+            .WithDescription("As the POST, the body's top-level keys merged into the metadata; 200 with the body.")
+            .AcceptsQuery<LegacyMetadataQuery>().AcceptsHeaders<ProviderConfigKeyHeader>().AcceptsJson<JsonObject>().Produces<JsonObject>().ProducesErrors(400, 404);
         return app;
+    }
+
+    /// <summary>Nango's deprecated per-connection metadata: POST (replace) answers 201, PATCH (merge) 200, both with the body.</summary>
+    private static async Task LegacyMetadataAsync(HttpContext context, Tenant tenant, bool merge)
+    {
+        var request = await ParsedBody.ReadAsync(
+            context, b => LegacyMetadataRequestParser.Parse(RouteConnectionId(context), context.Request.Query, NangoHeaders.From(context.Request.Headers), b));
+        if (request is null)
+        {
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<ConnectionService>()
+            .SetMetadataOfConnectionAsync(tenant, request.ProviderConfigKey, request.ConnectionIds[0], request.Metadata, merge, context.RequestAborted);
+        await JsonResponses.WriteAsync(context, merge ? StatusCodes.Status200OK : StatusCodes.Status201Created, request.Metadata, JsonResponses.Json.JsonObject);
     }
 
     private static async Task CreateAsync(HttpContext context, Tenant tenant)

@@ -369,6 +369,47 @@ public sealed class ConnectionConformanceTests
         Assert.Equal("""{"a":1,"b":2}""", fetched!["metadata"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// Nango's deprecated per-connection paths: the body is the metadata, the key from the query or the header; POST
+    /// replaces (201), PATCH merges (200), both echo the body; Nango's connection-lookup errors; nothing changes on one.
+    /// </summary>
+    [Theory]
+    [InlineData(TestDialect.Sqlite)]
+    [InlineData(TestDialect.Postgres)]
+    public async Task LegacyMetadataPaths_ReplaceAndMerge_WithTheKeyFromQueryOrHeader_AndNangosLookupErrors(TestDialect dialect)
+    {
+        await using var server = await ApiTestServer.StartAsync(dialect, Token);
+        await server.CreateConnectionAsync("acme", new JsonObject { ["records"] = 5 }, Token);
+        var header = new Dictionary<string, string> { ["Provider-Config-Key"] = "demo" };
+
+        var set = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/acme/metadata?provider_config_key=demo", """{"a":1,"n":{"x":1}}""", Token);
+        var merged = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connection/acme/metadata", """{"b":2,"n":{"y":2}}""", Token, header);
+        var afterMerge = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+        var noKey = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/acme/metadata?provider_config_key=", """{"c":3}""", Token);
+        var unknown = await ApiTestServer.SendRawAsync(server, HttpMethod.Patch, "connection/nope/metadata?provider_config_key=demo", """{"c":3}""", Token);
+        var notObject = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/acme/metadata?provider_config_key=demo", "[1]", Token);
+        var repeated = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/acme/metadata?provider_config_key=demo&provider_config_key=demo", "{}", Token);
+        var unchanged = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+        var emptied = await ApiTestServer.SendRawAsync(server, HttpMethod.Post, "connection/acme/metadata", null, Token, header);
+        var afterEmpty = await server.Client.SendAsync(HttpMethod.Get, "connections/acme?provider_config_key=demo", null, null, Token);
+
+        Assert.Equal((201, """{"a":1,"n":{"x":1}}"""), (set.Status, set.Body));
+        Assert.Equal((200, """{"b":2,"n":{"y":2}}"""), (merged.Status, merged.Body));
+
+        // The merge is of the top-level keys, as Nango's spread.
+        Assert.Equal("""{"a":1,"n":{"y":2},"b":2}""", afterMerge!["metadata"]!.ToJsonString());
+        Assert.Equal(
+            (400, "missing_provider_config", "Missing param 'provider_config_key'.", "{}"),
+            (noKey.Status, (string?)noKey.Json["error"]!["code"], (string?)noKey.Json["error"]!["message"], noKey.Json["error"]!["payload"]?.ToJsonString()));
+        Assert.Equal((404, "unknown_connection"), (unknown.Status, (string?)unknown.Json["error"]!["code"]));
+        Assert.StartsWith("No connection matching the provided params of 'connection_id' and 'provider_config_key'.", (string?)unknown.Json["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal((400, "invalid_body"), (notObject.Status, (string?)notObject.Json["error"]!["code"]));
+        Assert.Equal((400, "invalid_query_params"), (repeated.Status, (string?)repeated.Json["error"]!["code"]));
+        Assert.Equal(afterMerge["metadata"]!.ToJsonString(), unchanged!["metadata"]!.ToJsonString());
+        Assert.Equal((201, "{}"), (emptied.Status, emptied.Body));
+        Assert.Equal("{}", afterEmpty!["metadata"]!.ToJsonString());
+    }
+
     private static string[] Integrations(RawResponse list) =>
         list.Json["connections"]!.AsArray().Select(c => (string?)c!["provider_config_key"] ?? string.Empty).Order(StringComparer.Ordinal).ToArray();
 }

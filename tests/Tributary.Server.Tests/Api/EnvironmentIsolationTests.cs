@@ -237,6 +237,8 @@ public sealed class EnvironmentIsolationTests
                 $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","metadata":{"records":1}}"""),
             new("/connection/metadata", "patch", "connection/metadata",
                 $$$"""{"provider_config_key":"demo","connection_id":"{{{ConnectionA}}}","metadata":{"records":1}}"""),
+            new("/connection/{connectionId}/metadata", "post", $"connection/{ConnectionA}/metadata?provider_config_key=demo", """{"records":1}"""),
+            new("/connection/{connectionId}/metadata", "patch", $"connection/{ConnectionA}/metadata?provider_config_key=demo", """{"records":1}"""),
             new("/connection/{connectionId}", "delete", $"connection/{ConnectionA}?provider_config_key=demo", null),
             new("/connections/{connectionId}", "delete", $"connections/{ConnectionA}?provider_config_key=demo", null),
             new("/integrations/{key}", "delete", "integrations/demo", null),
