@@ -23,6 +23,9 @@ public sealed class ConnectFlowService
     /// <summary>How long an OAuth redirect may take between leaving for the provider and coming back.</summary>
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(15);
 
+    /// <summary>JSON as <c>JSON.stringify</c> writes it into Nango's messages: quotes and non-ASCII text unescaped.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions JavaScriptJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly IConnectSessionStore _store;
     private readonly IIntegrationStore _integrations;
     private readonly IConnectionStore _connections;
@@ -78,14 +81,24 @@ public sealed class ConnectFlowService
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(start);
-        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2, cancellationToken);
-        var client = await _clients.GetAsync(integration.Id, cancellationToken)
-            ?? throw new InvalidInputException("missing_client_id", $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations).");
+        // Nango's order here: the integration, its template, the session's allowance, a reconnect's connection, the OAuth
+        // app (a connection's own app from the popup counts), and only then the auth mode.
+        var (integration, provider) = await FindAsync(session, providerConfigKey, FlowKind.OAuthRedirect, cancellationToken);
+        RequireAllowed(session, providerConfigKey);
         await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
+        var client = await _clients.GetAsync(integration.Id, cancellationToken);
+        var clientOverride = OAuthClientOverride.From(start.Credentials);
+        if ((clientOverride?.ClientId ?? client?.ClientId) is null || (client is null && clientOverride?.ClientSecret is null))
+        {
+            throw new InvalidInputException(
+                "missing_client_id",
+                $"Integration '{providerConfigKey}' has no OAuth client id: set client_id and its secret (tributary.yaml or PATCH /integrations), or send the connection's own.");
+        }
+
+        RequireMode(provider, AuthMode.OAuth2, FlowKind.OAuthRedirect);
         var defaults = session.DefaultsFor(providerConfigKey);
         var config = ConnectionConfig(start.Params, defaults);
         var lookup = Lookup(config);
-        var clientOverride = OAuthClientOverride.From(start.Credentials);
 
         // Nango, in a session: the session's user_scopes (Slack's user scopes) win, the query's user_scope is not read.
         // They are kept in the connection config; Slack's authorize URL gets them as its user_scope parameter.
@@ -98,23 +111,31 @@ public sealed class ConnectFlowService
         var authorizationUrl = provider.AuthorizationUrl is { } template ? Interpolation.Fill(template, lookup) : null;
         if (authorizationUrl is null || !Uri.TryCreate(authorizationUrl, UriKind.Absolute, out _))
         {
-            throw new InvalidInputException(
-                "invalid_connection_config",
-                provider.AuthorizationUrl is null
-                    ? $"Provider '{provider.Name}' has no authorization_url."
-                    : $"The authorization URL of provider '{provider.Name}' needs connection config: {Missing(provider.AuthorizationUrl, lookup)}.");
+            throw provider.AuthorizationUrl is null
+                ? new InvalidInputException("invalid_connection_config", $"Provider '{provider.Name}' has no authorization_url.")
+                : MissingConnectionConfig(provider.AuthorizationUrl, config);
         }
 
-        // As Nango: a token URL the connection config cannot fill fails now, not after the user consented.
+        // As Nango: whatever the connection config cannot fill fails now, not after the user consented — the token URL,
+        // then the template's authorization and token parameters.
         if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, lookup) is null)
         {
-            throw new InvalidInputException(
-                "invalid_connection_config", $"The token URL of provider '{provider.Name}' needs connection config: {Missing(tokenUrl, lookup)}.");
+            throw MissingConnectionConfig(tokenUrl, config);
+        }
+
+        if (provider.AuthorizationParams.Values.Any(value => Interpolation.Fill(value, lookup) is null))
+        {
+            throw MissingConnectionConfig("authorization_params", config);
+        }
+
+        if (provider.TokenParams.Values.Any(value => Interpolation.Fill(value, lookup) is null))
+        {
+            throw MissingConnectionConfig("token_params", config);
         }
 
         var scopes = OverriddenScopes(defaults?["connection_config"]?["oauth_scopes_override"]) is { Count: > 0 } overridden
             ? overridden
-            : client.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
+            : client?.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var verifier = provider.DisablePkce ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var reconnect = session.ConnectionId is not null;
@@ -133,26 +154,30 @@ public sealed class ConnectFlowService
                 Micros.From(now + StateLifetime)),
             cancellationToken);
 
-        var query = new List<KeyValuePair<string, string>>
-        {
-            new("response_type", "code"),
-            new("client_id", clientOverride?.ClientId ?? client.ClientId),
-            new("redirect_uri", start.CallbackUrl),
-            new("scope", string.Join(provider.ScopeSeparator, scopes)),
-            new("state", state),
-        };
-        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        var query = new OrderedParams();
+        query.Set("response_type", "code");
+        query.Set("client_id", clientOverride?.ClientId ?? client!.ClientId);
+        query.Set("redirect_uri", start.CallbackUrl);
+        query.Set("scope", string.Join(provider.ScopeSeparator, scopes));
+        query.Set("state", state);
+
+        // Nango's parameters in its order: the template's, PKCE's, Slack's user scope, then the requested ones, which
+        // win over any of them (a requested code_challenge replaces PKCE's rather than sending two).
+        var extra = new OrderedParams();
         foreach (var (name, value) in provider.AuthorizationParams)
         {
-            if (Interpolation.Fill(value, lookup) is { } filled)
-            {
-                extra[name] = filled;
-            }
+            extra.Set(name, Interpolation.Fill(value, lookup)!);
+        }
+
+        if (verifier is not null)
+        {
+            extra.Set("code_challenge", Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+            extra.Set("code_challenge_method", "S256");
         }
 
         if (userScope is not null && provider.Name == "slack")
         {
-            extra["user_scope"] = userScope;
+            extra.Set("user_scope", userScope);
         }
 
         // The session's defaults beat what the browser sent (Nango's rule); the literal "undefined" deletes a template param.
@@ -167,16 +192,14 @@ public sealed class ConnectFlowService
             }
             else
             {
-                extra[name] = value;
+                extra.Set(name, value);
             }
         }
 
-        query.RemoveAll(p => extra.ContainsKey(p.Key));
-        query.AddRange(extra);
-        if (verifier is not null)
+        // As the spread of Nango's query: a parameter named like a base one replaces its value in place.
+        foreach (var (name, value) in extra)
         {
-            query.Add(new("code_challenge", Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)))));
-            query.Add(new("code_challenge_method", "S256"));
+            query.Set(name, value);
         }
 
         var separator = authorizationUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
@@ -210,17 +233,18 @@ public sealed class ConnectFlowService
         var integration = await _integrations.GetAsync(state.EnvironmentId, state.ProviderConfigKey, cancellationToken);
         var provider = integration is null ? null : _catalogue.Find(integration.Provider);
         var client = integration is null ? null : await _clients.GetAsync(integration.Id, cancellationToken);
-        if (integration is null || provider is null || client is null)
+        var config = JsonNode.Parse(state.ConnectionConfigJson) as JsonObject ?? [];
+        var clientOverride = OAuthClientOverride.TakeFrom(config, _protector);
+        var clientId = clientOverride?.ClientId ?? client?.ClientId;
+        if (integration is null || provider is null || clientId is null || (client is null && clientOverride?.ClientSecret is null))
         {
             return ConnectOutcome.Failed(state, "unknown_provider_config", $"Integration '{state.ProviderConfigKey}' or its OAuth client no longer exists.");
         }
 
-        var config = JsonNode.Parse(state.ConnectionConfigJson) as JsonObject ?? [];
-        var clientOverride = OAuthClientOverride.TakeFrom(config, _protector);
         var clientCredentials = new OAuthClientCredentials(
-            clientOverride?.ClientId ?? client.ClientId,
-            clientOverride?.ClientSecret ?? (client.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null),
-            client.Scopes);
+            clientId,
+            clientOverride?.ClientSecret ?? (client?.EncryptedSecret is { } secret ? _protector.Unprotect(secret) : null),
+            client?.Scopes ?? []);
         JsonObject answer;
         try
         {
@@ -297,7 +321,7 @@ public sealed class ConnectFlowService
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(credentials);
-        var (integration, _) = await ResolveAsync(session, providerConfigKey, mode, cancellationToken, bare: true);
+        var (integration, _) = await ResolveAsync(session, providerConfigKey, mode, FlowKind.CredentialsForm, cancellationToken);
         await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
         var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
@@ -318,7 +342,7 @@ public sealed class ConnectFlowService
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(connectionConfig);
-        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2ClientCredentials, cancellationToken);
+        var (integration, provider) = await ResolveAsync(session, providerConfigKey, AuthMode.OAuth2ClientCredentials, FlowKind.ClientCredentials, cancellationToken);
         var client = posted;
         if (client is null)
         {
@@ -460,31 +484,65 @@ public sealed class ConnectFlowService
         }
     }
 
-    /// <param name="bare">
-    /// Nango's API-key and basic controllers answer these errors with their code alone (<c>{"error":{"code":…}}</c>);
-    /// the OAuth flows say more.
-    /// </param>
+    /// <summary>The integration, its template, the auth mode, then the session's allowance: the order of Nango's API-key, basic and client-credentials controllers.</summary>
     private async Task<(Integration Integration, ProviderDefinition Provider)> ResolveAsync(
-        ConnectSession session, string providerConfigKey, AuthMode mode, CancellationToken cancellationToken, bool bare = false)
+        ConnectSession session, string providerConfigKey, AuthMode mode, FlowKind flow, CancellationToken cancellationToken)
     {
-        // Nango's order (reference §A.6): the integration, its template, the auth mode, then the session's allowance.
+        var found = await FindAsync(session, providerConfigKey, flow, cancellationToken);
+        RequireMode(found.Provider, mode, flow);
+        RequireAllowed(session, providerConfigKey);
+        return found;
+    }
+
+    private async Task<(Integration Integration, ProviderDefinition Provider)> FindAsync(
+        ConnectSession session, string providerConfigKey, FlowKind flow, CancellationToken cancellationToken)
+    {
         var integration = await _integrations.GetAsync(session.Tenant.EnvironmentId, providerConfigKey, cancellationToken)
-            ?? throw new NotFoundException("unknown_provider_config", bare ? null : $"Provider config {providerConfigKey} is unknown. Please create it first.");
+            ?? throw flow switch
+            {
+                // Nango's client-credentials controller: its NangoError, a 400.
+                FlowKind.ClientCredentials => NangoErrors.UnknownProviderConfig(),
+                FlowKind.CredentialsForm => new NotFoundException("unknown_provider_config", null),
+                _ => new NotFoundException("unknown_provider_config", $"Provider config {providerConfigKey} is unknown. Please create it first."),
+            };
         var provider = _catalogue.Find(integration.Provider)
-            ?? throw new NotFoundException("unknown_provider_template", bare ? null : $"Provider '{integration.Provider}' is not in the catalogue.");
+            ?? throw new NotFoundException("unknown_provider_template", flow == FlowKind.OAuthRedirect ? $"Provider '{integration.Provider}' is not in the catalogue." : null);
+        return (integration, provider);
+    }
+
+    private static void RequireMode(ProviderDefinition provider, AuthMode mode, FlowKind flow)
+    {
         if (provider.AuthMode != mode)
         {
-            throw new InvalidInputException(
-                "invalid_auth_mode", bare ? null : $"Provider '{provider.Name}' uses {AuthModes.ToName(provider.AuthMode)}, not {AuthModes.ToName(mode)}.");
-        }
+            throw new InvalidInputException("invalid_auth_mode", flow switch
+            {
+                FlowKind.CredentialsForm => null,
+                FlowKind.ClientCredentials => "Invalid auth mode. The provider does not support this auth mode.",
 
+                // Nango's WSErrBuilder.UnknownAuthMode.
+                _ => $"Auth mode {AuthModes.ToName(provider.AuthMode)} not supported.",
+            });
+        }
+    }
+
+    /// <summary>Nango's <c>isIntegrationAllowed</c>: the code alone, on every flow.</summary>
+    private static void RequireAllowed(ConnectSession session, string providerConfigKey)
+    {
         if (!session.Allows(providerConfigKey))
         {
-            throw new InvalidInputException(
-                "integration_not_allowed", bare ? null : $"The connect session does not allow integration '{providerConfigKey}'.");
+            throw new InvalidInputException("integration_not_allowed", null);
         }
+    }
 
-        return (integration, provider);
+    /// <summary>
+    /// Nango's <c>WSErrBuilder.InvalidConnectionConfig</c>: what the connection config could not fill (a URL template, or
+    /// <c>authorization_params</c> / <c>token_params</c>) and the config it had, as <c>JSON.stringify</c> writes it.
+    /// </summary>
+    private static InvalidInputException MissingConnectionConfig(string what, JsonObject config)
+    {
+        return new InvalidInputException(
+            "invalid_connection_config",
+            $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {config.ToJsonString(JavaScriptJson)}");
     }
 
     private static JsonObject ConnectionConfig(IReadOnlyDictionary<string, string> fromBrowser, JsonObject? defaults)
@@ -506,10 +564,6 @@ public sealed class ConnectFlowService
         return config;
     }
 
-    /// <summary>The placeholders of <paramref name="template"/> the connection config does not fill, for an error message.</summary>
-    private static string Missing(string template, Func<string, string?> lookup) =>
-        string.Join(", ", Interpolation.Placeholders(template).Where(p => lookup(p) is null).Distinct(StringComparer.Ordinal));
-
     private static Func<string, string?> Lookup(JsonObject config) => name =>
         name.StartsWith("connectionConfig.", StringComparison.Ordinal) && config[name["connectionConfig.".Length..]] is JsonValue value
             ? value.ToString()
@@ -522,6 +576,19 @@ public sealed class ConnectFlowService
         provider);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Which flow asks, for the wording of its errors: Nango's controllers answer the same failure differently.</summary>
+internal enum FlowKind
+{
+    /// <summary><c>POST /api-auth/api-key|basic</c>: the code alone.</summary>
+    CredentialsForm,
+
+    /// <summary><c>POST /oauth2/auth</c>: Nango's NangoError texts.</summary>
+    ClientCredentials,
+
+    /// <summary><c>GET /oauth/connect</c>: texts for the popup's WebSocket.</summary>
+    OAuthRedirect,
 }
 
 /// <summary>Which connection a flow stores, for whom, and what its auth webhook says about the session.</summary>

@@ -7,7 +7,8 @@ internal sealed record ClientCredentialsBody(OAuthClientCredentials? Client);
 
 /// <summary>
 /// The body of <c>POST /oauth2/auth/{key}</c> as <c>@nangohq/frontend</c> sends it: strict <c>{client_id, client_secret}</c>
-/// (strings of 1–1024 characters, both or neither); an empty body or <c>{}</c> means "use the integration's client".
+/// (strings of 1–1024 characters, both or neither: one without the other, or an empty one, is Nango's
+/// <c>missing_client_id</c> / <c>missing_client_secret</c>); an empty body or <c>{}</c> means "use the integration's client".
 /// <c>client_certificate</c>/<c>client_private_key</c> (mutual TLS) are not supported and refused as unknown keys.
 /// </summary>
 internal static class ClientCredentialsBodyParser
@@ -57,10 +58,17 @@ internal static class ClientCredentialsBodyParser
             values[property.Name] = text;
         }
 
-        if (issues.IsEmpty && unknown.Count == 0 && values.Count == 1)
+        // Nango's first checks: a falsy client_id, then a falsy client_secret, each its own 400 — unless neither is
+        // there at all, which here means the integration's app.
+        var given = element.EnumerateObject().Where(p => Fields.Contains(p.Name, StringComparer.Ordinal)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        if (given.Count > 0 && Missing(element, "client_id"))
         {
-            var missing = Fields.First(f => !values.ContainsKey(f));
-            issues.Add(ZodCodes.InvalidType, ZodMessages.ExpectedType("string", JsonTypeName.Undefined), [missing]);
+            return ParseResult<ClientCredentialsBody>.Invalid(MissingParam("missing_client_id", "oauth_client_id"));
+        }
+
+        if (given.Count > 0 && Missing(element, "client_secret"))
+        {
+            return ParseResult<ClientCredentialsBody>.Invalid(MissingParam("missing_client_secret", "oauth_client_secret"));
         }
 
         issues.AddUnrecognizedKeys(unknown, []);
@@ -72,4 +80,12 @@ internal static class ClientCredentialsBodyParser
         return ParseResult<ClientCredentialsBody>.Valid(new ClientCredentialsBody(
             values.Count == 0 ? null : new OAuthClientCredentials(values["client_id"], values["client_secret"], [])));
     }
+
+    /// <summary>Absent, or the empty string: what JavaScript's <c>!body[name]</c> finds missing among the strings.</summary>
+    private static bool Missing(JsonElement body, string name) =>
+        !body.TryGetProperty(name, out var value) || value is { ValueKind: JsonValueKind.String } && value.GetString()!.Length == 0;
+
+    /// <summary>Nango's <c>errRes(res, code)</c>: its message for the parameter, an empty payload.</summary>
+    private static ApiError MissingParam(string code, string param) =>
+        new(StatusCodes.Status400BadRequest, code, $"Missing param '{param}'.", Payload: new System.Text.Json.Nodes.JsonObject());
 }

@@ -230,17 +230,25 @@ public sealed partial class AuthWebhookTests
         using var http = new HttpClient();
         var session = await SessionAsync(server);
 
-        foreach (var (path, body, code) in new[]
+        // Nango's oauth2RequestCC: its own codes and texts for a half-posted client, an unknown integration, the wrong mode.
+        foreach (var (path, body, code, message) in new[]
         {
-            ("oauth2/auth/cc", """{"client_id":"only-the-id"}""", "invalid_body"),
-            ("oauth2/auth/cc", """{"client_id":"a","client_secret":"b","extra":1}""", "invalid_body"),
-            ("oauth2/auth/cc", """[1]""", "invalid_body"),
-            ("oauth2/auth/keyed", "", "invalid_auth_mode"),
+            ("oauth2/auth/cc", """{"client_id":"only-the-id"}""", "missing_client_secret", "Missing param 'oauth_client_secret'."),
+            ("oauth2/auth/cc", """{"client_secret":"only-the-secret"}""", "missing_client_id", "Missing param 'oauth_client_id'."),
+            ("oauth2/auth/cc", """{"client_id":"","client_secret":"s"}""", "missing_client_id", "Missing param 'oauth_client_id'."),
+            ("oauth2/auth/cc", """{"client_id":"a","client_secret":"b","extra":1}""", "invalid_body", null),
+            ("oauth2/auth/cc", """[1]""", "invalid_body", null),
+            ("oauth2/auth/keyed", "", "invalid_auth_mode", "Invalid auth mode. The provider does not support this auth mode."),
+            ("oauth2/auth/nowhere", "", "unknown_provider_config", "There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}"),
         })
         {
             using var response = await http.PostAsync(new Uri($"{server.BaseUrl}{path}?connect_session_token={session}"), Json(body), Token);
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains(code, await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+            var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(Token))!["error"]!;
+            Assert.Equal((HttpStatusCode.BadRequest, code), (response.StatusCode, (string?)error["code"]));
+            if (message is not null)
+            {
+                Assert.Equal(message, (string?)error["message"]);
+            }
         }
 
         // A client the provider refuses: the provider's answer, without the secret that was posted.

@@ -13,6 +13,7 @@ public sealed partial class ConnectFlowTests
 {
     private const string ApiKeyPlaceholder = "${apiKey}";
     private const string TenantPlaceholder = "${connectionConfig.tenant}";
+    private const string AudiencePlaceholder = "${connectionConfig.audience}";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -247,6 +248,89 @@ public sealed partial class ConnectFlowTests
         Assert.NotEqual((string?)connection["credentials"]!["access_token"], (string?)refreshed!["credentials"]!["access_token"]);
         Assert.True(fakes.OAuth.IsAccessTokenValid((string)refreshed["credentials"]!["access_token"]!));
         Assert.DoesNotContain("own-app-secret", logs.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Nango applies the popup's app before it checks the integration has one: an integration without an app connects with the connection's own.</summary>
+    [Fact]
+    public async Task AConnectionsOwnOAuthApp_ConnectsAnIntegrationWithoutOne_AndHalfAnAppIsRefused()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        fakes.OAuth.RegisterClient(new FakeOAuthClient("own-app", "own-app-secret"));
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var session = await CreateSessionAsync(server);
+
+        var none = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/appless?connect_session_token={session}"), Token);
+        var idOnly = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/appless?connect_session_token={session}&credentials%5Boauth_client_id_override%5D=own-app"), Token);
+        using var browser = Browser();
+        var consent = await browser.GetAsync(
+            new Uri($"{server.BaseUrl}oauth/connect/appless?connect_session_token={session}"
+                + "&credentials%5Boauth_client_id_override%5D=own-app&credentials%5Boauth_client_secret_override%5D=own-app-secret"),
+            Token);
+        var answer = await SubmitAsync(browser, consent.RequestMessage!.RequestUri!, await consent.Content.ReadAsStringAsync(Token), "allow");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_client_id"), (none.StatusCode, (string?)JsonNode.Parse(await none.Content.ReadAsStringAsync(Token))!["error"]!["code"]));
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_client_id"), (idOnly.StatusCode, (string?)JsonNode.Parse(await idOnly.Content.ReadAsStringAsync(Token))!["error"]!["code"]));
+        Assert.Contains("data-result=\"success\"", await answer.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{await OnlyConnectionIdAsync(server)}?provider_config_key=appless", null, null, Token);
+        Assert.Equal("""{"client_id":"own-app","client_secret":"own-app-secret"}""", connection!["credentials"]!["config_override"]!.ToJsonString());
+    }
+
+    /// <summary>Nango's oauthRequest: the session's allowance and the OAuth app are checked before the auth mode.</summary>
+    [Fact]
+    public async Task OAuthStart_ChecksTheAllowanceAndTheAppBeforeTheAuthMode_AsNango()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var onlyGh = await CreateSessionAsync(server, new JsonObject { ["end_user"] = new JsonObject { ["id"] = "u1" }, ["allowed_integrations"] = new JsonArray("gh") });
+        var any = await CreateSessionAsync(server);
+
+        var notAllowed = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/keyed?connect_session_token={onlyGh}"), Token);
+        var apiKeyIntegration = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/keyed?connect_session_token={any}"), Token);
+
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, """{"code":"integration_not_allowed"}"""),
+            (notAllowed.StatusCode, JsonNode.Parse(await notAllowed.Content.ReadAsStringAsync(Token))!["error"]!.ToJsonString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_client_id"), (apiKeyIntegration.StatusCode, (string?)JsonNode.Parse(await apiKeyIntegration.Content.ReadAsStringAsync(Token))!["error"]!["code"]));
+    }
+
+    /// <summary>Nango spreads the requested parameters over its own: a requested code_challenge replaces PKCE's (one of each).</summary>
+    [Fact]
+    public async Task ARequestedCodeChallenge_ReplacesPkces_SoTheUrlHoldsOneOfEach()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var started = await plain.GetAsync(
+            new Uri($"{server.BaseUrl}oauth/connect/gh?connect_session_token={await CreateSessionAsync(server)}&authorization_params%5Bcode_challenge%5D=mine&authorization_params%5Bprompt%5D=consent"),
+            Token);
+
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var names = started.Headers.Location!.Query.TrimStart('?').Split('&').Select(p => Uri.UnescapeDataString(p.Split('=')[0])).ToList();
+        var query = System.Web.HttpUtility.ParseQueryString(started.Headers.Location.Query);
+        Assert.Equal(["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "prompt"], names);
+        Assert.Equal(("mine", "S256", "consent"), (query["code_challenge"], query["code_challenge_method"], query["prompt"]));
+    }
+
+    /// <summary>Nango's missesInterpolationParamInObject: a template parameter the connection config cannot fill fails the start.</summary>
+    [Fact]
+    public async Task ATemplatesAuthorizationParamTheConfigCannotFill_FailsTheStart_WithNangosText()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes, null);
+        using var plain = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var session = await CreateSessionAsync(server);
+
+        var refused = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/au?connect_session_token={session}&params%5Bregion%5D=eu"), Token);
+        var started = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/au?connect_session_token={session}&params%5Baudience%5D=api.acme"), Token);
+
+        var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(Token))!["error"]!;
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "invalid_connection_config", """Missing Connection Config param(s) in Auth request to interpolate url authorization_params. Provided Connection Config: {"region":"eu"}"""),
+            (refused.StatusCode, (string?)error["code"], (string?)error["message"]));
+        Assert.Equal("api.acme", System.Web.HttpUtility.ParseQueryString(started.Headers.Location!.Query)["audience"]);
     }
 
     [Fact]
@@ -552,6 +636,12 @@ public sealed partial class ConnectFlowTests
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
                 token_url: {fakes.OAuth.TokenUrl}?tenant={TenantPlaceholder}
+              fake-audience:
+                auth_mode: OAUTH2
+                authorization_url: {fakes.OAuth.AuthorizeUrl}
+                token_url: {fakes.OAuth.TokenUrl}
+                authorization_params:
+                  audience: {AudiencePlaceholder}
               slack:
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
@@ -578,6 +668,12 @@ public sealed partial class ConnectFlowTests
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               tn:
                 provider: fake-tenant
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
+              appless:
+                provider: fake-github
+              au:
+                provider: fake-audience
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               sl:
