@@ -353,7 +353,14 @@ public sealed class ConnectFlowService
 
         await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
-        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), session.DefaultsFor(providerConfigKey));
+        var defaults = session.DefaultsFor(providerConfigKey);
+        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), defaults);
+        if (defaults?["authorization_params"] is JsonObject authorizationParams)
+        {
+            // Nango keeps them in the connection config, where every token request of the connection reads them.
+            config["authorization_params"] = authorizationParams.DeepClone();
+        }
+
         var fresh = new FreshCredentials(
             new StoredCredentials(0, integration.Id, providerConfigKey, connectionId, integration.Provider, integration.BaseUrl, [], config.ToJsonString(), null, RefreshStatus.None),
             new JsonObject { ["type"] = "OAUTH2_CC" },

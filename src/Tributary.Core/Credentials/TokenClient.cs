@@ -54,10 +54,27 @@ public sealed class TokenClient : IDisposable
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         AddParams(fields, provider.TokenParams, current);
         fields["grant_type"] = "client_credentials";
-        var scopes = client.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
+
+        // Nango's: the connection config's oauth_scopes (a comma list, from the flow's params) are the scope asked for;
+        // without them, the integration's scopes or the template's default_scopes (docs/providers.md, Differences).
+        IReadOnlyList<string> scopes = current.ConnectionConfig["oauth_scopes"] is JsonValue listed && listed.TryGetValue<string>(out var text) && text.Length > 0
+            ? text.Split(',')
+            : client.Scopes.Count > 0 ? client.Scopes : provider.DefaultScopes;
         if (scopes.Count > 0)
         {
             fields["scope"] = string.Join(provider.ScopeSeparator, scopes);
+        }
+
+        // Nango's: a session's authorization_params, kept in the connection config, go into every token request.
+        if (current.ConnectionConfig["authorization_params"] is JsonObject extra)
+        {
+            foreach (var (name, value) in extra)
+            {
+                if (value is JsonValue plain && plain.TryGetValue<string>(out var single))
+                {
+                    fields[name] = single;
+                }
+            }
         }
 
         return SendAsync(provider, current, client, fields, [], cancellationToken);

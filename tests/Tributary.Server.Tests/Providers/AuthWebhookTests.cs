@@ -222,6 +222,44 @@ public sealed partial class AuthWebhookTests
         Assert.Equal("OAUTH2_CC", (string?)JsonNode.Parse(receiver.Accepted[0].Body)!["authMode"]);
     }
 
+    /// <summary>
+    /// Nango's getOauthClientCredentials: the flow's <c>params[oauth_scopes]</c> are the scope asked for, and the session's
+    /// <c>authorization_params</c>, kept in the connection config, go into this and every later token request.
+    /// </summary>
+    [Fact]
+    public async Task ClientCredentials_AskForTheParamsScopes_AndSendTheSessionsAuthorizationParams_EachTime()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes);
+        using var http = new HttpClient();
+        var session = await server.Client.SendAsync(
+            HttpMethod.Post,
+            "connect/sessions",
+            new JsonObject
+            {
+                ["end_user"] = new JsonObject { ["id"] = "end-user-1" },
+                ["integrations_config_defaults"] = new JsonObject { ["cc"] = new JsonObject { ["authorization_params"] = new JsonObject { ["audience"] = "api://acme" } } },
+            },
+            null,
+            Token);
+
+        var created = await PostJsonAsync(
+            http, $"{server.BaseUrl}oauth2/auth/cc?connect_session_token={(string)session!["data"]!["token"]!}&params%5Boauth_scopes%5D=read,write", "");
+        var connectionId = (string)created["connectionId"]!;
+        await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=cc&force_refresh=true", null, null, Token);
+
+        var tokenRequests = fakes.OAuth.Requests.For(FakeEndpoints.OAuthToken);
+        Assert.Equal(2, tokenRequests.Count);
+        foreach (var request in tokenRequests)
+        {
+            var form = System.Web.HttpUtility.ParseQueryString(request.Body!);
+            Assert.Equal(("client_credentials", "read write", "api://acme"), (form["grant_type"], form["scope"], form["audience"]));
+        }
+
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=cc", null, null, Token);
+        Assert.Equal("""{"oauth_scopes":"read,write","authorization_params":{"audience":"api://acme"}}""", connection!["connection_config"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task ClientCredentials_BadBodyOrWrongMode_Is400_AndCreatesNothing()
     {
