@@ -513,7 +513,9 @@ public sealed class ConnectFlowService
                 _ => new NotFoundException("unknown_provider_config", $"Provider config {providerConfigKey} is unknown. Please create it first."),
             };
         var provider = _catalogue.Find(integration.Provider)
-            ?? throw new NotFoundException("unknown_provider_template", flow == FlowKind.OAuthRedirect ? $"Provider '{integration.Provider}' is not in the catalogue." : null);
+            ?? throw new NotFoundException(
+                "unknown_provider_template",
+                flow == FlowKind.OAuthRedirect ? $"No Provider Configuration with key \"{integration.Provider}\"." : null); // WSErrBuilder.UnknownProviderTemplate
         return (integration, provider);
     }
 
@@ -545,12 +547,9 @@ public sealed class ConnectFlowService
     /// Nango's <c>WSErrBuilder.InvalidConnectionConfig</c>: what the connection config could not fill (a URL template, or
     /// <c>authorization_params</c> / <c>token_params</c>) and the config it had, as <c>JSON.stringify</c> writes it.
     /// </summary>
-    private static InvalidInputException MissingConnectionConfig(string what, JsonObject config)
-    {
-        return new InvalidInputException(
-            "invalid_connection_config",
-            $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {config.ToJsonString(JavaScriptJson)}");
-    }
+    private static InvalidInputException MissingConnectionConfig(string what, JsonObject config) => new(
+        "invalid_connection_config",
+        $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {config.ToJsonString(JavaScriptJson)}");
 
     private static JsonObject ConnectionConfig(IReadOnlyDictionary<string, string> fromBrowser, JsonObject? defaults)
     {
