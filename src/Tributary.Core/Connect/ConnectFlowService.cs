@@ -23,9 +23,6 @@ public sealed class ConnectFlowService
     /// <summary>How long an OAuth redirect may take between leaving for the provider and coming back.</summary>
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(15);
 
-    /// <summary>JSON as <c>JSON.stringify</c> writes it into Nango's messages: quotes and non-ASCII text unescaped.</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions JavaScriptJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly IConnectSessionStore _store;
     private readonly IIntegrationStore _integrations;
     private readonly IConnectionStore _connections;
@@ -108,12 +105,16 @@ public sealed class ConnectFlowService
             config["user_scope"] = userScope;
         }
 
-        var authorizationUrl = provider.AuthorizationUrl is { } template ? Interpolation.Fill(template, lookup) : null;
-        if (authorizationUrl is null || !Uri.TryCreate(authorizationUrl, UriKind.Absolute, out _))
+        if (provider.AuthorizationUrl is null)
         {
-            throw provider.AuthorizationUrl is null
-                ? new InvalidInputException("invalid_connection_config", $"Provider '{provider.Name}' has no authorization_url.")
-                : MissingConnectionConfig(provider.AuthorizationUrl, config);
+            throw new InvalidInputException("invalid_connection_config", $"Provider '{provider.Name}' has no authorization_url.");
+        }
+
+        var authorizationUrl = Interpolation.Fill(provider.AuthorizationUrl, lookup) ?? throw MissingConnectionConfig(provider.AuthorizationUrl, config);
+        if (!Uri.TryCreate(authorizationUrl, UriKind.Absolute, out _))
+        {
+            throw new InvalidInputException(
+                "invalid_connection_config", $"The authorization URL of provider '{provider.Name}' is not an absolute URL once filled from the connection config.");
         }
 
         // As Nango: whatever the connection config cannot fill fails now, not after the user consented — the token URL,
@@ -354,7 +355,15 @@ public sealed class ConnectFlowService
         await RequireReconnectedConnectionAsync(session, providerConfigKey, cancellationToken);
         var connectionId = session.ConnectionId ?? Guid.NewGuid().ToString();
         var defaults = session.DefaultsFor(providerConfigKey);
-        var config = ConnectionConfig(connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty), defaults);
+        var fromBrowser = connectionConfig.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? string.Empty);
+        if (posted is null)
+        {
+            // The integration's own app: the scopes it asks for are the developer's (its scopes, or the session's
+            // connection_config), never the browser's — Nango only takes them with the end user's own client.
+            fromBrowser.Remove("oauth_scopes");
+        }
+
+        var config = ConnectionConfig(fromBrowser, defaults);
         if (defaults?["authorization_params"] is JsonObject authorizationParams)
         {
             // Nango keeps them in the connection config, where every token request of the connection reads them.
@@ -549,7 +558,26 @@ public sealed class ConnectFlowService
     /// </summary>
     private static InvalidInputException MissingConnectionConfig(string what, JsonObject config) => new(
         "invalid_connection_config",
-        $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {config.ToJsonString(JavaScriptJson)}");
+        $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {Stringify(config)}");
+
+    /// <summary><c>JSON.stringify</c> of a connection config: its keys in the order they were set, strings escaped as JavaScript escapes them.</summary>
+    private static string Stringify(JsonObject config)
+    {
+        var text = new StringBuilder("{");
+        foreach (var (name, value) in config)
+        {
+            if (text.Length > 1)
+            {
+                text.Append(',');
+            }
+
+            SortedJson.WriteString(text, name);
+            text.Append(':');
+            SortedJson.Write(text, value);
+        }
+
+        return text.Append('}').ToString();
+    }
 
     private static JsonObject ConnectionConfig(IReadOnlyDictionary<string, string> fromBrowser, JsonObject? defaults)
     {

@@ -18,6 +18,10 @@ internal static class ApiErrors
     public static ApiError InvalidUriParams(IReadOnlyList<ValidationIssue> issues) =>
         new(StatusCodes.Status400BadRequest, "invalid_uri_params", Errors: issues);
 
+    /// <summary>Nango's <c>errRes(res, code)</c> for a missing parameter: "Missing param '<paramref name="param"/>'.", an empty payload.</summary>
+    public static ApiError MissingParam(string code, string param) =>
+        new(StatusCodes.Status400BadRequest, code, $"Missing param '{param}'.", Payload: new System.Text.Json.Nodes.JsonObject());
+
     public static ApiError InvalidContentType() =>
         new(StatusCodes.Status415UnsupportedMediaType, "invalid_content_type", "Content-Type header must be application/json");
 

@@ -63,12 +63,12 @@ internal static class ClientCredentialsBodyParser
         var given = element.EnumerateObject().Where(p => Fields.Contains(p.Name, StringComparer.Ordinal)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         if (given.Count > 0 && Missing(element, "client_id"))
         {
-            return ParseResult<ClientCredentialsBody>.Invalid(MissingParam("missing_client_id", "oauth_client_id"));
+            return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.MissingParam("missing_client_id", "oauth_client_id"));
         }
 
         if (given.Count > 0 && Missing(element, "client_secret"))
         {
-            return ParseResult<ClientCredentialsBody>.Invalid(MissingParam("missing_client_secret", "oauth_client_secret"));
+            return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.MissingParam("missing_client_secret", "oauth_client_secret"));
         }
 
         issues.AddUnrecognizedKeys(unknown, []);
@@ -81,11 +81,13 @@ internal static class ClientCredentialsBodyParser
             values.Count == 0 ? null : new OAuthClientCredentials(values["client_id"], values["client_secret"], [])));
     }
 
-    /// <summary>Absent, or the empty string: what JavaScript's <c>!body[name]</c> finds missing among the strings.</summary>
+    /// <summary>What JavaScript's <c>!body[name]</c> finds missing: absent, <c>null</c>, <c>false</c>, <c>0</c> or <c>""</c>.</summary>
     private static bool Missing(JsonElement body, string name) =>
-        !body.TryGetProperty(name, out var value) || value is { ValueKind: JsonValueKind.String } && value.GetString()!.Length == 0;
-
-    /// <summary>Nango's <c>errRes(res, code)</c>: its message for the parameter, an empty payload.</summary>
-    private static ApiError MissingParam(string code, string param) =>
-        new(StatusCodes.Status400BadRequest, code, $"Missing param '{param}'.", Payload: new System.Text.Json.Nodes.JsonObject());
+        !body.TryGetProperty(name, out var value) || value.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.False => true,
+            JsonValueKind.String => value.GetString()!.Length == 0,
+            JsonValueKind.Number => value.TryGetDouble(out var number) && number == 0,
+            _ => false,
+        };
 }

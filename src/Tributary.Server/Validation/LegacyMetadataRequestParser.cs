@@ -14,10 +14,6 @@ namespace Tributary.Server.Validation;
 /// </remarks>
 internal static class LegacyMetadataRequestParser
 {
-    /// <summary>Nango's <c>missing_provider_config</c>, the 400 of its connection lookup without a key.</summary>
-    internal static readonly ApiError MissingProviderConfig = new(
-        StatusCodes.Status400BadRequest, "missing_provider_config", "Missing param 'provider_config_key'.", Payload: new JsonObject());
-
     public static ParseResult<ConnectionMetadataRequest> Parse(
         string connectionId, IEnumerable<KeyValuePair<string, StringValues>> query, NangoHeaders headers, JsonElement? body)
     {
@@ -32,7 +28,8 @@ internal static class LegacyMetadataRequestParser
         var providerConfigKey = string.IsNullOrEmpty(fromQuery) ? headers.ProviderConfigKey : fromQuery;
         if (string.IsNullOrEmpty(providerConfigKey))
         {
-            return ParseResult<ConnectionMetadataRequest>.Invalid(MissingProviderConfig);
+            // Nango's connection lookup without a key.
+            return ParseResult<ConnectionMetadataRequest>.Invalid(ApiErrors.MissingParam("missing_provider_config", "provider_config_key"));
         }
 
         if (JsonObjectInput.Read(body, IssuePath.Root, issues) is null)

@@ -223,11 +223,12 @@ public sealed partial class AuthWebhookTests
     }
 
     /// <summary>
-    /// Nango's getOauthClientCredentials: the flow's <c>params[oauth_scopes]</c> are the scope asked for, and the session's
-    /// <c>authorization_params</c>, kept in the connection config, go into this and every later token request.
+    /// Nango's getOauthClientCredentials: the flow's <c>params[oauth_scopes]</c> are the scope asked for with the end
+    /// user's own client, and the session's <c>authorization_params</c>, kept in the connection config, go into this and
+    /// every later token request. With the integration's own app the browser does not choose the scopes.
     /// </summary>
     [Fact]
-    public async Task ClientCredentials_AskForTheParamsScopes_AndSendTheSessionsAuthorizationParams_EachTime()
+    public async Task ClientCredentials_AskForTheParamsScopesWithTheUsersOwnClient_AndSendTheSessionsAuthorizationParams_EachTime()
     {
         await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
         await using var server = await StartAsync(TestDialect.Sqlite, fakes);
@@ -242,22 +243,29 @@ public sealed partial class AuthWebhookTests
             },
             null,
             Token);
+        var token = (string)session!["data"]!["token"]!;
+        var ownClient = $$"""{"client_id":"{{FakeOAuthServer.DefaultClient.ClientId}}","client_secret":"{{FakeOAuthServer.DefaultClient.ClientSecret}}"}""";
 
-        var created = await PostJsonAsync(
-            http, $"{server.BaseUrl}oauth2/auth/cc?connect_session_token={(string)session!["data"]!["token"]!}&params%5Boauth_scopes%5D=read,write", "");
+        var created = await PostJsonAsync(http, $"{server.BaseUrl}oauth2/auth/cc?connect_session_token={token}&params%5Boauth_scopes%5D=read,write", ownClient);
         var connectionId = (string)created["connectionId"]!;
         await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=cc&force_refresh=true", null, null, Token);
+        var ownRequests = fakes.OAuth.Requests.For(FakeEndpoints.OAuthToken).ToList();
+        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=cc", null, null, Token);
 
-        var tokenRequests = fakes.OAuth.Requests.For(FakeEndpoints.OAuthToken);
-        Assert.Equal(2, tokenRequests.Count);
-        foreach (var request in tokenRequests)
+        var withApp = await PostJsonAsync(http, $"{server.BaseUrl}oauth2/auth/cc?connect_session_token={token}&params%5Boauth_scopes%5D=admin", "");
+        var appRequest = fakes.OAuth.Requests.For(FakeEndpoints.OAuthToken)[^1];
+        var appConnection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{(string)withApp["connectionId"]!}?provider_config_key=cc", null, null, Token);
+
+        Assert.Equal(2, ownRequests.Count);
+        foreach (var request in ownRequests)
         {
             var form = System.Web.HttpUtility.ParseQueryString(request.Body!);
             Assert.Equal(("client_credentials", "read write", "api://acme"), (form["grant_type"], form["scope"], form["audience"]));
         }
 
-        var connection = await server.Client.SendAsync(HttpMethod.Get, $"connections/{connectionId}?provider_config_key=cc", null, null, Token);
         Assert.Equal("""{"oauth_scopes":"read,write","authorization_params":{"audience":"api://acme"}}""", connection!["connection_config"]!.ToJsonString());
+        Assert.NotEqual("admin", System.Web.HttpUtility.ParseQueryString(appRequest.Body!)["scope"]);
+        Assert.Null(appConnection!["connection_config"]!["oauth_scopes"]);
     }
 
     [Fact]
@@ -274,6 +282,7 @@ public sealed partial class AuthWebhookTests
             ("oauth2/auth/cc", """{"client_id":"only-the-id"}""", "missing_client_secret", "Missing param 'oauth_client_secret'."),
             ("oauth2/auth/cc", """{"client_secret":"only-the-secret"}""", "missing_client_id", "Missing param 'oauth_client_id'."),
             ("oauth2/auth/cc", """{"client_id":"","client_secret":"s"}""", "missing_client_id", "Missing param 'oauth_client_id'."),
+            ("oauth2/auth/cc", """{"client_id":null,"client_secret":"s"}""", "missing_client_id", "Missing param 'oauth_client_id'."),
             ("oauth2/auth/cc", """{"client_id":"a","client_secret":"b","extra":1}""", "invalid_body", null),
             ("oauth2/auth/cc", """[1]""", "invalid_body", null),
             ("oauth2/auth/keyed", "", "invalid_auth_mode", "Invalid auth mode. The provider does not support this auth mode."),

@@ -14,6 +14,7 @@ public sealed partial class ConnectFlowTests
     private const string ApiKeyPlaceholder = "${apiKey}";
     private const string TenantPlaceholder = "${connectionConfig.tenant}";
     private const string AudiencePlaceholder = "${connectionConfig.audience}";
+    private const string BasePlaceholder = "${connectionConfig.base}";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -331,6 +332,13 @@ public sealed partial class ConnectFlowTests
             (HttpStatusCode.BadRequest, "invalid_connection_config", """Missing Connection Config param(s) in Auth request to interpolate url authorization_params. Provided Connection Config: {"region":"eu"}"""),
             (refused.StatusCode, (string?)error["code"], (string?)error["message"]));
         Assert.Equal("api.acme", System.Web.HttpUtility.ParseQueryString(started.Headers.Location!.Query)["audience"]);
+
+        // Filled, but not a URL: nothing is missing, and the message does not say so.
+        var notUrl = await plain.GetAsync(new Uri($"{server.BaseUrl}oauth/connect/bs?connect_session_token={session}&params%5Bbase%5D=acme"), Token);
+        var notUrlError = JsonNode.Parse(await notUrl.Content.ReadAsStringAsync(Token))!["error"]!;
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "invalid_connection_config", "The authorization URL of provider 'fake-based' is not an absolute URL once filled from the connection config."),
+            (notUrl.StatusCode, (string?)notUrlError["code"], (string?)notUrlError["message"]));
     }
 
     [Fact]
@@ -642,6 +650,10 @@ public sealed partial class ConnectFlowTests
                 token_url: {fakes.OAuth.TokenUrl}
                 authorization_params:
                   audience: {AudiencePlaceholder}
+              fake-based:
+                auth_mode: OAUTH2
+                authorization_url: {BasePlaceholder}/authorize
+                token_url: {fakes.OAuth.TokenUrl}
               slack:
                 auth_mode: OAUTH2
                 authorization_url: {fakes.OAuth.AuthorizeUrl}
@@ -674,6 +686,10 @@ public sealed partial class ConnectFlowTests
                 provider: fake-github
               au:
                 provider: fake-audience
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
+              bs:
+                provider: fake-based
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               sl:
