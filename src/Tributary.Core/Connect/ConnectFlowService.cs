@@ -124,6 +124,8 @@ public sealed class ConnectFlowService
             throw MissingConnectionConfig(tokenUrl, config);
         }
 
+        RequireHostNames(provider, lookup);
+
         if (provider.AuthorizationParams.Values.Any(value => Interpolation.Fill(value, lookup) is null))
         {
             throw MissingConnectionConfig("authorization_params", config);
@@ -370,6 +372,12 @@ public sealed class ConnectFlowService
             config["authorization_params"] = authorizationParams.DeepClone();
         }
 
+        if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, Lookup(config)) is null)
+        {
+            throw MissingConnectionConfig(tokenUrl, config);
+        }
+
+        RequireHostNames(provider, Lookup(config));
         var fresh = new FreshCredentials(
             new StoredCredentials(0, integration.Id, providerConfigKey, connectionId, integration.Provider, integration.BaseUrl, [], config.ToJsonString(), null, RefreshStatus.None),
             new JsonObject { ["type"] = "OAUTH2_CC" },
@@ -556,6 +564,22 @@ public sealed class ConnectFlowService
     /// Nango's <c>WSErrBuilder.InvalidConnectionConfig</c>: what the connection config could not fill (a URL template, or
     /// <c>authorization_params</c> / <c>token_params</c>) and the config it had, as <c>JSON.stringify</c> writes it.
     /// </summary>
+    /// <summary>
+    /// A connection config value that would fill the host of the authorization or the token URL must be a host name:
+    /// the browser sends it, and the client's secret (the integration's, often) goes to the token URL.
+    /// </summary>
+    private static void RequireHostNames(ProviderDefinition provider, Func<string, string?> lookup)
+    {
+        foreach (var template in new[] { provider.AuthorizationUrl, provider.TokenUrl })
+        {
+            if (template is not null && Interpolation.UnsafeHostPlaceholder(template, lookup) is { } name)
+            {
+                throw new InvalidInputException(
+                    "invalid_connection_config", $"{name} fills the host of the provider's {(template == provider.TokenUrl ? "token" : "authorization")} URL and must be a host name (letters, digits, '.', '-').");
+            }
+        }
+    }
+
     private static InvalidInputException MissingConnectionConfig(string what, JsonObject config) => new(
         "invalid_connection_config",
         $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {Stringify(config)}");

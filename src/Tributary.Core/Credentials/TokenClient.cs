@@ -128,6 +128,13 @@ public sealed class TokenClient : IDisposable
         IReadOnlyList<string> secrets,
         CancellationToken cancellationToken)
     {
+        // The client's secret goes to this URL: a connection config value may not move its host (Interpolation).
+        if (provider.TokenUrl is { } checkedTemplate && Interpolation.UnsafeHostPlaceholder(checkedTemplate, current.Lookup) is { } unsafeName)
+        {
+            throw new ConnectionRefreshException(
+                $"The token URL of provider '{provider.Name}' cannot be built: {unsafeName} is not a host name, and it would choose where the client secret goes.");
+        }
+
         var url = provider.TokenUrl is { } template ? Interpolation.Fill(template, current.Lookup) : null;
         if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var tokenUri))
         {

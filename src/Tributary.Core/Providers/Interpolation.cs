@@ -50,6 +50,50 @@ public static class Interpolation
     }
 
     /// <summary>
+    /// The first placeholder of a URL template that fills its host (after <c>://</c>, before the path) with a value that
+    /// is not a host name (letters, digits, <c>.</c>, <c>-</c>); null when there is none. A connection config value comes
+    /// from the end user's browser: <c>evil.example/x?</c> in <c>https://${connectionConfig.subdomain}.zendesk.com</c>
+    /// would send the integration's client secret to another host (Nango does). A template that is one placeholder
+    /// from its first character (a self-hosted instance's whole URL) is the config's to choose and is not checked.
+    /// </summary>
+    public static string? UnsafeHostPlaceholder(string template, Func<string, string?> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(lookup);
+        var scheme = template.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return null;
+        }
+
+        var hostStart = scheme + 3;
+        var pathStart = template.IndexOf('/', hostStart);
+        var hostEnd = pathStart < 0 ? template.Length : pathStart;
+        var at = hostStart;
+        while ((at = template.IndexOf("${", at, StringComparison.Ordinal)) >= 0 && at < hostEnd)
+        {
+            var end = template.IndexOf('}', at + 2);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            var name = template[(at + 2)..end].Trim();
+            if (lookup(name) is { } value && !IsHostText(value))
+            {
+                return name;
+            }
+
+            at = end + 1;
+        }
+
+        return null;
+    }
+
+    private static bool IsHostText(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
+
+    /// <summary>
     /// <c>proxy.base_url</c>: <c>A || B</c> is A when A can be filled, else B (Nango picks A when its first
     /// <c>connectionConfig</c> key is set, which comes to the same).
     /// </summary>

@@ -26,4 +26,17 @@ public class InterpolationTests
     [InlineData("https://${connectionConfig.subdomain}.example.com || https://api.example.com", "https://acme.example.com")]
     public void FillBaseUrl_TakesTheFirstAlternativeThatFills(string template, string expected) =>
         Assert.Equal(expected, Interpolation.FillBaseUrl(template, Lookup));
+
+    [Theory]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "acme", null)]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "eu-1.acme", null)]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "evil.example/x?", "connectionConfig.host")]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "evil.example#", "connectionConfig.host")]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "user@evil.example", "connectionConfig.host")]
+    [InlineData("https://${connectionConfig.host}.zendesk.com/oauth/tokens", "evil.example:8080", "connectionConfig.host")]
+    [InlineData("https://api.example.com/${connectionConfig.host}/token", "any/thing?", null)]
+    [InlineData("${connectionConfig.host}/oauth/token", "https://gitlab.acme.internal", null)]
+    [InlineData("https://${connectionConfig.missing}.example.com/token", "", null)]
+    public void UnsafeHostPlaceholder_NamesAValueThatWouldMoveTheHost(string template, string value, string? expected) =>
+        Assert.Equal(expected, Interpolation.UnsafeHostPlaceholder(template, name => name == "connectionConfig.host" ? value : null));
 }

@@ -33,7 +33,16 @@ public sealed class DeclarativeSyncTests
         Assert.Equal("succeeded", (string?)run["state"]);
         Assert.Equal(2, tooMany.Fired);
         var pages = fakes.GitHub.Requests.For(FakeEndpoints.GitHubIssues);
-        Assert.Equal(ItemCount / 100 + 2, pages.Count); // 100 pages, and the 429s' pages sent again
+        if ((int)run["attempts"]! == 1)
+        {
+            Assert.Equal(ItemCount / 100 + 2, pages.Count); // 100 pages, and the 429s' pages sent again
+        }
+        else
+        {
+            // A starved machine can cost the run its lease: the next attempt resumes from the last checkpoint and reads
+            // the pages after it again (nothing is lost; the records below are still exactly the fake's).
+            Assert.True(pages.Count > ItemCount / 100 + 2, $"{pages.Count} page requests over {(int)run["attempts"]!} attempts");
+        }
         Assert.All(pages, p => Assert.Equal("100", p.Query("per_page")));
         Assert.All(pages, p => Assert.Null(p.Query("since"))); // a first run reads everything
         Assert.Equal(ExpectedIssues(fakes), await DeclarativeSamples.StoredAsync(server, "github", "gh", "Issue", Token));

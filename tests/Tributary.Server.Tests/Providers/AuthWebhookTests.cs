@@ -22,6 +22,8 @@ public sealed partial class AuthWebhookTests
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    private const string HostPlaceholder = "${connectionConfig.host}";
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -268,6 +270,30 @@ public sealed partial class AuthWebhookTests
         Assert.Null(appConnection!["connection_config"]!["oauth_scopes"]);
     }
 
+    /// <summary>
+    /// A connection config value that fills the token URL's host must be a host name: the integration's client secret
+    /// goes there, and the browser chooses the value (Nango sends it wherever the value points).
+    /// </summary>
+    [Fact]
+    public async Task ClientCredentials_AConfigValueThatWouldMoveTheTokenUrlsHost_IsRefused_AndNoSecretLeaves()
+    {
+        await using var fakes = await FakeProviders.FakeProviders.StartAsync(new FakeProvidersOptions(), Token);
+        await using var server = await StartAsync(TestDialect.Sqlite, fakes);
+        using var http = new HttpClient();
+        var session = await SessionAsync(server);
+
+        using var refused = await http.PostAsync(
+            new Uri($"{server.BaseUrl}oauth2/auth/hosted?connect_session_token={session}&params%5Bhost%5D=evil.example%2Fx%3F"), Json(""), Token);
+        var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(Token))!["error"]!;
+        var sentBefore = fakes.OAuth.TokenRequestCount("client_credentials");
+        var created = await PostJsonAsync(http, $"{server.BaseUrl}oauth2/auth/hosted?connect_session_token={session}&params%5Bhost%5D=127.0.0.1", "");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_connection_config"), (refused.StatusCode, (string?)error["code"]));
+        Assert.Equal(0, sentBefore);
+        Assert.Equal("hosted", (string?)created["providerConfigKey"]);
+        Assert.Equal(1, fakes.OAuth.TokenRequestCount("client_credentials"));
+    }
+
     [Fact]
     public async Task ClientCredentials_BadBodyOrWrongMode_Is400_AndCreatesNothing()
     {
@@ -399,6 +425,9 @@ public sealed partial class AuthWebhookTests
                 token_url: {fakes.OAuth.TokenUrl}
                 proxy:
                   base_url: {fakes.GitHub.BaseUrl}
+              fake-cc-hosted:
+                auth_mode: OAUTH2_CC
+                token_url: {fakes.OAuth.TokenUrl.Scheme}://{HostPlaceholder}:{fakes.OAuth.TokenUrl.Port}{fakes.OAuth.TokenUrl.AbsolutePath}
               fake-keyed:
                 auth_mode: API_KEY
                 proxy:
@@ -412,6 +441,10 @@ public sealed partial class AuthWebhookTests
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               cc:
                 provider: fake-cc
+                client_id: {FakeOAuthServer.DefaultClient.ClientId}
+                client_secret_env: {FakeOAuthApp.SecretVariable}
+              hosted:
+                provider: fake-cc-hosted
                 client_id: {FakeOAuthServer.DefaultClient.ClientId}
                 client_secret_env: {FakeOAuthApp.SecretVariable}
               keyed:
