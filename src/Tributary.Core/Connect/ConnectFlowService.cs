@@ -575,7 +575,7 @@ public sealed class ConnectFlowService
             if (template is not null && Interpolation.UnsafeHostPlaceholder(template, lookup) is { } name)
             {
                 throw new InvalidInputException(
-                    "invalid_connection_config", $"{name} fills the host of the provider's {(template == provider.TokenUrl ? "token" : "authorization")} URL and must be a host name (letters, digits, '.', '-').");
+                    "invalid_connection_config", $"{name} fills the host of the provider's {(template == provider.TokenUrl ? "token" : "authorization")} URL and must be a host name (letters, digits, '.', '-', '_', a port's ':').");
             }
         }
     }

@@ -51,10 +51,12 @@ public static class Interpolation
 
     /// <summary>
     /// The first placeholder of a URL template that fills its host (after <c>://</c>, before the path) with a value that
-    /// is not a host name (letters, digits, <c>.</c>, <c>-</c>); null when there is none. A connection config value comes
-    /// from the end user's browser: <c>evil.example/x?</c> in <c>https://${connectionConfig.subdomain}.zendesk.com</c>
-    /// would send the integration's client secret to another host (Nango does). A template that is one placeholder
-    /// from its first character (a self-hosted instance's whole URL) is the config's to choose and is not checked.
+    /// could end the host early (anything but letters, digits, <c>.</c>, <c>-</c>, <c>_</c> and a port's <c>:</c>); null
+    /// when there is none. A connection config value comes from the end user's browser: <c>evil.example/x?</c> in
+    /// <c>https://${connectionConfig.subdomain}.zendesk.com</c> would send the integration's client secret to another
+    /// host (Nango does). A template whose whole host is a placeholder, or that is one from its first character (a
+    /// self-hosted instance's URL), lets the config choose the host: that is the template's design, and a port stays
+    /// allowed for it.
     /// </summary>
     public static string? UnsafeHostPlaceholder(string template, Func<string, string?> lookup)
     {
@@ -91,7 +93,7 @@ public static class Interpolation
     }
 
     private static bool IsHostText(string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':');
 
     /// <summary>
     /// <c>proxy.base_url</c>: <c>A || B</c> is A when A can be filled, else B (Nango picks A when its first
