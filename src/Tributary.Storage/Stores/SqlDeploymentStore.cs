@@ -99,6 +99,23 @@ internal sealed class SqlDeploymentStore : IDeploymentStore
             disabled += await disableCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // An integration the file no longer names loses its syncs the same way (disabled, data kept, restored by
+        // deploying it again): the file is the whole deployment, as Nango's deploy of a nango.yaml. Integrations made
+        // through the API have no sync configs and are left as they are.
+        var keys = integrations.Select(i => i.UniqueKey).ToList();
+        var orphaned = "UPDATE sync_configs SET enabled = 0, updated_at = @now WHERE enabled = 1 AND integration_id IN "
+            + "(SELECT id FROM integrations WHERE environment_id = @env"
+            + (keys.Count > 0 ? $" AND NOT ({_database.Dialect.InList("unique_key", "keys")}))" : ")");
+        await using (var orphanedCommand = connection.Command(orphaned, transaction).With("now", now).With("env", environmentId))
+        {
+            if (keys.Count > 0)
+            {
+                orphanedCommand.WithList(_database.Dialect, "keys", keys);
+            }
+
+            disabled += await orphanedCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new DeploySummary(integrations.Count, configs, disabled, created);
     }

@@ -92,6 +92,17 @@ public sealed class ScriptsConfigEndpointTests
 
         Assert.Equal(["contacts"], after[1]!["syncs"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.Equal("2026-12-07T10:16:12.345Z", (string?)after[1]!["syncs"]![0]!["last_deployed"]);
+
+        // A deploy that no longer names an integration disables its syncs too; naming it again brings them back.
+        var withoutZeta = withoutDeals[..withoutDeals.IndexOf("  zeta:", StringComparison.Ordinal)];
+        await server.Services.GetRequiredService<DeploymentService>().DeployAsync(tenant, ConfigLoader.Parse(withoutZeta, "tributary.yaml"), Token);
+        var withoutIntegration = (await server.Client.SendAsync(HttpMethod.Get, "scripts/config", null, null, Token))!.AsArray();
+        await server.Services.GetRequiredService<DeploymentService>().DeployAsync(tenant, ConfigLoader.Parse(Config, "tributary.yaml"), Token);
+        var restored = (await server.Client.SendAsync(HttpMethod.Get, "scripts/config", null, null, Token))!.AsArray();
+
+        Assert.Equal(["demo"], withoutIntegration.Select(c => (string?)c!["providerConfigKey"]));
+        Assert.Equal(["zeta", "demo"], restored.Select(c => (string?)c!["providerConfigKey"]));
+        Assert.Equal((string?)configs[0]!["syncs"]![0]!["id"]!.ToJsonString(), (string?)restored[0]!["syncs"]![0]!["id"]!.ToJsonString());
     }
 
     [Fact]
