@@ -119,16 +119,11 @@ public sealed class ConnectFlowService
 
         // As Nango: whatever the connection config cannot fill fails now, not after the user consented — the token URL,
         // then the template's authorization and token parameters.
-        if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, lookup) is null)
+        RequireTokenUrl(provider, lookup, config);
+        var templateParams = new List<KeyValuePair<string, string>>(provider.AuthorizationParams.Count);
+        foreach (var (name, value) in provider.AuthorizationParams)
         {
-            throw MissingConnectionConfig(tokenUrl, config);
-        }
-
-        RequireHostNames(provider, lookup);
-
-        if (provider.AuthorizationParams.Values.Any(value => Interpolation.Fill(value, lookup) is null))
-        {
-            throw MissingConnectionConfig("authorization_params", config);
+            templateParams.Add(new(name, Interpolation.Fill(value, lookup) ?? throw MissingConnectionConfig("authorization_params", config)));
         }
 
         if (provider.TokenParams.Values.Any(value => Interpolation.Fill(value, lookup) is null))
@@ -167,9 +162,9 @@ public sealed class ConnectFlowService
         // Nango's parameters in its order: the template's, PKCE's, Slack's user scope, then the requested ones, which
         // win over any of them (a requested code_challenge replaces PKCE's rather than sending two).
         var extra = new OrderedParams();
-        foreach (var (name, value) in provider.AuthorizationParams)
+        foreach (var (name, value) in templateParams)
         {
-            extra.Set(name, Interpolation.Fill(value, lookup)!);
+            extra.Set(name, value);
         }
 
         if (verifier is not null)
@@ -372,12 +367,7 @@ public sealed class ConnectFlowService
             config["authorization_params"] = authorizationParams.DeepClone();
         }
 
-        if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, Lookup(config)) is null)
-        {
-            throw MissingConnectionConfig(tokenUrl, config);
-        }
-
-        RequireHostNames(provider, Lookup(config));
+        RequireTokenUrl(provider, Lookup(config), config);
         var fresh = new FreshCredentials(
             new StoredCredentials(0, integration.Id, providerConfigKey, connectionId, integration.Provider, integration.BaseUrl, [], config.ToJsonString(), null, RefreshStatus.None),
             new JsonObject { ["type"] = "OAUTH2_CC" },
@@ -561,9 +551,19 @@ public sealed class ConnectFlowService
     }
 
     /// <summary>
-    /// Nango's <c>WSErrBuilder.InvalidConnectionConfig</c>: what the connection config could not fill (a URL template, or
-    /// <c>authorization_params</c> / <c>token_params</c>) and the config it had, as <c>JSON.stringify</c> writes it.
+    /// The token URL (where the client's secret goes) filled from the connection config, as Nango checks it before
+    /// anything is asked of the provider, and the host names of both URLs (<see cref="RequireHostNames"/>).
     /// </summary>
+    private static void RequireTokenUrl(ProviderDefinition provider, Func<string, string?> lookup, JsonObject config)
+    {
+        if (provider.TokenUrl is { } tokenUrl && Interpolation.Fill(tokenUrl, lookup) is null)
+        {
+            throw MissingConnectionConfig(tokenUrl, config);
+        }
+
+        RequireHostNames(provider, lookup);
+    }
+
     /// <summary>
     /// A connection config value that would fill the host of the authorization or the token URL must be a host name:
     /// the browser sends it, and the client's secret (the integration's, often) goes to the token URL.
@@ -580,6 +580,10 @@ public sealed class ConnectFlowService
         }
     }
 
+    /// <summary>
+    /// Nango's <c>WSErrBuilder.InvalidConnectionConfig</c>: what the connection config could not fill (a URL template, or
+    /// <c>authorization_params</c> / <c>token_params</c>) and the config it had, as <c>JSON.stringify</c> writes it.
+    /// </summary>
     private static InvalidInputException MissingConnectionConfig(string what, JsonObject config) => new(
         "invalid_connection_config",
         $"Missing Connection Config param(s) in Auth request to interpolate url {what}. Provided Connection Config: {Stringify(config)}");

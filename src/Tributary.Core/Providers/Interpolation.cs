@@ -70,26 +70,8 @@ public static class Interpolation
 
         var hostStart = scheme + 3;
         var pathStart = template.IndexOf('/', hostStart);
-        var hostEnd = pathStart < 0 ? template.Length : pathStart;
-        var at = hostStart;
-        while ((at = template.IndexOf("${", at, StringComparison.Ordinal)) >= 0 && at < hostEnd)
-        {
-            var end = template.IndexOf('}', at + 2);
-            if (end < 0)
-            {
-                return null;
-            }
-
-            var name = template[(at + 2)..end].Trim();
-            if (lookup(name) is { } value && !IsHostText(value))
-            {
-                return name;
-            }
-
-            at = end + 1;
-        }
-
-        return null;
+        var host = template[hostStart..(pathStart < 0 ? template.Length : pathStart)];
+        return Placeholders(host).FirstOrDefault(name => lookup(name) is { } value && !IsHostText(value));
     }
 
     private static bool IsHostText(string value) =>

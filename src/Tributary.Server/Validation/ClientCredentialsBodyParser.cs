@@ -60,13 +60,13 @@ internal static class ClientCredentialsBodyParser
 
         // Nango's first checks: a falsy client_id, then a falsy client_secret, each its own 400 — unless neither is
         // there at all, which here means the integration's app.
-        var given = element.EnumerateObject().Where(p => Fields.Contains(p.Name, StringComparer.Ordinal)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        if (given.Count > 0 && Missing(element, "client_id"))
+        var either = element.TryGetProperty("client_id", out _) || element.TryGetProperty("client_secret", out _);
+        if (either && Missing(element, "client_id"))
         {
             return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.MissingParam("missing_client_id", "oauth_client_id"));
         }
 
-        if (given.Count > 0 && Missing(element, "client_secret"))
+        if (either && Missing(element, "client_secret"))
         {
             return ParseResult<ClientCredentialsBody>.Invalid(ApiErrors.MissingParam("missing_client_secret", "oauth_client_secret"));
         }
