@@ -18,11 +18,6 @@ namespace Tributary.Core.Webhooks;
 /// </remarks>
 internal sealed class SortedJsonObject
 {
-    private const int MaxKeptCapacity = 8 * 1024;
-
-    [ThreadStatic]
-    private static StringBuilder? t_text;
-
     private readonly List<Field> _fields = new(16);
 
     private enum FieldKind
@@ -47,19 +42,9 @@ internal sealed class SortedJsonObject
 
     public string Serialize()
     {
-        // One builder per thread, as a body is rendered on the worker thread that finished the run; a builder grown by
-        // an unusually large body (a function's checkpoint) is not kept.
-        var text = t_text ?? new StringBuilder(512);
-        t_text = null;
-        text.Clear();
+        var text = BodyText.Rent();
         Write(text);
-        var body = text.ToString();
-        if (text.Capacity <= MaxKeptCapacity)
-        {
-            t_text = text;
-        }
-
-        return body;
+        return BodyText.Finish(text);
     }
 
     private void Write(StringBuilder text)

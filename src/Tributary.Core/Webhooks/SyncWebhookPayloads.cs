@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using Tributary.Core.Domain;
 
@@ -12,15 +13,58 @@ namespace Tributary.Core.Webhooks;
 internal static class SyncWebhookPayloads
 {
     /// <summary>One model's success: counts, sync type, the run's start as <c>modifiedAfter</c>/<c>queryTimeStamp</c>.</summary>
+    /// <remarks>
+    /// Written field by field in the order <see cref="SortedJson"/> gives these fixed names (the byte-for-byte tests
+    /// compare it with the sorted tree of the same fields): every completed run renders one per model on the worker
+    /// when "always" is on, and building a <see cref="SortedJsonObject"/> for it was ~9 µs of a no-op run's CPU
+    /// (docs/benchmarks.md, B14.drain, 2026-12-07 22:45). The failure and the run summary are rarer and keep it.
+    /// </remarks>
     public static string Success(SyncRunFacts run, string model, ModelCounts counts)
     {
-        var started = Micros.ToIsoString(run.StartedAt);
-        return Base(run, model, true)
-            .Set("responseResults", Counts(counts))
-            .Set("modifiedAfter", started)
-            .Set("queryTimeStamp", started)
-            .Serialize();
+        var text = BodyText.Rent();
+        text.Append('{');
+        if (run.Checkpoints is { } checkpoints)
+        {
+            text.Append("\"checkpoints\":{\"from\":");
+            SortedJson.Write(text, checkpoints.From);
+            text.Append(",\"to\":");
+            SortedJson.Write(text, checkpoints.To);
+            text.Append("},");
+        }
+
+        Text(text, "connectionId", run.ConnectionId).Append(",\"from\":\"nango\",");
+        Text(text, "model", model).Append(",\"modifiedAfter\":\"");
+        Micros.AppendIso(text, run.StartedAt);
+        text.Append("\",");
+        Text(text, "providerConfigKey", run.ProviderConfigKey).Append(",\"queryTimeStamp\":\"");
+        Micros.AppendIso(text, run.StartedAt);
+        text.Append("\",\"responseResults\":{\"added\":");
+        Number(text, counts.Added).Append(",\"deleted\":");
+        Number(text, counts.Deleted).Append(",\"updated\":");
+        Number(text, counts.Updated).Append("},\"success\":true,");
+        Text(text, "syncName", run.SyncName).Append(',');
+        Text(text, "syncType", SyncType(run)).Append(',');
+        Text(text, "syncVariant", run.SyncVariant).Append(",\"tributaryRunId\":\"");
+        Number(text, run.RunId).Append("\",");
+        Text(text, "tributaryTrigger", run.TriggerSource).Append(",\"type\":\"sync\"}");
+        return BodyText.Finish(text);
     }
+
+    private static StringBuilder Text(StringBuilder text, string key, string value)
+    {
+        text.Append('"').Append(key).Append("\":");
+        SortedJson.WriteString(text, value);
+        return text;
+    }
+
+    private static StringBuilder Number(StringBuilder text, long value)
+    {
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        return text.Append(digits[..written]);
+    }
+
+    private static string SyncType(SyncRunFacts run) => run.PreviousLastSyncDate is null ? "INITIAL" : "INCREMENTAL";
 
     /// <summary>
     /// The run's failure: every model joined by commas, the error as Nango's <c>script_error</c>, <c>startedAt</c> the
@@ -70,7 +114,7 @@ internal static class SyncWebhookPayloads
             .Set("syncName", run.SyncName)
             .Set("syncVariant", run.SyncVariant)
             .Set("model", model)
-            .Set("syncType", run.PreviousLastSyncDate is null ? "INITIAL" : "INCREMENTAL")
+            .Set("syncType", SyncType(run))
             .Set("success", success)
             .Set("tributaryRunId", run.RunId.ToString(CultureInfo.InvariantCulture))
             .Set("tributaryTrigger", run.TriggerSource);
