@@ -18,6 +18,9 @@ internal readonly record struct CpuSplit(TimeSpan Server, TimeSpan Database, Tim
     public static CpuSplit operator -(CpuSplit after, CpuSplit before) =>
         new(after.Server - before.Server, after.Database - before.Database, after.Bench - before.Bench);
 
+    public static CpuSplit operator +(CpuSplit a, CpuSplit b) =>
+        new(a.Server + b.Server, a.Database + b.Database, a.Bench + b.Bench);
+
     /// <summary>Microseconds per item of each part, e.g. <c>server 52 µs, database 38 µs, bench 27 µs</c>.</summary>
     public string PerItem(int items, string serverName) => items <= 0
         ? "no items"

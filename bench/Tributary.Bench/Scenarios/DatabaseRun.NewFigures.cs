@@ -124,36 +124,18 @@ internal sealed partial class DatabaseRun
         await using var receiver = await WebhookReceiver.StartAsync(cancellationToken);
         try
         {
-            // Each drain worker drains a first fan-out fresh, then more, each queued while it is paused after its
-            // background compiles; the best of those is the measure (see WebhookScenario.PlainDrain).
-            WebhookScenario.WorkerDrains plain;
-            var plainBatchId = await WebhookScenario.TriggerWithoutWebhooksAsync(api, cancellationToken);
-            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain-plain", cancellationToken))
-            {
-                plain = await DrainWarmAsync(worker, plainBatchId, () => WebhookScenario.TriggerWithoutWebhooksAsync(api, cancellationToken), cancellationToken);
-                WebhookScenario.PlainDrain(_context, plain);
-            }
-
-            WebhookScenario.WorkerDrains drains;
+            // One worker drains a first fan-out fresh, then fan-outs with and without webhooks in turn, each queued
+            // while it is paused after its background compiles (see WebhookScenario.DrainWithWebhooks).
+            WebhookScenario.AlternatingDrains drains;
             var deferred = new Dictionary<string, string> { [WebhookOptions.ConcurrencySetting] = "0" };
-            var firstBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
-            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-deferred", cancellationToken, deferred))
+            var firstBatchId = await WebhookScenario.TriggerWithoutWebhooksAsync(api, cancellationToken);
+            await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-drain", cancellationToken, deferred))
             {
-                // Each drain's webhooks are discarded before the next is queued; the last drain's are delivered below.
-                var drained = firstBatchId;
-                drains = await DrainWarmAsync(
-                    worker,
-                    firstBatchId,
-                    async () =>
-                    {
-                        await WebhookScenario.DiscardWebhooksAsync(_context, drained, cancellationToken);
-                        return drained = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken);
-                    },
-                    cancellationToken);
-                WebhookScenario.DrainWithWebhooks(_context, drains, plain);
+                drains = await DrainInTurnAsync(worker, firstBatchId, api, receiver, cancellationToken);
+                WebhookScenario.DrainWithWebhooks(_context, drains);
             }
 
-            var batchId = drains.Warm[^1].BatchId;
+            var batchId = drains.LastWithWebhooks.BatchId;
 
             double bare, bareFromWorker;
             IReadOnlyList<string> bodies;
@@ -186,7 +168,7 @@ internal sealed partial class DatabaseRun
             var liveBatchId = await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.LiveInbox, cancellationToken);
             await using (var worker = await _context.StartServerAsync("worker", DrainSlots, "worker-webhooks-live", cancellationToken))
             {
-                await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, plain.Best.Rate, cancellationToken);
+                await WebhookScenario.MeasureDrainAsync(_context, liveBatchId, FigureCatalog.B14DrainLive, drains.PlainRate, cancellationToken);
                 await WebhookScenario.MeasurePacedAsync(_context, receiver, liveBatchId, bareFromWorker, cancellationToken);
             }
         }
@@ -198,24 +180,38 @@ internal sealed partial class DatabaseRun
     }
 
     /// <summary>
-    /// <paramref name="worker"/> drains <paramref name="firstBatchId"/> (queued before it started), then
-    /// <see cref="WebhookScenario.WarmDrains"/> more fan-outs, each queued by <paramref name="queueNext"/> while the
-    /// worker is paused, once idle (its background compiles done): each drain's B4 measure.
+    /// <paramref name="worker"/> (delivery off) drains <paramref name="firstBatchId"/> (queued before it started,
+    /// webhooks off), then one fan-out per <see cref="WebhookScenario.AlternatingOrder"/> entry, each queued while the
+    /// worker is paused, once idle (its background compiles done), with webhooks on or off: each drain's B4 measure.
+    /// A drain's outbox rows are counted after it, and discarded before the next drain, but the last one's.
     /// </summary>
-    private async Task<WebhookScenario.WorkerDrains> DrainWarmAsync(ServerProcess worker, string firstBatchId, Func<Task<string>> queueNext, CancellationToken cancellationToken)
+    private async Task<WebhookScenario.AlternatingDrains> DrainInTurnAsync(
+        ServerProcess worker, string firstBatchId, BenchApi api, WebhookReceiver receiver, CancellationToken cancellationToken)
     {
         var first = await DrainOfAsync(firstBatchId, cancellationToken);
-        var warm = new List<WebhookScenario.Drain>();
-        for (var i = 0; i < WebhookScenario.WarmDrains; i++)
+        await WebhookScenario.CheckOutboxRowsAsync(_context, firstBatchId, false, cancellationToken);
+        var (plain, hooked) = (new List<WebhookScenario.Drain>(), new List<WebhookScenario.Drain>());
+        string? toDiscard = null;
+        foreach (var withWebhooks in WebhookScenario.AlternatingOrder)
         {
             var (waited, compiling) = await worker.WaitUntilIdleAsync(IdleWindow, IdleBusy, IdleMost, cancellationToken);
-            _context.Info($"B14 {worker.Label} idle before its drain {i + 2}: after {waited.TotalSeconds:0.0} s, {compiling.TotalMilliseconds:N0} ms of CPU meanwhile");
+            _context.Info($"B14 {worker.Label} idle before its drain {plain.Count + hooked.Count + 2}: after {waited.TotalSeconds:0.0} s, {compiling.TotalMilliseconds:N0} ms of CPU meanwhile");
             string batchId;
             CpuSplit atResume;
             await worker.PauseAsync();
             try
             {
-                batchId = await queueNext();
+                if (toDiscard is not null)
+                {
+                    await WebhookScenario.DiscardWebhooksAsync(_context, toDiscard, cancellationToken);
+                }
+
+                batchId = withWebhooks
+                    ? await WebhookScenario.TriggerAsync(_context, api, receiver, WebhookScenario.Inbox, cancellationToken)
+                    : await WebhookScenario.TriggerWithoutWebhooksAsync(api, cancellationToken);
+
+                // The worker reads the settings at most a second old (WebhookSettingsCache): the change is older at the resume.
+                await Task.Delay(SettingsSeen, TimeProvider.System, cancellationToken);
             }
             finally
             {
@@ -224,12 +220,18 @@ internal sealed partial class DatabaseRun
             }
 
             var drain = await DrainOfAsync(batchId, cancellationToken);
-            warm.Add(drain with { Cpu = CpuSplit.Take(worker) - atResume });
-            _context.Info($"B14 {worker.Label} drain {i + 2}: {drain.Rate:N0} runs/s, CPU a run {warm[^1].CpuPerRun}");
+            drain = drain with { Cpu = CpuSplit.Take(worker) - atResume };
+            await WebhookScenario.CheckOutboxRowsAsync(_context, batchId, withWebhooks, cancellationToken);
+            (withWebhooks ? hooked : plain).Add(drain);
+            toDiscard = withWebhooks ? batchId : null;
+            _context.Info($"B14 {worker.Label} drain {plain.Count + hooked.Count + 1} ({(withWebhooks ? "webhooks on" : "webhooks off")}): {drain.Rate:N0} runs/s, CPU a run {drain.CpuPerRun}");
         }
 
-        return new(first, warm);
+        return new(first, plain, hooked);
     }
+
+    /// <summary>Longer than <see cref="Tributary.Core.Webhooks.WebhookSettingsCache"/>'s lifetime of a second.</summary>
+    private static readonly TimeSpan SettingsSeen = TimeSpan.FromMilliseconds(1_200);
 
     private async Task<WebhookScenario.Drain> DrainOfAsync(string batchId, CancellationToken cancellationToken)
     {

@@ -14,8 +14,8 @@ namespace Tributary.Bench.Scenarios;
 /// <summary>
 /// B14 (issue 12): B4's fan-out again with <c>on_sync_completion_always</c> on and a loopback receiver as the primary
 /// URL — one sync webhook per no-op run. First the drain, by a worker that writes the outbox rows with each
-/// completion but sends none (<c>TRIBUTARY_WEBHOOK_CONCURRENCY=0</c>), against the same drain without webhooks just
-/// before it (<see cref="PlainDrain"/>), each the best warm drain of its worker; then a fresh
+/// completion but sends none (<c>TRIBUTARY_WEBHOOK_CONCURRENCY=0</c>), against the same worker's drains without
+/// webhooks, taken in turn (<see cref="DrainWithWebhooks"/>); then a fresh
 /// worker delivers the full outbox: delivered = distinct bodies of this batch's runs received (exactly the runs of
 /// the fan-out, no more, no fewer). The rate: the delivery worker is paused (SIGSTOP) while another deferred worker
 /// drains a second fan-out, then resumed, and the same again with a third: first to last POST of that third full
@@ -63,7 +63,7 @@ internal static class WebhookScenario
         return await QueueFanoutAsync(api, cancellationToken);
     }
 
-    /// <summary>Turns webhooks off and queues the fan-out again (no worker claims from it yet: none runs, or it is paused), for <see cref="PlainDrain"/>. Returns the batch id.</summary>
+    /// <summary>Turns webhooks off and queues the fan-out again (no worker claims from it yet: none runs, or it is paused), for the drains without webhooks. Returns the batch id.</summary>
     public static async Task<string> TriggerWithoutWebhooksAsync(BenchApi api, CancellationToken cancellationToken)
     {
         await WebhooksOffAsync(api, cancellationToken);
@@ -87,58 +87,81 @@ internal static class WebhookScenario
         public string CpuPerRun => Cpu is { } cpu ? cpu.PerItem((int)Succeeded, "worker") : "not taken";
     }
 
-    /// <summary>A drain worker's fan-outs: the first drained fresh, the next ones once its code was warm.</summary>
-    public sealed record WorkerDrains(Drain First, IReadOnlyList<Drain> Warm)
+    /// <summary>A drain worker's fan-outs: the first drained fresh, webhooks off, then drains with and without webhooks in turn.</summary>
+    public sealed record AlternatingDrains(Drain First, IReadOnlyList<Drain> Plain, IReadOnlyList<Drain> WithWebhooks)
     {
-        /// <summary>The measure: the best of the warm drains.</summary>
-        public Drain Best => Warm.MaxBy(drain => drain.Rate) ?? throw new InvalidOperationException("No warm drain.");
+        public double PlainRate => Plain.Average(drain => drain.Rate);
 
-        /// <summary>The warm rates, for a note.</summary>
-        public string Rates => string.Join(" and ", Warm.Select(drain => $"{drain.Rate:N0}"));
+        public double WebhooksRate => WithWebhooks.Average(drain => drain.Rate);
+
+        /// <summary>The drain whose outbox is kept (the last one, with webhooks), for the delivery measures.</summary>
+        public Drain LastWithWebhooks => WithWebhooks[^1];
+
+        public static string Rates(IReadOnlyList<Drain> drains) => string.Join(" / ", drains.Select(drain => $"{drain.Rate:N0}"));
+
+        /// <summary>The worker's CPU a run over <paramref name="drains"/>, e.g. <c>worker 112 µs, database 0 µs, …</c>.</summary>
+        public static string CpuPerRun(IReadOnlyList<Drain> drains) =>
+            drains.All(drain => drain.Cpu is not null)
+                ? drains.Aggregate(default(CpuSplit), (sum, drain) => sum + drain.Cpu!.Value).PerItem((int)drains.Sum(drain => drain.Succeeded), "worker")
+                : "not taken";
     }
-
-    /// <summary>Warm drains each worker makes after its first: the best counts, on both sides of B14.drain.</summary>
-    public const int WarmDrains = 3;
 
     /// <summary>
-    /// B4's drain again (batches of <see cref="TriggerWithoutWebhooksAsync"/>), right before the drains with webhooks:
-    /// their baseline, the best warm drain of a worker of B4's shape. B4 itself ran minutes earlier, before B11's holds
-    /// and on a smaller runs table, and on PostgreSQL it moved 1,333–1,735 runs/s between runs of unchanged code while
-    /// the drain with webhooks moved less (2026-12-06): a baseline taken at another moment measured the moment, not the
-    /// webhooks.
+    /// The order of the warm drains, true with webhooks: ABBA twice, so that a drift of the machine or of the database
+    /// over the minute they take weighs on both sides alike, and the last has webhooks (its outbox is delivered next).
+    /// </summary>
+    public static readonly IReadOnlyList<bool> AlternatingOrder = [true, false, false, true, true, false, false, true];
+
+    /// <summary>
+    /// B14.drain: the mean of one warm worker's drains with webhooks (outbox rows written, delivery off) against the
+    /// mean of its drains without, taken in turn (<see cref="AlternatingOrder"/>).
     /// <para>
-    /// Why warm drains (since 2026-12-07): a fresh worker drains 10,000 no-op runs in about 1.5 s on SQLite, while it
-    /// is still compiling its code; with webhooks there is more of it. A profile of a fresh worker's drain
-    /// (2026-12-07 04:30, docs/benchmarks.md) put +26 µs a run of the +59 µs the webhooks cost in the JIT compiler and
-    /// most of the rendering in tier-0 code: a cost a worker pays once in its life, not per run. A warm drain of
-    /// SQLite lasts under a second, and one alone moved 77–113% of its baseline in four medium runs while its worker's
-    /// CPU a run moved 106–116 µs with or without webhooks (perf, 2026-12-07 06:10): the drain waits on SQLite's
-    /// commits, not on the two cores. Hence the best of <see cref="WarmDrains"/> on each side, and each warm drain's
-    /// CPU a run in the note. The fresh drains go in the note too.
+    /// Why one worker in turn (since 2026-12-07 23:15): until then each side was the best of three warm drains of its own
+    /// worker, the plain worker's first. Those maxima moved 75–105% of each other in medium runs of unchanged code
+    /// (2026-12-07 22:45–23:15, docs/benchmarks.md): two processes, a minute apart, on a database growing by a
+    /// fan-out a drain, compared at their luckiest drain. Drains of one process, interleaved, differ only in the
+    /// setting. Why warm (since 2026-12-07): a fresh worker drains 10,000 no-op runs in about 1.5 s on SQLite while
+    /// it is still compiling its code; a profile put +26 µs a run of the +59 µs the webhooks cost in the JIT compiler
+    /// (2026-12-07 04:30): a cost a worker pays once in its life, not per run. The fresh drain (webhooks off) is in
+    /// the note, and so is each drain's rate and the CPU a run of each side.
     /// </para>
     /// </summary>
-    public static void PlainDrain(BenchContext context, WorkerDrains drains)
-    {
-        var b4 = context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN;
-        context.Info($"B14 baseline: B4's drain again, webhooks off, the worker's best warm drain {drains.Best.Rate:N0} runs/s (of {drains.Rates}; {drains.Best.Seconds:0.00} s, {drains.Best.Succeeded:N0} succeeded; CPU a run: {drains.Best.CpuPerRun}); its first, fresh, {drains.First.Rate:N0}; B4 earlier in the run {b4:N0}");
-    }
-
-    /// <summary>B14.drain: the deferred worker's best warm drain against the plain worker's (<see cref="PlainDrain"/>); the fresh drains in the note.</summary>
-    public static void DrainWithWebhooks(BenchContext context, WorkerDrains drains, WorkerDrains plain)
+    public static void DrainWithWebhooks(BenchContext context, AlternatingDrains drains)
     {
         var expected = context.Profile.FanoutConnections;
         var b4 = context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN;
-        var (first, best) = (drains.First, drains.Best);
-        var freshShare = plain.First.Rate > 0 ? (first.Rate / plain.First.Rate).ToString("P0", CultureInfo.InvariantCulture) : "n/a";
+        var (plain, hooked) = (AlternatingDrains.Rates(drains.Plain), AlternatingDrains.Rates(drains.WithWebhooks));
+        var (plainCpu, hookedCpu) = (AlternatingDrains.CpuPerRun(drains.Plain), AlternatingDrains.CpuPerRun(drains.WithWebhooks));
+        context.Info($"B14 baseline: B4's drain again, webhooks off, the mean of one warm worker's {drains.Plain.Count} drains {drains.PlainRate:N0} runs/s ({plain}; CPU a run: {plainCpu}); its first, fresh, {drains.First.Rate:N0}; B4 earlier in the run {b4:N0}");
         context.Results.Set(
             FigureCatalog.B14Drain,
-            best.Rate,
-            1,
-            $"{best.Succeeded:N0} of {expected:N0} succeeded; first start to last finish {best.Seconds:0.00} s; the better of the worker's {WarmDrains} warm drains ({drains.Rates} runs/s) after a first, as the baseline's (B4's drain again just before, webhooks off: {plain.Rates}); "
-                + $"CPU a run of those two drains: {best.CpuPerRun} against {plain.Best.CpuPerRun}; "
-                + $"their first, fresh: {first.Rate:N0} against {plain.First.Rate:N0} runs/s ({freshShare}); B4 earlier in the run: {b4:N0} runs/s");
-        context.Results.SetBaseline(FigureCatalog.B14Drain, plain.Best.Rate);
-        context.Info($"B14.drain {best.Rate:N0} runs/s, the worker's best warm drain (of {drains.Rates}; without webhooks {plain.Best.Rate:N0}, of {plain.Rates}); CPU a run {best.CpuPerRun} (without webhooks {plain.Best.CpuPerRun}); its first, fresh, {first.Rate:N0} ({freshShare} of the plain worker's first); B4 {b4:N0}");
+            drains.WebhooksRate,
+            drains.WithWebhooks.Count,
+            $"{expected:N0} of {expected:N0} succeeded in each drain; the mean of {drains.WithWebhooks.Count} warm drains with webhooks ({hooked} runs/s) against the same worker's {drains.Plain.Count} without ({plain}), in turn (with, without, without, with, twice); "
+                + $"CPU a run: {hookedCpu} against {plainCpu}; the worker's first drain, fresh, webhooks off: {drains.First.Rate:N0} runs/s; B4 earlier in the run: {b4:N0} runs/s");
+        context.Results.SetBaseline(FigureCatalog.B14Drain, drains.PlainRate);
+        context.Info($"B14.drain {drains.WebhooksRate:N0} runs/s, the mean of the worker's drains with webhooks ({hooked}; without {drains.PlainRate:N0}: {plain}); CPU a run {hookedCpu} (without webhooks {plainCpu})");
+    }
+
+    /// <summary>
+    /// The outbox rows the runs of <paramref name="batchId"/> wrote must be one per run with webhooks on and none
+    /// without (a worker's cached settings live a second): a drain that wrote the other side's rows measured nothing.
+    /// </summary>
+    public static async Task CheckOutboxRowsAsync(BenchContext context, string batchId, bool withWebhooks, CancellationToken cancellationToken)
+    {
+        await using var connection = await context.OpenAsync(cancellationToken);
+        var rows = await connection.QueryLongAsync(
+            """
+            SELECT COUNT(*) FROM webhook_deliveries
+            WHERE run_id BETWEEN (SELECT MIN(id) FROM runs WHERE batch_id = @b) AND (SELECT MAX(id) FROM runs WHERE batch_id = @b)
+            """,
+            cancellationToken,
+            ("b", batchId));
+        var expected = withWebhooks ? context.Profile.FanoutConnections : 0;
+        if (rows != expected)
+        {
+            throw new InvalidOperationException($"A drain {(withWebhooks ? "with" : "without")} webhooks wrote {rows:N0} outbox rows, not {expected:N0}.");
+        }
     }
 
     /// <summary>
@@ -164,7 +187,7 @@ internal static class WebhookScenario
         context.Info($"B14 the {deleted:N0} pending webhooks of a drain that only measured the drain discarded");
     }
 
-    /// <summary>B4's measure of this batch's drain by a fresh worker, as <paramref name="figure"/>, against <paramref name="withoutWebhooks"/> (<see cref="PlainDrain"/>'s best warm drain).</summary>
+    /// <summary>B4's measure of this batch's drain by a fresh worker, as <paramref name="figure"/>, against <paramref name="withoutWebhooks"/> (the mean of the warm drains without webhooks, <see cref="DrainWithWebhooks"/>).</summary>
     public static async Task MeasureDrainAsync(BenchContext context, string batchId, FigureSpec figure, double withoutWebhooks, CancellationToken cancellationToken)
     {
         var expected = context.Profile.FanoutConnections;
