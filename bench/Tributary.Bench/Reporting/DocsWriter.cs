@@ -162,16 +162,18 @@ internal static class DocsWriter
           offset-paged API (in the bench process, on loopback) into fresh records, against `bench-paged`, the same sync
           written in C# with the SDK's paginator and a typed item; same worker, two rounds in alternating order, the
           best of each, items over each run's own start-to-finish time.
-        - **B14** — webhooks (issue 12): first B4's drains again, webhooks off, by a worker of B4's shape: it drains a
-          fan-out fresh, then three more, each queued while the worker is paused (SIGSTOP) once idle (its background
-          compiles done); the best of those three warm drains is the drains' baseline, taken at the same moment (B4 itself
-          ran minutes earlier). Then `PATCH /environment/webhook-settings` sets `primary_url` to a receiver in the bench
-          process (Kestrel on loopback, answers 200 at once, keeps every body) and `on_sync_completion_always`, and a worker
-          of B4's shape with `TRIBUTARY_WEBHOOK_CONCURRENCY=0` does the same: every completion writes its outbox row, none is
-          sent; before each next fan-out is queued the last one's rows are deleted (PostgreSQL's outbox then vacuumed), so
-          each drain meets the outbox the first met. Drain: the best of its three warm drains against the baseline; the note
-          gives every warm drain's rate, the worker's CPU a run (`/proc`, resume to the drain's end) of the two best, and the
-          two fresh drains (the measure before 2026-12-07: a 10,000-run drain of a fresh worker is mostly its JIT). That
+        - **B14** — webhooks (issue 12): first the drain, by one worker of B4's shape with `TRIBUTARY_WEBHOOK_CONCURRENCY=0`
+          (every completion writes its outbox rows, none is sent). It drains a fan-out fresh with webhooks off, then eight
+          more in turn, with and without webhooks (with, without, without, with, twice), each queued while the worker is
+          paused (SIGSTOP) once idle (its background compiles done). Webhooks on: `PATCH /environment/webhook-settings` sets
+          `primary_url` to a receiver in the bench process (Kestrel on loopback, answers 200 at once, keeps every body) and
+          `on_sync_completion_always`; off: `primary_url: ""`; the worker is resumed more than a second after the change
+          (its settings cache lives a second), and after each drain its batch's outbox rows are counted — one a run with
+          webhooks, none without — and every run must succeed, or the B14 step fails. Before each next fan-out the last drain's rows are deleted
+          (PostgreSQL's outbox then vacuumed), so each drain meets the outbox the first met. Drain: the mean of the four
+          drains with webhooks against the mean of the four without (B4's drain again, the same worker at the same
+          minutes; since 2026-12-07 23:15, before which each side was the best of three warm drains of its own worker); the note
+          gives every drain's rate, each side's CPU a run (`/proc`, resume to the drain's end) and the fresh drain. That
           worker stops; a fresh worker with the default delivery settings starts and delivers the last drain's outbox.
           Delivered: distinct bodies received whose `tributaryRunId` is a run of that batch (repeats and other runs'
           webhooks are counted in the note, not in the figure), which must equal the batch's run count (one webhook per

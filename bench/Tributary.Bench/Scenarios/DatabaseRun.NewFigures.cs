@@ -108,8 +108,8 @@ internal sealed partial class DatabaseRun
     private int DrainSlots => Math.Max(200, _context.Profile.HoldHigh + 16);
 
     /// <summary>
-    /// B14 on workers of B4's shape, after B4: the drains without webhooks and with delivery off in the worker (the
-    /// outbox fills), each the best warm drain of its worker; then a fresh worker delivers the last drain's outbox,
+    /// B14 on workers of B4's shape, after B4: drains with webhooks (delivery off in the worker: the outbox fills) and
+    /// without, in turn on one worker; then a fresh worker delivers the last drain's outbox,
     /// and three more full outboxes warm (paused while each fills); then, as context, the old shape (a worker drains
     /// another fan-out and delivers its webhooks at the same time).
     /// </summary>
@@ -188,8 +188,13 @@ internal sealed partial class DatabaseRun
     private async Task<WebhookScenario.AlternatingDrains> DrainInTurnAsync(
         ServerProcess worker, string firstBatchId, BenchApi api, WebhookReceiver receiver, CancellationToken cancellationToken)
     {
+        if (!WebhookScenario.AlternatingOrder[^1])
+        {
+            throw new InvalidOperationException("The last drain must have webhooks: its outbox is the one delivered next.");
+        }
+
         var first = await DrainOfAsync(firstBatchId, cancellationToken);
-        await WebhookScenario.CheckOutboxRowsAsync(_context, firstBatchId, false, cancellationToken);
+        await CheckDrainAsync(first, false, cancellationToken);
         var (plain, hooked) = (new List<WebhookScenario.Drain>(), new List<WebhookScenario.Drain>());
         string? toDiscard = null;
         foreach (var withWebhooks in WebhookScenario.AlternatingOrder)
@@ -221,13 +226,24 @@ internal sealed partial class DatabaseRun
 
             var drain = await DrainOfAsync(batchId, cancellationToken);
             drain = drain with { Cpu = CpuSplit.Take(worker) - atResume };
-            await WebhookScenario.CheckOutboxRowsAsync(_context, batchId, withWebhooks, cancellationToken);
+            await CheckDrainAsync(drain, withWebhooks, cancellationToken);
             (withWebhooks ? hooked : plain).Add(drain);
             toDiscard = withWebhooks ? batchId : null;
             _context.Info($"B14 {worker.Label} drain {plain.Count + hooked.Count + 1} ({(withWebhooks ? "webhooks on" : "webhooks off")}): {drain.Rate:N0} runs/s, CPU a run {drain.CpuPerRun}");
         }
 
         return new(first, plain, hooked);
+    }
+
+    /// <summary>A drain measures nothing unless every run of its fan-out succeeded and wrote the outbox rows its side says.</summary>
+    private async Task CheckDrainAsync(WebhookScenario.Drain drain, bool withWebhooks, CancellationToken cancellationToken)
+    {
+        if (drain.Succeeded != _context.Profile.FanoutConnections)
+        {
+            throw new InvalidOperationException($"A drain {(withWebhooks ? "with" : "without")} webhooks ended {drain.Succeeded:N0} of {_context.Profile.FanoutConnections:N0} runs succeeded.");
+        }
+
+        await WebhookScenario.CheckOutboxRowsAsync(_context, drain.BatchId, withWebhooks, cancellationToken);
     }
 
     /// <summary>Longer than <see cref="Tributary.Core.Webhooks.WebhookSettingsCache"/>'s lifetime of a second.</summary>

@@ -94,7 +94,7 @@ internal static class WebhookScenario
 
         public double WebhooksRate => WithWebhooks.Average(drain => drain.Rate);
 
-        /// <summary>The drain whose outbox is kept (the last one, with webhooks), for the delivery measures.</summary>
+        /// <summary>The drain whose outbox is kept, for the delivery measures: the last one (<see cref="AlternatingOrder"/> ends with webhooks).</summary>
         public Drain LastWithWebhooks => WithWebhooks[^1];
 
         public static string Rates(IReadOnlyList<Drain> drains) => string.Join(" / ", drains.Select(drain => $"{drain.Rate:N0}"));
@@ -193,9 +193,9 @@ internal static class WebhookScenario
         var expected = context.Profile.FanoutConnections;
         var (drain, seconds, succeeded) = await FanoutScenario.MeasureDrainAsync(context, batchId, cancellationToken);
         var b4 = context.Results.Value(FigureCatalog.B4Drain) ?? double.NaN;
-        context.Results.Set(figure, drain, 1, $"{succeeded:N0} of {expected:N0} succeeded; first start to last finish {seconds:0.00} s; a fresh worker; the baseline is B4's drain again, webhooks off, a warm worker's best (B4 earlier in the run: {b4:N0} runs/s)");
+        context.Results.Set(figure, drain, 1, $"{succeeded:N0} of {expected:N0} succeeded; first start to last finish {seconds:0.00} s; a fresh worker; the baseline is B4's drain again, webhooks off, the mean of a warm worker's drains (B4 earlier in the run: {b4:N0} runs/s)");
         context.Results.SetBaseline(figure, withoutWebhooks);
-        context.Info($"{figure.Name} {drain:N0} runs/s (the same drain without webhooks just before {withoutWebhooks:N0}; B4 {b4:N0})");
+        context.Info($"{figure.Name} {drain:N0} runs/s (the warm drains without webhooks {withoutWebhooks:N0}; B4 {b4:N0})");
     }
 
     /// <summary>

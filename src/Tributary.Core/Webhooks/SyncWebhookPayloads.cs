@@ -16,7 +16,7 @@ internal static class SyncWebhookPayloads
     /// <remarks>
     /// Written field by field in the order <see cref="SortedJson"/> gives these fixed names (the byte-for-byte tests
     /// compare it with the sorted tree of the same fields): every completed run renders one per model on the worker
-    /// when "always" is on, and building a <see cref="SortedJsonObject"/> for it was ~9 µs of a no-op run's CPU
+    /// when "always" is on, and building a <see cref="SortedJsonObject"/> for it was 4.6 µs of a no-op run's CPU
     /// (docs/benchmarks.md, B14.drain, 2026-12-07 22:45). The failure and the run summary are rarer and keep it.
     /// </remarks>
     public static string Success(SyncRunFacts run, string model, ModelCounts counts)
