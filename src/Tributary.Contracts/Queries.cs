@@ -72,14 +72,21 @@ public sealed record ConnectionListQuery(
     [property: JsonPropertyName("endUserOrganizationId")] string? EndUserOrganizationId = null,
     [property: JsonPropertyName("page"), Description("Skips page × limit connections; not with cursor.")] int? Page = null);
 
-/// <summary>The query of <c>GET</c> and <c>DELETE /connections/{connectionId}</c>; any other parameter is a 400.</summary>
+/// <summary>The query of <c>DELETE</c> and <c>PATCH /connections/{connectionId}</c>: the integration the connection belongs to.</summary>
+/// <param name="ProviderConfigKey">The integration's unique key.</param>
+public sealed record ConnectionKeyQuery(
+    [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey);
+
+/// <summary>The query of <c>GET /connections/{connectionId}</c>; any other parameter is a 400.</summary>
 /// <param name="ProviderConfigKey">The integration of the connection (required, as in Nango).</param>
-/// <param name="RefreshToken">GET only: "true" to include an OAuth2 refresh token in the credentials.</param>
-/// <param name="ForceRefresh">GET only: "true" or "false", as Nango accepts it.</param>
+/// <param name="RefreshToken">"true" to include an OAuth2 refresh token in the credentials.</param>
+/// <param name="ForceRefresh">"true" or "false", as Nango accepts it.</param>
+/// <param name="RefreshGitHubAppJwtToken">"true" or "false" (@nangohq/node always sends it); no auth mode here has a GitHub App JWT, so it changes nothing.</param>
 public sealed record ConnectionTargetQuery(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken,
-    [property: JsonPropertyName("force_refresh")] string? ForceRefresh);
+    [property: JsonPropertyName("force_refresh")] string? ForceRefresh,
+    [property: JsonPropertyName("refresh_github_app_jwt_token")] string? RefreshGitHubAppJwtToken = null);
 
 /// <summary>Nango's connection headers, which <c>/records</c> read the connection from.</summary>
 /// <param name="ConnectionId">The connection's id.</param>
@@ -87,6 +94,14 @@ public sealed record ConnectionTargetQuery(
 public sealed record ConnectionHeaders(
     [property: JsonPropertyName("Connection-Id"), JsonRequired] string ConnectionId,
     [property: JsonPropertyName("Provider-Config-Key"), JsonRequired] string ProviderConfigKey);
+
+/// <summary>The control headers of <c>/proxy/*</c> (Nango's); any <c>Nango-Proxy-Name</c> header goes upstream as <c>Name</c>.</summary>
+public sealed record ProxyRequestHeaders(
+    [property: JsonPropertyName("Connection-Id"), JsonRequired] string ConnectionId,
+    [property: JsonPropertyName("Provider-Config-Key"), JsonRequired] string ProviderConfigKey,
+    [property: JsonPropertyName("Retries"), Description("How many times a 429, a 5xx or a rate-limit 403 is retried, 0 to 20 (0 when absent).")] string? Retries,
+    [property: JsonPropertyName("Base-Url-Override"), Description("An absolute http(s) URL used instead of the provider's base URL.")] string? BaseUrlOverride,
+    [property: JsonPropertyName("Decompress"), Description("true or false: whether a compressed answer is decompressed before it is sent on.")] string? Decompress);
 
 /// <summary>The query of <c>GET /scripts/config</c> (other keys are ignored, as Nango's).</summary>
 public sealed record ScriptsConfigQuery(

@@ -8,11 +8,32 @@ namespace Tributary.Contracts;
 /// <param name="ConnectionId">One connection; omitted, every connection of the integration.</param>
 /// <param name="Syncs">Sync names (<c>"name"</c> or <c>"name::variant"</c>) or <c>{name, variant}</c> objects; empty means every sync.</param>
 /// <param name="Opts">Reset and empty-cache flags.</param>
+/// <param name="SyncMode">Deprecated (Nango's older clients): <c>incremental</c>, <c>full_refresh</c> or <c>full_refresh_and_clear_cache</c>; not with <c>opts</c>.</param>
+/// <param name="FullResync">Deprecated (Nango's older clients): true is <c>full_refresh</c>; not with <c>opts</c>.</param>
 public sealed record TriggerRequest(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConnectionId,
     [property: JsonPropertyName("syncs"), JsonRequired] IReadOnlyList<JsonNode> Syncs,
-    [property: JsonPropertyName("opts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TriggerOptions? Opts);
+    [property: JsonPropertyName("opts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TriggerOptions? Opts,
+    [property: JsonPropertyName("sync_mode"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TriggerSyncMode? SyncMode = null,
+    [property: JsonPropertyName("full_resync"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? FullResync = null);
+
+/// <summary>The deprecated <c>sync_mode</c> of <c>POST /sync/trigger</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TriggerSyncMode>))]
+public enum TriggerSyncMode
+{
+    /// <summary>A run from the checkpoint.</summary>
+    [JsonStringEnumMemberName("incremental")]
+    Incremental,
+
+    /// <summary>A run from no checkpoint.</summary>
+    [JsonStringEnumMemberName("full_refresh")]
+    FullRefresh,
+
+    /// <summary>A run from no checkpoint that empties the records first.</summary>
+    [JsonStringEnumMemberName("full_refresh_and_clear_cache")]
+    FullRefreshAndClearCache,
+}
 
 /// <summary>The trigger's options.</summary>
 /// <param name="Reset">Start from no checkpoint (a running run is stopped first).</param>
@@ -66,11 +87,15 @@ public sealed record PruneRequest(
 /// <param name="ConnectionId">The new connection's id (at most 255 characters).</param>
 /// <param name="Credentials">API_KEY (apiKey), BASIC (username), OAUTH2 (access_token) or NONE, with its <c>type</c>.</param>
 /// <param name="Metadata">Optional metadata object.</param>
+/// <param name="ConnectionConfig">Optional connection configuration (string values: subdomain, instance URL…).</param>
+/// <param name="WebhookUrlOverride">Optional: this connection's webhooks go here instead of the environment's URLs; <c>""</c> for none.</param>
 public sealed record ConnectionCreateRequest(
     [property: JsonPropertyName("provider_config_key"), JsonRequired] string ProviderConfigKey,
     [property: JsonPropertyName("connection_id"), JsonRequired] string ConnectionId,
-    [property: JsonPropertyName("credentials"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Credentials,
-    [property: JsonPropertyName("metadata"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata);
+    [property: JsonPropertyName("credentials"), JsonRequired] JsonObject Credentials,
+    [property: JsonPropertyName("metadata"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata,
+    [property: JsonPropertyName("connection_config"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? ConnectionConfig = null,
+    [property: JsonPropertyName("webhook_url_override"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WebhookUrlOverride = null);
 
 /// <summary>The <c>POST</c> (replace) and <c>PATCH</c> (merge) <c>/connections/metadata</c> body.</summary>
 /// <param name="ConnectionId">One connection id or a list of them.</param>
@@ -85,5 +110,5 @@ public sealed record MetadataRequest(
 /// <param name="EndUser">The connection's end user: <c>{id, email?, display_name?, tags?}</c>.</param>
 /// <param name="Tags">The connection's tags, replacing the old ones (keys lower-cased).</param>
 public sealed record ConnectionPatchBody(
-    [property: JsonPropertyName("end_user")] JsonObject? EndUser,
-    [property: JsonPropertyName("tags")] JsonObject? Tags);
+    [property: JsonPropertyName("end_user"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? EndUser,
+    [property: JsonPropertyName("tags"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Tags);

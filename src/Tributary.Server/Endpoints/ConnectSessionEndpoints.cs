@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tributary.Contracts;
 using Tributary.Core.Connect;
 using Tributary.Server.Connect;
 
@@ -12,10 +13,10 @@ internal static class ConnectSessionEndpoints
         app.MapApi("POST", "/connect/sessions", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: false))
             .WithName("createConnectSession").WithTags("Connect").WithSummary("Create a connect session")
             .WithDescription("A 30-minute token a product's frontend uses to run one auth flow (OAuth redirect, API key, basic) without the secret key.")
-            .Produces(StatusCodes.Status201Created).ProducesErrors(400, 403);
+            .AcceptsJson<Contracts.ConnectSessionRequest>().Produces<ConnectSessionCreated>(StatusCodes.Status201Created).ProducesErrors(400, 403);
         app.MapApi("POST", "/connect/sessions/reconnect", "environment:connect_sessions:write", (c, t) => CreateAsync(c, t, reconnect: true))
             .WithName("createReconnectSession").WithTags("Connect").WithSummary("Create a connect session that re-authorizes a connection")
-            .Produces(StatusCodes.Status201Created).ProducesErrors(400, 403);
+            .AcceptsJson<ReconnectSessionRequest>().Produces<ConnectSessionCreated>(StatusCodes.Status201Created).ProducesErrors(400, 403);
         app.MapMethods("/connect/session", ["GET"], GetAsync).WithName("getConnectSession").WithTags("Connect").WithSummary("Read the connect session of the Bearer session token");
         app.MapMethods("/connect/session", ["DELETE"], DeleteAsync).WithName("deleteConnectSession").WithTags("Connect").WithSummary("Delete the connect session of the Bearer session token");
         return app;

@@ -29,18 +29,18 @@ internal static class ConnectionEndpoints
             .AcceptsJson<Contracts.ConnectionCreateRequest>().Produces<ConnectionResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404, 409);
         app.MapApi("GET", "/connections", "environment:connections:read", ListAsync, List, ListCredentials)
             .WithName("listConnections").WithTags("Connections").WithSummary("List connections")
-            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
+            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>().ProducesErrors(400);
         app.MapApi("GET", "/connections/{connectionId}", "environment:connections:read", GetAsync, ReadCredentialsScope)
             .WithName("getConnection").WithTags("Connections").WithSummary("Get a connection (with credentials)")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
         app.MapApi("DELETE", "/connections/{connectionId}", "environment:connections:write", DeleteAsync, Delete)
             .WithName("deleteConnection").WithTags("Connections").WithSummary("Delete a connection")
             .WithDescription("Deletes the connection with its syncs, runs (running ones are cancelled), checkpoints and records.")
-            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
+            .AcceptsQuery<ConnectionKeyQuery>().Produces<SuccessResponse>().ProducesErrors(400);
         app.MapApi("PATCH", "/connections/{connectionId}", "environment:connections:write", PatchAsync, Update)
             .WithName("patchConnection").WithTags("Connections").WithSummary("Update a connection's end user or tags")
             .WithDescription("Nango's patchConnection: replaces the connection's end user and/or its tags.")
-            .AcceptsQuery<ConnectionTargetQuery>().AcceptsJson<ConnectionPatchBody>().Produces<SuccessResponse>().ProducesErrors(400, 404);
+            .AcceptsQuery<ConnectionKeyQuery>().AcceptsJson<ConnectionPatchBody>().Produces<SuccessResponse>().ProducesErrors(400, 404);
         app.MapApi("POST", "/connections/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false), Update)
             .WithName("setConnectionMetadata").WithTags("Connections").WithSummary("Replace connection metadata")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);
@@ -51,13 +51,13 @@ internal static class ConnectionEndpoints
         // Nango still routes its deprecated singular paths, which older @nangohq/node releases call: the same operations.
         app.MapApi("GET", "/connection", "environment:connections:read", ListAsync, List, ListCredentials)
             .WithName("listConnectionsDeprecated").WithTags("Connections").WithSummary("List connections (Nango's deprecated path)")
-            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>();
+            .AcceptsQuery<Contracts.ConnectionListQuery>().Produces<ConnectionListResponse>().ProducesErrors(400);
         app.MapApi("GET", "/connection/{connectionId}", "environment:connections:read", GetAsync, ReadCredentialsScope)
             .WithName("getConnectionDeprecated").WithTags("Connections").WithSummary("Get a connection (Nango's deprecated path)")
             .AcceptsQuery<ConnectionTargetQuery>().Produces<ConnectionResponse>().ProducesErrors(400, 404);
         app.MapApi("DELETE", "/connection/{connectionId}", "environment:connections:write", DeleteAsync, Delete)
             .WithName("deleteConnectionDeprecated").WithTags("Connections").WithSummary("Delete a connection (Nango's deprecated path)")
-            .AcceptsQuery<ConnectionTargetQuery>().Produces<SuccessResponse>().ProducesErrors(400);
+            .AcceptsQuery<ConnectionKeyQuery>().Produces<SuccessResponse>().ProducesErrors(400);
         app.MapApi("POST", "/connection/metadata", "environment:connections:write", (c, t) => MetadataAsync(c, t, merge: false), Update)
             .WithName("setConnectionMetadataDeprecated").WithTags("Connections").WithSummary("Replace connection metadata (Nango's deprecated path)")
             .AcceptsJson<MetadataRequest>().Produces<MetadataResponse>(StatusCodes.Status201Created).ProducesErrors(400, 404);

@@ -49,7 +49,7 @@ internal static class IntegrationEndpoints
         app.MapSessionOrApi("GET", "/integrations", "environment:integrations:read", ListAsync, "environment:integrations:list", "environment:integrations:list_credentials")
             .WithName("listIntegrations").WithTags("Integrations").WithSummary("List integrations")
             .WithDescription("Also with a connect session's token, as Nango's Connect UI calls it: then only the session's allowed_integrations (all when it names none).")
-            .Produces<IntegrationListResponse>();
+            .Produces<IntegrationListResponse>().ProducesErrors(400);
         app.MapApi("GET", "/integrations/{key}", "environment:integrations:read", GetAsync, "environment:integrations:read_credentials")
             .WithName("getIntegration").WithTags("Integrations").WithSummary("Get an integration")
             .WithDescription("include=credentials adds the OAuth app (client_id, client_secret, scopes) as Nango does; include=webhook is accepted and adds nothing.")
@@ -71,7 +71,7 @@ internal static class IntegrationEndpoints
             .WithName("listEnvironmentVariables").WithTags("Integrations").WithSummary("Environment variables")
             .WithDescription("Always an empty list: Tributary keeps no environment variables. The Node client sends Content-Type: "
                 + "application/json with no body, which is accepted.")
-            .Produces<IReadOnlyList<EnvironmentVariableResponse>>().ProducesErrors(415);
+            .Produces<IReadOnlyList<EnvironmentVariableResponse>>().ProducesErrors(400, 415);
         return app;
     }
 

@@ -16,7 +16,7 @@ internal static class ProxyEndpoints
                     "Sends the request to the connection's provider API (the path and query after /proxy) with its credentials "
                     + "injected; Nango-Proxy-<Name> headers are forwarded as <Name>. Retries (header) bounds retries of 429, 5xx "
                     + "and rate-limit 403s; the answer streams back with the provider's status and headers.")
-                .ProducesErrors(400, 404, 424);
+                .AcceptsHeaders<ProxyRequestHeaders>().Produces(StatusCodes.Status200OK).ProducesErrors(400, 404, 424);
         }
 
         return app;

@@ -139,6 +139,59 @@ public sealed class OpenApiTests
         Assert.Equal("string", (string?)badRequest["properties"]!["message"]!["type"]);
     }
 
+    /// <summary>
+    /// What Nango's own spec describes and the server takes or answers, described here too (a client generated from
+    /// this document would otherwise send less than the server reads, or type no answer at all).
+    /// </summary>
+    [Fact]
+    public async Task Document_DescribesTheFieldsHeadersAndAnswersNangosSpecNames()
+    {
+        await using var server = await ApiTestServer.StartAsync(TestDialect.Sqlite, Token);
+        var document = await FetchAsync(server);
+        var paths = document["paths"]!;
+        JsonNode Body(JsonNode operation) => Deref(document, operation["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        JsonNode Answer(JsonNode operation, string status) => Deref(document, operation["responses"]![status]!["content"]!["application/json"]!["schema"]!);
+
+        var session = paths["/connect/sessions"]!["post"]!;
+        Assert.Equal(
+            ["end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags"],
+            Body(session)["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Empty(Strings(Body(session)["required"])); // end_user, or tags alone
+        Assert.Equal(["token", "connect_link", "expires_at"], Strings(Deref(document, Answer(session, "201")["properties"]!["data"]!)["required"]));
+        Assert.Equal(["connection_id", "integration_id"], Strings(Body(paths["/connect/sessions/reconnect"]!["post"]!)["required"]));
+
+        Assert.Empty(Strings(Body(paths["/connections/{connectionId}"]!["patch"]!)["required"]));
+        var import = Body(paths["/connections"]!["post"]!);
+        Assert.Contains("credentials", Strings(import["required"]));
+        Assert.NotNull(import["properties"]!["connection_config"]);
+        Assert.NotNull(import["properties"]!["webhook_url_override"]);
+        Assert.Contains(
+            paths["/connections/{connectionId}"]!["get"]!["parameters"]!.AsArray(),
+            p => (string?)p!["name"] == "refresh_github_app_jwt_token" && (string?)p["in"] == "query");
+        foreach (var method in new[] { "delete", "patch" })
+        {
+            // Their parsers refuse GET's parameters (400), so the document does not offer them.
+            Assert.Equal(["provider_config_key"], paths["/connections/{connectionId}"]![method]!["parameters"]!.AsArray().Select(p => (string?)p!["name"]));
+        }
+
+        var trigger = Body(paths["/sync/trigger"]!["post"]!);
+        Assert.Equal(["incremental", "full_refresh", "full_refresh_and_clear_cache"], Strings(Deref(document, trigger["properties"]!["sync_mode"]!)["enum"]));
+        Assert.Equal("boolean", (string?)trigger["properties"]!["full_resync"]!["type"]);
+        Assert.DoesNotContain("sync_mode", Strings(trigger["required"]));
+
+        var proxy = paths["/proxy/{endpoint}"]!["get"]!;
+        var headers = proxy["parameters"]!.AsArray().Where(p => (string?)p!["in"] == "header").ToDictionary(p => (string)p!["name"]!, p => (bool?)p!["required"] == true);
+        Assert.Equal(
+            new Dictionary<string, bool> { ["Connection-Id"] = true, ["Provider-Config-Key"] = true, ["Retries"] = false, ["Base-Url-Override"] = false, ["Decompress"] = false },
+            headers);
+        Assert.NotNull(proxy["responses"]!["200"]);
+
+        foreach (var (path, method) in new[] { ("/integrations", "get"), ("/environment-variables", "get"), ("/connections", "get"), ("/connection", "get") })
+        {
+            Assert.True(paths[path]![method]!["responses"]!["400"] is not null, $"{method} {path} answers 400 to a query it does not take");
+        }
+    }
+
     [Theory]
     [InlineData(TestDialect.Sqlite)]
     [InlineData(TestDialect.Postgres)]
@@ -188,7 +241,7 @@ public sealed class OpenApiTests
             .Distinct()
             .ToList();
 
-    private static List<string?> Strings(JsonNode? array) => array!.AsArray().Select(n => (string?)n).ToList();
+    private static List<string?> Strings(JsonNode? array) => array is null ? [] : array.AsArray().Select(n => (string?)n).ToList();
 
     private static void Collect(JsonNode? node, List<string> references)
     {

@@ -53,6 +53,18 @@ internal sealed class OptionalFieldTransformer : IOpenApiSchemaTransformer, IOpe
         {
             schema.OneOf.Remove(nullBranch);
         }
+
+        // A nullable enum lists null among its values too.
+        if (schema.Enum is { } values)
+        {
+            for (var i = values.Count - 1; i >= 0; i--)
+            {
+                if (values[i] is null || values[i]!.GetValueKind() == System.Text.Json.JsonValueKind.Null)
+                {
+                    values.RemoveAt(i);
+                }
+            }
+        }
     }
 
     private static bool IsOptional(JsonPropertyInfo property) =>
