@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Tributary.Contracts;
+using Tributary.Contracts;
 using Tributary.Core.Connect;
+using Tributary.Core.Domain;
 using Tributary.Server.Connect;
 
 namespace Tributary.Server.Endpoints;
@@ -39,16 +41,12 @@ internal static class ConnectSessionEndpoints
         var created = reconnect
             ? await sessions.CreateReconnectAsync(tenant, request.ConnectionId!, request.IntegrationId!, request.Body, context.RequestAborted)
             : await sessions.CreateAsync(tenant, request.Body, context.RequestAborted);
-        var answer = new JsonObject
-        {
-            ["data"] = new JsonObject
-            {
-                ["token"] = created.Token,
-                ["connect_link"] = $"{ConnectUrls.PublicBase(context)}/connect?session_token={created.Token}",
-                ["expires_at"] = created.ExpiresAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-            },
-        };
-        await JsonResponses.WriteRenderedAsync(context, StatusCodes.Status201Created, answer.ToJsonString());
+        // The contract the document describes, so the two cannot part.
+        var answer = new ConnectSessionCreated(new ConnectSessionToken(
+            created.Token,
+            $"{ConnectUrls.PublicBase(context)}/connect?session_token={created.Token}",
+            Micros.ToIsoString(Micros.From(created.ExpiresAt))));
+        await JsonResponses.WriteAsync(context, StatusCodes.Status201Created, answer, JsonResponses.Json.ConnectSessionCreated);
     }
 
     private static async Task GetAsync(HttpContext context)
